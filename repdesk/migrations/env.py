@@ -1,0 +1,29 @@
+"""Alembic environment: runs on the engine handed in by repdesk.store.migrate (never from a URL in a file)."""
+
+from typing import Any
+
+from alembic import context
+
+from repdesk.store.models import Base
+
+config = context.config
+engine = config.attributes["engine"]
+
+# Full-text search objects are made by hand in migrations (FTS5 on SQLite, a GIN expression
+# index on PostgreSQL): the models do not describe them, so autogenerate must not either.
+_HAND_MADE = ("leads_fts", "ix_leads_search")
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    return not (name or "").startswith(_HAND_MADE)
+
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,
+    )
+    context.run_migrations()

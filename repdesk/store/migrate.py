@@ -1,0 +1,86 @@
+"""Alembic migrations applied from code at start-up, with a backup copy of an existing SQLite file."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from alembic.command import upgrade
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from repdesk.store.engine import sqlite_path
+from repdesk.store.errors import StoreError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _describe(engine: Engine) -> str:
+    path = sqlite_path(str(engine.url))
+    return str(path) if path else engine.url.render_as_string(hide_password=True)
+
+
+def ensure_schema(engine: Engine) -> bool:
+    """Bring the database to the newest schema; returns True when a migration ran.
+
+    Raises StoreError (one sentence) for a database that is not repdesk's, is newer than
+    this program, or cannot be reached; such a database is left untouched.
+    """
+    where = _describe(engine)
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    try:
+        tables = set(inspect(engine).get_table_names())
+        current = current_revision(engine)
+    except OperationalError as exc:
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        if "locked" in reason:
+            raise StoreError(f"The database {where} is locked by another program; close it and try again.") from exc
+        raise StoreError(f"The database {where} cannot be opened: {reason}.") from exc
+    except SQLAlchemyError as exc:
+        raise StoreError(f"The database {where} cannot be opened: {exc.__class__.__name__}.") from exc
+    if current is None and tables - {"alembic_version"}:
+        raise StoreError(f"{where} is not a repdesk database (it holds other tables).")
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception as exc:
+            raise StoreError(
+                f"The database {where} was written by a newer repdesk; update repdesk to open it."
+            ) from exc
+    head = script.get_current_head()
+    if current == head:
+        return False
+    path = sqlite_path(str(engine.url))
+    if current is not None and path is not None and path.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = path.with_name(f"{path.name}.{stamp}.bak")
+        engine.dispose()
+        shutil.copy2(path, backup)
+    try:
+        upgrade(alembic_config(engine), "head")
+    except OperationalError as exc:
+        raise StoreError(f"The database {where} could not be updated: {exc.orig}.") from exc
+    return True

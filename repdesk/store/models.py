@@ -1,0 +1,200 @@
+"""SQLAlchemy 2.0 typed models for the repdesk domain (one MetaData with a naming convention)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from repdesk.store.types import JSONValue, UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SettingRecord(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSONValue)
+
+
+class RepRecord(Base):
+    __tablename__ = "reps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    monthly_capacity: Mapped[int] = mapped_column(Integer, default=40)
+    work_start: Mapped[str] = mapped_column(String(5), default="09:00")
+    work_end: Mapped[str] = mapped_column(String(5), default="17:00")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ImportRecord(Base):
+    """One import run: what it added and merged, so it can be undone."""
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    files: Mapped[Any] = mapped_column(JSONValue, default=list)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    merged: Mapped[int] = mapped_column(Integer, default=0)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LeadRecord(Base):
+    __tablename__ = "leads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(200), default="")
+    last_name: Mapped[str] = mapped_column(String(200), default="")
+    company: Mapped[str] = mapped_column(String(300), default="")
+    title: Mapped[str] = mapped_column(String(300), default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    source: Mapped[str] = mapped_column(String(100), default="")
+    product: Mapped[str] = mapped_column(String(100), default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Denormalised from follow_ups (the one pending step) so the inbox can order 1M rows by index.
+    next_follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    journey_stage: Mapped[str] = mapped_column(String(20), default="awareness")
+    email_opens: Mapped[int] = mapped_column(Integer, default=0)
+    email_clicks: Mapped[int] = mapped_column(Integer, default=0)
+    site_visits: Mapped[int] = mapped_column(Integer, default=0)
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    extra: Mapped[Any] = mapped_column(JSONValue, default=dict)
+    # Field names the user edited by hand: a merge never overwrites those.
+    edited_fields: Mapped[Any] = mapped_column(JSONValue, default=list)
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    score: Mapped[int | None] = mapped_column(Integer)
+    qualification_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_leads_email_norm", "email"),
+        Index("ix_leads_phone_norm", "phone"),
+        Index("ix_leads_first_response_received", "first_response_at", "received_at"),
+    )
+
+
+class ActivityRecord(Base):
+    __tablename__ = "activities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, default="")
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
+
+
+class ImportMergeRecord(Base):
+    """A lead's values before an import merged into it (for Undo import)."""
+
+    __tablename__ = "import_merges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), index=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    before: Mapped[Any] = mapped_column(JSONValue)
+
+
+class QuestionSetRecord(Base):
+    """One version of a question set; editing stores a new row with version + 1."""
+
+    __tablename__ = "question_sets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # core | product
+    product: Mapped[str] = mapped_column(String(100), default="")
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    questions: Mapped[Any] = mapped_column(JSONValue)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_question_sets_key_version", "key", "version", unique=True),)
+
+
+class RuleSetRecord(Base):
+    """One version of the verdict rules (data, not code)."""
+
+    __tablename__ = "rule_sets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    rules: Mapped[Any] = mapped_column(JSONValue)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QualificationRecord(Base):
+    __tablename__ = "qualifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    set_ids: Mapped[Any] = mapped_column(JSONValue)  # question_sets.id of every version asked
+    rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_sets.id"))
+    answers: Mapped[Any] = mapped_column(JSONValue, default=dict)
+    score: Mapped[int | None] = mapped_column(Integer)
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    is_draft: Mapped[bool] = mapped_column(Boolean, default=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
+
+
+class FollowUpRecord(Base):
+    __tablename__ = "follow_ups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    cadence: Mapped[str] = mapped_column(String(50), default="")
+    step_index: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    uid: Mapped[str] = mapped_column(String(100), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    exported_sequence: Mapped[int | None] = mapped_column(Integer)
+
+
+class SourceRecord(Base):
+    """An inquiry source (IMAP mailbox or watched folder); secrets live in the keyring only."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    config: Mapped[Any] = mapped_column(JSONValue, default=dict)
+    state: Mapped[Any] = mapped_column(JSONValue, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="idle")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
