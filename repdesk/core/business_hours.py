@@ -1,0 +1,105 @@
+"""Business hours: when a rep can be expected to act, daylight-saving correct, as pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+__all__ = [
+    "BusinessHours",
+    "add_business_days",
+    "at_local",
+    "is_business_time",
+    "next_business_time",
+]
+
+# Any non-empty set of workdays recurs within a week; the spare days cover a start
+# time that falls into a daylight-saving gap and so lands after the end time.
+_SEARCH_DAYS = 15
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessHours:
+    """Daily opening hours [start, end) on the given weekdays (0 = Monday), as wall-clock times in tz."""
+
+    start: time
+    end: time
+    workdays: frozenset[int]
+    tz: tzinfo
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is not None or self.end.tzinfo is not None:
+            raise ValueError(
+                "Business hours start and end must be wall-clock times without a zone."
+            )
+        if not self.start < self.end:
+            raise ValueError(
+                f"Business hours must start before they end, got {self.start:%H:%M}–{self.end:%H:%M}."
+            )
+        if not self.workdays:
+            raise ValueError("Business hours need at least one workday.")
+        if not self.workdays <= frozenset(range(7)):
+            raise ValueError(
+                f"Workdays must be numbers 0 (Monday) to 6 (Sunday), got {sorted(self.workdays)}."
+            )
+
+
+def _require_aware(dt: datetime) -> None:
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"A time zone is required, got the naive time {dt.isoformat()}.")
+
+
+def _utc(dt: datetime) -> datetime:
+    # Same-tzinfo comparisons in Python ignore `fold`; comparing in UTC is always right.
+    return dt.astimezone(UTC)
+
+
+def at_local(day: date, wall: time, tz: tzinfo) -> datetime:
+    """The aware time at wall-clock `wall` on `day` in tz; a time in a spring-forward gap moves forward."""
+    naive = datetime.combine(day, wall.replace(tzinfo=None, fold=0))
+    # fold=0 reads a gap time with the offset in force before the change, so the round
+    # trip through UTC lands after the gap (02:30 → 03:30); an ambiguous time takes its first occurrence.
+    return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+
+
+def _inside(local: datetime, hours: BusinessHours) -> bool:
+    return local.weekday() in hours.workdays and hours.start <= local.time() < hours.end
+
+
+def is_business_time(dt: datetime, hours: BusinessHours) -> bool:
+    """True when dt (aware) falls on a workday between start (inclusive) and end (exclusive) local time."""
+    _require_aware(dt)
+    return _inside(dt.astimezone(hours.tz), hours)
+
+
+def next_business_time(dt: datetime, hours: BusinessHours) -> datetime:
+    """The earliest business moment at or after dt (aware), returned in the hours' zone."""
+    _require_aware(dt)
+    local = dt.astimezone(hours.tz)
+    if _inside(local, hours):
+        return local
+    instant = _utc(dt)
+    day = local.date()
+    for _ in range(_SEARCH_DAYS):
+        if day.weekday() in hours.workdays:
+            opening = at_local(day, hours.start, hours.tz)
+            if _utc(opening) >= instant and _inside(opening, hours):
+                return opening
+        day += timedelta(days=1)
+    raise ValueError("Business hours never open: the start time always falls after the end time.")
+
+
+def add_business_days(dt: datetime, n: int, hours: BusinessHours) -> datetime:
+    """The same wall-clock time n workdays after the next business moment at or after dt (n ≥ 0)."""
+    if n < 0:
+        raise ValueError(f"The number of business days to add must be 0 or more, got {n}.")
+    base = next_business_time(dt, hours)
+    if n == 0:
+        return base
+    day = base.date()
+    remaining = n
+    while remaining:
+        day += timedelta(days=1)
+        if day.weekday() in hours.workdays:
+            remaining -= 1
+    return next_business_time(at_local(day, base.time(), hours.tz), hours)
