@@ -1,0 +1,413 @@
+"""The hand-editable script file: every question set and the verdict rules (docs/script-format.md)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from repdesk.core.conditions import Condition, ConditionError, format_condition, parse_condition
+from repdesk.core.domain import Verdict
+from repdesk.core.questions import (
+    POINTS_SUFFIX_RE,
+    AnswerType,
+    Option,
+    Question,
+    QuestionSet,
+    SetKind,
+)
+from repdesk.core.verdict_rules import RuleSet, VerdictRule
+
+HEADER_COMMENT = "# repdesk script: question sets and verdict rules (see docs/script-format.md)"
+_SECTION_RE = re.compile(r"\[\s*(\w+)(?:\s+(\S+))?\s*\]")
+_FIELD_RE = re.compile(r"([A-Za-z_]+)(?:\s+(\S+))?\s*:(.*)")
+_QUESTION_FIELDS = ("type", "prompt", "talk", "required", "weight", "points", "when", "option KEY")
+_FIELD_TO_PROBLEM = {"type": "type", "prompt": "prompt", "talk": "talk_track", "required": "required",
+                     "weight": "weight", "points": "points", "when": "condition"}  # fmt: skip
+
+
+class ScriptFileError(ValueError):
+    """A script file that cannot be loaded; the message starts with 'line N: '."""
+
+    def __init__(self, line: int, message: str, column: int = 0) -> None:
+        where = f"line {line}, column {column}" if column else f"line {line}"
+        super().__init__(f"{where}: {message}")
+        self.line = line
+        self.column = column
+        self.reason = message
+
+
+@dataclass(frozen=True)
+class ScriptBundle:
+    sets: tuple[QuestionSet, ...]
+    rules: RuleSet
+
+
+# ---------------------------------------------------------------- dump
+
+
+def _num(value: float) -> str:
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
+def dump(sets: tuple[QuestionSet, ...] | list[QuestionSet], rules: RuleSet) -> str:
+    """The canonical text of a bundle; `load(dump(s, r)) == ScriptBundle(tuple(s), r)`."""
+    out = [HEADER_COMMENT]
+    for s in sets:
+        out += ["", f"[set {s.key}]", f"name: {s.name}"]
+        if s.kind is SetKind.PRODUCT or s.product:
+            out.append(f"product: {s.product}")
+        for q in s.questions:
+            out += [
+                "",
+                f"[question {q.key}]",
+                f"type: {q.answer_type.value}",
+                f"prompt: {q.prompt}",
+            ]
+            if q.talk_track:
+                out.append(f"talk: {q.talk_track}")
+            out.append(f"required: {'yes' if q.required else 'no'}")
+            out.append(f"weight: {_num(q.weight)}")
+            if q.answered_points != 1.0:
+                out.append(f"points: {_num(q.answered_points)}")
+            if q.condition is not None:
+                out.append(f"when: {format_condition(q.condition)}")
+            for o in q.options:
+                points = "" if o.points is None else f" (points {_num(o.points)})"
+                out.append(f"option {o.key}: {o.label}{points}")
+    out += ["", "[rules]"]
+    out += [f"{r.verdict.value} when {format_condition(r.condition)}" for r in rules.rules]
+    out.append(f"default {rules.default.value}")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- load: logical lines
+
+
+@dataclass
+class _Logical:
+    """One entry, possibly continued on indented lines; `pieces` maps offsets back to lines."""
+
+    text: str
+    pieces: list[tuple[int, int, int]]  # (offset in text, line number, column of that offset)
+
+    @property
+    def line(self) -> int:
+        return self.pieces[0][1]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        line, col = self.pieces[0][1], self.pieces[0][2] + offset
+        for start, ln, c in self.pieces:
+            if offset >= start:
+                line, col = ln, c + offset - start
+        return line, col
+
+
+def _logical_lines(text: str) -> list[_Logical]:
+    entries: list[_Logical] = []
+    current: _Logical | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            current = None
+            continue
+        if stripped.startswith("#"):
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        if indent and current is not None and not stripped.startswith("["):
+            current.pieces.append((len(current.text) + 1, number, indent + 1))
+            current.text += " " + stripped
+            continue
+        if indent:
+            raise ScriptFileError(number, "an indented line must continue the line above it")
+        current = _Logical(raw.rstrip(), [(0, number, 1)])
+        entries.append(current)
+    return entries
+
+
+# ---------------------------------------------------------------- load: sections
+
+
+@dataclass
+class _QuestionDraft:
+    key: str
+    line: int
+    fields: dict[str, tuple[str, _Logical, int]] = field(default_factory=dict)
+    options: list[tuple[Option, int]] = field(default_factory=list)
+
+
+@dataclass
+class _SetDraft:
+    key: str
+    line: int
+    fields: dict[str, tuple[str, int]] = field(default_factory=dict)
+    questions: list[_QuestionDraft] = field(default_factory=list)
+
+
+def _number(text: str, what: str, line: int, low: float = 0.0, high: float = math.inf) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ScriptFileError(line, f"{what} must be a number, got '{text}'") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        bound = "zero or more" if high == math.inf else f"between {_num(low)} and {_num(high)}"
+        raise ScriptFileError(line, f"{what} must be {bound}, got '{text}'")
+    return value
+
+
+def _condition(entry: _Logical, offset: int, text: str) -> Condition:
+    if not text.strip():
+        raise ScriptFileError(entry.line, "the condition is empty")
+    try:
+        return parse_condition(text)
+    except ConditionError as exc:
+        line, col = entry.locate(offset + max(exc.column, 1) - 1)
+        raise ScriptFileError(line, exc.reason, col) from None
+
+
+def _verdict(word: str, line: int) -> Verdict:
+    try:
+        return Verdict(word)
+    except ValueError:
+        expected = ", ".join(v.value for v in Verdict)
+        raise ScriptFileError(
+            line, f"unknown verdict '{word}' (expected one of {expected})"
+        ) from None
+
+
+def _build_question(d: _QuestionDraft) -> tuple[Question, dict[str, int]]:
+    lines = {"key": d.line}
+    for name, (_, _, line) in d.fields.items():
+        lines[_FIELD_TO_PROBLEM[name]] = line
+    for opt, line in d.options:
+        lines.setdefault("option:" + opt.key, line)
+    for needed in ("type", "prompt"):
+        if needed not in d.fields:
+            raise ScriptFileError(d.line, f"question '{d.key}' has no '{needed}:' line")
+    type_text, _, type_line = d.fields["type"]
+    try:
+        answer_type = AnswerType(type_text)
+    except ValueError:
+        expected = ", ".join(t.value for t in AnswerType)
+        raise ScriptFileError(
+            type_line, f"unknown answer type '{type_text}' (expected one of {expected})"
+        ) from None
+    required = False
+    if "required" in d.fields:
+        text, _, line = d.fields["required"]
+        if text.lower() not in ("yes", "no"):
+            raise ScriptFileError(line, f"required must be yes or no, got '{text}'")
+        required = text.lower() == "yes"
+    weight = points = None
+    if "weight" in d.fields:
+        text, _, line = d.fields["weight"]
+        weight = _number(text, "weight", line)
+    if "points" in d.fields:
+        text, _, line = d.fields["points"]
+        points = _number(text, "points", line, 0.0, 1.0)
+    condition = None
+    if "when" in d.fields:
+        text, entry, _ = d.fields["when"]
+        condition = _condition(entry, entry.text.index(":") + 1 + _lead(entry, ":"), text)
+    question = Question(
+        key=d.key,
+        prompt=d.fields["prompt"][0],
+        answer_type=answer_type,
+        talk_track=d.fields["talk"][0] if "talk" in d.fields else "",
+        options=tuple(o for o, _ in d.options),
+        required=required,
+        condition=condition,
+        weight=0.0 if weight is None else weight,
+        answered_points=1.0 if points is None else points,
+    )
+    return question, lines
+
+
+def _lead(entry: _Logical, sep: str) -> int:
+    """Spaces between the separator and the value (so condition columns point at the text)."""
+    rest = entry.text[entry.text.index(sep) + 1 :]
+    return len(rest) - len(rest.lstrip())
+
+
+def _parse_option(key: str, value: str, line: int) -> Option:
+    match = POINTS_SUFFIX_RE.search(value)
+    if match is None:
+        return Option(key, value)
+    points = _number(match.group(1).strip(), "option points", line, 0.0, 1.0)
+    return Option(key, value[: match.start()].rstrip(), points)
+
+
+def load(text: str) -> ScriptBundle:
+    """Read and validate a script file; ScriptFileError names the line of the first problem."""
+    sets: list[_SetDraft] = []
+    rules: list[tuple[VerdictRule, int]] = []
+    default: tuple[Verdict, int] | None = None
+    rules_line = 0
+    section = ""
+    question: _QuestionDraft | None = None
+    for entry in _logical_lines(text):
+        line, body = entry.line, entry.text
+        header = _SECTION_RE.fullmatch(body.strip())
+        if body.lstrip().startswith("["):
+            if header is None:
+                raise ScriptFileError(line, f"cannot read the section header '{body.strip()}'")
+            name, arg = header.group(1), header.group(2)
+            if name == "rules" and arg is None:
+                if rules_line:
+                    raise ScriptFileError(
+                        line, f"a second [rules] section (the first is on line {rules_line})"
+                    )
+                section, rules_line, question = "rules", line, None
+            elif name == "set" and arg:
+                sets.append(_SetDraft(arg, line))
+                section, question = "set", None
+            elif name == "question" and arg:
+                if section not in ("set", "question"):
+                    raise ScriptFileError(
+                        line, f"question '{arg}' must come after a [set KEY] header"
+                    )
+                question = _QuestionDraft(arg, line)
+                sets[-1].questions.append(question)
+                section = "question"
+            else:
+                raise ScriptFileError(
+                    line,
+                    f"unknown section '{body.strip()}' (expected [set KEY], [question KEY] or [rules])",
+                )
+            continue
+        if section == "rules":
+            words = body.split(None, 2)
+            if words[0] == "default":
+                if len(words) != 2:
+                    raise ScriptFileError(line, "write the default as 'default VERDICT'")
+                if default is not None:
+                    raise ScriptFileError(
+                        line, f"a second default (the first is on line {default[1]})"
+                    )
+                default = (_verdict(words[1], line), line)
+                continue
+            if default is not None:
+                raise ScriptFileError(
+                    line, "rules after the default are never reached: move the default last"
+                )
+            if len(words) < 2 or words[1] != "when":
+                raise ScriptFileError(
+                    line, "write a rule as 'VERDICT when CONDITION' or 'default VERDICT'"
+                )
+            verdict = _verdict(words[0], line)
+            offset = body.index("when") + len("when")
+            offset += len(body[offset:]) - len(body[offset:].lstrip())
+            rules.append((VerdictRule(verdict, _condition(entry, offset, body[offset:])), line))
+            continue
+        match = _FIELD_RE.fullmatch(body)
+        if not section:
+            raise ScriptFileError(
+                line, "this line is outside any section: start the file with [set core]"
+            )
+        if match is None:
+            raise ScriptFileError(line, f"expected 'field: value', got '{body.strip()}'")
+        name, arg, value = match.group(1), match.group(2), match.group(3).strip()
+        if section == "set":
+            draft = sets[-1]
+            if arg is not None or name not in ("name", "product"):
+                raise ScriptFileError(
+                    line, f"unknown field '{name}' in a set (expected name, product)"
+                )
+            if name in draft.fields:
+                raise ScriptFileError(line, f"a second '{name}:' line in set '{draft.key}'")
+            draft.fields[name] = (value, line)
+            continue
+        assert question is not None
+        if name == "option" and arg is not None:
+            question.options.append((_parse_option(arg, value, line), line))
+        elif arg is None and name in _FIELD_TO_PROBLEM:
+            if name in question.fields:
+                raise ScriptFileError(line, f"a second '{name}:' line in question '{question.key}'")
+            question.fields[name] = (value, entry, line)
+        else:
+            full = f"{name} {arg}" if arg else name
+            raise ScriptFileError(
+                line,
+                f"unknown field '{full}' in a question (expected {', '.join(_QUESTION_FIELDS)})",
+            )
+    return _finish(sets, rules, default, rules_line, text)
+
+
+def _finish(
+    drafts: list[_SetDraft],
+    rules: list[tuple[VerdictRule, int]],
+    default: tuple[Verdict, int] | None,
+    rules_line: int,
+    text: str,
+) -> ScriptBundle:
+    last_line = max(1, len(text.splitlines()))
+    built: list[tuple[QuestionSet, _SetDraft, list[dict[str, int]]]] = []
+    for d in drafts:
+        if "name" not in d.fields:
+            raise ScriptFileError(d.line, f"set '{d.key}' has no 'name:' line")
+        questions = [_build_question(q) for q in d.questions]
+        product = d.fields.get("product", ("", 0))[0]
+        kind = SetKind.PRODUCT if "product" in d.fields else SetKind.CORE
+        qs = QuestionSet(d.key, d.fields["name"][0], kind, product, tuple(q for q, _ in questions))
+        built.append((qs, d, [lines for _, lines in questions]))
+    cores = [(s, d) for s, d, _ in built if s.kind is SetKind.CORE]
+    if not cores:
+        raise ScriptFileError(1, "there is no core set (a [set KEY] without a 'product:' line)")
+    if len(cores) > 1:
+        first, second = cores[0][1], cores[1][1]
+        raise ScriptFileError(
+            second.line,
+            f"a second core set '{second.key}' (the core set is '{first.key}', line {first.line}): "
+            "give a product set a 'product:' line",
+        )
+    core = cores[0][0]
+    seen: dict[str, int] = {}
+    products: dict[str, int] = {}
+    for s, d, question_lines in built:
+        if s.key in seen:
+            raise ScriptFileError(
+                d.line, f"a second set '{s.key}' (the first is on line {seen[s.key]})"
+            )
+        seen[s.key] = d.line
+        if s.kind is SetKind.PRODUCT and s.product in products:
+            raise ScriptFileError(
+                d.fields["product"][1],
+                f"a second set for product '{s.product}' (line {products[s.product]})",
+            )
+        products[s.product] = d.line
+        for qkey, problem in s.problems():
+            if not qkey:  # set-level: key, name, product
+                raise ScriptFileError(d.fields.get(problem.field, ("", d.line))[1], problem.message)
+        earlier: dict[str, Question] = {} if s is core else {q.key: q for q in core.questions}
+        for q, lines in zip(s.questions, question_lines, strict=True):
+            if q.key in earlier:
+                where = (
+                    ""
+                    if q.key not in {c.key for c in core.questions} or s is core
+                    else " (core set)"
+                )
+                raise ScriptFileError(lines["key"], f"duplicate question key '{q.key}'{where}")
+            for problem in q.problems(earlier):
+                raise ScriptFileError(lines.get(problem.field, lines["key"]), problem.message)
+            earlier[q.key] = q
+    if not rules_line:
+        raise ScriptFileError(last_line, "there is no [rules] section")
+    if default is None:
+        raise ScriptFileError(rules_line, "the [rules] section needs a 'default VERDICT' line")
+    rule_set = RuleSet(tuple(r for r, _ in rules), default[0])
+    every: dict[str, Question] = {}
+    for s, _, _ in built:
+        for q in s.questions:
+            every.setdefault(q.key, q)
+    for index, message in rule_set.problems(list(every.values())):
+        raise ScriptFileError(rules[index][1], message)
+    return ScriptBundle(tuple(s for s, _, _ in built), rule_set)
+
+
+def load_default() -> ScriptBundle:
+    """The question sets and rules that ship with repdesk."""
+    path = resources.files("repdesk") / "resources" / "scripts" / "default.repdesk-script"
+    return load(path.read_text(encoding="utf-8"))
