@@ -171,7 +171,7 @@ class QuestionSet:
 def _text_problems(name: str, text: str, *, required: bool) -> list[Problem]:
     if required and not text.strip():
         return [Problem(name, f"{name.split(':')[0]} must not be empty")]
-    if text != text.strip() or any(ch in text for ch in "\r\n\t"):
+    if text != text.strip() or "\t" in text or len(text.splitlines()) > 1:
         return [Problem(name, f"{name.split(':')[0]} must be one line without surrounding spaces")]
     return []
 

@@ -21,7 +21,7 @@ from repdesk.core.verdict_rules import RuleSet, VerdictRule
 
 HEADER_COMMENT = "# repdesk script: question sets and verdict rules (see docs/script-format.md)"
 _SECTION_RE = re.compile(r"\[\s*(\w+)(?:\s+(\S+))?\s*\]")
-_FIELD_RE = re.compile(r"([A-Za-z_]+)(?:\s+(\S+))?\s*:(.*)")
+_FIELD_RE = re.compile(r"([A-Za-z_]+)(?:\s+([^\s:]+))?\s*:(.*)")
 _QUESTION_FIELDS = ("type", "prompt", "talk", "required", "weight", "points", "when", "option KEY")
 _FIELD_TO_PROBLEM = {"type": "type", "prompt": "prompt", "talk": "talk_track", "required": "required",
                      "weight": "weight", "points": "points", "when": "condition"}  # fmt: skip
@@ -183,7 +183,7 @@ def _build_question(d: _QuestionDraft) -> tuple[Question, dict[str, int]]:
     for name, (_, _, line) in d.fields.items():
         lines[_FIELD_TO_PROBLEM[name]] = line
     for opt, line in d.options:
-        lines.setdefault("option:" + opt.key, line)
+        lines["option:" + opt.key] = line  # a duplicate is reported where it repeats
     for needed in ("type", "prompt"):
         if needed not in d.fields:
             raise ScriptFileError(d.line, f"question '{d.key}' has no '{needed}:' line")
