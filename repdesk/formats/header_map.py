@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -196,6 +197,7 @@ _STATUS_WORDS: dict[str, str] = {
 _STATUS_SPLIT = re.compile(r"[\s_\-]+")
 
 
+@lru_cache(maxsize=4096)
 def map_status(raw: str) -> str | None:
     """A repdesk status for a CRM's status value, or None when it is not clear."""
     key = _STATUS_SPLIT.sub(" ", raw.strip().lower()).strip()
