@@ -76,6 +76,25 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"The database {make_url(url).render_as_string()} cannot be opened: {exc}.") from exc
 
 
+def sqlite_tables_and_revision(path: Path) -> tuple[set[str], str | None]:
+    """Table names and Alembic revision of an SQLite file, read without changing a byte of it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return set(), None
+    _check_sqlite_file(path)
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version LIMIT 1").fetchone()
+            revision = row[0] if row else None
+        return tables, revision
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} cannot be opened as a database: {exc}.") from exc
+    finally:
+        con.close()
+
+
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not SQLite before SQLAlchemy or Alembic touch it."""
     if not path.exists() or path.stat().st_size == 0:
@@ -92,8 +111,12 @@ def _check_sqlite_file(path: Path) -> None:
             con.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            raise StoreError(f"The database {path} is locked by another program; close it and try again.") from exc
         raise StoreError(f"{path} cannot be opened as a database: {exc}.") from exc
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a repdesk database ({exc}).") from exc
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

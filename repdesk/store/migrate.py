@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from repdesk.store.engine import sqlite_path
+from repdesk.store.engine import sqlite_path, sqlite_tables_and_revision
 from repdesk.store.errors import StoreError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -51,9 +51,15 @@ def ensure_schema(engine: Engine) -> bool:
     """
     where = _describe(engine)
     script = ScriptDirectory(str(MIGRATIONS_DIR))
+    path = sqlite_path(str(engine.url))
     try:
-        tables = set(inspect(engine).get_table_names())
-        current = current_revision(engine)
+        if path is not None:
+            # Read-only first: connecting through SQLAlchemy switches the file to WAL, and a file
+            # that is not ours must stay byte-for-byte as it was.
+            tables, current = sqlite_tables_and_revision(path)
+        else:
+            tables = set(inspect(engine).get_table_names())
+            current = current_revision(engine)
     except OperationalError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
         if "locked" in reason:
@@ -61,7 +67,7 @@ def ensure_schema(engine: Engine) -> bool:
         raise StoreError(f"The database {where} cannot be opened: {reason}.") from exc
     except SQLAlchemyError as exc:
         raise StoreError(f"The database {where} cannot be opened: {exc.__class__.__name__}.") from exc
-    if current is None and tables - {"alembic_version"}:
+    if current is None and {t for t in tables if not t.startswith("sqlite_")} - {"alembic_version"}:
         raise StoreError(f"{where} is not a repdesk database (it holds other tables).")
     if current is not None:
         try:
@@ -73,8 +79,7 @@ def ensure_schema(engine: Engine) -> bool:
     head = script.get_current_head()
     if current == head:
         return False
-    path = sqlite_path(str(engine.url))
-    if current is not None and path is not None and path.exists():
+    if path is not None and path.exists() and (current is not None or tables):
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = path.with_name(f"{path.name}.{stamp}.bak")
         engine.dispose()

@@ -1,0 +1,62 @@
+"""The command line: `repdesk [--db PATH_OR_URL] [--demo] [--version] [COMMAND ...]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from repdesk import __version__
+from repdesk.commands import leads_cmd
+
+COMMANDS = [leads_cmd]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="repdesk",
+        description="Answer every inquiry fast, qualify it the same way, follow up until yes or no.",
+    )
+    parser.add_argument("--db", metavar="PATH_OR_URL", help="SQLite file or database URL (default: your data folder)")
+    parser.add_argument("--demo", action="store_true", help="open the demo workspace (created on first use)")
+    parser.add_argument("--version", action="version", version=f"repdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command is None:
+        from repdesk.launch import launch_gui
+
+        return launch_gui(args.db, demo=args.demo, files=extra)
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    from repdesk.launch import open_for_cli
+    from repdesk.services.errors import UserError
+    from repdesk.store.errors import StoreError
+
+    try:
+        workspace = open_for_cli(args.db, demo=args.demo)
+    except StoreError as exc:
+        return fail(str(exc))
+    try:
+        return int(args.run(args, workspace))
+    except (UserError, StoreError) as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        return fail("Interrupted; nothing was changed by the unfinished command.", code=130)
+    finally:
+        workspace.close()
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(f"repdesk: {message}", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

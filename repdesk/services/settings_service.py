@@ -1,0 +1,48 @@
+"""Workspace settings stored in the database, with defaults and validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from repdesk.services.errors import UserError
+from repdesk.store.models import SettingRecord
+
+DEFAULTS: dict[str, Any] = {
+    "response_target_minutes": 5,
+    "default_region": "US",
+    "timezone": "",  # empty: the computer's local zone
+    "business_start": "09:00",
+    "business_end": "17:00",
+    "workdays": [0, 1, 2, 3, 4],
+    "alarm_minutes": 10,
+    "event_minutes": 15,
+    "qualification_days": 90,
+    "caldav_url": "",
+    "caldav_username": "",
+}
+
+
+class SettingsService:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._cache: dict[str, Any] | None = None
+
+    def all(self) -> dict[str, Any]:
+        if self._cache is None:
+            with self._sessions() as session:
+                stored = {r.key: r.value for r in session.scalars(select(SettingRecord))}
+            self._cache = {**DEFAULTS, **stored}
+        return dict(self._cache)
+
+    def get(self, key: str) -> Any:
+        return self.all()[key] if key in DEFAULTS else self.all().get(key)
+
+    def set(self, key: str, value: Any) -> None:
+        if key in DEFAULTS and not isinstance(value, type(DEFAULTS[key])):
+            raise UserError(f"The setting {key} needs a {type(DEFAULTS[key]).__name__}.")
+        with self._sessions.begin() as session:
+            session.merge(SettingRecord(key=key, value=value))
+        self._cache = None

@@ -1,0 +1,71 @@
+"""Full-text lead search: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL (see migration 0001)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import ColumnElement, literal_column, text
+from sqlalchemy.sql import Select
+
+from repdesk.store.models import LeadRecord
+
+# The same expression the PostgreSQL index is built on (migration 0001): keep them identical.
+PG_VECTOR = (
+    "to_tsvector('simple'::regconfig, coalesce(first_name, '') || ' ' || coalesce(last_name, '') "
+    "|| ' ' || coalesce(company, '') || ' ' || replace(replace(coalesce(email, ''), '@', ' '), '.', ' ') "
+    "|| ' ' || replace(coalesce(phone, ''), '+', '') || ' ' || right(replace(coalesce(phone, ''), '+', ''), 10) "
+    "|| ' ' || right(replace(coalesce(phone, ''), '+', ''), 7) || ' ' || coalesce(notes, ''))"
+)
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def search_tokens(query: str) -> list[str]:
+    """Words of a search box text; a phone typed with separators becomes one digit run."""
+    stripped = query.strip()
+    if stripped and re.fullmatch(r"[\d\s()+.\-]+", stripped):
+        digits = re.sub(r"\D", "", stripped)
+        return [digits] if digits else []
+    return [t.lower() for t in _TOKEN.findall(stripped)]
+
+
+def fts5_query(tokens: list[str]) -> str:
+    """Every token as a quoted prefix term, ANDed (quotes make user text inert)."""
+    return " ".join('"' + t.replace('"', '""') + '"*' for t in tokens)
+
+
+def tsquery(tokens: list[str]) -> str:
+    return " & ".join(re.sub(r"[^\w]", "", t) + ":*" for t in tokens if re.sub(r"[^\w]", "", t))
+
+
+def search_filter(dialect: str, query: str) -> ColumnElement[bool] | None:
+    """A WHERE clause matching leads for the search box text, or None when there is nothing to match."""
+    tokens = search_tokens(query)
+    if not tokens:
+        return None
+    if dialect == "sqlite":
+        return LeadRecord.id.in_(
+            text("SELECT rowid FROM leads_fts WHERE leads_fts MATCH :fts").bindparams(
+                fts=fts5_query(tokens)
+            )
+        )
+    if dialect == "postgresql":
+        q = tsquery(tokens)
+        if not q:
+            return None
+        return literal_column(PG_VECTOR).op("@@")(text("to_tsquery('simple', :tsq)").bindparams(tsq=q))
+    like = f"%{query.strip()}%"
+    return (
+        LeadRecord.first_name.ilike(like)
+        | LeadRecord.last_name.ilike(like)
+        | LeadRecord.company.ilike(like)
+        | LeadRecord.email.ilike(like)
+        | LeadRecord.phone.ilike(like)
+    )
+
+
+def apply_search(stmt: Select, dialect: str, query: str | None) -> Select:  # type: ignore[type-arg]
+    if not query:
+        return stmt
+    clause = search_filter(dialect, query)
+    return stmt if clause is None else stmt.where(clause)

@@ -1,0 +1,189 @@
+"""The inbox: leads by urgency with search, filters and the selected lead's detail beside them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from repdesk.app import Workspace
+from repdesk.core.domain import LeadStatus
+from repdesk.services.changes import Changes
+from repdesk.services.inbox_service import InboxFilter, InboxService, end_of_local_day
+from repdesk.ui.actions import ActionId, ActionRegistry
+from repdesk.ui.lead_detail_panel import LeadDetailPanel
+from repdesk.ui.lead_table_model import LeadTableModel
+
+SEARCH_DELAY_MS = 120
+
+
+class InboxPage(QWidget):
+    sig_lead_selected = Signal(int)
+    """Emitted with the lead id when the rep selects a lead in the table."""
+
+    def __init__(self, workspace: Workspace, actions: ActionRegistry, *, all_leads: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.all_leads = all_leads
+        self.service = InboxService(workspace.sessions, workspace.clock)
+        self.model = LeadTableModel(workspace.clock, lambda: int(workspace.settings.get("response_target_minutes")))
+        self._build(actions)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload)
+        self._tick = QTimer(self, interval=30_000)
+        self._tick.timeout.connect(self.model.tick)
+        self._tick.start()
+        self._loaded = False
+
+    def _build(self, actions: ActionRegistry) -> None:
+        suffix = "All" if self.all_leads else ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 6)
+        top = QHBoxLayout()
+        title = QLabel("All leads" if self.all_leads else "Inbox")
+        title.setObjectName("pageTitle")
+        top.addWidget(title)
+        self.summary = QLabel()
+        self.summary.setObjectName("muted")
+        top.addWidget(self.summary)
+        top.addStretch(1)
+        self.search = QLineEdit()
+        self.search.setObjectName(f"inboxSearch{suffix}")
+        self.search.setPlaceholderText("Search leads…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
+        self.search.setToolTip("Search name, company, email, phone and notes as you type")
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        top.addWidget(self.search)
+        layout.addLayout(top)
+        filters = QHBoxLayout()
+        self.filters: dict[str, QComboBox] = {}
+        for key, label in (("status", "Any status"), ("source", "Any source"), ("owner", "Any owner"), ("product", "Any product")):
+            box = QComboBox()
+            box.setObjectName(f"filter_{key}{suffix}")
+            box.addItem(label, "")
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.activated.connect(lambda _i: self.reload())
+            filters.addWidget(box)
+            self.filters[key] = box
+        filters.addStretch(1)
+        layout.addLayout(filters)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableView()
+        self.table.setObjectName(f"leadTable{suffix}")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate((76, 170, 170, 90, 150, 110, 110, 80)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.detail = LeadDetailPanel(self.workspace, actions)
+        if self.all_leads:
+            self.detail.setObjectName("leadDetailAll")
+        self.detail.setMinimumWidth(360)
+        self.detail.sig_lead_changed.connect(self.apply_changes)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([860, 440])
+        layout.addWidget(splitter, 1)
+        actions[ActionId.FOCUS_SEARCH].triggered.connect(self._focus_search)
+
+    # -- loading ---------------------------------------------------------------------------------
+    def activate(self) -> None:
+        """Called when the page is shown: load lazily the first time, refresh after that."""
+        if not self._loaded:
+            self._fill_filters()
+            self._loaded = True
+        self.reload()
+        self.table.setFocus()
+
+    def current_filter(self) -> InboxFilter:
+        return InboxFilter(
+            search=self.search.text(),
+            status=self.filters["status"].currentData() or "",
+            source=self.filters["source"].currentData() or "",
+            owner=self.filters["owner"].currentData() or "",
+            product=self.filters["product"].currentData() or "",
+            include_closed=self.all_leads,
+        )
+
+    def reload(self) -> None:
+        selected = self.detail.lead_id
+        snapshot = self.service.snapshot(self.current_filter(), end_of_local_day(self.workspace.clock()))
+        self.model.set_snapshot(snapshot)
+        waiting = snapshot.total if not snapshot.total else self._waiting_count(snapshot)
+        text = f"{snapshot.total:,} leads"
+        if waiting:
+            text += f" · {waiting:,} waiting for a first answer"
+        self.summary.setText(text)
+        if selected is not None:
+            self._reselect(selected)
+        elif self.model.rowCount():
+            self.table.selectRow(0)
+
+    def _waiting_count(self, snapshot: object) -> int:
+        segments = getattr(snapshot, "_segments", [])
+        return segments[0].count if segments else 0
+
+    def _reselect(self, lead_id: int) -> None:
+        for row in range(min(self.model.rowCount(), 400)):
+            lead = self.model.lead_at(row)
+            if lead is not None and lead.id == lead_id:
+                self.table.selectRow(row)
+                return
+        self.detail.refresh()
+
+    def _fill_filters(self) -> None:
+        leads = self.workspace.leads
+        choices = {
+            "status": [(s.label, s.value) for s in LeadStatus],
+            "source": [(v, v) for v in leads.distinct_values("source")],
+            "owner": [("Unassigned", "-")] + [(v, v) for v in leads.reps()],
+            "product": [(v, v) for v in leads.distinct_values("product")],
+        }
+        for key, items in choices.items():
+            box = self.filters[key]
+            while box.count() > 1:
+                box.removeItem(1)
+            for label, value in items:
+                box.addItem(label, value)
+
+    # -- events ----------------------------------------------------------------------------------
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        lead = self.model.lead_at(rows[0].row()) if rows else None
+        self.detail.show_lead(lead.id if lead else None)
+        if lead is not None:
+            self.sig_lead_selected.emit(lead.id)
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.leads or changes.follow_ups:
+            if changes.leads and not self.filters["source"].count() > 1:
+                self._fill_filters()
+            self.reload()
+
+    def _focus_search(self) -> None:
+        if self.isVisible():
+            self.search.setFocus()
+            self.search.selectAll()

@@ -1,0 +1,142 @@
+"""The main window: navigation sidebar, one page per area, menus, status bar, remembered geometry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from repdesk.app import Workspace
+from repdesk.ui.actions import ActionId, ActionRegistry
+from repdesk.ui.pages import PageSpec, build_pages
+
+
+class MainWindow(QMainWindow):
+    sig_page_changed = Signal(str)
+    """Emitted with the page key ("inbox", "today", …) when the user switches pages."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle(f"repdesk — {_workspace_title(workspace)}")
+        self.setObjectName("mainWindow")
+        self.actions_ = ActionRegistry(self)
+        self.pages: dict[str, QWidget] = {}
+        self._specs: list[PageSpec] = build_pages(self)
+        self._build_body()
+        self._build_menus()
+        self._build_status_bar()
+        self._restore_geometry()
+
+    # -- construction ----------------------------------------------------------------------------
+    def _build_body(self) -> None:
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(180)
+        self.navigation.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.stack = QStackedWidget()
+        for spec in self._specs:
+            item = QListWidgetItem(spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(self.actions_[spec.action].toolTip())
+            self.navigation.addItem(item)
+            self.stack.addWidget(spec.widget)
+            self.pages[spec.key] = spec.widget
+            action = self.actions_[spec.action]
+            action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
+            self.addAction(action)
+        self.navigation.currentRowChanged.connect(self._on_row_changed)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.navigation.setCurrentRow(0)
+
+    def _build_menus(self) -> None:
+        a = self.actions_
+        file_menu = self.menuBar().addMenu("&File")
+        for action_id in (ActionId.IMPORT, ActionId.UNDO_IMPORT, ActionId.EXPORT_ICS, ActionId.BACKUP):
+            file_menu.addAction(a[action_id])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.QUIT])
+        a[ActionId.QUIT].triggered.connect(self.close)
+        go_menu = self.menuBar().addMenu("&Go")
+        for spec in self._specs:
+            go_menu.addAction(a[spec.action])
+        go_menu.addSeparator()
+        go_menu.addAction(a[ActionId.FOCUS_SEARCH])
+        lead_menu = self.menuBar().addMenu("&Lead")
+        for action_id in (ActionId.CALL_LEAD, ActionId.EMAIL_LEAD, ActionId.START_SCRIPT, ActionId.ADD_NOTE, ActionId.EDIT_LEAD):
+            lead_menu.addAction(a[action_id])
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(a[ActionId.ABOUT])
+        from repdesk.ui.file_actions import FileActions
+
+        self.file_actions = FileActions(self)
+
+    def _build_status_bar(self) -> None:
+        self.status_workspace = QLabel(_workspace_title(self.workspace))
+        self.status_workspace.setObjectName("muted")
+        self.statusBar().addPermanentWidget(self.status_workspace)
+        self.statusBar().showMessage("Ready", 3000)
+
+    # -- navigation ------------------------------------------------------------------------------
+    def show_page(self, key: str) -> None:
+        for row in range(self.navigation.count()):
+            if self.navigation.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.navigation.setCurrentRow(row)
+                return
+        raise KeyError(key)
+
+    def current_page_key(self) -> str:
+        return str(self.navigation.currentItem().data(Qt.ItemDataRole.UserRole))
+
+    def _on_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        spec = self._specs[row]
+        activate = getattr(spec.widget, "activate", None)
+        if callable(activate):
+            activate()
+        self.sig_page_changed.emit(spec.key)
+
+    # -- geometry --------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = QSettings("repdesk", "repdesk")
+        geometry = settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        settings = QSettings("repdesk", "repdesk")
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        for page in self.pages.values():
+            shutdown = getattr(page, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
+        super().closeEvent(event)
+
+
+def _workspace_title(workspace: Workspace) -> str:
+    from repdesk.store.engine import sqlite_path
+
+    path = sqlite_path(workspace.url)
+    if path is None:
+        return workspace.engine.url.render_as_string(hide_password=True)
+    return path.name

@@ -1,0 +1,105 @@
+"""Migrations build the schema from nothing on SQLite and PostgreSQL, and agree with the models."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.command import downgrade
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from repdesk.store.engine import make_engine, resolve_url
+from repdesk.store.errors import StoreError
+from repdesk.store.migrate import alembic_config, current_revision, ensure_schema, head_revision
+from repdesk.store.models import Base
+
+
+def _include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    return not (name or "").startswith(("leads_fts", "ix_leads_search"))
+
+
+def test_empty_database_upgrades_to_head_and_matches_models(any_db_url: str) -> None:
+    engine = make_engine(any_db_url)
+    assert ensure_schema(engine) is True
+    assert current_revision(engine) == head_revision()
+    assert {"leads", "activities", "reps", "settings", "follow_ups"} <= set(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": _include})
+        assert compare_metadata(context, Base.metadata) == []
+    assert ensure_schema(engine) is False  # nothing to do the second time
+    engine.dispose()
+
+
+def test_sqlite_has_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
+    engine = make_engine(resolve_url(str(tmp_path / "w.sqlite3")))
+    ensure_schema(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+    engine.dispose()
+
+
+def test_migrating_an_existing_file_makes_a_backup_first(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(resolve_url(str(path)))
+    ensure_schema(engine)
+    downgrade(alembic_config(engine), "base")  # an older repdesk's file: schema behind head
+    engine.dispose()
+    assert ensure_schema(make_engine(resolve_url(str(path)))) is True
+    backups = list(tmp_path.glob("old.sqlite3.*.bak"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as con:
+        assert con.execute("SELECT count(*) FROM alembic_version").fetchone() == (0,)
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(b"these are my notes, not a database\n" * 20)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a repdesk database"):
+        ensure_schema(make_engine(resolve_url(str(path))))
+    assert path.read_bytes() == before
+
+
+def test_another_programs_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+        con.execute("INSERT INTO invoices VALUES (1, 9.5)")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a repdesk database"):
+        ensure_schema(make_engine(resolve_url(str(path))))
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.bak"))
+
+
+def test_a_database_from_a_newer_repdesk_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "newer.sqlite3"
+    engine = make_engine(resolve_url(str(path)))
+    ensure_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    engine.dispose()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer repdesk"):
+        ensure_schema(make_engine(resolve_url(str(path))))
+    assert path.read_bytes() == before
+
+
+def test_a_locked_database_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "locked.sqlite3"
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE other (id INTEGER)")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError) as info:
+            ensure_schema(make_engine(resolve_url(str(path))))
+        assert "locked by another program" in str(info.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

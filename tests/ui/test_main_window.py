@@ -1,0 +1,67 @@
+"""The main window: built without an event loop, every navigation entry shows a real page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QListWidget, QTableView, QWidget
+from pytestqt.qtbot import QtBot
+
+from repdesk.ui import build_main_window
+
+
+def test_every_navigation_entry_shows_a_page(qtbot: QtBot, tmp_path: Path) -> None:
+    window = build_main_window(str(tmp_path / "w.sqlite3"))
+    qtbot.addWidget(window)
+    window.show()
+    nav = window.findChild(QListWidget, "navigation")
+    assert nav is not None
+    titles = [nav.item(i).text() for i in range(nav.count())]
+    assert titles == ["Inbox", "Today", "Calendar", "Leads", "Reports", "Scripts", "Settings"]
+    seen = []
+    for row in range(nav.count()):
+        rect = nav.visualItemRect(nav.item(row))
+        qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        page = window.stack.currentWidget()
+        assert page.isVisible()
+        texts = [label.text() for label in page.findChildren(QLabel) if label.isVisible() and label.text()]
+        assert texts, f"page {titles[row]} shows no text"
+        seen.append(window.current_page_key())
+    assert seen == ["inbox", "today", "calendar", "leads", "reports", "scripts", "settings"]
+
+
+def test_shortcuts_switch_pages(qtbot: QtBot, tmp_path: Path) -> None:
+    window = build_main_window(str(tmp_path / "w.sqlite3"))
+    qtbot.addWidget(window)
+    window.show()
+    # Through the QWindow, so the key goes the way a real key press does (shortcut map first).
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "today"
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "inbox"
+
+
+def test_empty_workspace_inbox_and_demo_inbox(qtbot: QtBot, tmp_path: Path) -> None:
+    from repdesk.launch import open_for_cli
+
+    open_for_cli(str(tmp_path / "demo.sqlite3"), demo=True).close()
+    window = build_main_window(str(tmp_path / "demo.sqlite3"))
+    qtbot.addWidget(window)
+    table = window.findChild(QTableView, "leadTable")
+    assert table.model().rowCount() > 100
+    first = table.model().index(0, 0).data()
+    assert first.endswith((" d", " h", " min")), first  # uncontacted leads lead the inbox
+    assert window.findChild(QWidget, "leadDetail") is not None
+
+
+def test_geometry_is_remembered(qtbot: QtBot, tmp_path: Path) -> None:
+    window = build_main_window(str(tmp_path / "g.sqlite3"))
+    qtbot.addWidget(window)
+    window.resize(1111, 777)
+    window.show()
+    window.close()
+    again = build_main_window(str(tmp_path / "g.sqlite3"))
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (1111, 777)
