@@ -1,9 +1,9 @@
-"""Declarative conditions on answers: data form, compact text form, parser, printer, evaluation."""
+"""Declarative conditions on answers as data: the JSON form, the compact text form, parser, printer."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -19,7 +19,6 @@ KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _WORD_RE = re.compile(r"[A-Za-z0-9_.+\-]+")
 _INT_RE = re.compile(r"-?\d+")
 _FLOAT_RE = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
-_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 KEYWORDS = frozenset({"and", "or", "not", "in", "answered"})
 
 
@@ -358,84 +357,3 @@ def _describe(token: _Token) -> str:
 def parse_condition(text: str) -> Condition:
     """Read the text form, e.g. `need = yes and timeline in (this_month, 1_3_months)`."""
     return _Parser(text).parse()
-
-
-# ---------------------------------------------------------------- evaluation
-
-
-def is_answered(value: object) -> bool:
-    """An answer counts when it is present and not blank (False and 0 are answers)."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return value.strip() != ""
-    if isinstance(value, list | tuple):
-        return len(value) > 0
-    return True
-
-
-def _norm(value: object) -> object:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return value
-
-
-def _equal(answer: object, value: ConditionValue) -> bool:
-    answer = _norm(answer)
-    if isinstance(answer, list | tuple):
-        return any(_equal(a, value) for a in answer)
-    if isinstance(answer, date):
-        return answer.isoformat() == str(value)
-    if isinstance(answer, int | float) and isinstance(value, int | float):
-        return answer == value
-    return str(answer) == str(value)
-
-
-def _as_number_or_date(value: object) -> float | date | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _ISO_DATE_RE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _ordered(answer: object, value: ConditionValue, op: Op) -> bool:
-    a, b = _as_number_or_date(answer), _as_number_or_date(value)
-    if isinstance(a, float) and isinstance(b, float):
-        return a >= b if op is Op.GTE else a <= b
-    if isinstance(a, date) and isinstance(b, date):
-        return a >= b if op is Op.GTE else a <= b
-    return False
-
-
-def evaluate_condition(condition: Condition, answers: Answers) -> bool:
-    """True when the condition holds; a comparison on an unanswered question is false."""
-    if isinstance(condition, AllOf):
-        return all(evaluate_condition(c, answers) for c in condition.items)
-    if isinstance(condition, AnyOf):
-        return any(evaluate_condition(c, answers) for c in condition.items)
-    if isinstance(condition, Not):
-        return not evaluate_condition(condition.item, answers)
-    answer = answers.get(condition.question)
-    if not is_answered(answer):
-        return False
-    if condition.op is Op.ANSWERED:
-        return True
-    value = condition.value
-    if condition.op in (Op.IN, Op.NOT_IN):
-        values: Sequence[ConditionValue] = value if isinstance(value, tuple) else ()
-        hit = any(_equal(answer, v) for v in values)
-        return hit if condition.op is Op.IN else not hit
-    assert value is not None and not isinstance(value, tuple)
-    if condition.op is Op.EQ:
-        return _equal(answer, value)
-    if condition.op is Op.NE:
-        return not _equal(answer, value)
-    return _ordered(answer, value, condition.op)

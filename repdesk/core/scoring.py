@@ -1,11 +1,24 @@
-"""Which questions apply to the answers so far, and the 0–100 qualification score."""
+"""Evaluating conditions on answers, which questions apply so far, and the 0–100 score."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import date
 
-from repdesk.core.conditions import Answers, AnswerValue, evaluate_condition, is_answered
+from repdesk.core.conditions import (
+    AllOf,
+    Answers,
+    AnswerValue,
+    AnyOf,
+    Condition,
+    ConditionValue,
+    Not,
+    Op,
+)
 from repdesk.core.questions import AnswerType, Question
+
+_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def effective_answers(questions: Sequence[Question], answers: Answers) -> dict[str, AnswerValue]:
@@ -71,3 +84,84 @@ def score(questions: Sequence[Question], answers: Answers) -> int:
     if total <= 0:
         return 0
     return max(0, min(100, int(100 * earned / total + 0.5)))
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def is_answered(value: object) -> bool:
+    """An answer counts when it is present and not blank (False and 0 are answers)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value.strip() != ""
+    if isinstance(value, list | tuple):
+        return len(value) > 0
+    return True
+
+
+def _norm(value: object) -> object:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _equal(answer: object, value: ConditionValue) -> bool:
+    answer = _norm(answer)
+    if isinstance(answer, list | tuple):
+        return any(_equal(a, value) for a in answer)
+    if isinstance(answer, date):
+        return answer.isoformat() == str(value)
+    if isinstance(answer, int | float) and isinstance(value, int | float):
+        return answer == value
+    return str(answer) == str(value)
+
+
+def _as_number_or_date(value: object) -> float | date | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE_RE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _ordered(answer: object, value: ConditionValue, op: Op) -> bool:
+    a, b = _as_number_or_date(answer), _as_number_or_date(value)
+    if isinstance(a, float) and isinstance(b, float):
+        return a >= b if op is Op.GTE else a <= b
+    if isinstance(a, date) and isinstance(b, date):
+        return a >= b if op is Op.GTE else a <= b
+    return False
+
+
+def evaluate_condition(condition: Condition, answers: Answers) -> bool:
+    """True when the condition holds; a comparison on an unanswered question is false."""
+    if isinstance(condition, AllOf):
+        return all(evaluate_condition(c, answers) for c in condition.items)
+    if isinstance(condition, AnyOf):
+        return any(evaluate_condition(c, answers) for c in condition.items)
+    if isinstance(condition, Not):
+        return not evaluate_condition(condition.item, answers)
+    answer = answers.get(condition.question)
+    if not is_answered(answer):
+        return False
+    if condition.op is Op.ANSWERED:
+        return True
+    value = condition.value
+    if condition.op in (Op.IN, Op.NOT_IN):
+        values: Sequence[ConditionValue] = value if isinstance(value, tuple) else ()
+        hit = any(_equal(answer, v) for v in values)
+        return hit if condition.op is Op.IN else not hit
+    assert value is not None and not isinstance(value, tuple)
+    if condition.op is Op.EQ:
+        return _equal(answer, value)
+    if condition.op is Op.NE:
+        return not _equal(answer, value)
+    return _ordered(answer, value, condition.op)

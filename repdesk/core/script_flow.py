@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from repdesk.core.conditions import Answers, AnswerValue, is_answered
+from repdesk.core.conditions import Answers, AnswerValue
 from repdesk.core.questions import AnswerType, Question, QuestionSet
-from repdesk.core.scoring import applicable_questions, effective_answers
+from repdesk.core.scoring import applicable_questions, effective_answers, is_answered
 
 YES_WORDS = frozenset({"y", "yes", "yeah", "yep", "yup", "sure", "true", "1", "ok", "okay"})
 NO_WORDS = frozenset({"n", "no", "nope", "nah", "false", "0"})

@@ -12,13 +12,17 @@ from repdesk.core.conditions import (
     Condition,
     condition_from_data,
     condition_to_data,
-    evaluate_condition,
-    is_answered,
     parse_condition,
 )
 from repdesk.core.domain import Verdict
 from repdesk.core.questions import Question, QuestionSet, condition_problems
-from repdesk.core.scoring import applicable_questions, effective_answers, score
+from repdesk.core.scoring import (
+    applicable_questions,
+    effective_answers,
+    evaluate_condition,
+    is_answered,
+    score,
+)
 
 DEFAULT_EXPIRY_DAYS = 90
 

@@ -169,13 +169,10 @@ def _condition(entry: _Logical, offset: int, text: str) -> Condition:
 
 
 def _verdict(word: str, line: int) -> Verdict:
-    try:
-        return Verdict(word)
-    except ValueError:
+    if word not in set(Verdict):
         expected = ", ".join(v.value for v in Verdict)
-        raise ScriptFileError(
-            line, f"unknown verdict '{word}' (expected one of {expected})"
-        ) from None
+        raise ScriptFileError(line, f"unknown verdict '{word}' (expected one of {expected})")
+    return Verdict(word)
 
 
 def _build_question(d: _QuestionDraft) -> tuple[Question, dict[str, int]]:
@@ -188,48 +185,37 @@ def _build_question(d: _QuestionDraft) -> tuple[Question, dict[str, int]]:
         if needed not in d.fields:
             raise ScriptFileError(d.line, f"question '{d.key}' has no '{needed}:' line")
     type_text, _, type_line = d.fields["type"]
-    try:
-        answer_type = AnswerType(type_text)
-    except ValueError:
+    if type_text not in set(AnswerType):
         expected = ", ".join(t.value for t in AnswerType)
         raise ScriptFileError(
             type_line, f"unknown answer type '{type_text}' (expected one of {expected})"
-        ) from None
+        )
     required = False
     if "required" in d.fields:
         text, _, line = d.fields["required"]
         if text.lower() not in ("yes", "no"):
             raise ScriptFileError(line, f"required must be yes or no, got '{text}'")
         required = text.lower() == "yes"
-    weight = points = None
-    if "weight" in d.fields:
-        text, _, line = d.fields["weight"]
-        weight = _number(text, "weight", line)
-    if "points" in d.fields:
-        text, _, line = d.fields["points"]
-        points = _number(text, "points", line, 0.0, 1.0)
+    weight, points = d.fields.get("weight", ("0", None, 0)), d.fields.get("points", ("1", None, 0))
     condition = None
     if "when" in d.fields:
         text, entry, _ = d.fields["when"]
-        condition = _condition(entry, entry.text.index(":") + 1 + _lead(entry, ":"), text)
+        rest = entry.text[entry.text.index(":") + 1 :]  # columns point into the condition text
+        condition = _condition(
+            entry, entry.text.index(":") + 1 + len(rest) - len(rest.lstrip()), text
+        )
     question = Question(
         key=d.key,
         prompt=d.fields["prompt"][0],
-        answer_type=answer_type,
+        answer_type=AnswerType(type_text),
         talk_track=d.fields["talk"][0] if "talk" in d.fields else "",
         options=tuple(o for o, _ in d.options),
         required=required,
         condition=condition,
-        weight=0.0 if weight is None else weight,
-        answered_points=1.0 if points is None else points,
+        weight=_number(weight[0], "weight", weight[2]),
+        answered_points=_number(points[0], "points", points[2], 0.0, 1.0),
     )
     return question, lines
-
-
-def _lead(entry: _Logical, sep: str) -> int:
-    """Spaces between the separator and the value (so condition columns point at the text)."""
-    rest = entry.text[entry.text.index(sep) + 1 :]
-    return len(rest) - len(rest.lstrip())
 
 
 def _parse_option(key: str, value: str, line: int) -> Option:

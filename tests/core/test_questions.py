@@ -18,7 +18,6 @@ from repdesk.core.conditions import (
     Op,
     condition_from_data,
     condition_to_data,
-    evaluate_condition,
     format_condition,
     parse_condition,
 )
@@ -32,7 +31,7 @@ from repdesk.core.questions import (
     question_set_to_data,
     validate_sets,
 )
-from repdesk.core.scoring import answer_points, score
+from repdesk.core.scoring import answer_points, evaluate_condition, score
 
 YES_NO = AnswerType.YES_NO
 NEED = Question("need", "Need?", YES_NO, weight=2)
