@@ -54,12 +54,24 @@ def _utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC)
 
 
-def at_local(day: date, wall: time, tz: tzinfo) -> datetime:
-    """The aware time at wall-clock `wall` on `day` in tz; a time in a spring-forward gap moves forward."""
-    naive = datetime.combine(day, wall.replace(tzinfo=None, fold=0))
-    # fold=0 reads a gap time with the offset in force before the change, so the round
-    # trip through UTC lands after the gap (02:30 → 03:30); an ambiguous time takes its first occurrence.
-    return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+def at_local(day: date, wall: time, tz: tzinfo, *, fold: int = 0) -> datetime:
+    """The aware time at wall-clock `wall` on `day` in tz; a time in a spring-forward gap moves to the gap's end."""
+    naive = datetime.combine(day, wall.replace(tzinfo=None, fold=fold))
+    aware = naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+    if aware.replace(tzinfo=None) == naive:
+        return aware  # the time exists; fold picks the occurrence of an ambiguous (fall-back) time
+    # The wall time does not exist. The first moment whose wall clock reaches it is the
+    # transition itself (02:30 → 03:00 in New York), found by bisection between the two
+    # readings of the gap time (before and after the offset change); transitions are whole seconds.
+    readings = [int(naive.replace(tzinfo=tz, fold=f).timestamp()) for f in (0, 1)]
+    low, high = min(readings) - 1, max(readings) + 1
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, tz).replace(tzinfo=None) >= naive:
+            high = middle
+        else:
+            low = middle
+    return datetime.fromtimestamp(high, tz)
 
 
 def _inside(local: datetime, hours: BusinessHours) -> bool:
@@ -82,9 +94,11 @@ def next_business_time(dt: datetime, hours: BusinessHours) -> datetime:
     day = local.date()
     for _ in range(_SEARCH_DAYS):
         if day.weekday() in hours.workdays:
-            opening = at_local(day, hours.start, hours.tz)
-            if _utc(opening) >= instant and _inside(opening, hours):
-                return opening
+            # An opening time repeated by a fall-back change opens twice: try both occurrences.
+            for fold in (0, 1):
+                opening = at_local(day, hours.start, hours.tz, fold=fold)
+                if _utc(opening) >= instant and _inside(opening, hours):
+                    return opening
         day += timedelta(days=1)
     raise ValueError("Business hours never open: the start time always falls after the end time.")
 

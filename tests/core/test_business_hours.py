@@ -95,10 +95,22 @@ def test_spring_forward_keeps_wall_clock_start() -> None:
 def test_start_in_the_spring_forward_gap_moves_forward() -> None:
     early = BusinessHours(time(2, 30), time(17), frozenset(range(7)), NEW_YORK)
     result = next_business_time(ny(2024, 3, 10, 1, 0), early)
-    # 02:30 does not exist that night: the clock jumps from 02:00 EST to 03:00 EDT.
-    assert result.astimezone(UTC) == datetime(2024, 3, 10, 7, 30, tzinfo=UTC)
-    assert (result.hour, result.minute) == (3, 30)
+    # 02:30 does not exist that night: the clock jumps from 02:00 EST to 03:00 EDT, and 03:00
+    # is already past the opening time on the wall clock, so business starts at the jump.
+    assert result.astimezone(UTC) == datetime(2024, 3, 10, 7, 0, tzinfo=UTC)
+    assert (result.hour, result.minute) == (3, 0)
     assert is_business_time(result, early)
+    assert not is_business_time(result.astimezone(UTC) - timedelta(seconds=1), early)
+
+
+def test_opening_time_repeated_by_fall_back_opens_again() -> None:
+    # 01:30 happens twice on 2024-11-03 in New York. At 01:10 EST (after the first 01:30 EDT)
+    # the wall clock is before opening again, and the next opening is 01:30 EST, not Monday.
+    early = BusinessHours(time(1, 30), time(17), frozenset(range(7)), NEW_YORK)
+    second_pass = datetime(2024, 11, 3, 6, 10, tzinfo=UTC)
+    assert second_pass.astimezone(NEW_YORK).strftime("%H:%M %Z") == "01:10 EST"
+    result = next_business_time(second_pass, early)
+    assert result.astimezone(UTC) == datetime(2024, 11, 3, 6, 30, tzinfo=UTC)
 
 
 def test_at_local_takes_first_occurrence_of_an_ambiguous_time() -> None:
@@ -158,12 +170,11 @@ def test_next_business_time_is_the_earliest_business_moment(
     assert is_business_time(result, hours)
     assert result.astimezone(UTC) >= instant
     assert result.tzinfo is hours.tz
-    # Earliest: either dt itself, or a day's opening (nothing in between was business time).
+    # Earliest: either dt itself, or a moment just before which it was not business time.
     if result.astimezone(UTC) != instant:
-        assert result.astimezone(UTC) == at_local(result.date(), hours.start, hours.tz).astimezone(
-            UTC
-        )
         assert not is_business_time(instant, hours)
+        assert not is_business_time(result.astimezone(UTC) - timedelta(seconds=1), hours)
+        assert result.time() >= hours.start
     assert next_business_time(result, hours) == result
 
 

@@ -341,3 +341,13 @@ def test_cadence_file_bad_json_and_missing_file(tmp_path: Path) -> None:
         parse_cadences("{nope")
     with pytest.raises(CadenceFileError, match="cannot read the cadence file"):
         load_cadence_file(tmp_path / "missing.json")
+
+
+def test_opening_inside_a_dst_gap_keeps_due_times_in_order() -> None:
+    # Found by hypothesis: opening at 02:30 on New York's spring-forward Sunday. Day 0 and day 1
+    # must both be due at the jump (03:00 EDT), not day 0 at 03:30 and day 1 earlier at 03:00.
+    hours = BusinessHours(time(2, 30), time(11), frozenset({0, 2, 4, 6}), NEW_YORK)
+    cadence = BY_KEY["new_inquiry"]
+    started = datetime(2021, 3, 13, 8, 0, tzinfo=BERLIN)  # Saturday 02:00 EST
+    day0, day1 = due_at(cadence, 0, started, hours), due_at(cadence, 2, started, hours)
+    assert utc(day0) == utc(day1) == datetime(2021, 3, 14, 7, 0, tzinfo=UTC)
