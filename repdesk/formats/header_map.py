@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from repdesk.core.domain import LeadStatus
 from repdesk.formats.text_decoding import LeadFileError

@@ -11,6 +11,17 @@ _CHUNK_BYTES = 1024 * 1024
 _LATIN1_FALLBACK = "repdesk-latin1"
 
 
+_MAGIC = (
+    (b"PK\x03\x04", "a zip archive (an .xlsx workbook?)"),
+    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+
 class LeadFileError(Exception):
     """One sentence for the user: the file cannot be read as leads at all."""
 
@@ -39,24 +50,27 @@ def detect_encoding(path: Path, head: bytes) -> str:
 
     UTF-8 (with or without BOM) is chosen only when the whole file is valid UTF-8,
     so that a Windows-1252 "é" on row 90,000 does not turn into garbage.
-    Raises LeadFileError for an empty or binary file.
+    Raises LeadFileError for an empty or binary file (a spreadsheet workbook is named as such).
     """
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise LeadFileError(f"{path.name} is empty.")
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise LeadFileError(
+                f"{path.name} is {what}, not a text file; save or export it as CSV first."
+            )
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _check_text(path, head, "utf-16")
+        return _check_text(path, head, "utf-16", strict=False)
     else:
         guessed = _utf16_without_bom(head)
         if guessed:
-            return _check_text(path, head, guessed)
+            return _check_text(path, head, guessed, strict=False)
         encoding = "utf-8-sig"
-    if b"\x00" in head:
-        raise LeadFileError(f"{path.name} is not a text file (it contains binary data).")
     if not _is_utf8(path):
-        encoding = "cp1252"
-    return _check_text(path, head, encoding)
+        return _check_text(path, head, "cp1252", strict=True)
+    return _check_text(path, head, encoding, strict=False)
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -87,10 +101,17 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
-def _check_text(path: Path, head: bytes, encoding: str) -> str:
-    text = head.decode(encoding, errors="replace")
-    controls = sum(1 for ch in text[:8192] if ch < " " and ch not in "\t\r\n\f")
-    if "\x00" in text or controls > max(2, len(text[:8192]) // 100):
+def _check_text(path: Path, head: bytes, encoding: str, *, strict: bool) -> str:
+    """Refuse binary data: control characters in the first line (where headers are), or many of them.
+
+    Text that decodes cleanly may carry a few control characters in its cells; text that
+    only decodes as Windows-1252 (any byte string does) must look like text throughout.
+    """
+    text = head.decode(encoding, errors="replace")[:8192]
+    first_line = text.lstrip("\ufeff\r\n").split("\n", 1)[0]
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n\f")
+    limit = len(text) // (50 if strict else 3)
+    if controls > limit or any(ch < " " and ch not in "\t\r\f" for ch in first_line):
         raise LeadFileError(f"{path.name} is not a text file (it contains binary data).")
     return encoding
 

@@ -344,7 +344,9 @@ def test_rows_can_be_read_twice(tmp_path: Path) -> None:
     [
         (b"", "is empty"),
         (b"\r\n\r\n", "is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not a text file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "PNG image"),
+        (bytes(range(256)) * 4, "not a text file"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "xlsx"),
         (b"First Name,Email\r\n", "no data rows"),
         (b"Colour,Size\nred,XL\n", "no name, email, phone or company column"),
     ],
