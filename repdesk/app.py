@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.services.import_service import ImportService
 from repdesk.services.lead_service import LeadService
 from repdesk.services.settings_service import SettingsService
 from repdesk.store.engine import make_engine, make_session_factory
@@ -31,6 +32,7 @@ class Workspace:
     clock: Clock
     settings: SettingsService
     leads: LeadService
+    imports: ImportService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -44,4 +46,7 @@ def open_workspace(url: str, *, clock: Clock = system_clock, migrate: bool = Tru
     sessions = make_session_factory(engine)
     settings = SettingsService(sessions)
     leads = LeadService(sessions, clock, default_region=lambda: str(settings.get("default_region")))
-    return Workspace(url=url, engine=engine, sessions=sessions, clock=clock, settings=settings, leads=leads)
+    imports = ImportService(sessions, clock, settings)
+    return Workspace(
+        url=url, engine=engine, sessions=sessions, clock=clock, settings=settings, leads=leads, imports=imports
+    )

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from repdesk import __version__
-from repdesk.commands import leads_cmd
+from repdesk.commands import import_cmd, leads_cmd
 
-COMMANDS = [leads_cmd]
+COMMANDS = [import_cmd, leads_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

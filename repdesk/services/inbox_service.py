@@ -52,10 +52,12 @@ class InboxService:
     def snapshot(self, flt: InboxFilter, end_of_today: datetime) -> InboxSnapshot:
         """Count every segment once; the snapshot then serves windows of rows."""
         base = self._filters(flt)
+        # "Uncontacted" is status new: an imported lead marked contacted has no first-response
+        # time on record but is not waiting for an answer.
         open_ = LeadRecord.status.not_in(CLOSED)
-        contacted = LeadRecord.first_response_at.is_not(None)
+        contacted = LeadRecord.status != "new"
         segments = [
-            Segment(and_(open_, LeadRecord.first_response_at.is_(None)), (LeadRecord.received_at, LeadRecord.id)),
+            Segment(LeadRecord.status == "new", (LeadRecord.received_at, LeadRecord.id)),
             Segment(
                 and_(open_, contacted, LeadRecord.next_follow_up_at < end_of_today),
                 (LeadRecord.next_follow_up_at, LeadRecord.id),

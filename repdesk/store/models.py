@@ -74,7 +74,7 @@ class LeadRecord(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     tags: Mapped[str] = mapped_column(String(500), default="")
-    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="new")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -98,7 +98,7 @@ class LeadRecord(Base):
     __table_args__ = (
         Index("ix_leads_email_norm", "email"),
         Index("ix_leads_phone_norm", "phone"),
-        Index("ix_leads_first_response_received", "first_response_at", "received_at"),
+        Index("ix_leads_status_received", "status", "received_at"),
     )
 
 

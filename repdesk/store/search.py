@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, literal_column, text
+from sqlalchemy import ColumnElement, text
 from sqlalchemy.sql import Select
 
 from repdesk.store.models import LeadRecord
@@ -53,7 +53,11 @@ def search_filter(dialect: str, query: str) -> ColumnElement[bool] | None:
         q = tsquery(tokens)
         if not q:
             return None
-        return literal_column(PG_VECTOR).op("@@")(text("to_tsquery('simple', :tsq)").bindparams(tsq=q))
+        # A subquery over leads alone: the expression names bare columns, which a join would make
+        # ambiguous, and it must stay identical to the indexed expression.
+        return LeadRecord.id.in_(
+            text(f"SELECT id FROM leads WHERE {PG_VECTOR} @@ to_tsquery('simple', :tsq)").bindparams(tsq=q)
+        )
     like = f"%{query.strip()}%"
     return (
         LeadRecord.first_name.ilike(like)

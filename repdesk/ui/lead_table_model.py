@@ -88,7 +88,7 @@ class LeadTableModel(QAbstractTableModel):
             return self._display(lead, column)
         if role == Qt.ItemDataRole.UserRole:
             return lead.id
-        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and lead.first_response_at is None:
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and lead.status == "new":
             level = waiting_level(lead.received_at, self._now, timedelta(minutes=self._target()))
             return QBrush(_LEVEL_COLOURS[level])
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
@@ -97,7 +97,7 @@ class LeadTableModel(QAbstractTableModel):
 
     def _display(self, lead: LeadSummary, column: int) -> str:
         if column == 0:
-            if lead.first_response_at is None and lead.status not in ("won", "lost"):
+            if lead.status == "new":
                 return waiting_text(lead.received_at, self._now)
             return ""
         if column == 1:
@@ -117,6 +117,8 @@ class LeadTableModel(QAbstractTableModel):
     def _waiting_tip(self, lead: LeadSummary) -> str:
         received = lead.received_at.astimezone().strftime("%a %d %b %H:%M")
         if lead.first_response_at is None:
+            if lead.status != "new":
+                return f"Inquiry received {received}; no first answer on record."
             return f"Inquiry received {received}; nobody has answered yet (target {self._target()} min)."
         answered = lead.first_response_at - lead.received_at
         return f"Inquiry received {received}; first answered after {waiting_text(lead.received_at, lead.received_at + answered)}."

@@ -128,15 +128,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("leads", schema=None) as batch_op:
         batch_op.create_index("ix_leads_email_norm", ["email"], unique=False)
-        batch_op.create_index(
-            "ix_leads_first_response_received", ["first_response_at", "received_at"], unique=False
-        )
+        batch_op.create_index("ix_leads_status_received", ["status", "received_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_leads_next_follow_up_at"), ["next_follow_up_at"], unique=False
         )
         batch_op.create_index("ix_leads_phone_norm", ["phone"], unique=False)
         batch_op.create_index(batch_op.f("ix_leads_received_at"), ["received_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_leads_status"), ["status"], unique=False)
 
     op.create_table(
         "activities",
@@ -317,11 +314,10 @@ def downgrade() -> None:
 
     op.drop_table("activities")
     with op.batch_alter_table("leads", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_leads_status"))
         batch_op.drop_index(batch_op.f("ix_leads_received_at"))
         batch_op.drop_index("ix_leads_phone_norm")
         batch_op.drop_index(batch_op.f("ix_leads_next_follow_up_at"))
-        batch_op.drop_index("ix_leads_first_response_received")
+        batch_op.drop_index("ix_leads_status_received")
         batch_op.drop_index("ix_leads_email_norm")
 
     op.drop_table("leads")

@@ -1,0 +1,294 @@
+"""Import leads from CSV and vCard files: preview, dedupe and merge, one transaction, undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from repdesk.core.domain import ActivityKind
+from repdesk.formats.lead_file import LeadFile, LeadFileError, ParsedLead, open_lead_file
+from repdesk.services.changes import Changes
+from repdesk.services.errors import UserError
+from repdesk.services.import_rows import TEXT_FIELDS, COUNT_FIELDS, fill_empty, lead_values
+from repdesk.services.settings_service import SettingsService
+from repdesk.services.zones import workspace_zone
+from repdesk.store.models import ActivityRecord, ImportMergeRecord, ImportRecord, LeadRecord, RepRecord
+
+CHUNK = 2000
+_MERGE_COLUMNS = (*TEXT_FIELDS, *COUNT_FIELDS, "extra", "edited_fields")
+
+
+class ImportCancelled(UserError):
+    """The user cancelled; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    file: str
+    row: int
+    reason: str
+
+
+@dataclass
+class ImportSummary:
+    added: int = 0
+    merged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    import_id: int | None = None
+    dry_run: bool = False
+    added_ids: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"added": self.added, "merged": self.merged,
+                "rejected": [{"file": r.file, "row": r.row, "reason": r.reason} for r in self.rejected]}
+
+
+@dataclass(frozen=True)
+class Preview:
+    file: LeadFile
+    rows: list[ParsedLead]
+
+
+Progress = Callable[[float], None]
+
+
+class ImportService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Callable[[], datetime], settings: SettingsService) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._settings = settings
+        self.hooks: list[Callable[[Session, list[int], datetime], None]] = []
+        """Called in the import's transaction with the ids of leads added or merged (follow-up planning)."""
+
+    def open(self, path: Path, mapping: dict[str, str] | None = None) -> LeadFile:
+        try:
+            return open_lead_file(path, mapping=mapping, default_region=str(self._settings.get("default_region")))
+        except LeadFileError as exc:
+            raise UserError(str(exc)) from exc
+        except OSError as exc:
+            raise UserError(f"{path.name} cannot be read: {exc.strerror or exc}.") from exc
+
+    def preview(self, path: Path, mapping: dict[str, str] | None = None, limit: int = 20) -> Preview:
+        lead_file = self.open(path, mapping)
+        rows = []
+        for row in lead_file.rows():
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+        return Preview(lead_file, rows)
+
+    def import_files(
+        self,
+        paths: Sequence[Path],
+        *,
+        mapping: dict[str, str] | None = None,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> ImportSummary:
+        """Import every file in one transaction; any file that is not leads at all aborts it all."""
+        files = [self.open(Path(p), mapping) for p in paths]  # every file readable before a write
+        now = self._clock()
+        zone = workspace_zone(str(self._settings.get("timezone")))
+        summary = ImportSummary(dry_run=dry_run)
+        total_bytes = sum(f.total_bytes for f in files) or 1
+        done_bytes = 0
+        session = self._sessions()
+        try:
+            with session.begin():
+                record = ImportRecord(started_at=now, files=[str(f.path) for f in files])
+                session.add(record)
+                session.flush()
+                summary.import_id = record.id
+                run = _ImportRun(session, record.id, now, zone)
+                for lead_file in files:
+                    for chunk in _chunks(lead_file.rows(), CHUNK):
+                        if cancelled():
+                            raise ImportCancelled("Import cancelled; nothing was imported.")
+                        run.add_chunk(lead_file.path.name, chunk, summary)
+                        if progress:
+                            progress((done_bytes + lead_file.progress() * lead_file.total_bytes) / total_bytes)
+                    done_bytes += lead_file.total_bytes
+                record.added, record.merged = summary.added, summary.merged
+                session.flush()
+                for hook in self.hooks:
+                    hook(session, run.touched, now)
+                if dry_run:
+                    session.rollback()
+        finally:
+            session.close()
+        if dry_run:
+            summary.import_id = None
+            summary.added_ids = []
+        if progress:
+            progress(1.0)
+        return summary
+
+    def last_import(self) -> ImportRecord | None:
+        with self._sessions() as session:
+            return session.scalars(
+                select(ImportRecord).where(ImportRecord.undone_at.is_(None)).order_by(ImportRecord.id.desc()).limit(1)
+            ).first()
+
+    def undo_import(self, import_id: int | None = None) -> Changes:
+        """Remove what an import added and put back what it merged (the newest import by default)."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            query = select(ImportRecord).where(ImportRecord.undone_at.is_(None))
+            query = query.where(ImportRecord.id == import_id) if import_id else query.order_by(ImportRecord.id.desc())
+            record = session.scalars(query.limit(1)).first()
+            if record is None:
+                raise UserError("There is no import to undo.")
+            for merge in session.scalars(select(ImportMergeRecord).where(ImportMergeRecord.import_id == record.id)):
+                session.execute(update(LeadRecord).where(LeadRecord.id == merge.lead_id).values(**_restorable(merge.before)))
+            session.execute(delete(ActivityRecord).where(ActivityRecord.import_id == record.id))
+            session.execute(delete(LeadRecord).where(LeadRecord.import_id == record.id))
+            record.undone_at = now
+        return Changes(leads=True, activities=True, follow_ups=True)
+
+
+def _restorable(before: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in before.items() if k in _MERGE_COLUMNS}
+
+
+def _chunks(rows: Iterable[ParsedLead], size: int) -> Iterable[list[ParsedLead]]:
+    chunk: list[ParsedLead] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _ImportRun:
+    """State of one import: which people it has seen, so one person never becomes two leads."""
+
+    def __init__(self, session: Session, import_id: int, now: datetime, zone: Any) -> None:
+        self.session = session
+        self.import_id = import_id
+        self.now = now
+        self.zone = zone
+        self.by_email: dict[str, int] = {}
+        self.by_phone: dict[str, int] = {}
+        self.merged_ids: set[int] = set()
+        self.touched: list[int] = []
+        self.reps: dict[str, int] = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
+
+    def add_chunk(self, file_name: str, rows: list[ParsedLead], summary: ImportSummary) -> None:
+        good = []
+        for row in rows:
+            if row.problem:
+                summary.rejected.append(Rejection(file_name, row.row, row.problem))
+            else:
+                good.append(row)
+        self._load_existing(good)
+        new_rows: list[dict[str, Any]] = []
+        new_keys: list[tuple[str, str]] = []
+        pending: dict[str, int] = {}  # email/phone -> index into new_rows (duplicates inside the chunk)
+        for row in good:
+            values = lead_values(row, self.zone, self.now, self.import_id)
+            values["owner_id"] = self._rep_id(row.fields.get("owner", ""))
+            email, phone = values["email"], values["phone"]
+            existing = self.by_email.get(email) if email else None
+            existing = existing or (self.by_phone.get(phone) if phone else None)
+            if existing is not None:
+                self._merge(existing, values, file_name)
+                summary.merged += 1
+                continue
+            index = pending.get("e:" + email) if email else None
+            if index is None and phone:
+                index = pending.get("p:" + phone)
+            if index is not None:
+                target = new_rows[index]
+                for key, value in fill_empty(target, values, set()).items():
+                    target[key] = value
+                summary.merged += 1
+                self._remember_pending(pending, index, target)
+                continue
+            new_rows.append(values)
+            self._remember_pending(pending, len(new_rows) - 1, values)
+            new_keys.append((email, phone))
+        if new_rows:
+            ids = list(self.session.scalars(
+                insert(LeadRecord).returning(LeadRecord.id, sort_by_parameter_order=True), new_rows
+            ))
+            acts = [
+                {"lead_id": lead_id, "kind": ActivityKind.INQUIRY.value, "occurred_at": values["received_at"],
+                 "body": values["message"] or f"Imported from {file_name}", "import_id": self.import_id}
+                for lead_id, values in zip(ids, new_rows, strict=True)
+            ]
+            self.session.execute(insert(ActivityRecord), acts)
+            for lead_id, values in zip(ids, new_rows, strict=True):
+                if values["email"]:
+                    self.by_email[values["email"]] = lead_id
+                if values["phone"]:
+                    self.by_phone[values["phone"]] = lead_id
+            summary.added += len(ids)
+            summary.added_ids.extend(ids)
+            self.touched.extend(ids)
+
+    @staticmethod
+    def _remember_pending(pending: dict[str, int], index: int, values: dict[str, Any]) -> None:
+        if values["email"]:
+            pending.setdefault("e:" + values["email"], index)
+        if values["phone"]:
+            pending.setdefault("p:" + values["phone"], index)
+
+    def _load_existing(self, rows: list[ParsedLead]) -> None:
+        emails = {e for r in rows if (e := r.fields.get("email", "")) and e not in self.by_email}
+        phones = {p for r in rows if (p := r.fields.get("phone", "")) and p not in self.by_phone}
+        if not emails and not phones:
+            return
+        clauses = []
+        if emails:
+            clauses.append(LeadRecord.email.in_(emails))
+        if phones:
+            clauses.append(LeadRecord.phone.in_(phones))
+        stmt = select(LeadRecord.id, LeadRecord.email, LeadRecord.phone).where(or_(*clauses)).order_by(LeadRecord.id)
+        for lead_id, email, phone in self.session.execute(stmt):
+            if email:
+                self.by_email.setdefault(email, lead_id)
+            if phone:
+                self.by_phone.setdefault(phone, lead_id)
+
+    def _merge(self, lead_id: int, values: dict[str, Any], file_name: str) -> None:
+        lead = self.session.get(LeadRecord, lead_id)
+        assert lead is not None
+        current = {key: getattr(lead, key) for key in _MERGE_COLUMNS}
+        changes = fill_empty(current, values, set(lead.edited_fields or []))
+        if lead_id not in self.merged_ids and lead.import_id != self.import_id:
+            self.session.add(ImportMergeRecord(import_id=self.import_id, lead_id=lead_id,
+                                               before={k: current[k] for k in _MERGE_COLUMNS}))
+            self.merged_ids.add(lead_id)
+        for key, value in changes.items():
+            setattr(lead, key, value)
+        if lead.owner_id is None and values.get("owner_id"):
+            lead.owner_id = values["owner_id"]
+        lead.updated_at = self.now
+        body = "Re-inquired (import of " + file_name + ")" + (f": {values['message']}" if values.get("message") else "")
+        self.session.add(ActivityRecord(lead_id=lead_id, kind=ActivityKind.INQUIRY.value,
+                                        occurred_at=self.now, body=body, import_id=self.import_id))
+        self.touched.append(lead_id)
+        if values["email"]:
+            self.by_email.setdefault(values["email"], lead_id)
+        if values["phone"]:
+            self.by_phone.setdefault(values["phone"], lead_id)
+
+    def _rep_id(self, name: str) -> int | None:
+        name = name.strip()
+        if not name:
+            return None
+        if name not in self.reps:
+            rep = RepRecord(name=name, monthly_capacity=40)
+            self.session.add(rep)
+            self.session.flush()
+            self.reps[name] = rep.id
+        return self.reps[name]
