@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.formats.cadence_file import load_default_cadences
+from repdesk.services.followup_planner import FollowUpPlanner, business_hours_from
+from repdesk.services.followup_service import FollowUpService
 from repdesk.services.import_service import ImportService
 from repdesk.services.lead_service import LeadService
 from repdesk.services.settings_service import SettingsService
+from repdesk.services.zones import workspace_zone
 from repdesk.store.engine import make_engine, make_session_factory
 from repdesk.store.migrate import ensure_schema
 
@@ -33,6 +37,14 @@ class Workspace:
     settings: SettingsService
     leads: LeadService
     imports: ImportService
+    followups: FollowUpService
+
+    def zone(self) -> tzinfo:
+        return workspace_zone(str(self.settings.get("timezone")))
+
+    def end_of_today(self, now: datetime) -> datetime:
+        local = now.astimezone(self.zone())
+        return (local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)).astimezone(UTC)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -47,6 +59,17 @@ def open_workspace(url: str, *, clock: Clock = system_clock, migrate: bool = Tru
     settings = SettingsService(sessions)
     leads = LeadService(sessions, clock, default_region=lambda: str(settings.get("default_region")))
     imports = ImportService(sessions, clock, settings)
-    return Workspace(
-        url=url, engine=engine, sessions=sessions, clock=clock, settings=settings, leads=leads, imports=imports
+
+    def zone() -> tzinfo:
+        return workspace_zone(str(settings.get("timezone")))
+
+    planner = FollowUpPlanner(load_default_cadences(), lambda: business_hours_from(settings.all(), zone()))
+    workspace = Workspace(
+        url=url, engine=engine, sessions=sessions, clock=clock, settings=settings, leads=leads, imports=imports,
+        followups=None,  # type: ignore[arg-type]  # set just below: it needs the workspace's day boundary
     )
+    workspace.followups = FollowUpService(sessions, clock, planner, leads, workspace.end_of_today)
+    # The invariant: every change to a lead, and every import, re-plans its next step in the same transaction.
+    leads.hooks.append(workspace.followups.sync_hook)
+    imports.hooks.append(workspace.followups.import_hook)
+    return workspace

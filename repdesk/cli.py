@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from repdesk import __version__
-from repdesk.commands import import_cmd, leads_cmd
+from repdesk.commands import followup_cmd, import_cmd, leads_cmd
 
-COMMANDS = [import_cmd, leads_cmd]
+COMMANDS = [import_cmd, leads_cmd, followup_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args, workspace))
     except (UserError, StoreError) as exc:
         return fail(str(exc))
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error; silence the flush at exit too.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
     except KeyboardInterrupt:
         return fail("Interrupted; nothing was changed by the unfinished command.", code=130)
     finally:

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 
 from repdesk.app import Workspace, open_workspace
-from repdesk.services.demo import demo_is_populated, populate_demo
+from repdesk.services.demo import demo_is_populated, populate_demo, spread_demo_followups
 from repdesk.store.engine import resolve_url
 from repdesk.store.errors import StoreError
 
@@ -21,6 +21,8 @@ def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
 def ensure_demo(workspace: Workspace) -> None:
     if not demo_is_populated(workspace.sessions):
         populate_demo(workspace.sessions, workspace.clock())
+        workspace.followups.ensure_all()
+        spread_demo_followups(workspace.sessions, workspace.clock())
 
 
 def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ()) -> int:

@@ -35,7 +35,7 @@ _JOURNEY_RANK = {JourneyStage.DECISION: 0, JourneyStage.CONSIDERATION: 1, Journe
 def urgency(facts: InboxFacts, now: datetime, end_of_today: datetime, target: timedelta) -> Urgency:
     if facts.status.is_closed:
         return Urgency.CLOSED
-    if facts.status is LeadStatus.NEW:
+    if facts.status is LeadStatus.NEW and facts.first_response_at is None:
         late = now - facts.received_at > target
         return Urgency.UNCONTACTED_LATE if late else Urgency.UNCONTACTED
     if facts.next_follow_up_at is not None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import ActivityKind, CallOutcome, JourneyStage, LeadStatus
-from repdesk.store.models import ActivityRecord, LeadRecord, RepRecord
+from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
 
 FIRST = "Ava Noah Mia Liam Zoe Ethan Lena Omar Priya Hannah Luis Yuki Carlos Mei Dana Marcus Sofia Jonas Amara Felix Nora Ravi Chloe Mateo Ines Tariq Elena Hugo Maya Kofi Grace Leo Anika Diego Sara Owen Lucia Ben Aisha Tom".split()
 LAST = "Thompson Kim Patel Garcia Nguyen Schmidt Romero Tanaka Mendes Chen Whitfield Lee Rossi Novak Okafor Larsen Silva Haddad Müller Dubois Kowalski Brennan Ortiz Walsh Fischer Moreau Ahmed Costa Berg Lindqvist".split()
@@ -50,6 +50,30 @@ def populate_demo(sessions: sessionmaker[Session], now: datetime, *, count: int 
         for i in range(count):
             _add_lead(session, rng, i, now, rep_ids)
     return count
+
+
+def spread_demo_followups(sessions: sessionmaker[Session], now: datetime, *, seed: int = 11) -> None:
+    """Move the demo's pending steps to varied times: a few overdue, some today, most later."""
+    rng = random.Random(seed)
+    with sessions.begin() as session:
+        pending = session.execute(
+            select(FollowUpRecord.id, FollowUpRecord.lead_id, LeadRecord.status, LeadRecord.first_response_at)
+            .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
+            .where(FollowUpRecord.status == "pending").order_by(FollowUpRecord.id)
+        ).all()
+        for fid, lead_id, status, first_response in pending:
+            if status == "new" and first_response is None:
+                continue  # waiting leads: their first call is due right now
+            roll = rng.random()
+            if roll < 0.12:
+                due = now - timedelta(hours=rng.uniform(2, 72))
+            elif roll < 0.35:
+                due = now + timedelta(minutes=rng.uniform(20, 300))
+            else:
+                due = now + timedelta(days=rng.uniform(1, 25))
+            due = due.replace(minute=(due.minute // 15) * 15, second=0, microsecond=0)
+            session.execute(update(FollowUpRecord).where(FollowUpRecord.id == fid).values(due_at=due))
+            session.execute(update(LeadRecord).where(LeadRecord.id == lead_id).values(next_follow_up_at=due))
 
 
 def _received(rng: random.Random, i: int, now: datetime) -> datetime:

@@ -130,6 +130,24 @@ class ImportService:
             progress(1.0)
         return summary
 
+    def import_parsed(self, rows: list[ParsedLead], label: str,
+                      also: Callable[[Session], None] | None = None) -> ImportSummary:
+        """Import rows from elsewhere (a mailbox) with the same dedupe; `also` writes in the same transaction."""
+        now = self._clock()
+        summary = ImportSummary()
+        with self._sessions.begin() as session:
+            record = ImportRecord(started_at=now, files=[label])
+            session.add(record)
+            session.flush()
+            run = _ImportRun(session, record.id, now, workspace_zone(str(self._settings.get("timezone"))))
+            run.add_chunk(label, rows, summary)
+            record.added, record.merged, summary.import_id = summary.added, summary.merged, record.id
+            for hook in self.hooks:
+                hook(session, run.touched, now)
+            if also is not None:
+                also(session)
+        return summary
+
     def last_import(self) -> ImportRecord | None:
         with self._sessions() as session:
             return session.scalars(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.services.lead_rows import LeadSummary
@@ -52,12 +52,13 @@ class InboxService:
     def snapshot(self, flt: InboxFilter, end_of_today: datetime) -> InboxSnapshot:
         """Count every segment once; the snapshot then serves windows of rows."""
         base = self._filters(flt)
-        # "Uncontacted" is status new: an imported lead marked contacted has no first-response
-        # time on record but is not waiting for an answer.
+        # Waiting = status new and never answered: an imported lead marked contacted has no
+        # first-response time on record but is not waiting, and one we tried to reach is not either.
         open_ = LeadRecord.status.not_in(CLOSED)
-        contacted = LeadRecord.status != "new"
+        waiting = and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_(None))
+        contacted = or_(LeadRecord.status != "new", LeadRecord.first_response_at.is_not(None))
         segments = [
-            Segment(LeadRecord.status == "new", (LeadRecord.received_at, LeadRecord.id)),
+            Segment(waiting, (LeadRecord.received_at, LeadRecord.id)),
             Segment(
                 and_(open_, contacted, LeadRecord.next_follow_up_at < end_of_today),
                 (LeadRecord.next_follow_up_at, LeadRecord.id),

@@ -216,11 +216,12 @@ def record_activity(
         duration_seconds=duration_seconds,
     )
     session.add(activity)
-    if kind in OUTBOUND_KINDS:
-        if lead.first_response_at is None:
-            lead.first_response_at = now
-        if lead.status == LeadStatus.NEW.value:
-            change_status(session, lead, LeadStatus.CONTACTED, now)
+    if kind in OUTBOUND_KINDS and lead.first_response_at is None:
+        lead.first_response_at = now
+    # Reaching the person ends the new-inquiry cadence; an unanswered attempt does not.
+    reached = (kind is ActivityKind.CALL and outcome == "connected") or kind is ActivityKind.MEETING
+    if reached and lead.status == LeadStatus.NEW.value:
+        change_status(session, lead, LeadStatus.CONTACTED, now)
     lead.updated_at = now
     return activity
 

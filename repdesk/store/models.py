@@ -177,6 +177,7 @@ class FollowUpRecord(Base):
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     cadence: Mapped[str] = mapped_column(String(50), default="")
     step_index: Mapped[int] = mapped_column(Integer, default=0)
+    cadence_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(20))
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -88,7 +88,7 @@ class LeadTableModel(QAbstractTableModel):
             return self._display(lead, column)
         if role == Qt.ItemDataRole.UserRole:
             return lead.id
-        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and lead.status == "new":
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and _waiting(lead):
             level = waiting_level(lead.received_at, self._now, timedelta(minutes=self._target()))
             return QBrush(_LEVEL_COLOURS[level])
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
@@ -97,7 +97,7 @@ class LeadTableModel(QAbstractTableModel):
 
     def _display(self, lead: LeadSummary, column: int) -> str:
         if column == 0:
-            if lead.status == "new":
+            if _waiting(lead):
                 return waiting_text(lead.received_at, self._now)
             return ""
         if column == 1:
@@ -122,6 +122,10 @@ class LeadTableModel(QAbstractTableModel):
             return f"Inquiry received {received}; nobody has answered yet (target {self._target()} min)."
         answered = lead.first_response_at - lead.received_at
         return f"Inquiry received {received}; first answered after {waiting_text(lead.received_at, lead.received_at + answered)}."
+
+
+def _waiting(lead: LeadSummary) -> bool:
+    return lead.status == "new" and lead.first_response_at is None
 
 
 def _next_step_text(when: datetime | None, now: datetime) -> str:

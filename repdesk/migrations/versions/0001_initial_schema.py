@@ -176,6 +176,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("cadence", sa.String(length=50), nullable=False),
         sa.Column("step_index", sa.Integer(), nullable=False),
+        sa.Column("cadence_started_at", repdesk.store.types.UTCDateTime(), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("done_at", repdesk.store.types.UTCDateTime(), nullable=True),
         sa.Column("cancelled_at", repdesk.store.types.UTCDateTime(), nullable=True),
