@@ -14,7 +14,9 @@ from repdesk.services.followup_planner import FollowUpPlanner, business_hours_fr
 from repdesk.services.followup_service import FollowUpService
 from repdesk.services.import_service import ImportService
 from repdesk.services.lead_service import LeadService
+from repdesk.services.secrets import SecretStore
 from repdesk.services.settings_service import SettingsService
+from repdesk.services.source_service import SourceService
 from repdesk.services.zones import workspace_zone
 from repdesk.store.engine import make_engine, make_session_factory
 from repdesk.store.migrate import ensure_schema
@@ -38,6 +40,7 @@ class Workspace:
     leads: LeadService
     imports: ImportService
     followups: FollowUpService
+    sources: SourceService
 
     def zone(self) -> tzinfo:
         return workspace_zone(str(self.settings.get("timezone")))
@@ -66,6 +69,7 @@ def open_workspace(url: str, *, clock: Clock = system_clock, migrate: bool = Tru
     planner = FollowUpPlanner(load_default_cadences(), lambda: business_hours_from(settings.all(), zone()))
     workspace = Workspace(
         url=url, engine=engine, sessions=sessions, clock=clock, settings=settings, leads=leads, imports=imports,
+        sources=SourceService(sessions, clock, imports, SecretStore(), lambda: str(settings.get("default_region"))),
         followups=None,  # type: ignore[arg-type]  # set just below: it needs the workspace's day boundary
     )
     workspace.followups = FollowUpService(sessions, clock, planner, leads, workspace.end_of_today)

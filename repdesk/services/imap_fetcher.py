@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import ipaddress
 import re
 import socket
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -152,10 +153,8 @@ class ImapMailbox:
         try:
             conn.logout()  # no CLOSE/EXPUNGE: the folder was opened read-only anyway
         except (imaplib.IMAP4.error, OSError):
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown()
-            except OSError:
-                pass
 
     def _need(self) -> imaplib.IMAP4:
         if self._conn is None:
@@ -208,5 +207,3 @@ def _text(exc: BaseException) -> str:
         text = text[2:-1]
     return (text or type(exc).__name__).rstrip(".")
 
-
-Progress = Callable[[int, int], None]

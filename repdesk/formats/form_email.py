@@ -1,0 +1,314 @@
+"""Turn a form-notification email (CF7, WPForms, Gravity, Google Forms, Typeform, Squarespace, Wix) into a lead."""
+
+from __future__ import annotations
+
+import email
+import email.errors
+import email.header
+import email.policy
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import Message
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from html.parser import HTMLParser
+
+from repdesk.core.contact import normalize_email, split_name
+from repdesk.formats.header_map import build_plan, squash
+from repdesk.formats.lead_csv import _rows as plan_rows
+from repdesk.formats.lead_file import ParsedLead
+
+MAX_TEXT = 200_000  # characters of body text considered; the rest is not an inquiry
+_LABEL_WORDS = 10
+_PAIR = re.compile(r"^\s*(?:[*•-]\s*)?(?P<label>[^:\n]{1,80}?)\s*:\s*(?P<value>.*)$")
+_DASHED = re.compile(r"^\s*-{2,}\s*(?P<label>.+?)\s*-{2,}\s*$")  # WPForms plain text: "--- Name ---"
+_SIGNATURE = re.compile(r"^(--\s*|_{3,}|-{3,}|(powered by|sent from|this e-?mail was sent) .*)$", re.IGNORECASE)
+_MESSAGE_WORDS = ("message", "comment", "inquiry", "enquiry", "question", "details", "request", "help")
+_ENVELOPE = {"from", "to", "subject", "date", "cc", "replyto", "sent", "messagebody", "body"}
+_TOOLS = (
+    ("contact form 7", "WordPress Contact Form 7"), ("wpforms", "WPForms"), ("gravity forms", "Gravity Forms"),
+    ("google forms", "Google Forms"), ("docs.google.com/forms", "Google Forms"), ("typeform", "Typeform"),
+    ("squarespace", "Squarespace"), ("wix", "Wix"), ("contact form on", "WordPress Contact Form 7"),
+)
+
+
+@dataclass
+class FormEmail:
+    """What one email says: the lead row (problem set when no person is in it) and notes for the log."""
+
+    lead: ParsedLead
+    tool: str
+    subject: str
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_form_email(raw: bytes, *, region: str = "US") -> FormEmail:
+    """Parse raw RFC 5322 bytes; never raises on malformed mail (problems go to notes / lead.problem)."""
+    notes: list[str] = []
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    subject = _header(msg, "Subject", notes)
+    sender = _header(msg, "From", notes)
+    reply_to = _header(msg, "Reply-To", notes)
+    text, html_only = body_text(msg, notes)
+    if html_only:
+        notes.append("the message has only an HTML part; its text was used")
+    if not subject:
+        notes.append("the message has no Subject header")
+    tool = _tool(" ".join((subject, sender, text[:4000], text[-2000:])).lower())
+    pairs = form_pairs(text)
+    lead = _lead_from_pairs(pairs, region) if pairs else None
+    if lead is None or not _has_person(lead):
+        lead = _fallback(reply_to or sender, text, subject, region, lead)
+        if lead.problem is None and not pairs:
+            notes.append("no form fields found; used the sender and the message text")
+    received = _date(msg)
+    extra = dict(lead.extra)
+    if subject:
+        extra.setdefault("Email subject", subject)
+    message_id = (msg.get("Message-ID") or "").strip()
+    if message_id:
+        extra.setdefault("Message-ID", message_id)
+    fields = dict(lead.fields)
+    fields["source"] = tool or "Email"
+    problem = lead.problem
+    if problem and not sender:
+        problem = "no From header and no form fields naming a person"
+    return FormEmail(ParsedLead(0, fields, lead.received_at or received, extra, problem), tool, subject, notes)
+
+
+def body_text(msg: Message, notes: list[str]) -> tuple[str, bool]:
+    """The readable text of the message: the first text/plain part, else HTML converted to text."""
+    plain = html = None
+    for part in msg.walk():
+        if part.is_multipart() or part.get_content_disposition() == "attachment":
+            continue
+        kind = part.get_content_type()
+        if kind == "text/plain" and plain is None:
+            plain = _decode(part, notes)
+        elif kind == "text/html" and html is None:
+            html = _decode(part, notes)
+    if plain and plain.strip():
+        return plain[:MAX_TEXT], False
+    if html and html.strip():
+        return html_to_text(html)[:MAX_TEXT], True
+    notes.append("the message has no text body")
+    return "", False
+
+
+def _decode(part: Message, notes: list[str]) -> str:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # a broken transfer encoding is still text
+        payload = None
+    if payload is None:
+        value = part.get_payload()
+        return value if isinstance(value, str) else ""
+    if not isinstance(payload, bytes):
+        return str(payload)
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset)
+    except LookupError:
+        notes.append(f"unknown charset {charset!r}; read as UTF-8 with replacement characters")
+    except UnicodeDecodeError:
+        notes.append(f"the text is not valid {charset}; undecodable bytes were replaced")
+    return payload.decode("utf-8", errors="replace")
+
+
+class _TextExtractor(HTMLParser):
+    _BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "dt", "dd", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "head", "title"):
+            self._skip += 1
+        elif tag in self._BLOCKS or tag in ("td", "th"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "head", "title"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in self._BLOCKS or tag in ("td", "th"):
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML body, one block (paragraph, table cell, line break) per line."""
+    parser = _TextExtractor()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # HTMLParser is lenient; this is only a guard
+        return re.sub(r"<[^>]+>", " ", html)
+    lines = (" ".join(line.replace("\xa0", " ").split()) for line in "".join(parser.parts).splitlines())
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def form_pairs(text: str) -> list[tuple[str, str]]:
+    """(label, value) pairs: "Label: value" lines, "--- Label ---" blocks, or label/value line pairs."""
+    lines = _content_lines(text)
+    pairs = _colon_pairs(lines)
+    if _useful(pairs):
+        return pairs
+    dashed = _dashed_pairs(lines)
+    if _useful(dashed):
+        return dashed
+    stacked = _stacked_pairs(lines)
+    return stacked if _useful(stacked) else pairs
+
+
+def _content_lines(text: str) -> list[str]:
+    lines = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if _SIGNATURE.match(line.strip()) and not _DASHED.match(line):
+            break  # "-- " starts the form tool's footer ("This e-mail was sent from a contact form on …")
+        lines.append(line.rstrip())
+    return lines
+
+
+def _colon_pairs(lines: list[str]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for line in lines:
+        match = _PAIR.match(line)
+        if match and _is_label(match["label"]) and "//" not in match["label"]:
+            pairs.append((match["label"].strip(), match["value"].strip()))
+        elif pairs and line.strip():
+            label, value = pairs[-1]  # a continuation line: the value (a message) spans lines
+            pairs[-1] = (label, f"{value}\n{line.strip()}" if value else line.strip())
+        elif pairs and pairs[-1][1] and not line.strip():
+            pairs[-1] = (pairs[-1][0], pairs[-1][1] + "\n")
+    return [(label, value.strip()) for label, value in pairs]
+
+
+def _dashed_pairs(lines: list[str]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for line in lines:
+        match = _DASHED.match(line)
+        if match:
+            pairs.append((match["label"], ""))
+        elif pairs and line.strip():
+            label, value = pairs[-1]
+            pairs[-1] = (label, f"{value}\n{line.strip()}".strip())
+    return pairs
+
+
+def _stacked_pairs(lines: list[str]) -> list[tuple[str, str]]:
+    """Gravity Forms / Typeform HTML: a label line (a known field or a question) then its value lines."""
+    pairs: list[tuple[str, str]] = []
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if _known_label(line) or (line.endswith("?") and len(line) <= 200):
+            pairs.append((line.rstrip(":"), ""))
+        elif pairs:
+            label, value = pairs[-1]
+            pairs[-1] = (label, f"{value}\n{line}".strip())
+    return [(label, value) for label, value in pairs if value]
+
+
+def _is_label(label: str) -> bool:
+    words = label.split()
+    return 0 < len(words) <= _LABEL_WORDS and not label.strip().startswith(("http", "<"))
+
+
+def _known_label(line: str) -> bool:
+    if len(line) > 60:
+        return False
+    plan = build_plan([line.rstrip(":")])
+    return any(target is not None for target in plan.mapping.values())
+
+
+def _useful(pairs: list[tuple[str, str]]) -> bool:
+    labels = [squash(label) for label, _ in pairs if squash(label) not in _ENVELOPE]
+    if not labels:
+        return False
+    plan = build_plan([label for label, _ in pairs])
+    fields = {target for target in plan.mapping.values() if target}
+    return bool(fields & {"email", "phone", "name", "first_name", "last_name"})
+
+
+def _lead_from_pairs(pairs: list[tuple[str, str]], region: str) -> ParsedLead | None:
+    pairs = [(label, value) for label, value in pairs if squash(label) not in _ENVELOPE and value]
+    if not pairs:
+        return None
+    labels, values = zip(*pairs, strict=True)
+    plan = build_plan(list(labels))
+    unmapped = [label for label in labels if plan.mapping.get(label) is None]
+    message_like = [label for label in unmapped if any(word in label.lower() for word in _MESSAGE_WORDS)]
+    if message_like and "message" not in plan.mapping.values():
+        plan = build_plan(list(labels), {message_like[0]: "message"})
+    rows = list(plan_rows(iter([list(values)]), plan, region, ParsedLead))
+    return rows[0] if rows else None
+
+
+def _has_person(lead: ParsedLead) -> bool:
+    return lead.problem is None and bool({"email", "phone"} & lead.fields.keys())
+
+
+def _fallback(address: str, text: str, subject: str, region: str, partial: ParsedLead | None) -> ParsedLead:
+    """The sender's name and address, and the text as the inquiry (keeping any fields the form gave)."""
+    fields = dict(partial.fields) if partial else {}
+    extra = dict(partial.extra) if partial else {}
+    name, mail = parseaddr(address)
+    if not mail:
+        addresses = getaddresses([address])
+        name, mail = addresses[0] if addresses else ("", "")
+    normalized = normalize_email(mail) if mail else None
+    if normalized and "email" not in fields:
+        fields["email"] = normalized
+        extra.pop("email_raw", None)
+    if name and "first_name" not in fields and "last_name" not in fields:
+        first, last = split_name(name)
+        if first:
+            fields["first_name"] = first
+        if last:
+            fields["last_name"] = last
+    if "message" not in fields:
+        message = text.strip() or subject.strip()
+        if message:
+            fields["message"] = message
+    problem = None
+    if not ({"email", "phone"} & fields.keys() or {"first_name", "last_name"} & fields.keys()):
+        problem = "no sender address and no form fields naming a person"
+    return ParsedLead(0, fields, partial.received_at if partial else None, extra, problem)
+
+
+def _header(msg: Message, name: str, notes: list[str]) -> str:
+    try:
+        value = msg.get(name)
+        if value is None:
+            return ""
+        text = str(email.header.make_header(email.header.decode_header(str(value))))
+    except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
+        notes.append(f"the {name} header has a broken encoding; read it as it is")
+        text = str(msg.get(name, ""))
+    return " ".join(text.split())
+
+
+def _date(msg: Message) -> datetime | None:
+    value = msg.get("Date")
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _tool(haystack: str) -> str:
+    for needle, name in _TOOLS:
+        if needle in haystack:
+            return name
+    return ""
+
+
+__all__ = ["FormEmail", "body_text", "form_pairs", "html_to_text", "parse_form_email"]
