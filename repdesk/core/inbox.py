@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 
 from repdesk.core.domain import JourneyStage, LeadStatus
+from repdesk.core.journey import rank as journey_rank
 
 
 class Urgency(IntEnum):
@@ -27,9 +28,6 @@ class InboxFacts:
     first_response_at: datetime | None
     next_follow_up_at: datetime | None
     journey_stage: JourneyStage = JourneyStage.AWARENESS
-
-
-_JOURNEY_RANK = {JourneyStage.DECISION: 0, JourneyStage.CONSIDERATION: 1, JourneyStage.AWARENESS: 2}
 
 
 def urgency(facts: InboxFacts, now: datetime, end_of_today: datetime, target: timedelta) -> Urgency:
@@ -57,7 +55,7 @@ def sort_key(
         moment = facts.next_follow_up_at.timestamp()
     else:
         moment = float("inf")
-    return (int(section), moment, _JOURNEY_RANK[facts.journey_stage])
+    return (int(section), moment, journey_rank(facts.journey_stage))
 
 
 def waiting_text(since: datetime, now: datetime) -> str:

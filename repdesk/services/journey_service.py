@@ -1,0 +1,60 @@
+"""Keeps leads' journey stage in step with their latest qualification answers and engagement (bulk, Core)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from repdesk.core.journey import Engagement, journey_stage
+from repdesk.store.models import LeadRecord, QualificationRecord
+
+CHUNK = 500
+
+
+def refresh_journey_stages(session: Session, lead_ids: Iterable[int] | None = None) -> int:
+    """Recompute `journey_stage` for the given leads (all leads when None); returns how many changed.
+
+    Runs inside the caller's transaction, so an import or a finished qualification can call it.
+    """
+    changed = 0
+    for chunk in _chunks(lead_ids):
+        leads = select(LeadRecord.id, LeadRecord.journey_stage, LeadRecord.email_opens, LeadRecord.email_clicks,
+                       LeadRecord.site_visits)
+        quals = (select(QualificationRecord.lead_id, QualificationRecord.answers)
+                 .where(QualificationRecord.is_draft.is_(False), QualificationRecord.completed_at.is_not(None))
+                 .order_by(QualificationRecord.lead_id, QualificationRecord.completed_at, QualificationRecord.id))
+        if chunk is not None:
+            leads = leads.where(LeadRecord.id.in_(chunk))
+            quals = quals.where(QualificationRecord.lead_id.in_(chunk))
+        latest: dict[int, Any] = {}
+        for lead_id, answers in session.execute(quals):
+            latest[lead_id] = answers  # ordered by completion: the last one wins
+        updates = []
+        for lead_id, current, opens, clicks, visits in session.execute(leads):
+            answers = latest.get(lead_id)
+            stage = journey_stage(answers if isinstance(answers, dict) else None,
+                                  Engagement(opens or 0, clicks or 0, visits or 0))
+            if stage.value != current:
+                updates.append({"id": lead_id, "journey_stage": stage.value})
+        if updates:
+            session.execute(update(LeadRecord), updates)  # ORM bulk UPDATE by primary key
+            changed += len(updates)
+    return changed
+
+
+def journey_import_hook(session: Session, lead_ids: list[int], now: datetime) -> None:
+    """ImportService hook: imported engagement counts move the stage in the import's transaction."""
+    refresh_journey_stages(session, lead_ids)
+
+
+def _chunks(lead_ids: Iterable[int] | None) -> Iterator[Sequence[int] | None]:
+    if lead_ids is None:
+        yield None
+        return
+    ids = list(lead_ids)
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
