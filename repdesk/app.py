@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cached_property
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,8 @@ from repdesk.services.followup_planner import FollowUpPlanner, business_hours_fr
 from repdesk.services.followup_service import FollowUpService
 from repdesk.services.import_service import ImportService
 from repdesk.services.lead_service import LeadService
+from repdesk.services.qualification_service import QualificationService
+from repdesk.services.script_service import ScriptService
 from repdesk.services.secrets import SecretStore
 from repdesk.services.settings_service import SettingsService
 from repdesk.services.source_service import SourceService
@@ -41,6 +44,15 @@ class Workspace:
     imports: ImportService
     followups: FollowUpService
     sources: SourceService
+
+    @cached_property
+    def scripts(self) -> ScriptService:
+        return ScriptService(self.sessions, self.clock)
+
+    @cached_property
+    def qualifications(self) -> QualificationService:
+        return QualificationService(self.sessions, self.clock, self.settings, self.scripts, self.followups.planner,
+                                    self.leads, self.zone)
 
     def zone(self) -> tzinfo:
         return workspace_zone(str(self.settings.get("timezone")))
