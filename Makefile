@@ -25,5 +25,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	for b in tests/bench/bench_*.py; do $(PY) $$b || exit 1; done
 
+# The installable one-folder app in dist/repdesk/ (PyInstaller from PyPI; see packaging/README.md).
+dist: $(STAMP)
+	$(PY) -m pip install -q -e '.[test,dist]'
+	packaging/build.sh $(PY)
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info
