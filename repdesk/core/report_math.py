@@ -99,10 +99,12 @@ def bucket_bounds(target_minutes: float) -> tuple[float, ...]:
 
 
 def bucket_labels(bounds: Sequence[float]) -> tuple[str, ...]:
-    names = [_duration(b) for b in bounds]
-    labels = [f"≤ {names[0]}"]
-    labels += [f"{names[i - 1]}–{names[i]}" for i in range(1, len(names))]
-    labels += [f"> {names[-1]}", "Never"]
+    """Compact bar labels: '≤ 5 min', '5–60 min', '1–24 h', '1–7 d', '> 7 d', 'Never'."""
+    labels = [f"≤ {_amount(bounds[0], _unit(bounds[0]))} {_unit(bounds[0])}"]
+    for low, high in zip(bounds, bounds[1:], strict=False):
+        unit = _unit(high)
+        labels.append(f"{_amount(low, unit)}–{_amount(high, unit)} {unit}")
+    labels += [f"> {_amount(bounds[-1], _unit(bounds[-1]))} {_unit(bounds[-1])}", "Never"]
     return tuple(labels)
 
 
@@ -186,9 +188,12 @@ def group_funnels(rows: Iterable[tuple[str, str, str | None, int]]) -> tuple[Gro
     return tuple(sorted(funnels, key=lambda g: (-g.leads, g.name)))
 
 
-def _duration(minutes: float) -> str:
-    if minutes < HOUR:
-        return f"{minutes:g} min"
-    if minutes <= DAY:
-        return f"{minutes / HOUR:g} h"
-    return f"{minutes / DAY:g} d"
+def _unit(minutes: float) -> str:
+    """The unit a range ending at `minutes` is told in."""
+    if minutes <= HOUR:
+        return "min"
+    return "h" if minutes <= DAY else "d"
+
+
+def _amount(minutes: float, unit: str) -> str:
+    return f"{minutes / {'min': 1.0, 'h': HOUR, 'd': DAY}[unit]:g}"

@@ -206,7 +206,7 @@ class ReportService:
                   .where(LeadRecord.verdict == Verdict.QUALIFIED.value, LeadRecord.owner_id.is_not(None),
                          final.c.done >= month_lo, final.c.done < month_hi)
                   .group_by(LeadRecord.owner_id))
-        counts = {int(rep): int(c) for rep, c in session.execute(handed)}
+        counts = {int(rep or 0): int(c) for rep, c in session.execute(handed)}
         reps = select(RepRecord.id, RepRecord.name, RepRecord.monthly_capacity, RepRecord.active).order_by(RepRecord.name)
         if owner_id is not None:
             reps = reps.where(RepRecord.id == owner_id)

@@ -52,6 +52,7 @@ _PLACEHOLDERS = {
 
 def build_pages(window: MainWindow) -> list[PageSpec]:
     from repdesk.ui.inbox_page import InboxPage
+    from repdesk.ui.reports_page import ReportsPage
 
     inbox = InboxPage(window.workspace, window.actions_)
     leads = InboxPage(window.workspace, window.actions_, all_leads=True)
@@ -60,7 +61,7 @@ def build_pages(window: MainWindow) -> list[PageSpec]:
         PageSpec("today", "Today", ActionId.GO_TODAY, _placeholder("today")),
         PageSpec("calendar", "Calendar", ActionId.GO_CALENDAR, _placeholder("calendar")),
         PageSpec("leads", "Leads", ActionId.GO_LEADS, leads),
-        PageSpec("reports", "Reports", ActionId.GO_REPORTS, _placeholder("reports")),
+        PageSpec("reports", "Reports", ActionId.GO_REPORTS, ReportsPage(window.workspace)),
         PageSpec("scripts", "Scripts", ActionId.GO_SCRIPTS, _placeholder("scripts")),
         PageSpec("settings", "Settings", ActionId.GO_SETTINGS, _placeholder("settings")),
     ]

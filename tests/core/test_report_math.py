@@ -36,7 +36,7 @@ def test_buckets_at_their_edges() -> None:
     bounds = rm.bucket_bounds(5)
     delays = [0.0, 5.0, 5.01, 60.0, 61.0, 1440.0, 1441.0, 10080.0, 10081.0, None]
     buckets = rm.speed_buckets(delays, bounds)
-    assert [b.label for b in buckets] == ["≤ 5 min", "5 min–1 h", "1 h–24 h", "24 h–7 d", "> 7 d", "Never"]
+    assert [b.label for b in buckets] == ["≤ 5 min", "5–60 min", "1–24 h", "1–7 d", "> 7 d", "Never"]
     assert [b.count for b in buckets] == [2, 2, 2, 2, 1, 1]
 
 
