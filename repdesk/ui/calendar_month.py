@@ -1,0 +1,54 @@
+"""The month grid: a QCalendarWidget that paints how many follow-ups fall on each day (overdue in red)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QCalendarWidget, QWidget
+
+ACCENT = QColor("#2f6fde")
+OVERDUE = QColor("#cf222e")
+
+
+class FollowUpMonthCalendar(QCalendarWidget):
+    """Day cells show a count badge; the agenda beside it lists the selected day's steps."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("monthCalendar")
+        self.setGridVisible(True)
+        self.setNavigationBarVisible(False)  # the page has its own ◀ Today ▶ and month label
+        self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.setHorizontalHeaderFormat(QCalendarWidget.HorizontalHeaderFormat.ShortDayNames)
+        self._counts: dict[date, tuple[int, int]] = {}
+
+    def set_counts(self, counts: dict[date, tuple[int, int]]) -> None:
+        """(pending, overdue) per local date."""
+        self._counts = dict(counts)
+        self.updateCells()
+
+    def count_on(self, day: date) -> int:
+        return self._counts.get(day, (0, 0))[0]
+
+    def paintCell(self, painter: QPainter, rect: QRect, qdate: QDate) -> None:  # noqa: N802 (Qt override)
+        super().paintCell(painter, rect, qdate)
+        total, overdue = self._counts.get(qdate.toPython(), (0, 0))
+        if not total:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text = str(total)
+        font = QFont(painter.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
+        font.setBold(True)
+        painter.setFont(font)
+        width = max(18, painter.fontMetrics().horizontalAdvance(text) + 10)
+        badge = QRect(rect.right() - width - 3, rect.bottom() - 19, width, 16)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(OVERDUE if overdue else ACCENT)
+        painter.drawRoundedRect(badge, 8, 8)
+        painter.setPen(QColor("white"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
