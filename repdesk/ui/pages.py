@@ -53,6 +53,7 @@ _PLACEHOLDERS = {
 def build_pages(window: MainWindow) -> list[PageSpec]:
     from repdesk.ui.calendar_page import CalendarPage
     from repdesk.ui.inbox_page import InboxPage
+    from repdesk.ui.reports_page import ReportsPage
     from repdesk.ui.today_page import TodayPage
 
     inbox = InboxPage(window.workspace, window.actions_)
@@ -62,7 +63,7 @@ def build_pages(window: MainWindow) -> list[PageSpec]:
         PageSpec("today", "Today", ActionId.GO_TODAY, TodayPage(window.workspace, window.actions_)),
         PageSpec("calendar", "Calendar", ActionId.GO_CALENDAR, CalendarPage(window.workspace, window.actions_)),
         PageSpec("leads", "Leads", ActionId.GO_LEADS, leads),
-        PageSpec("reports", "Reports", ActionId.GO_REPORTS, _placeholder("reports")),
+        PageSpec("reports", "Reports", ActionId.GO_REPORTS, ReportsPage(window.workspace)),
         PageSpec("scripts", "Scripts", ActionId.GO_SCRIPTS, _placeholder("scripts")),
         PageSpec("settings", "Settings", ActionId.GO_SETTINGS, _placeholder("settings")),
     ]
