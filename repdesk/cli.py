@@ -27,8 +27,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def desktop_targets(parser: argparse.ArgumentParser, argv: Sequence[str]) -> tuple[list[str], list[str]] | None:
+    """Split `repdesk [OPTIONS] FILE_OR_LINK...` (what the desktop entry runs) into options and targets.
+
+    None when there are no targets or the first word is a command (`repdesk import FILE`).
+    """
+    commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    options: list[str] = []
+    targets: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            options += [word, next(words, "")]
+        elif word.startswith("-") and word != "-":
+            options.append(word)
+        elif (not targets and word in commands) or not _looks_like_target(word):
+            return None  # a command, or a typo argparse should report
+        else:
+            targets.append(word)
+    return (options, targets) if targets else None
+
+
+def _looks_like_target(word: str) -> bool:
+    lowered = word.lower()
+    if lowered.startswith(("tel:", "mailto:", "callto:", "file://")):
+        return True
+    return os.path.splitext(lowered)[1] in {".csv", ".tsv", ".vcf", ".vcard"} or os.path.isfile(word)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    desktop = desktop_targets(parser, argv)
+    if desktop is not None:
+        from repdesk.launch import launch_gui
+
+        args = parser.parse_args(desktop[0])
+        return launch_gui(args.db, demo=args.demo, files=desktop[1])
     args, extra = parser.parse_known_args(argv)
     if args.command is None:
         from repdesk.launch import launch_gui

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from repdesk.app import Workspace, open_workspace
-from repdesk.services.demo import demo_is_populated, populate_demo, spread_demo_followups
-from repdesk.store.engine import resolve_url
-from repdesk.store.errors import StoreError
+if TYPE_CHECKING:
+    from repdesk.app import Workspace
+
+# SQLAlchemy, Alembic and the services load inside the functions: the GUI shows its window sooner
+# when Qt starts while they are still to come (see tests/bench/bench_start.py).
 
 
 def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
+    from repdesk.app import open_workspace
+    from repdesk.store.engine import resolve_url
+
     workspace = open_workspace(resolve_url(db, demo=demo))
     if demo:
         ensure_demo(workspace)
@@ -19,19 +24,21 @@ def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
 
 
 def ensure_demo(workspace: Workspace) -> None:
+    from repdesk.services.demo import demo_is_populated, populate_demo
+
     if not demo_is_populated(workspace.sessions):
         populate_demo(workspace.sessions, workspace.clock())
-        workspace.followups.ensure_all()
-        spread_demo_followups(workspace.sessions, workspace.clock())
 
 
 def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ()) -> int:
+    from repdesk.store.engine import resolve_url
+    from repdesk.store.errors import StoreError
+
     try:
         url = resolve_url(db, demo=demo)
-        workspace = open_for_cli(db, demo=demo)
     except StoreError as exc:
         print(f"repdesk: {exc}", file=sys.stderr)
         return 1
     from repdesk.ui.application import run_application
 
-    return run_application(workspace, url=url, files=list(files))
+    return run_application(lambda: open_for_cli(db, demo=demo), url=url, files=list(files))

@@ -1,0 +1,86 @@
+"""Desktop niceties: the app icon at every size, following the system's dark mode, smoke-test hooks."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from importlib import resources
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QWidget
+
+ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
+QUIT_AFTER_ENV = "REPDESK_QUIT_AFTER_MS"
+REPORT_STARTUP_ENV = "REPDESK_REPORT_STARTUP"
+STARTUP_MARK = "repdesk-startup-painted"
+
+
+def app_icon() -> QIcon:
+    """The repdesk icon from the shipped PNGs (crisp at 1x and 2x) with the SVG for other sizes."""
+    folder = resources.files("repdesk") / "resources" / "icons"
+    icon = QIcon()
+    for size in ICON_SIZES:
+        png = folder / f"repdesk-{size}.png"
+        if png.is_file():
+            icon.addFile(str(png))
+    svg = folder / "repdesk.svg"
+    if svg.is_file():
+        icon.addFile(str(svg))
+    return icon if not icon.isNull() else QIcon.fromTheme("repdesk")
+
+
+def follow_color_scheme(app: QGuiApplication, apply_theme: object) -> None:
+    """Re-apply the stylesheet when the system switches between light and dark (Qt 6.5+)."""
+    hints = app.styleHints()
+    signal = getattr(hints, "colorSchemeChanged", None)
+    if signal is None or not callable(apply_theme):
+        return
+    # The palette is updated after the signal: re-read it once the event loop has caught up.
+    signal.connect(lambda _scheme: QTimer.singleShot(0, apply_theme))
+
+
+def quit_after_from_env(app: QApplication, window: QWidget) -> None:
+    """REPDESK_QUIT_AFTER_MS=N closes the window (saving its state) and quits after N ms."""
+    value = os.environ.get(QUIT_AFTER_ENV, "").strip()
+    if not value:
+        return
+    try:
+        delay = max(0, int(value))
+    except ValueError:
+        print(f"repdesk: {QUIT_AFTER_ENV} must be a number of milliseconds, not {value!r}.", file=sys.stderr)
+        return
+
+    def finish() -> None:
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(delay, finish)
+
+
+class _FirstPaint(QObject):
+    """Prints the wall-clock time once `widget` has finished its first paint, then quits."""
+
+    def __init__(self, widget: QWidget, app: QApplication) -> None:
+        super().__init__(widget)
+        self.app = app
+        self.done = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._report)
+        return False
+
+    def _report(self) -> None:
+        print(f"{STARTUP_MARK} {time.time():.6f}", file=sys.stderr, flush=True)
+        self.app.quit()
+
+
+def report_startup_from_env(app: QApplication, widget: QWidget) -> None:
+    """REPDESK_REPORT_STARTUP=1: print when `widget` (the inbox table) is first painted, then quit."""
+    if os.environ.get(REPORT_STARTUP_ENV) == "1":
+        _FirstPaint(widget, app)
