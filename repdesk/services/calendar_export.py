@@ -21,7 +21,6 @@ from repdesk.store.models import (
     FollowUpRecord,
     LeadRecord,
     QualificationRecord,
-    QuestionSetRecord,
     RepRecord,
 )
 
@@ -105,7 +104,7 @@ class CalendarExportService:
             stmt = stmt.where(FollowUpRecord.lead_id == flt.lead_id)
         if flt.owner:
             stmt = stmt.where(RepRecord.name == flt.owner)
-        rows = list(session.execute(stmt).tuples())
+        rows = [tuple(row) for row in session.execute(stmt)]
         lead_ids = sorted({lead.id for _f, lead, _r in rows})
         notes = _latest_notes(session, lead_ids)
         questions = _open_questions(session, lead_ids)
@@ -220,25 +219,26 @@ def _latest_notes(session: Session, lead_ids: Sequence[int]) -> dict[int, str]:
 
 
 def _open_questions(session: Session, lead_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    """Required questions the lead's latest qualification left unanswered (their prompts)."""
+    """Required questions that apply but the lead's latest qualification left unanswered (their prompts)."""
+    from repdesk.core.scoring import applicable_questions, effective_answers
+    from repdesk.core.verdict_rules import asked_questions
+    from repdesk.services.qualification_service import answers_from_json
+    from repdesk.services.script_service import sets_by_ids
+
     result: dict[int, tuple[str, ...]] = {}
-    sets: dict[int, list[dict[str, Any]]] = {}
+    questions_of: dict[tuple[int, ...], list[Any]] = {}
     for start in range(0, len(lead_ids), _CHUNK):
         chunk = list(lead_ids[start:start + _CHUNK])
         newest = (select(func.max(QualificationRecord.id)).where(QualificationRecord.lead_id.in_(chunk))
                   .group_by(QualificationRecord.lead_id))
         for q in session.scalars(select(QualificationRecord).where(QualificationRecord.id.in_(newest))):
-            prompts: list[str] = []
-            answers = q.answers if isinstance(q.answers, dict) else {}
-            for set_id in q.set_ids or []:
-                if set_id not in sets:
-                    record = session.get(QuestionSetRecord, set_id)
-                    raw = record.questions if record is not None else []
-                    sets[set_id] = [x for x in raw if isinstance(x, dict)] if isinstance(raw, list) else []
-                for question in sets[set_id]:
-                    key = question.get("key")
-                    if question.get("required") and key and answers.get(key) in (None, "", []):
-                        prompts.append(str(question.get("prompt") or key))
+            key = tuple(q.set_ids or [])
+            if key not in questions_of:
+                questions_of[key] = asked_questions(sets_by_ids(session, list(key)))
+            questions = questions_of[key]
+            answers = answers_from_json(questions, q.answers or {})
+            given = effective_answers(questions, answers)
+            prompts = [x.prompt for x in applicable_questions(questions, answers) if x.required and x.key not in given]
             if prompts:
-                result[q.lead_id] = tuple(dict.fromkeys(prompts))
+                result[q.lead_id] = tuple(prompts)
     return result

@@ -77,6 +77,11 @@ class LeadDetailPanel(QStackedWidget):
             button.clicked.connect(actions[action_id].trigger)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             buttons.addWidget(button)
+        export = QPushButton("Export to calendar")
+        export.setObjectName("leadExportIcs")
+        export.setToolTip("Export this lead's next steps as an .ics file with reminders")
+        export.clicked.connect(self.export_to_calendar)
+        buttons.addWidget(export)
         self.status_box = QComboBox()
         self.status_box.setToolTip("Change the lead's status")
         for status in LeadStatus:
@@ -216,6 +221,13 @@ class LeadDetailPanel(QStackedWidget):
         if dialog.exec():
             self.refresh()
             self.sig_lead_changed.emit(Changes(leads=True))
+
+    def export_to_calendar(self) -> None:
+        if self.detail is None:
+            return
+        from repdesk.ui.followup_dialogs import ExportDialog
+
+        ExportDialog(self.workspace, self, lead_id=self.detail.lead.id, lead_name=self.detail.lead.display_name).open()
 
     def _status_chosen(self, index: int) -> None:
         if self.lead_id is None:
