@@ -1,0 +1,112 @@
+"""The installable app: dist/repdesk/repdesk (PyInstaller one-folder) starts, migrates and quits."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from repdesk import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+BINARY = ROOT / "dist" / "repdesk" / ("repdesk.exe" if sys.platform == "win32" else "repdesk")
+BUILD_TIMEOUT_S = 15 * 60
+
+
+def _newest_source() -> float:
+    """The newest modification time among what goes into the build."""
+    paths = [ROOT / "pyproject.toml", *(ROOT / "packaging").glob("*.spec"), *(ROOT / "packaging").glob("*.sh")]
+    for path in (ROOT / "repdesk").rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            paths.append(path)
+    return max(p.stat().st_mtime for p in paths if p.exists())
+
+
+@pytest.fixture(scope="module")
+def built_app() -> Path:
+    """dist/repdesk/repdesk, built now unless a build newer than every source file exists."""
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.skip("PyInstaller is not installed (pip install -e '.[dist]', or run `make dist`)")
+    if not BINARY.exists() or BINARY.stat().st_mtime < _newest_source():
+        build = subprocess.run(
+            ["bash", str(ROOT / "packaging" / "build.sh"), sys.executable],
+            cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
+        )
+        assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    return BINARY
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        QT_LOGGING_RULES="qt.qpa.*=false",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        REPDESK_DATABASE_URL="",
+    )
+    env.update(extra)
+    return env
+
+
+@pytest.mark.integration
+def test_built_app_prints_its_version(built_app: Path, tmp_path: Path) -> None:
+    result = subprocess.run([str(built_app), "--version"], capture_output=True, text=True, timeout=60,
+                            env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"repdesk {__version__}"
+
+
+@pytest.mark.integration
+def test_built_app_starts_on_the_demo_workspace_and_quits(built_app: Path, tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(built_app), "--demo", "--db", str(db)], capture_output=True, text=True, timeout=120,
+        env=_env(tmp_path, REPDESK_QUIT_AFTER_MS="1500"),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert time.monotonic() - started < 90
+    with sqlite3.connect(db) as conn:  # the shipped migrations ran and the demo leads are there
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() is not None
+        assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] > 100
+
+
+@pytest.mark.integration
+def test_built_app_second_launch_hands_over_and_exits(built_app: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.sqlite3"
+    env = _env(tmp_path, REPDESK_QUIT_AFTER_MS="60000")
+    first = subprocess.Popen([str(built_app), "--db", str(db)], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not _migrated(db):  # the first instance listens before it opens the database
+            assert first.poll() is None, first.stderr.read() if first.stderr else ""
+            assert time.monotonic() < deadline, "the first instance did not open its database"
+            time.sleep(0.2)
+        started = time.monotonic()
+        second = subprocess.run([str(built_app), "--db", str(db), "tel:+15550100"],
+                                capture_output=True, text=True, timeout=50, env=env)
+        assert second.returncode == 0, second.stderr[-3000:]
+        assert time.monotonic() - started < 30  # handed over, not a second 60-second window
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
+
+
+def _migrated(db: Path) -> bool:
+    if not db.exists():
+        return False
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT count(*) FROM alembic_version").fetchone()[0] > 0
+    except sqlite3.Error:
+        return False
