@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,14 +16,16 @@ from repdesk.services.followup_planner import FollowUpPlanner, business_hours_fr
 from repdesk.services.followup_service import FollowUpService
 from repdesk.services.import_service import ImportService
 from repdesk.services.lead_service import LeadService
-from repdesk.services.qualification_service import QualificationService
-from repdesk.services.script_service import ScriptService
 from repdesk.services.secrets import SecretStore
 from repdesk.services.settings_service import SettingsService
 from repdesk.services.source_service import SourceService
 from repdesk.services.zones import workspace_zone
 from repdesk.store.engine import make_engine, make_session_factory
 from repdesk.store.migrate import ensure_schema
+
+if TYPE_CHECKING:  # loaded on first use: the first screen needs neither
+    from repdesk.services.qualification_service import QualificationService
+    from repdesk.services.script_service import ScriptService
 
 Clock = Callable[[], datetime]
 
@@ -47,10 +50,14 @@ class Workspace:
 
     @cached_property
     def scripts(self) -> ScriptService:
+        from repdesk.services.script_service import ScriptService
+
         return ScriptService(self.sessions, self.clock)
 
     @cached_property
     def qualifications(self) -> QualificationService:
+        from repdesk.services.qualification_service import QualificationService
+
         return QualificationService(self.sessions, self.clock, self.settings, self.scripts, self.followups.planner,
                                     self.leads, self.zone)
 

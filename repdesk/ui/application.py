@@ -52,8 +52,7 @@ def run_application(open_workspace: Callable[[], Workspace], *, url: str, files:
     window = MainWindow(workspace)
     inbox = window.pages["inbox"]
     report_startup_from_env(app, inbox.table.viewport())  # type: ignore[attr-defined]
-    window.show()
-    inbox.activate()  # type: ignore[attr-defined]
+    window.show()  # the window's first page (the inbox) loaded itself when the window selected it
 
     def on_second_launch(arguments: list[str]) -> None:
         bring_to_front(window)
