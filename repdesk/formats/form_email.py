@@ -59,8 +59,6 @@ def parse_form_email(raw: bytes, *, region: str = "US") -> FormEmail:
     lead = _lead_from_pairs(pairs, region) if pairs else None
     if lead is None or not _has_person(lead):
         lead = _fallback(reply_to or sender, text, subject, region, lead)
-        if lead.problem is None and not pairs:
-            notes.append("no form fields found; used the sender and the message text")
     received = _date(msg)
     extra = dict(lead.extra)
     if subject:
@@ -88,7 +86,7 @@ def body_text(msg: Message, notes: list[str]) -> tuple[str, bool]:
         elif kind == "text/html" and html is None:
             html = _decode(part, notes)
     if plain and plain.strip():
-        return plain[:MAX_TEXT], False
+        return plain.replace("\r\n", "\n").replace("\r", "\n")[:MAX_TEXT], False
     if html and html.strip():
         return html_to_text(html)[:MAX_TEXT], True
     notes.append("the message has no text body")
