@@ -22,7 +22,8 @@ MAX_TEXT = 200_000  # characters of body text considered; the rest is not an inq
 _LABEL_WORDS = 10
 _PAIR = re.compile(r"^\s*(?:[*•-]\s*)?(?P<label>[^:\n]{1,80}?)\s*:\s*(?P<value>.*)$")
 _DASHED = re.compile(r"^\s*-{2,}\s*(?P<label>.+?)\s*-{2,}\s*$")  # WPForms plain text: "--- Name ---"
-_SIGNATURE = re.compile(r"^(--\s*|_{3,}|-{3,}|(powered by|sent from|this e-?mail was sent) .*)$", re.IGNORECASE)
+_SIGNATURE = re.compile(r"^(--\s*|_{3,}|-{3,})$")
+_FOOTER = re.compile(r"^\(?(powered by|sent (from|via)|this e-?mail was sent|view (all )?responses)\b", re.IGNORECASE)
 _MESSAGE_WORDS = ("message", "comment", "inquiry", "enquiry", "question", "details", "request", "help")
 _ENVELOPE = {"from", "to", "subject", "date", "cc", "replyto", "sent", "messagebody", "body"}
 _TOOLS = (
@@ -169,7 +170,8 @@ def _content_lines(text: str) -> list[str]:
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         if _SIGNATURE.match(line.strip()) and not _DASHED.match(line):
             break  # "-- " starts the form tool's footer ("This e-mail was sent from a contact form on …")
-        lines.append(line.rstrip())
+        if not _FOOTER.match(line.strip()):
+            lines.append(line.rstrip())
     return lines
 
 
@@ -231,6 +233,7 @@ def _useful(pairs: list[tuple[str, str]]) -> bool:
         return False
     plan = build_plan([label for label, _ in pairs])
     fields = {target for target in plan.mapping.values() if target}
+    fields |= {guess for label, _ in pairs if (guess := _guess_field(label))}
     return bool(fields & {"email", "phone", "name", "first_name", "last_name"})
 
 
@@ -240,12 +243,31 @@ def _lead_from_pairs(pairs: list[tuple[str, str]], region: str) -> ParsedLead | 
         return None
     labels, values = zip(*pairs, strict=True)
     plan = build_plan(list(labels))
-    unmapped = [label for label in labels if plan.mapping.get(label) is None]
-    message_like = [label for label in unmapped if any(word in label.lower() for word in _MESSAGE_WORDS)]
-    if message_like and "message" not in plan.mapping.values():
-        plan = build_plan(list(labels), {message_like[0]: "message"})
+    overrides: dict[str, str] = {}
+    for label in labels:  # questions ("What's your email?") and unusual labels, by their key word
+        target = plan.mapping.get(label)
+        guess = _guess_field(label)
+        if (target is None or target == "message") and guess and guess not in plan.mapping.values():
+            overrides.setdefault(label, guess)
+    if overrides:
+        plan = build_plan(list(labels), overrides)
     rows = list(plan_rows(iter([list(values)]), plan, region, ParsedLead))
     return rows[0] if rows else None
+
+
+def _guess_field(label: str) -> str | None:
+    words = label.lower()
+    if "mail" in words:
+        return "email"
+    if "phone" in words or "mobile" in words:
+        return "phone"
+    if "company" in words or "organi" in words or "business" in words:
+        return "company"
+    if "name" in words:
+        return "name"
+    if any(word in words for word in _MESSAGE_WORDS):
+        return "message"
+    return None
 
 
 def _has_person(lead: ParsedLead) -> bool:
