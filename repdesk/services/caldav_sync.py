@@ -89,7 +89,7 @@ class CalDavSync:
         except ImportError as exc:
             raise UserError("CalDAV needs the Python package 'caldav'; install it to push follow-ups.") from exc
         try:
-            client = caldav.DAVClient(url=cfg.url, username=cfg.username, password=password, timeout=30)
+            client = caldav.DAVClient(url=cfg.url, username=cfg.username, password=password, timeout=30)  # type: ignore[operator]
             principal = client.principal()
             calendars = principal.calendars()
             wanted = cfg.url.rstrip("/")

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import ActivityKind, FollowUpStatus
@@ -104,7 +104,7 @@ class CalendarExportService:
             stmt = stmt.where(FollowUpRecord.lead_id == flt.lead_id)
         if flt.owner:
             stmt = stmt.where(RepRecord.name == flt.owner)
-        rows = [tuple(row) for row in session.execute(stmt)]
+        rows: list[tuple[FollowUpRecord, LeadRecord, str | None]] = [(f, lead, rep) for f, lead, rep in session.execute(stmt)]
         lead_ids = sorted({lead.id for _f, lead, _r in rows})
         notes = _latest_notes(session, lead_ids)
         questions = _open_questions(session, lead_ids)
@@ -136,7 +136,7 @@ class CalendarExportService:
 
 def mark_exported(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
     """exported_sequence = the sequence that was written (a change made meanwhile stays unexported)."""
-    table = FollowUpRecord.__table__
+    table = cast(Table, FollowUpRecord.__table__)
     stmt = update(table).where(table.c.id == bindparam("b_id")).values(exported_sequence=bindparam("b_seq"))
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start:start + _CHUNK]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from PySide6.QtCore import QDate, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
@@ -34,7 +35,7 @@ class FollowUpMonthCalendar(QCalendarWidget):
 
     def paintCell(self, painter: QPainter, rect: QRect, qdate: QDate) -> None:  # noqa: N802 (Qt override)
         super().paintCell(painter, rect, qdate)
-        total, overdue = self._counts.get(qdate.toPython(), (0, 0))
+        total, overdue = self._counts.get(cast(date, qdate.toPython()), (0, 0))
         if not total:
             return
         painter.save()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QHeaderView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -107,7 +108,7 @@ class CalendarPage(QWidget):
         self.month.selectionChanged.connect(self._day_selected)
         self.month.currentPageChanged.connect(lambda _y, _m: self.reload())
         self.week = WeekView(self.zone)
-        self.week.sig_move_requested.connect(self.move)
+        self.week.sig_move_requested.connect(self.move_followup)
         self.week.sig_followup_activated.connect(self._edit_by_id)
         self.week.sig_followup_selected.connect(self._select_in_agenda)
         self.views.addWidget(self.month)
@@ -187,7 +188,7 @@ class CalendarPage(QWidget):
         self.reload()
 
     def selected_day(self) -> date:
-        return self.month.selectedDate().toPython()  # type: ignore[no-any-return]
+        return cast(date, self.month.selectedDate().toPython())
 
     # -- loading ---------------------------------------------------------------------------------
     def owner(self) -> str | None:
@@ -255,9 +256,9 @@ class CalendarPage(QWidget):
         dialog = RescheduleDialog(row.due_at, self.zone, f"{KIND_LABELS.get(row.kind, row.kind)} {row.lead_name} — "
                                   "new date and time:", self)
         if dialog.exec():
-            self.move(row.id, dialog.when())
+            self.move_followup(row.id, dialog.when())
 
-    def move(self, followup_id: int, when: datetime) -> None:
+    def move_followup(self, followup_id: int, when: datetime) -> None:
         try:
             changes: Changes = self.workspace.followups.move(followup_id, when)
         except UserError as exc:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
@@ -31,7 +31,7 @@ from repdesk.ui.background import BackgroundTask, run_in_background
 
 
 def local_midnight(day: QDate, zone: tzinfo) -> datetime:
-    return datetime.combine(day.toPython(), time.min, tzinfo=zone)
+    return datetime.combine(cast(date, day.toPython()), time.min, tzinfo=zone)
 
 
 class RescheduleDialog(QDialog):
@@ -58,7 +58,7 @@ class RescheduleDialog(QDialog):
 
     def when(self) -> datetime:
         value = self.edit.dateTime()
-        day, clock = value.date().toPython(), value.time().toPython()
+        day, clock = cast(date, value.date().toPython()), cast(time, value.time().toPython())
         return datetime.combine(day, clock.replace(second=0, microsecond=0), tzinfo=self._zone)
 
 
@@ -78,7 +78,7 @@ class ExportDialog(QDialog):
         self.lead_id = lead_id
         self.service = CalendarExportService.for_workspace(workspace)
         self.task: BackgroundTask | None = None
-        self.result: ExportResult | None = None
+        self.last_result: ExportResult | None = None
         zone = workspace.zone()
         today = workspace.clock().astimezone(zone).date()
         layout = QVBoxLayout(self)
@@ -113,7 +113,7 @@ class ExportDialog(QDialog):
         dates.addStretch(1)
         form.addRow("Due from", dates)
         form.addRow("", self.all_dates)
-        self.all_dates.toggled.connect(lambda on: (self.start.setEnabled(not on), self.end.setEnabled(not on)))
+        self.all_dates.toggled.connect(self._dates_toggled)
         self.all_dates.toggled.emit(self.all_dates.isChecked())
         self.owner = QComboBox()
         self.owner.addItem("All reps", "")
@@ -144,6 +144,10 @@ class ExportDialog(QDialog):
         self.export_button.clicked.connect(self.export)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+
+    def _dates_toggled(self, every: bool) -> None:
+        self.start.setEnabled(not every)
+        self.end.setEnabled(not every)
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export reminders", self.path.text(), "iCalendar (*.ics)")
@@ -179,7 +183,7 @@ class ExportDialog(QDialog):
 
     def _done(self, result: ExportResult) -> None:
         self.task = None
-        self.result = result
+        self.last_result = result
         self.progress.setVisible(False)
         self.status.setText(result.message)
         self.sig_exported.emit(result)

@@ -74,21 +74,21 @@ class WeekView(QWidget):
         return [self.monday + timedelta(days=i) for i in range(7)]
 
     # -- geometry --------------------------------------------------------------------------------
-    def _hour_height(self) -> float:
+    def hour_height(self) -> float:
         return max(24.0, (self.height() - HEADER - 4) / max(1, self.last_hour - self.first_hour))
 
-    def _day_width(self) -> float:
+    def day_width(self) -> float:
         return max(40.0, (self.width() - GUTTER - 2) / 7)
 
     def _y_of(self, moment: datetime) -> float:
         local = moment.astimezone(self.zone)
         hours = local.hour + local.minute / 60 - self.first_hour
-        return HEADER + hours * self._hour_height()
+        return HEADER + hours * self.hour_height()
 
     def slot_at(self, pos: QPointF) -> datetime:
         """The day and time (snapped to 15 minutes, in the workspace zone) under a point."""
-        column = min(6, max(0, int((pos.x() - GUTTER) // self._day_width())))
-        minutes = (pos.y() - HEADER) / self._hour_height() * 60 + self.first_hour * 60
+        column = min(6, max(0, int((pos.x() - GUTTER) // self.day_width())))
+        minutes = (pos.y() - HEADER) / self.hour_height() * 60 + self.first_hour * 60
         minutes = min(max(0, round(minutes / SNAP_MINUTES) * SNAP_MINUTES), 24 * 60 - SNAP_MINUTES)
         day = self.monday + timedelta(days=column)
         return datetime.combine(day, time(int(minutes // 60), int(minutes % 60)), tzinfo=self.zone)
@@ -99,7 +99,7 @@ class WeekView(QWidget):
     def _layout_blocks(self) -> None:
         """Side-by-side lanes per cluster of overlapping steps; past MAX_LANES the rest fold into a "+N" chip."""
         self._blocks, self._more = [], []
-        width, height = self._day_width(), max(MIN_BLOCK, self._hour_height() / 4)
+        width, height = self.day_width(), max(MIN_BLOCK, self.hour_height() / 4)
         for offset, day in enumerate(self.days()):
             todays = sorted((r for r in self.rows if r.due_at.astimezone(self.zone).date() == day),
                             key=lambda r: (r.due_at, r.id))
@@ -146,7 +146,7 @@ class WeekView(QWidget):
         grid = QColor(muted)
         grid.setAlpha(70)
         painter.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
-        width, hour_h = self._day_width(), self._hour_height()
+        width, hour_h = self.day_width(), self.hour_height()
         today = self.now.astimezone(self.zone).date()
         bold = QFont(self.font())
         bold.setBold(True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import icalendar
@@ -194,7 +194,7 @@ def test_cli_export_ics_contract(workspace: Workspace, tmp_path: Path, capsys: p
 
 
 @pytest.mark.integration
-def test_exported_file_parses_with_icaljs(workspace: Workspace, clock: FakeClock, tmp_path: Path, icaljs: Path) -> None:
+def test_exported_file_parses_with_icaljs(workspace: Workspace, clock: FakeClock, tmp_path: Path, icaljs: Path) -> None:  # noqa: F811
     ids = seed(workspace)
     service = CalendarExportService.for_workspace(workspace)
     service.export(tmp_path / "first.ics")

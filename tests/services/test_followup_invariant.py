@@ -3,6 +3,7 @@ one pending step and next_follow_up_at equals its due time; closed and do-not-co
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -113,10 +114,9 @@ class FollowUpMachine(RuleBasedStateMachine):
         qualifications = getattr(self.ws, "qualifications", None)
         if qualifications is None:
             return
-        try:
+        # A refusal (e.g. a closed lead) is fine; breaking the invariant is not.
+        with contextlib.suppress(UserError):
             qualifications.finish(self.lead_ids[index], answers)
-        except UserError:
-            pass  # e.g. a closed lead cannot be qualified: refusing is fine, breaking the invariant is not
 
     # -- the invariant -----------------------------------------------------------------------------
     @invariant()
