@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from repdesk.app import Workspace
 from repdesk.ui.actions import ActionId, ActionRegistry
+from repdesk.ui.inquiry_watcher import install_inquiry_watcher
 from repdesk.ui.pages import PageSpec, build_pages
 
 
@@ -35,6 +36,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._restore_geometry()
+        install_inquiry_watcher(self)  # polls mailboxes and watched folders off the GUI thread
 
     # -- construction ----------------------------------------------------------------------------
     def _build_body(self) -> None:
