@@ -23,6 +23,7 @@ from repdesk.services.inbox_service import InboxFilter, InboxService, end_of_loc
 from repdesk.ui.actions import ActionId, ActionRegistry
 from repdesk.ui.lead_detail_panel import LeadDetailPanel
 from repdesk.ui.lead_table_model import LeadTableModel
+from repdesk.ui.script_panel import ScriptPanel
 
 SEARCH_DELAY_MS = 120
 
@@ -108,6 +109,10 @@ class InboxPage(QWidget):
         splitter.setSizes([860, 440])
         layout.addWidget(splitter, 1)
         actions[ActionId.FOCUS_SEARCH].triggered.connect(self._focus_search)
+        # The call script opens as a third pane beside the detail, so the lead's history stays in view.
+        self.splitter = splitter
+        self.script: ScriptPanel | None = None  # built on first use: one panel (and its names) per window
+        actions[ActionId.START_SCRIPT].triggered.connect(self._start_script)
 
     # -- loading ---------------------------------------------------------------------------------
     def activate(self) -> None:
@@ -182,6 +187,26 @@ class InboxPage(QWidget):
             if changes.leads and not self.filters["source"].count() > 1:
                 self._fill_filters()
             self.reload()
+
+    def _start_script(self) -> None:
+        if not self.isVisible() or self.detail.lead_id is None:
+            return
+        if self.script is None:
+            self.script = ScriptPanel(self.workspace)
+            self.script.setObjectName("scriptPanelAll" if self.all_leads else "scriptPanel")
+            self.script.sig_changes_made.connect(self.apply_changes)
+            self.script.sig_close_requested.connect(self._close_script)
+            self.splitter.addWidget(self.script)
+        if not self.script.isVisible() or self.splitter.sizes()[2] == 0:
+            self.script.show()
+            width = max(self.splitter.width(), 900)
+            self.splitter.setSizes([int(width * 0.24), int(width * 0.34), int(width * 0.42)])
+        self.script.start(self.detail.lead_id)  # focus goes where the rep answers
+
+    def _close_script(self) -> None:
+        if self.script is not None:
+            self.script.hide()
+        self.table.setFocus()
 
     def _focus_search(self) -> None:
         if self.isVisible():
