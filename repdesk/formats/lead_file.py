@@ -21,7 +21,7 @@ from repdesk.formats.text_decoding import (
 )
 from repdesk.formats.vcard import iter_vcards, looks_like_vcard, property_plan
 
-__all__ = ["LeadFile", "LeadFileError", "ParsedLead", "open_lead_file"]
+__all__ = ["LeadFile", "LeadFileError", "ParsedLead", "UnmappedColumnsError", "open_lead_file"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,14 @@ class LeadFile:
         return min(1.0, reader.consumed / self.total_bytes)
 
 
+class UnmappedColumnsError(LeadFileError):
+    """A readable table whose columns say nothing about people: the user can map them by hand."""
+
+    def __init__(self, message: str, headers: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.headers = headers
+
+
 def open_lead_file(
     path: Path, *, mapping: dict[str, str] | None = None, default_region: str = "US"
 ) -> LeadFile:
@@ -127,8 +135,9 @@ def open_lead_file(
     column_plan = build_plan(headers, mapping)
     if not column_plan.has_identity:
         shown = ", ".join(f"'{h}'" for h in headers[:6]) + (", …" if len(headers) > 6 else "")
-        raise LeadFileError(
-            f"{path.name} has no name, email, phone or company column (its columns are {shown})."
+        raise UnmappedColumnsError(
+            f"{path.name} has no name, email, phone or company column (its columns are {shown}).",
+            tuple(headers),
         )
     return LeadFile(
         path,

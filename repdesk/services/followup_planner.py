@@ -112,7 +112,7 @@ class FollowUpPlanner:
                                                      FollowUpRecord.status == FollowUpStatus.PENDING.value)))
             leads.extend(session.execute(
                 select(LeadRecord.id, LeadRecord.status, LeadRecord.received_at, LeadRecord.do_not_contact)
-                .where(LeadRecord.id.in_(chunk))).tuples())
+                .where(LeadRecord.id.in_(chunk))).all())
         hours = self.hours
         rows: list[dict[str, Any]] = []
         due_cache: dict[str, tuple[int, datetime]] = {}

@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import ActivityKind
-from repdesk.formats.lead_file import LeadFile, LeadFileError, ParsedLead, open_lead_file
+from repdesk.formats.lead_file import LeadFile, LeadFileError, ParsedLead, UnmappedColumnsError, open_lead_file
 from repdesk.services.changes import Changes
 from repdesk.services.errors import UserError
 from repdesk.services.import_rows import TEXT_FIELDS, COUNT_FIELDS, fill_empty, lead_values
@@ -22,6 +22,14 @@ from repdesk.store.models import ActivityRecord, ImportMergeRecord, ImportRecord
 
 CHUNK = 2000
 _MERGE_COLUMNS = (*TEXT_FIELDS, *COUNT_FIELDS, "extra", "edited_fields")
+
+
+class NeedsMapping(UserError):
+    """The file is a table but no column was recognised; `headers` lets the user map them."""
+
+    def __init__(self, message: str, headers: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.headers = headers
 
 
 class ImportCancelled(UserError):
@@ -69,6 +77,8 @@ class ImportService:
     def open(self, path: Path, mapping: dict[str, str] | None = None) -> LeadFile:
         try:
             return open_lead_file(path, mapping=mapping, default_region=str(self._settings.get("default_region")))
+        except UnmappedColumnsError as exc:
+            raise NeedsMapping(str(exc), exc.headers) from exc
         except LeadFileError as exc:
             raise UserError(str(exc)) from exc
         except OSError as exc:

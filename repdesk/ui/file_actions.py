@@ -12,6 +12,7 @@ from repdesk.services.backup_service import backup_database
 from repdesk.services.errors import UserError
 from repdesk.ui.about_dialog import show_about
 from repdesk.ui.actions import ActionId
+from repdesk.ui.import_dialog import ImportDialog
 
 if TYPE_CHECKING:
     from repdesk.ui.main_window import MainWindow
@@ -23,6 +24,43 @@ class FileActions:
         actions = window.actions_
         actions[ActionId.BACKUP].triggered.connect(self.backup)
         actions[ActionId.ABOUT].triggered.connect(self.about)
+        actions[ActionId.IMPORT].triggered.connect(self.choose_and_import)
+        actions[ActionId.UNDO_IMPORT].triggered.connect(self.undo_import)
+        self.dialog: ImportDialog | None = None
+
+    def choose_and_import(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self.window, "Import leads", str(Path.home()),
+            "Lead files (*.csv *.tsv *.txt *.vcf *.vcard);;All files (*)")
+        if names:
+            self.import_files([Path(n) for n in names])
+
+    def import_files(self, paths: list[Path]) -> ImportDialog:
+        """Open the Import dialog on these files (menu, drag and drop, command line, second launch)."""
+        dialog = ImportDialog(self.window.workspace, [Path(p) for p in paths], self.window)
+        dialog.sig_changes_made.connect(self.window.apply_changes)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def undo_import(self) -> None:
+        last = self.window.workspace.imports.last_import()
+        if last is None:
+            QMessageBox.information(self.window, "Undo import", "There is no import to undo.")
+            return
+        answer = QMessageBox.question(
+            self.window, "Undo import",
+            f"Remove the {last.added} leads the import of {last.started_at.astimezone():%d %b %H:%M} added "
+            f"and revert the {last.merged} it merged?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            changes = self.window.workspace.imports.undo_import(last.id)
+        except UserError as exc:
+            QMessageBox.warning(self.window, "Undo import", str(exc))
+            return
+        self.window.apply_changes(changes)
+        self.window.statusBar().showMessage("Import undone.", 6000)
 
     def backup(self) -> None:
         suggested = Path.home() / f"repdesk-backup-{datetime.now():%Y%m%d-%H%M}.sqlite3"

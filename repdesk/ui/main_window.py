@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.app import Workspace
+from repdesk.services.changes import Changes
 from repdesk.ui.actions import ActionId, ActionRegistry
 from repdesk.ui.inquiry_watcher import install_inquiry_watcher
 from repdesk.ui.pages import PageSpec, build_pages
@@ -36,6 +39,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._restore_geometry()
+        self.setAcceptDrops(True)
         install_inquiry_watcher(self)  # polls mailboxes and watched folders off the GUI thread
 
     # -- construction ----------------------------------------------------------------------------
@@ -93,6 +97,24 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_workspace)
         self.statusBar().showMessage("Ready", 3000)
 
+    # -- changes and drops ------------------------------------------------------------------------
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh the pages a change concerns (each page decides what it needs)."""
+        for page in self.pages.values():
+            apply = getattr(page, "apply_changes", None)
+            if callable(apply):
+                apply(changes)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        if _lead_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        paths = _lead_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.file_actions.import_files(paths)
+
     # -- navigation ------------------------------------------------------------------------------
     def show_page(self, key: str) -> None:
         for row in range(self.navigation.count()):
@@ -133,6 +155,12 @@ class MainWindow(QMainWindow):
             if callable(shutdown):
                 shutdown()
         super().closeEvent(event)
+
+
+def _lead_files(mime: QMimeData) -> list[Path]:
+    if not mime.hasUrls():
+        return []
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile() and Path(u.toLocalFile()).is_file()]
 
 
 def _workspace_title(workspace: Workspace) -> str:
