@@ -301,8 +301,9 @@ class ReportsPage(QWidget):
         self.charts["reps"].load_vs_capacity([x.name for x in r.reps], [x.qualified_this_month for x in r.reps],
                                              [x.capacity for x in r.reps])
         handed = sum(x.qualified_this_month for x in r.reps)
-        self.charts["reps"].set_note("" if handed else "No qualified hand-overs yet this month: "
-                                     "the lines show each rep's monthly capacity.")
+        self.charts["reps"].set_note(
+            "No reps yet: add them with their monthly capacity in Settings." if not r.reps else
+            "" if handed else "No qualified hand-overs yet this month: the lines show each rep's monthly capacity.")
         self.charts["speed"].set_note(f"{r.speed.received:,} leads; never-contacted ones in red. "
                                       f"Target: {r.target_minutes} min.")
         for key, groups in (("source", r.funnel.by_source), ("product", r.funnel.by_product)):
