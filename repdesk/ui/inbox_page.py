@@ -118,7 +118,8 @@ class InboxPage(QWidget):
     def activate(self) -> None:
         """Called when the page is shown: load lazily the first time, refresh after that."""
         if not self._loaded:
-            self._fill_filters()
+            # The filter lists need a scan of every lead: fill them after the first paint.
+            QTimer.singleShot(0, self._fill_filters)
             self._loaded = True
         self.reload()
         self.table.setFocus()
@@ -199,7 +200,7 @@ class InboxPage(QWidget):
             self.splitter.addWidget(self.script)
         if not self.script.isVisible() or self.splitter.sizes()[2] == 0:
             self.script.show()
-            width = max(self.splitter.width(), 900)
+            width = max(sum(self.splitter.sizes()), self.splitter.width(), 900)
             self.splitter.setSizes([int(width * 0.24), int(width * 0.34), int(width * 0.42)])
         self.script.start(self.detail.lead_id)  # focus goes where the rep answers
 

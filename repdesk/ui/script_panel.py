@@ -131,8 +131,7 @@ class ScriptPanel(QWidget):
         self.entry.installEventFilter(self)  # Enter is consumed there, so it never also reaches the next question
         self.error_label = wrapped("scriptError")
         self.error_label.setStyleSheet("color: #cf222e;")
-        self.hint = QLabel()
-        self.hint.setObjectName("muted")
+        self.hint = wrapped("muted")
         for widget in (self.question_label, self.talk_label, self.options, self.entry, self.error_label):
             inner.addWidget(widget)
         inner.addSpacing(4)
@@ -169,6 +168,7 @@ class ScriptPanel(QWidget):
         self.lead_label.setText(title + (f"  <span style='font-size:13px; font-weight:400'>· {run.company}</span>"
                                          if run.company and not self.preview else ""))
         self.timer_label.setVisible(not self.preview)
+        self.end_button.setText("Start over  (Esc)" if self.preview else "End call  (Esc)")
         self._elapsed.start()
         self._show_time()
         self._tick.start()

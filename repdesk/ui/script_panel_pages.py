@@ -87,16 +87,16 @@ def option_rows(question: Question, previous: AnswerValue | None, chosen: list[s
 
 def hint_for(question: Question) -> str:
     """The keys that work on this question, for the line under it."""
-    skip = "" if question.required else "    ·    Enter  skip"
+    skip = "" if question.required else "   ·   Enter  skip"
     if question.answer_type is AnswerType.YES_NO:
         keys = "Y / N  answer and go on" + skip
     elif question.answer_type is AnswerType.MULTI_CHOICE:
-        keys = "1–9  tick    ·    Enter  accept" + ("  (none: skip)" if not question.required else "")
+        keys = "1–9  tick   ·   Enter  accept" + ("  (none: skip)" if not question.required else "")
     elif question.answer_type is AnswerType.CHOICE:
         keys = "1–9  choose and go on" + skip
     else:
         keys = "Enter  accept and go on" + ("  (empty: skip)" if not question.required else "")
-    return keys + "    ·    Esc  end call"
+    return keys + "   ·   Esc  end call"
 
 
 def draft_text(missing: list[str], questions: Mapping[str, Question]) -> str:
