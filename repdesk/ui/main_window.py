@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QSettings, Qt, Signal
+from PySide6.QtCore import QMimeData, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,8 +27,11 @@ class MainWindow(QMainWindow):
     sig_page_changed = Signal(str)
     """Emitted with the page key ("inbox", "today", …) when the user switches pages."""
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None, *, defer_pages: bool = False) -> None:
+        """`defer_pages`: build only the inbox now and the other pages right after the first paint
+        (the app's start); without it every page exists when the constructor returns (tests, embedding)."""
         super().__init__(parent)
+        self._defer_pages = defer_pages
         self.workspace = workspace
         self.setWindowTitle(f"repdesk — {_workspace_title(workspace)}")
         self.setObjectName("mainWindow")
@@ -53,13 +56,15 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(180)
         self.navigation.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.stack = QStackedWidget()
-        for spec in self._specs:
+        for index, spec in enumerate(self._specs):
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setToolTip(self.actions_[spec.action].toolTip())
             self.navigation.addItem(item)
-            self.stack.addWidget(spec.widget)
-            self.pages[spec.key] = spec.widget
+            if self._defer_pages and index > 0:
+                self.stack.addWidget(QWidget())  # stands in until _build_page replaces it
+            else:
+                self.stack.addWidget(self._make_page(spec))
             action = self.actions_[spec.action]
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             self.addAction(action)
@@ -68,6 +73,29 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.navigation.setCurrentRow(0)
+        if self._defer_pages:
+            QTimer.singleShot(0, self.build_all_pages)
+
+    def _make_page(self, spec: PageSpec) -> QWidget:
+        widget = spec.factory()
+        self.pages[spec.key] = widget
+        return widget
+
+    def _build_page(self, index: int) -> QWidget:
+        spec = self._specs[index]
+        if spec.key in self.pages:
+            return self.pages[spec.key]
+        stand_in = self.stack.widget(index)
+        widget = self._make_page(spec)
+        self.stack.insertWidget(index, widget)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        return widget
+
+    def build_all_pages(self) -> None:
+        """Build every page not built yet (after the first paint when pages are deferred)."""
+        for index in range(len(self._specs)):
+            self._build_page(index)
 
     def _build_menus(self) -> None:
         a = self.actions_
@@ -129,9 +157,10 @@ class MainWindow(QMainWindow):
     def _on_row_changed(self, row: int) -> None:
         if row < 0:
             return
+        widget = self._build_page(row)
         self.stack.setCurrentIndex(row)
         spec = self._specs[row]
-        activate = getattr(spec.widget, "activate", None)
+        activate = getattr(widget, "activate", None)
         if callable(activate):
             activate()
         self.sig_page_changed.emit(spec.key)
