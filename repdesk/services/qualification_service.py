@@ -226,9 +226,8 @@ class QualificationService:
         first_due: datetime | None = None
         if verdict is Verdict.QUALIFIED:
             owner_id: int | None = lead.owner_id
-            if lead.status == LeadStatus.QUALIFIED.value and owner_id is not None:
-                pass  # already handed over: a re-qualification keeps the owner
-            else:
+            # A lead already handed over keeps its owner when re-qualified; anyone else is routed.
+            if not (lead.status == LeadStatus.QUALIFIED.value and owner_id is not None):
                 owner_id = pick_rep(self._rep_loads(session, now), self._previous_rep(session))
                 lead.owner_id = owner_id
                 record.rep_id = owner_id

@@ -121,6 +121,8 @@ class InboxPage(QWidget):
             # The filter lists need a scan of every lead: fill them after the first paint.
             QTimer.singleShot(0, self._fill_filters)
             self._loaded = True
+            if not self.all_leads:  # start-up: leads whose qualification went stale get a re-qualify step
+                self.workspace.qualifications.plan_requalifications()
         self.reload()
         self.table.setFocus()
 

@@ -31,19 +31,10 @@ from repdesk.core.script_flow import (
     parse_answer,
     progress,
 )
+from repdesk.services.changes import Changes
 from repdesk.services.errors import UserError
 from repdesk.services.qualification_service import ScriptRun
-from repdesk.ui.script_panel_pages import (
-    OUTCOMES,
-    PLACEHOLDERS,
-    VERDICT_COLOURS,
-    OutcomePage,
-    ResultPage,
-    draft_text,
-    hint_for,
-    option_rows,
-    wrapped,
-)
+from repdesk.ui import script_panel_pages as parts
 
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 QUESTIONS, OUTCOME, RESULT = range(3)
@@ -77,23 +68,19 @@ class ScriptPanel(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
         head = QHBoxLayout()
-        self.lead_label = QLabel()
-        self.lead_label.setObjectName("detailName")
-        self.timer_label = QLabel("00:00")
-        self.timer_label.setObjectName("scriptTimer")
-        self.timer_label.setToolTip("Call time")
-        self.timer_label.setStyleSheet("font-size: 16px; font-weight: 600; font-family: monospace;")
+        self.lead_label = QLabel(objectName="detailName")
+        self.timer_label = QLabel("00:00", objectName="scriptTimer", toolTip="Call time",
+                                  styleSheet="font-size: 16px; font-weight: 600; font-family: monospace;")
         head.addWidget(self.lead_label, 1)
         head.addWidget(self.timer_label)
         layout.addLayout(head)
-        self.verdict = QLabel()
-        self.verdict.setObjectName("verdictLabel")
+        self.verdict = QLabel(objectName="verdictLabel")
         layout.addWidget(self.verdict)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_questions())
-        self.outcome_page = OutcomePage()
+        self.outcome_page = parts.OutcomePage()
         self.outcome_page.sig_outcome_chosen.connect(self._log_call)
-        self.result_page = ResultPage()
+        self.result_page = parts.ResultPage()
         self.result_page.sig_close_requested.connect(self._close)
         self.pages.addWidget(self.outcome_page)
         self.pages.addWidget(self.result_page)
@@ -104,52 +91,41 @@ class ScriptPanel(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        self.progress_label = QLabel()
-        self.progress_label.setObjectName("muted")
+        self.progress_label = QLabel(objectName="muted")
         self.progress_bar = QProgressBar(textVisible=False, maximumHeight=6)
         row.addWidget(self.progress_label)
         row.addWidget(self.progress_bar, 1)
         layout.addLayout(row)
-        card = QFrame()
-        card.setObjectName("scriptCard")
-        card.setStyleSheet("QFrame#scriptCard { border: 1px solid palette(mid); border-radius: 8px; }")
+        card = QFrame(objectName="scriptCard",
+                      styleSheet="QFrame#scriptCard { border: 1px solid palette(mid); border-radius: 8px; }")
         inner = QVBoxLayout(card)
         inner.setContentsMargins(14, 12, 14, 12)
-        self.question_label = wrapped("scriptQuestion")
-        self.talk_label = wrapped("talkTrack")
+        self.question_label = parts.wrapped("scriptQuestion")
+        self.talk_label = parts.wrapped("talkTrack")
         self.talk_label.setStyleSheet("font-style: italic;")
-        self.options = QListWidget()
-        self.options.setObjectName("scriptOptions")
-        self.options.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.options.setFrameShape(QFrame.Shape.NoFrame)
-        self.options.setStyleSheet("QListWidget { background: transparent; font-size: 14px; }"
-                                   "QListWidget::item { padding: 5px 4px; }")
+        self.options = QListWidget(objectName="scriptOptions", focusPolicy=Qt.FocusPolicy.NoFocus,
+                                   frameShape=QFrame.Shape.NoFrame,
+                                   styleSheet="QListWidget { background: transparent; font-size: 14px; }"
+                                              "QListWidget::item { padding: 5px 4px; }")
         self.options.itemClicked.connect(lambda item: self._option_picked(self.options.row(item)))
-        self.entry = QLineEdit()
-        self.entry.setObjectName("scriptAnswer")
-        self.entry.setMinimumHeight(30)
+        self.entry = QLineEdit(objectName="scriptAnswer", minimumHeight=30)
         self.entry.installEventFilter(self)  # Enter is consumed there, so it never also reaches the next question
-        self.error_label = wrapped("scriptError")
+        self.error_label = parts.wrapped("scriptError")
         self.error_label.setStyleSheet("color: #cf222e;")
-        self.hint = wrapped("muted")
+        self.hint = parts.wrapped("muted")
         for widget in (self.question_label, self.talk_label, self.options, self.entry, self.error_label):
             inner.addWidget(widget)
         inner.addSpacing(4)
         inner.addWidget(self.hint)
         layout.addWidget(card)
-        answered = QLabel("ANSWERS SO FAR — click one to change it")
-        answered.setObjectName("sectionTitle")
-        layout.addWidget(answered)
-        self.answer_list = QListWidget()
-        self.answer_list.setObjectName("scriptAnswers")
-        self.answer_list.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        layout.addWidget(QLabel("ANSWERS SO FAR — click one to change it", objectName="sectionTitle"))
+        self.answer_list = QListWidget(objectName="scriptAnswers", focusPolicy=Qt.FocusPolicy.TabFocus)
         self.answer_list.itemClicked.connect(self._jump)
         self.answer_list.itemActivated.connect(self._jump)
         layout.addWidget(self.answer_list, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.end_button = QPushButton("End call  (Esc)")
-        self.end_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.end_button = QPushButton("End call  (Esc)", focusPolicy=Qt.FocusPolicy.NoFocus)
         self.end_button.clicked.connect(self._end_call)
         buttons.addWidget(self.end_button)
         layout.addLayout(buttons)
@@ -190,6 +166,7 @@ class ScriptPanel(QWidget):
             self.progress_label.setText(f"All {done.applicable} answered")
             self.question_label.setText("That's every question.")
             self.talk_label.setText("Thank them, say what happens next, then end the call.")
+            self.talk_label.show()
             self.hint.setText("Esc  end the call and save the verdict")
             self.entry.hide()
             self.options.hide()
@@ -210,13 +187,13 @@ class ScriptPanel(QWidget):
         typed = not (question.answer_type.has_options or question.answer_type is AnswerType.YES_NO)
         self.entry.setVisible(typed)
         self.options.setVisible(not typed)
-        self.hint.setText(hint_for(question))
+        self.hint.setText(parts.hint_for(question))
         previous = self._answer_of(question)
         if typed:
             self.entry.setText(format_answer(question, previous) if previous is not None else "")
-            self.entry.setPlaceholderText(PLACEHOLDERS.get(question.answer_type, "type the answer"))
+            self.entry.setPlaceholderText(parts.PLACEHOLDERS.get(question.answer_type, "type the answer"))
             return
-        for text, selected in option_rows(question, previous, self._chosen):
+        for text, selected in parts.option_rows(question, previous, self._chosen):
             self.options.addItem(text)
             self.options.item(self.options.count() - 1).setSelected(selected)
         self.options.setFixedHeight(max(2, self.options.count()) * self.options.sizeHintForRow(0) + 6)
@@ -224,16 +201,11 @@ class ScriptPanel(QWidget):
     def _fill_answers(self) -> None:
         assert self.run is not None
         self.answer_list.clear()
-        for q in applicable(self.run.questions, self.answers):
-            value = self.answers.get(q.key)
-            if value is None:
-                continue
-            shown = format_answer(q, value)
-            item = QListWidgetItem(f"{q.prompt}\n      →  {shown[:1].upper() + shown[1:]}")
-            item.setData(Qt.ItemDataRole.UserRole, q.key)
+        for text, key in parts.answer_rows(applicable(self.run.questions, self.answers), self.answers):
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, key)
             self.answer_list.addItem(item)
-            if self.current is not None and q.key == self.current.key:
-                item.setSelected(True)
+            item.setSelected(self.current is not None and key == self.current.key)
 
     def _show_verdict(self, final: Verdict | None = None, score: int | None = None) -> None:
         assert self.run is not None
@@ -243,7 +215,7 @@ class ScriptPanel(QWidget):
         label = verdict.value.replace("_", " ").capitalize()
         pending = final is None and decision.missing_required
         self.verdict.setText(f"{label}{' so far' if pending else ''}  ·  score {score}")
-        fg, bg = VERDICT_COLOURS[verdict]
+        fg, bg = parts.VERDICT_COLOURS[verdict]
         self.verdict.setStyleSheet(f"color: {fg}; background: {bg};")
 
     def _show_time(self) -> None:
@@ -275,8 +247,8 @@ class ScriptPanel(QWidget):
         elif page == OUTCOME and key == Qt.Key.Key_Escape:
             self.pages.setCurrentIndex(QUESTIONS)
             self._focus()
-        elif page == OUTCOME and _DIGITS.get(key, 0) in range(1, len(OUTCOMES) + 1):
-            self._log_call(OUTCOMES[_DIGITS[key] - 1])
+        elif page == OUTCOME and _DIGITS.get(key, 0) in range(1, len(parts.OUTCOMES) + 1):
+            self._log_call(parts.OUTCOMES[_DIGITS[key] - 1])
         elif page == QUESTIONS and key == Qt.Key.Key_Escape:
             self._end_call()
         elif page == QUESTIONS and not self._question_key(event):
@@ -400,7 +372,7 @@ class ScriptPanel(QWidget):
             self._autosave()
             missing = self.run.decide(self.answers).missing_required
             if missing:
-                self._show_result(f"Call logged ({label}, {seconds // 60}:{seconds % 60:02d})", draft_text(
+                self._show_result(f"Call logged ({label}, {seconds // 60}:{seconds % 60:02d})", parts.draft_text(
                     missing, {q.key: q for q in self.run.questions}))
             else:
                 result = self.workspace.qualifications.finish(lead_id, self.answers)
@@ -413,7 +385,7 @@ class ScriptPanel(QWidget):
                                   result.next_steps(self.workspace.zone()) + ".")
         except UserError as exc:
             self._show_result("Could not save", str(exc))
-            return
+            changes = Changes(leads=True, activities=True, follow_ups=True)  # the call may be logged already
         self.sig_changes_made.emit(changes)
 
     def _show_result(self, title: str, body: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import CallOutcome, Verdict
 from repdesk.core.questions import AnswerType, Question
+from repdesk.core.script_flow import format_answer
 
 OUTCOMES = (CallOutcome.CONNECTED, CallOutcome.VOICEMAIL, CallOutcome.NO_ANSWER, CallOutcome.WRONG_NUMBER)
 #: (text, background) of the verdict label; readable in light and dark mode.
@@ -97,6 +98,16 @@ def hint_for(question: Question) -> str:
     else:
         keys = "Enter  accept and go on" + ("  (empty: skip)" if not question.required else "")
     return keys + "   ·   Esc  end call"
+
+
+def answer_rows(questions: Sequence[Question], answers: Mapping[str, AnswerValue]) -> list[tuple[str, str]]:
+    """(text, key) for each answered question: the prompt, and the answer on the line below."""
+    rows = []
+    for q in questions:
+        if answers.get(q.key) is not None:
+            shown = format_answer(q, answers[q.key])
+            rows.append((f"{q.prompt}\n      →  {shown[:1].upper() + shown[1:]}", q.key))
+    return rows
 
 
 def draft_text(missing: list[str], questions: Mapping[str, Question]) -> str:
