@@ -163,7 +163,7 @@ class ScriptPanel(QWidget):
         questions = self.run.questions
         done = progress(questions, self.answers)
         if question is None:
-            self.progress_label.setText(f"All {done.applicable} answered")
+            self.progress_label.setText("Done")
             self.question_label.setText("That's every question.")
             self.talk_label.setText("Thank them, say what happens next, then end the call.")
             self.talk_label.show()
@@ -178,7 +178,7 @@ class ScriptPanel(QWidget):
             self.talk_label.setVisible(bool(question.talk_track))
             self._show_answer_widgets(question)
         self.progress_bar.setRange(0, max(1, done.applicable))
-        self.progress_bar.setValue(done.answered)
+        self.progress_bar.setValue(done.answered if question is not None else done.applicable)
         self._fill_answers()
         self._show_verdict()
         self._focus()
@@ -381,7 +381,7 @@ class ScriptPanel(QWidget):
                 if result.reply is not None:
                     QGuiApplication.clipboard().setText(result.reply.body)
                     QDesktopServices.openUrl(QUrl(result.reply.mailto))
-                self._show_result(f"{result.verdict.value.replace('_', ' ').capitalize()} · score {result.score}",
+                self._show_result(f"Call logged ({label}) and qualification saved",
                                   result.next_steps(self.workspace.zone()) + ".")
         except UserError as exc:
             self._show_result("Could not save", str(exc))
