@@ -24,7 +24,9 @@ def parse_when(text: str, *, end_of_day: bool = False, tz: Any = None) -> dateti
         else:
             moment = datetime.fromisoformat(text.replace(" ", "T", 1))
     except ValueError as exc:
-        raise UserError(f"{text!r} is not a date or time (use YYYY-MM-DD or YYYY-MM-DDTHH:MM).") from exc
+        raise UserError(
+            f"{text!r} is not a date or time (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)."
+        ) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
     return moment.astimezone(UTC)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from repdesk.app import Workspace
 from repdesk.commands.common import parse_when, print_json
 from repdesk.core.domain import CallOutcome
+
+if TYPE_CHECKING:
+    from repdesk.app import Workspace
 
 
 def add_parser(sub: Any) -> None:
@@ -24,7 +26,9 @@ def add_parser(sub: Any) -> None:
     done.set_defaults(run=run_done)
     move = actions.add_parser("move", help="reschedule a follow-up")
     move.add_argument("id", type=int)
-    move.add_argument("when", metavar="DATETIME", help="YYYY-MM-DDTHH:MM (local time) or with an offset")
+    move.add_argument(
+        "when", metavar="DATETIME", help="YYYY-MM-DDTHH:MM (local time) or with an offset"
+    )
     move.set_defaults(run=run_move)
 
 
@@ -39,15 +43,19 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
     now = ws.clock()
     for r in rows:
         flag = "OVERDUE " if r.due_at < now else ""
-        print(f"{r.id:>6}  {flag}{r.due_at.astimezone(ws.zone()):%a %d %b %H:%M}  {r.kind:<5} "
-              f"{r.lead_name:<26.26} {r.phone:<16} {r.note}")
+        print(
+            f"{r.id:>6}  {flag}{r.due_at.astimezone(ws.zone()):%a %d %b %H:%M}  {r.kind:<5} "
+            f"{r.lead_name:<26.26} {r.phone:<16} {r.note}"
+        )
     return 0
 
 
 def run_done(args: argparse.Namespace, ws: Workspace) -> int:
     ws.followups.complete(args.id, outcome=args.outcome, note=args.note)
     nxt = [r for r in ws.followups.list("all") if r.lead_id == _lead_of(ws, args.id)]
-    suffix = f" Next: {nxt[0].kind} {nxt[0].due_at.astimezone(ws.zone()):%a %d %b %H:%M}." if nxt else ""
+    suffix = (
+        f" Next: {nxt[0].kind} {nxt[0].due_at.astimezone(ws.zone()):%a %d %b %H:%M}." if nxt else ""
+    )
     print(f"Follow-up {args.id} done.{suffix}")
     return 0
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from repdesk.app import Workspace
 from repdesk.commands.common import print_json
+
+if TYPE_CHECKING:
+    from repdesk.app import Workspace
 
 
 def add_parser(sub: Any) -> None:
@@ -27,5 +29,7 @@ def run(args: argparse.Namespace, ws: Workspace) -> int:
         return 0
     for lead in leads:
         when = lead.received_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{lead.id:>6}  {lead.status:<10} {when}  {lead.display_name:<28.28} {lead.company:<24.24} {lead.email}")
+        print(
+            f"{lead.id:>6}  {lead.status:<10} {when}  {lead.display_name:<28.28} {lead.company:<24.24} {lead.email}"
+        )
     return 0

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from repdesk.app import Workspace
 from repdesk.commands.common import print_json
 from repdesk.services.errors import UserError
-from repdesk.services.report_service import Report, ReportService
+
+if TYPE_CHECKING:
+    from repdesk.app import Workspace
+    from repdesk.services.report_service import Report, ReportService
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("report", help="speed to lead, follow-up coverage, funnel and rep load")
-    p.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD (default: 30 days ago)")
+    p.add_argument(
+        "--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD (default: 30 days ago)"
+    )
     p.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD (default: today)")
     p.add_argument("--owner", metavar="REP", help="only this rep's leads")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -22,6 +26,8 @@ def add_parser(sub: Any) -> None:
 
 
 def report_service(ws: Workspace) -> ReportService:
+    from repdesk.services.report_service import ReportService
+
     return ReportService(ws.sessions, ws.clock, ws.settings, ws.followups, ws.zone)
 
 
@@ -35,7 +41,9 @@ def parse_day(text: str | None, flag: str) -> date | None:
 
 
 def run(args: argparse.Namespace, ws: Workspace) -> int:
-    report = report_service(ws).report(parse_day(args.start, "--from"), parse_day(args.end, "--to"), args.owner)
+    report = report_service(ws).report(
+        parse_day(args.start, "--from"), parse_day(args.end, "--to"), args.owner
+    )
     if args.json:
         print_json(report.to_json())
     else:
@@ -67,12 +75,17 @@ def summary_text(r: Report) -> str:
         f"  qualified → won         {_pct(f.qualified_to_won_rate)} ({f.won} of {f.qualified})",
     ]
     if r.attempts.connected_leads:
-        lines.append(f"  calls before connecting median {r.attempts.median_attempts:g}, "
-                     f"max {r.attempts.max_attempts} ({r.attempts.unreached_leads} not reached yet)")
+        lines.append(
+            f"  calls before connecting median {r.attempts.median_attempts:g}, "
+            f"max {r.attempts.max_attempts} ({r.attempts.unreached_leads} not reached yet)"
+        )
     if r.reps:
         lines += ["", "Reps: qualified hand-overs this month / capacity"]
-        lines += [f"  {rep.name:<22.22} {rep.qualified_this_month:>3} / {rep.capacity:<3}"
-                  f"{'' if rep.active else ' (inactive)'}".rstrip() for rep in r.reps]
+        lines += [
+            f"  {rep.name:<22.22} {rep.qualified_this_month:>3} / {rep.capacity:<3}"
+            f"{'' if rep.active else ' (inactive)'}".rstrip()
+            for rep in r.reps
+        ]
     lines += ["", "Journey (open leads)  " + "  ".join(f"{k} {v}" for k, v in r.journey.items())]
     return "\n".join(lines)
 

@@ -6,26 +6,37 @@ import argparse
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from repdesk.app import Workspace
 from repdesk.commands.common import print_json
 from repdesk.services.errors import UserError
+
+if TYPE_CHECKING:
+    from repdesk.app import Workspace
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("script", help="export or import the question sets and verdict rules")
     actions = p.add_subparsers(dest="script_action", metavar="ACTION", required=True)
-    export = actions.add_parser("export", help="write every current set and the rules to one text file")
+    export = actions.add_parser(
+        "export", help="write every current set and the rules to one text file"
+    )
     export.add_argument("file", metavar="FILE")
     export.set_defaults(run=run_export)
-    imp = actions.add_parser("import", help="check a script file and store new versions of what changed")
+    imp = actions.add_parser(
+        "import", help="check a script file and store new versions of what changed"
+    )
     imp.add_argument("file", metavar="FILE")
     imp.set_defaults(run=run_import)
     q = sub.add_parser("qualify", help="qualify a lead with answers, as the call-script panel does")
     q.add_argument("lead_id", metavar="LEAD_ID", type=int)
-    q.add_argument("--answer", action="append", default=[], metavar="KEY=VALUE",
-                   help="one answer (repeat for more), e.g. --answer need=yes --answer timeline=this_month")
+    q.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="one answer (repeat for more), e.g. --answer need=yes --answer timeline=this_month",
+    )
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(run=run_qualify)
 
@@ -35,7 +46,9 @@ def run_export(args: argparse.Namespace, ws: Workspace) -> int:
     target = Path(args.file)
     try:
         # Write next to the target and rename, so a failed write never leaves half a file.
-        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".repdesk-script-")
+        fd, tmp = tempfile.mkstemp(
+            dir=target.parent if str(target.parent) else ".", prefix=".repdesk-script-"
+        )
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, target)
@@ -72,7 +85,9 @@ def run_qualify(args: argparse.Namespace, ws: Workspace) -> int:
     if args.json:
         print_json(result.to_json())
         return 0
-    print(f"Lead {result.lead_id}: {result.verdict.value}, score {result.score}. {result.next_steps(ws.zone(), clipboard=False)}.")
+    print(
+        f"Lead {result.lead_id}: {result.verdict.value}, score {result.score}. {result.next_steps(ws.zone(), clipboard=False)}."
+    )
     if result.reply is not None:
         print(f"\nSubject: {result.reply.subject}\n\n{result.reply.body}")
     return 0

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from repdesk.app import Workspace
 from repdesk.commands.common import print_json
 from repdesk.services.errors import UserError
+
+if TYPE_CHECKING:
+    from repdesk.app import Workspace
 
 
 def add_parser(sub: Any) -> None:
@@ -17,14 +19,22 @@ def add_parser(sub: Any) -> None:
     actions = p.add_subparsers(dest="source_action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a source")
     kinds = add.add_subparsers(dest="source_kind", metavar="KIND", required=True)
-    imap = kinds.add_parser("imap", help="an IMAP mailbox; the password is read from standard input")
+    imap = kinds.add_parser(
+        "imap", help="an IMAP mailbox; the password is read from standard input"
+    )
     imap.add_argument("--host", required=True)
     imap.add_argument("--port", type=int, help="default: 993 for tls, 143 otherwise")
     imap.add_argument("--user", required=True)
     imap.add_argument("--folder", default="INBOX")
-    imap.add_argument("--security", choices=("tls", "starttls", "none"), default="tls",
-                      help="tls (default), starttls, or none (only for a server on this computer)")
-    imap.add_argument("--ca-file", default="", help="also trust certificates signed by this CA (PEM)")
+    imap.add_argument(
+        "--security",
+        choices=("tls", "starttls", "none"),
+        default="tls",
+        help="tls (default), starttls, or none (only for a server on this computer)",
+    )
+    imap.add_argument(
+        "--ca-file", default="", help="also trust certificates signed by this CA (PEM)"
+    )
     imap.add_argument("--name", default="", help="how the source is shown")
     imap.set_defaults(run=run_add_imap)
     folder = kinds.add_parser("folder", help="a folder whose CSV and vCard files are imported")
@@ -56,8 +66,16 @@ def read_password() -> str:
 def run_add_imap(args: argparse.Namespace, ws: Workspace) -> int:
     port = args.port or (993 if args.security == "tls" else 143)
     password = read_password()
-    source = ws.sources.add_imap(host=args.host, port=port, user=args.user, password=password, folder=args.folder,
-                                 security=args.security, ca_file=args.ca_file, name=args.name)
+    source = ws.sources.add_imap(
+        host=args.host,
+        port=port,
+        user=args.user,
+        password=password,
+        folder=args.folder,
+        security=args.security,
+        ca_file=args.ca_file,
+        name=args.name,
+    )
     print(f"Added source {source.id}: {source.name} (password stored in the system keyring).")
     return 0
 
@@ -74,10 +92,16 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
         print_json([s.to_json() for s in sources])
         return 0
     if not sources:
-        print("No sources. Add one with `repdesk source add imap …` or `repdesk source add folder PATH`.")
+        print(
+            "No sources. Add one with `repdesk source add imap …` or `repdesk source add folder PATH`."
+        )
         return 0
     for s in sources:
-        checked = s.last_checked_at.astimezone().strftime("%Y-%m-%d %H:%M") if s.last_checked_at else "never"
+        checked = (
+            s.last_checked_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            if s.last_checked_at
+            else "never"
+        )
         print(f"{s.id:>4}  {s.kind:<7} {s.status:<8} {checked:<16}  {s.name}")
         if s.last_error:
             print(f"      {s.last_error}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.services.lead_rows import LeadSummary
@@ -74,11 +74,11 @@ class InboxService:
         ]
         if flt.include_closed:
             segments.append(Segment(LeadRecord.status.in_(CLOSED), (LeadRecord.received_at.desc(), LeadRecord.id.desc())))
+        # One pass over the filtered leads counts every segment (cheaper than a count per segment).
+        sums = [func.coalesce(func.sum(case((seg.where, 1), else_=0)), 0) for seg in segments]
         with self._sessions() as session:
-            counted = [
-                replace(seg, count=int(session.scalar(select(func.count()).select_from(LeadRecord).where(seg.where, *base)) or 0))
-                for seg in segments
-            ]
+            row = session.execute(select(*sums).select_from(LeadRecord).where(*base)).one()
+        counted = [replace(seg, count=int(n)) for seg, n in zip(segments, row, strict=True)]
         return InboxSnapshot(self._sessions, counted, base)
 
     def _filters(self, flt: InboxFilter) -> list[ColumnElement[bool]]:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import keyring
-import keyring.errors
 
 from repdesk.services.errors import UserError
+
+
+def _keyring() -> Any:
+    """The keyring package, imported on first use (it costs start-up time the first screen does not need)."""
+    import keyring
+    import keyring.errors
+
+    return keyring
 
 SERVICE = "repdesk"
 
@@ -27,11 +33,11 @@ class SecretStore:
     """Generic secrets by key (`imap:<source id>`, `caldav:<url>`, …) and user name."""
 
     def __init__(self, backend: Any | None = None) -> None:
-        self._backend = backend  # None: whatever keyring.get_keyring() is at the time of use
+        self._backend = backend  # None: whatever _keyring().get_keyring() is at the time of use
 
     @property
     def backend(self) -> Any:
-        return self._backend if self._backend is not None else keyring.get_keyring()
+        return self._backend if self._backend is not None else _keyring().get_keyring()
 
     def check(self) -> None:
         """Raise SecretsUnavailable unless a real keyring backend is in use."""
@@ -42,14 +48,14 @@ class SecretStore:
         self.check()
         try:
             self.backend.set_password(SERVICE, _account(key, username), password)
-        except keyring.errors.KeyringError as exc:
+        except _keyring().errors.KeyringError as exc:
             raise SecretsUnavailable(f"The system keyring refused to store the password ({_short(exc)}).") from exc
 
     def get_password(self, key: str, username: str) -> str:
         self.check()
         try:
             value = self.backend.get_password(SERVICE, _account(key, username))
-        except keyring.errors.KeyringError as exc:
+        except _keyring().errors.KeyringError as exc:
             raise SecretsUnavailable(f"The system keyring could not be read ({_short(exc)}).") from exc
         if value is None:
             raise UserError(f"The system keyring has no password for {username} ({key}); add the source again.")
@@ -60,9 +66,9 @@ class SecretStore:
         self.check()
         try:
             self.backend.delete_password(SERVICE, _account(key, username))
-        except keyring.errors.PasswordDeleteError:
+        except _keyring().errors.PasswordDeleteError:
             pass
-        except keyring.errors.KeyringError as exc:
+        except _keyring().errors.KeyringError as exc:
             raise SecretsUnavailable(f"The system keyring could not delete the password ({_short(exc)}).") from exc
 
 

@@ -6,21 +6,27 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from alembic.command import upgrade
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from typing import TYPE_CHECKING
+
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from repdesk.migrations import HEAD_REVISION
 from repdesk.store.engine import sqlite_path, sqlite_tables_and_revision
 from repdesk.store.errors import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only when a migration has to run: an up-to-date file (every start but the
+# first after an upgrade) is recognised by HEAD_REVISION, which a test keeps equal to Alembic's head.
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -28,12 +34,16 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -43,6 +53,11 @@ def _describe(engine: Engine) -> str:
     return str(path) if path else engine.url.render_as_string(hide_password=True)
 
 
+def _stored_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def ensure_schema(engine: Engine) -> bool:
     """Bring the database to the newest schema; returns True when a migration ran.
 
@@ -50,7 +65,6 @@ def ensure_schema(engine: Engine) -> bool:
     this program, or cannot be reached; such a database is left untouched.
     """
     where = _describe(engine)
-    script = ScriptDirectory(str(MIGRATIONS_DIR))
     path = sqlite_path(str(engine.url))
     try:
         if path is not None:
@@ -59,7 +73,7 @@ def ensure_schema(engine: Engine) -> bool:
             tables, current = sqlite_tables_and_revision(path)
         else:
             tables = set(inspect(engine).get_table_names())
-            current = current_revision(engine)
+            current = _stored_revision(engine) if "alembic_version" in tables else None
     except OperationalError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
         if "locked" in reason:
@@ -69,6 +83,12 @@ def ensure_schema(engine: Engine) -> bool:
         raise StoreError(f"The database {where} cannot be opened: {exc.__class__.__name__}.") from exc
     if current is None and {t for t in tables if not t.startswith("sqlite_")} - {"alembic_version"}:
         raise StoreError(f"{where} is not a repdesk database (it holds other tables).")
+    if current == HEAD_REVISION:
+        return False
+    from alembic.command import upgrade
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
     if current is not None:
         try:
             script.get_revision(current)

@@ -21,6 +21,4 @@ def build_main_window(database_url: str) -> QMainWindow:
     app.setApplicationName("repdesk")
     apply_theme()
     workspace = open_workspace(resolve_url(database_url))
-    window = MainWindow(workspace)
-    window.pages["inbox"].activate()  # type: ignore[attr-defined]
-    return window
+    return MainWindow(workspace)  # selecting the first page loads the inbox

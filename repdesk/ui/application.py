@@ -49,7 +49,7 @@ def run_application(open_workspace: Callable[[], Workspace], *, url: str, files:
     app.setWindowIcon(app_icon())
     apply_theme()
     follow_color_scheme(app, apply_theme)
-    window = MainWindow(workspace)
+    window = MainWindow(workspace, defer_pages=True)
     inbox = window.pages["inbox"]
     report_startup_from_env(app, inbox.table.viewport())  # type: ignore[attr-defined]
     window.show()  # the window's first page (the inbox) loaded itself when the window selected it

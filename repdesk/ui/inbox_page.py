@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,9 +23,12 @@ from repdesk.core.domain import LeadStatus
 from repdesk.services.changes import Changes
 from repdesk.services.inbox_service import InboxFilter, InboxService, end_of_local_day
 from repdesk.ui.actions import ActionId, ActionRegistry
+from repdesk.ui.first_paint import after_first_paint
 from repdesk.ui.lead_detail_panel import LeadDetailPanel
 from repdesk.ui.lead_table_model import LeadTableModel
-from repdesk.ui.script_panel import ScriptPanel
+
+if TYPE_CHECKING:
+    from repdesk.ui.script_panel import ScriptPanel
 
 SEARCH_DELAY_MS = 120
 
@@ -46,6 +51,8 @@ class InboxPage(QWidget):
         self._tick.timeout.connect(self.model.tick)
         self._tick.start()
         self._loaded = False
+        self.defer_until_painted = False
+        """Set by the main window at start-up: fill the filter lists after the first paint."""
 
     def _build(self, actions: ActionRegistry) -> None:
         suffix = "All" if self.all_leads else ""
@@ -118,13 +125,20 @@ class InboxPage(QWidget):
     def activate(self) -> None:
         """Called when the page is shown: load lazily the first time, refresh after that."""
         if not self._loaded:
-            # The filter lists need a scan of every lead: fill them after the first paint.
-            QTimer.singleShot(0, self._fill_filters)
+            # Filter lists (a scan of every lead) and re-qualify steps for stale qualifications are
+            # not needed for the first screen: at start-up they run just after the first paint.
+            if self.defer_until_painted:
+                after_first_paint(self.table.viewport(), self._first_load_chores)
+            else:
+                self._first_load_chores()
             self._loaded = True
-            if not self.all_leads:  # start-up: leads whose qualification went stale get a re-qualify step
-                self.workspace.qualifications.plan_requalifications()
         self.reload()
         self.table.setFocus()
+
+    def _first_load_chores(self) -> None:
+        self._fill_filters()
+        if not self.all_leads and self.workspace.qualifications.plan_requalifications():
+            self.reload()
 
     def current_filter(self) -> InboxFilter:
         return InboxFilter(
@@ -195,6 +209,9 @@ class InboxPage(QWidget):
         if not self.isVisible() or self.detail.lead_id is None:
             return
         if self.script is None:
+            # Imported on first use: start-up does not need the panel.
+            from repdesk.ui.script_panel import ScriptPanel
+
             self.script = ScriptPanel(self.workspace)
             self.script.setObjectName("scriptPanelAll" if self.all_leads else "scriptPanel")
             self.script.sig_changes_made.connect(self.apply_changes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from repdesk.app import Workspace
 from repdesk.services.changes import Changes
 from repdesk.ui.actions import ActionId, ActionRegistry
+from repdesk.ui.first_paint import after_first_paint
 from repdesk.ui.inquiry_watcher import install_inquiry_watcher
 from repdesk.ui.pages import PageSpec, build_pages
 
@@ -64,7 +65,10 @@ class MainWindow(QMainWindow):
             if self._defer_pages and index > 0:
                 self.stack.addWidget(QWidget())  # stands in until _build_page replaces it
             else:
-                self.stack.addWidget(self._make_page(spec))
+                page = self._make_page(spec)
+                if self._defer_pages and hasattr(page, "defer_until_painted"):
+                    page.defer_until_painted = True
+                self.stack.addWidget(page)
             action = self.actions_[spec.action]
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             self.addAction(action)
@@ -74,7 +78,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.navigation.setCurrentRow(0)
         if self._defer_pages:
-            QTimer.singleShot(0, self.build_all_pages)
+            inbox = self.pages["inbox"]
+            after_first_paint(getattr(inbox, "table", inbox).viewport(), self.build_all_pages)
 
     def _make_page(self, spec: PageSpec) -> QWidget:
         widget = spec.factory()

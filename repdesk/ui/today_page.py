@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -51,10 +51,10 @@ class TodayPage(QWidget):
         self._pending_call: FollowUpRow | None = None
         self._build()
         self._tick = QTimer(self, interval=60_000)
-        self._tick.timeout.connect(self.reload)
+        self._tick.timeout.connect(lambda: self.reload() if self.isVisible() else None)
         self._tick.start()
         self.sig_lead_open_requested.connect(self._open_in_inbox)
-        self.reload()
+        self._loaded = False  # loaded when first shown: start-up only pays for the inbox
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -108,12 +108,18 @@ class TodayPage(QWidget):
         layout.addWidget(self.stack, 1)
 
     # -- loading ---------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        if not self._loaded:
+            self.reload()
+        super().showEvent(event)
+
     def activate(self) -> None:
         """Called when the page is shown: refresh and put the keyboard on the list."""
         self.reload()
         self.table.setFocus()
 
     def reload(self) -> None:
+        self._loaded = True
         current = self.current_row()
         row_no = max(self.table.currentIndex().row(), 0)
         rows = self.workspace.followups.list("today")

@@ -103,3 +103,9 @@ def test_a_locked_database_says_so(tmp_path: Path) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_the_start_up_shortcut_knows_the_real_head() -> None:
+    from repdesk.migrations import HEAD_REVISION
+
+    assert HEAD_REVISION == head_revision()
