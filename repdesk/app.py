@@ -15,6 +15,7 @@ from repdesk.formats.cadence_file import load_default_cadences
 from repdesk.services.followup_planner import FollowUpPlanner, business_hours_from
 from repdesk.services.followup_service import FollowUpService
 from repdesk.services.import_service import ImportService
+from repdesk.services.journey_service import journey_import_hook, refresh_journey_stages
 from repdesk.services.lead_service import LeadService
 from repdesk.services.secrets import SecretStore
 from repdesk.services.settings_service import SettingsService
@@ -95,4 +96,7 @@ def open_workspace(url: str, *, clock: Clock = system_clock, migrate: bool = Tru
     # The invariant: every change to a lead, and every import, re-plans its next step in the same transaction.
     leads.hooks.append(workspace.followups.sync_hook)
     imports.hooks.append(workspace.followups.import_hook)
+    # Journey stage follows answers and engagement: recomputed wherever those change.
+    leads.hooks.append(lambda session, lead, _now: refresh_journey_stages(session, [lead.id]))
+    imports.hooks.append(journey_import_hook)
     return workspace

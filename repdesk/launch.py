@@ -24,11 +24,17 @@ def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
 
 
 def ensure_demo(workspace: Workspace) -> None:
-    from repdesk.services.demo import demo_is_populated, populate_demo, spread_demo_followups
+    from repdesk.services.demo import (
+        demo_is_populated,
+        demo_qualifications,
+        populate_demo,
+        spread_demo_followups,
+    )
 
     if not demo_is_populated(workspace.sessions):
         populate_demo(workspace.sessions, workspace.clock())
         workspace.followups.ensure_all()  # every open demo lead gets its next step
+        demo_qualifications(workspace)
         spread_demo_followups(workspace.sessions, workspace.clock())
 
 

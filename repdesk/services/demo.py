@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import ActivityKind, CallOutcome, JourneyStage, LeadStatus
+from repdesk.services.errors import UserError
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
 
-FIRST = "Ava Noah Mia Liam Zoe Ethan Lena Omar Priya Hannah Luis Yuki Carlos Mei Dana Marcus Sofia Jonas Amara Felix Nora Ravi Chloe Mateo Ines Tariq Elena Hugo Maya Kofi Grace Leo Anika Diego Sara Owen Lucia Ben Aisha Tom".split()
-LAST = "Thompson Kim Patel Garcia Nguyen Schmidt Romero Tanaka Mendes Chen Whitfield Lee Rossi Novak Okafor Larsen Silva Haddad Müller Dubois Kowalski Brennan Ortiz Walsh Fischer Moreau Ahmed Costa Berg Lindqvist".split()
+FIRST = ["Ava", "Noah", "Mia", "Liam", "Zoe", "Ethan", "Lena", "Omar", "Priya", "Hannah", "Luis", "Yuki", "Carlos", "Mei", "Dana", "Marcus", "Sofia", "Jonas", "Amara", "Felix", "Nora", "Ravi", "Chloe", "Mateo", "Ines", "Tariq", "Elena", "Hugo", "Maya", "Kofi", "Grace", "Leo", "Anika", "Diego", "Sara", "Owen", "Lucia", "Ben", "Aisha", "Tom"]
+LAST = ["Thompson", "Kim", "Patel", "Garcia", "Nguyen", "Schmidt", "Romero", "Tanaka", "Mendes", "Chen", "Whitfield", "Lee", "Rossi", "Novak", "Okafor", "Larsen", "Silva", "Haddad", "Müller", "Dubois", "Kowalski", "Brennan", "Ortiz", "Walsh", "Fischer", "Moreau", "Ahmed", "Costa", "Berg", "Lindqvist"]
 TRADES = [
     ("Bakery", "website"), ("HVAC", "seo"), ("Dental", "website"), ("Roofing", "seo"),
     ("Tutoring", "website"), ("Accounting", "seo"), ("Tea House", "website"), ("Plumbing", "seo"),
@@ -50,6 +52,37 @@ def populate_demo(sessions: sessionmaker[Session], now: datetime, *, count: int 
         for i in range(count):
             _add_lead(session, rng, i, now, rep_ids)
     return count
+
+
+_DEMO_ANSWERS = {
+    "qualified": {"need": True, "timeline": "this_month", "authority": "decides", "budget": "approved"},
+    "nurture": {"need": True, "timeline": "6_12_months", "authority": "influences", "budget": "estimating"},
+    "not_a_fit": {"need": False, "timeline": "no_plans", "authority": "no_role", "budget": "none"},
+}
+_DEMO_TEXT = {"challenge": "Customers cannot book online", "current_solution": "A page builder site from 2015",
+              "team_size": 6, "best_time": "Mornings"}
+
+
+def demo_qualifications(workspace: Any) -> int:
+    """Qualify the demo's qualified, nurture and not-a-fit leads through the real rules and routing,
+    so hand-overs, verdicts, scores and the reports show real figures."""
+    with workspace.sessions() as session:
+        leads = session.execute(select(LeadRecord.id, LeadRecord.status).where(
+            LeadRecord.status.in_(tuple(_DEMO_ANSWERS))).order_by(LeadRecord.id)).all()
+    done = 0
+    for lead_id, status in leads:
+        questions = {q.key for q in workspace.qualifications.start_or_resume(lead_id).questions}
+        answers = {k: v for k, v in {**_DEMO_ANSWERS[status], **_DEMO_TEXT}.items() if k in questions}
+        run = workspace.qualifications.start_or_resume(lead_id)
+        for question in run.questions:  # anything else the sets require gets a plausible answer
+            if question.key not in answers and question.required and question.options:
+                answers[question.key] = question.options[0].key
+        try:
+            workspace.qualifications.finish(lead_id, answers)
+        except UserError:
+            continue  # a set that needs more than the demo knows: leave the lead unqualified
+        done += 1
+    return done
 
 
 def spread_demo_followups(sessions: sessionmaker[Session], now: datetime, *, seed: int = 11) -> None:

@@ -39,12 +39,12 @@ class ActionSpec:
 
 
 SPECS: dict[ActionId, ActionSpec] = {
-    ActionId.IMPORT: ActionSpec("&Import leads…", QKeySequence.StandardKey.Open, "Import leads from CSV or vCard files"),
+    ActionId.IMPORT: ActionSpec("&Import leads…", "Ctrl+O", "Import leads from CSV or vCard files"),
     ActionId.BACKUP: ActionSpec("&Backup…", "Ctrl+Shift+B", "Save a copy of the database"),
     ActionId.EXPORT_ICS: ActionSpec("Export &reminders…", "Ctrl+Shift+E", "Export follow-ups as an .ics calendar file"),
-    ActionId.QUIT: ActionSpec("&Quit", QKeySequence.StandardKey.Quit, "Quit repdesk"),
+    ActionId.QUIT: ActionSpec("&Quit", "Ctrl+Q", "Quit repdesk"),
     ActionId.ABOUT: ActionSpec("&About repdesk", None, "Versions and where your data lives"),
-    ActionId.FOCUS_SEARCH: ActionSpec("&Search leads", QKeySequence.StandardKey.Find, "Search by name, company, email, phone or notes"),
+    ActionId.FOCUS_SEARCH: ActionSpec("&Search leads", "Ctrl+F", "Search by name, company, email, phone or notes"),
     ActionId.GO_INBOX: ActionSpec("Inbox", "Ctrl+1", "Who is waiting for an answer"),
     ActionId.GO_TODAY: ActionSpec("Today", "Ctrl+2", "Follow-ups due today and overdue"),
     ActionId.GO_CALENDAR: ActionSpec("Calendar", "Ctrl+3", "Follow-ups by day, week and month"),
@@ -57,7 +57,7 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.EMAIL_LEAD: ActionSpec("E&mail", "Ctrl+Shift+M", "Email the selected lead (logs an outbound email)"),
     ActionId.EDIT_LEAD: ActionSpec("&Edit lead…", "Ctrl+E", "Edit the selected lead's contact data"),
     ActionId.ADD_NOTE: ActionSpec("Add &note…", "Ctrl+Shift+N", "Add a note to the selected lead's timeline"),
-    ActionId.START_SCRIPT: ActionSpec("&Qualify…", "Ctrl+Q", "Run the call script for the selected lead"),
+    ActionId.START_SCRIPT: ActionSpec("&Qualify…", "Ctrl+K", "Run the call script for the selected lead"),
 }
 
 

@@ -15,6 +15,7 @@ ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
 QUIT_AFTER_ENV = "REPDESK_QUIT_AFTER_MS"
 REPORT_STARTUP_ENV = "REPDESK_REPORT_STARTUP"
 STARTUP_MARK = "repdesk-startup-painted"
+SCREENSHOT_ENV = "REPDESK_SCREENSHOT"  # with REPDESK_QUIT_AFTER_MS: save a screenshot just before quitting
 
 
 def app_icon() -> QIcon:
@@ -53,6 +54,9 @@ def quit_after_from_env(app: QApplication, window: QWidget) -> None:
         return
 
     def finish() -> None:
+        shot = os.environ.get(SCREENSHOT_ENV, "").strip()
+        if shot:  # the whole screen as the windowing system shows it (a real X server under Xvfb)
+            window.screen().grabWindow(0).save(shot)
         window.close()
         app.quit()
 

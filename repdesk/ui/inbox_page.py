@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -25,7 +26,7 @@ from repdesk.services.inbox_service import InboxFilter, InboxService, end_of_loc
 from repdesk.ui.actions import ActionId, ActionRegistry
 from repdesk.ui.first_paint import after_first_paint
 from repdesk.ui.lead_detail_panel import LeadDetailPanel
-from repdesk.ui.lead_table_model import LeadTableModel
+from repdesk.ui.lead_table_model import COLUMNS, LeadTableModel
 
 if TYPE_CHECKING:
     from repdesk.ui.script_panel import ScriptPanel
@@ -100,9 +101,17 @@ class InboxPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate((76, 170, 170, 90, 150, 110, 110, 80)):
-            self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(False)
+        # Name and company share what is left; the rest keep a width that fits their values.
+        for column, width in enumerate((66, 0, 0, 84, 128, 100, 100, 76)):
+            if width:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(column, width)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(COLUMNS.index("Product"), True)  # the header's menu shows it again
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail = LeadDetailPanel(self.workspace, actions)
         if self.all_leads:
@@ -113,7 +122,7 @@ class InboxPage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([860, 440])
+        splitter.setSizes([900, 380])
         layout.addWidget(splitter, 1)
         actions[ActionId.FOCUS_SEARCH].triggered.connect(self._focus_search)
         # The call script opens as a third pane beside the detail, so the lead's history stays in view.
@@ -227,6 +236,16 @@ class InboxPage(QWidget):
         if self.script is not None:
             self.script.hide()
         self.table.setFocus()
+
+    def _column_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for column, title in enumerate(COLUMNS):
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.setEnabled(column != 1)  # the name always shows
+            action.toggled.connect(lambda shown, c=column: self.table.setColumnHidden(c, not shown))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
 
     def _focus_search(self) -> None:
         if self.isVisible():

@@ -113,7 +113,7 @@ def answer_rows(questions: Sequence[Question], answers: Mapping[str, AnswerValue
 def draft_text(missing: list[str], questions: Mapping[str, Question]) -> str:
     names = "\n".join(f"•  {questions[k].prompt}" for k in missing if k in questions)
     return (f"The answers are saved as a draft. Still to ask:\n{names}\n\n"
-            "Select the lead and press Ctrl+Q to pick up where you left off.")
+            "Select the lead and press Ctrl+K to pick up where you left off.")
 
 
 def wrapped(name: str, text: str = "") -> QLabel:

@@ -65,3 +65,18 @@ def test_geometry_is_remembered(qtbot: QtBot, tmp_path: Path) -> None:
     again = build_main_window(str(tmp_path / "g.sqlite3"))
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == (731, 517)
+
+
+def test_no_two_actions_share_a_shortcut(qtbot: QtBot, tmp_path: Path) -> None:
+    """A shared key makes Qt run neither action (Qualify once collided with Quit's Ctrl+Q)."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    window = build_main_window(str(tmp_path / "k.sqlite3"))
+    qtbot.addWidget(window)
+    seen: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for sequence in action.shortcuts():
+            key = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+            assert key not in seen or seen[key] == action.text(), f"{key}: {seen.get(key)} and {action.text()}"
+            seen[key] = action.text()
+    assert "Ctrl+Q" in seen and seen["Ctrl+Q"].replace("&", "") == "Quit"

@@ -48,7 +48,7 @@ def open_window(qtbot: QtBot, url: str) -> QWidget:
 
 
 def start_script(qtbot: QtBot, window: QWidget) -> QWidget:
-    QTest.keyClick(window.windowHandle(), Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     panel = window.findChild(QWidget, "scriptPanel")
     qtbot.waitUntil(lambda: panel.isVisible())
     return panel
