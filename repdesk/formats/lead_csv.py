@@ -137,6 +137,16 @@ def finish_row(
     return None
 
 
+def outlook_shifted_work_fields(fields: dict[str, str], extra: dict[str, str]) -> None:
+    """Outlook.com's export writes company and job title two columns late, under "Department" and
+    "Office Location" (the header keeps the desktop order). When Company and Job Title are both
+    empty and those two are filled, take them as what they are."""
+    company, title = extra.get("Department", ""), extra.get("Office Location", "")
+    if company and title:
+        fields["company"] = extra.pop("Department")
+        fields["title"] = extra.pop("Office Location")
+
+
 def extra_names(headers: Sequence[str]) -> list[str]:
     """The extra-dict key of each column: its header, made unique and never empty."""
     names: list[str] = []
@@ -185,6 +195,7 @@ def _rows(
     extra_columns = [(index, names[index]) for index in plan.extra]
     questions = [(index, names[index], headers[index].strip()) for index in plan.questions]
     split_multi = plan.detected == "google_contacts"
+    outlook = plan.detected == "outlook"
     multi_columns = [i for i, _ in simple] + [i for f, cols in ranked if f != "tags" for i in cols]
     default_source = HUMAN_NAMES.get(plan.detected, "Spreadsheet")
     row = 0
@@ -306,6 +317,8 @@ def _rows(
                 fields["message"] = "\n".join([message, *lines] if message else lines)
         if "source" not in fields:
             fields["source"] = default_source
+        if outlook and "company" not in fields and "title" not in fields:
+            outlook_shifted_work_fields(fields, extra)
         problem = finish_row(fields, extra, bad_email, bad_phone)
         yield make(row, fields, received_at, extra, problem)
 

@@ -101,7 +101,7 @@ def test_legacy_google_headers(tmp_path: Path) -> None:
     assert ana.fields["tags"] == "myContacts, Leads"
 
 
-def test_outlook_com_sample_keeps_what_it_cannot_map() -> None:
+def test_outlook_com_sample_reads_its_late_company_and_title() -> None:
     lead_file = open_lead_file(DATA / "outlook_com.csv")
     assert lead_file.detected == "outlook"
     (mei,) = rows_of(lead_file)
@@ -111,8 +111,18 @@ def test_outlook_com_sample_keeps_what_it_cannot_map() -> None:
     assert mei.fields["notes"] == "Wants a callback Friday"
     assert mei.fields["tags"] == "Leads"
     assert mei.fields["source"] == "Outlook"
-    # The sample's later cells sit one or two columns right of their headers; nothing is lost.
-    assert "Chen Accounting" in mei.extra.values()
+    # Outlook.com writes company and job title under "Department" and "Office Location".
+    assert (mei.fields["company"], mei.fields["title"]) == ("Chen Accounting", "Partner")
+    assert "Department" not in mei.extra and mei.extra["Business Phone 2"] == "(555) 010-5002"
+
+
+def test_outlook_department_is_not_taken_for_the_company_when_company_is_filled(tmp_path: Path) -> None:
+    path = tmp_path / "outlook.csv"
+    path.write_text("First Name,Last Name,E-mail Address,Company,Job Title,Department,Office Location,"
+                    "Business Phone,Categories\nAna,Ruiz,ana@x.example,Ruiz Co,,Sales,Floor 2,,\n", encoding="utf-8")
+    (ana,) = rows_of(open_lead_file(path))
+    assert ana.fields["company"] == "Ruiz Co" and "title" not in ana.fields
+    assert ana.extra["Department"] == "Sales" and ana.extra["Office Location"] == "Floor 2"
 
 
 def test_outlook_desktop_title_is_not_job_title(tmp_path: Path) -> None:
