@@ -8,7 +8,15 @@ import sys
 from collections.abc import Sequence
 
 from repdesk import __version__
-from repdesk.commands import calendar_cmd, followup_cmd, import_cmd, leads_cmd, report_cmd, script_cmd, source_cmd
+from repdesk.commands import (
+    calendar_cmd,
+    followup_cmd,
+    import_cmd,
+    leads_cmd,
+    report_cmd,
+    script_cmd,
+    source_cmd,
+)
 
 COMMANDS = [import_cmd, leads_cmd, followup_cmd, calendar_cmd, source_cmd, report_cmd, script_cmd]
 

@@ -12,13 +12,25 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import ActivityKind
-from repdesk.formats.lead_file import LeadFile, LeadFileError, ParsedLead, UnmappedColumnsError, open_lead_file
+from repdesk.formats.lead_file import (
+    LeadFile,
+    LeadFileError,
+    ParsedLead,
+    UnmappedColumnsError,
+    open_lead_file,
+)
 from repdesk.services.changes import Changes
 from repdesk.services.errors import UserError
-from repdesk.services.import_rows import TEXT_FIELDS, COUNT_FIELDS, fill_empty, lead_values
+from repdesk.services.import_rows import COUNT_FIELDS, TEXT_FIELDS, fill_empty, lead_values
 from repdesk.services.settings_service import SettingsService
 from repdesk.services.zones import workspace_zone
-from repdesk.store.models import ActivityRecord, ImportMergeRecord, ImportRecord, LeadRecord, RepRecord
+from repdesk.store.models import (
+    ActivityRecord,
+    ImportMergeRecord,
+    ImportRecord,
+    LeadRecord,
+    RepRecord,
+)
 
 CHUNK = 2000
 _MERGE_COLUMNS = (*TEXT_FIELDS, *COUNT_FIELDS, "extra", "edited_fields")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from datetime import datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text

@@ -108,4 +108,4 @@ def test_a_locked_database_says_so(tmp_path: Path) -> None:
 def test_the_start_up_shortcut_knows_the_real_head() -> None:
     from repdesk.migrations import HEAD_REVISION
 
-    assert HEAD_REVISION == head_revision()
+    assert head_revision() == HEAD_REVISION
