@@ -35,7 +35,7 @@ def ensure_demo(workspace: Workspace) -> None:
         populate_demo(workspace.sessions, workspace.clock())
         workspace.followups.ensure_all()  # every open demo lead gets its next step
         demo_qualifications(workspace)
-        spread_demo_followups(workspace.sessions, workspace.clock())
+        spread_demo_followups(workspace.sessions, workspace.clock(), workspace.followups.planner.hours)
 
 
 def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ()) -> int:

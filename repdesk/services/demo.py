@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.business_hours import BusinessHours, at_local
 from repdesk.core.domain import ActivityKind, CallOutcome, JourneyStage, LeadStatus
 from repdesk.services.errors import UserError
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
@@ -85,9 +86,11 @@ def demo_qualifications(workspace: Any) -> int:
     return done
 
 
-def spread_demo_followups(sessions: sessionmaker[Session], now: datetime, *, seed: int = 11) -> None:
-    """Move the demo's pending steps to varied times: a few overdue, some today, most later."""
+def spread_demo_followups(sessions: sessionmaker[Session], now: datetime, hours: BusinessHours, *,
+                          seed: int = 11) -> None:
+    """Move the demo's pending steps to varied business times: a few overdue, some today, most later."""
     rng = random.Random(seed)
+    today = now.astimezone(hours.tz).date()
     with sessions.begin() as session:
         pending = session.execute(
             select(FollowUpRecord.id, FollowUpRecord.lead_id, LeadRecord.status, LeadRecord.first_response_at)
@@ -99,14 +102,32 @@ def spread_demo_followups(sessions: sessionmaker[Session], now: datetime, *, see
                 continue  # waiting leads: their first call is due right now
             roll = rng.random()
             if roll < 0.12:
-                due = now - timedelta(hours=rng.uniform(2, 72))
+                due = _business_moment(_workday(today, -rng.randint(1, 3), hours), rng, hours)
             elif roll < 0.35:
-                due = now + timedelta(minutes=rng.uniform(20, 300))
+                due = _business_moment(_workday(today, 0 if today.weekday() in hours.workdays else 1, hours),
+                                       rng, hours)
             else:
-                due = now + timedelta(days=rng.uniform(1, 25))
-            due = due.replace(minute=(due.minute // 15) * 15, second=0, microsecond=0)
+                due = _business_moment(_workday(today, rng.randint(1, 18), hours), rng, hours)
             session.execute(update(FollowUpRecord).where(FollowUpRecord.id == fid).values(due_at=due))
             session.execute(update(LeadRecord).where(LeadRecord.id == lead_id).values(next_follow_up_at=due))
+
+
+def _workday(day: date, offset: int, hours: BusinessHours) -> date:
+    """The workday `offset` workdays from `day` (0: `day` itself, or the next workday)."""
+    step = -1 if offset < 0 else 1
+    remaining = abs(offset)
+    while day.weekday() not in hours.workdays or remaining:
+        day += timedelta(days=step)
+        if day.weekday() in hours.workdays and remaining:
+            remaining -= 1
+    return day
+
+
+def _business_moment(day: date, rng: random.Random, hours: BusinessHours) -> datetime:
+    opening = hours.start.hour * 60 + hours.start.minute
+    closing = hours.end.hour * 60 + hours.end.minute
+    minute = rng.randrange(opening, max(opening + 15, closing - 15), 15)
+    return at_local(day, time(minute // 60, minute % 60), hours.tz).astimezone(UTC)
 
 
 def _received(rng: random.Random, i: int, now: datetime) -> datetime:

@@ -24,7 +24,7 @@ def make_demo(path: Path) -> None:
     if ws.followups.coverage().with_next_step == 0:
         # launch.ensure_demo lost these two calls in af3c08f; plan the steps here until it has them again.
         ws.followups.ensure_all()
-        spread_demo_followups(ws.sessions, ws.clock())
+        spread_demo_followups(ws.sessions, ws.clock(), ws.followups.planner.hours)
     ws.close()
 
 
