@@ -53,6 +53,7 @@ class InboxPage(QWidget):
         self._tick.start()
         self._loaded = False
         self.defer_until_painted = False
+        self._columns_before_call: list[bool] | None = None
         """Set by the main window at start-up: fill the filter lists after the first paint."""
 
     def _build(self, actions: ActionRegistry) -> None:
@@ -226,6 +227,11 @@ class InboxPage(QWidget):
             self.script.sig_changes_made.connect(self.apply_changes)
             self.script.sig_close_requested.connect(self._close_script)
             self.splitter.addWidget(self.script)
+        if self._columns_before_call is None:
+            # During a call the table keeps only who is waiting: the columns come back afterwards.
+            self._columns_before_call = [self.table.isColumnHidden(c) for c in range(len(COLUMNS))]
+            for column in range(3, len(COLUMNS)):
+                self.table.setColumnHidden(column, True)
         if not self.script.isVisible() or self.splitter.sizes()[2] == 0:
             self.script.show()
             width = max(sum(self.splitter.sizes()), self.splitter.width(), 900)
@@ -235,6 +241,9 @@ class InboxPage(QWidget):
     def _close_script(self) -> None:
         if self.script is not None:
             self.script.hide()
+        for column, hidden in enumerate(self._columns_before_call or []):
+            self.table.setColumnHidden(column, hidden)
+        self._columns_before_call = None
         self.table.setFocus()
 
     def _column_menu(self, pos: QPoint) -> None:
