@@ -7,28 +7,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from repdesk.core.domain import LeadStatus
+from repdesk.core.domain import LEAD_FIELDS, LeadStatus
 from repdesk.formats.text_decoding import LeadFileError
 
-#: Fields a column (or vCard property) may fill, as in ParsedLead.fields.
-CANONICAL_FIELDS: tuple[str, ...] = (
-    "first_name",
-    "last_name",
-    "company",
-    "title",
-    "email",
-    "phone",
-    "source",
-    "product",
-    "message",
-    "owner",
-    "status",
-    "notes",
-    "tags",
-    "email_opens",
-    "email_clicks",
-    "site_visits",
-)
+#: Fields a column (or vCard property) may fill, as in ParsedLead.fields (the inquiry time is
+#: ParsedLead.received_at, not a field).
+CANONICAL_FIELDS: tuple[str, ...] = tuple(f for f in LEAD_FIELDS if f != "received_at")
 #: Pseudo fields: a full name to split, and the inquiry time (ParsedLead.received_at).
 NAME = "name"
 RECEIVED_AT = "received_at"
