@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from repdesk import __version__
 from repdesk.commands import (
@@ -21,8 +22,16 @@ from repdesk.commands import (
 COMMANDS = [import_cmd, leads_cmd, followup_cmd, calendar_cmd, source_cmd, report_cmd, script_cmd]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage mistakes are one sentence on stderr too (exit 2), like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        text = message[0].upper() + message[1:] if message else "Invalid arguments"
+        self.exit(2, f"{self.prog}: {text.rstrip('.')}. See '{self.prog} --help'.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="repdesk",
         description="Answer every inquiry fast, qualify it the same way, follow up until yes or no.",
     )

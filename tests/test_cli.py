@@ -71,3 +71,18 @@ def test_unknown_status_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["--db", str(tmp_path / "x.sqlite3"), "leads", "--status", "hot"]) == 1
     err = capsys.readouterr().err
     assert "Unknown status 'hot'" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [["followup", "done", "1", "--outcome", "bogus"], ["frobnicate"], ["leads", "--nope"]])
+def test_usage_mistakes_are_one_sentence(tmp_path: Path, args: list[str]) -> None:
+    result = run_cli("--db", str(tmp_path / "u.sqlite3"), *args)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stdout == ""
+
+
+def test_exporting_the_calendar_of_a_lead_that_does_not_exist_says_so(tmp_path: Path) -> None:
+    result = run_cli("--db", str(tmp_path / "e.sqlite3"), "export-ics", str(tmp_path / "x.ics"), "--lead", "424242")
+    assert result.returncode == 1
+    assert "no lead with id 424242" in result.stderr
+    assert not (tmp_path / "x.ics").exists()

@@ -47,6 +47,8 @@ def run(args: argparse.Namespace, ws: Workspace) -> int:
         raise UserError(f"--alarm-minutes must be 0 or more, not {args.alarm_minutes}.")
     from repdesk.services.calendar_export import CalendarExportService, ExportFilter
 
+    if args.lead is not None:
+        ws.leads.detail(args.lead)  # a lead that does not exist is an error, not an empty calendar
     service = CalendarExportService.for_workspace(ws)
     result = service.export(
         Path(args.file),
