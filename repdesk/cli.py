@@ -90,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from repdesk.launch import open_for_cli
     from repdesk.services.errors import UserError
-    from repdesk.store.errors import StoreError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from repdesk.store.errors import StoreError, describe_database_error
 
     try:
         workspace = open_for_cli(args.db, demo=args.demo)
@@ -100,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args, workspace))
     except (UserError, StoreError) as exc:
         return fail(str(exc))
+    except SQLAlchemyError as exc:
+        return fail(describe_database_error(exc))
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error; silence the flush at exit too.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115

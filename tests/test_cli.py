@@ -86,3 +86,23 @@ def test_exporting_the_calendar_of_a_lead_that_does_not_exist_says_so(tmp_path: 
     assert result.returncode == 1
     assert "no lead with id 424242" in result.stderr
     assert not (tmp_path / "x.ics").exists()
+
+
+def test_a_database_locked_by_another_program_is_one_sentence_and_nothing_is_written(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "locked.sqlite3"
+    assert run_cli("--db", str(db), "leads").returncode == 0  # create the workspace
+    leads = tmp_path / "leads.csv"
+    leads.write_text("Name,Email\nAna Ruiz,ana@x.example\n", encoding="utf-8")
+    holder = sqlite3.connect(db, isolation_level=None, timeout=0.1)
+    holder.execute("BEGIN IMMEDIATE")  # another program is in the middle of writing
+    try:
+        result = run_cli("--db", str(db), "import", str(leads))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1
+    assert "locked by another program" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert json.loads(run_cli("--db", str(db), "leads", "--json").stdout) == []

@@ -43,6 +43,7 @@ def run_application(open_workspace: Callable[[], Workspace], *, url: str, files:
         report_startup_from_env,
     )
     from repdesk.ui.desktop_arguments import bring_to_front, handle_arguments
+    from repdesk.ui.error_reporting import install_error_dialog
     from repdesk.ui.main_window import MainWindow
     from repdesk.ui.theme import apply_theme
 
@@ -50,6 +51,7 @@ def run_application(open_workspace: Callable[[], Workspace], *, url: str, files:
     apply_theme()
     follow_color_scheme(app, apply_theme)
     window = MainWindow(workspace, defer_pages=True)
+    install_error_dialog(window)
     inbox = window.pages["inbox"]
     report_startup_from_env(app, inbox.table.viewport())  # type: ignore[attr-defined]
     window.show()  # the window's first page (the inbox) loaded itself when the window selected it
