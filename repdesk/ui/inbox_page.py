@@ -218,8 +218,23 @@ class InboxPage(QWidget):
     def _start_script(self) -> None:
         if not self.isVisible() or self.detail.lead_id is None:
             return
+        script = self.prepare_script_panel()
+        if self._columns_before_call is None:
+            # During a call the table keeps only who is waiting: the columns come back afterwards.
+            self._columns_before_call = [self.table.isColumnHidden(c) for c in range(len(COLUMNS))]
+            for column in range(3, len(COLUMNS)):
+                self.table.setColumnHidden(column, True)
+        if not script.isVisible() or self.splitter.sizes()[2] == 0:
+            script.show()
+            width = max(sum(self.splitter.sizes()), self.splitter.width(), 900)
+            self.splitter.setSizes([int(width * 0.24), int(width * 0.34), int(width * 0.42)])
+        script.start(self.detail.lead_id)  # focus goes where the rep answers
+
+    def prepare_script_panel(self) -> ScriptPanel:
+        """Create the call-script panel, hidden until a call starts (the main window calls this once
+        the pages are built, so the panel's widgets exist before the first call)."""
         if self.script is None:
-            # Imported on first use: start-up does not need the panel.
+            # Imported here, not at start-up: the first screen does not need the panel.
             from repdesk.ui.script_panel import ScriptPanel
 
             self.script = ScriptPanel(self.workspace)
@@ -227,16 +242,8 @@ class InboxPage(QWidget):
             self.script.sig_changes_made.connect(self.apply_changes)
             self.script.sig_close_requested.connect(self._close_script)
             self.splitter.addWidget(self.script)
-        if self._columns_before_call is None:
-            # During a call the table keeps only who is waiting: the columns come back afterwards.
-            self._columns_before_call = [self.table.isColumnHidden(c) for c in range(len(COLUMNS))]
-            for column in range(3, len(COLUMNS)):
-                self.table.setColumnHidden(column, True)
-        if not self.script.isVisible() or self.splitter.sizes()[2] == 0:
-            self.script.show()
-            width = max(sum(self.splitter.sizes()), self.splitter.width(), 900)
-            self.splitter.setSizes([int(width * 0.24), int(width * 0.34), int(width * 0.42)])
-        self.script.start(self.detail.lead_id)  # focus goes where the rep answers
+            self.script.hide()
+        return self.script
 
     def _close_script(self) -> None:
         if self.script is not None:

@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         if self._defer_pages:
             inbox = self.pages["inbox"]
             after_first_paint(getattr(inbox, "table", inbox).viewport(), self.build_all_pages)
+        else:
+            self._prepare_panels()
 
     def _make_page(self, spec: PageSpec) -> QWidget:
         widget = spec.factory()
@@ -101,6 +103,12 @@ class MainWindow(QMainWindow):
         """Build every page not built yet (after the first paint when pages are deferred)."""
         for index in range(len(self._specs)):
             self._build_page(index)
+        self._prepare_panels()
+
+    def _prepare_panels(self) -> None:
+        prepare = getattr(self.pages.get("inbox"), "prepare_script_panel", None)
+        if callable(prepare):
+            prepare()
 
     def _build_menus(self) -> None:
         a = self.actions_

@@ -80,3 +80,12 @@ def test_no_two_actions_share_a_shortcut(qtbot: QtBot, tmp_path: Path) -> None:
             assert key not in seen or seen[key] == action.text(), f"{key}: {seen.get(key)} and {action.text()}"
             seen[key] = action.text()
     assert "Ctrl+Q" in seen and seen["Ctrl+Q"].replace("&", "") == "Quit"
+
+
+def test_every_contract_widget_exists_once_the_window_is_built(qtbot: QtBot, tmp_path: Path) -> None:
+    window = build_main_window(str(tmp_path / "c.sqlite3"))
+    qtbot.addWidget(window)
+    names = ["navigation", "leadTable", "inboxSearch", "leadDetail", "scriptPanel", "scriptQuestion",
+             "verdictLabel", "todayList", "calendarView", "exportIcsButton", "reportsView"]
+    missing = [n for n in names if window.findChild(QWidget, n) is None]
+    assert not missing
