@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.app import Workspace
-from repdesk.core.domain import JourneyStage, LeadStatus
+from repdesk.core.domain import JourneyStage, LeadStatus, Verdict
 from repdesk.services.report_service import Report, ReportService
 from repdesk.ui.report_charts import WARN, ChartCard, TableCard
 
@@ -296,6 +296,8 @@ class ReportsPage(QWidget):
         statuses = list(reversed(LeadStatus))  # horizontal bars draw bottom-up: keep "New" on top
         self.charts["status"].bars([s.label for s in statuses], [r.funnel.by_status.get(s.value, 0) for s in statuses],
                                    horizontal=True)
+        verdicts = " · ".join(f"{r.funnel.by_verdict.get(v.value, 0)} {v.value.replace('_', ' ')}" for v in Verdict)
+        self.charts["status"].set_note(f"Verdicts: {verdicts}")
         stages = list(JourneyStage)
         self.charts["journey"].bars([s.value.capitalize() for s in stages], [r.journey.get(s.value, 0) for s in stages])
         self.charts["reps"].load_vs_capacity([x.name for x in r.reps], [x.qualified_this_month for x in r.reps],
