@@ -10,12 +10,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, time, tzinfo
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from repdesk.core.business_hours import BusinessHours
 from repdesk.core.cadence import Cadence, cadence_for_status, next_step_after, step
 from repdesk.core.domain import FollowUpStatus, LeadStatus
+from repdesk.services.import_rows import bulk_insert
 from repdesk.store.models import FollowUpRecord, LeadRecord
 
 
@@ -103,39 +104,63 @@ class FollowUpPlanner:
         """Give every listed open lead without a pending step its cadence's first step (imports)."""
         if not lead_ids:
             return 0
+        wanted = set(lead_ids)
+        lo, hi = min(wanted), max(wanted)
+        if hi - lo < 2 * len(wanted):
+            # An import's leads are one run of ids: read the run by range (no long IN lists), keep the listed.
+            parts = [(LeadRecord.id.between(lo, hi), FollowUpRecord.lead_id.between(lo, hi))]
+        else:
+            ordered = sorted(wanted)
+            parts = [(LeadRecord.id.in_(ordered[i:i + 5000]), FollowUpRecord.lead_id.in_(ordered[i:i + 5000]))
+                     for i in range(0, len(ordered), 5000)]
         has_pending = set()
-        leads: list[tuple[int, str, datetime, bool]] = []
-        for start in range(0, len(lead_ids), 5000):
-            chunk = list(lead_ids[start:start + 5000])
+        leads: list[tuple[int, str, bool]] = []
+        for lead_clause, step_clause in parts:
             has_pending.update(session.scalars(
-                select(FollowUpRecord.lead_id).where(FollowUpRecord.lead_id.in_(chunk),
-                                                     FollowUpRecord.status == FollowUpStatus.PENDING.value)))
-            leads.extend(session.execute(
-                select(LeadRecord.id, LeadRecord.status, LeadRecord.received_at, LeadRecord.do_not_contact)
-                .where(LeadRecord.id.in_(chunk))).all())
+                select(FollowUpRecord.lead_id).where(step_clause, FollowUpRecord.status == FollowUpStatus.PENDING.value)))
+            leads.extend(row for row in session.execute(
+                select(LeadRecord.id, LeadRecord.status, LeadRecord.do_not_contact).where(lead_clause)).tuples()
+                if row[0] in wanted)
         hours = self.hours
         rows: list[dict[str, Any]] = []
-        due_cache: dict[str, tuple[int, datetime]] = {}
-        for lead_id, status, _received, dnc in leads:
-            if lead_id in has_pending or dnc or LeadStatus(status).is_closed:
+        # Each cadence's first step and due time are worked out once: every lead of an import
+        # starts at the same `now`, so they are the same for all leads of a status.
+        first: dict[str, tuple[Cadence, int, datetime, str, str] | None] = {}
+        pending = FollowUpStatus.PENDING.value
+        for lead_id, status, dnc in leads:
+            if lead_id in has_pending or dnc:
                 continue
-            cadence = self.cadence_for(status)
-            if cadence is None:
+            if status not in first:
+                cadence = None if LeadStatus(status).is_closed else self.cadence_for(status)
+                if cadence is None:
+                    first[status] = None
+                else:
+                    index, due = next_step_after(cadence, -1, now, hours, now)
+                    planned = step(cadence, index)
+                    first[status] = (cadence, index, due, planned.kind.value, planned.note)
+            plan = first[status]
+            if plan is None:
                 continue
-            if cadence.key not in due_cache:
-                due_cache[cadence.key] = next_step_after(cadence, -1, now, hours, now)
-            index, due = due_cache[cadence.key]
-            planned = step(cadence, index)
-            rows.append(dict(lead_id=lead_id, due_at=due, kind=planned.kind.value, note=planned.note,
-                             status=FollowUpStatus.PENDING.value, cadence=cadence.key, step_index=index,
-                             cadence_started_at=now, uid=new_uid(), sequence=0, updated_at=now))
+            cadence, index, due, kind, note = plan
+            rows.append(dict(lead_id=lead_id, due_at=due, kind=kind, note=note, status=pending,
+                             cadence=cadence.key, step_index=index, cadence_started_at=now, uid=new_uid(),
+                             sequence=0, updated_at=now))
         if rows:
-            session.execute(insert(FollowUpRecord), rows)
+            connection = session.connection()
+            bulk_insert(connection, FollowUpRecord.__table__, rows)
             table = LeadRecord.__table__
-            session.connection().execute(
-                update(table).where(table.c.id == bindparam("b_id")).values(next_follow_up_at=bindparam("b_due")),
-                [{"b_id": r["lead_id"], "b_due": r["due_at"]} for r in rows],
-            )
+            if connection.dialect.name == "sqlite":
+                # Few distinct due times: each is converted once, the driver runs the executemany.
+                process = table.c.next_follow_up_at.type.dialect_impl(connection.dialect).bind_processor(
+                    connection.dialect)
+                stamps = {due: process(due) if process else due for due in {r["due_at"] for r in rows}}
+                connection.exec_driver_sql("UPDATE leads SET next_follow_up_at = ? WHERE id = ?",
+                                           [(stamps[r["due_at"]], r["lead_id"]) for r in rows])
+            else:
+                connection.execute(
+                    update(table).where(table.c.id == bindparam("b_id")).values(next_follow_up_at=bindparam("b_due")),
+                    [{"b_id": r["lead_id"], "b_due": r["due_at"]} for r in rows],
+                )
         return len(rows)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import ActivityKind
@@ -21,7 +21,13 @@ from repdesk.formats.lead_file import (
 )
 from repdesk.services.changes import Changes
 from repdesk.services.errors import UserError
-from repdesk.services.import_rows import COUNT_FIELDS, TEXT_FIELDS, fill_empty, lead_values
+from repdesk.services.import_rows import (
+    COUNT_FIELDS,
+    TEXT_FIELDS,
+    bulk_insert,
+    fill_empty,
+    lead_values,
+)
 from repdesk.services.settings_service import SettingsService
 from repdesk.services.zones import workspace_zone
 from repdesk.store.models import (
@@ -31,8 +37,10 @@ from repdesk.store.models import (
     LeadRecord,
     RepRecord,
 )
+from repdesk.store.search import FtsBulkFill, pause_fts_insert_trigger
 
 CHUNK = 2000
+FTS_BULK_ROWS = 500  # from this many new leads in a chunk, search rows are written in bulk (SQLite)
 _MERGE_COLUMNS = (*TEXT_FIELDS, *COUNT_FIELDS, "extra", "edited_fields")
 
 
@@ -137,6 +145,7 @@ class ImportService:
                         if progress:
                             progress((done_bytes + lead_file.progress() * lead_file.total_bytes) / total_bytes)
                     done_bytes += lead_file.total_bytes
+                run.finish()
                 record.added, record.merged = summary.added, summary.merged
                 session.flush()
                 for hook in self.hooks:
@@ -163,6 +172,7 @@ class ImportService:
             session.flush()
             run = _ImportRun(session, record.id, now, workspace_zone(str(self._settings.get("timezone"))))
             run.add_chunk(label, rows, summary)
+            run.finish()
             record.added, record.merged, summary.import_id = summary.added, summary.merged, record.id
             for hook in self.hooks:
                 hook(session, run.touched, now)
@@ -220,6 +230,9 @@ class _ImportRun:
         self.by_phone: dict[str, int] = {}
         self.merged_ids: set[int] = set()
         self.touched: list[int] = []
+        self.next_id: int | None = None
+        self.fts: FtsBulkFill | None = None
+        self.loaded: list[LeadRecord] = []
         self.reps: dict[str, int] = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
 
     def add_chunk(self, file_name: str, rows: list[ParsedLead], summary: ImportSummary) -> None:
@@ -230,6 +243,7 @@ class _ImportRun:
             else:
                 good.append(row)
         self._load_existing(good)
+        self._load_merge_targets(good)
         new_rows: list[dict[str, Any]] = []
         new_keys: list[tuple[str, str]] = []
         pending: dict[str, int] = {}  # email/phone -> index into new_rows (duplicates inside the chunk)
@@ -257,15 +271,14 @@ class _ImportRun:
             self._remember_pending(pending, len(new_rows) - 1, values)
             new_keys.append((email, phone))
         if new_rows:
-            ids = list(self.session.scalars(
-                insert(LeadRecord).returning(LeadRecord.id, sort_by_parameter_order=True), new_rows
-            ))
+            ids = self._insert_leads(new_rows)
+            kind, imported = ActivityKind.INQUIRY.value, f"Imported from {file_name}"
             acts = [
-                {"lead_id": lead_id, "kind": ActivityKind.INQUIRY.value, "occurred_at": values["received_at"],
-                 "body": values["message"] or f"Imported from {file_name}", "import_id": self.import_id}
+                {"lead_id": lead_id, "kind": kind, "occurred_at": values["received_at"],
+                 "body": values["message"] or imported, "import_id": self.import_id}
                 for lead_id, values in zip(ids, new_rows, strict=True)
             ]
-            self.session.execute(insert(ActivityRecord), acts)
+            bulk_insert(self.session.connection(), ActivityRecord.__table__, acts)
             for lead_id, values in zip(ids, new_rows, strict=True):
                 if values["email"]:
                     self.by_email[values["email"]] = lead_id
@@ -274,6 +287,47 @@ class _ImportRun:
             summary.added += len(ids)
             summary.added_ids.extend(ids)
             self.touched.extend(ids)
+
+    def _insert_leads(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert new leads; their ids in row order."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            return list(self.session.scalars(
+                insert(LeadRecord).returning(LeadRecord.id, sort_by_parameter_order=True), rows))
+        # SQLite gives an INTEGER PRIMARY KEY max(id) + 1; this transaction already wrote the import
+        # record, so it holds the write lock and nobody else can take those ids before the commit.
+        # Naming them lets one executemany insert the chunk instead of one INSERT ... RETURNING per row.
+        if self.next_id is None:
+            self.next_id = int(self.session.scalar(select(func.coalesce(func.max(LeadRecord.id), 0)))) + 1
+        ids = list(range(self.next_id, self.next_id + len(rows)))
+        self.next_id += len(rows)
+        for lead_id, values in zip(ids, rows, strict=True):
+            values["id"] = lead_id
+        connection = self.session.connection()
+        if self.fts is None and len(rows) >= FTS_BULK_ROWS:
+            self.fts = pause_fts_insert_trigger(connection)
+        bulk_insert(connection, LeadRecord.__table__, rows)
+        if self.fts is not None:
+            self.fts.fill(ids[0], ids[-1])
+        return ids
+
+    def finish(self) -> None:
+        """Put back what the run changed for speed (the FTS insert trigger) before anything else runs."""
+        if self.fts is not None:
+            self.fts.restore()
+            self.fts = None
+
+    def _load_merge_targets(self, rows: list[ParsedLead]) -> None:
+        """Load the leads this chunk merges into with one query (session.get then finds them loaded)."""
+        ids = set()
+        for row in rows:
+            email, phone = row.fields.get("email", ""), row.fields.get("phone", "")
+            lead_id = (self.by_email.get(email) if email else None) or (self.by_phone.get(phone) if phone else None)
+            if lead_id is not None:
+                ids.add(lead_id)
+        ordered = sorted(ids)
+        # Held here for the chunk: the session's identity map alone would let them be collected.
+        self.loaded = [lead for start in range(0, len(ordered), 5000) for lead in self.session.scalars(
+            select(LeadRecord).where(LeadRecord.id.in_(ordered[start:start + 5000])))]
 
     @staticmethod
     def _remember_pending(pending: dict[str, int], index: int, values: dict[str, Any]) -> None:
