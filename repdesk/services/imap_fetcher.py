@@ -8,9 +8,12 @@ import ipaddress
 import re
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from repdesk.services import imap_idle
 
 SECURITY = ("tls", "starttls", "none")
 MAX_BYTES = 5 * 1024 * 1024  # the first 5 MB of a message hold any form's text; attachments are not read
@@ -145,6 +148,30 @@ class ImapMailbox:
                     found[uid] = FetchedMail(uid, bytes(item[1]), size > MAX_BYTES)
             # A message expunged meanwhile simply is not there; an empty one still counts as seen.
             yield [found.get(uid, FetchedMail(uid, b"", False)) for uid in chunk]
+
+    def offers_idle(self) -> bool:
+        """True when the logged-in server offers IMAP IDLE (RFC 2177)."""
+        conn = self._need()
+        with self._network():
+            offered = imap_idle.offers_idle(conn)
+        return offered
+
+    def wait_for_news(self, timeout: float, stop: threading.Event) -> bool:
+        """Block in IDLE until the folder reports news (True) or `timeout`/`stop` (False); errors drop the link."""
+        conn = self._need()
+        news = False
+        try:
+            with self._network():
+                try:
+                    news = imap_idle.wait_for_news(conn, timeout, stop)
+                except imap_idle.IdleBroken as exc:
+                    raise imaplib.IMAP4.abort(str(exc)) from exc
+            return news
+        except Exception:
+            self._conn = None  # mid-IDLE the session cannot be reused, nor politely logged out
+            with contextlib.suppress(OSError):
+                conn.shutdown()
+            raise
 
     def close(self) -> None:
         conn, self._conn = self._conn, None

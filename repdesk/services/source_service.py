@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,6 +26,7 @@ from repdesk.services.imap_fetcher import (
     SourceOffline,
     is_loopback,
 )
+from repdesk.services.imap_idle import IdleUnsupported
 from repdesk.services.import_service import ImportService
 from repdesk.services.secrets import SecretStore
 from repdesk.store.models import SourceRecord
@@ -138,13 +139,43 @@ class SourceService:
             except UserError as exc:
                 log.warning("Source %d removed but its keyring password was not: %s", source_id, exc)
 
-    def fetch_all(self) -> FetchResult:
-        """Run every source once; a source that fails is marked and reported, the others still run."""
+    def fetch_all(self, skip: Collection[int] = ()) -> FetchResult:
+        """Run every source once (but those in `skip`, e.g. watched by IDLE); failures are marked and reported."""
         result = FetchResult()
         with self._lock:
             for source in self.list_sources():
-                self._fetch_one(source, result)
+                if source.id not in skip:
+                    self._fetch_one(source, result)
         return result
+
+    def watch(self, source_id: int) -> MailboxWatch | None:
+        """An IDLE connection to an IMAP source, or None when it is no mailbox or its server lacks IDLE.
+
+        A connection failure marks the source offline or failed, as a poll would, and is raised.
+        """
+        matches = [s for s in self.list_sources() if s.id == source_id]
+        if not matches:
+            raise NotFoundError(f"There is no source {source_id}.")
+        source = matches[0]
+        if source.kind != IMAP:
+            return None
+        mailbox: ImapMailbox | None = None
+        try:
+            try:
+                password = self._secrets.get_password(secret_key(source.id), str(source.config["user"]))
+            except UserError as exc:  # no keyring, or the password is gone from it
+                raise SourceFailed(str(exc)) from exc
+            mailbox = ImapMailbox(_settings(source), password)
+            mailbox.connect()
+            if mailbox.offers_idle():
+                return MailboxWatch(self, source, mailbox)
+            mailbox.close()
+            return None
+        except (SourceOffline, SourceFailed) as exc:
+            if mailbox is not None:
+                mailbox.close()
+            self._fail(source, exc)
+            raise
 
     def fetch(self, source_id: int) -> FetchResult:
         result = FetchResult()
@@ -171,6 +202,10 @@ class SourceService:
             self._mark(source.id, OFFLINE, f"{source.config.get('path')} cannot be read ({exc.strerror or exc}).",
                        result, source.name)
 
+    def _fail(self, source: SourceInfo, exc: SourceOffline | SourceFailed) -> None:
+        status = OFFLINE if isinstance(exc, SourceOffline) else ERROR
+        self._mark(source.id, status, str(exc), FetchResult(), source.name)
+
     def _mark(self, source_id: int, status: str, error: str, result: FetchResult | None = None,
               name: str = "") -> None:
         if result is not None and error:
@@ -190,9 +225,7 @@ class SourceService:
         self._mark(source.id, OK, "; ".join(found.errors))
 
     def _fetch_imap(self, source: SourceInfo, result: FetchResult) -> None:
-        c = source.config
-        settings = ImapSettings(host=c["host"], port=int(c["port"]), user=c["user"], folder=c.get("folder", "INBOX"),
-                                security=c.get("security", "tls"), ca_file=c.get("ca_file", ""))
+        settings = _settings(source)
         password = self._secrets.get_password(secret_key(source.id), settings.user)
         with self._sessions() as session:
             record = session.get(SourceRecord, source.id)
@@ -263,6 +296,45 @@ class SourceService:
             record = session.get(SourceRecord, source_id)
             if record is not None:
                 record.state = {**(record.state or {}), "uidvalidity": uidvalidity, "last_uid": last_uid}
+
+
+class MailboxWatch:
+    """One mailbox's IDLE connection for a worker thread: `wait()` until there is news, then fetch; `close()`."""
+
+    def __init__(self, service: SourceService, source: SourceInfo, mailbox: ImapMailbox) -> None:
+        self.source = source
+        self._service = service
+        self._mailbox = mailbox
+
+    def __enter__(self) -> MailboxWatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def wait(self, timeout: float, stop: threading.Event) -> bool:
+        """True when the server reported new (or removed) mail; False after `timeout` or once `stop` is set.
+
+        A network failure marks the source offline exactly as a failed poll does and raises SourceOffline;
+        IdleUnsupported (the server refused IDLE after offering it) means: poll this source.
+        """
+        try:
+            return self._mailbox.wait_for_news(timeout, stop)
+        except (SourceOffline, SourceFailed) as exc:
+            self._service._fail(self.source, exc)
+            raise
+        except IdleUnsupported:
+            log.info("Mailbox %s refused IDLE; it is polled instead", self.source.name)
+            raise
+
+    def close(self) -> None:
+        self._mailbox.close()
+
+
+def _settings(source: SourceInfo) -> ImapSettings:
+    c = source.config
+    return ImapSettings(host=c["host"], port=int(c["port"]), user=c["user"], folder=c.get("folder", "INBOX"),
+                        security=c.get("security", "tls"), ca_file=c.get("ca_file", ""))
 
 
 def _info(record: SourceRecord) -> SourceInfo:

@@ -1,18 +1,28 @@
-"""Background poller: checks every inquiry source off the GUI thread, refreshes the inbox, notifies."""
+"""Background poller and IMAP IDLE workers: check inquiry sources off the GUI thread, refresh the inbox, notify."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import threading
+from collections.abc import Callable, Collection
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QStyle, QSystemTrayIcon
 
 from repdesk.app import Workspace
-from repdesk.services.source_service import FetchResult
+from repdesk.services.errors import NotFoundError
+from repdesk.services.imap_fetcher import SourceFailed, SourceOffline
+from repdesk.services.imap_idle import IDLE_TIMEOUT, IdleUnsupported
+from repdesk.services.source_service import IMAP, FetchResult, SourceService
+
+log = logging.getLogger(__name__)
 
 POLL_MS = 30_000
 FIRST_CHECK_MS = 2_000
+IDLE_RETRY_S = 30.0  # after an IDLE connection fails the poll covers the mailbox; IDLE is retried this often
+IDLE_THREADS = 32
+STOP_WAIT_MS = 25_000  # a worker in the middle of a network call finishes it (imap_fetcher.TIMEOUT is 20 s)
 
 
 class _Relay(QObject):
@@ -49,12 +59,12 @@ class BackgroundFetch(QObject):
         self._relay.sig_done.connect(self._finished)
         self.busy = False
 
-    def start(self, source_id: int | None = None) -> bool:
+    def start(self, source_id: int | None = None, skip: Collection[int] = ()) -> bool:
         if self.busy:
             return False
         self.busy = True
         sources = self.workspace.sources
-        work = sources.fetch_all if source_id is None else (lambda: sources.fetch(source_id))
+        work = (lambda: sources.fetch_all(skip)) if source_id is None else (lambda: sources.fetch(source_id))
         self.pool.start(_FetchJob(work, self._relay))
         return True
 
@@ -66,8 +76,81 @@ class BackgroundFetch(QObject):
         self.pool.waitForDone(msecs)
 
 
+class _IdleRelay(QObject):
+    sig_fetched = Signal(object)
+    """A FetchResult (or Exception) of a fetch that IDLE triggered, delivered in the GUI thread."""
+    sig_ended = Signal(int, bool)
+    """(source id, whether its server offers IDLE) when that mailbox's IDLE worker has ended."""
+
+
+class _Idling:
+    """The mailboxes currently held in IDLE (the poll skips them); shared by the GUI and worker threads."""
+
+    def __init__(self) -> None:
+        self._ids: set[int] = set()
+        self._lock = threading.Lock()
+
+    def add(self, source_id: int) -> None:
+        with self._lock:
+            self._ids.add(source_id)
+
+    def discard(self, source_id: int) -> None:
+        with self._lock:
+            self._ids.discard(source_id)
+
+    def snapshot(self) -> frozenset[int]:
+        with self._lock:
+            return frozenset(self._ids)
+
+
+class _IdleJob(QRunnable):
+    """Holds one mailbox in IDLE; on news (and every few minutes) fetches it through the poll's own path."""
+
+    def __init__(self, sources: SourceService, source_id: int, stop: threading.Event, idling: _Idling,
+                 relay: _IdleRelay) -> None:
+        super().__init__()
+        self._sources, self._id, self._stop, self._idling, self._relay = sources, source_id, stop, idling, relay
+
+    def run(self) -> None:
+        offered = True
+        try:
+            offered = self._loop()
+        except NotFoundError:
+            pass  # the source was removed
+        except Exception:  # a worker must never take the app down; the poll still covers the mailbox
+            log.exception("IDLE on source %d stopped", self._id)
+        finally:
+            self._idling.discard(self._id)
+            self._relay.sig_ended.emit(self._id, offered)
+
+    def _loop(self) -> bool:
+        """False when the server has no IDLE (the poll takes over for good), True once stopped."""
+        while not self._stop.is_set():
+            try:
+                watch = self._sources.watch(self._id)  # a failure is marked on the source, as a poll's is
+                if watch is None:
+                    return False
+                with watch:
+                    self._idling.add(self._id)
+                    self._fetch()  # what arrived before this connection opened its folder
+                    while not self._stop.is_set():
+                        watch.wait(IDLE_TIMEOUT, self._stop)  # news, or the periodic wake: look either way
+                        if not self._stop.is_set():
+                            self._fetch()
+            except (SourceOffline, SourceFailed):
+                self._idling.discard(self._id)  # polled again until IDLE comes back
+                self._stop.wait(IDLE_RETRY_S)
+            except IdleUnsupported:
+                return False
+        return True
+
+    def _fetch(self) -> None:
+        result: Any = self._sources.fetch(self._id)
+        self._relay.sig_fetched.emit(result)
+
+
 class InquiryWatcher(QObject):
-    """Polls the sources every ~30 s; new leads reload the inbox and raise a notification."""
+    """Polls the sources every ~30 s and holds IDLE-capable mailboxes in IDLE; new leads reload the inbox."""
 
     sig_inquiries_arrived = Signal(int)
     """Emitted with the number of leads a check added or merged (only when it is not zero)."""
@@ -75,8 +158,18 @@ class InquiryWatcher(QObject):
     def __init__(self, window: QMainWindow, workspace: Workspace, interval_ms: int = POLL_MS) -> None:
         super().__init__(window)
         self.window = window
+        self.workspace = workspace
         self.fetcher = BackgroundFetch(workspace, self)
         self.fetcher.sig_fetch_finished.connect(self._on_finished)
+        self.idle_pool = QThreadPool(self)
+        self.idle_pool.setMaxThreadCount(IDLE_THREADS)
+        self.idling = _Idling()
+        self._idlers: dict[int, threading.Event] = {}
+        self._no_idle: set[int] = set()
+        self._idle_relay = _IdleRelay(self)
+        self._idle_relay.sig_fetched.connect(self._on_finished)
+        self._idle_relay.sig_ended.connect(self._on_idle_ended)
+        self._stopped = False
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check_now)
@@ -96,13 +189,42 @@ class InquiryWatcher(QObject):
         self.timer.setInterval(msecs)
 
     def check_now(self) -> None:
-        self.fetcher.start()
+        if self._stopped:
+            return
+        self._sync_idlers()
+        self.fetcher.start(skip=self.idling.snapshot())
 
     def stop(self) -> None:
+        """Stop polling and end every IDLE worker (each notices within a fraction of a second)."""
+        self._stopped = True
         self.timer.stop()
+        for stop in self._idlers.values():
+            stop.set()
         self.fetcher.wait()
+        if not self.idle_pool.waitForDone(STOP_WAIT_MS):
+            log.warning("An IDLE worker did not end within %d s", STOP_WAIT_MS // 1000)
         if self.tray is not None:
             self.tray.hide()
+
+    def _sync_idlers(self) -> None:
+        """One IDLE worker per mailbox: start them for new mailboxes, end them for removed ones."""
+        try:
+            mailboxes = {s.id for s in self.workspace.sources.list_sources() if s.kind == IMAP}
+        except Exception as exc:  # the poll that follows reports the same problem
+            log.warning("Cannot list the inquiry sources: %s", exc)
+            return
+        for source_id, stop in self._idlers.items():
+            if source_id not in mailboxes:
+                stop.set()
+        for source_id in sorted(mailboxes - self._idlers.keys() - self._no_idle):
+            stop = threading.Event()
+            self._idlers[source_id] = stop
+            self.idle_pool.start(_IdleJob(self.workspace.sources, source_id, stop, self.idling, self._idle_relay))
+
+    def _on_idle_ended(self, source_id: int, offered: bool) -> None:
+        self._idlers.pop(source_id, None)
+        if not offered:
+            self._no_idle.add(source_id)  # its server has no IDLE: the 30-second poll covers it
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if watched is self.window and event.type() == QEvent.Type.Close:
@@ -110,6 +232,8 @@ class InquiryWatcher(QObject):
         return False
 
     def _on_finished(self, result: object) -> None:
+        if self._stopped:
+            return  # the window is closing: its pages may already be gone
         if not isinstance(result, FetchResult):
             self.window.statusBar().showMessage(f"Checking for new inquiries failed: {result}", 10_000)
             return
