@@ -8,9 +8,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, tzinfo
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import TableClause, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from repdesk.core.business_hours import BusinessHours
@@ -113,7 +113,7 @@ class FollowUpPlanner:
             ordered = sorted(wanted)
             parts = [(LeadRecord.id.in_(ordered[i:i + 5000]), FollowUpRecord.lead_id.in_(ordered[i:i + 5000]))
                      for i in range(0, len(ordered), 5000)]
-        has_pending = set()
+        has_pending: set[int] = set()
         leads: list[tuple[int, str, bool]] = []
         for lead_clause, step_clause in parts:
             has_pending.update(session.scalars(
@@ -158,7 +158,7 @@ class FollowUpPlanner:
                                            [(stamps[r["due_at"]], r["lead_id"]) for r in rows])
             else:
                 connection.execute(
-                    update(table).where(table.c.id == bindparam("b_id")).values(next_follow_up_at=bindparam("b_due")),
+                    update(cast(TableClause, table)).where(table.c.id == bindparam("b_id")).values(next_follow_up_at=bindparam("b_due")),
                     [{"b_id": r["lead_id"], "b_due": r["due_at"]} for r in rows],
                 )
         return len(rows)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, FromClause, TableClause, insert
 
 from repdesk.core.domain import LeadStatus
 from repdesk.formats.lead_file import ParsedLead
@@ -37,7 +37,7 @@ def lead_values(row: ParsedLead, zone: tzinfo, now: datetime, import_id: int | N
     return values
 
 
-def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def bulk_insert(connection: Connection, table: FromClause, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT many rows (all with the keys of the first) in one executemany, no RETURNING.
 
     On SQLite the values go through each column type's bind processor here and the statement
@@ -49,7 +49,7 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
         return
     dialect = connection.dialect
     if dialect.name != "sqlite":
-        connection.execute(insert(table), list(rows))
+        connection.execute(insert(cast(TableClause, table)), list(rows))
         return
     keys = list(rows[0])
     processors = [(i, p) for i, key in enumerate(keys)
@@ -71,7 +71,7 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
         params.append(tuple(values))
     columns = ", ".join(f'"{key}"' for key in keys)
     connection.exec_driver_sql(
-        f'INSERT INTO "{table.name}" ({columns}) VALUES ({", ".join("?" * len(keys))})', params
+        f'INSERT INTO "{table.description}" ({columns}) VALUES ({", ".join("?" * len(keys))})', params
     )
 
 

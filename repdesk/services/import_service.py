@@ -297,7 +297,7 @@ class _ImportRun:
         # record, so it holds the write lock and nobody else can take those ids before the commit.
         # Naming them lets one executemany insert the chunk instead of one INSERT ... RETURNING per row.
         if self.next_id is None:
-            self.next_id = int(self.session.scalar(select(func.coalesce(func.max(LeadRecord.id), 0)))) + 1
+            self.next_id = int(self.session.scalar(select(func.coalesce(func.max(LeadRecord.id), 0))) or 0) + 1
         ids = list(range(self.next_id, self.next_id + len(rows)))
         self.next_id += len(rows)
         for lead_id, values in zip(ids, rows, strict=True):
