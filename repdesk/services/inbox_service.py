@@ -13,14 +13,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import text as text_sql
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.domain import LeadStatus
 from repdesk.services.lead_rows import LeadSummary
 from repdesk.services.lead_service import summary_select, to_summary
 from repdesk.store.models import LeadRecord, RepRecord
-from repdesk.store.search import search_filter
+from repdesk.store.search import fts5_query, search_filter, search_tokens
 
 CLOSED = ("won", "lost")
+OPEN = tuple(status.value for status in LeadStatus if not status.is_closed)
 
 
 @dataclass(frozen=True)
@@ -74,12 +77,40 @@ class InboxService:
         ]
         if flt.include_closed:
             segments.append(Segment(LeadRecord.status.in_(CLOSED), (LeadRecord.received_at.desc(), LeadRecord.id.desc())))
-        # One pass over the filtered leads counts every segment (cheaper than a count per segment).
-        sums = [func.coalesce(func.sum(case((seg.where, 1), else_=0)), 0) for seg in segments]
         with self._sessions() as session:
-            row = session.execute(select(*sums).select_from(LeadRecord).where(*base)).one()
-        counted = [replace(seg, count=int(n)) for seg, n in zip(segments, row, strict=True)]
+            if base:
+                # Filtered: one pass over the matching leads counts every segment.
+                sums = [func.coalesce(func.sum(case((seg.where, 1), else_=0)), 0) for seg in segments]
+                counts = [int(n) for n in session.execute(select(*sums).select_from(LeadRecord).where(*base)).one()]
+            else:
+                counts = _unfiltered_counts(session, segments)
+        counted = [replace(seg, count=n) for seg, n in zip(segments, counts, strict=True)]
         return InboxSnapshot(self._sessions, counted, base)
+
+    def search_snapshot(self, text: str) -> SearchSnapshot | None:
+        """A search with no other filter: every matching lead, open or closed, newest first, counted
+        and paged from the search index alone (it keeps up with typing on a million leads)."""
+        clause = search_filter(self.dialect, text)
+        if clause is None:
+            return None
+        with self._sessions() as session:
+            if self.dialect == "sqlite":
+                total = session.scalar(
+                    text_sql("SELECT count(*) FROM leads_fts WHERE leads_fts MATCH :fts"),
+                    {"fts": fts5_query(search_tokens(text))},
+                )
+            else:
+                total = session.scalar(select(func.count()).select_from(LeadRecord).where(clause))
+        return SearchSnapshot(self._sessions, clause, int(total or 0))
+
+    def any_snapshot(self, flt: InboxFilter, end_of_today: datetime) -> InboxSnapshot | SearchSnapshot:
+        """What the inbox shows for `flt`: a plain search uses the index, anything else the segments."""
+        only_search = flt.search.strip() and not (flt.status or flt.source or flt.owner or flt.product)
+        if only_search:
+            found = self.search_snapshot(flt.search)
+            if found is not None:
+                return found
+        return self.snapshot(flt, end_of_today)
 
     def _filters(self, flt: InboxFilter) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = []
@@ -100,6 +131,22 @@ class InboxService:
         return where
 
 
+def _unfiltered_counts(session: Session, segments: list[Segment]) -> list[int]:
+    """Segment sizes from index ranges alone (migration 0002): the waiting, due-today and
+    no-step segments are small ranges; the large 'later' one is what remains of the open leads."""
+    waiting, due, later, no_step, *closed = segments
+
+    def count(where: ColumnElement[bool]) -> int:
+        return int(session.scalar(select(func.count()).select_from(LeadRecord).where(where)) or 0)
+
+    open_total = count(LeadRecord.status.in_(OPEN))
+    small = [count(waiting.where), count(due.where), count(no_step.where)]
+    counts = [small[0], small[1], open_total - sum(small), small[2]]
+    if closed:
+        counts.append(count(closed[0].where))
+    return counts
+
+
 class InboxSnapshot:
     """Rows of one inbox query at one moment, fetched by window."""
 
@@ -108,6 +155,8 @@ class InboxSnapshot:
         self._segments = segments
         self._base = base
         self.total = sum(s.count for s in segments)
+        self.waiting = segments[0].count
+        """Leads still waiting for a first answer (the first segment)."""
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered result."""
@@ -123,6 +172,22 @@ class InboxSnapshot:
                     rows.extend(to_summary(lead, owner) for lead, owner in session.execute(stmt))
                 start = end
         return rows
+
+
+class SearchSnapshot:
+    """Search results, newest first, fetched by window through the search index."""
+
+    waiting = 0
+
+    def __init__(self, sessions: sessionmaker[Session], clause: ColumnElement[bool], total: int) -> None:
+        self._sessions = sessions
+        self._clause = clause
+        self.total = total
+
+    def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
+        stmt = (summary_select().where(self._clause).order_by(LeadRecord.id.desc()).offset(offset).limit(limit))
+        with self._sessions() as session:
+            return [to_summary(lead, owner) for lead, owner in session.execute(stmt)]
 
 
 def end_of_local_day(now: datetime) -> datetime:

@@ -99,6 +99,9 @@ class LeadRecord(Base):
         Index("ix_leads_email_norm", "email"),
         Index("ix_leads_phone_norm", "phone"),
         Index("ix_leads_status_received", "status", "received_at"),
+        # The inbox's segments are counted and ordered from these alone (see services/inbox_service).
+        Index("ix_leads_waiting", "status", "first_response_at", "received_at"),
+        Index("ix_leads_next_step", "next_follow_up_at", "status", "first_response_at"),
     )
 
 

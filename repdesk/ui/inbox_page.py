@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from repdesk.app import Workspace
 from repdesk.core.domain import LeadStatus
 from repdesk.services.changes import Changes
-from repdesk.services.inbox_service import InboxFilter, InboxService, end_of_local_day
+from repdesk.services.inbox_service import InboxFilter, InboxService
 from repdesk.ui.actions import ActionId, ActionRegistry
 from repdesk.ui.first_paint import after_first_paint
 from repdesk.ui.lead_detail_panel import LeadDetailPanel
@@ -162,9 +162,9 @@ class InboxPage(QWidget):
 
     def reload(self) -> None:
         selected = self.detail.lead_id
-        snapshot = self.service.snapshot(self.current_filter(), end_of_local_day(self.workspace.clock()))
+        snapshot = self.service.any_snapshot(self.current_filter(), self.workspace.end_of_today(self.workspace.clock()))
         self.model.set_snapshot(snapshot)
-        waiting = snapshot.total if not snapshot.total else self._waiting_count(snapshot)
+        waiting = snapshot.waiting
         text = f"{snapshot.total:,} leads"
         if waiting:
             text += f" · {waiting:,} waiting for a first answer"
@@ -173,10 +173,6 @@ class InboxPage(QWidget):
             self._reselect(selected)
         elif self.model.rowCount():
             self.table.selectRow(0)
-
-    def _waiting_count(self, snapshot: object) -> int:
-        segments = getattr(snapshot, "_segments", [])
-        return segments[0].count if segments else 0
 
     def _reselect(self, lead_id: int) -> None:
         for row in range(min(self.model.rowCount(), 400)):

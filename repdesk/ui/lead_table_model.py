@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from repdesk.core.inbox import waiting_level, waiting_text
-from repdesk.services.inbox_service import InboxSnapshot
+from repdesk.services.inbox_service import InboxSnapshot, SearchSnapshot
 from repdesk.services.lead_rows import LeadSummary
 
 PAGE = 200
@@ -27,12 +27,12 @@ class LeadTableModel(QAbstractTableModel):
         super().__init__()
         self._clock = clock
         self._target = target_minutes
-        self._snapshot: InboxSnapshot | None = None
+        self._snapshot: InboxSnapshot | SearchSnapshot | None = None
         self._pages: OrderedDict[int, list[LeadSummary]] = OrderedDict()
         self._now = clock()
 
     # -- data source -----------------------------------------------------------------------------
-    def set_snapshot(self, snapshot: InboxSnapshot) -> None:
+    def set_snapshot(self, snapshot: InboxSnapshot | SearchSnapshot) -> None:
         self.beginResetModel()
         self._snapshot = snapshot
         self._pages.clear()

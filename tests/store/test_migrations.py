@@ -109,3 +109,32 @@ def test_the_start_up_shortcut_knows_the_real_head() -> None:
     from repdesk.migrations import HEAD_REVISION
 
     assert head_revision() == HEAD_REVISION
+
+
+def test_upgrading_a_file_with_leads_keeps_search_working(tmp_path: Path) -> None:
+    from alembic.command import upgrade
+
+    from repdesk.app import open_workspace
+
+    path = tmp_path / "v1.sqlite3"
+    engine = make_engine(resolve_url(str(path)))
+    upgrade(alembic_config(engine), "0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO leads (first_name, last_name, company, title, email, phone, source, product, message, notes, "
+            "tags, status, received_at, journey_stage, email_opens, email_clicks, site_visits, do_not_contact, extra, "
+            "edited_fields, created_at, updated_at) VALUES ('Oda', 'Okafor', '', '', 'oda@x.example', '', '', '', '', "
+            "'', '', 'new', '2026-11-01 10:00:00', 'awareness', 0, 0, 0, 0, '{}', '[]', '2026-11-01 10:00:00', "
+            "'2026-11-01 10:00:00')"))
+    engine.dispose()
+    workspace = open_workspace(resolve_url(str(path)))  # migrates 0001 -> head, with a backup
+    try:
+        assert current_revision(workspace.engine) == head_revision()
+        assert len(list(tmp_path.glob("v1.sqlite3.*.bak"))) == 1
+        assert [lead.last_name for lead in workspace.leads.list_leads(search="okaf")] == ["Okafor"]
+        new = tmp_path / "new.csv"
+        new.write_text("Name,Email\nOla Okonkwo,ola@x.example\n", encoding="utf-8")
+        workspace.imports.import_files([new])
+        assert {lead.last_name for lead in workspace.leads.list_leads(search="ok")} == {"Okafor", "Okonkwo"}
+    finally:
+        workspace.close()
