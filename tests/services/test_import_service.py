@@ -162,3 +162,13 @@ def test_arbitrary_bytes_never_crash_and_never_half_write(workspace: Workspace, 
     assert leads == before[0] + summary.added
     workspace.imports.undo_import()
     assert counts(workspace) == before
+
+
+def test_imported_engagement_moves_the_journey_stage(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "engaged.csv"
+    path.write_text("Name,Email,Email Opens,Email Clicks,Site Visits\n"
+                    "Ana Ruiz,ana@x.example,5,4,9\nBo Li,bo@x.example,1,0,0\nCy Ode,cy@x.example,0,1,2\n",
+                    encoding="utf-8")
+    workspace.imports.import_files([path])
+    stages = {lead.email: lead.journey_stage for lead in workspace.leads.list_leads()}
+    assert stages == {"ana@x.example": "decision", "bo@x.example": "awareness", "cy@x.example": "consideration"}
