@@ -99,8 +99,7 @@ def _readable(conn: imaplib.IMAP4, wait: float) -> bool:
         return True
     if seen == b"" and tls:
         raise IdleBroken("The server closed the connection.")
-    ready, _, _ = select.select([conn.sock], [], [], wait)
-    if not ready:
+    if not _wait_readable(conn.sock, wait):
         return False
     seen = _peek(conn)
     if seen is None:
@@ -108,6 +107,15 @@ def _readable(conn: imaplib.IMAP4, wait: float) -> bool:
     if not seen:  # readable, yet nothing to read: end of stream
         raise IdleBroken("The server closed the connection.")
     return True
+
+
+def _wait_readable(sock: socket.socket, wait: float) -> bool:
+    if hasattr(select, "poll"):  # no FD_SETSIZE limit; Windows has only select(), which has none for sockets
+        poller = select.poll()
+        poller.register(sock, select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(max(0, int(wait * 1000))))
+    ready, _, _ = select.select([sock], [], [], wait)
+    return bool(ready)
 
 
 def _peek(conn: imaplib.IMAP4) -> bytes | None:

@@ -160,8 +160,8 @@ def test_fetch_all_skips_the_mailboxes_held_in_idle(ws: Workspace, imap_server: 
 class FakeServer:
     """A scripted IMAP server on 127.0.0.1 for the framing cases Dovecot does not produce on demand."""
 
-    def __init__(self, after_idle: bytes) -> None:
-        self.after_idle = after_idle
+    def __init__(self, after_idle: bytes, hang_up: bool = False) -> None:
+        self.after_idle, self.hang_up = after_idle, hang_up
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -178,6 +178,8 @@ class FakeServer:
                 if len(words) >= 2 and words[1].upper() == b"IDLE":
                     tag = words[0]
                     conn.sendall(self.after_idle)  # "+" and the news in one segment
+                    if self.hang_up:
+                        return
                 elif line.strip().upper() == b"DONE":
                     conn.sendall(tag + b" OK Idle completed\r\n")
                 elif len(words) >= 2 and words[1].upper() == b"CAPABILITY":
@@ -210,6 +212,19 @@ def test_a_bye_during_idle_is_a_broken_connection() -> None:
     try:
         with pytest.raises(imap_idle.IdleBroken, match="shutting down"):
             imap_idle.wait_for_news(conn, 30, threading.Event())
+    finally:
+        conn.shutdown()
+        server.close()
+
+
+def test_a_connection_closed_during_idle_is_broken_not_a_hang() -> None:
+    server = FakeServer(b"+ idling\r\n", hang_up=True)
+    conn = imaplib.IMAP4("127.0.0.1", server.port, timeout=5)
+    try:
+        start = time.monotonic()
+        with pytest.raises((imap_idle.IdleBroken, imaplib.IMAP4.abort)):
+            imap_idle.wait_for_news(conn, 30, threading.Event())
+        assert time.monotonic() - start < 2
     finally:
         conn.shutdown()
         server.close()
