@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
+from repdesk.services import imap_idle
 from repdesk.services.secrets import SecretStore
 from repdesk.services.source_service import FetchResult, SourceService
 from repdesk.ui import build_main_window, inquiry_watcher
@@ -128,3 +129,17 @@ def test_when_idle_breaks_the_poll_takes_over_until_idle_is_back(qtbot: QtBot, t
     assert ws.sources.list_sources()[0].status == "ok"
     window.close()
     assert watcher.idle_pool.activeThreadCount() == 0
+
+
+@pytest.mark.integration
+def test_a_server_without_idle_is_polled(qtbot: QtBot, tmp_path: Path, imap_server: ImapServer,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(imap_idle, "offers_idle", lambda conn: False)
+    window, watcher, source_id, polled = open_window_with_mailbox(qtbot, tmp_path, imap_server)
+    watcher.set_interval(300)
+    watcher.check_now()
+    qtbot.waitUntil(lambda: source_id in watcher._no_idle, timeout=10_000)  # its worker ended
+    with qtbot.waitSignal(watcher.sig_inquiries_arrived, timeout=10_000):
+        imap_server.append(CF7)
+    assert sum(added for added, _ in polled) == 1 and source_id not in watcher.idling.snapshot()
+    window.close()
