@@ -88,10 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return launch_gui(args.db, demo=args.demo, files=extra)
     if extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from repdesk.launch import open_for_cli
-    from repdesk.services.errors import UserError
     from sqlalchemy.exc import SQLAlchemyError
 
+    from repdesk.launch import open_for_cli
+    from repdesk.services.errors import UserError
     from repdesk.store.errors import StoreError, describe_database_error
 
     try:

@@ -119,7 +119,7 @@ class FollowUpPlanner:
             has_pending.update(session.scalars(
                 select(FollowUpRecord.lead_id).where(step_clause, FollowUpRecord.status == FollowUpStatus.PENDING.value)))
             leads.extend(row for row in session.execute(
-                select(LeadRecord.id, LeadRecord.status, LeadRecord.do_not_contact).where(lead_clause)).tuples()
+                select(LeadRecord.id, LeadRecord.status, LeadRecord.do_not_contact).where(lead_clause)).all()
                 if row[0] in wanted)
         hours = self.hours
         rows: list[dict[str, Any]] = []

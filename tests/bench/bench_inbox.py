@@ -119,10 +119,26 @@ def app_import(source: Path, target: Path) -> tuple[float, str]:
 
 
 # -- the 1,000,000-lead database ------------------------------------------------------------------
+def _upgrade_in_place(path: Path) -> None:
+    """A cache made by an older schema gets the app's newer migrations (no backup copy: it is a cache)."""
+    from alembic.command import upgrade
+
+    from repdesk.migrations import HEAD_REVISION
+    from repdesk.store.engine import make_engine, sqlite_tables_and_revision
+    from repdesk.store.migrate import alembic_config
+
+    if sqlite_tables_and_revision(path)[1] != HEAD_REVISION:
+        print(f"upgrading the cached database to {HEAD_REVISION} …", flush=True)
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(alembic_config(engine), "head")
+        engine.dispose()
+
+
 def database() -> Path:
     """1M leads made with the app's migrations and executemany (the FTS triggers fill leads_fts); cached."""
     path = CACHE / f"leads-{LEADS}.sqlite3"
     if path.exists():
+        _upgrade_in_place(path)
         return path
     from repdesk.store.engine import make_engine
     from repdesk.store.migrate import ensure_schema
