@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import LeadStatus
 from repdesk.services.lead_rows import LeadSummary
-from repdesk.services.lead_service import summary_select, to_summary
+from repdesk.services.lead_service import row_summary, summary_rows_select
 from repdesk.store.models import LeadRecord, RepRecord
 from repdesk.store.search import fts5_query, search_filter, search_tokens
 
@@ -101,7 +101,8 @@ class InboxService:
                 )
             else:
                 total = session.scalar(select(func.count()).select_from(LeadRecord).where(clause))
-        return SearchSnapshot(self._sessions, clause, int(total or 0))
+        fts = fts5_query(search_tokens(text)) if self.dialect == "sqlite" else None
+        return SearchSnapshot(self._sessions, clause, int(total or 0), fts)
 
     def any_snapshot(self, flt: InboxFilter, end_of_today: datetime) -> InboxSnapshot | SearchSnapshot:
         """What the inbox shows for `flt`: a plain search uses the index, anything else the segments."""
@@ -168,8 +169,9 @@ class InboxSnapshot:
                 if offset < end and len(rows) < limit:
                     local = max(0, offset - start)
                     want = limit - len(rows)
-                    stmt = summary_select().where(seg.where, *self._base).order_by(*seg.order).offset(local).limit(want)
-                    rows.extend(to_summary(lead, owner) for lead, owner in session.execute(stmt))
+                    stmt = (summary_rows_select().where(seg.where, *self._base).order_by(*seg.order)
+                            .offset(local).limit(want))
+                    rows.extend(row_summary(row) for row in session.execute(stmt))
                 start = end
         return rows
 
@@ -179,15 +181,23 @@ class SearchSnapshot:
 
     waiting = 0
 
-    def __init__(self, sessions: sessionmaker[Session], clause: ColumnElement[bool], total: int) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clause: ColumnElement[bool], total: int,
+                 fts: str | None = None) -> None:
         self._sessions = sessions
         self._clause = clause
+        self._fts = fts  # the FTS5 query on SQLite (windows come straight from the index)
         self.total = total
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
-        stmt = (summary_select().where(self._clause).order_by(LeadRecord.id.desc()).offset(offset).limit(limit))
+        if self._fts is not None:
+            # Only the window's ids come out of the search index, newest first.
+            ids = text_sql("SELECT rowid FROM leads_fts WHERE leads_fts MATCH :fts ORDER BY rowid DESC "
+                           "LIMIT :limit OFFSET :offset").bindparams(fts=self._fts, limit=limit, offset=offset)
+            stmt = summary_rows_select().where(LeadRecord.id.in_(ids)).order_by(LeadRecord.id.desc())
+        else:
+            stmt = summary_rows_select().where(self._clause).order_by(LeadRecord.id.desc()).offset(offset).limit(limit)
         with self._sessions() as session:
-            return [to_summary(lead, owner) for lead, owner in session.execute(stmt)]
+            return [row_summary(row) for row in session.execute(stmt)]
 
 
 def end_of_local_day(now: datetime) -> datetime:

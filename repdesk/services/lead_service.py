@@ -29,6 +29,18 @@ def summary_select() -> Select[Any]:
     return select(LeadRecord, _Owner.name).outerjoin(_Owner, LeadRecord.owner_id == _Owner.id)
 
 
+_SUMMARY_COLUMNS = [getattr(LeadRecord, name) for name in LeadSummary.__dataclass_fields__ if name != "owner"]
+
+
+def summary_rows_select() -> Select[Any]:
+    """Only the columns a LeadSummary needs, as plain rows (lists of thousands stay cheap)."""
+    return select(*_SUMMARY_COLUMNS, _Owner.name.label("owner")).outerjoin(_Owner, LeadRecord.owner_id == _Owner.id)
+
+
+def row_summary(row: Any) -> LeadSummary:
+    return LeadSummary(**row._mapping)
+
+
 def to_summary(lead: LeadRecord, owner: str | None) -> LeadSummary:
     return LeadSummary(
         id=lead.id,
@@ -77,14 +89,14 @@ class LeadService:
         if status is not None and status not in {s.value for s in LeadStatus}:
             choices = ", ".join(s.value for s in LeadStatus)
             raise UserError(f"Unknown status {status!r}; use one of {choices}.")
-        stmt = summary_select().order_by(LeadRecord.received_at.desc(), LeadRecord.id.desc())
+        stmt = summary_rows_select().order_by(LeadRecord.received_at.desc(), LeadRecord.id.desc())
         if status:
             stmt = stmt.where(LeadRecord.status == status)
         stmt = apply_search(stmt, self.dialect, search)
         if limit:
             stmt = stmt.limit(limit)
         with self._sessions() as session:
-            return [to_summary(lead, owner) for lead, owner in session.execute(stmt)]
+            return [row_summary(row) for row in session.execute(stmt)]
 
     def count(self) -> int:
         with self._sessions() as session:
