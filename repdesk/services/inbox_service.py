@@ -16,7 +16,8 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy import text as text_sql
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.domain import LeadStatus
+from repdesk.core.domain import JourneyStage, LeadStatus
+from repdesk.core.journey import rank
 from repdesk.services.lead_rows import LeadSummary
 from repdesk.services.lead_service import row_summary, summary_rows_select
 from repdesk.store.models import LeadRecord, RepRecord
@@ -24,6 +25,8 @@ from repdesk.store.search import fts5_query, search_filter, search_tokens
 
 CLOSED = ("won", "lost")
 OPEN = tuple(status.value for status in LeadStatus if not status.is_closed)
+#: Among leads due at the same moment, those closer to a decision come first (core.journey.rank).
+JOURNEY_RANK = case({stage.value: rank(stage) for stage in JourneyStage}, value=LeadRecord.journey_stage, else_=9)
 
 
 @dataclass(frozen=True)
@@ -61,14 +64,14 @@ class InboxService:
         waiting = and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_(None))
         contacted = or_(LeadRecord.status != "new", LeadRecord.first_response_at.is_not(None))
         segments = [
-            Segment(waiting, (LeadRecord.received_at, LeadRecord.id)),
+            Segment(waiting, (LeadRecord.received_at, JOURNEY_RANK, LeadRecord.id)),
             Segment(
                 and_(open_, contacted, LeadRecord.next_follow_up_at < end_of_today),
-                (LeadRecord.next_follow_up_at, LeadRecord.id),
+                (LeadRecord.next_follow_up_at, JOURNEY_RANK, LeadRecord.id),
             ),
             Segment(
                 and_(open_, contacted, LeadRecord.next_follow_up_at >= end_of_today),
-                (LeadRecord.next_follow_up_at, LeadRecord.id),
+                (LeadRecord.next_follow_up_at, JOURNEY_RANK, LeadRecord.id),
             ),
             Segment(
                 and_(open_, contacted, LeadRecord.next_follow_up_at.is_(None)),

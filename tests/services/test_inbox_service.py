@@ -54,3 +54,23 @@ def test_search_finds_open_and_closed_leads_newest_first(workspace: Workspace, t
     assert won.id in {r.id for r in rows}
     assert [r.id for r in rows] == sorted((r.id for r in rows), reverse=True)
     assert found.fetch(1, 1) == rows[1:2]  # windows line up with the whole
+
+
+def test_leads_due_at_the_same_time_are_ordered_closer_to_a_decision_first(workspace: Workspace, tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from repdesk.store.models import LeadRecord
+
+    path = tmp_path / "three.csv"
+    path.write_text("Name,Email\nAa Awareness,a@x.example\nCc Consider,c@x.example\nDd Decide,d@x.example\n",
+                    encoding="utf-8")
+    workspace.imports.import_files([path])
+    due = workspace.clock() + timedelta(days=3)
+    stages = {"a@x.example": "awareness", "c@x.example": "consideration", "d@x.example": "decision"}
+    with workspace.sessions.begin() as session:
+        for email, stage in stages.items():
+            session.execute(update(LeadRecord).where(LeadRecord.email == email).values(
+                journey_stage=stage, next_follow_up_at=due, status="contacted"))
+    service = InboxService(workspace.sessions, workspace.clock)
+    rows = service.snapshot(InboxFilter(), workspace.end_of_today(workspace.clock())).fetch(0, 10)
+    assert [r.email for r in rows] == ["d@x.example", "c@x.example", "a@x.example"]
