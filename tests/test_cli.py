@@ -106,3 +106,19 @@ def test_a_database_locked_by_another_program_is_one_sentence_and_nothing_is_wri
     assert "locked by another program" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert json.loads(run_cli("--db", str(db), "leads", "--json").stdout) == []
+
+
+def test_fetch_reports_a_source_that_is_offline_and_still_succeeds(tmp_path: Path) -> None:
+    db = str(tmp_path / "f.sqlite3")
+    watched = tmp_path / "drop"
+    watched.mkdir()
+    assert run_cli("--db", db, "source", "add", "folder", str(watched)).returncode == 0
+    watched.rmdir()  # an unmounted share
+    result = run_cli("--db", db, "fetch", "--json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["added"] == 0 and report["merged"] == 0
+    [error] = report["errors"]
+    assert str(watched) in error and "does not exist" in error
+    listed = json.loads(run_cli("--db", db, "source", "list", "--json").stdout)
+    assert listed[0]["status"] == "offline"

@@ -199,8 +199,8 @@ class SourceService:
         except (SourceFailed, UserError) as exc:
             self._mark(source.id, ERROR, str(exc), result, source.name)
         except OSError as exc:  # the watched folder vanished (unmounted drive, network share)
-            self._mark(source.id, OFFLINE, f"{source.config.get('path')} cannot be read ({exc.strerror or exc}).",
-                       result, source.name)
+            reason = f"{source.config.get('path')} cannot be read ({exc.strerror})." if exc.strerror else str(exc)
+            self._mark(source.id, OFFLINE, reason, result, source.name)
 
     def _fail(self, source: SourceInfo, exc: SourceOffline | SourceFailed) -> None:
         status = OFFLINE if isinstance(exc, SourceOffline) else ERROR
