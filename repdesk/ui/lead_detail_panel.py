@@ -159,7 +159,8 @@ class LeadDetailPanel(QStackedWidget):
         f["phone"].setText(lead.phone or "—")
         f["source"].setText(lead.source or "—")
         f["product"].setText(lead.product or "—")
-        f["owner"].setText(lead.owner or "Unassigned")
+        over_capacity = "over_capacity" in {t.strip() for t in d.tags.replace(";", ",").split(",")}
+        f["owner"].setText(lead.owner or ("Unassigned — every rep is at capacity" if over_capacity else "Unassigned"))
         f["received"].setText(_when(lead.received_at))
         f["first_response"].setText(_when(lead.first_response_at) if lead.first_response_at else "Not answered yet")
         step = _when(lead.next_follow_up_at) if lead.next_follow_up_at else "None scheduled"

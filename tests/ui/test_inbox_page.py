@@ -103,3 +103,22 @@ def test_click_to_call_opens_tel_and_sets_the_first_response(qtbot: QtBot, tmp_p
         qtbot.waitUntil(lambda: table.model().lead_at(0).id != lead.id, timeout=5000)
     finally:
         QDesktopServices.unsetUrlHandler("tel")
+
+
+def test_a_lead_no_rep_could_take_says_so_in_the_detail(qtbot: QtBot, tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from repdesk.store.models import LeadRecord
+
+    db = str(tmp_path / "cap.sqlite3")
+    workspace = open_for_cli(db, demo=True)
+    lead = workspace.leads.list_leads()[0]
+    with workspace.sessions.begin() as session:
+        session.execute(update(LeadRecord).where(LeadRecord.id == lead.id).values(owner_id=None, tags="over_capacity"))
+    workspace.close()
+    window = build_main_window(db)
+    qtbot.addWidget(window)
+    window.show()
+    window.pages["inbox"].detail.show_lead(lead.id)
+    texts = {label.text() for label in window.findChild(QWidget, "leadDetail").findChildren(QLabel)}
+    assert "Unassigned — every rep is at capacity" in texts
