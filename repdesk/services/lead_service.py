@@ -25,9 +25,6 @@ EDITABLE = ("first_name", "last_name", "company", "title", "email", "phone", "so
 _Owner = aliased(RepRecord)
 
 
-def summary_select() -> Select[Any]:
-    return select(LeadRecord, _Owner.name).outerjoin(_Owner, LeadRecord.owner_id == _Owner.id)
-
 
 _SUMMARY_COLUMNS = [getattr(LeadRecord, name) for name in LeadSummary.__dataclass_fields__ if name != "owner"]
 
@@ -41,28 +38,6 @@ def row_summary(row: Any) -> LeadSummary:
     return LeadSummary(**row._mapping)
 
 
-def to_summary(lead: LeadRecord, owner: str | None) -> LeadSummary:
-    return LeadSummary(
-        id=lead.id,
-        first_name=lead.first_name,
-        last_name=lead.last_name,
-        company=lead.company,
-        title=lead.title,
-        email=lead.email,
-        phone=lead.phone,
-        source=lead.source,
-        product=lead.product,
-        status=lead.status,
-        owner=owner,
-        received_at=lead.received_at,
-        first_response_at=lead.first_response_at,
-        next_follow_up_at=lead.next_follow_up_at,
-        notes=lead.notes,
-        verdict=lead.verdict,
-        score=lead.score,
-        journey_stage=lead.journey_stage,
-        do_not_contact=lead.do_not_contact,
-    )
 
 
 class LeadService:
@@ -104,17 +79,17 @@ class LeadService:
 
     def detail(self, lead_id: int) -> LeadDetail:
         with self._sessions() as session:
-            row = session.execute(summary_select().where(LeadRecord.id == lead_id)).first()
-            if row is None:
+            row = session.execute(summary_rows_select().where(LeadRecord.id == lead_id)).first()
+            lead = session.get(LeadRecord, lead_id)
+            if row is None or lead is None:
                 raise NotFoundError(f"There is no lead with id {lead_id}.")
-            lead, owner = row
             acts = session.scalars(
                 select(ActivityRecord)
                 .where(ActivityRecord.lead_id == lead_id)
                 .order_by(ActivityRecord.occurred_at.desc(), ActivityRecord.id.desc())
             )
             return LeadDetail(
-                lead=to_summary(lead, owner),
+                lead=row_summary(row),
                 message=lead.message,
                 tags=lead.tags,
                 extra=dict(lead.extra or {}),
