@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.inbox import end_of_day
 from repdesk.formats.cadence_file import load_default_cadences
 from repdesk.services.followup_planner import FollowUpPlanner, business_hours_from
 from repdesk.services.followup_service import FollowUpService
@@ -66,8 +67,7 @@ class Workspace:
         return workspace_zone(str(self.settings.get("timezone")))
 
     def end_of_today(self, now: datetime) -> datetime:
-        local = now.astimezone(self.zone())
-        return (local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)).astimezone(UTC)
+        return end_of_day(now, self.zone())
 
     def close(self) -> None:
         self.engine.dispose()

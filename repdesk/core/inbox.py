@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import IntEnum
 
 from repdesk.core.domain import JourneyStage, LeadStatus
@@ -56,6 +56,12 @@ def sort_key(
     else:
         moment = float("inf")
     return (int(section), moment, journey_rank(facts.journey_stage))
+
+
+def end_of_day(now: datetime, zone: tzinfo) -> datetime:
+    """The next midnight in `zone` after `now`, in UTC: where "due today" ends."""
+    local = now.astimezone(zone)
+    return (local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)).astimezone(UTC)
 
 
 def waiting_text(since: datetime, now: datetime) -> str:

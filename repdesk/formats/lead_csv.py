@@ -196,6 +196,10 @@ def _rows(
     questions = [(index, names[index], headers[index].strip()) for index in plan.questions]
     split_multi = plan.detected == "google_contacts"
     outlook = plan.detected == "outlook"
+
+    def phone_of(value: str) -> str | None:
+        return normalize_phone(value, region)
+
     multi_columns = [i for i, _ in simple] + [i for f, cols in ranked if f != "tags" for i in cols]
     default_source = HUMAN_NAMES.get(plan.detected, "Spreadsheet")
     row = 0
@@ -233,35 +237,9 @@ def _rows(
         bad_email = bad_phone = None
         for name, columns in ranked:
             if name == "email":
-                for index in columns:
-                    value = cells[index].strip()
-                    if value:
-                        email = normalize_email(value)
-                        if email is None:
-                            if bad_email is None:
-                                bad_email = value
-                        elif "email" in fields:
-                            extra[names[index]] = value
-                        else:
-                            fields["email"] = email
-                if bad_email is not None and "email" in fields:
-                    extra[_first_named(cells, columns, names, bad_email)] = bad_email
-                    bad_email = None
+                bad_email = _take_contact(cells, columns, names, normalize_email, "email", fields, extra)
             elif name == "phone":
-                for index in columns:
-                    value = cells[index].strip()
-                    if value:
-                        phone = normalize_phone(value, region)
-                        if phone is None:
-                            if bad_phone is None:
-                                bad_phone = value
-                        elif "phone" in fields:
-                            extra[names[index]] = value
-                        else:
-                            fields["phone"] = phone
-                if bad_phone is not None and "phone" in fields:
-                    extra[_first_named(cells, columns, names, bad_phone)] = bad_phone
-                    bad_phone = None
+                bad_phone = _take_contact(cells, columns, names, phone_of, "phone", fields, extra)
             else:
                 first = True
                 for index in columns:
@@ -321,6 +299,28 @@ def _rows(
             outlook_shifted_work_fields(fields, extra)
         problem = finish_row(fields, extra, bad_email, bad_phone)
         yield make(row, fields, received_at, extra, problem)
+
+
+def _take_contact(cells: list[str], columns: list[int], names: list[str], normalize: Callable[[str], str | None],
+                  key: str, fields: dict[str, str], extra: dict[str, str]) -> str | None:
+    """The first valid value of these columns becomes the field, other valid ones stay as extras;
+    returns the first value that is not valid when no valid one was found (the row's problem)."""
+    bad: str | None = None
+    for index in columns:
+        value = cells[index].strip()
+        if value:
+            normal = normalize(value)
+            if normal is None:
+                if bad is None:
+                    bad = value
+            elif key in fields:
+                extra[names[index]] = value
+            else:
+                fields[key] = normal
+    if bad is not None and key in fields:
+        extra[_first_named(cells, columns, names, bad)] = bad
+        bad = None
+    return bad
 
 
 def _first_named(cells: list[str], columns: list[int], names: list[str], value: str) -> str:

@@ -72,9 +72,9 @@ def demo_qualifications(workspace: Any) -> int:
             LeadRecord.status.in_(tuple(_DEMO_ANSWERS))).order_by(LeadRecord.id)).all()
     done = 0
     for lead_id, status in leads:
-        questions = {q.key for q in workspace.qualifications.start_or_resume(lead_id).questions}
-        answers = {k: v for k, v in {**_DEMO_ANSWERS[status], **_DEMO_TEXT}.items() if k in questions}
         run = workspace.qualifications.start_or_resume(lead_id)
+        questions = {q.key for q in run.questions}
+        answers = {k: v for k, v in {**_DEMO_ANSWERS[status], **_DEMO_TEXT}.items() if k in questions}
         for question in run.questions:  # anything else the sets require gets a plausible answer
             if question.key not in answers and question.required and question.options:
                 answers[question.key] = question.options[0].key

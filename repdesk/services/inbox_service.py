@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
@@ -201,9 +201,3 @@ class SearchSnapshot:
             stmt = summary_rows_select().where(self._clause).order_by(LeadRecord.id.desc()).offset(offset).limit(limit)
         with self._sessions() as session:
             return [row_summary(row) for row in session.execute(stmt)]
-
-
-def end_of_local_day(now: datetime) -> datetime:
-    local = now.astimezone()
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    return midnight

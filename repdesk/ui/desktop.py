@@ -7,9 +7,11 @@ import sys
 import time
 from importlib import resources
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
+
+from repdesk.ui.first_paint import after_first_paint
 
 ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
 QUIT_AFTER_ENV = "REPDESK_QUIT_AFTER_MS"
@@ -63,28 +65,12 @@ def quit_after_from_env(app: QApplication, window: QWidget) -> None:
     QTimer.singleShot(delay, finish)
 
 
-class _FirstPaint(QObject):
-    """Prints the wall-clock time once `widget` has finished its first paint, then quits."""
-
-    def __init__(self, widget: QWidget, app: QApplication) -> None:
-        super().__init__(widget)
-        self.app = app
-        self.done = False
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Paint and not self.done:
-            self.done = True
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._report)
-        return False
-
-    def _report(self) -> None:
-        print(f"{STARTUP_MARK} {time.time():.6f}", file=sys.stderr, flush=True)
-        self.app.quit()
-
-
 def report_startup_from_env(app: QApplication, widget: QWidget) -> None:
     """REPDESK_REPORT_STARTUP=1: print when `widget` (the inbox table) is first painted, then quit."""
     if os.environ.get(REPORT_STARTUP_ENV) == "1":
-        _FirstPaint(widget, app)
+
+        def report() -> None:
+            print(f"{STARTUP_MARK} {time.time():.6f}", file=sys.stderr, flush=True)
+            app.quit()
+
+        after_first_paint(widget, report)

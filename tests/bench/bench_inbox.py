@@ -235,7 +235,8 @@ def child(side: str, db: Path, memory: bool) -> None:
 
     app = QApplication(sys.argv[:1])
     if side == "app":
-        from repdesk.services.inbox_service import InboxFilter, InboxService, end_of_local_day
+        from repdesk.core.inbox import end_of_day
+        from repdesk.services.inbox_service import InboxFilter, InboxService
         from repdesk.store.engine import make_engine, make_session_factory
         from repdesk.ui.lead_table_model import LeadTableModel
     else:
@@ -277,7 +278,7 @@ def child(side: str, db: Path, memory: bool) -> None:
         engine = make_engine(f"sqlite:///{db}")
         service = InboxService(make_session_factory(engine), lambda: datetime.now(UTC))
         model = LeadTableModel(lambda: datetime.now(UTC), lambda: 5)
-        model.set_snapshot(service.any_snapshot(InboxFilter(), end_of_local_day(datetime.now(UTC))))
+        model.set_snapshot(service.any_snapshot(InboxFilter(), end_of_day(datetime.now(UTC), datetime.now().astimezone().tzinfo)))
     else:
         model = FloorModel(sqlite3.connect(f"file:{db}?mode=ro", uri=True))
     view.setModel(model)
