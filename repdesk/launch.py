@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
     from repdesk.app import open_workspace
-    from repdesk.store.engine import resolve_url
+    from repdesk.store.locations import resolve_url
 
     workspace = open_workspace(resolve_url(db, demo=demo))
     if demo:
@@ -39,8 +39,8 @@ def ensure_demo(workspace: Workspace) -> None:
 
 
 def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ()) -> int:
-    from repdesk.store.engine import resolve_url
     from repdesk.store.errors import StoreError
+    from repdesk.store.locations import resolve_url
 
     try:
         url = resolve_url(db, demo=demo)
@@ -49,4 +49,14 @@ def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ())
         return 1
     from repdesk.ui.application import run_application
 
-    return run_application(lambda: open_for_cli(db, demo=demo), url=url, files=list(files))
+    return run_application(lambda: open_for_gui(url, demo=demo), url=url, files=list(files))
+
+
+def open_for_gui(url: str, *, demo: bool = False) -> Workspace:
+    """The workspace for the window: services load after the first paint when the file allows it."""
+    from repdesk.app import open_workspace_lazily
+
+    workspace = open_workspace_lazily(url)
+    if demo and (workspace.first_screen is None or not workspace.first_screen.has_leads()):
+        ensure_demo(workspace)
+    return workspace

@@ -22,6 +22,22 @@ class Urgency(IntEnum):
 
 
 @dataclass(frozen=True)
+class InboxFilter:
+    """What the rep narrowed the inbox to; the empty filter is the inbox itself."""
+
+    search: str = ""
+    status: str = ""
+    source: str = ""
+    owner: str = ""  # a rep's name, or "-" for unassigned
+    product: str = ""
+    include_closed: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.search.strip() or self.status or self.source or self.owner or self.product)
+
+
+@dataclass(frozen=True)
 class InboxFacts:
     status: LeadStatus
     received_at: datetime

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from repdesk.services.errors import UserError
-from repdesk.store.engine import sqlite_path
+from repdesk.store.sqlite_file import sqlite_path
 
 
 def backup_database(url: str, target: Path) -> Path:

@@ -17,6 +17,7 @@ from sqlalchemy import text as text_sql
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import JourneyStage, LeadStatus
+from repdesk.core.inbox import InboxFilter
 from repdesk.core.journey import rank
 from repdesk.services.lead_rows import LeadSummary
 from repdesk.services.lead_service import row_summary, summary_rows_select
@@ -27,16 +28,6 @@ CLOSED = ("won", "lost")
 OPEN = tuple(status.value for status in LeadStatus if not status.is_closed)
 #: Among leads due at the same moment, those closer to a decision come first (core.journey.rank).
 JOURNEY_RANK = case({stage.value: rank(stage) for stage in JourneyStage}, value=LeadRecord.journey_stage, else_=9)
-
-
-@dataclass(frozen=True)
-class InboxFilter:
-    search: str = ""
-    status: str = ""
-    source: str = ""
-    owner: str = ""  # a rep's name, or "-" for unassigned
-    product: str = ""
-    include_closed: bool = False
 
 
 @dataclass(frozen=True)

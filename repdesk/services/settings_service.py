@@ -8,21 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.services.errors import UserError
+from repdesk.services.setting_defaults import DEFAULTS
 from repdesk.store.models import SettingRecord
 
-DEFAULTS: dict[str, Any] = {
-    "response_target_minutes": 5,
-    "default_region": "US",
-    "timezone": "",  # empty: the computer's local zone
-    "business_start": "09:00",
-    "business_end": "17:00",
-    "workdays": [0, 1, 2, 3, 4],
-    "alarm_minutes": 10,
-    "event_minutes": 15,
-    "qualification_days": 90,
-    "caldav_url": "",
-    "caldav_username": "",
-}
+__all__ = ["DEFAULTS", "SettingsService"]
 
 
 class SettingsService:

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from repdesk.migrations import HEAD_REVISION
-from repdesk.store.engine import sqlite_path, sqlite_tables_and_revision
 from repdesk.store.errors import StoreError
+from repdesk.store.sqlite_file import sqlite_path, sqlite_tables_and_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config

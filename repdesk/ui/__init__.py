@@ -13,7 +13,7 @@ def build_main_window(database_url: str) -> QMainWindow:
     from PySide6.QtWidgets import QApplication
 
     from repdesk.app import open_workspace
-    from repdesk.store.engine import resolve_url
+    from repdesk.store.locations import resolve_url
     from repdesk.ui.main_window import MainWindow
     from repdesk.ui.theme import apply_theme
 

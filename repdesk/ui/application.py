@@ -67,6 +67,7 @@ def run_application(open_workspace: Callable[[], Workspace], *, url: str, files:
         QTimer.singleShot(0, lambda: handle_arguments(window, files))
     quit_after_from_env(app, window)
     code = app.exec()
+    window.wait_for_workspace()  # a quit right after the first paint: the services may still be loading
     server.close()
     workspace.close()
     return int(code)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 class EmptyStatePanel(QWidget):
@@ -18,9 +18,13 @@ class EmptyStatePanel(QWidget):
         text.setObjectName("emptyBody")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setMaximumWidth(520)
         layout.addWidget(heading)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        # No alignment flag for a wrapped label: the layout then gives it the height its lines need.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(text, 6)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.button: QPushButton | None = None
         if action_text:
             self.button = QPushButton(action_text)

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from repdesk.services.backup_service import backup_database
 from repdesk.services.errors import UserError
-from repdesk.ui.about_dialog import show_about
 from repdesk.ui.actions import ActionId
-from repdesk.ui.import_dialog import ImportDialog
 
 if TYPE_CHECKING:
+    from repdesk.ui.import_dialog import ImportDialog
     from repdesk.ui.main_window import MainWindow
+
+# The dialogs (and the import service behind them) load on first use: the menus exist before the
+# first paint, SQLAlchemy only after it (see MainWindow's deferred start).
 
 
 class FileActions:
@@ -37,6 +38,8 @@ class FileActions:
 
     def import_files(self, paths: list[Path]) -> ImportDialog:
         """Open the Import dialog on these files (menu, drag and drop, command line, second launch)."""
+        from repdesk.ui.import_dialog import ImportDialog
+
         dialog = ImportDialog(self.window.workspace, [Path(p) for p in paths], self.window)
         dialog.sig_changes_made.connect(self.window.apply_changes)
         self.dialog = dialog
@@ -68,6 +71,8 @@ class FileActions:
         if not name:
             return
         try:
+            from repdesk.services.backup_service import backup_database
+
             target = backup_database(self.window.workspace.url, Path(name))
         except UserError as exc:
             QMessageBox.warning(self.window, "Backup failed", str(exc))
@@ -75,4 +80,6 @@ class FileActions:
         self.window.statusBar().showMessage(f"Backup saved to {target}", 8000)
 
     def about(self) -> None:
+        from repdesk.ui.about_dialog import show_about
+
         show_about(self.window, self.window.status_workspace.text())

@@ -21,14 +21,15 @@ from PySide6.QtWidgets import (
 
 from repdesk.app import Workspace
 from repdesk.core.domain import LeadStatus
+from repdesk.core.inbox import InboxFilter
 from repdesk.services.changes import Changes
-from repdesk.services.inbox_service import InboxFilter, InboxService
 from repdesk.ui.actions import ActionId, ActionRegistry
-from repdesk.ui.first_paint import after_first_paint
 from repdesk.ui.lead_detail_panel import LeadDetailPanel
 from repdesk.ui.lead_table_model import COLUMNS, LeadTableModel
 
 if TYPE_CHECKING:
+    from repdesk.services.inbox_service import InboxService
+    from repdesk.ui.lead_table_model import InboxRows
     from repdesk.ui.script_panel import ScriptPanel
 
 SEARCH_DELAY_MS = 120
@@ -43,8 +44,8 @@ class InboxPage(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.all_leads = all_leads
-        self.service = InboxService(workspace.sessions, workspace.clock)
-        self.model = LeadTableModel(workspace.clock, lambda: int(workspace.settings.get("response_target_minutes")))
+        self._service: InboxService | None = None
+        self.model = LeadTableModel(workspace.clock, lambda: int(workspace.setting("response_target_minutes")))
         self._build(actions)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload)
@@ -53,8 +54,9 @@ class InboxPage(QWidget):
         self._tick.start()
         self._loaded = False
         self.defer_until_painted = False
+        """Set by the main window at start-up: the filter lists and other chores wait for
+        `workspace_loaded()`, which the window calls once the services have loaded after the first paint."""
         self._columns_before_call: list[bool] | None = None
-        """Set by the main window at start-up: fill the filter lists after the first paint."""
 
     def _build(self, actions: ActionRegistry) -> None:
         suffix = "All" if self.all_leads else ""
@@ -136,19 +138,31 @@ class InboxPage(QWidget):
         """Called when the page is shown: load lazily the first time, refresh after that."""
         if not self._loaded:
             # Filter lists (a scan of every lead) and re-qualify steps for stale qualifications are
-            # not needed for the first screen: at start-up they run just after the first paint.
-            if self.defer_until_painted:
-                after_first_paint(self.table.viewport(), self._first_load_chores)
-            else:
+            # not needed for the first screen: at start-up they wait until the workspace has loaded.
+            if not self.defer_until_painted:
                 self._first_load_chores()
             self._loaded = True
         self.reload()
         self.table.setFocus()
 
+    def workspace_loaded(self) -> None:
+        """The services are ready (start-up): do the chores, and show the first lead's detail."""
+        self._first_load_chores()
+        if self.detail.lead_id is None and self.model.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
     def _first_load_chores(self) -> None:
         self._fill_filters()
         if not self.all_leads and self.workspace.qualifications.plan_requalifications():
             self.reload()
+
+    @property
+    def service(self) -> InboxService:
+        if self._service is None:
+            from repdesk.services.inbox_service import InboxService
+
+            self._service = InboxService(self.workspace.sessions, self.workspace.clock)
+        return self._service
 
     def current_filter(self) -> InboxFilter:
         return InboxFilter(
@@ -162,7 +176,15 @@ class InboxPage(QWidget):
 
     def reload(self) -> None:
         selected = self.detail.lead_id
-        snapshot = self.service.any_snapshot(self.current_filter(), self.workspace.end_of_today(self.workspace.clock()))
+        flt = self.current_filter()
+        end_of_today = self.workspace.end_of_today(self.workspace.clock())
+        first_screen = self.workspace.first_screen
+        early = first_screen is not None and not self.workspace.loaded and not self.all_leads and flt.is_empty
+        if early:
+            # Start-up: the inbox straight from the file, before the services have loaded.
+            snapshot: InboxRows = first_screen.snapshot(end_of_today)  # type: ignore[union-attr]
+        else:
+            snapshot = self.service.any_snapshot(flt, end_of_today)
         self.model.set_snapshot(snapshot)
         waiting = snapshot.waiting
         text = f"{snapshot.total:,} leads"
@@ -171,7 +193,7 @@ class InboxPage(QWidget):
         self.summary.setText(text)
         if selected is not None:
             self._reselect(selected)
-        elif self.model.rowCount():
+        elif self.model.rowCount() and not early:  # the detail needs the services: workspace_loaded() selects
             self.table.selectRow(0)
 
     def _reselect(self, lead_id: int) -> None:

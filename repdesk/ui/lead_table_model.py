@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from repdesk.core.inbox import waiting_level, waiting_text
-from repdesk.services.inbox_service import InboxSnapshot, SearchSnapshot
 from repdesk.services.lead_rows import LeadSummary
 
 PAGE = 200
@@ -22,17 +21,26 @@ _LEVEL_COLOURS = (QColor("#1a7f37"), QColor("#bf8700"), QColor("#cf222e"))
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
+class InboxRows(Protocol):
+    """What the model shows: services.inbox_service's snapshots, or the first screen's (inbox_sqlite)."""
+
+    total: int
+    waiting: int
+
+    def fetch(self, offset: int, limit: int) -> list[LeadSummary]: ...
+
+
 class LeadTableModel(QAbstractTableModel):
     def __init__(self, clock: Callable[[], datetime], target_minutes: Callable[[], int]) -> None:
         super().__init__()
         self._clock = clock
         self._target = target_minutes
-        self._snapshot: InboxSnapshot | SearchSnapshot | None = None
+        self._snapshot: InboxRows | None = None
         self._pages: OrderedDict[int, list[LeadSummary]] = OrderedDict()
         self._now = clock()
 
     # -- data source -----------------------------------------------------------------------------
-    def set_snapshot(self, snapshot: InboxSnapshot | SearchSnapshot) -> None:
+    def set_snapshot(self, snapshot: InboxRows) -> None:
         self.beginResetModel()
         self._snapshot = snapshot
         self._pages.clear()

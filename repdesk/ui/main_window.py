@@ -20,8 +20,8 @@ from repdesk.app import Workspace
 from repdesk.services.changes import Changes
 from repdesk.ui.actions import ActionId, ActionRegistry
 from repdesk.ui.first_paint import after_first_paint
-from repdesk.ui.inquiry_watcher import install_inquiry_watcher
 from repdesk.ui.pages import PageSpec, build_pages
+from repdesk.ui.worker import Worker
 
 
 class MainWindow(QMainWindow):
@@ -29,8 +29,9 @@ class MainWindow(QMainWindow):
     """Emitted with the page key ("inbox", "today", …) when the user switches pages."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None, *, defer_pages: bool = False) -> None:
-        """`defer_pages`: build only the inbox now and the other pages right after the first paint
-        (the app's start); without it every page exists when the constructor returns (tests, embedding)."""
+        """`defer_pages`: build only the inbox now; after its first paint load the workspace's services
+        off the GUI thread, then build the other pages (the app's start). Without it every page exists
+        when the constructor returns (tests, embedding)."""
         super().__init__(parent)
         self._defer_pages = defer_pages
         self.workspace = workspace
@@ -44,7 +45,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restore_geometry()
         self.setAcceptDrops(True)
-        install_inquiry_watcher(self)  # polls mailboxes and watched folders off the GUI thread
+        self._loader: Worker | None = None
+        if not defer_pages:
+            self._install_watcher()
 
     # -- construction ----------------------------------------------------------------------------
     def _build_body(self) -> None:
@@ -79,9 +82,46 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(0)
         if self._defer_pages:
             inbox = self.pages["inbox"]
-            after_first_paint(getattr(inbox, "table", inbox).viewport(), self.build_all_pages)
+            after_first_paint(getattr(inbox, "table", inbox).viewport(), self._load_workspace)
         else:
             self._prepare_panels()
+
+    def _load_workspace(self) -> None:
+        """After the first paint: the services load on a pool thread, then the rest of the window."""
+        if self.workspace.loaded:
+            self._finish_start()
+            return
+        self.statusBar().showMessage("Loading…")
+        self._loader = Worker(lambda _progress, _cancelled: self.workspace.load())
+        self._loader.signals.sig_work_finished.connect(lambda _result: self._finish_start())
+        self._loader.signals.sig_work_failed.connect(self._load_failed)
+        self._loader.start()
+
+    def wait_for_workspace(self, timeout: float = 30.0) -> None:
+        """Block until a load started after the first paint has ended (before the app closes the database)."""
+        if self._loader is not None:
+            self._loader.done.wait(timeout)
+
+    def _finish_start(self) -> None:
+        self._loader = None
+        self.statusBar().showMessage("Ready", 3000)
+        self.build_all_pages()
+        loaded = getattr(self.pages.get("inbox"), "workspace_loaded", None)
+        if callable(loaded):
+            loaded()
+        self._install_watcher()
+
+    def _load_failed(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        self._loader = None
+        QMessageBox.critical(self, "repdesk", message)
+        self.close()
+
+    def _install_watcher(self) -> None:
+        from repdesk.ui.inquiry_watcher import install_inquiry_watcher
+
+        install_inquiry_watcher(self)  # polls mailboxes and watched folders off the GUI thread
 
     def _make_page(self, spec: PageSpec) -> QWidget:
         widget = spec.factory()
@@ -206,7 +246,7 @@ def _lead_files(mime: QMimeData) -> list[Path]:
 
 
 def _workspace_title(workspace: Workspace) -> str:
-    from repdesk.store.engine import sqlite_path
+    from repdesk.store.sqlite_file import sqlite_path
 
     path = sqlite_path(workspace.url)
     if path is None:

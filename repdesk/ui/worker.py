@@ -30,6 +30,8 @@ class Worker(QRunnable):
         self.signals = WorkerSignals()
         self._work = work
         self._cancel = threading.Event()
+        self.done = threading.Event()
+        """Set when `run` has returned, whatever the outcome."""
         self.setAutoDelete(False)
 
     def cancel(self) -> None:
@@ -40,6 +42,12 @@ class Worker(QRunnable):
         return self._cancel.is_set()
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            self.done.set()
+
+    def _run(self) -> None:
         try:
             result = self._work(self.signals.sig_progress_changed.emit, self._cancel.is_set)
         except (UserError, StoreError) as exc:

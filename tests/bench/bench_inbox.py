@@ -124,8 +124,9 @@ def _upgrade_in_place(path: Path) -> None:
     from alembic.command import upgrade
 
     from repdesk.migrations import HEAD_REVISION
-    from repdesk.store.engine import make_engine, sqlite_tables_and_revision
+    from repdesk.store.engine import make_engine
     from repdesk.store.migrate import alembic_config
+    from repdesk.store.sqlite_file import sqlite_tables_and_revision
 
     if sqlite_tables_and_revision(path)[1] != HEAD_REVISION:
         print(f"upgrading the cached database to {HEAD_REVISION} …", flush=True)

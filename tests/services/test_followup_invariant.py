@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from repdesk.app import open_workspace
 from repdesk.core.domain import ActivityKind, CallOutcome, LeadStatus
 from repdesk.services.errors import UserError
-from repdesk.store.engine import resolve_url
+from repdesk.store.locations import resolve_url
 from repdesk.store.models import FollowUpRecord, LeadRecord
 from tests.fixtures.workspace import FakeClock
 

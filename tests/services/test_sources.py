@@ -16,7 +16,7 @@ from repdesk.app import Workspace, open_workspace
 from repdesk.services.errors import UserError
 from repdesk.services.secrets import SecretStore
 from repdesk.services.source_service import SourceService
-from repdesk.store.engine import resolve_url
+from repdesk.store.locations import resolve_url
 from tests.fixtures.imap import ImapServer
 
 

@@ -11,8 +11,9 @@ from alembic.command import downgrade
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from repdesk.store.engine import make_engine, resolve_url
+from repdesk.store.engine import make_engine
 from repdesk.store.errors import StoreError
+from repdesk.store.locations import resolve_url
 from repdesk.store.migrate import alembic_config, current_revision, ensure_schema, head_revision
 from repdesk.store.models import Base
 

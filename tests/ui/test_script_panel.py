@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from repdesk.app import open_workspace
-from repdesk.store.engine import resolve_url
+from repdesk.store.locations import resolve_url
 from repdesk.store.models import FollowUpRecord, LeadRecord, RepRecord
 from repdesk.ui import build_main_window
 
