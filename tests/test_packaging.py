@@ -110,3 +110,57 @@ def _migrated(db: Path) -> bool:
             return conn.execute("SELECT count(*) FROM alembic_version").fetchone()[0] > 0
     except sqlite3.Error:
         return False
+
+
+def _python_places() -> list[Path]:
+    """Every Python on this machine: the interpreter this test runs, the system's, and this checkout."""
+    import glob
+    import shutil
+
+    places = {Path(sys.base_prefix), Path(sys.prefix), ROOT}
+    for pattern in ("/usr/lib/python3*", "/usr/local/lib/python3*", "/usr/bin/python3*", "/usr/local/bin/python3*",
+                    "/usr/lib/x86_64-linux-gnu/libpython3*", "/root/.pyenv"):
+        places.update(Path(p) for p in glob.glob(pattern))
+    found = shutil.which("python3")
+    if found:
+        places.add(Path(found))
+    existing = sorted({p.resolve() for p in places if p.exists()} - {Path("/")})  # a link's target is hidden
+    return [p for p in existing if not any(o != p and o in p.parents for o in existing)]  # outermost only
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(sys.platform != "linux", reason="hides Python with a Linux mount namespace")
+def test_built_folder_copied_elsewhere_starts_where_no_python_is_installed(built_app: Path, tmp_path: Path) -> None:
+    """The folder is copied away and run in a mount namespace where every Python (the interpreter,
+    the system's, the venv and the source checkout) is covered by an empty mount."""
+    import shlex
+    import shutil
+
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs root and unshare(1) to hide Python in a private mount namespace")
+    copy = tmp_path / "copied" / "repdesk"
+    shutil.copytree(built_app.parent, copy, symlinks=True)
+    hide = []
+    for place in _python_places():
+        if place.is_dir():
+            hide.append(f"mount -t tmpfs -o ro,size=1k none {shlex.quote(str(place))}")
+        else:
+            hide.append(f"mount --bind /dev/null {shlex.quote(str(place))}")
+    db = tmp_path / "demo.sqlite3"
+    script = " && ".join([
+        *hide,
+        # The proof that the hiding worked: no interpreter can start here.
+        "! (command -v python3 >/dev/null && python3 -c pass) 2>/dev/null",
+        f"! test -e {shlex.quote(str(ROOT / 'repdesk' / '__init__.py'))}",
+        f"{shlex.quote(str(copy / built_app.name))} --version",
+        f"{shlex.quote(str(copy / built_app.name))} --demo --db {shlex.quote(str(db))}",
+    ])
+    env = {k: v for k, v in _env(tmp_path, REPDESK_QUIT_AFTER_MS="1500").items() if not k.startswith("PYTHON")}
+    env["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
+    result = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+                            capture_output=True, text=True, timeout=180, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert result.stdout.strip().splitlines()[0] == f"repdesk {__version__}"
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] > 100
