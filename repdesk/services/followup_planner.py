@@ -5,23 +5,35 @@
 
 from __future__ import annotations
 
+import os
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, tzinfo
 from typing import Any, cast
 
-from sqlalchemy import TableClause, bindparam, select, update
+from sqlalchemy import Connection, TableClause, select, update
 from sqlalchemy.orm import Session
 
 from repdesk.core.business_hours import BusinessHours
 from repdesk.core.cadence import Cadence, cadence_for_status, next_step_after, step
 from repdesk.core.domain import FollowUpStatus, LeadStatus
-from repdesk.services.import_rows import bulk_insert
+from repdesk.store.bulk import in_values, insert_rows
 from repdesk.store.models import FollowUpRecord, LeadRecord
 
 
 def new_uid() -> str:
     return f"{uuid.uuid4()}@repdesk"
+
+
+def new_uids(count: int) -> list[str]:
+    """`count` values of new_uid() (random version-4 UUIDs), from one read of the random source."""
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = bytes(b & 0x0F | 0x40 for b in raw[6::16])  # version 4
+    raw[8::16] = bytes(b & 0x3F | 0x80 for b in raw[8::16])  # RFC 4122 variant
+    h = raw.hex()
+    return [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-{h[i + 12:i + 16]}-{h[i + 16:i + 20]}-{h[i + 20:i + 32]}@repdesk"
+            for i in range(0, 32 * count, 32)]
 
 
 def business_hours_from(settings: dict[str, Any], zone: tzinfo) -> BusinessHours:
@@ -31,6 +43,10 @@ def business_hours_from(settings: dict[str, Any], zone: tzinfo) -> BusinessHours
         workdays=frozenset(int(d) for d in settings["workdays"]),
         tz=zone,
     )
+
+
+# A cadence's first step for leads that start it now: cadence key, step index, due time, kind, note.
+_FirstStep = tuple[str, int, datetime, str, str]
 
 
 def needs_step(lead: LeadRecord) -> bool:
@@ -122,11 +138,11 @@ class FollowUpPlanner:
                 select(LeadRecord.id, LeadRecord.status, LeadRecord.do_not_contact).where(lead_clause)).all()
                 if row[0] in wanted)
         hours = self.hours
-        rows: list[dict[str, Any]] = []
         # Each cadence's first step and due time are worked out once: every lead of an import
         # starts at the same `now`, so they are the same for all leads of a status.
-        first: dict[str, tuple[Cadence, int, datetime, str, str] | None] = {}
-        pending = FollowUpStatus.PENDING.value
+        first: dict[str, _FirstStep | None] = {}
+        chosen: list[tuple[int, _FirstStep]] = []
+        by_due: dict[datetime, list[int]] = defaultdict(list)
         for lead_id, status, dnc in leads:
             if lead_id in has_pending or dnc:
                 continue
@@ -137,31 +153,33 @@ class FollowUpPlanner:
                 else:
                     index, due = next_step_after(cadence, -1, now, hours, now)
                     planned = step(cadence, index)
-                    first[status] = (cadence, index, due, planned.kind.value, planned.note)
+                    first[status] = (cadence.key, index, due, planned.kind.value, planned.note)
             plan = first[status]
-            if plan is None:
-                continue
-            cadence, index, due, kind, note = plan
-            rows.append(dict(lead_id=lead_id, due_at=due, kind=kind, note=note, status=pending,
-                             cadence=cadence.key, step_index=index, cadence_started_at=now, uid=new_uid(),
-                             sequence=0, updated_at=now))
-        if rows:
-            connection = session.connection()
-            bulk_insert(connection, FollowUpRecord.__table__, rows)
-            table = LeadRecord.__table__
-            if connection.dialect.name == "sqlite":
-                # Few distinct due times: each is converted once, the driver runs the executemany.
-                process = table.c.next_follow_up_at.type.dialect_impl(connection.dialect).bind_processor(
-                    connection.dialect)
-                stamps = {due: process(due) if process else due for due in {r["due_at"] for r in rows}}
-                connection.exec_driver_sql("UPDATE leads SET next_follow_up_at = ? WHERE id = ?",
-                                           [(stamps[r["due_at"]], r["lead_id"]) for r in rows])
-            else:
-                connection.execute(
-                    update(cast(TableClause, table)).where(table.c.id == bindparam("b_id")).values(next_follow_up_at=bindparam("b_due")),
-                    [{"b_id": r["lead_id"], "b_due": r["due_at"]} for r in rows],
-                )
+            if plan is not None:
+                chosen.append((lead_id, plan))
+                by_due[plan[2]].append(lead_id)
+        if not chosen:
+            return 0
+        pending = FollowUpStatus.PENDING.value
+        rows = [(lead_id, due, kind, note, pending, key, index, now, uid, 0, now)
+                for (lead_id, (key, index, due, kind, note)), uid in zip(chosen, new_uids(len(chosen)), strict=True)]
+        connection = session.connection()
+        insert_rows(connection, FollowUpRecord.__table__,
+                    ("lead_id", "due_at", "kind", "note", "status", "cadence", "step_index", "cadence_started_at",
+                     "uid", "sequence", "updated_at"), rows)
+        for due, ids in by_due.items():
+            _set_next_follow_up(connection, ids, due)
         return len(rows)
+
+
+def _set_next_follow_up(connection: Connection, lead_ids: list[int], due: datetime) -> None:
+    """leads.next_follow_up_at = due for these leads: one set-based UPDATE, not one per lead."""
+    table = cast(TableClause, LeadRecord.__table__)
+    dialect = connection.dialect.name
+    size = len(lead_ids) if dialect == "sqlite" else 5000
+    for start in range(0, len(lead_ids), size):
+        connection.execute(update(table).where(in_values(table.c.id, lead_ids[start:start + size], dialect))
+                           .values(next_follow_up_at=due))
 
 
 def cancel(record: FollowUpRecord, now: datetime) -> None:

@@ -24,12 +24,13 @@ from repdesk.services.errors import UserError
 from repdesk.services.import_rows import (
     COUNT_FIELDS,
     TEXT_FIELDS,
-    bulk_insert,
     fill_empty,
     lead_values,
+    paused_gc,
 )
 from repdesk.services.settings_service import SettingsService
 from repdesk.services.zones import workspace_zone
+from repdesk.store.bulk import bulk_insert, in_values, insert_rows
 from repdesk.store.models import (
     ActivityRecord,
     ImportMergeRecord,
@@ -131,7 +132,7 @@ class ImportService:
         done_bytes = 0
         session = self._sessions()
         try:
-            with session.begin():
+            with paused_gc(), session.begin():
                 record = ImportRecord(started_at=now, files=[str(f.path) for f in files])
                 session.add(record)
                 session.flush()
@@ -166,7 +167,7 @@ class ImportService:
         """Import rows from elsewhere (a mailbox) with the same dedupe; `also` writes in the same transaction."""
         now = self._clock()
         summary = ImportSummary()
-        with self._sessions.begin() as session:
+        with paused_gc(), self._sessions.begin() as session:
             record = ImportRecord(started_at=now, files=[label])
             session.add(record)
             session.flush()
@@ -245,14 +246,15 @@ class _ImportRun:
         self._load_existing(good)
         self._load_merge_targets(good)
         new_rows: list[dict[str, Any]] = []
-        new_keys: list[tuple[str, str]] = []
         pending: dict[str, int] = {}  # email/phone -> index into new_rows (duplicates inside the chunk)
+        by_email, by_phone, zone, now, import_id = self.by_email, self.by_phone, self.zone, self.now, self.import_id
         for row in good:
-            values = lead_values(row, self.zone, self.now, self.import_id)
-            values["owner_id"] = self._rep_id(row.fields.get("owner", ""))
+            values = lead_values(row, zone, now, import_id)
+            owner = row.fields.get("owner")
+            values["owner_id"] = self._rep_id(owner) if owner else None
             email, phone = values["email"], values["phone"]
-            existing = self.by_email.get(email) if email else None
-            existing = existing or (self.by_phone.get(phone) if phone else None)
+            existing = by_email.get(email) if email else None
+            existing = existing or (by_phone.get(phone) if phone else None)
             if existing is not None:
                 self._merge(existing, values, file_name)
                 summary.merged += 1
@@ -269,21 +271,18 @@ class _ImportRun:
                 continue
             new_rows.append(values)
             self._remember_pending(pending, len(new_rows) - 1, values)
-            new_keys.append((email, phone))
         if new_rows:
             ids = self._insert_leads(new_rows)
             kind, imported = ActivityKind.INQUIRY.value, f"Imported from {file_name}"
-            acts = [
-                {"lead_id": lead_id, "kind": kind, "occurred_at": values["received_at"],
-                 "body": values["message"] or imported, "import_id": self.import_id}
-                for lead_id, values in zip(ids, new_rows, strict=True)
-            ]
-            bulk_insert(self.session.connection(), ActivityRecord.__table__, acts)
+            insert_rows(self.session.connection(), ActivityRecord.__table__,
+                        ("lead_id", "kind", "occurred_at", "body", "import_id"),
+                        [(lead_id, kind, values["received_at"], values["message"] or imported, import_id)
+                         for lead_id, values in zip(ids, new_rows, strict=True)])
             for lead_id, values in zip(ids, new_rows, strict=True):
                 if values["email"]:
-                    self.by_email[values["email"]] = lead_id
+                    by_email[values["email"]] = lead_id
                 if values["phone"]:
-                    self.by_phone[values["phone"]] = lead_id
+                    by_phone[values["phone"]] = lead_id
             summary.added += len(ids)
             summary.added_ids.extend(ids)
             self.touched.extend(ids)
@@ -341,13 +340,15 @@ class _ImportRun:
         phones = {p for r in rows if (p := r.fields.get("phone", "")) and p not in self.by_phone}
         if not emails and not phones:
             return
+        dialect = self.session.get_bind().dialect.name
         clauses = []
         if emails:
-            clauses.append(LeadRecord.email.in_(emails))
+            clauses.append(in_values(LeadRecord.email, sorted(emails), dialect))
         if phones:
-            clauses.append(LeadRecord.phone.in_(phones))
-        stmt = select(LeadRecord.id, LeadRecord.email, LeadRecord.phone).where(or_(*clauses)).order_by(LeadRecord.id)
-        for lead_id, email, phone in self.session.execute(stmt):
+            clauses.append(in_values(LeadRecord.phone, sorted(phones), dialect))
+        found = self.session.execute(
+            select(LeadRecord.id, LeadRecord.email, LeadRecord.phone).where(or_(*clauses)).order_by(LeadRecord.id))
+        for lead_id, email, phone in found:
             if email:
                 self.by_email.setdefault(email, lead_id)
             if phone:

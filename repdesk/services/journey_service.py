@@ -10,6 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from repdesk.core.journey import Engagement, journey_stage
+from repdesk.store.bulk import in_values
 from repdesk.store.models import LeadRecord, QualificationRecord
 
 CHUNK = 2000
@@ -24,6 +25,7 @@ def refresh_journey_stages(session: Session, lead_ids: Iterable[int] | None = No
     have moved (an import of plain contacts then costs one indexed query per chunk).
     """
     changed = 0
+    dialect = session.get_bind().dialect.name
     for chunk in _chunks(lead_ids):
         leads = select(LeadRecord.id, LeadRecord.journey_stage, LeadRecord.email_opens, LeadRecord.email_clicks,
                        LeadRecord.site_visits)
@@ -35,8 +37,8 @@ def refresh_journey_stages(session: Session, lead_ids: Iterable[int] | None = No
                  .where(QualificationRecord.is_draft.is_(False), QualificationRecord.completed_at.is_not(None))
                  .order_by(QualificationRecord.lead_id, QualificationRecord.completed_at, QualificationRecord.id))
         if chunk is not None:
-            leads = leads.where(LeadRecord.id.in_(chunk))
-            quals = quals.where(QualificationRecord.lead_id.in_(chunk))
+            leads = leads.where(in_values(LeadRecord.id, chunk, dialect))
+            quals = quals.where(in_values(QualificationRecord.lead_id, chunk, dialect))
         latest: dict[int, Any] = {}
         for lead_id, answers in session.execute(quals):
             latest[lead_id] = answers  # ordered by completion: the last one wins

@@ -1,0 +1,111 @@
+"""Writing and matching many rows at once: one executemany without RETURNING, id lists as one parameter."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from operator import itemgetter
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Dialect,
+    FromClause,
+    TableClause,
+    TypeDecorator,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
+from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql import Select
+
+from repdesk.store.types import UTCDateTime
+
+_UNSET = object()
+
+
+def bulk_insert(connection: Connection, table: FromClause, rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT many rows (all with the keys of the first) in one executemany, no RETURNING."""
+    if rows:
+        keys = tuple(rows[0])
+        insert_rows(connection, table, keys, list(map(itemgetter(*keys), rows)) if len(keys) > 1
+                    else [(row[keys[0]],) for row in rows])
+
+
+def insert_rows(connection: Connection, table: FromClause, keys: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """INSERT many rows given as value tuples in the order of `keys`, in one executemany, no RETURNING.
+
+    Like any Core insert, the models' Python-side defaults are not applied: give every column that needs one.
+
+    On SQLite the values go through each column type's bind processor here and the statement
+    through the driver's executemany: SQLAlchemy's per-row parameter handling costs more than
+    SQLite's insert itself on a large import. Values are converted a column at a time, and a
+    converted value is reused while the same value repeats (an import's one `now`, one due time).
+    """
+    if not rows:
+        return
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        connection.execute(insert(cast(TableClause, table)), [dict(zip(keys, row, strict=True)) for row in rows])
+        return
+    converters = [(i, c) for i, key in enumerate(keys) if (c := _sqlite_converter(table.c[key].type, dialect))]
+    params: Sequence[Sequence[Any]] = rows
+    if converters:
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        for i, convert in converters:
+            columns[i] = _convert_column(columns[i], convert)
+        params = list(zip(*columns, strict=True))
+    names = ", ".join(f'"{key}"' for key in keys)
+    connection.exec_driver_sql(
+        f'INSERT INTO "{table.description}" ({names}) VALUES ({", ".join("?" * len(keys))})', params
+    )
+
+
+def _convert_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    out: list[Any] = []
+    append = out.append
+    last_in: Any = _UNSET
+    last_out: Any = None
+    for value in values:
+        if value is None:
+            append(None)
+        elif value is last_in or (value == last_in and type(value) is type(last_in)):
+            append(last_out)
+        else:
+            last_in, last_out = value, convert(value)
+            append(last_out)
+    return out
+
+
+def _sqlite_converter(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The bind processing of a column on SQLite as one function (None: values go in as they are)."""
+    if isinstance(column_type, UTCDateTime):
+        impl = column_type.dialect_impl(dialect)
+        storage = cast(Any, impl).impl_instance if isinstance(impl, TypeDecorator) else impl
+        if type(storage) is SQLITE_DATETIME and storage._storage_format == SQLITE_DATETIME._storage_format:
+            return utc_stamp  # the same text as the two processors below, without their layers
+    return cast(Callable[[Any], Any] | None, column_type.dialect_impl(dialect).bind_processor(dialect))
+
+
+def utc_stamp(value: datetime) -> str:
+    """How a UTCDateTime is stored in SQLite ("YYYY-MM-DD HH:MM:SS.ffffff", naive UTC)."""
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"; the year always has 4 digits
+
+
+def in_values(column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any], dialect: str) -> ColumnElement[bool]:
+    """`column IN (values)`; on SQLite the values travel as one JSON array (json_each), so a list of
+    thousands is one parameter instead of thousands to render, and the column's index is still used."""
+    if dialect == "sqlite":
+        each: Select[Any] = select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(list(values)))))
+        return column.in_(each.scalar_subquery())
+    return column.in_(values)
