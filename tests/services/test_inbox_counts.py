@@ -83,15 +83,23 @@ def test_counts_follow_imports_merges_status_changes_and_undo(any_workspace: Wor
 
 
 def test_a_large_import_and_its_undo_keep_the_counts(any_workspace: Workspace, tmp_path: Path) -> None:
-    """Big enough for the import's bulk path (search rows written per chunk, not per lead)."""
-    path = tmp_path / "big.csv"
-    statuses = ["new", "contacted", "qualified", "won", "lost", "nurture", ""]
-    path.write_text("Name,Email,Status\n" + "".join(
-        f"Person {i},p{i}@big.example,{statuses[i % len(statuses)]}\n" for i in range(1200)), encoding="utf-8")
-    assert any_workspace.imports.import_files([path]).added == 1200
-    assert_inbox_counts_exact(any_workspace)
-    any_workspace.imports.undo_import()
-    assert_inbox_counts_exact(any_workspace)
+    """Big enough for the import's bulk path (search rows and counts written per chunk, not per lead),
+    between two small imports that go through the per-lead triggers."""
+    statuses = ["new", "contacted", "qualified", "won", "lost", "nurture", "not_a_fit", ""]
+    files = []
+    for name, first, size in (("before", 0, len(statuses)), ("big", 100, 1200), ("after", 5000, len(statuses))):
+        path = tmp_path / f"{name}.csv"
+        path.write_text("Name,Email,Status\n" + "".join(
+            f"Person {i},p{i}@big.example,{statuses[i % len(statuses)]}\n" for i in range(first, first + size)),
+            encoding="utf-8")
+        files.append(path)
+    for path in files:
+        any_workspace.imports.import_files([path])
+        assert_inbox_counts_exact(any_workspace)
+    assert sum(real_counts(any_workspace).values()) == 1200 + 2 * len(statuses)
+    for _ in files:
+        any_workspace.imports.undo_import()
+        assert_inbox_counts_exact(any_workspace)
 
 
 def test_windows_from_any_offset_line_up_with_the_whole(any_workspace: Workspace) -> None:
