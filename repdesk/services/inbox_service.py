@@ -58,7 +58,8 @@ class InboxService:
         return str(self._sessions.kw["bind"].dialect.name)
 
     def snapshot(self, flt: InboxFilter, end_of_today: datetime) -> InboxSnapshot:
-        """Count every segment once; the snapshot then serves windows of rows."""
+        """Count the segments (the large ones only when a window needs them, see _unfiltered_counts);
+        the snapshot then serves windows of rows."""
         base = self._filters(flt)
         # Waiting = status new and never answered: an imported lead marked contacted has no
         # first-response time on record but is not waiting, and one we tried to reach is not either.
@@ -187,16 +188,19 @@ class InboxSnapshot:
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered result."""
         rows: list[LeadSummary] = []
-        start = 0
+        i = start = 0
         with self._sessions() as session:
-            for i, seg in enumerate(self._segments):
-                if len(rows) >= limit:
-                    break
-                if seg.count is None and offset > start:
-                    self._count_unknown(session)  # the window starts inside or past this segment
+            while i < len(self._segments) and len(rows) < limit:
+                seg = self._segments[i]
+                if seg.count is None and offset > start:  # the window starts inside or past this segment
+                    tail, tail_start = self._counted_tail()
+                    if offset >= tail_start:  # ... in the segments counted from the end (the bottom)
+                        i, start = tail, tail_start
+                        continue
+                    self._count_unknown(session)
                     seg = self._segments[i]
                 if seg.count is not None and offset >= start + seg.count:
-                    start += seg.count
+                    i, start = i + 1, start + seg.count
                     continue
                 local = max(0, offset - start)
                 want = limit - len(rows)
@@ -208,8 +212,15 @@ class InboxSnapshot:
                     # Read from its first row (local is 0 here) to its last: now it is counted.
                     self._learn(i, len(got))
                     seg = self._segments[i]
-                start += seg.count or 0
+                i, start = i + 1, start + (seg.count or 0)
         return rows
+
+    def _counted_tail(self) -> tuple[int, int]:
+        """The first of the trailing segments whose counts are known, and where it starts."""
+        first = len(self._segments)
+        while first > 0 and self._segments[first - 1].count is not None:
+            first -= 1
+        return first, self.total - sum(seg.count or 0 for seg in self._segments[first:])
 
     def _count_unknown(self, session: Session) -> None:
         """Count the segments not counted yet; the last of them is what the total leaves over."""
