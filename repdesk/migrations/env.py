@@ -10,8 +10,9 @@ config = context.config
 engine = config.attributes["engine"]
 
 # Full-text search objects are made by hand in migrations (FTS5 on SQLite, a GIN expression
-# index on PostgreSQL): the models do not describe them, so autogenerate must not either.
-_HAND_MADE = ("leads_fts", "ix_leads_search")
+# index on PostgreSQL), and so is the SQLite-only, trigger-kept lead_status_counts (0003): the
+# models do not describe them, so autogenerate must not either.
+_HAND_MADE = ("leads_fts", "ix_leads_search", "lead_status_counts")
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:

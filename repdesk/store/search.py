@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Connection, text
 from sqlalchemy.sql import Select
 
 from repdesk.store.models import LeadRecord
+from repdesk.store.status_counts import pause_count_insert_trigger
 
 # The same expression the PostgreSQL index is built on (migration 0001): keep them identical.
 PG_VECTOR = (
@@ -85,27 +86,31 @@ _TRIGGER_BODY = re.compile(
 
 @dataclass(frozen=True)
 class FtsBulkFill:
-    """SQLite: the per-row FTS insert trigger is dropped for the rest of this transaction.
+    """SQLite: the per-row insert triggers on leads (search rows, and the status counts of
+    migration 0003) are dropped for the rest of this transaction.
 
-    FTS5 indexes a statement's rows several times faster than a trigger firing per row. The caller
-    inserts leads, calls fill() for their id range before anything else touches them, and
-    restore() before the commit; a rollback (cancel, crash) brings the trigger back by itself,
-    since SQLite's DDL is transactional.
+    A statement over a chunk's rows does their work several times faster than a trigger firing per
+    row (FTS5 indexes a batch at once; the counts take one GROUP BY). The caller inserts leads,
+    calls fill() for their id range before anything else touches them, and restore() before the
+    commit; a rollback (cancel, crash) brings the triggers back by itself, since SQLite's DDL is
+    transactional.
     """
 
     connection: Connection
-    trigger_sql: str
-    fill_sql: str
+    paused: tuple[tuple[str, str], ...]
+    """(the trigger's CREATE statement, its work as one statement over an id range) per trigger."""
 
     def fill(self, first_id: int, last_id: int) -> None:
-        self.connection.exec_driver_sql(self.fill_sql, (first_id, last_id))
+        for _trigger_sql, fill_sql in self.paused:
+            self.connection.exec_driver_sql(fill_sql, (first_id, last_id))
 
     def restore(self) -> None:
-        self.connection.exec_driver_sql(self.trigger_sql)
+        for trigger_sql, _fill_sql in self.paused:
+            self.connection.exec_driver_sql(trigger_sql)
 
 
 def pause_fts_insert_trigger(connection: Connection) -> FtsBulkFill | None:
-    """Drop the FTS insert trigger inside the open transaction, or None (not SQLite, unknown trigger)."""
+    """Drop the insert triggers inside the open transaction, or None (not SQLite, unknown FTS trigger)."""
     if connection.dialect.name != "sqlite":
         return None
     row = connection.exec_driver_sql(
@@ -118,4 +123,5 @@ def pause_fts_insert_trigger(connection: Connection) -> FtsBulkFill | None:
     values = re.sub(r"\bnew\.", "", match.group(2))
     fill = f"INSERT INTO leads_fts({match.group(1)}) SELECT {values} FROM leads WHERE id BETWEEN ? AND ?"
     connection.exec_driver_sql(f"DROP TRIGGER {_INSERT_TRIGGER}")
-    return FtsBulkFill(connection, row[0], fill)
+    counts = pause_count_insert_trigger(connection)
+    return FtsBulkFill(connection, ((row[0], fill),) + ((counts,) if counts else ()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from repdesk.store.models import Base
 
 
 def _include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    return not (name or "").startswith(("leads_fts", "ix_leads_search"))
+    return not (name or "").startswith(("leads_fts", "ix_leads_search", "lead_status_counts"))
 
 
 def test_empty_database_upgrades_to_head_and_matches_models(any_db_url: str) -> None:
@@ -139,3 +140,43 @@ def test_upgrading_a_file_with_leads_keeps_search_working(tmp_path: Path) -> Non
         assert {lead.last_name for lead in workspace.leads.list_leads(search="ok")} == {"Okafor", "Okonkwo"}
     finally:
         workspace.close()
+
+
+def test_a_file_at_0002_with_leads_gets_exact_status_counts(tmp_path: Path) -> None:
+    from alembic.command import upgrade
+
+    from tests.store.test_status_counts import REAL_COUNTS, TABLE_COUNTS, insert_leads
+
+    path = tmp_path / "v2.sqlite3"
+    engine = make_engine(resolve_url(str(path)))
+    upgrade(alembic_config(engine), "0002")
+    with engine.begin() as conn:
+        insert_leads(conn, ["new"] * 5 + ["contacted"] * 3 + ["won", "not_a_fit"])
+    engine.dispose()
+    assert ensure_schema(make_engine(resolve_url(str(path)))) is True  # 0002 -> head, with a backup
+    backups = list(tmp_path.glob("v2.sqlite3.*.bak"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as con:  # the backup is the 0002 file as it was
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert not con.execute("SELECT name FROM sqlite_master WHERE name LIKE 'lead_status_counts%'").fetchall()
+    with closing(sqlite3.connect(path)) as con:
+        assert dict(con.execute(TABLE_COUNTS).fetchall()) == {"new": 5, "contacted": 3, "won": 1, "not_a_fit": 1}
+        con.execute("UPDATE leads SET status = 'qualified' WHERE status = 'new'")  # the triggers came along
+        con.execute("DELETE FROM leads WHERE status = 'won'")
+        assert dict(con.execute(TABLE_COUNTS).fetchall()) == dict(con.execute(REAL_COUNTS).fetchall())
+        con.commit()
+    engine = make_engine(resolve_url(str(path)))
+    downgrade(alembic_config(engine), "0002")
+    with engine.connect() as conn:
+        left = conn.execute(text("SELECT name FROM sqlite_master WHERE name LIKE 'lead_status_counts%'")).all()
+    engine.dispose()
+    assert left == []  # the table and its three triggers
+
+
+@pytest.mark.integration
+def test_postgresql_keeps_no_status_counts(postgres_url: str) -> None:
+    """Team mode counts the open leads instead: one counter row per status would serialise the reps' writers."""
+    engine = make_engine(postgres_url)
+    ensure_schema(engine)
+    assert "lead_status_counts" not in inspect(engine).get_table_names()
+    engine.dispose()
