@@ -13,7 +13,8 @@ from sqlalchemy import Connection, text
 from sqlalchemy.engine import Engine
 
 from repdesk.core.domain import LeadStatus
-from repdesk.store.engine import make_engine, resolve_url
+from repdesk.store.engine import make_engine
+from repdesk.store.locations import resolve_url
 from repdesk.store.migrate import ensure_schema
 
 STATUSES = [s.value for s in LeadStatus]
