@@ -13,12 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy import text as text_sql
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import JourneyStage, LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.core.journey import rank
+from repdesk.services.inbox_sqlite import SEARCH_COUNT_SQL, SEARCH_WINDOW_SQL, sqlite_summary
 from repdesk.services.lead_rows import LeadSummary
 from repdesk.services.lead_service import row_summary, summary_rows_select
 from repdesk.store.models import LeadRecord, RepRecord
@@ -96,10 +96,8 @@ class InboxService:
             return None
         with self._sessions() as session:
             if self.dialect == "sqlite":
-                total = session.scalar(
-                    text_sql("SELECT count(*) FROM leads_fts WHERE leads_fts MATCH :fts"),
-                    {"fts": fts5_query(search_tokens(text))},
-                )
+                total = session.connection().exec_driver_sql(
+                    SEARCH_COUNT_SQL, (fts5_query(search_tokens(text)),)).scalar()
             else:
                 total = session.scalar(select(func.count()).select_from(LeadRecord).where(clause))
         fts = fts5_query(search_tokens(text)) if self.dialect == "sqlite" else None
@@ -245,12 +243,10 @@ class SearchSnapshot:
         self.total = total
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
-        if self._fts is not None:
-            # Only the window's ids come out of the search index, newest first.
-            ids = text_sql("SELECT rowid FROM leads_fts WHERE leads_fts MATCH :fts ORDER BY rowid DESC "
-                           "LIMIT :limit OFFSET :offset").bindparams(fts=self._fts, limit=limit, offset=offset)
-            stmt = summary_rows_select().where(LeadRecord.id.in_(ids)).order_by(LeadRecord.id.desc())
-        else:
-            stmt = summary_rows_select().where(self._clause).order_by(LeadRecord.id.desc()).offset(offset).limit(limit)
         with self._sessions() as session:
+            if self._fts is not None:
+                # Only the window's ids come out of the search index, newest first.
+                rows = session.connection().exec_driver_sql(SEARCH_WINDOW_SQL, (self._fts, limit, offset))
+                return [sqlite_summary(row) for row in rows]
+            stmt = summary_rows_select().where(self._clause).order_by(LeadRecord.id.desc()).offset(offset).limit(limit)
             return [row_summary(row) for row in session.execute(stmt)]

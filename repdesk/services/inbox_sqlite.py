@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,12 @@ SEGMENTS = (
 )
 _COLUMNS = ", ".join(f"l.{name}" if name != "owner" else "r.name" for name in LeadSummary.__dataclass_fields__)
 _TIMES = {"received_at", "first_response_at", "next_follow_up_at"}
+#: A search on SQLite (services.inbox_service runs these through the engine's driver connection:
+#: no statement compilation, no per-value type processing while the rep types).
+SEARCH_COUNT_SQL = "SELECT count(*) FROM leads_fts WHERE leads_fts MATCH ?"
+SEARCH_WINDOW_SQL = (f"SELECT {_COLUMNS} FROM leads AS l LEFT JOIN reps AS r ON l.owner_id = r.id WHERE l.id IN "
+                     "(SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) "
+                     "ORDER BY l.id DESC")
 
 
 def stored_time(moment: datetime) -> str:
@@ -46,7 +53,8 @@ def _time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def _summary(row: tuple[Any, ...]) -> LeadSummary:
+def sqlite_summary(row: Sequence[Any]) -> LeadSummary:
+    """A LeadSummary from a raw SQLite row of the summary columns, in LeadSummary's field order."""
     values = dict(zip(LeadSummary.__dataclass_fields__, row, strict=True))
     for name in _TIMES:
         values[name] = _time(values[name])
@@ -123,6 +131,6 @@ class SqliteInboxSnapshot:
                 sql = (f"SELECT {_COLUMNS} FROM leads AS l LEFT JOIN reps AS r ON l.owner_id = r.id "
                        f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset")
                 params = {**self._params, "limit": limit - len(rows), "offset": max(0, offset - start)}
-                rows.extend(_summary(row) for row in self._con.execute(sql, params))
+                rows.extend(sqlite_summary(row) for row in self._con.execute(sql, params))
             start = end
         return rows

@@ -115,3 +115,22 @@ def test_a_new_file_or_an_old_schema_opens_at_once(tmp_path: Path, clock: FakeCl
         assert ws.loaded and ws.first_screen is None
     finally:
         ws.close()
+
+
+def test_a_search_read_through_the_driver_equals_the_orm_reading(workspace: Workspace) -> None:
+    from repdesk.services.lead_service import row_summary, summary_rows_select
+    from repdesk.store.search import search_filter
+
+    ensure_demo(workspace)
+    service = InboxService(workspace.sessions, workspace.clock)
+    for text in ("a", "co", "555", "zzzz"):
+        found = service.search_snapshot(text)
+        assert found is not None
+        clause = search_filter("sqlite", text)
+        assert clause is not None
+        with workspace.sessions() as session:
+            expected = [row_summary(r) for r in session.execute(
+                summary_rows_select().where(clause).order_by(LeadRecord.id.desc()))]
+        assert found.total == len(expected)
+        assert found.fetch(0, len(expected) + 5) == expected
+        assert found.fetch(2, 3) == expected[2:5]
