@@ -32,7 +32,8 @@ SEGMENTS = (
     (_WAITING, f"l.received_at, {_RANK_SQL}, l.id"),
     (f"{_OPEN_CONTACTED} AND l.next_follow_up_at < :end_of_today", f"l.next_follow_up_at, {_RANK_SQL}, l.id"),
     (f"{_OPEN_CONTACTED} AND l.next_follow_up_at >= :end_of_today", f"l.next_follow_up_at, {_RANK_SQL}, l.id"),
-    (f"{_OPEN_CONTACTED} AND l.next_follow_up_at IS NULL", "l.received_at DESC, l.id DESC"),
+    # Open statuses listed (not "not closed"): the index then skips the closed leads, which have no step.
+    (f"l.status IN ({_OPEN_SQL}) AND {_CONTACTED} AND l.next_follow_up_at IS NULL", "l.received_at DESC, l.id DESC"),
 )
 _COLUMNS = ", ".join(f"l.{name}" if name != "owner" else "r.name" for name in LeadSummary.__dataclass_fields__)
 _TIMES = {"received_at", "first_response_at", "next_follow_up_at"}
