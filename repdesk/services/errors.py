@@ -7,3 +7,7 @@ class UserError(Exception):
 
 class NotFoundError(UserError):
     """The lead, follow-up or other record the user named does not exist."""
+
+
+class Cancelled(UserError):
+    """The user stopped long work; the sentence says what was (not) done."""

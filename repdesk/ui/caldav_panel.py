@@ -63,8 +63,14 @@ class CalDavPanel(QWidget):
         self.push_button.setObjectName("caldavPush")
         self.push_button.setToolTip("Create, update and remove the calendar's events to match the follow-ups")
         self.push_button.clicked.connect(self.push)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("caldavCancel")
+        self.cancel_button.setToolTip("Stop after the event being written; push again later to finish")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setVisible(False)
         buttons.addWidget(self.test_button)
         buttons.addWidget(self.push_button)
+        buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.progress = QProgressBar()
@@ -91,13 +97,21 @@ class CalDavPanel(QWidget):
 
     def push(self) -> None:
         if self.save():
-            self._start("Pushing…", lambda progress: self.sync.push(progress).message)
+            self._start("Pushing…", lambda progress: self.sync.push(progress).message,
+                        "Push cancelled; the calendar has part of the changes. Push again to finish.")
 
-    def _start(self, text: str, work: Any) -> None:
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.result.setText("Cancelling…")
+
+    def _start(self, text: str, work: Any, cancel_message: str | None = None) -> None:
+        """`cancel_message`: the work reports progress and Cancel may stop it (a push, not a connection test)."""
         self._busy(True)
+        self.cancel_button.setVisible(cancel_message is not None)
         self.result.setText(text)
         self.task = run_in_background(work, on_done=self._finished, on_error=self._finished,
-                                      on_progress=self._progressed)
+                                      on_progress=self._progressed, cancel_message=cancel_message or "Cancelled.")
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(1, total))
@@ -111,6 +125,8 @@ class CalDavPanel(QWidget):
     def _busy(self, busy: bool) -> None:
         self.test_button.setEnabled(not busy)
         self.push_button.setEnabled(not busy)
+        if not busy:
+            self.cancel_button.setVisible(False)
         self.progress.setRange(0, 0)
         self.progress.setVisible(busy)
 

@@ -175,7 +175,16 @@ class ExportDialog(QDialog):
         self.status.setText("Exporting…")
         self.task = run_in_background(
             lambda progress: self.service.export(path, flt, alarm_minutes=minutes, progress=progress),
-            on_done=self._done, on_error=self._failed, on_progress=self._progressed)
+            on_done=self._done, on_error=self._failed, on_progress=self._progressed,
+            cancel_message="Export cancelled; no file was written.")
+
+    def reject(self) -> None:
+        """Cancel (button or Esc) stops a running export and keeps the dialog open; otherwise it closes."""
+        if self.task is not None:
+            self.task.cancel()
+            self.status.setText("Cancelling…")
+            return
+        super().reject()
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))

@@ -155,6 +155,24 @@ def test_unwritable_file_is_one_sentence_and_marks_nothing(workspace: Workspace,
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_a_cancelled_export_writes_no_file_and_marks_nothing(workspace: Workspace, tmp_path: Path) -> None:
+    from repdesk.services.errors import Cancelled
+
+    seed(workspace)
+    calls: list[tuple[int, int]] = []
+
+    def cancel_at_the_last_report(done: int, total: int) -> None:
+        calls.append((done, total))
+        if done == total:  # the report just before the file is written
+            raise Cancelled("Export cancelled; no file was written.")
+
+    with pytest.raises(Cancelled):
+        CalendarExportService.for_workspace(workspace).export(tmp_path / "out.ics", progress=cancel_at_the_last_report)
+    assert calls and not (tmp_path / "out.ics").exists() and not list(tmp_path.glob(".out.ics.*"))
+    with workspace.sessions() as session:
+        assert all(f.exported_sequence is None for f in session.scalars(select(FollowUpRecord)))
+
+
 def test_open_qualification_questions_and_verdict_go_into_the_description(workspace: Workspace) -> None:
     ids = seed(workspace)
     answers = {"need": True, "challenge": "Site breaks on phones", "timeline": "this_month",

@@ -123,6 +123,34 @@ def test_export_dialog_reports_an_unwritable_file(qtbot: QtBot, workspace: Works
     assert dialog.isVisible()
 
 
+def test_export_can_be_cancelled_and_the_dialog_stays(qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
+    import time
+
+    seed(workspace)
+    dialog = ExportDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    reports: list[int] = []
+
+    def slow_export(path: Path, flt: object, *, alarm_minutes: int, progress: object) -> None:
+        for done in range(1, 2000):  # reports until the Cancel makes a report raise
+            progress(done, 2000)  # type: ignore[operator]
+            reports.append(done)
+            time.sleep(0.005)
+        raise AssertionError("the export was not cancelled")
+
+    dialog.service.export = slow_export  # type: ignore[method-assign]
+    dialog.path.setText(str(tmp_path / "out.ics"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(reports) >= 3, timeout=5000)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc (or the Cancel button) stops the export
+    qtbot.waitUntil(lambda: dialog.export_button.isEnabled(), timeout=5000)
+    assert dialog.status.text() == "Export cancelled; no file was written."
+    assert dialog.isVisible() and len(reports) < 1999
+    dialog.reject()  # nothing running now: the dialog closes
+    assert not dialog.isVisible()
+
+
 def test_main_window_action_opens_the_export_dialog(qtbot: QtBot, tmp_path: Path) -> None:
     from repdesk.ui import build_main_window
     from repdesk.ui.actions import ActionId
@@ -149,3 +177,29 @@ def test_caldav_panel_pushes_to_radicale(qtbot: QtBot, workspace: Workspace, rad
         qtbot.mouseClick(panel.push_button, Qt.MouseButton.LeftButton)
     assert blocker.args[0].startswith("Pushed to repdesk follow-ups: 2 new"), blocker.args[0]
     assert panel.password.text() == "" and workspace.settings.get("caldav_url") == radicale_url
+
+
+@pytest.mark.integration
+def test_a_push_can_be_cancelled_and_the_next_push_finishes_it(qtbot: QtBot, workspace: Workspace,
+                                                              radicale_url: str) -> None:
+    from tests.services.test_caldav_sync import server_events
+
+    seed(workspace, 40)
+    panel = CalDavPanel(workspace, secrets=SecretStore(MemoryKeyring()))
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.url.setText(radicale_url)
+    panel.username.setText("rep")
+    panel.password.setText("secret")
+    panel.push()
+    assert panel.cancel_button.isVisible() and panel.task is not None
+    panel.task.signals.sig_progressed.connect(lambda _done, _total: panel.cancel())
+    with qtbot.waitSignal(panel.sig_result_changed, timeout=60_000) as blocker:
+        pass
+    assert blocker.args[0].startswith("Push cancelled"), blocker.args[0]
+    assert not panel.cancel_button.isVisible() and panel.push_button.isEnabled()
+    assert 0 < len(server_events(radicale_url)) < 40
+    with qtbot.waitSignal(panel.sig_result_changed, timeout=60_000) as blocker:
+        panel.push()
+    assert blocker.args[0].startswith("Pushed to repdesk follow-ups"), blocker.args[0]
+    assert len(server_events(radicale_url)) == 40
