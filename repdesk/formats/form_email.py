@@ -270,6 +270,14 @@ def _guess_field(label: str) -> str | None:
     return None
 
 
+_AUTOMATIC = re.compile(r"^(.*[-_.+])?(no-?reply|do-?not-?reply|notifications?|mailer-daemon|bounces?)([-_.+].*)?$")
+
+
+def automatic_sender(address: str) -> bool:
+    """True for an address no person reads (noreply@, do-not-reply@, notifications@, bounces@ …)."""
+    return bool(_AUTOMATIC.match(address.partition("@")[0].lower()))
+
+
 def _has_person(lead: ParsedLead) -> bool:
     return lead.problem is None and bool({"email", "phone"} & lead.fields.keys())
 
@@ -283,6 +291,10 @@ def _fallback(address: str, text: str, subject: str, region: str, partial: Parse
         addresses = getaddresses([address])
         name, mail = addresses[0] if addresses else ("", "")
     normalized = normalize_email(mail) if mail else None
+    automatic = bool(normalized and automatic_sender(normalized))
+    if automatic:
+        # The form tool's own address (noreply@…) is not the person who asked: keep what the form gave.
+        name, normalized = "", None
     if normalized and "email" not in fields:
         fields["email"] = normalized
         extra.pop("email_raw", None)
@@ -298,7 +310,8 @@ def _fallback(address: str, text: str, subject: str, region: str, partial: Parse
             fields["message"] = message
     problem = None
     if not ({"email", "phone"} & fields.keys() or {"first_name", "last_name"} & fields.keys()):
-        problem = "no sender address and no form fields naming a person"
+        problem = ("the form gave no name, email or phone, and the sender is an automatic address" if automatic
+                   else "no sender address and no form fields naming a person")
     return ParsedLead(0, fields, partial.received_at if partial else None, extra, problem)
 
 

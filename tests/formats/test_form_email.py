@@ -92,3 +92,30 @@ def test_broken_charset_is_read_with_replacements_and_noted() -> None:
 
 def test_html_to_text_keeps_blocks_and_drops_scripts() -> None:
     assert html_to_text("<style>p{}</style><p>A&amp;B</p><br>C<script>x()</script>") == "A&B\n\nC"
+
+
+def test_a_form_mail_without_an_email_answer_is_not_filed_under_the_tools_noreply_address() -> None:
+    raw = mail("<p>What's your name?</p><p>Rui Costa</p><p>What do you need help with?</p><p>A new shop</p>"
+               "<p>Powered by Typeform</p>", ctype="text/html; charset=utf-8",
+               headers="From: Typeform <notifications@followups.typeform.test>\nSubject: New response\n")
+    lead = parse_form_email(raw).lead
+    assert "email" not in lead.fields and lead.problem is None
+    assert (lead.fields["first_name"], lead.fields["last_name"]) == ("Rui", "Costa")
+    assert "A new shop" in lead.fields["message"]
+
+
+def test_an_automatic_sender_with_no_person_in_the_form_is_a_problem() -> None:
+    raw = mail("Your weekly summary is ready.\n", headers="From: Forms <no-reply@forms.test>\nSubject: Summary\n")
+    assert parse_form_email(raw).lead.problem == (
+        "the form gave no name, email or phone, and the sender is an automatic address")
+
+
+@pytest.mark.parametrize(("address", "automatic"), [
+    ("noreply@x.test", True), ("no-reply@x.test", True), ("do-not-reply@x.test", True),
+    ("notifications@x.test", True), ("forms-noreply@x.test", True), ("bounces+123@x.test", True),
+    ("nora@x.test", False), ("replyguy@x.test", False), ("dan@smith.test", False),
+])
+def test_automatic_senders(address: str, automatic: bool) -> None:
+    from repdesk.formats.form_email import automatic_sender
+
+    assert automatic_sender(address) is automatic
