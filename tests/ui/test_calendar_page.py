@@ -164,15 +164,21 @@ def test_main_window_action_opens_the_export_dialog(qtbot: QtBot, tmp_path: Path
     dialogs[-1].reject()
 
 
-@pytest.mark.integration
-def test_caldav_panel_pushes_to_radicale(qtbot: QtBot, workspace: Workspace, radicale_url: str) -> None:
-    seed(workspace, 2)
+def caldav_panel(qtbot: QtBot, workspace: Workspace, url: str) -> CalDavPanel:
+    """The panel filled in for the test server (the password goes to an in-memory keyring)."""
     panel = CalDavPanel(workspace, secrets=SecretStore(MemoryKeyring()))
     qtbot.addWidget(panel)
     panel.show()
-    panel.url.setText(radicale_url)
+    panel.url.setText(url)
     panel.username.setText("rep")
     panel.password.setText("secret")
+    return panel
+
+
+@pytest.mark.integration
+def test_caldav_panel_pushes_to_radicale(qtbot: QtBot, workspace: Workspace, radicale_url: str) -> None:
+    seed(workspace, 2)
+    panel = caldav_panel(qtbot, workspace, radicale_url)
     with qtbot.waitSignal(panel.sig_result_changed, timeout=30_000) as blocker:
         qtbot.mouseClick(panel.push_button, Qt.MouseButton.LeftButton)
     assert blocker.args[0].startswith("Pushed to repdesk follow-ups: 2 new"), blocker.args[0]
@@ -185,12 +191,7 @@ def test_a_push_can_be_cancelled_and_the_next_push_finishes_it(qtbot: QtBot, wor
     from tests.services.test_caldav_sync import server_events
 
     seed(workspace, 40)
-    panel = CalDavPanel(workspace, secrets=SecretStore(MemoryKeyring()))
-    qtbot.addWidget(panel)
-    panel.show()
-    panel.url.setText(radicale_url)
-    panel.username.setText("rep")
-    panel.password.setText("secret")
+    panel = caldav_panel(qtbot, workspace, radicale_url)
     panel.push()
     assert panel.cancel_button.isVisible() and panel.task is not None
     panel.task.signals.sig_progressed.connect(lambda _done, _total: panel.cancel())

@@ -14,15 +14,6 @@ from repdesk.ui.desktop_arguments import contact_value, find_lead, handle_argume
 from repdesk.ui.single_instance import InstanceServer, send_to_running, server_name
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from repdesk.launch import open_for_cli
-
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    open_for_cli(str(path), demo=True).close()
-    return path
-
-
 def test_arguments_are_sorted_into_files_and_links(tmp_path: Path) -> None:
     csv = tmp_path / "leads.CSV"
     csv.write_text("email\na@example.com\n")

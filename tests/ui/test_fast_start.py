@@ -51,14 +51,6 @@ app.exec()
 """
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from repdesk.launch import open_for_cli
-
-    path = tmp_path_factory.mktemp("fast") / "demo.sqlite3"
-    open_for_cli(str(path), demo=True).close()
-    return path
-
 
 def test_the_inbox_is_painted_before_sqlalchemy_loads(demo_db: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
