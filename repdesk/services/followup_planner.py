@@ -116,6 +116,21 @@ class FollowUpPlanner:
             return
         self.sync(session, lead, now)
 
+    def first_step(self, status: str, now: datetime, hours: BusinessHours | None = None) -> _FirstStep | None:
+        """The first step of the cadence a lead of `status` starts at `now` (None: a closed status)."""
+        cadence = None if LeadStatus(status).is_closed else self.cadence_for(status)
+        if cadence is None:
+            return None
+        index, due = next_step_after(cadence, -1, now, hours or self.hours, now)
+        planned = step(cadence, index)
+        return cadence.key, index, due, planned.kind.value, planned.note
+
+    def first_due(self, status: str, now: datetime) -> datetime | None:
+        """When plan_bulk will schedule the first step of a new lead of `status` imported at `now`:
+        an import writes it into the lead's row, and plan_bulk then has no UPDATE to make."""
+        plan = self.first_step(status, now)
+        return None if plan is None else plan[2]
+
     def plan_bulk(self, session: Session, lead_ids: Sequence[int], now: datetime) -> int:
         """Give every listed open lead without a pending step its cadence's first step (imports)."""
         if not lead_ids:
@@ -130,12 +145,13 @@ class FollowUpPlanner:
             parts = [(LeadRecord.id.in_(ordered[i:i + 5000]), FollowUpRecord.lead_id.in_(ordered[i:i + 5000]))
                      for i in range(0, len(ordered), 5000)]
         has_pending: set[int] = set()
-        leads: list[tuple[int, str, bool]] = []
+        leads: list[tuple[int, str, bool, datetime | None]] = []
         for lead_clause, step_clause in parts:
             has_pending.update(session.scalars(
                 select(FollowUpRecord.lead_id).where(step_clause, FollowUpRecord.status == FollowUpStatus.PENDING.value)))
             leads.extend(row for row in session.execute(
-                select(LeadRecord.id, LeadRecord.status, LeadRecord.do_not_contact).where(lead_clause)).all()
+                select(LeadRecord.id, LeadRecord.status, LeadRecord.do_not_contact, LeadRecord.next_follow_up_at)
+                .where(lead_clause)).tuples().all()
                 if row[0] in wanted)
         hours = self.hours
         # Each cadence's first step and due time are worked out once: every lead of an import
@@ -143,21 +159,16 @@ class FollowUpPlanner:
         first: dict[str, _FirstStep | None] = {}
         chosen: list[tuple[int, _FirstStep]] = []
         by_due: dict[datetime, list[int]] = defaultdict(list)
-        for lead_id, status, dnc in leads:
+        for lead_id, status, dnc, next_at in leads:
             if lead_id in has_pending or dnc:
                 continue
             if status not in first:
-                cadence = None if LeadStatus(status).is_closed else self.cadence_for(status)
-                if cadence is None:
-                    first[status] = None
-                else:
-                    index, due = next_step_after(cadence, -1, now, hours, now)
-                    planned = step(cadence, index)
-                    first[status] = (cadence.key, index, due, planned.kind.value, planned.note)
+                first[status] = self.first_step(status, now, hours)
             plan = first[status]
             if plan is not None:
                 chosen.append((lead_id, plan))
-                by_due[plan[2]].append(lead_id)
+                if next_at != plan[2]:  # new leads of an import carry it already (first_due)
+                    by_due[plan[2]].append(lead_id)
         if not chosen:
             return 0
         pending = FollowUpStatus.PENDING.value

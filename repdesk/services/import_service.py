@@ -30,7 +30,7 @@ from repdesk.services.import_rows import (
 )
 from repdesk.services.settings_service import SettingsService
 from repdesk.services.zones import workspace_zone
-from repdesk.store.bulk import bulk_insert, in_values, insert_rows
+from repdesk.store.bulk import bulk_insert, bulk_page_cache, in_values, insert_rows
 from repdesk.store.models import (
     ActivityRecord,
     ImportMergeRecord,
@@ -94,6 +94,9 @@ class ImportService:
         self._settings = settings
         self.hooks: list[Callable[[Session, list[int], datetime], None]] = []
         """Called in the import's transaction with the ids of leads added or merged (follow-up planning)."""
+        self.first_due: Callable[[str, datetime], datetime | None] | None = None
+        """When the follow-up planning (a hook) will schedule a new lead's first step, by status: written
+        into the lead's row as its next_follow_up_at, so the hook has no UPDATE of the leads to make."""
 
     def open(self, path: Path, mapping: dict[str, str] | None = None) -> LeadFile:
         try:
@@ -133,24 +136,25 @@ class ImportService:
         session = self._sessions()
         try:
             with paused_gc(), session.begin():
-                record = ImportRecord(started_at=now, files=[str(f.path) for f in files])
-                session.add(record)
-                session.flush()
-                summary.import_id = record.id
-                run = _ImportRun(session, record.id, now, zone)
-                for lead_file in files:
-                    for chunk in _chunks(lead_file.rows(), CHUNK):
-                        if cancelled():
-                            raise ImportCancelled("Import cancelled; nothing was imported.")
-                        run.add_chunk(lead_file.path.name, chunk, summary)
-                        if progress:
-                            progress((done_bytes + lead_file.progress() * lead_file.total_bytes) / total_bytes)
-                    done_bytes += lead_file.total_bytes
-                run.finish()
-                record.added, record.merged = summary.added, summary.merged
-                session.flush()
-                for hook in self.hooks:
-                    hook(session, run.touched, now)
+                with bulk_page_cache(session.connection()):
+                    record = ImportRecord(started_at=now, files=[str(f.path) for f in files])
+                    session.add(record)
+                    session.flush()
+                    summary.import_id = record.id
+                    run = _ImportRun(session, record.id, now, zone, self.first_due)
+                    for lead_file in files:
+                        for chunk in _chunks(lead_file.rows(), CHUNK):
+                            if cancelled():
+                                raise ImportCancelled("Import cancelled; nothing was imported.")
+                            run.add_chunk(lead_file.path.name, chunk, summary)
+                            if progress:
+                                progress((done_bytes + lead_file.progress() * lead_file.total_bytes) / total_bytes)
+                        done_bytes += lead_file.total_bytes
+                    run.finish()
+                    record.added, record.merged = summary.added, summary.merged
+                    session.flush()
+                    for hook in self.hooks:
+                        hook(session, run.touched, now)
                 if dry_run:
                     session.rollback()
         finally:
@@ -171,7 +175,8 @@ class ImportService:
             record = ImportRecord(started_at=now, files=[label])
             session.add(record)
             session.flush()
-            run = _ImportRun(session, record.id, now, workspace_zone(str(self._settings.get("timezone"))))
+            run = _ImportRun(session, record.id, now, workspace_zone(str(self._settings.get("timezone"))),
+                             self.first_due)
             run.add_chunk(label, rows, summary)
             run.finish()
             record.added, record.merged, summary.import_id = summary.added, summary.merged, record.id
@@ -222,8 +227,11 @@ def _chunks(rows: Iterable[ParsedLead], size: int) -> Iterable[list[ParsedLead]]
 class _ImportRun:
     """State of one import: which people it has seen, so one person never becomes two leads."""
 
-    def __init__(self, session: Session, import_id: int, now: datetime, zone: Any) -> None:
+    def __init__(self, session: Session, import_id: int, now: datetime, zone: Any,
+                 first_due: Callable[[str, datetime], datetime | None] | None) -> None:
         self.session = session
+        self.first_due = first_due
+        self.due_by_status: dict[str, datetime | None] = {}
         self.import_id = import_id
         self.now = now
         self.zone = zone
@@ -272,6 +280,7 @@ class _ImportRun:
             new_rows.append(values)
             self._remember_pending(pending, len(new_rows) - 1, values)
         if new_rows:
+            self._set_first_due(new_rows)
             ids = self._insert_leads(new_rows)
             kind, imported = ActivityKind.INQUIRY.value, f"Imported from {file_name}"
             insert_rows(self.session.connection(), ActivityRecord.__table__,
@@ -286,6 +295,15 @@ class _ImportRun:
             summary.added += len(ids)
             summary.added_ids.extend(ids)
             self.touched.extend(ids)
+
+    def _set_first_due(self, rows: list[dict[str, Any]]) -> None:
+        """next_follow_up_at of new leads: the first step the follow-up hook will give them."""
+        due_by_status, first_due = self.due_by_status, self.first_due
+        for values in rows:
+            status = values["status"]
+            if status not in due_by_status:
+                due_by_status[status] = first_due(status, self.now) if first_due else None
+            values["next_follow_up_at"] = due_by_status[status]
 
     def _insert_leads(self, rows: list[dict[str, Any]]) -> list[int]:
         """Insert new leads; their ids in row order."""
