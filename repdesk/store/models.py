@@ -112,7 +112,7 @@ class ActivityRecord(Base):
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[str | None] = mapped_column(String(20))
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)  # no index: nothing selects by time alone (0004)
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text, default="")
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
