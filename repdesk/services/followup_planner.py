@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, time, tzinfo
 from typing import Any, cast
 
-from sqlalchemy import Connection, TableClause, select, update
+from sqlalchemy import Connection, TableClause, bindparam, case, false, null, select, update
 from sqlalchemy.orm import Session
 
 from repdesk.core.business_hours import BusinessHours
@@ -144,30 +144,34 @@ class FollowUpPlanner:
             ordered = sorted(wanted)
             parts = [(LeadRecord.id.in_(ordered[i:i + 5000]), FollowUpRecord.lead_id.in_(ordered[i:i + 5000]))
                      for i in range(0, len(ordered), 5000)]
+        hours = self.hours
+        # Each cadence's first step and due time are worked out once: every lead of an import
+        # starts at the same `now`, so they are the same for all leads of a status.
+        first = {status.value: self.first_step(status.value, now, hours) for status in LeadStatus}
+        # Whether a lead's next_follow_up_at is already its first step's due time (an import writes
+        # it with the row, see first_due): compared in SQL, so no stored time is read back.
+        due_column = cast(TableClause, LeadRecord.__table__).c.next_follow_up_at
+        whens = [(LeadRecord.status == status, bindparam(None, plan[2], type_=due_column.type))
+                 for status, plan in first.items() if plan is not None]
+        carries = LeadRecord.next_follow_up_at == case(*whens, else_=null()) if whens else false()
         has_pending: set[int] = set()
-        leads: list[tuple[int, str, bool, datetime | None]] = []
+        leads: list[tuple[int, str, bool, bool | None]] = []
         for lead_clause, step_clause in parts:
             has_pending.update(session.scalars(
                 select(FollowUpRecord.lead_id).where(step_clause, FollowUpRecord.status == FollowUpStatus.PENDING.value)))
             leads.extend(row for row in session.execute(
-                select(LeadRecord.id, LeadRecord.status, LeadRecord.do_not_contact, LeadRecord.next_follow_up_at)
+                select(LeadRecord.id, LeadRecord.status, LeadRecord.do_not_contact, carries)
                 .where(lead_clause)).tuples().all()
                 if row[0] in wanted)
-        hours = self.hours
-        # Each cadence's first step and due time are worked out once: every lead of an import
-        # starts at the same `now`, so they are the same for all leads of a status.
-        first: dict[str, _FirstStep | None] = {}
         chosen: list[tuple[int, _FirstStep]] = []
         by_due: dict[datetime, list[int]] = defaultdict(list)
-        for lead_id, status, dnc, next_at in leads:
+        for lead_id, status, dnc, has_due in leads:
             if lead_id in has_pending or dnc:
                 continue
-            if status not in first:
-                first[status] = self.first_step(status, now, hours)
             plan = first[status]
             if plan is not None:
                 chosen.append((lead_id, plan))
-                if next_at != plan[2]:  # new leads of an import carry it already (first_due)
+                if not has_due:
                     by_due[plan[2]].append(lead_id)
         if not chosen:
             return 0
