@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import TableClause, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import ActivityKind
@@ -241,7 +242,11 @@ class _ImportRun:
         self.touched: list[int] = []
         self.next_id: int | None = None
         self.fts: FtsBulkFill | None = None
-        self.loaded: list[LeadRecord] = []
+        # The leads this chunk merges into (id -> column values), and what the merges write at its end.
+        self.targets: dict[int, dict[str, Any]] = {}
+        self.lead_changes: dict[int, dict[str, Any]] = {}
+        self.befores: list[tuple[int, int, dict[str, Any]]] = []
+        self.reinquiries: list[tuple[int, str, datetime, str, int]] = []
         self.reps: dict[str, int] = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
 
     def add_chunk(self, file_name: str, rows: list[ParsedLead], summary: ImportSummary) -> None:
@@ -295,6 +300,7 @@ class _ImportRun:
             summary.added += len(ids)
             summary.added_ids.extend(ids)
             self.touched.extend(ids)
+        self._write_merges()
 
     def _set_first_due(self, rows: list[dict[str, Any]]) -> None:
         """next_follow_up_at of new leads: the first step the follow-up hook will give them."""
@@ -334,17 +340,27 @@ class _ImportRun:
             self.fts = None
 
     def _load_merge_targets(self, rows: list[ParsedLead]) -> None:
-        """Load the leads this chunk merges into with one query (session.get then finds them loaded)."""
+        """Read the leads this chunk merges into with one query (Core rows: no ORM objects to track)."""
         ids = set()
         for row in rows:
             email, phone = row.fields.get("email", ""), row.fields.get("phone", "")
             lead_id = (self.by_email.get(email) if email else None) or (self.by_phone.get(phone) if phone else None)
             if lead_id is not None:
                 ids.add(lead_id)
+        self.targets = {}
+        if not ids:
+            return
+        connection = self.session.connection()
+        dialect = connection.dialect.name
         ordered = sorted(ids)
-        # Held here for the chunk: the session's identity map alone would let them be collected.
-        self.loaded = [lead for start in range(0, len(ordered), 5000) for lead in self.session.scalars(
-            select(LeadRecord).where(LeadRecord.id.in_(ordered[start:start + 5000])))]
+        size = len(ordered) if dialect == "sqlite" else 5000
+        columns = [LeadRecord.id, LeadRecord.owner_id, LeadRecord.import_id,
+                   *(getattr(LeadRecord, key) for key in _MERGE_COLUMNS)]
+        for start in range(0, len(ordered), size):
+            query = select(*columns).where(in_values(LeadRecord.id, ordered[start:start + size], dialect))
+            for row in connection.execute(query):
+                values = row._asdict()
+                self.targets[values["id"]] = values
 
     @staticmethod
     def _remember_pending(pending: dict[str, int], index: int, values: dict[str, Any]) -> None:
@@ -373,27 +389,41 @@ class _ImportRun:
                 self.by_phone.setdefault(phone, lead_id)
 
     def _merge(self, lead_id: int, values: dict[str, Any], file_name: str) -> None:
-        lead = self.session.get(LeadRecord, lead_id)
-        assert lead is not None
-        current = {key: getattr(lead, key) for key in _MERGE_COLUMNS}
-        changes = fill_empty(current, values, set(lead.edited_fields or []))
-        if lead_id not in self.merged_ids and lead.import_id != self.import_id:
-            self.session.add(ImportMergeRecord(import_id=self.import_id, lead_id=lead_id,
-                                               before={k: current[k] for k in _MERGE_COLUMNS}))
+        lead = self.targets[lead_id]
+        current = {key: lead[key] for key in _MERGE_COLUMNS}
+        changes = fill_empty(current, values, set(lead["edited_fields"] or []))
+        if lead_id not in self.merged_ids and lead["import_id"] != self.import_id:
+            self.befores.append((self.import_id, lead_id, current))
             self.merged_ids.add(lead_id)
-        for key, value in changes.items():
-            setattr(lead, key, value)
-        if lead.owner_id is None and values.get("owner_id"):
-            lead.owner_id = values["owner_id"]
-        lead.updated_at = self.now
+        if lead["owner_id"] is None and values.get("owner_id"):
+            changes["owner_id"] = values["owner_id"]
+        lead.update(changes)  # a second merge into the same lead in this chunk sees the first
+        changes["updated_at"] = self.now
+        self.lead_changes.setdefault(lead_id, {}).update(changes)
         body = "Re-inquired (import of " + file_name + ")" + (f": {values['message']}" if values.get("message") else "")
-        self.session.add(ActivityRecord(lead_id=lead_id, kind=ActivityKind.INQUIRY.value,
-                                        occurred_at=self.now, body=body, import_id=self.import_id))
+        self.reinquiries.append((lead_id, ActivityKind.INQUIRY.value, self.now, body, self.import_id))
         self.touched.append(lead_id)
         if values["email"]:
             self.by_email.setdefault(values["email"], lead_id)
         if values["phone"]:
             self.by_phone.setdefault(values["phone"], lead_id)
+
+    def _write_merges(self) -> None:
+        """Write the chunk's merges: one UPDATE executemany per set of changed columns, the undo
+        snapshots and the re-inquiry activities each as one insert."""
+        connection = self.session.connection()
+        table = cast(TableClause, LeadRecord.__table__)
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for lead_id, changes in self.lead_changes.items():
+            by_columns[tuple(sorted(changes))].append({"lead_id_": lead_id, **{"v_" + k: v for k, v in changes.items()}})
+        for keys, params in by_columns.items():
+            statement = update(table).where(table.c.id == bindparam("lead_id_")).values(
+                {table.c[key]: bindparam("v_" + key, type_=table.c[key].type) for key in keys})
+            connection.execute(statement, params)
+        insert_rows(connection, ImportMergeRecord.__table__, ("import_id", "lead_id", "before"), self.befores)
+        insert_rows(connection, ActivityRecord.__table__, ("lead_id", "kind", "occurred_at", "body", "import_id"),
+                    self.reinquiries)
+        self.lead_changes, self.befores, self.reinquiries = {}, [], []
 
     def _rep_id(self, name: str) -> int | None:
         name = name.strip()
