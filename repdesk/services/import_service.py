@@ -286,12 +286,13 @@ class _ImportRun:
             self._remember_pending(pending, len(new_rows) - 1, values)
         if new_rows:
             self._set_first_due(new_rows)
-            ids = self._insert_leads(new_rows)
+            stamps: dict[datetime, str] = {}  # a lead's received time is its inquiry's time: stored once
+            ids = self._insert_leads(new_rows, stamps)
             kind, imported = ActivityKind.INQUIRY.value, f"Imported from {file_name}"
             insert_rows(self.session.connection(), ActivityRecord.__table__,
                         ("lead_id", "kind", "occurred_at", "body", "import_id"),
                         [(lead_id, kind, values["received_at"], values["message"] or imported, import_id)
-                         for lead_id, values in zip(ids, new_rows, strict=True)])
+                         for lead_id, values in zip(ids, new_rows, strict=True)], stamps)
             for lead_id, values in zip(ids, new_rows, strict=True):
                 if values["email"]:
                     by_email[values["email"]] = lead_id
@@ -311,7 +312,7 @@ class _ImportRun:
                 due_by_status[status] = first_due(status, self.now) if first_due else None
             values["next_follow_up_at"] = due_by_status[status]
 
-    def _insert_leads(self, rows: list[dict[str, Any]]) -> list[int]:
+    def _insert_leads(self, rows: list[dict[str, Any]], stamps: dict[datetime, str]) -> list[int]:
         """Insert new leads; their ids in row order."""
         if self.session.get_bind().dialect.name != "sqlite":
             return list(self.session.scalars(
@@ -328,7 +329,7 @@ class _ImportRun:
         connection = self.session.connection()
         if self.fts is None and len(rows) >= FTS_BULK_ROWS:
             self.fts = pause_fts_insert_trigger(connection)
-        bulk_insert(connection, LeadRecord.__table__, rows)
+        bulk_insert(connection, LeadRecord.__table__, rows, stamps)
         if self.fts is not None:
             self.fts.fill(ids[0], ids[-1])
         return ids

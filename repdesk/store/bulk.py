@@ -56,15 +56,17 @@ def bulk_page_cache(connection: Connection) -> Iterator[None]:
     connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
 
 
-def bulk_insert(connection: Connection, table: FromClause, rows: Sequence[dict[str, Any]]) -> None:
+def bulk_insert(connection: Connection, table: FromClause, rows: Sequence[dict[str, Any]],
+                stamps: dict[datetime, str] | None = None) -> None:
     """INSERT many rows (all with the keys of the first) in one executemany, no RETURNING."""
     if rows:
         keys = tuple(rows[0])
         insert_rows(connection, table, keys, list(map(itemgetter(*keys), rows)) if len(keys) > 1
-                    else [(row[keys[0]],) for row in rows])
+                    else [(row[keys[0]],) for row in rows], stamps)
 
 
-def insert_rows(connection: Connection, table: FromClause, keys: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def insert_rows(connection: Connection, table: FromClause, keys: Sequence[str], rows: Sequence[Sequence[Any]],
+                stamps: dict[datetime, str] | None = None) -> None:
     """INSERT many rows given as value tuples in the order of `keys`, in one executemany, no RETURNING.
 
     Like any Core insert, the models' Python-side defaults are not applied: give every column that needs one.
@@ -73,6 +75,8 @@ def insert_rows(connection: Connection, table: FromClause, keys: Sequence[str], 
     through the driver's executemany: SQLAlchemy's per-row parameter handling costs more than
     SQLite's insert itself on a large import. Values are converted a column at a time, and a
     converted value is reused while the same value repeats (an import's one `now`, one due time).
+    Times are stored as text made once per distinct time: `stamps` holds those texts, and passing
+    the same dict to several inserts (a lead's received time is also its inquiry's time) shares them.
     """
     if not rows:
         return
@@ -84,13 +88,30 @@ def insert_rows(connection: Connection, table: FromClause, keys: Sequence[str], 
     params: Sequence[Sequence[Any]] = rows
     if converters:
         columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        memo: dict[datetime, str] = {} if stamps is None else stamps
         for i, convert in converters:
-            columns[i] = _convert_column(columns[i], convert)
+            columns[i] = _stamp_column(columns[i], memo) if convert is utc_stamp else _convert_column(columns[i], convert)
         params = list(zip(*columns, strict=True))
     names = ", ".join(f'"{key}"' for key in keys)
     connection.exec_driver_sql(
         f'INSERT INTO "{table.description}" ({names}) VALUES ({", ".join("?" * len(keys))})', params
     )
+
+
+def _stamp_column(values: Sequence[datetime | None], memo: dict[datetime, str]) -> list[str | None]:
+    """utc_stamp of each value, each distinct time converted once (equal instants have one text)."""
+    out: list[str | None] = []
+    append = out.append
+    get = memo.get
+    for value in values:
+        if value is None:
+            append(None)
+            continue
+        text = get(value)
+        if text is None:
+            text = memo[value] = utc_stamp(value)
+        append(text)
+    return out
 
 
 def _convert_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
