@@ -202,10 +202,13 @@ class ImportService:
             record = session.scalars(query.limit(1)).first()
             if record is None:
                 raise UserError("There is no import to undo.")
-            for merge in session.scalars(select(ImportMergeRecord).where(ImportMergeRecord.import_id == record.id)):
-                session.execute(update(LeadRecord).where(LeadRecord.id == merge.lead_id).values(**_restorable(merge.before)))
-            session.execute(delete(ActivityRecord).where(ActivityRecord.import_id == record.id))
-            session.execute(delete(LeadRecord).where(LeadRecord.import_id == record.id))
+            # Deleting a big import's leads walks the same randomly ordered indexes its insert filled.
+            with bulk_page_cache(session.connection()):
+                for merge in session.scalars(select(ImportMergeRecord).where(ImportMergeRecord.import_id == record.id)):
+                    session.execute(update(LeadRecord).where(LeadRecord.id == merge.lead_id)
+                                    .values(**_restorable(merge.before)))
+                session.execute(delete(ActivityRecord).where(ActivityRecord.import_id == record.id))
+                session.execute(delete(LeadRecord).where(LeadRecord.import_id == record.id))
             record.undone_at = now
         return Changes(leads=True, activities=True, follow_ups=True)
 
