@@ -251,6 +251,12 @@ class _ImportRun:
         self.befores: list[tuple[int, int, dict[str, Any]]] = []
         self.reinquiries: list[tuple[int, str, datetime, str, int]] = []
         self.reps: dict[str, int] = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
+        # SQLite: this transaction holds the write lock since it wrote the import record, so when
+        # there was no lead then, every lead the database will hold until the commit is one this
+        # run wrote and knows (by_email, by_phone): nothing to look up (a new workspace's first
+        # import). PostgreSQL: other reps may add leads meanwhile; always look.
+        self.nothing_to_match = (session.get_bind().dialect.name == "sqlite"
+                                 and session.scalar(select(LeadRecord.id).limit(1)) is None)
 
     def add_chunk(self, file_name: str, rows: list[ParsedLead], summary: ImportSummary) -> None:
         good = []
@@ -374,6 +380,8 @@ class _ImportRun:
             pending.setdefault("p:" + values["phone"], index)
 
     def _load_existing(self, rows: list[ParsedLead]) -> None:
+        if self.nothing_to_match:
+            return
         emails = {e for r in rows if (e := r.fields.get("email", "")) and e not in self.by_email}
         phones = {p for r in rows if (p := r.fields.get("phone", "")) and p not in self.by_phone}
         if not emails and not phones:

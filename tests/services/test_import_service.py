@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from repdesk.app import Workspace
 from repdesk.cli import main
 from repdesk.services.errors import UserError
-from repdesk.services.import_service import ImportCancelled
+from repdesk.services.import_service import CHUNK, ImportCancelled
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord
 
 SAMPLES = Path(__file__).resolve().parent.parent / "formats" / "data"
@@ -201,3 +201,15 @@ def test_a_bulk_import_writes_each_new_leads_next_step_with_it(any_workspace: Wo
     if ws.engine.dialect.name == "sqlite":  # the import's larger page cache went back with the connection
         with ws.engine.connect() as con:
             assert con.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
+
+
+def test_a_first_import_merges_people_repeated_in_later_chunks(workspace: Workspace, tmp_path: Path) -> None:
+    """Into an empty workspace (no lookups in the database): a person repeated chunks later, by e-mail
+    or by phone alone, is still one lead."""
+    rows = [f"p{i}@x.example,P {i},+1 555 01{i:05d}" for i in range(CHUNK + 500)]
+    rows[CHUNK + 10] = "p5@x.example,P 5 again,"  # the same e-mail, one chunk later
+    rows[CHUNK + 20] = ",P 7 by phone,+1 555 0100007"  # the same phone, no e-mail
+    (tmp_path / "repeats.csv").write_text("Email,Name,Phone\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    summary = workspace.imports.import_files([tmp_path / "repeats.csv"])
+    assert (summary.added, summary.merged) == (CHUNK + 498, 2)
+    assert counts(workspace)[0] == CHUNK + 498
