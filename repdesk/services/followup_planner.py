@@ -161,7 +161,7 @@ class FollowUpPlanner:
                 select(FollowUpRecord.lead_id).where(step_clause, FollowUpRecord.status == FollowUpStatus.PENDING.value)))
             leads.extend(row for row in session.execute(
                 select(LeadRecord.id, LeadRecord.status, LeadRecord.do_not_contact, carries)
-                .where(lead_clause)).tuples().all()
+                .where(lead_clause)).all()
                 if row[0] in wanted)
         chosen: list[tuple[int, _FirstStep]] = []
         by_due: dict[datetime, list[int]] = defaultdict(list)

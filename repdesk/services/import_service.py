@@ -25,8 +25,8 @@ from repdesk.services.errors import UserError
 from repdesk.services.import_rows import (
     COUNT_FIELDS,
     TEXT_FIELDS,
+    LeadValues,
     fill_empty,
-    lead_values,
     paused_gc,
 )
 from repdesk.services.settings_service import SettingsService
@@ -269,9 +269,10 @@ class _ImportRun:
         self._load_merge_targets(good)
         new_rows: list[dict[str, Any]] = []
         pending: dict[str, int] = {}  # email/phone -> index into new_rows (duplicates inside the chunk)
-        by_email, by_phone, zone, now, import_id = self.by_email, self.by_phone, self.zone, self.now, self.import_id
+        by_email, by_phone, import_id = self.by_email, self.by_phone, self.import_id
+        lead_values = LeadValues(self.zone, self.now, import_id)
         for row in good:
-            values = lead_values(row, zone, now, import_id)
+            values = lead_values(row)
             owner = row.fields.get("owner")
             values["owner_id"] = self._rep_id(owner) if owner else None
             email, phone = values["email"], values["phone"]
