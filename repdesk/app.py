@@ -147,6 +147,7 @@ def _build(workspace: Workspace, *, migrate: bool) -> None:
     # The invariant: every change to a lead, and every import, re-plans its next step in the same transaction.
     leads.hooks.append(parts["followups"].sync_hook)
     imports.hooks.append(parts["followups"].import_hook)
+    imports.first_due = planner.first_due  # the hook's first step, written with each new lead
     # Journey stage follows answers and engagement: recomputed wherever those change.
     leads.hooks.append(lambda session, lead, _now: refresh_journey_stages(session, [lead.id]))
     imports.hooks.append(journey_import_hook)

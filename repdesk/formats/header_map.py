@@ -182,6 +182,7 @@ _STATUS_SPLIT = re.compile(r"[\s_\-]+")
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # a file repeats a handful of status values over every row
 def map_status(raw: str) -> str | None:
     """A repdesk status for a CRM's status value, or None when it is not clear."""
     key = _STATUS_SPLIT.sub(" ", raw.strip().lower()).strip()

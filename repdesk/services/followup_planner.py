@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, time, tzinfo
 from typing import Any, cast
 
-from sqlalchemy import Connection, TableClause, select, update
+from sqlalchemy import Connection, TableClause, bindparam, case, false, null, select, update
 from sqlalchemy.orm import Session
 
 from repdesk.core.business_hours import BusinessHours
@@ -116,6 +116,21 @@ class FollowUpPlanner:
             return
         self.sync(session, lead, now)
 
+    def first_step(self, status: str, now: datetime, hours: BusinessHours | None = None) -> _FirstStep | None:
+        """The first step of the cadence a lead of `status` starts at `now` (None: a closed status)."""
+        cadence = None if LeadStatus(status).is_closed else self.cadence_for(status)
+        if cadence is None:
+            return None
+        index, due = next_step_after(cadence, -1, now, hours or self.hours, now)
+        planned = step(cadence, index)
+        return cadence.key, index, due, planned.kind.value, planned.note
+
+    def first_due(self, status: str, now: datetime) -> datetime | None:
+        """When plan_bulk will schedule the first step of a new lead of `status` imported at `now`:
+        an import writes it into the lead's row, and plan_bulk then has no UPDATE to make."""
+        plan = self.first_step(status, now)
+        return None if plan is None else plan[2]
+
     def plan_bulk(self, session: Session, lead_ids: Sequence[int], now: datetime) -> int:
         """Give every listed open lead without a pending step its cadence's first step (imports)."""
         if not lead_ids:
@@ -129,35 +144,35 @@ class FollowUpPlanner:
             ordered = sorted(wanted)
             parts = [(LeadRecord.id.in_(ordered[i:i + 5000]), FollowUpRecord.lead_id.in_(ordered[i:i + 5000]))
                      for i in range(0, len(ordered), 5000)]
+        hours = self.hours
+        # Each cadence's first step and due time are worked out once: every lead of an import
+        # starts at the same `now`, so they are the same for all leads of a status.
+        first = {status.value: self.first_step(status.value, now, hours) for status in LeadStatus}
+        # Whether a lead's next_follow_up_at is already its first step's due time (an import writes
+        # it with the row, see first_due): compared in SQL, so no stored time is read back.
+        due_column = cast(TableClause, LeadRecord.__table__).c.next_follow_up_at
+        whens = [(LeadRecord.status == status, bindparam(None, plan[2], type_=due_column.type))
+                 for status, plan in first.items() if plan is not None]
+        carries = LeadRecord.next_follow_up_at == case(*whens, else_=null()) if whens else false()
         has_pending: set[int] = set()
-        leads: list[tuple[int, str, bool]] = []
+        leads: list[tuple[int, str, bool, bool | None]] = []
         for lead_clause, step_clause in parts:
             has_pending.update(session.scalars(
                 select(FollowUpRecord.lead_id).where(step_clause, FollowUpRecord.status == FollowUpStatus.PENDING.value)))
             leads.extend(row for row in session.execute(
-                select(LeadRecord.id, LeadRecord.status, LeadRecord.do_not_contact).where(lead_clause)).all()
+                select(LeadRecord.id, LeadRecord.status, LeadRecord.do_not_contact, carries)
+                .where(lead_clause)).all()
                 if row[0] in wanted)
-        hours = self.hours
-        # Each cadence's first step and due time are worked out once: every lead of an import
-        # starts at the same `now`, so they are the same for all leads of a status.
-        first: dict[str, _FirstStep | None] = {}
         chosen: list[tuple[int, _FirstStep]] = []
         by_due: dict[datetime, list[int]] = defaultdict(list)
-        for lead_id, status, dnc in leads:
+        for lead_id, status, dnc, has_due in leads:
             if lead_id in has_pending or dnc:
                 continue
-            if status not in first:
-                cadence = None if LeadStatus(status).is_closed else self.cadence_for(status)
-                if cadence is None:
-                    first[status] = None
-                else:
-                    index, due = next_step_after(cadence, -1, now, hours, now)
-                    planned = step(cadence, index)
-                    first[status] = (cadence.key, index, due, planned.kind.value, planned.note)
             plan = first[status]
             if plan is not None:
                 chosen.append((lead_id, plan))
-                by_due[plan[2]].append(lead_id)
+                if not has_due:
+                    by_due[plan[2]].append(lead_id)
         if not chosen:
             return 0
         pending = FollowUpStatus.PENDING.value

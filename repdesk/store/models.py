@@ -78,8 +78,9 @@ class LeadRecord(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Denormalised from follow_ups (the one pending step) so the inbox can order 1M rows by index.
-    next_follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Denormalised from follow_ups (the one pending step) so the inbox can order 1M rows by index
+    # (ix_leads_next_step below, which leads with this column; migration 0004 dropped a second one).
+    next_follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     journey_stage: Mapped[str] = mapped_column(String(20), default="awareness")
     email_opens: Mapped[int] = mapped_column(Integer, default=0)
     email_clicks: Mapped[int] = mapped_column(Integer, default=0)
@@ -111,7 +112,7 @@ class ActivityRecord(Base):
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[str | None] = mapped_column(String(20))
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)  # no index: nothing selects by time alone (0004)
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text, default="")
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))

@@ -109,10 +109,12 @@ def same_tables_floor_import(source: Path, target: Path) -> float:
     """DictReader + raw sqlite3 executemany into the real schema: what an import must write at least.
 
     Every row becomes a lead (no normalisation, no dedupe, next step already set), its search row,
-    one inquiry activity and one pending follow-up; one transaction, the app's pragmas. The search
+    one inquiry activity and one pending follow-up; one transaction, the app's pragmas and the page
+    cache its import uses (store.bulk.bulk_page_cache; the schema is the app's newest). The search
     rows are written the cheapest known way, one INSERT ... SELECT with the per-row trigger dropped
     (as repdesk does); with the trigger firing per row this floor takes about twice as long.
     """
+    from repdesk.store.bulk import BULK_CACHE_KIB
     from repdesk.store.engine import make_engine
     from repdesk.store.migrate import ensure_schema
 
@@ -122,7 +124,7 @@ def same_tables_floor_import(source: Path, target: Path) -> float:
     ensure_schema(engine)
     engine.dispose()
     con = sqlite3.connect(target, isolation_level=None)
-    for pragma in ("journal_mode = WAL", "foreign_keys = ON", "synchronous = NORMAL"):
+    for pragma in ("journal_mode = WAL", "foreign_keys = ON", "synchronous = NORMAL", f"cache_size = -{BULK_CACHE_KIB}"):
         con.execute(f"PRAGMA {pragma}")
     now = stamp(datetime.now(UTC))
     due = stamp(datetime.now(UTC) + timedelta(hours=1))

@@ -23,8 +23,12 @@ def test_any_bytes_as_an_email_never_raise(raw: bytes) -> None:
     assert all(isinstance(note, str) and note for note in parsed.notes)
 
 
+# A first word that is a title ("Dr Aa") is dropped by split_name, as it should be: not a first name.
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "mx"})
+
+
 @settings(max_examples=100, deadline=None)
-@given(first=st.from_regex(r"[A-Z][a-z]{1,10}", fullmatch=True), last=st.from_regex(r"[A-Z][a-z]{1,12}", fullmatch=True),
+@given(first=st.from_regex(r"[A-Z][a-z]{1,10}", fullmatch=True).filter(lambda s: s.lower() not in TITLES), last=st.from_regex(r"[A-Z][a-z]{1,12}", fullmatch=True),
        user=st.from_regex(r"[a-z]{1,10}", fullmatch=True), message=FIELD_TEXT)
 def test_a_field_value_form_gives_back_its_person(first: str, last: str, user: str, message: str) -> None:
     body = f"Name: {first} {last}\r\nEmail: {user}@example.org\r\nMessage: {message}\r\n"

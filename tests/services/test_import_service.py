@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from repdesk.app import Workspace
 from repdesk.cli import main
 from repdesk.services.errors import UserError
-from repdesk.services.import_service import ImportCancelled
-from repdesk.store.models import ActivityRecord, LeadRecord
+from repdesk.services.import_service import CHUNK, ImportCancelled
+from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord
 
 SAMPLES = Path(__file__).resolve().parent.parent / "formats" / "data"
 SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.name in {
@@ -172,3 +172,44 @@ def test_imported_engagement_moves_the_journey_stage(workspace: Workspace, tmp_p
     workspace.imports.import_files([path])
     stages = {lead.email: lead.journey_stage for lead in workspace.leads.list_leads()}
     assert stages == {"ana@x.example": "decision", "bo@x.example": "awareness", "cy@x.example": "consideration"}
+
+
+def test_a_bulk_import_writes_each_new_leads_next_step_with_it(any_workspace: Workspace, tmp_path: Path) -> None:
+    """Every open lead of a big import (bulk path) has one pending step and next_follow_up_at equal to
+    its due time; closed leads have neither; a lead that was already there keeps its own step."""
+    ws = any_workspace
+    (tmp_path / "one.csv").write_text("Email,Name,Status\nold@x.example,Old Lead,contacted\n", encoding="utf-8")
+    ws.imports.import_files([tmp_path / "one.csv"])
+    statuses = ["new", "contacted", "nurture", "qualified", "won", "lost", "not_a_fit"]
+    rows = [f"p{i}@x.example,P {i},{statuses[i % len(statuses)]}" for i in range(1500)]
+    rows += ["old@x.example,Old Lead,new", "p3@x.example,P 3 again,new"]  # merges: the database, the file
+    (tmp_path / "big.csv").write_text("Email,Name,Status\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    summary = ws.imports.import_files([tmp_path / "big.csv"])
+    assert (summary.added, summary.merged) == (1500, 2)
+    with ws.sessions() as s:
+        leads = s.execute(select(LeadRecord.id, LeadRecord.status, LeadRecord.next_follow_up_at)).all()
+        pending: dict[int, list[object]] = {}
+        for lead_id, due in s.execute(select(FollowUpRecord.lead_id, FollowUpRecord.due_at)
+                                      .where(FollowUpRecord.status == "pending")):
+            pending.setdefault(lead_id, []).append(due)
+    assert len(leads) == 1501
+    for lead_id, status, next_at in leads:
+        if status in ("won", "lost"):
+            assert next_at is None and lead_id not in pending
+        else:
+            assert pending[lead_id] == [next_at], (lead_id, status)
+    if ws.engine.dialect.name == "sqlite":  # the import's larger page cache went back with the connection
+        with ws.engine.connect() as con:
+            assert con.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
+
+
+def test_a_first_import_merges_people_repeated_in_later_chunks(workspace: Workspace, tmp_path: Path) -> None:
+    """Into an empty workspace (no lookups in the database): a person repeated chunks later, by e-mail
+    or by phone alone, is still one lead."""
+    rows = [f"p{i}@x.example,P {i},+1 555 01{i:05d}" for i in range(CHUNK + 500)]
+    rows[CHUNK + 10] = "p5@x.example,P 5 again,"  # the same e-mail, one chunk later
+    rows[CHUNK + 20] = ",P 7 by phone,+1 555 0100007"  # the same phone, no e-mail
+    (tmp_path / "repeats.csv").write_text("Email,Name,Phone\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    summary = workspace.imports.import_files([tmp_path / "repeats.csv"])
+    assert (summary.added, summary.merged) == (CHUNK + 498, 2)
+    assert counts(workspace)[0] == CHUNK + 498
