@@ -246,7 +246,8 @@ class SearchSnapshot:
         with self._sessions() as session:
             if self._fts is not None:
                 # Only the window's ids come out of the search index, newest first.
-                rows = session.connection().exec_driver_sql(SEARCH_WINDOW_SQL, (self._fts, limit, offset))
+                driver = session.connection().connection.driver_connection  # sqlite3: plain tuples
+                rows = driver.execute(SEARCH_WINDOW_SQL, (self._fts, limit, offset)).fetchall()  # type: ignore[union-attr]
                 return [sqlite_summary(row) for row in rows]
             stmt = summary_rows_select().where(self._clause).order_by(LeadRecord.id.desc()).offset(offset).limit(limit)
             return [row_summary(row) for row in session.execute(stmt)]

@@ -51,16 +51,22 @@ def stored_time(moment: datetime) -> str:
 
 
 def _time(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+    # Stored as naive UTC: parsing it with the offset appended is cheaper than replace(tzinfo=UTC).
+    return None if text is None else datetime.fromisoformat(text + "+00:00")
+
+
+_FIELDS = tuple(LeadSummary.__dataclass_fields__)
+_TIME_AT = tuple(i for i, name in enumerate(_FIELDS) if name in _TIMES)
+_FLAG_AT = _FIELDS.index("do_not_contact")
 
 
 def sqlite_summary(row: Sequence[Any]) -> LeadSummary:
     """A LeadSummary from a raw SQLite row of the summary columns, in LeadSummary's field order."""
-    values = dict(zip(LeadSummary.__dataclass_fields__, row, strict=True))
-    for name in _TIMES:
-        values[name] = _time(values[name])
-    values["do_not_contact"] = bool(values["do_not_contact"])
-    return LeadSummary(**values)
+    values = list(row)
+    for at in _TIME_AT:
+        values[at] = _time(values[at])
+    values[_FLAG_AT] = bool(values[_FLAG_AT])
+    return LeadSummary(*values)
 
 
 class SqliteInbox:
