@@ -150,6 +150,8 @@ class InboxPage(QWidget):
         self._first_load_chores()
         if self.detail.lead_id is None and self.model.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
+        if self.detail.lead_id is None:
+            self.detail.show_lead(None)  # an empty inbox: the empty state replaces the blank pane
 
     def _first_load_chores(self) -> None:
         self._fill_filters()

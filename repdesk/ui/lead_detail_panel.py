@@ -46,6 +46,9 @@ class LeadDetailPanel(QStackedWidget):
         self.detail: LeadDetail | None = None
         self.addWidget(EmptyStatePanel("No lead selected", "Pick a lead in the list to see its details and timeline."))
         self.addWidget(self._build_content(actions))
+        self.addWidget(QWidget())  # blank while the services load at start-up (not "No lead selected")
+        if not workspace.loaded:
+            self.setCurrentIndex(2)
         for action_id, slot in (
             (ActionId.CALL_LEAD, self.call),
             (ActionId.EMAIL_LEAD, self.email),

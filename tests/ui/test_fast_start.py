@@ -35,6 +35,7 @@ def painted():
     seen["sqlalchemy_at_paint"] = "sqlalchemy" in sys.modules
     seen["rows_at_paint"] = inbox.model.rowCount()
     seen["loaded_at_paint"] = window.workspace.loaded
+    seen["detail_page_at_paint"] = inbox.detail.currentIndex()
 def check():
     if window.workspace.loaded and len(window.pages) == 7:
         seen["detail_lead"] = inbox.detail.lead_id
@@ -60,6 +61,7 @@ def test_the_inbox_is_painted_before_sqlalchemy_loads(demo_db: Path) -> None:
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["sqlalchemy_at_paint"] is False and seen["loaded_at_paint"] is False
     assert seen["rows_at_paint"] > 0
+    assert seen["detail_page_at_paint"] == 2  # a blank pane, not "No lead selected", until the detail can load
     # Once loaded: the first lead's detail is shown and the filter lists are filled.
     assert seen["detail_lead"] == seen["first_row_lead"]
     assert seen["status_choices"] > 1
