@@ -7,7 +7,7 @@ from typing import cast
 
 from PySide6.QtCore import QDate, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QCalendarWidget, QWidget
+from PySide6.QtWidgets import QCalendarWidget, QHeaderView, QTableView, QWidget
 
 ACCENT = QColor("#2f6fde")
 OVERDUE = QColor("#cf222e")
@@ -24,6 +24,18 @@ class FollowUpMonthCalendar(QCalendarWidget):
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.setHorizontalHeaderFormat(QCalendarWidget.HorizontalHeaderFormat.ShortDayNames)
         self._counts: dict[date, tuple[int, int]] = {}
+        self._compact_day_names()
+
+    def _compact_day_names(self) -> None:
+        """The day-name row as tall as its text; the six week rows share the rest (Qt stretches all seven)."""
+        view = self.findChild(QTableView, "qt_calendar_calendarview")
+        if view is None:  # Qt's internal name; without it the calendar keeps Qt's even rows
+            return
+        rows = view.verticalHeader()
+        rows.setMinimumSectionSize(1)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        rows.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        rows.resizeSection(0, self.fontMetrics().height() + 14)
 
     def set_counts(self, counts: dict[date, tuple[int, int]]) -> None:
         """(pending, overdue) per local date."""

@@ -62,6 +62,15 @@ def test_month_shows_counts_and_the_agenda_of_the_selected_day(qtbot: QtBot, wor
     assert {r.lead_name for r in page.model.rows()} <= {"Lead0 Test"}
 
 
+def test_the_day_name_row_is_only_as_tall_as_its_text(qtbot: QtBot, workspace: Workspace) -> None:
+    from PySide6.QtWidgets import QTableView
+
+    page = page_for(qtbot, workspace)
+    view = page.findChild(QTableView, "qt_calendar_calendarview")
+    assert view is not None
+    assert view.rowHeight(0) < view.rowHeight(1) / 2  # the week rows share the height, not the names
+
+
 def test_dragging_a_step_in_the_week_view_reschedules_it(qtbot: QtBot, workspace: Workspace, clock: FakeClock) -> None:
     seed(workspace, 1)
     [row] = workspace.followups.list()
