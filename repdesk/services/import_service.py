@@ -21,7 +21,7 @@ from repdesk.formats.lead_file import (
     open_lead_file,
 )
 from repdesk.services.changes import Changes
-from repdesk.services.errors import UserError
+from repdesk.services.errors import Cancelled, UserError
 from repdesk.services.import_rows import (
     paused_gc,
 )
@@ -47,7 +47,7 @@ class NeedsMapping(UserError):
         self.headers = headers
 
 
-class ImportCancelled(UserError):
+class ImportCancelled(Cancelled):
     """The user cancelled; nothing was written."""
 
 

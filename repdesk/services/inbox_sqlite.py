@@ -76,6 +76,7 @@ class SqliteInbox:
         self.path = path
         self._con: sqlite3.Connection | None = None
         self._settings: dict[str, Any] | None = None
+        self._has_counts: bool | None = None  # the schema has migration 0003's counts table
 
     @property
     def con(self) -> sqlite3.Connection:
@@ -105,8 +106,10 @@ class SqliteInbox:
 
     def _open_total(self) -> int:
         # Kept by triggers where the schema has them (the index holds every open lead otherwise).
-        tables = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "lead_status_counts" in tables:
+        if self._has_counts is None:
+            found = self.con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lead_status_counts'")
+            self._has_counts = found.fetchone() is not None
+        if self._has_counts:
             row = self.con.execute(f"SELECT sum(leads) FROM lead_status_counts WHERE status IN ({_OPEN_SQL})").fetchone()
         else:
             row = self.con.execute(f"SELECT count(*) FROM leads WHERE status IN ({_OPEN_SQL})").fetchone()
