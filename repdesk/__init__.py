@@ -1,2 +1,3 @@
 """repdesk: a desktop rep assistant."""
+
 __version__ = "0.1.0"

@@ -15,26 +15,28 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from repdesk.core.inbox import end_of_day
-from repdesk.services.setting_defaults import DEFAULTS
-from repdesk.services.zones import workspace_zone
+from repdesk.services.common.zones import workspace_zone
+from repdesk.services.settings.setting_defaults import DEFAULTS
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-    from repdesk.services.followup_service import FollowUpService
-    from repdesk.services.import_service import ImportService
-    from repdesk.services.inbox_sqlite import SqliteInbox
-    from repdesk.services.lead_service import LeadService
-    from repdesk.services.qualification_service import QualificationService
-    from repdesk.services.script_service import ScriptService
-    from repdesk.services.settings_service import SettingsService
-    from repdesk.services.source_service import SourceService
+    from repdesk.services.followups.followup_service import FollowUpService
+    from repdesk.services.imports.import_service import ImportService
+    from repdesk.services.inbox.inbox_sqlite import SqliteInbox
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.script.qualification_service import QualificationService
+    from repdesk.services.script.script_service import ScriptService
+    from repdesk.services.settings.settings_service import SettingsService
+    from repdesk.services.sources.source_service import SourceService
 
 Clock = Callable[[], datetime]
 
 #: The parts `load()` builds; reading any of them before that loads the workspace.
-_LOADED_PARTS = frozenset({"engine", "sessions", "settings", "leads", "imports", "followups", "sources"})
+_LOADED_PARTS = frozenset(
+    {"engine", "sessions", "settings", "leads", "imports", "followups", "sources"}
+)
 
 
 def system_clock() -> datetime:
@@ -56,7 +58,8 @@ class Workspace:
         self.url = url
         self.clock = clock
         self.first_screen: SqliteInbox | None = None
-        """The inbox read from the SQLite file with the standard library, until the workspace loads."""
+        """The inbox read from the SQLite file with the standard library, until the workspace
+        loads."""
         self._migrate = migrate
         self._lock = threading.Lock()
         self._loaded = False
@@ -88,16 +91,23 @@ class Workspace:
 
     @cached_property
     def scripts(self) -> ScriptService:
-        from repdesk.services.script_service import ScriptService
+        from repdesk.services.script.script_service import ScriptService
 
         return ScriptService(self.sessions, self.clock)
 
     @cached_property
     def qualifications(self) -> QualificationService:
-        from repdesk.services.qualification_service import QualificationService
+        from repdesk.services.script.qualification_service import QualificationService
 
-        return QualificationService(self.sessions, self.clock, self.settings, self.scripts, self.followups.planner,
-                                    self.leads, self.zone)
+        return QualificationService(
+            self.sessions,
+            self.clock,
+            self.settings,
+            self.scripts,
+            self.followups.planner,
+            self.leads,
+            self.zone,
+        )
 
     def zone(self) -> tzinfo:
         return workspace_zone(str(self.setting("timezone")))
@@ -114,14 +124,14 @@ class Workspace:
 
 def _build(workspace: Workspace, *, migrate: bool) -> None:
     from repdesk.formats.cadence_file import load_default_cadences
-    from repdesk.services.followup_planner import FollowUpPlanner, business_hours_from
-    from repdesk.services.followup_service import FollowUpService
-    from repdesk.services.import_service import ImportService
-    from repdesk.services.journey_service import journey_import_hook, refresh_journey_stages
-    from repdesk.services.lead_service import LeadService
-    from repdesk.services.secrets import SecretStore
-    from repdesk.services.settings_service import SettingsService
-    from repdesk.services.source_service import SourceService
+    from repdesk.services.followups.followup_planner import FollowUpPlanner, business_hours_from
+    from repdesk.services.followups.followup_service import FollowUpService
+    from repdesk.services.imports.import_service import ImportService
+    from repdesk.services.leads.journey_service import journey_import_hook, refresh_journey_stages
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.settings.secrets import SecretStore
+    from repdesk.services.settings.settings_service import SettingsService
+    from repdesk.services.sources.source_service import SourceService
     from repdesk.store.engine import make_engine, make_session_factory
 
     clock = workspace.clock
@@ -138,13 +148,22 @@ def _build(workspace: Workspace, *, migrate: bool) -> None:
     def zone() -> tzinfo:
         return workspace_zone(str(settings.get("timezone")))
 
-    planner = FollowUpPlanner(load_default_cadences(), lambda: business_hours_from(settings.all(), zone()))
+    planner = FollowUpPlanner(
+        load_default_cadences(), lambda: business_hours_from(settings.all(), zone())
+    )
     parts = {
-        "engine": engine, "sessions": sessions, "settings": settings, "leads": leads, "imports": imports,
-        "sources": SourceService(sessions, clock, imports, SecretStore(), lambda: str(settings.get("default_region"))),
+        "engine": engine,
+        "sessions": sessions,
+        "settings": settings,
+        "leads": leads,
+        "imports": imports,
+        "sources": SourceService(
+            sessions, clock, imports, SecretStore(), lambda: str(settings.get("default_region"))
+        ),
         "followups": FollowUpService(sessions, clock, planner, leads, workspace.end_of_today),
     }
-    # The invariant: every change to a lead, and every import, re-plans its next step in the same transaction.
+    # The invariant: every change to a lead, and every import, re-plans its next step in the same
+    # transaction.
     leads.hooks.append(parts["followups"].sync_hook)
     imports.hooks.append(parts["followups"].import_hook)
     imports.first_due = planner.first_due  # the hook's first step, written with each new lead
@@ -165,14 +184,15 @@ def open_workspace(url: str, *, clock: Clock = system_clock, migrate: bool = Tru
 def open_workspace_lazily(url: str, *, clock: Clock = system_clock) -> Workspace:
     """Open `url` for the GUI: an SQLite file already at the newest schema is opened for reading
     with the standard library alone (the first inbox comes from it) and the services load later;
-    anything else (a server, a new file, a migration to run) is opened at once like `open_workspace`."""
+    anything else (a server, a new file, a migration to run) is opened at once like
+    `open_workspace`."""
     from repdesk.migrations import HEAD_REVISION
     from repdesk.store.sqlite_file import sqlite_path, sqlite_tables_and_revision
 
     path = sqlite_path(url)
     if path is None or not path.is_file() or sqlite_tables_and_revision(path)[1] != HEAD_REVISION:
         return open_workspace(url, clock=clock)
-    from repdesk.services.inbox_sqlite import SqliteInbox
+    from repdesk.services.inbox.inbox_sqlite import SqliteInbox
 
     workspace = Workspace(url, clock, migrate=False)
     workspace.first_screen = SqliteInbox(path)

@@ -33,10 +33,17 @@ class OneLineParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="repdesk",
-        description="Answer every inquiry fast, qualify it the same way, follow up until yes or no.",
+        description="Answer every inquiry fast, qualify it the same way, follow up until yes or "
+        "no.",
     )
-    parser.add_argument("--db", metavar="PATH_OR_URL", help="SQLite file or database URL (default: your data folder)")
-    parser.add_argument("--demo", action="store_true", help="open the demo workspace (created on first use)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="SQLite file or database URL (default: your data folder)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the demo workspace (created on first use)"
+    )
     parser.add_argument("--version", action="version", version=f"repdesk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:
@@ -44,8 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def desktop_targets(parser: argparse.ArgumentParser, argv: Sequence[str]) -> tuple[list[str], list[str]] | None:
-    """Split `repdesk [OPTIONS] FILE_OR_LINK...` (what the desktop entry runs) into options and targets.
+def desktop_targets(
+    parser: argparse.ArgumentParser, argv: Sequence[str]
+) -> tuple[list[str], list[str]] | None:
+    """Split `repdesk [OPTIONS] FILE_OR_LINK...` (what the desktop entry runs) into options and
+    targets.
 
     None when there are no targets or the first word is a command (`repdesk import FILE`).
     """
@@ -69,7 +79,9 @@ def _looks_like_target(word: str) -> bool:
     lowered = word.lower()
     if lowered.startswith(("tel:", "mailto:", "callto:", "file://")):
         return True
-    return os.path.splitext(lowered)[1] in {".csv", ".tsv", ".vcf", ".vcard"} or os.path.isfile(word)
+    return os.path.splitext(lowered)[1] in {".csv", ".tsv", ".vcf", ".vcard"} or os.path.isfile(
+        word
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -91,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from repdesk.launch import open_for_cli
-    from repdesk.services.errors import UserError
+    from repdesk.services.common.errors import UserError
     from repdesk.store.errors import StoreError, describe_database_error
 
     try:

@@ -24,7 +24,7 @@ def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
 
 
 def ensure_demo(workspace: Workspace) -> None:
-    from repdesk.services.demo import (
+    from repdesk.services.workspace.demo import (
         demo_is_populated,
         demo_qualifications,
         populate_demo,
@@ -35,7 +35,9 @@ def ensure_demo(workspace: Workspace) -> None:
         populate_demo(workspace.sessions, workspace.clock())
         workspace.followups.ensure_all()  # every open demo lead gets its next step
         demo_qualifications(workspace)
-        spread_demo_followups(workspace.sessions, workspace.clock(), workspace.followups.planner.hours)
+        spread_demo_followups(
+            workspace.sessions, workspace.clock(), workspace.followups.planner.hours
+        )
 
 
 def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ()) -> int:
@@ -47,7 +49,7 @@ def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ())
     except StoreError as exc:
         print(f"repdesk: {exc}", file=sys.stderr)
         return 1
-    from repdesk.ui.application import run_application
+    from repdesk.ui.shell.application import run_application
 
     return run_application(lambda: open_for_gui(url, demo=demo), url=url, files=list(files))
 

@@ -27,4 +27,7 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
 
 
 def integration_required() -> bool:
-    return os.environ.get("CI", "").lower() == "true" or os.environ.get("REPDESK_REQUIRE_INTEGRATION") == "1"
+    return (
+        os.environ.get("CI", "").lower() == "true"
+        or os.environ.get("REPDESK_REQUIRE_INTEGRATION") == "1"
+    )

@@ -1,4 +1,5 @@
-"""Layering: core is pure; no layer below ui imports Qt; core never reaches into store or SQLAlchemy."""
+"""Layering: core is pure; no layer below ui imports Qt; core never reaches into store or
+SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "repdesk"
 
 FORBIDDEN = {
-    "core": ("PySide6", "sqlalchemy", "alembic", "repdesk.store", "repdesk.services", "repdesk.ui", "repdesk.formats"),
+    "core": (
+        "PySide6",
+        "sqlalchemy",
+        "alembic",
+        "repdesk.store",
+        "repdesk.services",
+        "repdesk.ui",
+        "repdesk.formats",
+    ),
     "store": ("PySide6", "repdesk.ui", "repdesk.services"),
     "formats": ("PySide6", "repdesk.ui", "repdesk.store", "repdesk.services"),
     "services": ("PySide6", "repdesk.ui"),

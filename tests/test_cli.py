@@ -1,4 +1,5 @@
-"""The command line contract: --version, errors as one sentence with a non-zero exit, leads --json."""
+"""The command line contract: --version, errors as one sentence with a non-zero exit, leads
+--json."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from repdesk.cli import main
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "repdesk", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "repdesk", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_version() -> None:
@@ -30,7 +33,9 @@ def test_version() -> None:
         (b"SQLite format 3\x00" + b"\x00" * 200, "database"),
     ],
 )
-def test_a_bad_database_is_one_sentence_and_untouched(tmp_path: Path, content: bytes, expected: str) -> None:
+def test_a_bad_database_is_one_sentence_and_untouched(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
     path = tmp_path / "bad.sqlite3"
     path.write_bytes(content)
     result = run_cli("--db", str(path), "leads")
@@ -41,18 +46,37 @@ def test_a_bad_database_is_one_sentence_and_untouched(tmp_path: Path, content: b
     assert path.read_bytes() == content
 
 
-def test_leads_json_lists_the_contract_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_leads_json_lists_the_contract_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(tmp_path / "demo.sqlite3")
     assert main(["--db", db, "--demo", "leads", "--json"]) == 0
     leads = json.loads(capsys.readouterr().out)
     assert 150 <= len(leads) <= 250
-    required = {"id", "name", "first_name", "last_name", "company", "title", "email", "phone", "source",
-                "status", "owner", "received_at", "first_response_at", "next_follow_up_at", "notes"}
+    required = {
+        "id",
+        "name",
+        "first_name",
+        "last_name",
+        "company",
+        "title",
+        "email",
+        "phone",
+        "source",
+        "status",
+        "owner",
+        "received_at",
+        "first_response_at",
+        "next_follow_up_at",
+        "notes",
+    }
     assert required <= set(leads[0])
     assert all(lead["received_at"].endswith("+00:00") for lead in leads)
 
 
-def test_leads_filters_by_status_and_search(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_leads_filters_by_status_and_search(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(tmp_path / "demo.sqlite3")
     main(["--db", db, "--demo", "leads", "--json"])
     everyone = json.loads(capsys.readouterr().out)
@@ -73,7 +97,9 @@ def test_unknown_status_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureFi
     assert "Unknown status 'hot'" in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("args", [["followup", "done", "1", "--outcome", "bogus"], ["frobnicate"], ["leads", "--nope"]])
+@pytest.mark.parametrize(
+    "args", [["followup", "done", "1", "--outcome", "bogus"], ["frobnicate"], ["leads", "--nope"]]
+)
 def test_usage_mistakes_are_one_sentence(tmp_path: Path, args: list[str]) -> None:
     result = run_cli("--db", str(tmp_path / "u.sqlite3"), *args)
     assert result.returncode == 2
@@ -82,13 +108,22 @@ def test_usage_mistakes_are_one_sentence(tmp_path: Path, args: list[str]) -> Non
 
 
 def test_exporting_the_calendar_of_a_lead_that_does_not_exist_says_so(tmp_path: Path) -> None:
-    result = run_cli("--db", str(tmp_path / "e.sqlite3"), "export-ics", str(tmp_path / "x.ics"), "--lead", "424242")
+    result = run_cli(
+        "--db",
+        str(tmp_path / "e.sqlite3"),
+        "export-ics",
+        str(tmp_path / "x.ics"),
+        "--lead",
+        "424242",
+    )
     assert result.returncode == 1
     assert "no lead with id 424242" in result.stderr
     assert not (tmp_path / "x.ics").exists()
 
 
-def test_a_database_locked_by_another_program_is_one_sentence_and_nothing_is_written(tmp_path: Path) -> None:
+def test_a_database_locked_by_another_program_is_one_sentence_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
     import sqlite3
 
     db = tmp_path / "locked.sqlite3"

@@ -21,7 +21,11 @@ BUILD_TIMEOUT_S = 15 * 60
 
 def _newest_source() -> float:
     """The newest modification time among what goes into the build."""
-    paths = [ROOT / "pyproject.toml", *(ROOT / "packaging").glob("*.spec"), *(ROOT / "packaging").glob("*.sh")]
+    paths = [
+        ROOT / "pyproject.toml",
+        *(ROOT / "packaging").glob("*.spec"),
+        *(ROOT / "packaging").glob("*.sh"),
+    ]
     for path in (ROOT / "repdesk").rglob("*"):
         if path.is_file() and "__pycache__" not in path.parts:
             paths.append(path)
@@ -36,7 +40,10 @@ def built_app() -> Path:
     if not BINARY.exists() or BINARY.stat().st_mtime < _newest_source():
         build = subprocess.run(
             ["bash", str(ROOT / "packaging" / "build.sh"), sys.executable],
-            cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT_S,
         )
         assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     return BINARY
@@ -57,8 +64,13 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 @pytest.mark.integration
 def test_built_app_prints_its_version(built_app: Path, tmp_path: Path) -> None:
-    result = subprocess.run([str(built_app), "--version"], capture_output=True, text=True, timeout=60,
-                            env=_env(tmp_path))
+    result = subprocess.run(
+        [str(built_app), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(tmp_path),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"repdesk {__version__}"
 
@@ -68,7 +80,10 @@ def test_built_app_starts_on_the_demo_workspace_and_quits(built_app: Path, tmp_p
     db = tmp_path / "demo.sqlite3"
     started = time.monotonic()
     result = subprocess.run(
-        [str(built_app), "--demo", "--db", str(db)], capture_output=True, text=True, timeout=120,
+        [str(built_app), "--demo", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env=_env(tmp_path, REPDESK_QUIT_AFTER_MS="1500"),
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -83,8 +98,13 @@ def test_built_app_starts_on_the_demo_workspace_and_quits(built_app: Path, tmp_p
 def test_built_app_second_launch_hands_over_and_exits(built_app: Path, tmp_path: Path) -> None:
     db = tmp_path / "w.sqlite3"
     env = _env(tmp_path, REPDESK_QUIT_AFTER_MS="60000")
-    first = subprocess.Popen([str(built_app), "--db", str(db)], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [str(built_app), "--db", str(db)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while not _migrated(db):  # the first instance listens before it opens the database
@@ -92,8 +112,13 @@ def test_built_app_second_launch_hands_over_and_exits(built_app: Path, tmp_path:
             assert time.monotonic() < deadline, "the first instance did not open its database"
             time.sleep(0.2)
         started = time.monotonic()
-        second = subprocess.run([str(built_app), "--db", str(db), "tel:+15550100"],
-                                capture_output=True, text=True, timeout=50, env=env)
+        second = subprocess.run(
+            [str(built_app), "--db", str(db), "tel:+15550100"],
+            capture_output=True,
+            text=True,
+            timeout=50,
+            env=env,
+        )
         assert second.returncode == 0, second.stderr[-3000:]
         assert time.monotonic() - started < 30  # handed over, not a second 60-second window
         assert first.poll() is None
@@ -113,24 +138,37 @@ def _migrated(db: Path) -> bool:
 
 
 def _python_places() -> list[Path]:
-    """Every Python on this machine: the interpreter this test runs, the system's, and this checkout."""
+    """Every Python on this machine: the interpreter this test runs, the system's, and this
+    checkout."""
     import glob
     import shutil
 
     places = {Path(sys.base_prefix), Path(sys.prefix), ROOT}
-    for pattern in ("/usr/lib/python3*", "/usr/local/lib/python3*", "/usr/bin/python3*", "/usr/local/bin/python3*",
-                    "/usr/lib/x86_64-linux-gnu/libpython3*", "/root/.pyenv"):
+    for pattern in (
+        "/usr/lib/python3*",
+        "/usr/local/lib/python3*",
+        "/usr/bin/python3*",
+        "/usr/local/bin/python3*",
+        "/usr/lib/x86_64-linux-gnu/libpython3*",
+        "/root/.pyenv",
+    ):
         places.update(Path(p) for p in glob.glob(pattern))
     found = shutil.which("python3")
     if found:
         places.add(Path(found))
-    existing = sorted({p.resolve() for p in places if p.exists()} - {Path("/")})  # a link's target is hidden
-    return [p for p in existing if not any(o != p and o in p.parents for o in existing)]  # outermost only
+    existing = sorted(
+        {p.resolve() for p in places if p.exists()} - {Path("/")}
+    )  # a link's target is hidden
+    return [
+        p for p in existing if not any(o != p and o in p.parents for o in existing)
+    ]  # outermost only
 
 
 @pytest.mark.integration
 @pytest.mark.skipif(sys.platform != "linux", reason="hides Python with a Linux mount namespace")
-def test_built_folder_copied_elsewhere_starts_where_no_python_is_installed(built_app: Path, tmp_path: Path) -> None:
+def test_built_folder_copied_elsewhere_starts_where_no_python_is_installed(
+    built_app: Path, tmp_path: Path
+) -> None:
     """The folder is copied away and run in a mount namespace where every Python (the interpreter,
     the system's, the venv and the source checkout) is covered by an empty mount."""
     import shlex
@@ -147,18 +185,30 @@ def test_built_folder_copied_elsewhere_starts_where_no_python_is_installed(built
         else:
             hide.append(f"mount --bind /dev/null {shlex.quote(str(place))}")
     db = tmp_path / "demo.sqlite3"
-    script = " && ".join([
-        *hide,
-        # The proof that the hiding worked: no interpreter can start here.
-        "! (command -v python3 >/dev/null && python3 -c pass) 2>/dev/null",
-        f"! test -e {shlex.quote(str(ROOT / 'repdesk' / '__init__.py'))}",
-        f"{shlex.quote(str(copy / built_app.name))} --version",
-        f"{shlex.quote(str(copy / built_app.name))} --demo --db {shlex.quote(str(db))}",
-    ])
-    env = {k: v for k, v in _env(tmp_path, REPDESK_QUIT_AFTER_MS="1500").items() if not k.startswith("PYTHON")}
+    script = " && ".join(
+        [
+            *hide,
+            # The proof that the hiding worked: no interpreter can start here.
+            "! (command -v python3 >/dev/null && python3 -c pass) 2>/dev/null",
+            f"! test -e {shlex.quote(str(ROOT / 'repdesk' / '__init__.py'))}",
+            f"{shlex.quote(str(copy / built_app.name))} --version",
+            f"{shlex.quote(str(copy / built_app.name))} --demo --db {shlex.quote(str(db))}",
+        ]
+    )
+    env = {
+        k: v
+        for k, v in _env(tmp_path, REPDESK_QUIT_AFTER_MS="1500").items()
+        if not k.startswith("PYTHON")
+    }
     env["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
-    result = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
-                            capture_output=True, text=True, timeout=180, env=env, cwd=tmp_path)
+    result = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert result.stdout.strip().splitlines()[0] == f"repdesk {__version__}"
     assert "Traceback" not in result.stderr, result.stderr[-3000:]

@@ -25,8 +25,13 @@ def test_json_contract(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None
     for key in ("from", "to"):
         assert len(data["period"][key]) == 10 and data["period"][key][4] == "-"
     speed = data["speed_to_lead"]
-    assert {"median_minutes", "within_target_share", "within_hour_share", "within_day_share",
-            "never_contacted"} <= set(speed)
+    assert {
+        "median_minutes",
+        "within_target_share",
+        "within_hour_share",
+        "within_day_share",
+        "never_contacted",
+    } <= set(speed)
     assert isinstance(speed["median_minutes"], float)
     for key in ("within_target_share", "within_hour_share", "within_day_share"):
         assert isinstance(speed[key], float) and 0.0 <= speed[key] <= 1.0
@@ -36,20 +41,37 @@ def test_json_contract(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None
     assert set(coverage) == {"open_leads", "with_next_step_share", "overdue"}
     assert isinstance(coverage["open_leads"], int) and isinstance(coverage["overdue"], int)
     assert 0.0 <= coverage["with_next_step_share"] <= 1.0
-    assert set(data["funnel"]) == {"new", "contacted", "qualified", "nurture", "not_a_fit", "won", "lost"}
+    assert set(data["funnel"]) == {
+        "new",
+        "contacted",
+        "qualified",
+        "nurture",
+        "not_a_fit",
+        "won",
+        "lost",
+    }
     assert all(isinstance(v, int) for v in data["funnel"].values())
     assert sum(data["funnel"].values()) == speed["received"]
     assert [set(r) for r in data["reps"]] == [{"name", "capacity", "qualified_this_month"}] * 3
-    assert all(isinstance(r["capacity"], int) and isinstance(r["qualified_this_month"], int) for r in data["reps"])
+    assert all(
+        isinstance(r["capacity"], int) and isinstance(r["qualified_this_month"], int)
+        for r in data["reps"]
+    )
 
 
 def test_period_owner_and_empty_period(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
-    assert main(["--db", demo_db, "report", "--from", "2001-01-01", "--to", "2001-01-31", "--json"]) == 0
+    assert (
+        main(["--db", demo_db, "report", "--from", "2001-01-01", "--to", "2001-01-31", "--json"])
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["period"] == {"from": "2001-01-01", "to": "2001-01-31"}
     assert data["speed_to_lead"]["median_minutes"] is None
-    assert data["speed_to_lead"]["within_target_share"] == 0.0 and data["speed_to_lead"]["never_contacted"] == 0
+    assert (
+        data["speed_to_lead"]["within_target_share"] == 0.0
+        and data["speed_to_lead"]["never_contacted"] == 0
+    )
     assert main(["--db", demo_db, "report", "--owner", "Sam Ortiz", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [r["name"] for r in data["reps"]] == ["Sam Ortiz"]
@@ -59,18 +81,30 @@ def test_text_summary(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["--db", demo_db, "report"]) == 0
     out = capsys.readouterr().out
-    for words in ("Speed to lead", "median first response", "within 5 min", "never contacted", "with a next step",
-                  "overdue", "Funnel", "Sam Ortiz"):
+    for words in (
+        "Speed to lead",
+        "median first response",
+        "within 5 min",
+        "never contacted",
+        "with a next step",
+        "overdue",
+        "Funnel",
+        "Sam Ortiz",
+    ):
         assert words in out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--from", "2026-02-30"], "is not a date"),
-    (["--owner", "Nobody"], "no rep named 'Nobody'"),
-    (["--from", "2026-03-01", "--to", "2026-02-01"], "after it ends"),
-])
-def test_errors_are_one_sentence(demo_db: str, capsys: pytest.CaptureFixture[str], args: list[str],
-                                 message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--from", "2026-02-30"], "is not a date"),
+        (["--owner", "Nobody"], "no rep named 'Nobody'"),
+        (["--from", "2026-03-01", "--to", "2026-02-01"], "after it ends"),
+    ],
+)
+def test_errors_are_one_sentence(
+    demo_db: str, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     capsys.readouterr()
     assert main(["--db", demo_db, "report", *args, "--json"]) == 1
     captured = capsys.readouterr()

@@ -1,4 +1,5 @@
-"""The script and qualify commands: exact round trip, line-named errors that change nothing, the --json contract."""
+"""The script and qualify commands: exact round trip, line-named errors that change nothing, the
+--json contract."""
 
 from __future__ import annotations
 
@@ -15,16 +16,22 @@ from repdesk.cli import main
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "repdesk", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "repdesk", *args], capture_output=True, text=True, timeout=120
+    )
 
 
-def test_export_import_export_is_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_import_export_is_byte_identical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(tmp_path / "s.sqlite3")
     first, second = tmp_path / "one.repdesk-script", tmp_path / "two.repdesk-script"
     assert main(["--db", db, "script", "export", str(first)]) == 0
     text = first.read_text(encoding="utf-8")
     assert "[set core]" in text and "[rules]" in text and "[set website]" in text
-    edited = text.replace("prompt: How many people are on their team?", "prompt: How big is the team?")
+    edited = text.replace(
+        "prompt: How many people are on their team?", "prompt: How big is the team?"
+    )
     first.write_text(edited, encoding="utf-8")
     assert main(["--db", db, "script", "import", str(first)]) == 0
     assert "core v2" in capsys.readouterr().out
@@ -39,7 +46,9 @@ def test_a_broken_file_names_the_line_and_changes_nothing(tmp_path: Path) -> Non
     good, bad, after = tmp_path / "good.txt", tmp_path / "bad.txt", tmp_path / "after.txt"
     assert run_cli("--db", db, "script", "export", str(good)).returncode == 0
     lines = good.read_text(encoding="utf-8").splitlines()
-    lines[lines.index("prompt: How do they handle it today?")] = "prompt: How do they cope today?"  # a valid edit
+    lines[lines.index("prompt: How do they handle it today?")] = (
+        "prompt: How do they cope today?"  # a valid edit
+    )
     broken_line = lines.index("weight: 3") + 1
     lines[broken_line - 1] = "weight: heavy"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -57,9 +66,23 @@ def test_qualify_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str
     db = str(tmp_path / "demo.sqlite3")
     assert main(["--db", db, "--demo", "leads", "--status", "new", "--json"]) == 0
     lead = next(row for row in json.loads(capsys.readouterr().out) if row["product"] == "website")
-    answers = ["need=yes", "challenge=Phones show a broken page", "timeline=this_month", "authority=decides",
-               "budget=approved", "budget_amount=$12k", "site_goal=leads"]
-    args = ["--db", db, "qualify", str(lead["id"]), *[a for pair in answers for a in ("--answer", pair)], "--json"]
+    answers = [
+        "need=yes",
+        "challenge=Phones show a broken page",
+        "timeline=this_month",
+        "authority=decides",
+        "budget=approved",
+        "budget_amount=$12k",
+        "site_goal=leads",
+    ]
+    args = [
+        "--db",
+        db,
+        "qualify",
+        str(lead["id"]),
+        *[a for pair in answers for a in ("--answer", pair)],
+        "--json",
+    ]
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"lead_id", "score", "verdict", "owner", "next_follow_up_at"}
@@ -69,7 +92,11 @@ def test_qualify_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert datetime.fromisoformat(out["next_follow_up_at"]).utcoffset() is not None
     assert main(["--db", db, "leads", "--json"]) == 0
     listed = next(row for row in json.loads(capsys.readouterr().out) if row["id"] == lead["id"])
-    assert listed["verdict"] == "qualified" and listed["score"] == out["score"] and listed["owner"] == out["owner"]
+    assert (
+        listed["verdict"] == "qualified"
+        and listed["score"] == out["score"]
+        and listed["owner"] == out["owner"]
+    )
 
 
 def test_qualify_errors_are_one_sentence(tmp_path: Path) -> None:

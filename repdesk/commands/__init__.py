@@ -1,1 +1,2 @@
-"""CLI subcommands, one module per area; each exposes add_parser(subparsers) and run(args, workspace)."""
+"""CLI subcommands, one module per area; each exposes add_parser(subparsers) and run(args,
+workspace)."""

@@ -1,4 +1,5 @@
-"""`repdesk export-ics FILE`: pending follow-ups as an .ics calendar with alarms (re-export updates)."""
+"""`repdesk export-ics FILE`: pending follow-ups as an .ics calendar with alarms (re-export
+updates)."""
 
 from __future__ import annotations
 
@@ -42,10 +43,10 @@ def run(args: argparse.Namespace, ws: Workspace) -> int:
                 (date.fromisoformat(args.end) + timedelta(days=1)).isoformat(), tz=zone
             )
     if args.alarm_minutes is not None and args.alarm_minutes < 0:
-        from repdesk.services.errors import UserError
+        from repdesk.services.common.errors import UserError
 
         raise UserError(f"--alarm-minutes must be 0 or more, not {args.alarm_minutes}.")
-    from repdesk.services.calendar_export import CalendarExportService, ExportFilter
+    from repdesk.services.calendar.calendar_export import CalendarExportService, ExportFilter
 
     if args.lead is not None:
         ws.leads.detail(args.lead)  # a lead that does not exist is an error, not an empty calendar

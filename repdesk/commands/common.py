@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from repdesk.services.errors import UserError
+from repdesk.services.common.errors import UserError
 
 
 def print_json(data: Any) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from repdesk.commands.common import print_json
-from repdesk.services.errors import UserError
+from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
     from repdesk.app import Workspace
@@ -21,7 +21,8 @@ def add_parser(sub: Any) -> None:
         action="append",
         default=[],
         metavar="Column=field",
-        help="use this column for this field (repeatable); field 'extra' keeps it as an extra field",
+        help="use this column for this field (repeatable); field 'extra' keeps it as an extra "
+        "field",
     )
     p.add_argument("--dry-run", action="store_true", help="read and dedupe, report, write nothing")
     p.add_argument("--json", action="store_true", help="print one JSON object")

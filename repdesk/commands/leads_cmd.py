@@ -30,6 +30,7 @@ def run(args: argparse.Namespace, ws: Workspace) -> int:
     for lead in leads:
         when = lead.received_at.astimezone().strftime("%Y-%m-%d %H:%M")
         print(
-            f"{lead.id:>6}  {lead.status:<10} {when}  {lead.display_name:<28.28} {lead.company:<24.24} {lead.email}"
+            f"{lead.id:>6}  {lead.status:<10} {when}  {lead.display_name:<28.28} "
+            f"{lead.company:<24.24} {lead.email}"
         )
     return 0

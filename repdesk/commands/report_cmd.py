@@ -1,4 +1,5 @@
-"""`repdesk report [--from DATE] [--to DATE] [--owner REP] [--json]`: speed to lead, coverage, funnel, reps."""
+"""`repdesk report [--from DATE] [--to DATE] [--owner REP] [--json]`: speed to lead, coverage,
+funnel, reps."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from repdesk.commands.common import print_json
-from repdesk.services.errors import UserError
+from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
     from repdesk.app import Workspace
-    from repdesk.services.report_service import Report, ReportService
+    from repdesk.services.reports.report_service import Report, ReportService
 
 
 def add_parser(sub: Any) -> None:
@@ -26,7 +27,7 @@ def add_parser(sub: Any) -> None:
 
 
 def report_service(ws: Workspace) -> ReportService:
-    from repdesk.services.report_service import ReportService
+    from repdesk.services.reports.report_service import ReportService
 
     return ReportService(ws.sessions, ws.clock, ws.settings, ws.followups, ws.zone)
 
@@ -56,7 +57,8 @@ def summary_text(r: Report) -> str:
     who = f" for {r.owner}" if r.owner else ""
     median = "—" if s.median_minutes is None else _minutes(s.median_minutes)
     lines = [
-        f"Report{who}: leads received {r.period_from:%d %b %Y} – {r.period_to:%d %b %Y} ({s.received} leads)",
+        f"Report{who}: leads received {r.period_from:%d %b %Y} – {r.period_to:%d %b %Y} "
+        f"({s.received} leads)",
         "",
         "Speed to lead",
         f"  median first response   {median}",

@@ -1,4 +1,5 @@
-"""`repdesk script export|import FILE` and `repdesk qualify LEAD_ID --answer key=value ... [--json]`."""
+"""`repdesk script export|import FILE` and `repdesk qualify LEAD_ID --answer key=value ...
+[--json]`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from repdesk.commands.common import print_json
-from repdesk.services.errors import UserError
+from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
     from repdesk.app import Workspace
@@ -86,7 +87,8 @@ def run_qualify(args: argparse.Namespace, ws: Workspace) -> int:
         print_json(result.to_json())
         return 0
     print(
-        f"Lead {result.lead_id}: {result.verdict.value}, score {result.score}. {result.next_steps(ws.zone(), clipboard=False)}."
+        f"Lead {result.lead_id}: {result.verdict.value}, score {result.score}. "
+        f"{result.next_steps(ws.zone(), clipboard=False)}."
     )
     if result.reply is not None:
         print(f"\nSubject: {result.reply.subject}\n\n{result.reply.body}")

@@ -1,4 +1,5 @@
-"""`repdesk source add imap|folder`, `repdesk source list|remove` and `repdesk fetch`: inquiry sources."""
+"""`repdesk source add imap|folder`, `repdesk source list|remove` and `repdesk fetch`: inquiry
+sources."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from repdesk.commands.common import print_json
-from repdesk.services.errors import UserError
+from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
     from repdesk.app import Workspace
@@ -93,7 +94,8 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
         return 0
     if not sources:
         print(
-            "No sources. Add one with `repdesk source add imap …` or `repdesk source add folder PATH`."
+            "No sources. Add one with `repdesk source add imap …` or `repdesk source add folder "
+            "PATH`."
         )
         return 0
     for s in sources:

@@ -20,7 +20,8 @@ _SEARCH_DAYS = 15
 
 @dataclass(frozen=True, slots=True)
 class BusinessHours:
-    """Daily opening hours [start, end) on the given weekdays (0 = Monday), as wall-clock times in tz."""
+    """Daily opening hours [start, end) on the given weekdays (0 = Monday), as wall-clock times in
+    tz."""
 
     start: time
     end: time
@@ -34,7 +35,8 @@ class BusinessHours:
             )
         if not self.start < self.end:
             raise ValueError(
-                f"Business hours must start before they end, got {self.start:%H:%M}–{self.end:%H:%M}."
+                "Business hours must start before they end, got "
+                f"{self.start:%H:%M}–{self.end:%H:%M}."
             )
         if not self.workdays:
             raise ValueError("Business hours need at least one workday.")
@@ -55,7 +57,8 @@ def _utc(dt: datetime) -> datetime:
 
 
 def at_local(day: date, wall: time, tz: tzinfo, *, fold: int = 0) -> datetime:
-    """The aware time at wall-clock `wall` on `day` in tz; a time in a spring-forward gap moves to the gap's end."""
+    """The aware time at wall-clock `wall` on `day` in tz; a time in a spring-forward gap moves to
+    the gap's end."""
     naive = datetime.combine(day, wall.replace(tzinfo=None, fold=fold))
     aware = naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
     if aware.replace(tzinfo=None) == naive:
@@ -79,7 +82,8 @@ def _inside(local: datetime, hours: BusinessHours) -> bool:
 
 
 def is_business_time(dt: datetime, hours: BusinessHours) -> bool:
-    """True when dt (aware) falls on a workday between start (inclusive) and end (exclusive) local time."""
+    """True when dt (aware) falls on a workday between start (inclusive) and end (exclusive) local
+    time."""
     _require_aware(dt)
     return _inside(dt.astimezone(hours.tz), hours)
 

@@ -1,4 +1,5 @@
-"""Cadences: named follow-up plans by day offset, started when a lead enters a status, that never run out."""
+"""Cadences: named follow-up plans by day offset, started when a lead enters a status, that never
+run out."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ class CadenceStep:
 
 @dataclass(frozen=True, slots=True)
 class Cadence:
-    """A named plan of steps started by a lead status, then repeated every repeat_every_days until closed."""
+    """A named plan of steps started by a lead status, then repeated every repeat_every_days until
+    closed."""
 
     key: str
     name: str
@@ -49,7 +51,8 @@ class Cadence:
             raise ValueError("A cadence needs a key.")
         if self.trigger_status.is_closed:
             raise ValueError(
-                f"Cadence {self.key!r} cannot start on the closed status {self.trigger_status.value!r}."
+                f"Cadence {self.key!r} cannot start on the closed status "
+                f"{self.trigger_status.value!r}."
             )
         if not self.steps:
             raise ValueError(f"Cadence {self.key!r} needs at least one step.")
@@ -94,7 +97,8 @@ def step(cadence: Cadence, index: int) -> CadenceStep:
 def due_at(
     cadence: Cadence, step_index: int, started_at: datetime, hours: BusinessHours
 ) -> datetime:
-    """When step `step_index` is due: started_at plus its day offset (local calendar days), in business hours."""
+    """When step `step_index` is due: started_at plus its day offset (local calendar days), in
+    business hours."""
     if started_at.tzinfo is None or started_at.utcoffset() is None:
         raise ValueError(f"A cadence start needs a time zone, got {started_at.isoformat()}.")
     offset = step(cadence, step_index).day_offset
@@ -109,7 +113,8 @@ def due_at(
 
 
 def cadence_for_status(cadences: Iterable[Cadence], status: LeadStatus) -> Cadence | None:
-    """The first cadence started by `status`, or None for closed statuses or when none is defined."""
+    """The first cadence started by `status`, or None for closed statuses or when none is
+    defined."""
     if status.is_closed:
         return None
     for cadence in cadences:
@@ -127,7 +132,8 @@ def next_step_after(
     *,
     grace: timedelta = DEFAULT_RESUME_GRACE,
 ) -> tuple[int, datetime]:
-    """The step after step `index` (-1: none done yet) and its due time, never before now in business hours.
+    """The step after step `index` (-1: none done yet) and its due time, never before now in
+    business hours.
 
     When resuming an old lead, a step more than `grace` overdue is skipped whenever the step
     after it is already due too, so the lead gets one step now instead of a pile of overdue ones.

@@ -1,4 +1,5 @@
-"""Declarative conditions on answers as data: the JSON form, the compact text form, parser, printer."""
+"""Declarative conditions on answers as data: the JSON form, the compact text form, parser,
+printer."""
 
 from __future__ import annotations
 
@@ -320,7 +321,8 @@ class _Parser:
             op = Op.NOT_IN
         if op is None:
             raise ConditionError(
-                f"expected an operator (=, !=, >=, <=, in, not in) after '{key}', found {_describe(token)}",
+                f"expected an operator (=, !=, >=, <=, in, not in) after '{key}', found "
+                f"{_describe(token)}",
                 token.column,
             )
         if op in (Op.IN, Op.NOT_IN):

@@ -63,7 +63,8 @@ def urgency(facts: InboxFacts, now: datetime, end_of_today: datetime, target: ti
 def sort_key(
     facts: InboxFacts, now: datetime, end_of_today: datetime, target: timedelta
 ) -> tuple[int, float, int]:
-    """Order of the inbox: section, then the longest wait (or the earliest step), then journey stage."""
+    """Order of the inbox: section, then the longest wait (or the earliest step), then journey
+    stage."""
     section = urgency(facts, now, end_of_today, target)
     if section in (Urgency.UNCONTACTED_LATE, Urgency.UNCONTACTED):
         moment = facts.received_at.timestamp()
@@ -77,7 +78,9 @@ def sort_key(
 def end_of_day(now: datetime, zone: tzinfo) -> datetime:
     """The next midnight in `zone` after `now`, in UTC: where "due today" ends."""
     local = now.astimezone(zone)
-    return (local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)).astimezone(UTC)
+    return (
+        local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    ).astimezone(UTC)
 
 
 def waiting_text(since: datetime, now: datetime) -> str:

@@ -1,4 +1,5 @@
-"""Buyer's journey stage from qualification answers and engagement signals (rules and thresholds are data)."""
+"""Buyer's journey stage from qualification answers and engagement signals (rules and thresholds are
+data)."""
 
 from __future__ import annotations
 
@@ -29,12 +30,17 @@ class EngagementRule:
     min_visits: int = 0
 
     def matches(self, e: Engagement) -> bool:
-        return e.email_opens >= self.min_opens and e.email_clicks >= self.min_clicks and e.site_visits >= self.min_visits
+        return (
+            e.email_opens >= self.min_opens
+            and e.email_clicks >= self.min_clicks
+            and e.site_visits >= self.min_visits
+        )
 
 
 @dataclass(frozen=True)
 class AnswerRule:
-    """Answers that put the lead at least at `stage`: every key must have one of its listed values."""
+    """Answers that put the lead at least at `stage`: every key must have one of its listed
+    values."""
 
     stage: JourneyStage
     require: Mapping[str, frozenset[str]]
@@ -51,8 +57,10 @@ DEFAULT_ENGAGEMENT_RULES: tuple[EngagementRule, ...] = (
 )
 
 DEFAULT_ANSWER_RULES: tuple[AnswerRule, ...] = (
-    AnswerRule(JourneyStage.DECISION, {"timeline": frozenset({"this_month", "1_3_months"}),
-                                       "budget": frozenset({"approved"})}),
+    AnswerRule(
+        JourneyStage.DECISION,
+        {"timeline": frozenset({"this_month", "1_3_months"}), "budget": frozenset({"approved"})},
+    ),
     AnswerRule(JourneyStage.CONSIDERATION, {"need": frozenset({"yes"})}),
 )
 
@@ -62,8 +70,9 @@ def later(a: JourneyStage, b: JourneyStage) -> JourneyStage:
     return a if _ORDER.index(a) >= _ORDER.index(b) else b
 
 
-def stage_from_answers(answers: Mapping[str, object] | None,
-                       rules: Sequence[AnswerRule] = DEFAULT_ANSWER_RULES) -> JourneyStage:
+def stage_from_answers(
+    answers: Mapping[str, object] | None, rules: Sequence[AnswerRule] = DEFAULT_ANSWER_RULES
+) -> JourneyStage:
     result = JourneyStage.AWARENESS
     for rule in rules:
         if answers and rule.matches(answers):
@@ -71,8 +80,9 @@ def stage_from_answers(answers: Mapping[str, object] | None,
     return result
 
 
-def stage_from_engagement(engagement: Engagement,
-                          rules: Sequence[EngagementRule] = DEFAULT_ENGAGEMENT_RULES) -> JourneyStage:
+def stage_from_engagement(
+    engagement: Engagement, rules: Sequence[EngagementRule] = DEFAULT_ENGAGEMENT_RULES
+) -> JourneyStage:
     result = JourneyStage.AWARENESS
     for rule in rules:
         if rule.matches(engagement):
@@ -80,15 +90,22 @@ def stage_from_engagement(engagement: Engagement,
     return result
 
 
-def journey_stage(answers: Mapping[str, object] | None, engagement: Engagement,
-                  answer_rules: Sequence[AnswerRule] = DEFAULT_ANSWER_RULES,
-                  engagement_rules: Sequence[EngagementRule] = DEFAULT_ENGAGEMENT_RULES) -> JourneyStage:
+def journey_stage(
+    answers: Mapping[str, object] | None,
+    engagement: Engagement,
+    answer_rules: Sequence[AnswerRule] = DEFAULT_ANSWER_RULES,
+    engagement_rules: Sequence[EngagementRule] = DEFAULT_ENGAGEMENT_RULES,
+) -> JourneyStage:
     """The furthest stage that either the answers or the engagement signals show."""
-    return later(stage_from_answers(answers, answer_rules), stage_from_engagement(engagement, engagement_rules))
+    return later(
+        stage_from_answers(answers, answer_rules),
+        stage_from_engagement(engagement, engagement_rules),
+    )
 
 
 def rank(stage: JourneyStage | str) -> int:
-    """Inbox tiebreak: 0 for decision, 1 for consideration, 2 for awareness (unknown text sorts last)."""
+    """Inbox tiebreak: 0 for decision, 1 for consideration, 2 for awareness (unknown text sorts
+    last)."""
     try:
         return len(_ORDER) - 1 - _ORDER.index(JourneyStage(stage))
     except ValueError:

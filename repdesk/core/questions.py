@@ -88,7 +88,8 @@ class Question:
             add(
                 Problem(
                     "key",
-                    f"question key {self.key!r} must be letters, digits and _ (not starting with a digit)",
+                    f"question key {self.key!r} must be letters, digits and _ (not starting with a "
+                    "digit)",
                 )
             )
         for name, text in (("prompt", self.prompt), ("talk_track", self.talk_track)):
@@ -215,7 +216,8 @@ def _compare_problems(cmp: Compare, target: Question) -> list[str]:
             isinstance(value, str) or isinstance(value, float) and not math.isfinite(value)
         ):
             found.append(
-                f"'{target.key}' is a {kind.value} question: compare it with a number, not '{value}'"
+                f"'{target.key}' is a {kind.value} question: compare it with a number, not "
+                f"'{value}'"
             )
         elif kind is AnswerType.DATE and not _is_iso_date(value):
             found.append(
@@ -233,7 +235,8 @@ def _is_iso_date(value: object) -> bool:
 
 
 def validate_sets(sets: Sequence[QuestionSet]) -> list[str]:
-    """Whole-collection checks: exactly one core set, unique set keys and products, each set valid."""
+    """Whole-collection checks: exactly one core set, unique set keys and products, each set
+    valid."""
     found: list[str] = []
     cores = [s for s in sets if s.kind is SetKind.CORE]
     if len(cores) != 1:

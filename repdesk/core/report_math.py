@@ -1,4 +1,5 @@
-"""Report arithmetic over plain numbers: medians, shares, speed-to-lead buckets, attempts and funnel rates."""
+"""Report arithmetic over plain numbers: medians, shares, speed-to-lead buckets, attempts and funnel
+rates."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ class Bucket:
 
 @dataclass(frozen=True)
 class SpeedFigures:
-    """Speed to lead over every lead received in a period (never-contacted leads count in each share)."""
+    """Speed to lead over every lead received in a period (never-contacted leads count in each
+    share)."""
 
     received: int
     contacted: int
@@ -109,7 +111,8 @@ def bucket_labels(bounds: Sequence[float]) -> tuple[str, ...]:
 
 
 def speed_buckets(delays: Iterable[float | None], bounds: Sequence[float]) -> tuple[Bucket, ...]:
-    """Histogram of response delays: one bar per bound (upper bound inclusive), one over, one never."""
+    """Histogram of response delays: one bar per bound (upper bound inclusive), one over, one
+    never."""
     counts = [0] * (len(bounds) + 2)
     for d in delays:
         if d is None:
@@ -139,7 +142,9 @@ def speed_figures(delays: Sequence[float | None], target_minutes: float) -> Spee
     )
 
 
-def attempts_before_connect(calls: Iterable[tuple[int, datetime, int, str | None]]) -> dict[int, int | None]:
+def attempts_before_connect(
+    calls: Iterable[tuple[int, datetime, int, str | None]],
+) -> dict[int, int | None]:
     """Per lead: call attempts before its first connected call (None: never connected yet).
 
     `calls` are (lead_id, occurred_at, activity_id, outcome) of call activities, in any order.
@@ -170,8 +175,12 @@ def attempt_figures(per_lead: Mapping[int, int | None]) -> AttemptFigures:
 
 
 def reached_qualified(status: str, verdict: str | None) -> bool:
-    """A lead counts as qualified in the funnel when its verdict says so or it got to qualified or won."""
-    return verdict == Verdict.QUALIFIED.value or status in (LeadStatus.QUALIFIED.value, LeadStatus.WON.value)
+    """A lead counts as qualified in the funnel when its verdict says so or it got to qualified or
+    won."""
+    return verdict == Verdict.QUALIFIED.value or status in (
+        LeadStatus.QUALIFIED.value,
+        LeadStatus.WON.value,
+    )
 
 
 def group_funnels(rows: Iterable[tuple[str, str, str | None, int]]) -> tuple[GroupFunnel, ...]:

@@ -27,7 +27,10 @@ from repdesk.core.scoring import (
 DEFAULT_EXPIRY_DAYS = 90
 
 #: The agreed definition of a qualified lead (sales and marketing), in the text form.
-DEFAULT_QUALIFIED = "need = yes and timeline in (this_month, 1_3_months) and (authority = decides or budget = approved)"
+DEFAULT_QUALIFIED = (
+    "need = yes and timeline in (this_month, 1_3_months)"
+    " and (authority = decides or budget = approved)"
+)
 DEFAULT_NOT_A_FIT = "need = no"
 
 

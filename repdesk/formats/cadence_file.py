@@ -1,4 +1,5 @@
-"""Cadence files (JSON): read and validate them into core Cadence values, with one-sentence errors."""
+"""Cadence files (JSON): read and validate them into core Cadence values, with one-sentence
+errors."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ _E = TypeVar("_E", LeadStatus, FollowUpKind)
 
 
 class CadenceFileError(ValueError):
-    """A cadence file that cannot be used; the message is one sentence naming the place and the fix."""
+    """A cadence file that cannot be used; the message is one sentence naming the place and the
+    fix."""
 
 
 def load_default_cadences() -> tuple[Cadence, ...]:

@@ -12,7 +12,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> str:
-    """The cell as text; text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """The cell as text; text that a spreadsheet would run as a formula gets a leading
+    apostrophe."""
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -1,4 +1,5 @@
-"""Turn a form-notification email (CF7, WPForms, Gravity, Google Forms, Typeform, Squarespace, Wix) into a lead."""
+"""Turn a form-notification email (CF7, WPForms, Gravity, Google Forms, Typeform, Squarespace, Wix)
+into a lead."""
 
 from __future__ import annotations
 
@@ -21,21 +22,41 @@ from repdesk.formats.lead_file import ParsedLead
 MAX_TEXT = 200_000  # characters of body text considered; the rest is not an inquiry
 _LABEL_WORDS = 10
 _PAIR = re.compile(r"^\s*(?:[*•-]\s*)?(?P<label>[^:\n]{1,80}?)\s*:\s*(?P<value>.*)$")
-_DASHED = re.compile(r"^\s*-{2,}\s*(?P<label>.+?)\s*-{2,}\s*$")  # WPForms plain text: "--- Name ---"
+_DASHED = re.compile(
+    r"^\s*-{2,}\s*(?P<label>.+?)\s*-{2,}\s*$"
+)  # WPForms plain text: "--- Name ---"
 _SIGNATURE = re.compile(r"^(--\s*|_{3,}|-{3,})$")
-_FOOTER = re.compile(r"^\(?(powered by|sent (from|via)|this e-?mail was sent|view (all )?responses)\b", re.IGNORECASE)
-_MESSAGE_WORDS = ("message", "comment", "inquiry", "enquiry", "question", "details", "request", "help")
+_FOOTER = re.compile(
+    r"^\(?(powered by|sent (from|via)|this e-?mail was sent|view (all )?responses)\b", re.IGNORECASE
+)
+_MESSAGE_WORDS = (
+    "message",
+    "comment",
+    "inquiry",
+    "enquiry",
+    "question",
+    "details",
+    "request",
+    "help",
+)
 _ENVELOPE = {"from", "to", "subject", "date", "cc", "replyto", "sent", "messagebody", "body"}
 _TOOLS = (
-    ("contact form 7", "WordPress Contact Form 7"), ("wpforms", "WPForms"), ("gravity forms", "Gravity Forms"),
-    ("google forms", "Google Forms"), ("docs.google.com/forms", "Google Forms"), ("typeform", "Typeform"),
-    ("squarespace", "Squarespace"), ("wix", "Wix"), ("contact form on", "WordPress Contact Form 7"),
+    ("contact form 7", "WordPress Contact Form 7"),
+    ("wpforms", "WPForms"),
+    ("gravity forms", "Gravity Forms"),
+    ("google forms", "Google Forms"),
+    ("docs.google.com/forms", "Google Forms"),
+    ("typeform", "Typeform"),
+    ("squarespace", "Squarespace"),
+    ("wix", "Wix"),
+    ("contact form on", "WordPress Contact Form 7"),
 )
 
 
 @dataclass
 class FormEmail:
-    """What one email says: the lead row (problem set when no person is in it) and notes for the log."""
+    """What one email says: the lead row (problem set when no person is in it) and notes for the
+    log."""
 
     lead: ParsedLead
     tool: str
@@ -44,7 +65,8 @@ class FormEmail:
 
 
 def parse_form_email(raw: bytes, *, region: str = "US") -> FormEmail:
-    """Parse raw RFC 5322 bytes; never raises on malformed mail (problems go to notes / lead.problem)."""
+    """Parse raw RFC 5322 bytes; never raises on malformed mail (problems go to notes /
+    lead.problem)."""
     notes: list[str] = []
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     subject = _header(msg, "Subject", notes)
@@ -72,7 +94,9 @@ def parse_form_email(raw: bytes, *, region: str = "US") -> FormEmail:
     problem = lead.problem
     if problem and not sender:
         problem = "no From header and no form fields naming a person"
-    return FormEmail(ParsedLead(0, fields, lead.received_at or received, extra, problem), tool, subject, notes)
+    return FormEmail(
+        ParsedLead(0, fields, lead.received_at or received, extra, problem), tool, subject, notes
+    )
 
 
 def body_text(msg: Message, notes: list[str]) -> tuple[str, bool]:
@@ -115,7 +139,23 @@ def _decode(part: Message, notes: list[str]) -> str:
 
 
 class _TextExtractor(HTMLParser):
-    _BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "dt", "dd", "hr"}
+    _BLOCKS = {
+        "p",
+        "div",
+        "br",
+        "tr",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "dt",
+        "dd",
+        "hr",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -147,13 +187,16 @@ def html_to_text(html: str) -> str:
         parser.close()
     except Exception:  # HTMLParser is lenient; this is only a guard
         return re.sub(r"<[^>]+>", " ", html)
-    lines = (" ".join(line.replace("\xa0", " ").split()) for line in "".join(parser.parts).splitlines())
+    lines = (
+        " ".join(line.replace("\xa0", " ").split()) for line in "".join(parser.parts).splitlines()
+    )
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def form_pairs(text: str) -> list[tuple[str, str]]:
-    """(label, value) pairs: "Label: value" lines, "--- Label ---" blocks, or label/value line pairs."""
+    """(label, value) pairs: "Label: value" lines, "--- Label ---" blocks, or label/value line
+    pairs."""
     lines = _content_lines(text)
     pairs = _colon_pairs(lines)
     if _useful(pairs):
@@ -169,7 +212,8 @@ def _content_lines(text: str) -> list[str]:
     lines = []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         if _SIGNATURE.match(line.strip()) and not _DASHED.match(line):
-            break  # "-- " starts the form tool's footer ("This e-mail was sent from a contact form on …")
+            # "-- " starts the form tool's footer ("This e-mail was sent from a contact form on …")
+            break
         if not _FOOTER.match(line.strip()):
             lines.append(line.rstrip())
     return lines
@@ -202,7 +246,8 @@ def _dashed_pairs(lines: list[str]) -> list[tuple[str, str]]:
 
 
 def _stacked_pairs(lines: list[str]) -> list[tuple[str, str]]:
-    """Gravity Forms / Typeform HTML: a label line (a known field or a question) then its value lines."""
+    """Gravity Forms / Typeform HTML: a label line (a known field or a question) then its value
+    lines."""
     pairs: list[tuple[str, str]] = []
     for line in (line.strip() for line in lines):
         if not line:
@@ -270,7 +315,9 @@ def _guess_field(label: str) -> str | None:
     return None
 
 
-_AUTOMATIC = re.compile(r"^(.*[-_.+])?(no-?reply|do-?not-?reply|notifications?|mailer-daemon|bounces?)([-_.+].*)?$")
+_AUTOMATIC = re.compile(
+    r"^(.*[-_.+])?(no-?reply|do-?not-?reply|notifications?|mailer-daemon|bounces?)([-_.+].*)?$"
+)
 
 
 def automatic_sender(address: str) -> bool:
@@ -282,8 +329,11 @@ def _has_person(lead: ParsedLead) -> bool:
     return lead.problem is None and bool({"email", "phone"} & lead.fields.keys())
 
 
-def _fallback(address: str, text: str, subject: str, region: str, partial: ParsedLead | None) -> ParsedLead:
-    """The sender's name and address, and the text as the inquiry (keeping any fields the form gave)."""
+def _fallback(
+    address: str, text: str, subject: str, region: str, partial: ParsedLead | None
+) -> ParsedLead:
+    """The sender's name and address, and the text as the inquiry (keeping any fields the form
+    gave)."""
     fields = dict(partial.fields) if partial else {}
     extra = dict(partial.extra) if partial else {}
     name, mail = parseaddr(address)
@@ -293,7 +343,8 @@ def _fallback(address: str, text: str, subject: str, region: str, partial: Parse
     normalized = normalize_email(mail) if mail else None
     automatic = bool(normalized and automatic_sender(normalized))
     if automatic:
-        # The form tool's own address (noreply@…) is not the person who asked: keep what the form gave.
+        # The form tool's own address (noreply@…) is not the person who asked: keep what the form
+        # gave.
         name, normalized = "", None
     if normalized and "email" not in fields:
         fields["email"] = normalized
@@ -310,8 +361,11 @@ def _fallback(address: str, text: str, subject: str, region: str, partial: Parse
             fields["message"] = message
     problem = None
     if not ({"email", "phone"} & fields.keys() or {"first_name", "last_name"} & fields.keys()):
-        problem = ("the form gave no name, email or phone, and the sender is an automatic address" if automatic
-                   else "no sender address and no form fields naming a person")
+        problem = (
+            "the form gave no name, email or phone, and the sender is an automatic address"
+            if automatic
+            else "no sender address and no form fields naming a person"
+        )
     return ParsedLead(0, fields, partial.received_at if partial else None, extra, problem)
 
 

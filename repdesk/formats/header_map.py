@@ -33,12 +33,14 @@ HUMAN_NAMES = {
 
 
 def squash(header: str) -> str:
-    """Header key for field aliases: lower-case letters and digits only ("E-mail 1 - Value" -> "email1value")."""
+    """Header key for field aliases: lower-case letters and digits only ("E-mail 1 - Value" ->
+    "email1value")."""
     return "".join(ch for ch in header.lower() if ch.isalnum())
 
 
 def spaced(header: str) -> str:
-    """Header key for format signatures: lower-case, single spaces ("E-mail  Address" -> "e-mail address")."""
+    """Header key for format signatures: lower-case, single spaces ("E-mail  Address" -> "e-mail
+    address")."""
     return " ".join(header.replace("\ufeff", "").lower().split())
 
 
@@ -244,7 +246,8 @@ def build_plan(headers: Sequence[str], overrides: Mapping[str, str] | None = Non
         if wanted_field != EXTRA and wanted_field not in MAPPABLE:
             choices = ", ".join((*CANONICAL_FIELDS, NAME, RECEIVED_AT, EXTRA))
             raise LeadFileError(
-                f"The column mapping names an unknown field '{wanted_field}' (use one of: {choices})."
+                f"The column mapping names an unknown field '{wanted_field}' (use one of: "
+                f"{choices})."
             )
     format_overrides = _FORMAT_OVERRIDES.get(detected, {})
     plan = ColumnPlan(headers=list(headers), detected=detected, mapping={})

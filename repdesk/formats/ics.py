@@ -30,7 +30,8 @@ _ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reminder:
-    """One follow-up as a calendar event; uid is stable across exports, sequence grows with each change."""
+    """One follow-up as a calendar event; uid is stable across exports, sequence grows with each
+    change."""
 
     uid: str
     sequence: int
@@ -55,7 +56,8 @@ class Reminder:
             )
         if self.duration_minutes <= 0:
             raise ValueError(
-                f"Reminder {self.uid}: duration must be 1 minute or more, got {self.duration_minutes}."
+                f"Reminder {self.uid}: duration must be 1 minute or more, got "
+                f"{self.duration_minutes}."
             )
         if self.alarm_minutes is not None and self.alarm_minutes < 0:
             raise ValueError(
@@ -70,12 +72,14 @@ class Reminder:
             not self.url or any(c <= " " or c == "\x7f" for c in self.url)
         ):
             raise ValueError(
-                f"Reminder {self.uid}: the URL must not be empty or contain spaces, got {self.url!r}."
+                f"Reminder {self.uid}: the URL must not be empty or contain spaces, got "
+                f"{self.url!r}."
             )
 
 
 def escape_text(value: str) -> str:
-    """Escape a TEXT value (backslash, semicolon, comma, newline); CR/CRLF become newlines, controls go."""
+    """Escape a TEXT value (backslash, semicolon, comma, newline); CR/CRLF become newlines, controls
+    go."""
     if not _NEEDS_ESCAPE.search(value):
         return value
     if "\r" in value:
@@ -85,7 +89,8 @@ def escape_text(value: str) -> str:
 
 
 def fold_line(line: str) -> str:
-    """Fold one content line to at most 75 octets per physical line, never inside a UTF-8 character."""
+    """Fold one content line to at most 75 octets per physical line, never inside a UTF-8
+    character."""
     if len(line) <= _MAX_OCTETS and line.isascii():
         return line
     data = line.encode("utf-8")

@@ -100,7 +100,8 @@ def _parse_slashed(value: str) -> datetime | None:
 
 
 def normalize_tags(value: str) -> str:
-    """ "* myContacts ::: Leads" or "a;b" -> "myContacts, Leads" (Google marks system groups with "* ")."""
+    """ "* myContacts ::: Leads" or "a;b" -> "myContacts, Leads" (Google marks system groups with "*
+    ")."""
     for separator in (MULTI_SEPARATOR, ";"):
         value = value.replace(separator, ",")
     parts = (part.strip().removeprefix("* ").strip() for part in value.split(","))
@@ -237,7 +238,9 @@ def _rows(
         bad_email = bad_phone = None
         for name, columns in ranked:
             if name == "email":
-                bad_email = _take_contact(cells, columns, names, normalize_email, "email", fields, extra)
+                bad_email = _take_contact(
+                    cells, columns, names, normalize_email, "email", fields, extra
+                )
             elif name == "phone":
                 bad_phone = _take_contact(cells, columns, names, phone_of, "phone", fields, extra)
             else:
@@ -301,8 +304,15 @@ def _rows(
         yield make(row, fields, received_at, extra, problem)
 
 
-def _take_contact(cells: list[str], columns: list[int], names: list[str], normalize: Callable[[str], str | None],
-                  key: str, fields: dict[str, str], extra: dict[str, str]) -> str | None:
+def _take_contact(
+    cells: list[str],
+    columns: list[int],
+    names: list[str],
+    normalize: Callable[[str], str | None],
+    key: str,
+    fields: dict[str, str],
+    extra: dict[str, str],
+) -> str | None:
     """The first valid value of these columns becomes the field, other valid ones stay as extras;
     returns the first value that is not valid when no valid one was found (the row's problem)."""
     bad: str | None = None

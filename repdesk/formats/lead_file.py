@@ -111,7 +111,8 @@ class UnmappedColumnsError(LeadFileError):
 def open_lead_file(
     path: Path, *, mapping: dict[str, str] | None = None, default_region: str = "US"
 ) -> LeadFile:
-    """Decide encoding, format and column mapping; LeadFileError when the file holds no leads at all."""
+    """Decide encoding, format and column mapping; LeadFileError when the file holds no leads at
+    all."""
     path = Path(path)
     if path.is_dir():
         raise LeadFileError(f"{path.name} is a folder, not a lead file.")
@@ -154,7 +155,8 @@ def open_lead_file(
 
 
 def _preamble(text: str) -> tuple[int, str | None]:
-    """Records before the header: blank lines and Excel's "sep=;" hint (which names the delimiter)."""
+    """Records before the header: blank lines and Excel's "sep=;" hint (which names the
+    delimiter)."""
     skip = 0
     for line in text.splitlines():
         stripped = line.strip()

@@ -1,4 +1,5 @@
-"""The hand-editable script file: every question set and the verdict rules (docs/script-format.md)."""
+"""The hand-editable script file: every question set and the verdict rules
+(docs/script-format.md)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,15 @@ HEADER_COMMENT = "# repdesk script: question sets and verdict rules (see docs/sc
 _SECTION_RE = re.compile(r"\[\s*(\w+)(?:\s+(\S+))?\s*\]")
 _FIELD_RE = re.compile(r"([A-Za-z_]+)(?:\s+([^\s:]+))?\s*:(.*)")
 _QUESTION_FIELDS = ("type", "prompt", "talk", "required", "weight", "points", "when", "option KEY")
-_FIELD_TO_PROBLEM = {"type": "type", "prompt": "prompt", "talk": "talk_track", "required": "required",
-                     "weight": "weight", "points": "points", "when": "condition"}  # fmt: skip
+_FIELD_TO_PROBLEM = {
+    "type": "type",
+    "prompt": "prompt",
+    "talk": "talk_track",
+    "required": "required",
+    "weight": "weight",
+    "points": "points",
+    "when": "condition",
+}
 
 
 class ScriptFileError(ValueError):
@@ -261,7 +269,8 @@ def load(text: str) -> ScriptBundle:
             else:
                 raise ScriptFileError(
                     line,
-                    f"unknown section '{body.strip()}' (expected [set KEY], [question KEY] or [rules])",
+                    f"unknown section '{body.strip()}' (expected [set KEY], [question KEY] or "
+                    "[rules])",
                 )
             continue
         if section == "rules":

@@ -102,7 +102,8 @@ def _is_utf8(path: Path) -> bool:
 
 
 def _check_text(path: Path, head: bytes, encoding: str, *, strict: bool) -> str:
-    """Refuse binary data: control characters in the first line (where headers are), or many of them.
+    """Refuse binary data: control characters in the first line (where headers are), or many of
+    them.
 
     Text that decodes cleanly may carry a few control characters in its cells; text that
     only decodes as Windows-1252 (any byte string does) must look like text throughout.

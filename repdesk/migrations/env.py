@@ -1,4 +1,5 @@
-"""Alembic environment: runs on the engine handed in by repdesk.store.migrate (never from a URL in a file)."""
+"""Alembic environment: runs on the engine handed in by repdesk.store.migrate (never from a URL in a
+file)."""
 
 from typing import Any
 
@@ -15,7 +16,9 @@ engine = config.attributes["engine"]
 _HAND_MADE = ("leads_fts", "ix_leads_search", "lead_status_counts")
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     return not (name or "").startswith(_HAND_MADE)
 
 

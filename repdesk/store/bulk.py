@@ -1,4 +1,5 @@
-"""Writing and matching many rows at once: one executemany without RETURNING, id lists as one parameter."""
+"""Writing and matching many rows at once: one executemany without RETURNING, id lists as one
+parameter."""
 
 from __future__ import annotations
 
@@ -56,41 +57,68 @@ def bulk_page_cache(connection: Connection) -> Iterator[None]:
     connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
 
 
-def bulk_insert(connection: Connection, table: FromClause, rows: Sequence[dict[str, Any]],
-                stamps: dict[datetime, str] | None = None) -> None:
+def bulk_insert(
+    connection: Connection,
+    table: FromClause,
+    rows: Sequence[dict[str, Any]],
+    stamps: dict[datetime, str] | None = None,
+) -> None:
     """INSERT many rows (all with the keys of the first) in one executemany, no RETURNING."""
     if rows:
         keys = tuple(rows[0])
-        insert_rows(connection, table, keys, list(map(itemgetter(*keys), rows)) if len(keys) > 1
-                    else [(row[keys[0]],) for row in rows], stamps)
+        insert_rows(
+            connection,
+            table,
+            keys,
+            list(map(itemgetter(*keys), rows))
+            if len(keys) > 1
+            else [(row[keys[0]],) for row in rows],
+            stamps,
+        )
 
 
-def insert_rows(connection: Connection, table: FromClause, keys: Sequence[str], rows: Sequence[Sequence[Any]],
-                stamps: dict[datetime, str] | None = None) -> None:
-    """INSERT many rows given as value tuples in the order of `keys`, in one executemany, no RETURNING.
+def insert_rows(
+    connection: Connection,
+    table: FromClause,
+    keys: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    stamps: dict[datetime, str] | None = None,
+) -> None:
+    """INSERT many rows given as value tuples in the order of `keys`, in one executemany, no
+    RETURNING.
 
-    Like any Core insert, the models' Python-side defaults are not applied: give every column that needs one.
+    Like any Core insert, the models' Python-side defaults are not applied: give every column that
+    needs one.
 
     On SQLite the values go through each column type's bind processor here and the statement
     through the driver's executemany: SQLAlchemy's per-row parameter handling costs more than
     SQLite's insert itself on a large import. Values are converted a column at a time, and a
     converted value is reused while the same value repeats (an import's one `now`, one due time).
     Times are stored as text made once per distinct time: `stamps` holds those texts, and passing
-    the same dict to several inserts (a lead's received time is also its inquiry's time) shares them.
+    the same dict to several inserts (a lead's received time is also its inquiry's time) shares
+    them.
     """
     if not rows:
         return
     dialect = connection.dialect
     if dialect.name != "sqlite":
-        connection.execute(insert(cast(TableClause, table)), [dict(zip(keys, row, strict=True)) for row in rows])
+        connection.execute(
+            insert(cast(TableClause, table)), [dict(zip(keys, row, strict=True)) for row in rows]
+        )
         return
-    converters = [(i, c) for i, key in enumerate(keys) if (c := _sqlite_converter(table.c[key].type, dialect))]
+    converters = [
+        (i, c) for i, key in enumerate(keys) if (c := _sqlite_converter(table.c[key].type, dialect))
+    ]
     params: Sequence[Sequence[Any]] = rows
     if converters:
         columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
         memo: dict[datetime, str] = {} if stamps is None else stamps
         for i, convert in converters:
-            columns[i] = _stamp_column(columns[i], memo) if convert is utc_stamp else _convert_column(columns[i], convert)
+            columns[i] = (
+                _stamp_column(columns[i], memo)
+                if convert is utc_stamp
+                else _convert_column(columns[i], convert)
+            )
         params = list(zip(*columns, strict=True))
     names = ", ".join(f'"{key}"' for key in keys)
     connection.exec_driver_sql(
@@ -131,13 +159,19 @@ def _convert_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> lis
 
 
 def _sqlite_converter(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
-    """The bind processing of a column on SQLite as one function (None: values go in as they are)."""
+    """The bind processing of a column on SQLite as one function (None: values go in as they
+    are)."""
     if isinstance(column_type, UTCDateTime):
         impl = column_type.dialect_impl(dialect)
         storage = cast(Any, impl).impl_instance if isinstance(impl, TypeDecorator) else impl
-        if type(storage) is SQLITE_DATETIME and storage._storage_format == SQLITE_DATETIME._storage_format:
+        if (
+            type(storage) is SQLITE_DATETIME
+            and storage._storage_format == SQLITE_DATETIME._storage_format
+        ):
             return utc_stamp  # the same text as the two processors below, without their layers
-    return cast(Callable[[Any], Any] | None, column_type.dialect_impl(dialect).bind_processor(dialect))
+    return cast(
+        Callable[[Any], Any] | None, column_type.dialect_impl(dialect).bind_processor(dialect)
+    )
 
 
 def utc_stamp(value: datetime) -> str:
@@ -146,13 +180,20 @@ def utc_stamp(value: datetime) -> str:
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime given to a UTC column")
         value = value.astimezone(UTC)
-    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"; the year always has 4 digits
+    return value.isoformat(" ", "microseconds")[
+        :26
+    ]  # without the "+00:00"; the year always has 4 digits
 
 
-def in_values(column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any], dialect: str) -> ColumnElement[bool]:
+def in_values(
+    column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any], dialect: str
+) -> ColumnElement[bool]:
     """`column IN (values)`; on SQLite the values travel as one JSON array (json_each), so a list of
-    thousands is one parameter instead of thousands to render, and the column's index is still used."""
+    thousands is one parameter instead of thousands to render, and the column's index is still
+    used."""
     if dialect == "sqlite":
-        each: Select[Any] = select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(list(values)))))
+        each: Select[Any] = select(literal_column("value")).select_from(
+            func.json_each(bindparam(None, json.dumps(list(values))))
+        )
         return column.in_(each.scalar_subquery())
     return column.in_(values)

@@ -35,7 +35,9 @@ def make_engine(url: str) -> Engine:
     try:
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # a missing driver or a malformed URL
-        raise StoreError(f"The database {make_url(url).render_as_string()} cannot be opened: {exc}.") from exc
+        raise StoreError(
+            f"The database {make_url(url).render_as_string()} cannot be opened: {exc}."
+        ) from exc
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,4 +1,5 @@
-"""Alembic migrations applied from code at start-up, with a backup copy of an existing SQLite file."""
+"""Alembic migrations applied from code at start-up, with a backup copy of an existing SQLite
+file."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # Alembic is imported only when a migration has to run: an up-to-date file (every start but the
-# first after an upgrade) is recognised by HEAD_REVISION, which a test keeps equal to Alembic's head.
+# first after an upgrade) is recognised by HEAD_REVISION, which a test keeps equal to Alembic's
+# head.
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -76,10 +78,14 @@ def ensure_schema(engine: Engine) -> bool:
     except OperationalError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
         if "locked" in reason:
-            raise StoreError(f"The database {where} is locked by another program; close it and try again.") from exc
+            raise StoreError(
+                f"The database {where} is locked by another program; close it and try again."
+            ) from exc
         raise StoreError(f"The database {where} cannot be opened: {reason}.") from exc
     except SQLAlchemyError as exc:
-        raise StoreError(f"The database {where} cannot be opened: {exc.__class__.__name__}.") from exc
+        raise StoreError(
+            f"The database {where} cannot be opened: {exc.__class__.__name__}."
+        ) from exc
     if current is None and {t for t in tables if not t.startswith("sqlite_")} - {"alembic_version"}:
         raise StoreError(f"{where} is not a repdesk database (it holds other tables).")
     if current == HEAD_REVISION:

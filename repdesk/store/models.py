@@ -100,7 +100,8 @@ class LeadRecord(Base):
         Index("ix_leads_email_norm", "email"),
         Index("ix_leads_phone_norm", "phone"),
         Index("ix_leads_status_received", "status", "received_at"),
-        # The inbox's segments are counted and ordered from these alone (see services/inbox_service).
+        # The inbox's segments are counted and ordered from these alone (see
+        # services/inbox/inbox_service).
         Index("ix_leads_waiting", "status", "first_response_at", "received_at"),
         Index("ix_leads_next_step", "next_follow_up_at", "status", "first_response_at"),
     )
@@ -112,7 +113,9 @@ class ActivityRecord(Base):
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[str | None] = mapped_column(String(20))
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)  # no index: nothing selects by time alone (0004)
+    occurred_at: Mapped[datetime] = mapped_column(
+        UTCDateTime
+    )  # no index: nothing selects by time alone (0004)
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text, default="")
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))

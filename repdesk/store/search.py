@@ -1,4 +1,5 @@
-"""Full-text lead search: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL (see migration 0001)."""
+"""Full-text lead search: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL (see migration
+0001)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from repdesk.store.status_counts import pause_count_insert_trigger
 # The same expression the PostgreSQL index is built on (migration 0001): keep them identical.
 PG_VECTOR = (
     "to_tsvector('simple'::regconfig, coalesce(first_name, '') || ' ' || coalesce(last_name, '') "
-    "|| ' ' || coalesce(company, '') || ' ' || replace(replace(coalesce(email, ''), '@', ' '), '.', ' ') "
-    "|| ' ' || replace(coalesce(phone, ''), '+', '') || ' ' || right(replace(coalesce(phone, ''), '+', ''), 10) "
+    "|| ' ' || coalesce(company, '') || ' ' || replace(replace(coalesce(email, ''), '@', ' '), "
+    "'.', ' ') "
+    "|| ' ' || replace(coalesce(phone, ''), '+', '') || ' ' || right(replace(coalesce(phone, ''), "
+    "'+', ''), 10) "
     "|| ' ' || right(replace(coalesce(phone, ''), '+', ''), 7) || ' ' || coalesce(notes, ''))"
 )
 
@@ -41,7 +44,8 @@ def tsquery(tokens: list[str]) -> str:
 
 
 def search_filter(dialect: str, query: str) -> ColumnElement[bool] | None:
-    """A WHERE clause matching leads for the search box text, or None when there is nothing to match."""
+    """A WHERE clause matching leads for the search box text, or None when there is nothing to
+    match."""
     tokens = search_tokens(query)
     if not tokens:
         return None
@@ -58,7 +62,9 @@ def search_filter(dialect: str, query: str) -> ColumnElement[bool] | None:
         # A subquery over leads alone: the expression names bare columns, which a join would make
         # ambiguous, and it must stay identical to the indexed expression.
         return LeadRecord.id.in_(
-            text(f"SELECT id FROM leads WHERE {PG_VECTOR} @@ to_tsquery('simple', :tsq)").bindparams(tsq=q)
+            text(
+                f"SELECT id FROM leads WHERE {PG_VECTOR} @@ to_tsquery('simple', :tsq)"
+            ).bindparams(tsq=q)
         )
     like = f"%{query.strip()}%"
     return (
@@ -79,7 +85,8 @@ def apply_search(stmt: Select, dialect: str, query: str | None) -> Select:  # ty
 
 _INSERT_TRIGGER = "leads_fts_ai"
 _TRIGGER_BODY = re.compile(
-    r"AFTER INSERT ON leads\s+BEGIN\s+INSERT INTO leads_fts\s*\(([^)]*)\)\s*VALUES\s*\((.*)\);\s*END\s*$",
+    r"AFTER INSERT ON leads\s+BEGIN\s+INSERT INTO "
+    r"leads_fts\s*\(([^)]*)\)\s*VALUES\s*\((.*)\);\s*END\s*$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -110,7 +117,8 @@ class FtsBulkFill:
 
 
 def pause_fts_insert_trigger(connection: Connection) -> FtsBulkFill | None:
-    """Drop the insert triggers inside the open transaction, or None (not SQLite, unknown FTS trigger)."""
+    """Drop the insert triggers inside the open transaction, or None (not SQLite, unknown FTS
+    trigger)."""
     if connection.dialect.name != "sqlite":
         return None
     row = connection.exec_driver_sql(
@@ -119,9 +127,11 @@ def pause_fts_insert_trigger(connection: Connection) -> FtsBulkFill | None:
     match = _TRIGGER_BODY.search(row[0]) if row else None
     if row is None or match is None:
         return None
-    # The trigger's own statement, as a set-based INSERT ... SELECT: one definition, in the migration.
+    # The trigger's own statement, as a set-based INSERT ... SELECT: one definition, in the
+    # migration.
     values = re.sub(r"\bnew\.", "", match.group(2))
-    fill = f"INSERT INTO leads_fts({match.group(1)}) SELECT {values} FROM leads WHERE id BETWEEN ? AND ?"
+    target = f"leads_fts({match.group(1)})"
+    fill = f"INSERT INTO {target} SELECT {values} FROM leads WHERE id BETWEEN ? AND ?"
     connection.exec_driver_sql(f"DROP TRIGGER {_INSERT_TRIGGER}")
     counts = pause_count_insert_trigger(connection)
     return FtsBulkFill(connection, ((row[0], fill),) + ((counts,) if counts else ()))

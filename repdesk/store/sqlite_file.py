@@ -1,4 +1,5 @@
-"""An SQLite database file seen through the standard library alone: its URL, its checks, its revision.
+"""An SQLite database file seen through the standard library alone: its URL, its checks, its
+revision.
 
 Start-up reads these before SQLAlchemy is imported (see tests/bench/bench_start.py), so nothing
 here may import it; tests keep the URL rules equal to SQLAlchemy's own.
@@ -16,7 +17,8 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def sqlite_url(path: Path) -> str:
-    """The SQLAlchemy URL of the file at `path`, rendered as `URL.create("sqlite", database=...)` does."""
+    """The SQLAlchemy URL of the file at `path`, rendered as `URL.create("sqlite", database=...)`
+    does."""
     return "sqlite:///" + quote(str(path), safe=" +/")
 
 
@@ -33,8 +35,12 @@ def sqlite_path(url: str) -> Path | None:
 
 def read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot change a byte of the file (not even switch it to WAL)."""
-    return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                           check_same_thread=False)
+    return sqlite3.connect(
+        f"file:{quote(str(path))}?mode=ro",
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
+    )
 
 
 def sqlite_tables_and_revision(path: Path) -> tuple[set[str], str | None]:
@@ -74,7 +80,9 @@ def check_sqlite_file(path: Path) -> None:
             con.close()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
-            raise StoreError(f"The database {path} is locked by another program; close it and try again.") from exc
+            raise StoreError(
+                f"The database {path} is locked by another program; close it and try again."
+            ) from exc
         raise StoreError(f"{path} cannot be opened as a database: {exc}.") from exc
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is not a repdesk database ({exc}).") from exc

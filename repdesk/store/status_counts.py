@@ -17,7 +17,8 @@ _ADD_RANGE = (
 
 
 def has_status_counts(session: Session) -> bool:
-    """Whether this database keeps the counts: SQLite does; PostgreSQL counts (see migration 0003)."""
+    """Whether this database keeps the counts: SQLite does; PostgreSQL counts (see migration
+    0003)."""
     return session.get_bind().dialect.name == "sqlite"
 
 

@@ -9,13 +9,14 @@ if TYPE_CHECKING:
 
 
 def build_main_window(database_url: str) -> QMainWindow:
-    """The main window on `database_url` (a URL or an SQLite path), migrated and ready; no event loop."""
+    """The main window on `database_url` (a URL or an SQLite path), migrated and ready; no event
+    loop."""
     from PySide6.QtWidgets import QApplication
 
     from repdesk.app import open_workspace
     from repdesk.store.locations import resolve_url
-    from repdesk.ui.main_window import MainWindow
-    from repdesk.ui.theme import apply_theme
+    from repdesk.ui.common.theme import apply_theme
+    from repdesk.ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     app.setApplicationName("repdesk")

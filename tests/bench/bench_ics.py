@@ -1,4 +1,5 @@
-"""Benchmark: build_ics on 10,000 reminders against a plain string-formatting floor (target ≤ 10×)."""
+"""Benchmark: build_ics on 10,000 reminders against a plain string-formatting floor (target ≤
+10×)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ NOW = datetime(2024, 5, 15, 12, 0, tzinfo=UTC)
 
 
 def make_reminders(rows: int) -> list[Reminder]:
-    """Realistic reminders: names, phone links, multi-line notes, some long, some with commas and accents."""
+    """Realistic reminders: names, phone links, multi-line notes, some long, some with commas and
+    accents."""
     base = datetime(2024, 6, 3, 13, 0, tzinfo=UTC)
     reminders = []
     for i in range(rows):

@@ -35,12 +35,74 @@ LEADS = 1_000_000
 CACHE = Path(tempfile.gettempdir()) / "repdesk-bench-inbox"
 TARGETS = {"import": 4.0, "search": 2.0, "open": 2.0, "bottom": 2.0, "memory": 1.5}
 WORDS = ["okafor", "globex", "martin", "555123", "zq"]  # typed one key at a time from 2 letters
-FIRST = ["Dana", "Lee", "Zoë", "Omar", "Priya", "Jonas", "Ana", "Kofi", "Mei", "Sam", "Ines", "Raj", "Martina",
-         "Chloé", "Liam", "Noah", "Emma", "Olivia", "Ava", "Lucas", "Mateo", "Aiko", "Yusuf", "Fatima", "Björn"]
-LAST = ["Reyes", "Müller", "Okafor", "Chen", "Patel", "Novak", "Silva", "Berg", "Kim", "Haddad", "Martin",
-        "García", "Nguyen", "Smith", "Johnson", "Kowalski", "Rossi", "Dubois", "O'Brien", "Tanaka", "Ivanova"]
-COMPANY = ["Acme", "Northwind", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne",
-           "Cyberdyne", "Soylent", "Tyrell", "Aperture", "Wonka", "Gringotts", "Oscorp"]
+FIRST = [
+    "Dana",
+    "Lee",
+    "Zoë",
+    "Omar",
+    "Priya",
+    "Jonas",
+    "Ana",
+    "Kofi",
+    "Mei",
+    "Sam",
+    "Ines",
+    "Raj",
+    "Martina",
+    "Chloé",
+    "Liam",
+    "Noah",
+    "Emma",
+    "Olivia",
+    "Ava",
+    "Lucas",
+    "Mateo",
+    "Aiko",
+    "Yusuf",
+    "Fatima",
+    "Björn",
+]
+LAST = [
+    "Reyes",
+    "Müller",
+    "Okafor",
+    "Chen",
+    "Patel",
+    "Novak",
+    "Silva",
+    "Berg",
+    "Kim",
+    "Haddad",
+    "Martin",
+    "García",
+    "Nguyen",
+    "Smith",
+    "Johnson",
+    "Kowalski",
+    "Rossi",
+    "Dubois",
+    "O'Brien",
+    "Tanaka",
+    "Ivanova",
+]
+COMPANY = [
+    "Acme",
+    "Northwind",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Vandelay",
+    "Stark",
+    "Wayne",
+    "Cyberdyne",
+    "Soylent",
+    "Tyrell",
+    "Aperture",
+    "Wonka",
+    "Gringotts",
+    "Oscorp",
+]
 SUFFIX = ["Inc.", "GmbH", "Ltd", "LLC", "SA", "& Co", "Group", ""]
 
 
@@ -50,19 +112,38 @@ def stamp(moment: datetime) -> str:
 
 
 # -- 1. import ------------------------------------------------------------------------------------
-HEADERS = ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Company Name", "Lead Status",
-           "Create Date", "Original Source"]
+HEADERS = [
+    "Record ID",
+    "First Name",
+    "Last Name",
+    "Email",
+    "Phone Number",
+    "Company Name",
+    "Lead Status",
+    "Create Date",
+    "Original Source",
+]
 
 
 def phone_text(rng: random.Random, i: int) -> str:
     area, line = 200 + i % 700, f"{i % 10_000_000:07d}"
-    return rng.choice([f"({area}) {line[:3]}-{line[3:]}", f"{area}-{line[:3]}-{line[3:]}", f"+1 {area} {line[:3]} {line[3:]}",
-                       f"{area}{line}", f"{area}.{line[:3]}.{line[3:]}", f"+44 20 7{line[:3]} {line[3:]}",
-                       f"+49 30 {line}", ""])
+    return rng.choice(
+        [
+            f"({area}) {line[:3]}-{line[3:]}",
+            f"{area}-{line[:3]}-{line[3:]}",
+            f"+1 {area} {line[:3]} {line[3:]}",
+            f"{area}{line}",
+            f"{area}.{line[:3]}.{line[3:]}",
+            f"+44 20 7{line[:3]} {line[3:]}",
+            f"+49 30 {line}",
+            "",
+        ]
+    )
 
 
 def make_csv(path: Path, rows: int) -> None:
-    """HubSpot-like export: mixed phone and date formats, some blanks, ~2% people who inquired twice."""
+    """HubSpot-like export: mixed phone and date formats, some blanks, ~2% people who inquired
+    twice."""
     rng = random.Random(3)
     now = datetime(2026, 1, 15, 12, 0)
     written: list[list[str]] = []
@@ -77,12 +158,47 @@ def make_csv(path: Path, rows: int) -> None:
                 continue
             first, last = rng.choice(FIRST), rng.choice(LAST)
             created = now - timedelta(minutes=rng.randint(1, 500 * 24 * 60))
-            date = rng.choice([f"{created:%Y-%m-%d %H:%M}", f"{created:%m/%d/%Y %I:%M %p}", f"{created:%Y-%m-%dT%H:%M:%SZ}"])
-            email = f"{first}.{last}{i}@{rng.choice(COMPANY)}.example".lower().replace("'", "") if rng.random() < 0.95 else ""
-            record = [str(100_000 + i), first, last, email, phone_text(rng, i),
-                      f"{rng.choice(COMPANY)} {rng.choice(SUFFIX)}".strip(),
-                      rng.choice(["New", "Open", "Attempted to contact", "Connected", "In progress", "Unqualified", ""]),
-                      date, rng.choice(["Organic search", "Paid social", "Direct traffic", "Referrals", "Offline sources"])]
+            date = rng.choice(
+                [
+                    f"{created:%Y-%m-%d %H:%M}",
+                    f"{created:%m/%d/%Y %I:%M %p}",
+                    f"{created:%Y-%m-%dT%H:%M:%SZ}",
+                ]
+            )
+            email = (
+                f"{first}.{last}{i}@{rng.choice(COMPANY)}.example".lower().replace("'", "")
+                if rng.random() < 0.95
+                else ""
+            )
+            record = [
+                str(100_000 + i),
+                first,
+                last,
+                email,
+                phone_text(rng, i),
+                f"{rng.choice(COMPANY)} {rng.choice(SUFFIX)}".strip(),
+                rng.choice(
+                    [
+                        "New",
+                        "Open",
+                        "Attempted to contact",
+                        "Connected",
+                        "In progress",
+                        "Unqualified",
+                        "",
+                    ]
+                ),
+                date,
+                rng.choice(
+                    [
+                        "Organic search",
+                        "Paid social",
+                        "Direct traffic",
+                        "Referrals",
+                        "Offline sources",
+                    ]
+                ),
+            ]
             written.append(record)
             out.writerow(record)
 
@@ -106,7 +222,8 @@ def floor_import(source: Path, target: Path) -> float:
 
 
 def same_tables_floor_import(source: Path, target: Path) -> float:
-    """DictReader + raw sqlite3 executemany into the real schema: what an import must write at least.
+    """DictReader + raw sqlite3 executemany into the real schema: what an import must write at
+    least.
 
     Every row becomes a lead (no normalisation, no dedupe, next step already set), its search row,
     one inquiry activity and one pending follow-up; one transaction, the app's pragmas and the page
@@ -124,35 +241,84 @@ def same_tables_floor_import(source: Path, target: Path) -> float:
     ensure_schema(engine)
     engine.dispose()
     con = sqlite3.connect(target, isolation_level=None)
-    for pragma in ("journal_mode = WAL", "foreign_keys = ON", "synchronous = NORMAL", f"cache_size = -{BULK_CACHE_KIB}"):
+    for pragma in (
+        "journal_mode = WAL",
+        "foreign_keys = ON",
+        "synchronous = NORMAL",
+        f"cache_size = -{BULK_CACHE_KIB}",
+    ):
         con.execute(f"PRAGMA {pragma}")
     now = stamp(datetime.now(UTC))
     due = stamp(datetime.now(UTC) + timedelta(hours=1))
-    lead_columns = ("id, first_name, last_name, company, title, email, phone, source, product, message, notes, "
-                    "tags, status, received_at, next_follow_up_at, journey_stage, email_opens, email_clicks, "
-                    "site_visits, do_not_contact, extra, edited_fields, import_id, created_at, updated_at")
+    lead_columns = (
+        "id, first_name, last_name, company, title, email, phone, source, product, message, notes, "
+        "tags, status, received_at, next_follow_up_at, journey_stage, email_opens, email_clicks, "
+        "site_visits, do_not_contact, extra, edited_fields, import_id, created_at, updated_at"
+    )
     started = time.perf_counter()
     con.execute("BEGIN")
-    con.execute("INSERT INTO imports (id, started_at, files, added, merged) VALUES (1, ?, '[]', 0, 0)", (now,))
+    con.execute(
+        "INSERT INTO imports (id, started_at, files, added, merged) VALUES (1, ?, '[]', 0, 0)",
+        (now,),
+    )
     with source.open(newline="", encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle)]
-    leads = [(i, r["First Name"], r["Last Name"], r["Company Name"], "", r["Email"], r["Phone Number"],
-              r["Original Source"], "", "", "", "", "new", r["Create Date"], due, "awareness", 0, 0, 0, 0,
-              json.dumps({"Record ID": r["Record ID"]}), "[]", 1, now, now)
-             for i, r in enumerate(rows, start=1)]
+    leads = [
+        (
+            i,
+            r["First Name"],
+            r["Last Name"],
+            r["Company Name"],
+            "",
+            r["Email"],
+            r["Phone Number"],
+            r["Original Source"],
+            "",
+            "",
+            "",
+            "",
+            "new",
+            r["Create Date"],
+            due,
+            "awareness",
+            0,
+            0,
+            0,
+            0,
+            json.dumps({"Record ID": r["Record ID"]}),
+            "[]",
+            1,
+            now,
+            now,
+        )
+        for i, r in enumerate(rows, start=1)
+    ]
     trigger = con.execute("SELECT sql FROM sqlite_master WHERE name = 'leads_fts_ai'").fetchone()[0]
     con.execute("DROP TRIGGER leads_fts_ai")
-    con.executemany(f"INSERT INTO leads ({lead_columns}) VALUES ({', '.join('?' * len(lead_columns.split(',')))})",
-                    leads)
-    con.execute("INSERT INTO leads_fts(rowid, name, company, email, phone, notes) SELECT id, "
-                "first_name || ' ' || last_name, company, email, replace(phone, '+', '') || ' ' || "
-                "substr(replace(phone, '+', ''), -10) || ' ' || substr(replace(phone, '+', ''), -7), notes FROM leads")
+    con.executemany(
+        f"INSERT INTO leads ({lead_columns}) "
+        f"VALUES ({', '.join('?' * len(lead_columns.split(',')))})",
+        leads,
+    )
+    con.execute(
+        "INSERT INTO leads_fts(rowid, name, company, email, phone, notes) SELECT id, "
+        "first_name || ' ' || last_name, company, email, replace(phone, '+', '') || ' ' || "
+        "substr(replace(phone, '+', ''), -10) || ' ' || substr(replace(phone, '+', ''), -7), notes "
+        "FROM leads"
+    )
     con.execute(trigger)
-    con.executemany("INSERT INTO activities (lead_id, kind, occurred_at, body, import_id) VALUES (?, 'inquiry', ?, ?, 1)",
-                    [(lead[0], lead[13], "Imported from hubspot-export.csv") for lead in leads])
-    con.executemany("INSERT INTO follow_ups (lead_id, due_at, kind, note, status, cadence, step_index, "
-                    "cadence_started_at, uid, sequence, updated_at) VALUES (?, ?, 'call', 'First call', 'pending', "
-                    "'new_lead', 0, ?, ?, 0, ?)", [(lead[0], due, now, f"{uuid.uuid4()}@repdesk", now) for lead in leads])
+    con.executemany(
+        "INSERT INTO activities (lead_id, kind, occurred_at, body, import_id) VALUES (?, "
+        "'inquiry', ?, ?, 1)",
+        [(lead[0], lead[13], "Imported from hubspot-export.csv") for lead in leads],
+    )
+    con.executemany(
+        "INSERT INTO follow_ups (lead_id, due_at, kind, note, status, cadence, step_index, "
+        "cadence_started_at, uid, sequence, updated_at) VALUES (?, ?, 'call', 'First call', "
+        "'pending', "
+        "'new_lead', 0, ?, ?, 0, ?)",
+        [(lead[0], due, now, f"{uuid.uuid4()}@repdesk", now) for lead in leads],
+    )
     con.execute("COMMIT")
     seconds = time.perf_counter() - started
     assert con.execute("SELECT count(*) FROM leads_fts").fetchone()[0] == IMPORT_ROWS
@@ -171,19 +337,29 @@ def app_import(source: Path, target: Path) -> tuple[float, str]:
         summary = workspace.imports.import_files([source])
         seconds = time.perf_counter() - started
         with workspace.engine.connect() as con:
-            leads, fts, steps = (con.exec_driver_sql(q).scalar() for q in (
-                "SELECT count(*) FROM leads", "SELECT count(*) FROM leads_fts",
-                "SELECT count(*) FROM follow_ups WHERE status = 'pending'"))
+            leads, fts, steps = (
+                con.exec_driver_sql(q).scalar()
+                for q in (
+                    "SELECT count(*) FROM leads",
+                    "SELECT count(*) FROM leads_fts",
+                    "SELECT count(*) FROM follow_ups WHERE status = 'pending'",
+                )
+            )
     finally:
         workspace.close()
     assert summary.added + summary.merged + len(summary.rejected) == IMPORT_ROWS, summary.to_json()
     assert leads == fts == summary.added, (leads, fts, summary.added)
-    return seconds, f"{summary.added:,} added, {summary.merged:,} merged, {len(summary.rejected)} rejected, {steps:,} steps"
+    return (
+        seconds,
+        f"{summary.added:,} added, {summary.merged:,} merged, {len(summary.rejected)} rejected, "
+        f"{steps:,} steps",
+    )
 
 
 # -- the 1,000,000-lead database ------------------------------------------------------------------
 def _upgrade_in_place(path: Path) -> None:
-    """A cache made by an older schema gets the app's newer migrations (no backup copy: it is a cache)."""
+    """A cache made by an older schema gets the app's newer migrations (no backup copy: it is a
+    cache)."""
     from alembic.command import upgrade
 
     from repdesk.migrations import HEAD_REVISION
@@ -199,7 +375,8 @@ def _upgrade_in_place(path: Path) -> None:
 
 
 def database() -> Path:
-    """1M leads made with the app's migrations and executemany (the FTS triggers fill leads_fts); cached."""
+    """1M leads made with the app's migrations and executemany (the FTS triggers fill leads_fts);
+    cached."""
     path = CACHE / f"leads-{LEADS}.sqlite3"
     if path.exists():
         _upgrade_in_place(path)
@@ -216,10 +393,16 @@ def database() -> Path:
     engine.dispose()
     rng = random.Random(8)
     now = datetime.now(UTC)
-    statuses = ["new"] * 3 + ["contacted"] * 3 + ["qualified", "nurture", "not_a_fit", "won", "lost"]
-    columns = ("first_name, last_name, company, title, email, phone, source, product, message, notes, tags, status, "
-               "received_at, first_response_at, next_follow_up_at, journey_stage, email_opens, email_clicks, "
-               "site_visits, do_not_contact, extra, edited_fields, created_at, updated_at")
+    statuses = (
+        ["new"] * 3 + ["contacted"] * 3 + ["qualified", "nurture", "not_a_fit", "won", "lost"]
+    )
+    columns = (
+        "first_name, last_name, company, title, email, phone, source, product, message, notes, "
+        "tags, status, "
+        "received_at, first_response_at, next_follow_up_at, journey_stage, email_opens, "
+        "email_clicks, "
+        "site_visits, do_not_contact, extra, edited_fields, created_at, updated_at"
+    )
     sql = f"INSERT INTO leads ({columns}) VALUES ({', '.join('?' * len(columns.split(',')))})"
     con = sqlite3.connect(partial)
     started = time.perf_counter()
@@ -229,17 +412,47 @@ def database() -> Path:
             first, last, company = rng.choice(FIRST), rng.choice(LAST), rng.choice(COMPANY)
             received = now - timedelta(minutes=rng.randint(1, 400 * 24 * 60))
             status = rng.choice(statuses)
-            contacted, closed, dnc = status != "new", status in ("won", "lost"), rng.random() < 0.005
+            contacted, closed, dnc = (
+                status != "new",
+                status in ("won", "lost"),
+                rng.random() < 0.005,
+            )
             step = None if closed or dnc else stamp(now + timedelta(hours=rng.randint(-200, 600)))
-            rows.append((first, last, f"{company} {rng.choice(SUFFIX)}".strip(), "Operations lead",
-                         f"{first}.{last}{i}@{company}.example".lower().replace("'", ""), f"+1{200 + i % 700}{i % 10_000_000:07d}",
-                         rng.choice(["web form", "trade show", "referral", "csv import"]),
-                         rng.choice(["Widgets", "Gadgets", "Service plan"]), "Interested in a quote.", "", "", status,
-                         stamp(received), stamp(received + timedelta(minutes=rng.randint(2, 600))) if contacted else None,
-                         step, "awareness", 0, 0, 0, int(dnc), "{}", "[]", stamp(received), stamp(received)))
+            rows.append(
+                (
+                    first,
+                    last,
+                    f"{company} {rng.choice(SUFFIX)}".strip(),
+                    "Operations lead",
+                    f"{first}.{last}{i}@{company}.example".lower().replace("'", ""),
+                    f"+1{200 + i % 700}{i % 10_000_000:07d}",
+                    rng.choice(["web form", "trade show", "referral", "csv import"]),
+                    rng.choice(["Widgets", "Gadgets", "Service plan"]),
+                    "Interested in a quote.",
+                    "",
+                    "",
+                    status,
+                    stamp(received),
+                    stamp(received + timedelta(minutes=rng.randint(2, 600))) if contacted else None,
+                    step,
+                    "awareness",
+                    0,
+                    0,
+                    0,
+                    int(dnc),
+                    "{}",
+                    "[]",
+                    stamp(received),
+                    stamp(received),
+                )
+            )
         with con:
             con.executemany(sql, rows)
-        print(f"  generating: {chunk + len(rows):,} / {LEADS:,} leads ({time.perf_counter() - started:.0f} s)", flush=True)
+        print(
+            f"  generating: {chunk + len(rows):,} / {LEADS:,} leads "
+            f"({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
     con.execute("ANALYZE")
     con.close()
     partial.rename(path)
@@ -254,7 +467,7 @@ def prefixes() -> list[str]:
 
 def app_search(db: Path, runs: int) -> dict[str, float]:
     from repdesk.app import open_workspace
-    from repdesk.services.inbox_service import InboxFilter, InboxService
+    from repdesk.services.inbox.inbox_service import InboxFilter, InboxService
 
     workspace = open_workspace(f"sqlite:///{db}", migrate=False)
     service = InboxService(workspace.sessions, workspace.clock)
@@ -281,8 +494,12 @@ def floor_search(db: Path, runs: int) -> dict[str, float]:
         for text in prefixes():
             query = '"' + text + '"*'
             started = time.perf_counter()
-            rows = con.execute("SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? LIMIT 200", (query,)).fetchall()
-            total = con.execute("SELECT count(*) FROM leads_fts WHERE leads_fts MATCH ?", (query,)).fetchone()[0]
+            rows = con.execute(
+                "SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? LIMIT 200", (query,)
+            ).fetchall()
+            total = con.execute(
+                "SELECT count(*) FROM leads_fts WHERE leads_fts MATCH ?", (query,)
+            ).fetchone()[0]
             seconds = time.perf_counter() - started
             assert len(rows) == min(200, total)
             best[text] = min(best.get(text, seconds), seconds)
@@ -292,7 +509,8 @@ def floor_search(db: Path, runs: int) -> dict[str, float]:
 
 # -- 3. inbox open, jump to bottom, memory (each side in its own process) -------------------------
 def child(side: str, db: Path, memory: bool) -> None:
-    """Open the inbox over `db` in a QTableView, show the first rows, jump to the bottom; print JSON."""
+    """Open the inbox over `db` in a QTableView, show the first rows, jump to the bottom; print
+    JSON."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
     from PySide6.QtWidgets import QApplication, QTableView
@@ -300,12 +518,14 @@ def child(side: str, db: Path, memory: bool) -> None:
     app = QApplication(sys.argv[:1])
     if side == "app":
         from repdesk.core.inbox import end_of_day
-        from repdesk.services.inbox_service import InboxFilter, InboxService
+        from repdesk.services.inbox.inbox_service import InboxFilter, InboxService
         from repdesk.store.engine import make_engine, make_session_factory
-        from repdesk.ui.lead_table_model import LeadTableModel
+        from repdesk.ui.inbox.lead_table_model import LeadTableModel
     else:
+
         class FloorModel(QAbstractTableModel):
-            """Minimal windowed model: count(*) rows, pages of 200 by LIMIT/OFFSET in rowid order."""
+            """Minimal windowed model: count(*) rows, pages of 200 by LIMIT/OFFSET in rowid
+            order."""
 
             def __init__(self, con: sqlite3.Connection) -> None:
                 super().__init__()
@@ -324,10 +544,14 @@ def child(side: str, db: Path, memory: bool) -> None:
                 page = index.row() // 200
                 if page not in self.pages:
                     self.pages[page] = self.con.execute(
-                        "SELECT received_at, first_name || ' ' || last_name, company, status, next_follow_up_at, "
-                        "source, owner_id, product FROM leads ORDER BY rowid LIMIT 200 OFFSET ?", (page * 200,)).fetchall()
+                        "SELECT received_at, first_name || ' ' || last_name, company, status, "
+                        "next_follow_up_at, "
+                        "source, owner_id, product FROM leads ORDER BY rowid LIMIT 200 OFFSET ?",
+                        (page * 200,),
+                    ).fetchall()
                 row = self.pages[page][index.row() % 200]
                 return None if row[index.column()] is None else str(row[index.column()])
+
     view = QTableView()
     view.resize(1280, 800)
     if memory:
@@ -342,7 +566,11 @@ def child(side: str, db: Path, memory: bool) -> None:
         engine = make_engine(f"sqlite:///{db}")
         service = InboxService(make_session_factory(engine), lambda: datetime.now(UTC))
         model = LeadTableModel(lambda: datetime.now(UTC), lambda: 5)
-        model.set_snapshot(service.any_snapshot(InboxFilter(), end_of_day(datetime.now(UTC), datetime.now().astimezone().tzinfo)))
+        model.set_snapshot(
+            service.any_snapshot(
+                InboxFilter(), end_of_day(datetime.now(UTC), datetime.now().astimezone().tzinfo)
+            )
+        )
     else:
         model = FloorModel(sqlite3.connect(f"file:{db}?mode=ro", uri=True))
     view.setModel(model)
@@ -371,8 +599,15 @@ def _status(key: str) -> int:
 
 
 def run_child(side: str, db: Path, memory: bool) -> dict[str, float]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_LOGGING_RULES="qt.qpa.*=false", PYTHONPATH=str(ROOT))
-    command = [sys.executable, __file__, "--child", side, str(db)] + (["--memory"] if memory else [])
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        QT_LOGGING_RULES="qt.qpa.*=false",
+        PYTHONPATH=str(ROOT),
+    )
+    command = [sys.executable, __file__, "--child", side, str(db)] + (
+        ["--memory"] if memory else []
+    )
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, cwd=ROOT)
     if result.returncode != 0:
         raise SystemExit(f"bench_inbox: the {side} inbox child failed:\n{result.stderr[-3000:]}")
@@ -385,9 +620,13 @@ def inbox(db: Path, runs: int) -> dict[str, dict[str, float]]:
         run_child(side, db, False)  # warm the page cache; not counted
         timed = [run_child(side, db, False) for _ in range(runs)]
         mem = [run_child(side, db, True) for _ in range(2)]
-        out[side] = {"rows": timed[0]["rows"], "first": min(t["first"] for t in timed),
-                     "bottom": min(t["bottom"] for t in timed),
-                     "rss_peak": min(m["rss_peak"] for m in mem), "traced_peak": min(m["traced_peak"] for m in mem)}
+        out[side] = {
+            "rows": timed[0]["rows"],
+            "first": min(t["first"] for t in timed),
+            "bottom": min(t["bottom"] for t in timed),
+            "rss_peak": min(m["rss_peak"] for m in mem),
+            "traced_peak": min(m["traced_peak"] for m in mem),
+        }
     return out
 
 
@@ -398,9 +637,16 @@ def verdict(ratio: float, key: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--only", nargs="+", choices=("import", "search", "inbox"), default=[],
-                        help="run only these measures (default: all)")
-    parser.add_argument("measures", nargs="*", help=argparse.SUPPRESS)  # the older spelling: bench_inbox.py import
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=("import", "search", "inbox"),
+        default=[],
+        help="run only these measures (default: all)",
+    )
+    parser.add_argument(
+        "measures", nargs="*", help=argparse.SUPPRESS
+    )  # the older spelling: bench_inbox.py import
     args = parser.parse_args()
     if unknown := set(args.measures) - {"import", "search", "inbox"}:
         parser.error(f"unknown measure(s): {', '.join(sorted(unknown))}")
@@ -415,41 +661,90 @@ def main() -> int:
         runs = [app_import(source, work / "app.sqlite3") for _ in range(2)]
         app, detail = min(runs)
         print(f"import {IMPORT_ROWS:,} rows: floor {floor:.2f} s, repdesk {app:.2f} s ({detail})")
-        print(f"import same-tables floor (raw executemany into repdesk's schema: leads + indexes, search index, "
-              f"activity, follow-up): {tables:.2f} s; repdesk / same-tables floor {app / tables:.2f}×, "
-              f"same-tables floor / floor {tables / floor:.2f}× (informational)")
-        summary.append(("import 100k CSV rows", f"{floor:.2f} s", f"{app:.2f} s", app / floor, "import"))
+        print(
+            "import same-tables floor (raw executemany into repdesk's schema: leads + indexes, "
+            "search index, activity, follow-up): "
+            f"{tables:.2f} s; repdesk / same-tables floor {app / tables:.2f}×, "
+            f"same-tables floor / floor {tables / floor:.2f}× (informational)"
+        )
+        summary.append(
+            ("import 100k CSV rows", f"{floor:.2f} s", f"{app:.2f} s", app / floor, "import")
+        )
     if only & {"search", "inbox"}:
         db = database()
     if "search" in only:
         floor_s, app_s = floor_search(db, 3), app_search(db, 3)
         for text in prefixes():
-            print(f"search {text!r:10}: floor {floor_s[text] * 1000:7.1f} ms, repdesk {app_s[text] * 1000:7.1f} ms, "
-                  f"{app_s[text] / floor_s[text]:5.2f}×")
+            print(
+                f"search {text!r:10}: floor {floor_s[text] * 1000:7.1f} ms, "
+                f"repdesk {app_s[text] * 1000:7.1f} ms, "
+                f"{app_s[text] / floor_s[text]:5.2f}×"
+            )
         worst = max(prefixes(), key=lambda t: app_s[t] / floor_s[t])
         total_f, total_a = sum(floor_s.values()), sum(app_s.values())
-        summary.append((f"search, {len(prefixes())} keystrokes", f"{total_f * 1000:.0f} ms", f"{total_a * 1000:.0f} ms",
-                        total_a / total_f, "search"))
-        summary.append((f"search, worst key {worst!r}", f"{floor_s[worst] * 1000:.1f} ms",
-                        f"{app_s[worst] * 1000:.1f} ms", app_s[worst] / floor_s[worst], "search"))
+        summary.append(
+            (
+                f"search, {len(prefixes())} keystrokes",
+                f"{total_f * 1000:.0f} ms",
+                f"{total_a * 1000:.0f} ms",
+                total_a / total_f,
+                "search",
+            )
+        )
+        summary.append(
+            (
+                f"search, worst key {worst!r}",
+                f"{floor_s[worst] * 1000:.1f} ms",
+                f"{app_s[worst] * 1000:.1f} ms",
+                app_s[worst] / floor_s[worst],
+                "search",
+            )
+        )
     if "inbox" in only:
         sides = inbox(db, 3)
         f, a = sides["floor"], sides["app"]
         print(f"inbox rows: floor {f['rows']:,}, repdesk {a['rows']:,} (open leads only)")
-        print(f"traced Python peak: floor {f['traced_peak'] / 2**20:.1f} MiB, repdesk {a['traced_peak'] / 2**20:.1f} MiB")
-        summary.append(("inbox open to first rows", f"{f['first'] * 1000:.0f} ms", f"{a['first'] * 1000:.0f} ms",
-                        a["first"] / f["first"], "open"))
-        summary.append(("inbox jump to bottom", f"{f['bottom'] * 1000:.0f} ms", f"{a['bottom'] * 1000:.0f} ms",
-                        a["bottom"] / f["bottom"], "bottom"))
-        summary.append(("inbox peak RSS growth", f"{f['rss_peak'] / 2**20:.1f} MiB", f"{a['rss_peak'] / 2**20:.1f} MiB",
-                        a["rss_peak"] / max(f["rss_peak"], 1), "memory"))
+        print(
+            f"traced Python peak: floor {f['traced_peak'] / 2**20:.1f} MiB, repdesk "
+            f"{a['traced_peak'] / 2**20:.1f} MiB"
+        )
+        summary.append(
+            (
+                "inbox open to first rows",
+                f"{f['first'] * 1000:.0f} ms",
+                f"{a['first'] * 1000:.0f} ms",
+                a["first"] / f["first"],
+                "open",
+            )
+        )
+        summary.append(
+            (
+                "inbox jump to bottom",
+                f"{f['bottom'] * 1000:.0f} ms",
+                f"{a['bottom'] * 1000:.0f} ms",
+                a["bottom"] / f["bottom"],
+                "bottom",
+            )
+        )
+        summary.append(
+            (
+                "inbox peak RSS growth",
+                f"{f['rss_peak'] / 2**20:.1f} MiB",
+                f"{a['rss_peak'] / 2**20:.1f} MiB",
+                a["rss_peak"] / max(f["rss_peak"], 1),
+                "memory",
+            )
+        )
     print()
     print(f"{'measure':34} {'floor':>11} {'repdesk':>11} {'ratio':>7}  target  verdict")
     failed = 0
     for name, floor_text, app_text, ratio, key in summary:
         result = verdict(ratio, key)
         failed += result == "FAIL"
-        print(f"{name:34} {floor_text:>11} {app_text:>11} {ratio:6.2f}×  ≤ {TARGETS[key]:<4}  {result}")
+        print(
+            f"{name:34} {floor_text:>11} {app_text:>11} {ratio:6.2f}×  ≤ {TARGETS[key]:<4}  "
+            f"{result}"
+        )
     return 1 if failed else 0
 
 

@@ -1,4 +1,5 @@
-"""Benchmark: time to the inbox's first paint on 100,000 leads vs a bare Qt window (target ≤ 2.5×)."""
+"""Benchmark: time to the inbox's first paint on 100,000 leads vs a bare Qt window (target ≤
+2.5×)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ LEADS = 100_000
 RUNS = 5
 TARGET = 2.5
 CACHE = Path(tempfile.gettempdir()) / "repdesk-bench-start"
-MARK = "repdesk-startup-painted"  # printed by repdesk.ui.desktop with REPDESK_REPORT_STARTUP=1
+MARK = (
+    "repdesk-startup-painted"  # printed by repdesk.ui.shell.desktop with REPDESK_REPORT_STARTUP=1
+)
 
 # The floor: what any Qt widgets app pays (interpreter, PySide6, a window) before its first paint.
 BARE = f"""
@@ -66,10 +69,25 @@ def database() -> Path:
     ensure_schema(engine)
     rng = random.Random(8)
     now = datetime.now(UTC)
-    first = ["Dana", "Lee", "Zoë", "Omar", "Priya", "Jonas", "Ana", "Kofi", "Mei", "Sam", "Ines", "Raj"]
+    first = [
+        "Dana",
+        "Lee",
+        "Zoë",
+        "Omar",
+        "Priya",
+        "Jonas",
+        "Ana",
+        "Kofi",
+        "Mei",
+        "Sam",
+        "Ines",
+        "Raj",
+    ]
     last = ["Reyes", "Müller", "Okafor", "Chen", "Patel", "Novak", "Silva", "Berg", "Kim", "Haddad"]
     companies = ["Acme", "Northwind", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark"]
-    statuses = ["new"] * 3 + ["contacted"] * 3 + ["qualified", "nurture", "not_a_fit", "won", "lost"]
+    statuses = (
+        ["new"] * 3 + ["contacted"] * 3 + ["qualified", "nurture", "not_a_fit", "won", "lost"]
+    )
     started = time.perf_counter()
     with engine.begin() as conn:
         for chunk in range(0, LEADS, 5_000):
@@ -78,19 +96,34 @@ def database() -> Path:
                 received = now - timedelta(minutes=rng.randint(1, 400 * 24 * 60))
                 status = rng.choice(statuses)
                 contacted = status != "new"
-                rows.append({
-                    "first_name": rng.choice(first), "last_name": f"{rng.choice(last)} {i}",
-                    "company": f"{rng.choice(companies)} {i % 997}", "title": "Operations lead",
-                    "email": f"lead{i}@example.com", "phone": f"+1555{i:07d}",
-                    "source": rng.choice(["web form", "trade show", "referral", "csv import"]),
-                    "product": rng.choice(["Widgets", "Gadgets", "Service plan"]),
-                    "message": "Interested in a quote for next quarter.", "notes": "", "tags": "",
-                    "status": status, "received_at": received,
-                    "first_response_at": received + timedelta(minutes=rng.randint(2, 600)) if contacted else None,
-                    "next_follow_up_at": now + timedelta(hours=rng.randint(-200, 600)) if contacted else None,
-                    "journey_stage": "awareness", "extra": {}, "edited_fields": [],
-                    "created_at": received, "updated_at": received,
-                })
+                rows.append(
+                    {
+                        "first_name": rng.choice(first),
+                        "last_name": f"{rng.choice(last)} {i}",
+                        "company": f"{rng.choice(companies)} {i % 997}",
+                        "title": "Operations lead",
+                        "email": f"lead{i}@example.com",
+                        "phone": f"+1555{i:07d}",
+                        "source": rng.choice(["web form", "trade show", "referral", "csv import"]),
+                        "product": rng.choice(["Widgets", "Gadgets", "Service plan"]),
+                        "message": "Interested in a quote for next quarter.",
+                        "notes": "",
+                        "tags": "",
+                        "status": status,
+                        "received_at": received,
+                        "first_response_at": received + timedelta(minutes=rng.randint(2, 600))
+                        if contacted
+                        else None,
+                        "next_follow_up_at": now + timedelta(hours=rng.randint(-200, 600))
+                        if contacted
+                        else None,
+                        "journey_stage": "awareness",
+                        "extra": {},
+                        "edited_fields": [],
+                        "created_at": received,
+                        "updated_at": received,
+                    }
+                )
             conn.execute(LeadRecord.__table__.insert(), rows)
     engine.dispose()
     partial.rename(path)
@@ -104,7 +137,9 @@ def time_to_paint(command: list[str], env: dict[str, str]) -> float:
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
     marks = [line.split() for line in result.stderr.splitlines() if line.startswith(MARK)]
     if result.returncode != 0 or not marks:
-        raise SystemExit(f"bench_start: {command[1:3]} did not report its first paint:\n{result.stderr[-2000:]}")
+        raise SystemExit(
+            f"bench_start: {command[1:3]} did not report its first paint:\n{result.stderr[-2000:]}"
+        )
     return float(marks[-1][1]) - started
 
 
@@ -115,7 +150,8 @@ def best_of(command: list[str], env: dict[str, str]) -> float:
 
 def compile_package() -> None:
     """Byte-compile repdesk as any installation does (pip, the PyInstaller folder): with
-    PYTHONDONTWRITEBYTECODE set, a source checkout would otherwise compile every module at each start."""
+    PYTHONDONTWRITEBYTECODE set, a source checkout would otherwise compile every module at each
+    start."""
     import compileall
 
     compileall.compile_dir(ROOT / "repdesk", quiet=1)
@@ -127,8 +163,13 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="repdesk-bench-home-"))
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env.update(QT_LOGGING_RULES="qt.qpa.*=false", XDG_CONFIG_HOME=str(home / "config"),
-               XDG_DATA_HOME=str(home / "data"), REPDESK_REPORT_STARTUP="1", PYTHONPATH=str(ROOT))
+    env.update(
+        QT_LOGGING_RULES="qt.qpa.*=false",
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        REPDESK_REPORT_STARTUP="1",
+        PYTHONPATH=str(ROOT),
+    )
     env.pop("REPDESK_DATABASE_URL", None)
     bare = best_of([sys.executable, "-c", BARE], env)
     app = best_of([sys.executable, "-m", "repdesk", "--db", str(db)], env)
@@ -139,8 +180,11 @@ def main() -> int:
     built = ROOT / "dist" / "repdesk" / "repdesk"
     if built.exists():  # informational: the PyInstaller folder (`make dist`), as users start it
         frozen = best_of([str(built), "--db", str(db)], env)
-        print(f"built app (dist/repdesk) to first paint:        {frozen * 1000:7.0f} ms, {frozen / bare:.2f}× "
-              "the bare window (informational)")
+        print(
+            f"built app (dist/repdesk) to first paint:        {frozen * 1000:7.0f} ms, "
+            f"{frozen / bare:.2f}× "
+            "the bare window (informational)"
+        )
     print(f"ratio {ratio:.2f}× (target ≤ {TARGET}×): {verdict}")
     return 0 if verdict == "PASS" else 1
 

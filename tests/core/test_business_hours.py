@@ -86,7 +86,8 @@ def test_invalid_hours_are_refused(
 
 
 def test_spring_forward_keeps_wall_clock_start() -> None:
-    # New York springs forward on Sunday 2024-03-10; Monday still opens at 09:00 local (13:00 UTC, not 14:00).
+    # New York springs forward on Sunday 2024-03-10; Monday still opens at 09:00 local (13:00 UTC,
+    # not 14:00).
     result = next_business_time(ny(2024, 3, 8, 18, 0), NY_HOURS)
     assert result.astimezone(UTC) == datetime(2024, 3, 11, 13, 0, tzinfo=UTC)
     assert result.utcoffset() == timedelta(hours=-4)

@@ -1,4 +1,5 @@
-"""Cadences: default plans, due times in business hours, resuming old leads, and the cadence file."""
+"""Cadences: default plans, due times in business hours, resuming old leads, and the cadence
+file."""
 
 from __future__ import annotations
 
@@ -151,7 +152,8 @@ def test_next_step_for_fresh_lead_is_the_first_step_now() -> None:
     cadence = BY_KEY["new_inquiry"]
     started = ny(2024, 5, 15, 10, 0)
     assert next_step_after(cadence, -1, started, NY_HOURS, started) == (0, started)
-    # Both day-0 steps are kept even minutes later: the email is not skipped because the call is late.
+    # Both day-0 steps are kept even minutes later: the email is not skipped because the call is
+    # late.
     later = started + timedelta(minutes=20)
     assert next_step_after(cadence, 0, started, NY_HOURS, later) == (1, later)
     assert next_step_after(cadence, 1, started, NY_HOURS, later) == (2, ny(2024, 5, 16, 10, 0))
@@ -178,7 +180,8 @@ def test_resuming_an_old_lead_gives_one_step_now_not_a_pile() -> None:
 def test_well_overdue_step_gives_way_to_a_step_due_now() -> None:
     cadence = BY_KEY["new_inquiry"]
     started = ny(2024, 1, 2, 10, 0)
-    # Day 180 is Sunday 2024-06-30, so step 12 is due Monday 09:00: take it rather than the old step 11.
+    # Day 180 is Sunday 2024-06-30, so step 12 is due Monday 09:00: take it rather than the old step
+    # 11.
     now = ny(2024, 7, 1, 9, 0)
     assert due_at(cadence, 12, started, NY_HOURS) == now
     assert next_step_after(cadence, -1, started, NY_HOURS, now) == (12, now)

@@ -1,4 +1,5 @@
-"""Contact normalisation: e-mail validation, E.164 phones (fast path and phonenumbers), name splitting."""
+"""Contact normalisation: e-mail validation, E.164 phones (fast path and phonenumbers), name
+splitting."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Journey stage: answers and engagement thresholds, never moving backwards with more signals; inbox rank."""
+"""Journey stage: answers and engagement thresholds, never moving backwards with more signals; inbox
+rank."""
 
 from __future__ import annotations
 
@@ -23,31 +24,45 @@ NONE = Engagement()
 ORDER = [JourneyStage.AWARENESS, JourneyStage.CONSIDERATION, JourneyStage.DECISION]
 
 
-@pytest.mark.parametrize("answers, expected", [
-    (None, JourneyStage.AWARENESS),
-    ({}, JourneyStage.AWARENESS),
-    ({"need": "no"}, JourneyStage.AWARENESS),
-    ({"need": "yes"}, JourneyStage.CONSIDERATION),
-    ({"need": True}, JourneyStage.CONSIDERATION),
-    ({"need": "yes", "timeline": "this_month", "budget": "approved"}, JourneyStage.DECISION),
-    ({"timeline": "1_3_months", "budget": "approved"}, JourneyStage.DECISION),
-    ({"timeline": "3_6_months", "budget": "approved", "need": "yes"}, JourneyStage.CONSIDERATION),
-    ({"timeline": "this_month", "budget": "estimating"}, JourneyStage.AWARENESS),
-])
+@pytest.mark.parametrize(
+    "answers, expected",
+    [
+        (None, JourneyStage.AWARENESS),
+        ({}, JourneyStage.AWARENESS),
+        ({"need": "no"}, JourneyStage.AWARENESS),
+        ({"need": "yes"}, JourneyStage.CONSIDERATION),
+        ({"need": True}, JourneyStage.CONSIDERATION),
+        ({"need": "yes", "timeline": "this_month", "budget": "approved"}, JourneyStage.DECISION),
+        ({"timeline": "1_3_months", "budget": "approved"}, JourneyStage.DECISION),
+        (
+            {"timeline": "3_6_months", "budget": "approved", "need": "yes"},
+            JourneyStage.CONSIDERATION,
+        ),
+        ({"timeline": "this_month", "budget": "estimating"}, JourneyStage.AWARENESS),
+    ],
+)
 def test_stage_from_answers(answers: dict[str, object] | None, expected: JourneyStage) -> None:
     assert stage_from_answers(answers) is expected
 
 
-@pytest.mark.parametrize("engagement, expected", [
-    (Engagement(0, 0, 0), JourneyStage.AWARENESS),
-    (Engagement(10, 0, 1), JourneyStage.AWARENESS),  # opening mail alone is not consideration
-    (Engagement(0, 1, 2), JourneyStage.CONSIDERATION),
-    (Engagement(0, 0, 5), JourneyStage.CONSIDERATION),
-    (Engagement(4, 1, 0), JourneyStage.CONSIDERATION),
-    (Engagement(0, 3, 6), JourneyStage.DECISION),
-    (Engagement(0, 3, 5), JourneyStage.CONSIDERATION),  # one visit short of the decision threshold
-])
-def test_stage_from_engagement_at_the_thresholds(engagement: Engagement, expected: JourneyStage) -> None:
+@pytest.mark.parametrize(
+    "engagement, expected",
+    [
+        (Engagement(0, 0, 0), JourneyStage.AWARENESS),
+        (Engagement(10, 0, 1), JourneyStage.AWARENESS),  # opening mail alone is not consideration
+        (Engagement(0, 1, 2), JourneyStage.CONSIDERATION),
+        (Engagement(0, 0, 5), JourneyStage.CONSIDERATION),
+        (Engagement(4, 1, 0), JourneyStage.CONSIDERATION),
+        (Engagement(0, 3, 6), JourneyStage.DECISION),
+        (
+            Engagement(0, 3, 5),
+            JourneyStage.CONSIDERATION,
+        ),  # one visit short of the decision threshold
+    ],
+)
+def test_stage_from_engagement_at_the_thresholds(
+    engagement: Engagement, expected: JourneyStage
+) -> None:
     assert stage_from_engagement(engagement) is expected
 
 
@@ -55,19 +70,27 @@ def test_thresholds_are_data() -> None:
     rules = (EngagementRule(JourneyStage.DECISION, min_opens=1),)
     assert stage_from_engagement(Engagement(1, 0, 0), rules) is JourneyStage.DECISION
     answer_rules = (AnswerRule(JourneyStage.CONSIDERATION, {"industry": frozenset({"dental"})}),)
-    assert journey_stage({"industry": "Dental"}, NONE, answer_rules=answer_rules) is JourneyStage.CONSIDERATION
+    assert (
+        journey_stage({"industry": "Dental"}, NONE, answer_rules=answer_rules)
+        is JourneyStage.CONSIDERATION
+    )
 
 
 def test_the_furthest_signal_wins() -> None:
     assert journey_stage({"need": "yes"}, Engagement(0, 3, 9)) is JourneyStage.DECISION
-    assert journey_stage({"timeline": "this_month", "budget": "approved"}, NONE) is JourneyStage.DECISION
+    assert (
+        journey_stage({"timeline": "this_month", "budget": "approved"}, NONE)
+        is JourneyStage.DECISION
+    )
 
 
 counts = st.integers(min_value=0, max_value=50)
 
 
 @given(counts, counts, counts, counts, counts, counts)
-def test_more_engagement_never_moves_a_lead_back(o: int, c: int, v: int, do: int, dc: int, dv: int) -> None:
+def test_more_engagement_never_moves_a_lead_back(
+    o: int, c: int, v: int, do: int, dc: int, dv: int
+) -> None:
     before = stage_from_engagement(Engagement(o, c, v))
     after = stage_from_engagement(Engagement(o + do, c + dc, v + dv))
     assert ORDER.index(after) >= ORDER.index(before)
@@ -93,5 +116,7 @@ def test_inbox_breaks_ties_by_journey_stage() -> None:
     now = datetime(2026, 11, 20, 12, tzinfo=UTC)
     due = now + timedelta(hours=1)
     facts = [InboxFacts(LeadStatus.CONTACTED, now, now, due, stage) for stage in ORDER]
-    ordered = sorted(facts, key=lambda f: sort_key(f, now, now + timedelta(hours=12), timedelta(minutes=5)))
+    ordered = sorted(
+        facts, key=lambda f: sort_key(f, now, now + timedelta(hours=12), timedelta(minutes=5))
+    )
     assert [f.journey_stage for f in ordered] == list(reversed(ORDER))

@@ -1,4 +1,5 @@
-"""Report arithmetic: medians, shares over every lead, histogram edges, attempts and funnel folding."""
+"""Report arithmetic: medians, shares over every lead, histogram edges, attempts and funnel
+folding."""
 
 from __future__ import annotations
 
@@ -36,7 +37,14 @@ def test_buckets_at_their_edges() -> None:
     bounds = rm.bucket_bounds(5)
     delays = [0.0, 5.0, 5.01, 60.0, 61.0, 1440.0, 1441.0, 10080.0, 10081.0, None]
     buckets = rm.speed_buckets(delays, bounds)
-    assert [b.label for b in buckets] == ["≤ 5 min", "5–60 min", "1–24 h", "1–7 d", "> 7 d", "Never"]
+    assert [b.label for b in buckets] == [
+        "≤ 5 min",
+        "5–60 min",
+        "1–24 h",
+        "1–7 d",
+        "> 7 d",
+        "Never",
+    ]
     assert [b.count for b in buckets] == [2, 2, 2, 2, 1, 1]
 
 
@@ -49,7 +57,11 @@ def test_bucket_bounds_follow_the_target_but_stay_ordered() -> None:
 def test_speed_figures_for_no_leads() -> None:
     figures = rm.speed_figures([], 5)
     assert figures.median_minutes is None
-    assert (figures.within_target_share, figures.within_hour_share, figures.within_day_share) == (0.0, 0.0, 0.0)
+    assert (figures.within_target_share, figures.within_hour_share, figures.within_day_share) == (
+        0.0,
+        0.0,
+        0.0,
+    )
     assert figures.never_contacted == 0 and sum(b.count for b in figures.buckets) == 0
 
 
@@ -62,13 +74,25 @@ def test_speed_figures_exact() -> None:
     assert figures.never_contacted == 1 and figures.contacted == 3 and figures.received == 4
 
 
-@given(st.lists(st.one_of(st.none(), st.floats(min_value=0, max_value=1e6, allow_nan=False)), max_size=60),
-       st.integers(min_value=1, max_value=59))
-def test_buckets_partition_every_lead_and_shares_are_monotone(delays: list[float | None], target: int) -> None:
+@given(
+    st.lists(
+        st.one_of(st.none(), st.floats(min_value=0, max_value=1e6, allow_nan=False)), max_size=60
+    ),
+    st.integers(min_value=1, max_value=59),
+)
+def test_buckets_partition_every_lead_and_shares_are_monotone(
+    delays: list[float | None], target: int
+) -> None:
     figures = rm.speed_figures(delays, target)
     assert sum(b.count for b in figures.buckets) == len(delays)
     assert figures.buckets[-1].count == figures.never_contacted
-    assert 0.0 <= figures.within_target_share <= figures.within_hour_share <= figures.within_day_share <= 1.0
+    assert (
+        0.0
+        <= figures.within_target_share
+        <= figures.within_hour_share
+        <= figures.within_day_share
+        <= 1.0
+    )
     assert figures.buckets[0].count == round(figures.within_target_share * len(delays))
 
 
@@ -85,19 +109,31 @@ def test_attempts_count_calls_before_the_first_connect_only() -> None:
     per_lead = rm.attempts_before_connect(calls)
     assert per_lead == {1: 2, 2: 0, 3: None}
     figures = rm.attempt_figures(per_lead)
-    assert (figures.connected_leads, figures.median_attempts, figures.mean_attempts) == (2, 1.0, 1.0)
+    assert (figures.connected_leads, figures.median_attempts, figures.mean_attempts) == (
+        2,
+        1.0,
+        1.0,
+    )
     assert (figures.max_attempts, figures.unreached_leads) == (2, 1)
 
 
 def test_attempt_figures_with_no_calls() -> None:
     figures = rm.attempt_figures({})
-    assert figures.median_attempts is None and figures.mean_attempts is None and figures.max_attempts == 0
+    assert (
+        figures.median_attempts is None
+        and figures.mean_attempts is None
+        and figures.max_attempts == 0
+    )
 
 
 def test_group_funnels_fold_status_and_verdict_counts() -> None:
     rows = [
-        ("Web", "won", None, 2), ("Web", "qualified", "qualified", 3), ("Web", "lost", "qualified", 1),
-        ("Web", "lost", None, 4), ("Ads", "new", None, 5), ("", "won", "qualified", 1),
+        ("Web", "won", None, 2),
+        ("Web", "qualified", "qualified", 3),
+        ("Web", "lost", "qualified", 1),
+        ("Web", "lost", None, 4),
+        ("Ads", "new", None, 5),
+        ("", "won", "qualified", 1),
     ]
     groups = {g.name: g for g in rm.group_funnels(rows)}
     assert (groups["Web"].leads, groups["Web"].qualified, groups["Web"].won) == (10, 6, 2)

@@ -1,4 +1,5 @@
-"""Verdict rules: the agreed default definition, decisions, expiry, and a property over all answers."""
+"""Verdict rules: the agreed default definition, decisions, expiry, and a property over all
+answers."""
 
 from __future__ import annotations
 
@@ -140,7 +141,8 @@ def test_every_combination_gives_one_verdict_and_a_score_in_range(
     decision = decide([_core, _product], _bundle.rules, answers)  # type: ignore[arg-type]
     assert decision.verdict in set(Verdict)
     assert 0 <= decision.score <= 100
-    # with 'challenge' (only asked on need = yes) possibly stale, the verdict still matches the definition
+    # with 'challenge' (only asked on need = yes) possibly stale, the verdict still matches the
+    # definition
     assert decision.verdict is _reference(answers)
 
 

@@ -116,10 +116,15 @@ def test_outlook_com_sample_reads_its_late_company_and_title() -> None:
     assert "Department" not in mei.extra and mei.extra["Business Phone 2"] == "(555) 010-5002"
 
 
-def test_outlook_department_is_not_taken_for_the_company_when_company_is_filled(tmp_path: Path) -> None:
+def test_outlook_department_is_not_taken_for_the_company_when_company_is_filled(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "outlook.csv"
-    path.write_text("First Name,Last Name,E-mail Address,Company,Job Title,Department,Office Location,"
-                    "Business Phone,Categories\nAna,Ruiz,ana@x.example,Ruiz Co,,Sales,Floor 2,,\n", encoding="utf-8")
+    path.write_text(
+        "First Name,Last Name,E-mail Address,Company,Job Title,Department,Office Location,"
+        "Business Phone,Categories\nAna,Ruiz,ana@x.example,Ruiz Co,,Sales,Floor 2,,\n",
+        encoding="utf-8",
+    )
     (ana,) = rows_of(open_lead_file(path))
     assert ana.fields["company"] == "Ruiz Co" and "title" not in ana.fields
     assert ana.extra["Department"] == "Sales" and ana.extra["Office Location"] == "Floor 2"
@@ -130,7 +135,8 @@ def test_outlook_desktop_title_is_not_job_title(tmp_path: Path) -> None:
         tmp_path,
         '"Title","First Name","Middle Name","Last Name","Suffix","Company","Department",'
         '"Job Title","Business Phone","Mobile Phone","E-mail Address","Notes","Categories"\r\n'
-        '"Mr.","Tom","","Baker","","Baker & Sons","","Manager","(614) 555-0199","","tom@baker.example",'
+        '"Mr.","Tom","","Baker","","Baker & Sons","","Manager","(614) '
+        '555-0199","","tom@baker.example",'
         '"Met at expo","Leads;Expo"\r\n',
         encoding="cp1252",
     )
@@ -179,7 +185,8 @@ def test_salesforce_api_names_in_any_case(tmp_path: Path) -> None:
         "ID,FIRSTNAME,lastname,Email,MobilePhone,COMPANY,title,LEADSOURCE,STATUS,OWNERID,CREATEDDATE,Description\n"
         "00Q1,Kim,Ng,KIM@NG.example,480-555-0101,Ng Labs,CTO,Web,Closed - Converted,005xx,"
         "2026-10-12T09:14:00.000+0000,Wants a demo\n"
-        "00Q2,Lee,Park,lee@park.example,,Park Co,,Web,Closed - Not Converted,005xx,2026-10-13T10:00:00Z,\n",
+        "00Q2,Lee,Park,lee@park.example,,Park Co,,Web,Closed - Not "
+        "Converted,005xx,2026-10-13T10:00:00Z,\n",
     )
     lead_file = open_lead_file(path)
     assert lead_file.detected == "salesforce"
@@ -198,7 +205,8 @@ def test_pipedrive_export(tmp_path: Path) -> None:
         tmp_path,
         "Person - Name,Person - Email - Work,Person - Phone - Mobile,Person - Organization,"
         "Person - Owner,Person - Label,Person - Person created\n"
-        "Rosa Diaz,rosa@diaz.example,+1 (212) 555-0142,Diaz Design,Sam Ortiz,Hot lead,2026-10-12 09:14:00\n",
+        "Rosa Diaz,rosa@diaz.example,+1 (212) 555-0142,Diaz Design,Sam Ortiz,Hot lead,2026-10-12 "
+        "09:14:00\n",
     )
     lead_file = open_lead_file(path)
     assert lead_file.detected == "pipedrive"

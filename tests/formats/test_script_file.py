@@ -1,4 +1,5 @@
-"""The script file: exact round trips (default file and generated bundles) and errors naming lines."""
+"""The script file: exact round trips (default file and generated bundles) and errors naming
+lines."""
 
 from __future__ import annotations
 

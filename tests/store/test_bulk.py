@@ -1,4 +1,5 @@
-"""Bulk writes store exactly what the ORM would store, and id lists match the same rows on every backend."""
+"""Bulk writes store exactly what the ORM would store, and id lists match the same rows on every
+backend."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import sqlite
 
-from repdesk.services.followup_planner import new_uids
+from repdesk.services.followups.followup_planner import new_uids
 from repdesk.store.bulk import in_values, insert_rows, utc_stamp
 from repdesk.store.engine import make_engine
 from repdesk.store.migrate import ensure_schema
@@ -28,7 +29,9 @@ MOMENTS = [
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_a_utc_stamp_is_the_text_sqlalchemy_stores_in_sqlite(moment: datetime) -> None:
     dialect = sqlite.dialect()
-    processor = LeadRecord.__table__.c.received_at.type.dialect_impl(dialect).bind_processor(dialect)
+    processor = LeadRecord.__table__.c.received_at.type.dialect_impl(dialect).bind_processor(
+        dialect
+    )
     assert utc_stamp(moment) == processor(moment)
 
 
@@ -43,26 +46,84 @@ def test_new_uids_are_distinct_random_uuid4s_like_new_uid() -> None:
     for uid in uids:
         value, _, host = uid.partition("@")
         parsed = uuid.UUID(value)
-        assert (host, str(parsed), parsed.version, parsed.variant) == ("repdesk", value, 4, uuid.RFC_4122)
+        assert (host, str(parsed), parsed.version, parsed.variant) == (
+            "repdesk",
+            value,
+            4,
+            uuid.RFC_4122,
+        )
 
 
 def test_insert_rows_round_trips_and_in_values_matches(any_db_url: str) -> None:
     engine = make_engine(any_db_url)
     ensure_schema(engine)
     moment = datetime(2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Berlin"))
-    blank = ("last_name", "company", "title", "phone", "source", "product", "message", "notes", "tags")
-    keys = ("id", "first_name", "email", "received_at", "created_at", "updated_at", "extra", "do_not_contact",
-            "status", "journey_stage", "email_opens", "email_clicks", "site_visits", "edited_fields", *blank)
-    rows = [(i, f"P{i}", f"p{i}@x.example", moment + timedelta(minutes=i), moment, moment, {"n": i} if i % 2 else {},
-             i % 3 == 0, "new", "awareness", 0, i, 0, [], *([""] * len(blank))) for i in range(1, 8)]
+    blank = (
+        "last_name",
+        "company",
+        "title",
+        "phone",
+        "source",
+        "product",
+        "message",
+        "notes",
+        "tags",
+    )
+    keys = (
+        "id",
+        "first_name",
+        "email",
+        "received_at",
+        "created_at",
+        "updated_at",
+        "extra",
+        "do_not_contact",
+        "status",
+        "journey_stage",
+        "email_opens",
+        "email_clicks",
+        "site_visits",
+        "edited_fields",
+        *blank,
+    )
+    rows = [
+        (
+            i,
+            f"P{i}",
+            f"p{i}@x.example",
+            moment + timedelta(minutes=i),
+            moment,
+            moment,
+            {"n": i} if i % 2 else {},
+            i % 3 == 0,
+            "new",
+            "awareness",
+            0,
+            i,
+            0,
+            [],
+            *([""] * len(blank)),
+        )
+        for i in range(1, 8)
+    ]
     with engine.begin() as conn:
         conn.execute(insert(ImportRecord).values(id=1, started_at=moment, files=[]))
         insert_rows(conn, LeadRecord.__table__, keys, rows)
-        back = conn.execute(select(*(LeadRecord.__table__.c[k] for k in keys)).order_by(LeadRecord.id)).all()
+        back = conn.execute(
+            select(*(LeadRecord.__table__.c[k] for k in keys)).order_by(LeadRecord.id)
+        ).all()
         assert [tuple(r) for r in back] == rows
         emails = ["p2@x.example", "p5@x.example", "nobody@x.example", "p7@x.example"]
-        found = conn.scalars(select(LeadRecord.id).where(in_values(LeadRecord.email, emails, conn.dialect.name))
-                             .order_by(LeadRecord.id)).all()
+        found = conn.scalars(
+            select(LeadRecord.id)
+            .where(in_values(LeadRecord.email, emails, conn.dialect.name))
+            .order_by(LeadRecord.id)
+        ).all()
         assert found == [2, 5, 7]
-        assert conn.scalars(select(LeadRecord.id).where(in_values(LeadRecord.id, [], conn.dialect.name))).all() == []
+        assert (
+            conn.scalars(
+                select(LeadRecord.id).where(in_values(LeadRecord.id, [], conn.dialect.name))
+            ).all()
+            == []
+        )
     engine.dispose()

@@ -27,9 +27,13 @@ def test_empty_database_upgrades_to_head_and_matches_models(any_db_url: str) -> 
     engine = make_engine(any_db_url)
     assert ensure_schema(engine) is True
     assert current_revision(engine) == head_revision()
-    assert {"leads", "activities", "reps", "settings", "follow_ups"} <= set(inspect(engine).get_table_names())
+    assert {"leads", "activities", "reps", "settings", "follow_ups"} <= set(
+        inspect(engine).get_table_names()
+    )
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": _include})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": _include}
+        )
         assert compare_metadata(context, Base.metadata) == []
     assert ensure_schema(engine) is False  # nothing to do the second time
     engine.dispose()
@@ -122,12 +126,19 @@ def test_upgrading_a_file_with_leads_keeps_search_working(tmp_path: Path) -> Non
     engine = make_engine(resolve_url(str(path)))
     upgrade(alembic_config(engine), "0001")
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO leads (first_name, last_name, company, title, email, phone, source, product, message, notes, "
-            "tags, status, received_at, journey_stage, email_opens, email_clicks, site_visits, do_not_contact, extra, "
-            "edited_fields, created_at, updated_at) VALUES ('Oda', 'Okafor', '', '', 'oda@x.example', '', '', '', '', "
-            "'', '', 'new', '2026-11-01 10:00:00', 'awareness', 0, 0, 0, 0, '{}', '[]', '2026-11-01 10:00:00', "
-            "'2026-11-01 10:00:00')"))
+        conn.execute(
+            text(
+                "INSERT INTO leads (first_name, last_name, company, title, email, phone, source, "
+                "product, message, notes, "
+                "tags, status, received_at, journey_stage, email_opens, email_clicks, site_visits, "
+                "do_not_contact, extra, "
+                "edited_fields, created_at, updated_at) VALUES ('Oda', 'Okafor', '', '', "
+                "'oda@x.example', '', '', '', '', "
+                "'', '', 'new', '2026-11-01 10:00:00', 'awareness', 0, 0, 0, 0, '{}', '[]', "
+                "'2026-11-01 10:00:00', "
+                "'2026-11-01 10:00:00')"
+            )
+        )
     engine.dispose()
     workspace = open_workspace(resolve_url(str(path)))  # migrates 0001 -> head, with a backup
     try:
@@ -137,7 +148,10 @@ def test_upgrading_a_file_with_leads_keeps_search_working(tmp_path: Path) -> Non
         new = tmp_path / "new.csv"
         new.write_text("Name,Email\nOla Okonkwo,ola@x.example\n", encoding="utf-8")
         workspace.imports.import_files([new])
-        assert {lead.last_name for lead in workspace.leads.list_leads(search="ok")} == {"Okafor", "Okonkwo"}
+        assert {lead.last_name for lead in workspace.leads.list_leads(search="ok")} == {
+            "Okafor",
+            "Okonkwo",
+        }
     finally:
         workspace.close()
 
@@ -158,24 +172,38 @@ def test_a_file_at_0002_with_leads_gets_exact_status_counts(tmp_path: Path) -> N
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as con:  # the backup is the 0002 file as it was
         assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
-        assert not con.execute("SELECT name FROM sqlite_master WHERE name LIKE 'lead_status_counts%'").fetchall()
+        assert not con.execute(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'lead_status_counts%'"
+        ).fetchall()
     with closing(sqlite3.connect(path)) as con:
-        assert dict(con.execute(TABLE_COUNTS).fetchall()) == {"new": 5, "contacted": 3, "won": 1, "not_a_fit": 1}
-        con.execute("UPDATE leads SET status = 'qualified' WHERE status = 'new'")  # the triggers came along
+        assert dict(con.execute(TABLE_COUNTS).fetchall()) == {
+            "new": 5,
+            "contacted": 3,
+            "won": 1,
+            "not_a_fit": 1,
+        }
+        con.execute(
+            "UPDATE leads SET status = 'qualified' WHERE status = 'new'"
+        )  # the triggers came along
         con.execute("DELETE FROM leads WHERE status = 'won'")
-        assert dict(con.execute(TABLE_COUNTS).fetchall()) == dict(con.execute(REAL_COUNTS).fetchall())
+        assert dict(con.execute(TABLE_COUNTS).fetchall()) == dict(
+            con.execute(REAL_COUNTS).fetchall()
+        )
         con.commit()
     engine = make_engine(resolve_url(str(path)))
     downgrade(alembic_config(engine), "0002")
     with engine.connect() as conn:
-        left = conn.execute(text("SELECT name FROM sqlite_master WHERE name LIKE 'lead_status_counts%'")).all()
+        left = conn.execute(
+            text("SELECT name FROM sqlite_master WHERE name LIKE 'lead_status_counts%'")
+        ).all()
     engine.dispose()
     assert left == []  # the table and its three triggers
 
 
 @pytest.mark.integration
 def test_postgresql_keeps_no_status_counts(postgres_url: str) -> None:
-    """Team mode counts the open leads instead: one counter row per status would serialise the reps' writers."""
+    """Team mode counts the open leads instead: one counter row per status would serialise the reps'
+    writers."""
     engine = make_engine(postgres_url)
     ensure_schema(engine)
     assert "lead_status_counts" not in inspect(engine).get_table_names()

@@ -1,4 +1,5 @@
-"""The standard-library view of an SQLite file agrees with SQLAlchemy's, and never changes the file."""
+"""The standard-library view of an SQLite file agrees with SQLAlchemy's, and never changes the
+file."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from repdesk.store.sqlite_file import (
     sqlite_url,
 )
 
-NAME = st.text(alphabet=string.ascii_letters + string.digits + " #?%&=+@;:,'ü-_.é", min_size=1, max_size=20).filter(
-    lambda s: s not in {".", ".."}
-)
+NAME = st.text(
+    alphabet=string.ascii_letters + string.digits + " #?%&=+@;:,'ü-_.é", min_size=1, max_size=20
+).filter(lambda s: s not in {".", ".."})
 
 
 @given(st.lists(NAME, min_size=1, max_size=3))

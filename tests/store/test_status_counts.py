@@ -19,12 +19,15 @@ from repdesk.store.migrate import ensure_schema
 
 STATUSES = [s.value for s in LeadStatus]
 _COLUMNS = (
-    "first_name, last_name, company, title, email, phone, source, product, message, notes, tags, status, "
-    "received_at, journey_stage, email_opens, email_clicks, site_visits, do_not_contact, extra, edited_fields, "
+    "first_name, last_name, company, title, email, phone, source, product, message, notes, tags, "
+    "status, "
+    "received_at, journey_stage, email_opens, email_clicks, site_visits, do_not_contact, extra, "
+    "edited_fields, "
     "created_at, updated_at"
 )
 _VALUES = (
-    "'Ana', 'Ruiz', '', '', '', '', '', '', '', '', '', :status, '2026-11-01 10:00:00', 'awareness', 0, 0, 0, 0, "
+    "'Ana', 'Ruiz', '', '', '', '', '', '', '', '', '', :status, '2026-11-01 10:00:00', "
+    "'awareness', 0, 0, 0, 0, "
     "'{}', '[]', '2026-11-01 10:00:00', '2026-11-01 10:00:00'"
 )
 INSERT_LEAD = text(f"INSERT INTO leads ({_COLUMNS}) VALUES ({_VALUES})")
@@ -69,26 +72,38 @@ class StatusCountMachine(RuleBasedStateMachine):
         with self.engine.begin() as conn:
             ids = self.ids(conn)
             if ids:
-                conn.execute(text("UPDATE leads SET status = :s WHERE id = :i"), {"s": status, "i": ids[pick % len(ids)]})
+                conn.execute(
+                    text("UPDATE leads SET status = :s WHERE id = :i"),
+                    {"s": status, "i": ids[pick % len(ids)]},
+                )
 
     @rule(old=st.sampled_from(STATUSES), new=st.sampled_from(STATUSES))
     def change_many(self, old: str, new: str) -> None:
         """One statement moves every lead of a status (or sets it to what it already is)."""
         with self.engine.begin() as conn:
-            conn.execute(text("UPDATE leads SET status = :new WHERE status = :old"), {"new": new, "old": old})
+            conn.execute(
+                text("UPDATE leads SET status = :new WHERE status = :old"), {"new": new, "old": old}
+            )
 
     @rule()
     def touch_other_columns(self) -> None:
         """Updates that leave the status alone (or write the same value) change no count."""
         with self.engine.begin() as conn:
-            conn.execute(text("UPDATE leads SET notes = notes || 'x', status = status WHERE id % 2 = 0"))
+            conn.execute(
+                text("UPDATE leads SET notes = notes || 'x', status = status WHERE id % 2 = 0")
+            )
 
     @rule(pick=st.integers(min_value=0), every=st.integers(min_value=1, max_value=5))
     def delete(self, pick: int, every: int) -> None:
         with self.engine.begin() as conn:
-            conn.execute(text("DELETE FROM leads WHERE (id + :p) % :e = 0"), {"p": pick % every, "e": every})
+            conn.execute(
+                text("DELETE FROM leads WHERE (id + :p) % :e = 0"), {"p": pick % every, "e": every}
+            )
 
-    @rule(statuses=st.lists(st.sampled_from(STATUSES), min_size=1, max_size=10), status=st.sampled_from(STATUSES))
+    @rule(
+        statuses=st.lists(st.sampled_from(STATUSES), min_size=1, max_size=10),
+        status=st.sampled_from(STATUSES),
+    )
     def rolled_back(self, statuses: list[str], status: str) -> None:
         """A cancelled transaction (an import the user cancels) takes its count changes with it."""
         conn = self.engine.connect()
@@ -107,6 +122,9 @@ class StatusCountMachine(RuleBasedStateMachine):
 
 
 StatusCountMachine.TestCase.settings = settings(
-    max_examples=40, stateful_step_count=20, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+    max_examples=40,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 TestStatusCounts = StatusCountMachine.TestCase

@@ -1,0 +1,1 @@
+"""Calendars: .ics export and CalDAV push of the follow-ups."""

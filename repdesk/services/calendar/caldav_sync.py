@@ -1,0 +1,216 @@
+"""Push follow-ups to a CalDAV calendar: creations, updates (higher SEQUENCE) and cancellations
+(delete)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from repdesk.core.domain import FollowUpStatus
+from repdesk.formats.ics import Reminder, build_ics
+from repdesk.services.calendar.calendar_export import CalendarExportService, ExportFilter
+from repdesk.services.common.errors import UserError
+from repdesk.services.settings.secrets import SecretStore
+from repdesk.store.models import FollowUpRecord
+
+CALENDAR_NAME = "repdesk follow-ups"
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class PushResult:
+    created: int
+    updated: int
+    cancelled: int
+    unchanged: int
+    calendar: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Pushed to {self.calendar}: {self.created} new, {self.updated} updated, "
+            f"{self.cancelled} removed, {self.unchanged} unchanged."
+        )
+
+
+@dataclass(frozen=True)
+class CalDavConfig:
+    url: str
+    username: str
+
+    @property
+    def secret_key(self) -> str:
+        return f"caldav:{self.url}"
+
+
+class CalDavSync:
+    """URL and user name live in settings; the password only in the system keyring."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        settings: Any,
+        secrets: SecretStore,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._settings = settings
+        self._secrets = secrets
+        self._export = CalendarExportService(sessions, clock, settings.get)
+
+    @classmethod
+    def for_workspace(cls, workspace: Any, secrets: SecretStore | None = None) -> CalDavSync:
+        return cls(
+            workspace.sessions, workspace.clock, workspace.settings, secrets or SecretStore()
+        )
+
+    # -- configuration ---------------------------------------------------------------------------
+    def config(self) -> CalDavConfig:
+        return CalDavConfig(
+            str(self._settings.get("caldav_url") or ""),
+            str(self._settings.get("caldav_username") or ""),
+        )
+
+    def configure(self, url: str, username: str, password: str | None) -> None:
+        """Save URL and user name; a non-empty password goes to the keyring (never to the
+        database)."""
+        url, username = url.strip(), username.strip()
+        if url and not url.startswith(("http://", "https://")):
+            raise UserError(
+                "The CalDAV address must start with https:// (or http:// for a local server)."
+            )
+        if password:
+            self._secrets.set_password(CalDavConfig(url, username).secret_key, username, password)
+        self._settings.set("caldav_url", url)
+        self._settings.set("caldav_username", username)
+
+    def forget_password(self) -> None:
+        cfg = self.config()
+        self._secrets.delete_password(cfg.secret_key, cfg.username)
+
+    # -- server ----------------------------------------------------------------------------------
+    def _calendar(self) -> Any:
+        cfg = self.config()
+        if not cfg.url or not cfg.username:
+            raise UserError("Set the CalDAV address and user name in Settings first.")
+        password = self._secrets.get_password(cfg.secret_key, cfg.username)
+        try:
+            import caldav
+        except ImportError as exc:
+            raise UserError(
+                "CalDAV needs the Python package 'caldav'; install it to push follow-ups."
+            ) from exc
+        try:
+            client = caldav.DAVClient(
+                url=cfg.url, username=cfg.username, password=password, timeout=30
+            )  # type: ignore[operator]
+            principal = client.principal()
+            calendars = principal.calendars()
+            wanted = cfg.url.rstrip("/")
+            for calendar in calendars:  # the address may name one calendar collection directly
+                if str(calendar.url).rstrip("/") == wanted:
+                    return calendar
+            for calendar in calendars:
+                if calendar.get_display_name() == CALENDAR_NAME:
+                    return calendar
+            return principal.make_calendar(name=CALENDAR_NAME, cal_id="repdesk-follow-ups")
+        except UserError:
+            raise
+        except Exception as exc:  # caldav raises its own errors, niquests' and socket errors
+            raise UserError(
+                f"The CalDAV server at {cfg.url} could not be reached ({_short(exc)})."
+            ) from exc
+
+    def test_connection(self) -> str:
+        calendar = self._calendar()
+        try:
+            count = len(calendar.events())
+        except Exception as exc:
+            raise UserError(f"The CalDAV calendar could not be read ({_short(exc)}).") from exc
+        name = calendar.get_display_name() or CALENDAR_NAME
+        return f"Connected: calendar “{name}” holds {count} events."
+
+    def server_state(self) -> dict[str, tuple[int, Any]]:
+        """UID → (SEQUENCE, server object) of every event on the calendar."""
+        return _events_by_uid(self._calendar())
+
+    def push(self, progress: Progress | None = None, *, owner: str | None = None) -> PushResult:
+        """Make the calendar match the follow-ups: pending ones present and current, the rest
+        gone."""
+        calendar = self._calendar()
+        try:
+            on_server = _events_by_uid(calendar)
+            reminders = self._export.reminders(ExportFilter(owner=owner), include_changed=False)
+            gone = self._finished_uids(set(on_server) - {r.uid for r in reminders})
+            total = len(reminders) + len(gone)
+            created = updated = unchanged = 0
+            now = self._clock()
+            for number, reminder in enumerate(reminders, start=1):
+                current = on_server.get(reminder.uid)
+                # increase_seqno=False: SEQUENCE is ours (the same as in the .ics export), not
+                # caldav's.
+                if current is None:
+                    calendar.add_event(_single(reminder, now), increase_seqno=False)
+                    created += 1
+                elif current[0] < reminder.sequence:
+                    current[1].data = _single(reminder, now)
+                    current[1].save(increase_seqno=False)
+                    updated += 1
+                else:
+                    unchanged += 1
+                if progress is not None:
+                    progress(number, total)
+            for number, uid in enumerate(gone, start=len(reminders) + 1):
+                on_server[uid][1].delete()
+                if progress is not None:
+                    progress(number, total)
+        except UserError:
+            raise
+        except Exception as exc:
+            raise UserError(f"Pushing to the CalDAV server failed ({_short(exc)}).") from exc
+        return PushResult(
+            created, updated, len(gone), unchanged, calendar.get_display_name() or CALENDAR_NAME
+        )
+
+    def _finished_uids(self, uids: set[str]) -> list[str]:
+        """Of these server UIDs, the follow-ups that are done or cancelled here (others are left
+        alone)."""
+        if not uids:
+            return []
+        found: list[str] = []
+        ordered = sorted(uids)
+        with self._sessions() as session:
+            for start in range(0, len(ordered), 1000):
+                found += session.scalars(
+                    select(FollowUpRecord.uid).where(
+                        FollowUpRecord.uid.in_(ordered[start : start + 1000]),
+                        FollowUpRecord.status != FollowUpStatus.PENDING.value,
+                    )
+                )
+        return sorted(found)
+
+
+def _single(reminder: Reminder, now: datetime) -> str:
+    # RFC 4791 4.1: a calendar object resource must not carry METHOD.
+    return build_ics([reminder], now=now).replace("METHOD:PUBLISH\r\n", "")
+
+
+def _events_by_uid(calendar: Any) -> dict[str, tuple[int, Any]]:
+    found: dict[str, tuple[int, Any]] = {}
+    for obj in calendar.events():
+        for component in obj.icalendar_instance.walk("VEVENT"):
+            uid = str(component.get("UID", ""))
+            if uid:
+                found[uid] = (int(component.get("SEQUENCE", 0)), obj)
+    return found
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().rstrip(".") or type(exc).__name__
+    return text.splitlines()[0][:200]

@@ -1,0 +1,1 @@
+"""Follow-ups: cadence planning, the one-pending-step invariant, Today's actions."""

@@ -1,0 +1,258 @@
+"""Follow-up use cases: the Today list, completing, snoozing and moving steps, and coverage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from repdesk.core.domain import ActivityKind, CallOutcome, FollowUpKind, FollowUpStatus, LeadStatus
+from repdesk.services.common.changes import Changes
+from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
+from repdesk.services.leads.lead_service import LeadService, record_activity
+from repdesk.store.models import FollowUpRecord, LeadRecord, RepRecord
+
+DUE_FILTERS = ("today", "overdue", "all")
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    id: int
+    lead_id: int
+    due_at: datetime
+    kind: str
+    note: str
+    status: str
+    lead_name: str
+    company: str
+    phone: str
+    email: str
+    owner: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "lead_id": self.lead_id,
+            "due_at": self.due_at.isoformat(),
+            "kind": self.kind,
+            "note": self.note,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class Coverage:
+    open_leads: int
+    with_next_step: int
+    overdue: int
+
+    @property
+    def share(self) -> float:
+        return 1.0 if self.open_leads == 0 else self.with_next_step / self.open_leads
+
+
+class FollowUpService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        planner: FollowUpPlanner,
+        leads: LeadService,
+        end_of_today: Callable[[datetime], datetime],
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self.planner = planner
+        self._leads = leads
+        self._end_of_today = end_of_today
+
+    # -- reading ---------------------------------------------------------------------------------
+    def list(
+        self,
+        due: str = "all",
+        *,
+        owner: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        lead_id: int | None = None,
+    ) -> list[FollowUpRow]:
+        if due not in DUE_FILTERS:
+            raise UserError(f"--due must be one of {', '.join(DUE_FILTERS)}, not {due!r}.")
+        now = self._clock()
+        stmt = (
+            select(FollowUpRecord, LeadRecord, RepRecord.name)
+            .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
+            .outerjoin(RepRecord, RepRecord.id == LeadRecord.owner_id)
+            .where(FollowUpRecord.status == FollowUpStatus.PENDING.value)
+            .order_by(FollowUpRecord.due_at, FollowUpRecord.id)
+        )
+        if due == "overdue":
+            stmt = stmt.where(FollowUpRecord.due_at < now)
+        elif due == "today":
+            stmt = stmt.where(FollowUpRecord.due_at < self._end_of_today(now))
+        if start is not None:
+            stmt = stmt.where(FollowUpRecord.due_at >= start)
+        if end is not None:
+            stmt = stmt.where(FollowUpRecord.due_at < end)
+        if owner:
+            stmt = stmt.where(RepRecord.name == owner)
+        if lead_id is not None:
+            stmt = stmt.where(FollowUpRecord.lead_id == lead_id)
+        with self._sessions() as session:
+            return [_row(f, lead, rep) for f, lead, rep in session.execute(stmt)]
+
+    def coverage(self, owner: str | None = None) -> Coverage:
+        now = self._clock()
+        open_ = (LeadRecord.status.not_in(("won", "lost"))) & (LeadRecord.do_not_contact.is_(False))
+        base = select(func.count(LeadRecord.id)).where(open_)
+        if owner:
+            base = base.join(RepRecord, RepRecord.id == LeadRecord.owner_id).where(
+                RepRecord.name == owner
+            )
+        with self._sessions() as session:
+            total = session.scalar(base) or 0
+            covered = (
+                session.scalar(
+                    base.where(
+                        LeadRecord.id.in_(
+                            select(FollowUpRecord.lead_id).where(
+                                FollowUpRecord.status == FollowUpStatus.PENDING.value
+                            )
+                        )
+                    )
+                )
+                or 0
+            )
+            overdue = (
+                session.scalar(
+                    base.where(
+                        LeadRecord.id.in_(
+                            select(FollowUpRecord.lead_id).where(
+                                FollowUpRecord.status == FollowUpStatus.PENDING.value,
+                                FollowUpRecord.due_at < now,
+                            )
+                        )
+                    )
+                )
+                or 0
+            )
+        return Coverage(int(total), int(covered), int(overdue))
+
+    # -- writing ---------------------------------------------------------------------------------
+    def complete(self, followup_id: int, *, outcome: str | None = None, note: str = "") -> Changes:
+        """Mark a step done: log what was done on the lead's timeline and schedule the next step."""
+        if outcome is not None and outcome not in {o.value for o in CallOutcome}:
+            choices = ", ".join(o.value for o in CallOutcome)
+            raise UserError(f"Unknown outcome {outcome!r}; use one of {choices}.")
+        now = self._clock()
+        with self._sessions.begin() as session:
+            record = self._pending(session, followup_id)
+            lead = session.get(LeadRecord, record.lead_id)
+            assert lead is not None
+            record.status = FollowUpStatus.DONE.value
+            record.done_at = now
+            record.outcome = outcome
+            record.sequence += 1
+            record.updated_at = now
+            kind = {
+                FollowUpKind.CALL.value: ActivityKind.CALL,
+                FollowUpKind.EMAIL.value: ActivityKind.EMAIL,
+            }.get(record.kind, ActivityKind.NOTE)
+            body = note or (record.note if kind is ActivityKind.NOTE else "")
+            if kind is ActivityKind.NOTE:
+                body = f"Task done: {body}" if body else "Task done"
+            record_activity(
+                session,
+                lead,
+                kind,
+                now,
+                outcome=outcome if kind is ActivityKind.CALL else None,
+                body=body,
+            )
+            if outcome == CallOutcome.WRONG_NUMBER.value:
+                lead.notes = (
+                    lead.notes + "\n" if lead.notes else ""
+                ) + f"Wrong number on {now:%Y-%m-%d}: {lead.phone}"
+            session.flush()
+            self.planner.next_after(session, record, lead, now)
+            for hook in self._leads.hooks:
+                hook(session, lead, now)
+        return Changes(leads=True, activities=True, follow_ups=True)
+
+    def move(self, followup_id: int, when: datetime) -> Changes:
+        """Reschedule a step (snooze, drag in the calendar, `followup move`)."""
+        if when.tzinfo is None:
+            raise UserError("A new time needs a time zone.")
+        now = self._clock()
+        with self._sessions.begin() as session:
+            record = self._pending(session, followup_id)
+            record.due_at = when
+            record.sequence += 1
+            record.updated_at = now
+            lead = session.get(LeadRecord, record.lead_id)
+            assert lead is not None
+            lead.next_follow_up_at = when
+        return Changes(leads=True, follow_ups=True)
+
+    def snooze(self, followup_id: int, delta: timedelta) -> Changes:
+        now = self._clock()
+        with self._sessions() as session:
+            record = self._pending(session, followup_id)
+            base = max(record.due_at, now)
+        return self.move(followup_id, base + delta)
+
+    def ensure_all(self) -> int:
+        """Give every open lead that lacks one its next step (start-up, demo, after repairs)."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            ids = list(
+                session.scalars(
+                    select(LeadRecord.id).where(LeadRecord.status.not_in(("won", "lost")))
+                )
+            )
+            return self.planner.plan_bulk(session, ids, now)
+
+    def sync_hook(self, session: Session, lead: LeadRecord, now: datetime) -> None:
+        """LeadService hook: keep the invariant after any change to a lead."""
+        self.planner.sync(session, lead, now)
+
+    def import_hook(self, session: Session, lead_ids: list[int], now: datetime) -> None:
+        self.planner.plan_bulk(session, lead_ids, now)
+
+    def _pending(self, session: Session, followup_id: int) -> FollowUpRecord:
+        record = session.get(FollowUpRecord, followup_id)
+        if record is None:
+            raise NotFoundError(f"There is no follow-up with id {followup_id}.")
+        if record.status != FollowUpStatus.PENDING.value:
+            raise UserError(f"Follow-up {followup_id} is already {record.status}.")
+        return record
+
+
+def _row(f: FollowUpRecord, lead: LeadRecord, rep: str | None) -> FollowUpRow:
+    name = (
+        f"{lead.first_name} {lead.last_name}".strip()
+        or lead.company
+        or lead.email
+        or f"Lead {lead.id}"
+    )
+    return FollowUpRow(
+        f.id,
+        f.lead_id,
+        f.due_at,
+        f.kind,
+        f.note,
+        f.status,
+        name,
+        lead.company,
+        lead.phone,
+        lead.email,
+        rep,
+    )
+
+
+__all__ = ["Coverage", "FollowUpRow", "FollowUpService", "LeadStatus", "needs_step"]

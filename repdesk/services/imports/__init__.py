@@ -1,0 +1,1 @@
+"""Importing leads from files: dedupe, merges, one transaction per import, undo."""

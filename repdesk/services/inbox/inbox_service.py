@@ -1,0 +1,311 @@
+"""The inbox query: leads in urgency order, counted and fetched by window so a million rows stay
+cheap.
+
+The order is a concatenation of index-ordered segments (see core.inbox for the rule):
+uncontacted (longest waiting first), follow-ups before the end of today (overdue first),
+later follow-ups, open leads without a step, and on the Leads page closed leads last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from repdesk.core.domain import JourneyStage, LeadStatus
+from repdesk.core.inbox import InboxFilter
+from repdesk.core.journey import rank
+from repdesk.services.inbox.inbox_sqlite import SEARCH_COUNT_SQL, SEARCH_WINDOW_SQL, sqlite_summary
+from repdesk.services.leads.lead_rows import LeadSummary
+from repdesk.services.leads.lead_service import row_summary, summary_rows_select
+from repdesk.store.models import LeadRecord, RepRecord
+from repdesk.store.search import fts5_query, search_filter, search_tokens
+from repdesk.store.status_counts import has_status_counts, status_counts
+
+CLOSED = ("won", "lost")
+OPEN = tuple(status.value for status in LeadStatus if not status.is_closed)
+#: Among leads due at the same moment, those closer to a decision come first (core.journey.rank).
+JOURNEY_RANK = case(
+    {stage.value: rank(stage) for stage in JourneyStage}, value=LeadRecord.journey_stage, else_=9
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    where: ColumnElement[bool]
+    order: tuple[Any, ...]
+    count: int | None = None
+    """None until needed: the snapshot counts it when a window reaches past its start."""
+
+
+class InboxService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    @property
+    def dialect(self) -> str:
+        return str(self._sessions.kw["bind"].dialect.name)
+
+    def snapshot(self, flt: InboxFilter, end_of_today: datetime) -> InboxSnapshot:
+        """Count the segments (the large ones only when a window needs them, see
+        _unfiltered_counts); the snapshot then serves windows of rows."""
+        base = self._filters(flt)
+        # Waiting = status new and never answered: an imported lead marked contacted has no
+        # first-response time on record but is not waiting, and one we tried to reach is not either.
+        open_ = LeadRecord.status.not_in(CLOSED)
+        waiting = and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_(None))
+        contacted = or_(LeadRecord.status != "new", LeadRecord.first_response_at.is_not(None))
+        segments = [
+            Segment(waiting, (LeadRecord.received_at, JOURNEY_RANK, LeadRecord.id)),
+            Segment(
+                and_(open_, contacted, LeadRecord.next_follow_up_at < end_of_today),
+                (LeadRecord.next_follow_up_at, JOURNEY_RANK, LeadRecord.id),
+            ),
+            Segment(
+                and_(open_, contacted, LeadRecord.next_follow_up_at >= end_of_today),
+                (LeadRecord.next_follow_up_at, JOURNEY_RANK, LeadRecord.id),
+            ),
+            # Open statuses listed (not "not closed"): the index then seeks past the closed leads,
+            # which have no step either, and counting this segment stays a small range.
+            Segment(
+                and_(
+                    LeadRecord.status.in_(OPEN), contacted, LeadRecord.next_follow_up_at.is_(None)
+                ),
+                (LeadRecord.received_at.desc(), LeadRecord.id.desc()),
+            ),
+        ]
+        if flt.include_closed:
+            segments.append(
+                Segment(
+                    LeadRecord.status.in_(CLOSED),
+                    (LeadRecord.received_at.desc(), LeadRecord.id.desc()),
+                )
+            )
+        with self._sessions() as session:
+            if base:
+                # Filtered: one pass over the matching leads counts every segment.
+                sums = [
+                    func.coalesce(func.sum(case((seg.where, 1), else_=0)), 0) for seg in segments
+                ]
+                counts: list[int | None] = [
+                    int(n)
+                    for n in session.execute(
+                        select(*sums).select_from(LeadRecord).where(*base)
+                    ).one()
+                ]
+                total = sum(n or 0 for n in counts)
+            else:
+                counts, total = _unfiltered_counts(session, segments)
+        counted = [replace(seg, count=n) for seg, n in zip(segments, counts, strict=True)]
+        return InboxSnapshot(self._sessions, counted, base, total)
+
+    def search_snapshot(self, text: str) -> SearchSnapshot | None:
+        """A search with no other filter: every matching lead, open or closed, newest first, counted
+        and paged from the search index alone (it keeps up with typing on a million leads)."""
+        clause = search_filter(self.dialect, text)
+        if clause is None:
+            return None
+        with self._sessions() as session:
+            if self.dialect == "sqlite":
+                total = (
+                    session.connection()
+                    .exec_driver_sql(SEARCH_COUNT_SQL, (fts5_query(search_tokens(text)),))
+                    .scalar()
+                )
+            else:
+                total = session.scalar(select(func.count()).select_from(LeadRecord).where(clause))
+        fts = fts5_query(search_tokens(text)) if self.dialect == "sqlite" else None
+        return SearchSnapshot(self._sessions, clause, int(total or 0), fts)
+
+    def any_snapshot(
+        self, flt: InboxFilter, end_of_today: datetime
+    ) -> InboxSnapshot | SearchSnapshot:
+        """What the inbox shows for `flt`: a plain search uses the index, anything else the
+        segments."""
+        only_search = flt.search.strip() and not (
+            flt.status or flt.source or flt.owner or flt.product
+        )
+        if only_search:
+            found = self.search_snapshot(flt.search)
+            if found is not None:
+                return found
+        return self.snapshot(flt, end_of_today)
+
+    def _filters(self, flt: InboxFilter) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = []
+        if flt.status:
+            where.append(LeadRecord.status == flt.status)
+        if flt.source:
+            where.append(LeadRecord.source == flt.source)
+        if flt.product:
+            where.append(LeadRecord.product == flt.product)
+        if flt.owner == "-":
+            where.append(LeadRecord.owner_id.is_(None))
+        elif flt.owner:
+            where.append(
+                LeadRecord.owner_id.in_(select(RepRecord.id).where(RepRecord.name == flt.owner))
+            )
+        if flt.search.strip():
+            clause = search_filter(self.dialect, flt.search)
+            if clause is not None:
+                where.append(clause)
+        return where
+
+
+def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[int | None], int]:
+    """Segment sizes without walking a large index range, and the total.
+
+    The total comes from the trigger-kept status counts (migration 0003; PostgreSQL counts the
+    open leads instead). The waiting and no-step segments are small index ranges, and the
+    waiting one on SQLite is "new" less the few new leads somebody already answered. Due today
+    and later split the leads with a step at the end of today, a large range to count: they are
+    left to the snapshot, which counts the split only when a window needs it.
+    """
+    waiting, _due, _later, no_step, *closed = segments
+
+    def count(where: ColumnElement[bool]) -> int:
+        return int(session.scalar(select(func.count()).select_from(LeadRecord).where(where)) or 0)
+
+    if has_status_counts(session):
+        by_status = status_counts(session)
+        open_total = sum(by_status.get(status, 0) for status in OPEN)
+        answered_new = count(
+            and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_not(None))
+        )
+        waiting_n = by_status.get("new", 0) - answered_new
+        closed_n = sum(by_status.get(status, 0) for status in CLOSED)
+    else:
+        open_total = count(LeadRecord.status.in_(OPEN))
+        waiting_n = count(waiting.where)
+        closed_n = count(closed[0].where) if closed else 0
+    counts: list[int | None] = [waiting_n, None, None, count(no_step.where)]
+    if closed:
+        counts.append(closed_n)
+    return counts, open_total + (closed_n if closed else 0)
+
+
+class InboxSnapshot:
+    """Rows of one inbox query at one moment, fetched by window."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        segments: list[Segment],
+        base: list[ColumnElement[bool]],
+        total: int,
+    ) -> None:
+        self._sessions = sessions
+        self._segments = segments
+        self._base = base
+        self.total = total
+        """Every row of the result; the segments' counts add up to it once they are all known."""
+        self.waiting = segments[0].count or 0
+        """Leads still waiting for a first answer (the first segment)."""
+
+    def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
+        """Rows offset .. offset+limit-1 of the whole ordered result."""
+        rows: list[LeadSummary] = []
+        i = start = 0
+        with self._sessions() as session:
+            while i < len(self._segments) and len(rows) < limit:
+                seg = self._segments[i]
+                if (
+                    seg.count is None and offset > start
+                ):  # the window starts inside or past this segment
+                    tail, tail_start = self._counted_tail()
+                    if (
+                        offset >= tail_start
+                    ):  # ... in the segments counted from the end (the bottom)
+                        i, start = tail, tail_start
+                        continue
+                    self._count_unknown(session)
+                    seg = self._segments[i]
+                if seg.count is not None and offset >= start + seg.count:
+                    i, start = i + 1, start + seg.count
+                    continue
+                local = max(0, offset - start)
+                want = limit - len(rows)
+                stmt = (
+                    summary_rows_select()
+                    .where(seg.where, *self._base)
+                    .order_by(*seg.order)
+                    .offset(local)
+                    .limit(want)
+                )
+                got = [row_summary(row) for row in session.execute(stmt)]
+                rows.extend(got)
+                if seg.count is None and len(got) < want:
+                    # Read from its first row (local is 0 here) to its last: now it is counted.
+                    self._learn(i, len(got))
+                    seg = self._segments[i]
+                i, start = i + 1, start + (seg.count or 0)
+        return rows
+
+    def _counted_tail(self) -> tuple[int, int]:
+        """The first of the trailing segments whose counts are known, and where it starts."""
+        first = len(self._segments)
+        while first > 0 and self._segments[first - 1].count is not None:
+            first -= 1
+        return first, self.total - sum(seg.count or 0 for seg in self._segments[first:])
+
+    def _count_unknown(self, session: Session) -> None:
+        """Count the segments not counted yet; the last of them is what the total leaves over."""
+        unknown = [i for i, seg in enumerate(self._segments) if seg.count is None]
+        for i in unknown[:-1]:
+            stmt = (
+                select(func.count())
+                .select_from(LeadRecord)
+                .where(self._segments[i].where, *self._base)
+            )
+            self._segments[i] = replace(self._segments[i], count=int(session.scalar(stmt) or 0))
+        self._learn(unknown[-1], None)
+
+    def _learn(self, index: int, count: int | None) -> None:
+        """Record a segment's size; when one unknown segment is left, the total gives its size."""
+        if count is not None:
+            self._segments[index] = replace(self._segments[index], count=count)
+        unknown = [i for i, seg in enumerate(self._segments) if seg.count is None]
+        if len(unknown) == 1:
+            # Never below zero: leads deleted since the snapshot was counted must not break the
+            # windows.
+            rest = max(0, self.total - sum(seg.count or 0 for seg in self._segments))
+            self._segments[unknown[0]] = replace(self._segments[unknown[0]], count=rest)
+
+
+class SearchSnapshot:
+    """Search results, newest first, fetched by window through the search index."""
+
+    waiting = 0
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clause: ColumnElement[bool],
+        total: int,
+        fts: str | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._clause = clause
+        self._fts = fts  # the FTS5 query on SQLite (windows come straight from the index)
+        self.total = total
+
+    def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
+        with self._sessions() as session:
+            if self._fts is not None:
+                # Only the window's ids come out of the search index, newest first.
+                driver = session.connection().connection.driver_connection  # sqlite3: plain tuples
+                rows = driver.execute(SEARCH_WINDOW_SQL, (self._fts, limit, offset)).fetchall()  # type: ignore[union-attr]
+                return [sqlite_summary(row) for row in rows]
+            stmt = (
+                summary_rows_select()
+                .where(self._clause)
+                .order_by(LeadRecord.id.desc())
+                .offset(offset)
+                .limit(limit)
+            )
+            return [row_summary(row) for row in session.execute(stmt)]

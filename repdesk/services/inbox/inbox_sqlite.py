@@ -1,0 +1,184 @@
+"""The inbox read straight from an SQLite file with the standard library: the app's first screen.
+
+Start-up draws the inbox from here while SQLAlchemy and the services load off the GUI thread
+(tests/bench/bench_start.py measures it). It answers the unfiltered inbox only, in exactly the
+order of services.inbox.inbox_service (tests/services/inbox/test_inbox_sqlite.py compares the two
+row by row); everything else waits for the loaded workspace.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from repdesk.core.domain import JourneyStage, LeadStatus
+from repdesk.core.journey import rank
+from repdesk.services.leads.lead_rows import LeadSummary
+from repdesk.store.sqlite_file import read_only
+
+OPEN = tuple(status.value for status in LeadStatus if not status.is_closed)
+_OPEN_SQL = ", ".join(f"'{status}'" for status in OPEN)
+_RANK_SQL = (
+    "CASE l.journey_stage "
+    + " ".join(f"WHEN '{stage.value}' THEN {rank(stage)}" for stage in JourneyStage)
+    + " ELSE 9 END"
+)
+_CONTACTED = "(l.status != 'new' OR l.first_response_at IS NOT NULL)"
+_WAITING = "l.status = 'new' AND l.first_response_at IS NULL"
+_OPEN_CONTACTED = f"l.status NOT IN ('won', 'lost') AND {_CONTACTED}"
+#: The inbox's segments in order: (where, order by) — the same as InboxService.snapshot's.
+SEGMENTS = (
+    (_WAITING, f"l.received_at, {_RANK_SQL}, l.id"),
+    (
+        f"{_OPEN_CONTACTED} AND l.next_follow_up_at < :end_of_today",
+        f"l.next_follow_up_at, {_RANK_SQL}, l.id",
+    ),
+    (
+        f"{_OPEN_CONTACTED} AND l.next_follow_up_at >= :end_of_today",
+        f"l.next_follow_up_at, {_RANK_SQL}, l.id",
+    ),
+    # Open statuses listed (not "not closed"): the index then skips the closed leads, which have no
+    # step.
+    (
+        f"l.status IN ({_OPEN_SQL}) AND {_CONTACTED} AND l.next_follow_up_at IS NULL",
+        "l.received_at DESC, l.id DESC",
+    ),
+)
+_COLUMNS = ", ".join(
+    f"l.{name}" if name != "owner" else "r.name" for name in LeadSummary.__dataclass_fields__
+)
+_TIMES = {"received_at", "first_response_at", "next_follow_up_at"}
+#: A search on SQLite (services.inbox.inbox_service runs these through the engine's driver
+#: connection:
+#: no statement compilation, no per-value type processing while the rep types).
+SEARCH_COUNT_SQL = "SELECT count(*) FROM leads_fts WHERE leads_fts MATCH ?"
+SEARCH_WINDOW_SQL = (
+    f"SELECT {_COLUMNS} FROM leads AS l LEFT JOIN reps AS r ON l.owner_id = r.id WHERE l.id IN "
+    "(SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) "
+    "ORDER BY l.id DESC"
+)
+
+
+def stored_time(moment: datetime) -> str:
+    """A UTC moment as SQLAlchemy's SQLite DateTime stores it (naive UTC text with microseconds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _time(text: str | None) -> datetime | None:
+    # Stored as naive UTC: parsing it with the offset appended is cheaper than replace(tzinfo=UTC).
+    return None if text is None else datetime.fromisoformat(text + "+00:00")
+
+
+_FIELDS = tuple(LeadSummary.__dataclass_fields__)
+_TIME_AT = tuple(i for i, name in enumerate(_FIELDS) if name in _TIMES)
+_FLAG_AT = _FIELDS.index("do_not_contact")
+
+
+def sqlite_summary(row: Sequence[Any]) -> LeadSummary:
+    """A LeadSummary from a raw SQLite row of the summary columns, in LeadSummary's field order."""
+    values = list(row)
+    for at in _TIME_AT:
+        values[at] = _time(values[at])
+    values[_FLAG_AT] = bool(values[_FLAG_AT])
+    return LeadSummary(*values)
+
+
+class SqliteInbox:
+    """A read-only view of one SQLite workspace file (it never writes, nor switches the file to
+    WAL)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._con: sqlite3.Connection | None = None
+        self._settings: dict[str, Any] | None = None
+        self._has_counts: bool | None = None  # the schema has migration 0003's counts table
+
+    @property
+    def con(self) -> sqlite3.Connection:
+        if self._con is None:
+            self._con = read_only(self.path)
+        return self._con
+
+    def settings(self) -> dict[str, Any]:
+        """The settings stored in the file (the defaults are the caller's)."""
+        if self._settings is None:
+            # The JSON column has numeric affinity: SQLite keeps a number as a number, the rest as
+            # JSON text.
+            rows = self.con.execute("SELECT key, value FROM settings")
+            self._settings = {
+                key: json.loads(value) if isinstance(value, str) else value for key, value in rows
+            }
+        return self._settings
+
+    def has_leads(self) -> bool:
+        return self.con.execute("SELECT 1 FROM leads LIMIT 1").fetchone() is not None
+
+    def snapshot(self, end_of_today: datetime) -> SqliteInboxSnapshot:
+        """Count every segment of the unfiltered inbox; the snapshot then serves windows of rows."""
+        params = {"end_of_today": stored_time(end_of_today)}
+        # The waiting, due-today and no-step segments are small index ranges; 'later' is the rest.
+        waiting, due, no_step = (
+            self.con.execute(
+                f"SELECT count(*) FROM leads AS l WHERE {SEGMENTS[i][0]}", params
+            ).fetchone()[0]
+            for i in (0, 1, 3)
+        )
+        counts = [waiting, due, self._open_total() - waiting - due - no_step, no_step]
+        return SqliteInboxSnapshot(self.con, counts, params)
+
+    def _open_total(self) -> int:
+        # Kept by triggers where the schema has them (the index holds every open lead otherwise).
+        if self._has_counts is None:
+            found = self.con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lead_status_counts'"
+            )
+            self._has_counts = found.fetchone() is not None
+        if self._has_counts:
+            row = self.con.execute(
+                f"SELECT sum(leads) FROM lead_status_counts WHERE status IN ({_OPEN_SQL})"
+            ).fetchone()
+        else:
+            row = self.con.execute(
+                f"SELECT count(*) FROM leads WHERE status IN ({_OPEN_SQL})"
+            ).fetchone()
+        return int(row[0] or 0)
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+class SqliteInboxSnapshot:
+    """Rows of the unfiltered inbox at one moment, fetched by window (like InboxSnapshot)."""
+
+    def __init__(self, con: sqlite3.Connection, counts: list[int], params: dict[str, str]) -> None:
+        self._con = con
+        self._counts = counts
+        self._params = params
+        self.total = sum(counts)
+        self.waiting = counts[0]
+
+    def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
+        """Rows offset .. offset+limit-1 of the whole ordered inbox."""
+        rows: list[LeadSummary] = []
+        start = 0
+        for (where, order), count in zip(SEGMENTS, self._counts, strict=True):
+            end = start + count
+            if offset < end and len(rows) < limit:
+                sql = (
+                    f"SELECT {_COLUMNS} FROM leads AS l LEFT JOIN reps AS r ON l.owner_id = r.id "
+                    f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"
+                )
+                params = {
+                    **self._params,
+                    "limit": limit - len(rows),
+                    "offset": max(0, offset - start),
+                }
+                rows.extend(sqlite_summary(row) for row in self._con.execute(sql, params))
+            start = end
+        return rows

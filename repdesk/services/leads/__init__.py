@@ -1,0 +1,1 @@
+"""One lead's use cases: edits, notes, status, contact attempts, journey stage."""

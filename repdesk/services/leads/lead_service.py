@@ -1,0 +1,255 @@
+"""Lead use cases: list and search, detail with timeline, edit, notes, status changes, logging
+contact."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from repdesk.core import contact
+from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
+from repdesk.services.common.changes import Changes
+from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary
+from repdesk.store.models import ActivityRecord, LeadRecord, RepRecord
+from repdesk.store.search import apply_search
+
+#: Called inside the action's transaction after a lead changed (follow-up planning hooks in here).
+LeadHook = Callable[[Session, LeadRecord, datetime], None]
+
+EDITABLE = (
+    "first_name",
+    "last_name",
+    "company",
+    "title",
+    "email",
+    "phone",
+    "source",
+    "product",
+    "notes",
+    "tags",
+)
+
+_Owner = aliased(RepRecord)
+
+
+_SUMMARY_COLUMNS = [
+    getattr(LeadRecord, name) for name in LeadSummary.__dataclass_fields__ if name != "owner"
+]
+
+
+def summary_rows_select() -> Select[Any]:
+    """Only the columns a LeadSummary needs, as plain rows (lists of thousands stay cheap)."""
+    return select(*_SUMMARY_COLUMNS, _Owner.name.label("owner")).outerjoin(
+        _Owner, LeadRecord.owner_id == _Owner.id
+    )
+
+
+def row_summary(row: Any) -> LeadSummary:
+    return LeadSummary(**row._mapping)
+
+
+class LeadService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        default_region: Callable[[], str] = lambda: "US",
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._region = default_region
+        self.hooks: list[LeadHook] = []
+
+    @property
+    def dialect(self) -> str:
+        bind = self._sessions.kw["bind"]
+        return str(bind.dialect.name)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def list_leads(
+        self, *, status: str | None = None, search: str | None = None, limit: int | None = None
+    ) -> list[LeadSummary]:
+        if status is not None and status not in {s.value for s in LeadStatus}:
+            choices = ", ".join(s.value for s in LeadStatus)
+            raise UserError(f"Unknown status {status!r}; use one of {choices}.")
+        stmt = summary_rows_select().order_by(LeadRecord.received_at.desc(), LeadRecord.id.desc())
+        if status:
+            stmt = stmt.where(LeadRecord.status == status)
+        stmt = apply_search(stmt, self.dialect, search)
+        if limit:
+            stmt = stmt.limit(limit)
+        with self._sessions() as session:
+            return [row_summary(row) for row in session.execute(stmt)]
+
+    def count(self) -> int:
+        with self._sessions() as session:
+            return int(session.scalar(select(func.count(LeadRecord.id))) or 0)
+
+    def detail(self, lead_id: int) -> LeadDetail:
+        with self._sessions() as session:
+            row = session.execute(summary_rows_select().where(LeadRecord.id == lead_id)).first()
+            lead = session.get(LeadRecord, lead_id)
+            if row is None or lead is None:
+                raise NotFoundError(f"There is no lead with id {lead_id}.")
+            acts = session.scalars(
+                select(ActivityRecord)
+                .where(ActivityRecord.lead_id == lead_id)
+                .order_by(ActivityRecord.occurred_at.desc(), ActivityRecord.id.desc())
+            )
+            return LeadDetail(
+                lead=row_summary(row),
+                message=lead.message,
+                tags=lead.tags,
+                extra=dict(lead.extra or {}),
+                qualification_expires_at=lead.qualification_expires_at,
+                email_opens=lead.email_opens,
+                email_clicks=lead.email_clicks,
+                site_visits=lead.site_visits,
+                activities=[
+                    ActivityRow(a.id, a.kind, a.outcome, a.occurred_at, a.body, a.duration_seconds)
+                    for a in acts
+                ],
+            )
+
+    # -- writing ---------------------------------------------------------------------------------
+    def _lead(self, session: Session, lead_id: int) -> LeadRecord:
+        lead = session.get(LeadRecord, lead_id)
+        if lead is None:
+            raise NotFoundError(f"There is no lead with id {lead_id}.")
+        return lead
+
+    def run_hooks(self, session: Session, lead: LeadRecord, now: datetime) -> None:
+        session.flush()
+        for hook in self.hooks:
+            hook(session, lead, now)
+
+    def log_activity(
+        self,
+        lead_id: int,
+        kind: ActivityKind,
+        *,
+        outcome: str | None = None,
+        body: str = "",
+        duration_seconds: int | None = None,
+    ) -> Changes:
+        """Record a call, email, meeting or note; the first outbound one sets first-response
+        time."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            lead = self._lead(session, lead_id)
+            record_activity(
+                session,
+                lead,
+                kind,
+                now,
+                outcome=outcome,
+                body=body,
+                duration_seconds=duration_seconds,
+            )
+            self.run_hooks(session, lead, now)
+        return Changes(leads=True, activities=True, follow_ups=True)
+
+    def set_status(self, lead_id: int, status: LeadStatus, *, note: str = "") -> Changes:
+        now = self._clock()
+        with self._sessions.begin() as session:
+            lead = self._lead(session, lead_id)
+            if lead.status == status.value:
+                return Changes()
+            change_status(session, lead, status, now, note=note)
+            self.run_hooks(session, lead, now)
+        return Changes(leads=True, activities=True, follow_ups=True)
+
+    def update_lead(self, lead_id: int, values: dict[str, str]) -> Changes:
+        """Save the edit dialog; every field the user changed is protected from later merges."""
+        unknown = set(values) - set(EDITABLE)
+        if unknown:
+            raise UserError(f"The field {sorted(unknown)[0]!r} cannot be edited.")
+        cleaned = dict(values)
+        if cleaned.get("email"):
+            email = contact.normalize_email(cleaned["email"])
+            if email is None:
+                raise UserError(f"{cleaned['email']!r} is not a valid email address.")
+            cleaned["email"] = email
+        if cleaned.get("phone"):
+            phone = contact.normalize_phone(cleaned["phone"], self._region())
+            if phone is None:
+                raise UserError(f"{cleaned['phone']!r} is not a valid phone number.")
+            cleaned["phone"] = phone
+        now = self._clock()
+        with self._sessions.begin() as session:
+            lead = self._lead(session, lead_id)
+            edited = set(lead.edited_fields or [])
+            for key, value in cleaned.items():
+                value = value.strip()
+                if getattr(lead, key) != value:
+                    setattr(lead, key, value)
+                    edited.add(key)
+            if not (lead.first_name or lead.last_name or lead.company or lead.email or lead.phone):
+                raise UserError(
+                    "A lead needs at least a name, a company, an email or a phone number."
+                )
+            lead.edited_fields = sorted(edited)
+            lead.updated_at = now
+        return Changes(leads=True)
+
+    def add_note(self, lead_id: int, text: str) -> Changes:
+        if not text.strip():
+            raise UserError("A note cannot be empty.")
+        return self.log_activity(lead_id, ActivityKind.NOTE, body=text.strip())
+
+    def reps(self) -> Sequence[str]:
+        with self._sessions() as session:
+            return list(session.scalars(select(RepRecord.name).order_by(RepRecord.name)))
+
+    def distinct_values(self, column: str) -> list[str]:
+        col = getattr(LeadRecord, column)
+        with self._sessions() as session:
+            return [v for v in session.scalars(select(col).distinct().order_by(col)) if v]
+
+
+def record_activity(
+    session: Session,
+    lead: LeadRecord,
+    kind: ActivityKind,
+    now: datetime,
+    *,
+    outcome: str | None = None,
+    body: str = "",
+    duration_seconds: int | None = None,
+) -> ActivityRecord:
+    activity = ActivityRecord(
+        lead_id=lead.id,
+        kind=kind.value,
+        outcome=outcome,
+        occurred_at=now,
+        body=body,
+        duration_seconds=duration_seconds,
+    )
+    session.add(activity)
+    if kind in OUTBOUND_KINDS and lead.first_response_at is None:
+        lead.first_response_at = now
+    # Reaching the person ends the new-inquiry cadence; an unanswered attempt does not.
+    reached = (kind is ActivityKind.CALL and outcome == "connected") or kind is ActivityKind.MEETING
+    if reached and lead.status == LeadStatus.NEW.value:
+        change_status(session, lead, LeadStatus.CONTACTED, now)
+    lead.updated_at = now
+    return activity
+
+
+def change_status(
+    session: Session, lead: LeadRecord, status: LeadStatus, now: datetime, *, note: str = ""
+) -> None:
+    old = lead.status
+    lead.status = status.value
+    lead.updated_at = now
+    body = f"{LeadStatus(old).label} → {status.label}" + (f": {note}" if note else "")
+    session.add(
+        ActivityRecord(
+            lead_id=lead.id, kind=ActivityKind.STATUS_CHANGE.value, occurred_at=now, body=body
+        )
+    )

@@ -1,0 +1,1 @@
+"""Reports: speed to lead, follow-up coverage, funnel, by source and owner."""

@@ -1,0 +1,1 @@
+"""Question sets and rules, the call script's qualification runs, verdict effects."""

@@ -1,0 +1,490 @@
+"""Qualification use cases: start or resume a run, autosave the draft, finish with the verdict's
+effects, expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from repdesk.core.business_hours import next_business_time
+from repdesk.core.cadence import next_step_after
+from repdesk.core.conditions import AnswerValue
+from repdesk.core.domain import ActivityKind, FollowUpStatus, LeadStatus, Verdict
+from repdesk.core.questions import AnswerType, Question, QuestionSet
+from repdesk.core.routing import RepLoad, pick_rep
+from repdesk.core.scoring import effective_answers, is_answered
+from repdesk.core.script_flow import parse_answer
+from repdesk.core.verdict_rules import (
+    Decision,
+    RuleSet,
+    asked_questions,
+    decide,
+    expires_at,
+    rules_from_data,
+)
+from repdesk.services.common.changes import Changes
+from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
+from repdesk.services.leads.lead_service import LeadService, change_status, record_activity
+from repdesk.services.script.not_a_fit_reply import ReplyDraft, load_template
+from repdesk.services.script.script_service import ScriptService, sets_by_ids
+from repdesk.services.settings.settings_service import SettingsService
+from repdesk.store.models import (
+    FollowUpRecord,
+    LeadRecord,
+    QualificationRecord,
+    RepRecord,
+    RuleSetRecord,
+)
+
+REQUALIFY_NOTE = "Re-qualify: the last qualification expired"
+OVER_CAPACITY_TAG = "over_capacity"
+#: The first nurture check-in comes at the lead's own time frame (answer to `timeline`).
+NURTURE_DAYS = {
+    "this_month": 7,
+    "1_3_months": 30,
+    "3_6_months": 90,
+    "6_12_months": 180,
+    "no_plans": 180,
+}
+
+
+@dataclass(frozen=True)
+class ScriptRun:
+    """One run of the script for a lead: the set versions asked, the rules, and the answers so
+    far."""
+
+    lead_id: int | None
+    lead_name: str
+    company: str
+    product: str
+    sets: tuple[QuestionSet, ...]
+    rules: RuleSet
+    answers: dict[str, AnswerValue] = field(default_factory=dict)
+    resumed: bool = False
+
+    @property
+    def questions(self) -> list[Question]:
+        return asked_questions(self.sets)
+
+    def decide(self, answers: Mapping[str, AnswerValue | None]) -> Decision:
+        return decide(self.sets, self.rules, answers)
+
+
+@dataclass(frozen=True)
+class QualificationResult:
+    lead_id: int
+    score: int
+    verdict: Verdict
+    owner: str | None
+    next_follow_up_at: datetime | None
+    next_step_kind: str
+    over_capacity: bool = False
+    reply: ReplyDraft | None = None
+    changes: Changes = Changes(leads=True, activities=True, follow_ups=True)
+
+    def to_json(self) -> dict[str, Any]:
+        when = self.next_follow_up_at.isoformat() if self.next_follow_up_at else None
+        return {
+            "lead_id": self.lead_id,
+            "score": self.score,
+            "verdict": self.verdict.value,
+            "owner": self.owner,
+            "next_follow_up_at": when,
+        }
+
+    def next_steps(self, zone: tzinfo, *, clipboard: bool = True) -> str:
+        """What happens next, in one line for the rep."""
+        when = self.next_follow_up_at.astimezone(zone) if self.next_follow_up_at else None
+        if self.verdict is Verdict.QUALIFIED:
+            call = (
+                f"hand-over {self.next_step_kind} {when:%a %d %b %H:%M}"
+                if when
+                else "no hand-over step"
+            )
+            if self.owner:
+                return f"Handed to {self.owner}; {call}"
+            return f"Unassigned — over capacity: every rep is full this month; {call}"
+        if self.verdict is Verdict.NURTURE:
+            return f"Nurture: next check-in {when:%d %b}" if when else "Nurture"
+        return "Not a fit: reply drafted" + (" and copied to the clipboard" if clipboard else "")
+
+
+@dataclass(frozen=True)
+class PastQualification:
+    """A finished qualification with the exact questions it asked."""
+
+    id: int
+    completed_at: datetime
+    verdict: str
+    score: int
+    sets: tuple[QuestionSet, ...]
+    answers: dict[str, AnswerValue]
+
+
+class QualificationService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        settings: SettingsService,
+        scripts: ScriptService,
+        planner: FollowUpPlanner,
+        leads: LeadService,
+        zone: Callable[[], tzinfo],
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._settings = settings
+        self._scripts = scripts
+        self._planner = planner
+        self._leads = leads
+        self._zone = zone
+
+    # -- runs ------------------------------------------------------------------------------------
+    def start_or_resume(self, lead_id: int) -> ScriptRun:
+        """The core set and the lead's product set, with the draft's answers when a draft exists."""
+        with self._sessions.begin() as session:
+            lead = _lead(session, lead_id)
+            draft = _draft(session, lead_id)
+            if draft is not None:
+                sets = sets_by_ids(session, draft.set_ids)
+                rules = (
+                    _rules(session, draft.rule_set_id)
+                    or self._scripts.current_in(session).bundle.rules
+                )
+                answers = answers_from_json(asked_questions(sets), draft.answers or {})
+            else:
+                current = self._scripts.current_in(session)
+                sets, rules, answers = (
+                    current.sets_for_product(lead.product),
+                    current.bundle.rules,
+                    {},
+                )
+            name = (
+                f"{lead.first_name} {lead.last_name}".strip()
+                or lead.company
+                or lead.email
+                or f"Lead {lead.id}"
+            )
+            return ScriptRun(
+                lead.id, name, lead.company, lead.product, sets, rules, answers, draft is not None
+            )
+
+    def save_draft(self, lead_id: int, answers: Mapping[str, AnswerValue | None]) -> Changes:
+        """Autosave: the answers so far are a draft qualification, so nothing is lost on a crash."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            lead = _lead(session, lead_id)
+            draft = _draft(session, lead_id) or self._new_record(session, lead, now)
+            run_sets = sets_by_ids(session, draft.set_ids)
+            decision = decide(run_sets, _rules(session, draft.rule_set_id) or RuleSet(()), answers)
+            draft.answers = answers_to_json(answers)
+            draft.score, draft.verdict = decision.score, decision.verdict.value
+        return Changes()
+
+    def parse_answers(self, lead_id: int, pairs: Mapping[str, str]) -> dict[str, AnswerValue]:
+        """Typed answers from 'key=value' text (the CLI); UserError names the key and the
+        problem."""
+        run = self.start_or_resume(lead_id)
+        by_key = {q.key: q for q in run.questions}
+        parsed: dict[str, AnswerValue] = dict(run.answers)
+        for key, text in pairs.items():
+            question = by_key.get(key)
+            if question is None:
+                raise UserError(
+                    f"There is no question '{key}' in this lead's script; the keys are "
+                    f"{', '.join(by_key)}."
+                )
+            try:
+                parsed[key] = parse_answer(question, text)
+            except ValueError as exc:
+                raise UserError(f"The answer to '{key}': {exc}.") from None
+        return parsed
+
+    def finish(
+        self, lead_id: int, answers: Mapping[str, AnswerValue | None] | None = None
+    ) -> QualificationResult:
+        """Store the qualification and apply what its verdict does (routing, follow-up, reply)."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            lead = _lead(session, lead_id)
+            record = _draft(session, lead_id) or self._new_record(session, lead, now)
+            sets = sets_by_ids(session, record.set_ids)
+            rules = (
+                _rules(session, record.rule_set_id)
+                or self._scripts.current_in(session).bundle.rules
+            )
+            questions = asked_questions(sets)
+            if answers is None:
+                answers = answers_from_json(questions, record.answers or {})
+            decision = decide(sets, rules, answers)
+            if decision.missing_required:
+                raise UserError(
+                    "Answer the required questions first: "
+                    + ", ".join(decision.missing_required)
+                    + "."
+                )
+            days = int(self._settings.get("qualification_days"))
+            record.answers = answers_to_json(answers)
+            record.score, record.verdict = decision.score, decision.verdict.value
+            record.is_draft, record.completed_at = False, now
+            record.expires_at = expires_at(now, days)
+            lead.verdict, lead.score, lead.qualification_expires_at = (
+                decision.verdict.value,
+                decision.score,
+                record.expires_at,
+            )
+            result = self._apply_verdict(
+                session, lead, record, decision, effective_answers(questions, answers), now
+            )
+        return result
+
+    def history(self, lead_id: int) -> list[PastQualification]:
+        """Finished qualifications of a lead, newest first, each with its own question-set
+        versions."""
+        with self._sessions() as session:
+            records = session.scalars(
+                select(QualificationRecord)
+                .where(
+                    QualificationRecord.lead_id == lead_id, QualificationRecord.is_draft.is_(False)
+                )
+                .order_by(QualificationRecord.completed_at.desc(), QualificationRecord.id.desc())
+            )
+            out = []
+            for r in records:
+                sets = sets_by_ids(session, r.set_ids)
+                out.append(
+                    PastQualification(
+                        r.id,
+                        r.completed_at or r.started_at,
+                        r.verdict or "",
+                        r.score or 0,
+                        sets,
+                        answers_from_json(asked_questions(sets), r.answers or {}),
+                    )
+                )
+            return out
+
+    def plan_requalifications(self) -> int:
+        """Give each open lead whose qualification expired one re-qualify follow-up (once per
+        expiry)."""
+        now = self._clock()
+        asked = exists().where(
+            FollowUpRecord.lead_id == LeadRecord.id,
+            FollowUpRecord.note == REQUALIFY_NOTE,
+            FollowUpRecord.due_at >= LeadRecord.qualification_expires_at,
+        )
+        with self._sessions.begin() as session:
+            leads = list(
+                session.scalars(
+                    select(LeadRecord).where(
+                        LeadRecord.qualification_expires_at <= now,
+                        LeadRecord.status.not_in(("won", "lost")),
+                        LeadRecord.do_not_contact.is_(False),
+                        ~asked,
+                    )
+                )
+            )
+            due = next_business_time(now, self._planner.hours).astimezone(UTC)
+            for lead in leads:
+                self._planner.sync(session, lead, now, first_due=due, note=REQUALIFY_NOTE)
+            return len(leads)
+
+    # -- verdict effects -------------------------------------------------------------------------
+    def _apply_verdict(
+        self,
+        session: Session,
+        lead: LeadRecord,
+        record: QualificationRecord,
+        decision: Decision,
+        answers: Mapping[str, AnswerValue],
+        now: datetime,
+    ) -> QualificationResult:
+        verdict = decision.verdict
+        owner_name: str | None = None
+        over = False
+        reply = None
+        first_due: datetime | None = None
+        if verdict is Verdict.QUALIFIED:
+            owner_id: int | None = lead.owner_id
+            # A lead already handed over keeps its owner when re-qualified; anyone else is routed.
+            if not (lead.status == LeadStatus.QUALIFIED.value and owner_id is not None):
+                owner_id = pick_rep(self._rep_loads(session, now), self._previous_rep(session))
+                lead.owner_id = owner_id
+                record.rep_id = owner_id
+            over = owner_id is None
+            _set_tag(lead, OVER_CAPACITY_TAG, over)
+            owner_name = session.get(RepRecord, owner_id).name if owner_id is not None else None  # type: ignore[union-attr]
+        elif verdict is Verdict.NURTURE:
+            days = NURTURE_DAYS.get(str(answers.get("timeline", "")))
+            if days is not None:
+                first_due = next_business_time(
+                    now + timedelta(days=days), self._planner.hours
+                ).astimezone(UTC)
+        else:
+            reply = self._reply(lead, answers)
+        if verdict is not Verdict.QUALIFIED:
+            _set_tag(lead, OVER_CAPACITY_TAG, False)
+        status = LeadStatus(verdict.value)
+        if lead.status != status.value:
+            change_status(session, lead, status, now, note=f"qualification score {decision.score}")
+        body = f"{verdict.value.replace('_', ' ').capitalize()} · score {decision.score}"
+        if verdict is Verdict.QUALIFIED:
+            body += (
+                f" · handed to {owner_name}" if owner_name else " · unassigned, every rep is full"
+            )
+        record_activity(session, lead, ActivityKind.QUALIFICATION, now, body=body)
+        if needs_step(lead):
+            if first_due is None:
+                cadence = self._planner.cadence_for(lead.status)
+                if (
+                    cadence is not None
+                ):  # a qualification always starts the verdict's cadence afresh
+                    first_due = next_step_after(cadence, -1, now, self._planner.hours, now)[1]
+            self._planner.sync(session, lead, now, first_due=first_due)
+        self._leads.run_hooks(session, lead, now)
+        pending = session.scalars(
+            select(FollowUpRecord)
+            .where(
+                FollowUpRecord.lead_id == lead.id,
+                FollowUpRecord.status == FollowUpStatus.PENDING.value,
+            )
+            .order_by(FollowUpRecord.due_at)
+        ).first()
+        return QualificationResult(
+            lead_id=lead.id,
+            score=decision.score,
+            verdict=verdict,
+            owner=owner_name,
+            next_follow_up_at=pending.due_at if pending else None,
+            next_step_kind=pending.kind if pending else "",
+            over_capacity=over,
+            reply=reply,
+        )
+
+    def _rep_loads(self, session: Session, now: datetime) -> list[RepLoad]:
+        local = now.astimezone(self._zone())
+        month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(
+            UTC
+        )
+        counts = dict(
+            session.execute(
+                select(QualificationRecord.rep_id, func.count(QualificationRecord.id))
+                .where(
+                    QualificationRecord.is_draft.is_(False),
+                    QualificationRecord.verdict == Verdict.QUALIFIED.value,
+                    QualificationRecord.rep_id.is_not(None),
+                    QualificationRecord.completed_at >= month_start,
+                )
+                .group_by(QualificationRecord.rep_id)
+            ).all()
+        )
+        reps = session.scalars(select(RepRecord).order_by(RepRecord.id))
+        return [
+            RepLoad(r.id, r.monthly_capacity, int(counts.get(r.id, 0)), bool(r.active))
+            for r in reps
+        ]
+
+    def _previous_rep(self, session: Session) -> int | None:
+        return session.scalar(
+            select(QualificationRecord.rep_id)
+            .where(QualificationRecord.is_draft.is_(False), QualificationRecord.rep_id.is_not(None))
+            .order_by(QualificationRecord.completed_at.desc(), QualificationRecord.id.desc())
+            .limit(1)
+        )
+
+    def _reply(self, lead: LeadRecord, answers: Mapping[str, AnswerValue]) -> ReplyDraft:
+        challenge = answers.get("challenge")
+        return load_template().render(
+            to=lead.email,
+            first_name=lead.first_name,
+            company=lead.company,
+            challenge=str(challenge) if isinstance(challenge, str) else "",
+            product=lead.product,
+        )
+
+    def _new_record(self, session: Session, lead: LeadRecord, now: datetime) -> QualificationRecord:
+        current = self._scripts.current_in(session)
+        sets = current.sets_for_product(lead.product)
+        record = QualificationRecord(
+            lead_id=lead.id,
+            set_ids=[current.set_ids[s.key] for s in sets],
+            rule_set_id=current.rule_set_id,
+            answers={},
+            is_draft=True,
+            started_at=now,
+        )
+        session.add(record)
+        session.flush()
+        return record
+
+
+# -- answers as JSON -----------------------------------------------------------------------------
+def answers_to_json(answers: Mapping[str, AnswerValue | None]) -> dict[str, Any]:
+    """Dates as ISO strings, multiple choices as lists; unanswered keys are left out."""
+    out: dict[str, Any] = {}
+    for key, value in answers.items():
+        if value is None or not is_answered(value):
+            continue
+        if isinstance(value, date):
+            out[key] = value.isoformat()
+        elif isinstance(value, list | tuple):
+            out[key] = [str(v) for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+def answers_from_json(
+    questions: Sequence[Question], data: Mapping[str, Any]
+) -> dict[str, AnswerValue]:
+    types = {q.key: q.answer_type for q in questions}
+    out: dict[str, AnswerValue] = {}
+    for key, value in data.items():
+        kind = types.get(key)
+        if kind is AnswerType.DATE and isinstance(value, str):
+            try:
+                out[key] = date.fromisoformat(value)
+            except ValueError:
+                out[key] = value
+        elif isinstance(value, list):
+            out[key] = tuple(str(v) for v in value)
+        else:
+            out[key] = value
+    return out
+
+
+def _lead(session: Session, lead_id: int) -> LeadRecord:
+    lead = session.get(LeadRecord, lead_id)
+    if lead is None:
+        raise NotFoundError(f"There is no lead with id {lead_id}.")
+    return lead
+
+
+def _draft(session: Session, lead_id: int) -> QualificationRecord | None:
+    return session.scalars(
+        select(QualificationRecord)
+        .where(QualificationRecord.lead_id == lead_id, QualificationRecord.is_draft.is_(True))
+        .order_by(QualificationRecord.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _rules(session: Session, rule_set_id: int | None) -> RuleSet | None:
+    record = session.get(RuleSetRecord, rule_set_id) if rule_set_id is not None else None
+    return rules_from_data(record.rules) if record is not None else None
+
+
+def _set_tag(lead: LeadRecord, tag: str, present: bool) -> None:
+    tags = [t.strip() for t in (lead.tags or "").split(",") if t.strip()]
+    if present and tag not in tags:
+        tags.append(tag)
+    elif not present and tag in tags:
+        tags.remove(tag)
+    lead.tags = ", ".join(tags)

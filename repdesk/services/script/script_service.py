@@ -1,0 +1,316 @@
+"""Question sets and verdict rules in the store: seeding, versions, the current bundle, file export
+and import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from repdesk.core.conditions import ConditionError, format_condition, parse_condition
+from repdesk.core.domain import Verdict
+from repdesk.core.questions import (
+    QuestionSet,
+    SetKind,
+    question_set_from_data,
+    question_set_to_data,
+    validate_sets,
+)
+from repdesk.core.verdict_rules import RuleSet, VerdictRule, rules_from_data, rules_to_data
+from repdesk.formats.script_file import ScriptBundle, ScriptFileError, dump, load, load_default
+from repdesk.services.common.changes import Changes
+from repdesk.services.common.errors import UserError
+from repdesk.store.models import QuestionSetRecord, RuleSetRecord
+
+
+@dataclass(frozen=True)
+class StoredBundle:
+    """The current sets and rules with the store ids of the versions in use."""
+
+    bundle: ScriptBundle
+    set_ids: dict[str, int]
+    rule_set_id: int
+
+    def sets_for_product(self, product: str) -> tuple[QuestionSet, ...]:
+        """The sets a run asks for a lead of `product`: the core set, then that product's set."""
+        core = [s for s in self.bundle.sets if s.kind is SetKind.CORE]
+        extra = [
+            s
+            for s in self.bundle.sets
+            if s.kind is SetKind.PRODUCT and product and s.product == product
+        ]
+        return tuple(core + extra[:1])
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """Which sets got a new version and whether the rules did; `changes` for the UI."""
+
+    new_versions: dict[str, int]
+    rules_version: int | None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new_versions) or self.rules_version is not None
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(scripts=self.changed)
+
+    def describe(self) -> str:
+        if not self.changed:
+            return "Nothing changed: every set and the rules are already stored."
+        parts = [f"{key} v{version}" for key, version in self.new_versions.items()]
+        if self.rules_version is not None:
+            parts.append(f"rules v{self.rules_version}")
+        return "Stored new versions: " + ", ".join(parts) + "."
+
+
+class ScriptService:
+    def __init__(self, sessions: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    # -- reading ---------------------------------------------------------------------------------
+    def current(self) -> StoredBundle:
+        """The current sets and rules; seeds the shipped defaults (version 1) on first use."""
+        with self._sessions.begin() as session:
+            return self.current_in(session)
+
+    def current_bundle(self) -> ScriptBundle:
+        return self.current().bundle
+
+    def current_in(self, session: Session) -> StoredBundle:
+        rule_record = session.scalars(
+            select(RuleSetRecord).order_by(RuleSetRecord.version.desc()).limit(1)
+        ).first()
+        if rule_record is None:
+            self._seed(session)
+            rule_record = session.scalars(
+                select(RuleSetRecord).order_by(RuleSetRecord.version.desc())
+            ).first()
+            assert rule_record is not None
+        data = dict(rule_record.rules)
+        keys: list[str] = list(data.get("sets", []))
+        latest = _latest_sets(session, keys)
+        sets = tuple(latest[k][0] for k in keys if k in latest)
+        return StoredBundle(
+            ScriptBundle(sets, rules_from_data(data)),
+            {k: latest[k][1] for k in keys if k in latest},
+            rule_record.id,
+        )
+
+    def sets_by_ids(self, set_ids: Sequence[int]) -> tuple[QuestionSet, ...]:
+        """The exact set versions with these store ids, in the given order (a past run's
+        questions)."""
+        with self._sessions() as session:
+            return sets_by_ids(session, set_ids)
+
+    def rules_by_id(self, rule_set_id: int | None) -> RuleSet:
+        with self._sessions() as session:
+            record = session.get(RuleSetRecord, rule_set_id) if rule_set_id is not None else None
+            if record is None:
+                return self.current_bundle().rules
+            return rules_from_data(record.rules)
+
+    def versions(self, key: str) -> list[int]:
+        with self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(QuestionSetRecord.version)
+                    .where(QuestionSetRecord.key == key)
+                    .order_by(QuestionSetRecord.version)
+                )
+            )
+
+    # -- writing ---------------------------------------------------------------------------------
+    def save_bundle(self, bundle: ScriptBundle) -> SaveResult:
+        """Store a new version of every set (and the rules) that changed; nothing is stored on a
+        problem."""
+        check_bundle(bundle)
+        now = self._clock()
+        with self._sessions.begin() as session:
+            current = self.current_in(session)
+            old = {s.key: s for s in current.bundle.sets}
+            new_versions: dict[str, int] = {}
+            for s in bundle.sets:
+                if s.key in old and old[s.key] == s:
+                    continue
+                stored = _latest_sets(session, [s.key]).get(s.key)
+                if stored is not None and stored[0] == s:
+                    continue  # a set brought back unchanged keeps its version
+                version = (
+                    int(
+                        session.scalar(
+                            select(func.max(QuestionSetRecord.version)).where(
+                                QuestionSetRecord.key == s.key
+                            )
+                        )
+                        or 0
+                    )
+                    + 1
+                )
+                session.add(_set_record(s, version, now))
+                new_versions[s.key] = version
+            keys = [s.key for s in bundle.sets]
+            rules_version = None
+            if bundle.rules != current.bundle.rules or keys != [s.key for s in current.bundle.sets]:
+                rules_version = (
+                    int(session.scalar(select(func.max(RuleSetRecord.version))) or 0) + 1
+                )
+                session.add(
+                    RuleSetRecord(
+                        version=rules_version, rules=_rules_data(bundle.rules, keys), created_at=now
+                    )
+                )
+        return SaveResult(new_versions, rules_version)
+
+    def export_text(self) -> str:
+        """Every current set and the rules as one human-editable script file."""
+        bundle = self.current_bundle()
+        return dump(bundle.sets, bundle.rules)
+
+    def import_text(self, text: str) -> SaveResult:
+        """Validate a whole script file, then store new versions; UserError names the line on a
+        problem."""
+        try:
+            bundle = load(text)
+        except ScriptFileError as exc:
+            raise UserError(str(exc)) from None
+        return self.save_bundle(bundle)
+
+    def _seed(self, session: Session) -> None:
+        now = self._clock()
+        bundle = load_default()
+        existing = _latest_sets(session, [s.key for s in bundle.sets])
+        for s in bundle.sets:
+            if s.key not in existing:
+                session.add(_set_record(s, 1, now))
+        session.add(
+            RuleSetRecord(
+                version=1,
+                rules=_rules_data(bundle.rules, [s.key for s in bundle.sets]),
+                created_at=now,
+            )
+        )
+        session.flush()
+
+
+def check_bundle(bundle: ScriptBundle) -> None:
+    """Raise UserError with the first problem of a bundle (sets, then rules)."""
+    problems = validate_sets(bundle.sets)
+    every: dict[str, Any] = {}
+    for s in bundle.sets:
+        for q in s.questions:
+            every.setdefault(q.key, q)
+    problems += bundle.rules.validate(list(every.values()))
+    if problems:
+        raise UserError(_sentence(problems[0]))
+
+
+def rules_text(rules: RuleSet) -> str:
+    """The [rules] lines of a rule set (as in the script file)."""
+    lines = [f"{r.verdict.value} when {format_condition(r.condition)}" for r in rules.rules]
+    return "\n".join([*lines, f"default {rules.default.value}"])
+
+
+def parse_rules_text(text: str) -> RuleSet:
+    """Read rule lines ('VERDICT when CONDITION', last 'default VERDICT'); UserError names the
+    line."""
+    rules: list[VerdictRule] = []
+    default: Verdict | None = None
+    verdicts = ", ".join(v.value for v in Verdict)
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        words = line.split(None, 2)
+        if default is not None:
+            raise UserError(f"Rules line {number}: nothing may follow the default line.")
+        if words[0] == "default" and len(words) == 2:
+            if words[1] not in set(Verdict):
+                raise UserError(
+                    f"Rules line {number}: unknown verdict '{words[1]}' (expected one of "
+                    f"{verdicts})."
+                )
+            default = Verdict(words[1])
+            continue
+        if len(words) < 3 or words[1] != "when" or words[0] not in set(Verdict):
+            raise UserError(
+                f"Rules line {number}: write 'VERDICT when CONDITION' or 'default VERDICT' "
+                f"(verdicts: {verdicts})."
+            )
+        try:
+            rules.append(VerdictRule(Verdict(words[0]), parse_condition(words[2])))
+        except ConditionError as exc:
+            raise UserError(f"Rules line {number}: {exc}.") from None
+    if default is None:
+        raise UserError(
+            "The rules need a last line 'default VERDICT', for example 'default nurture'."
+        )
+    return RuleSet(tuple(rules), default)
+
+
+def sets_by_ids(session: Session, set_ids: Sequence[int]) -> tuple[QuestionSet, ...]:
+    records = {
+        r.id: r
+        for r in session.scalars(select(QuestionSetRecord).where(QuestionSetRecord.id.in_(set_ids)))
+    }
+    return tuple(_to_set(records[i]) for i in set_ids if i in records)
+
+
+def _sentence(message: str) -> str:
+    text = message[0].upper() + message[1:]
+    return text if text.endswith(".") else text + "."
+
+
+def _latest_sets(session: Session, keys: Sequence[str]) -> dict[str, tuple[QuestionSet, int]]:
+    if not keys:
+        return {}
+    newest = (
+        select(QuestionSetRecord.key, func.max(QuestionSetRecord.version).label("v"))
+        .where(QuestionSetRecord.key.in_(list(keys)))
+        .group_by(QuestionSetRecord.key)
+        .subquery()
+    )
+    records = session.scalars(
+        select(QuestionSetRecord).join(
+            newest,
+            (QuestionSetRecord.key == newest.c.key) & (QuestionSetRecord.version == newest.c.v),
+        )
+    )
+    return {r.key: (_to_set(r), r.id) for r in records}
+
+
+def _to_set(record: QuestionSetRecord) -> QuestionSet:
+    data = {
+        "key": record.key,
+        "name": record.name,
+        "kind": record.kind,
+        "product": record.product,
+        "questions": record.questions,
+    }
+    return question_set_from_data(data, version=record.version)
+
+
+def _set_record(s: QuestionSet, version: int, now: datetime) -> QuestionSetRecord:
+    data = question_set_to_data(replace(s, version=version))
+    return QuestionSetRecord(
+        key=s.key,
+        kind=s.kind.value,
+        product=s.product,
+        name=s.name,
+        version=version,
+        questions=data["questions"],
+        created_at=now,
+    )
+
+
+def _rules_data(rules: RuleSet, set_keys: list[str]) -> dict[str, Any]:
+    # The rule set row also lists the current sets in asking order, so removing a set is a new
+    # version too.
+    return {**rules_to_data(rules), "sets": set_keys}

@@ -1,0 +1,1 @@
+"""Workspace settings, their defaults, and secrets kept in the system keyring."""

@@ -1,0 +1,1 @@
+"""Inquiry sources: IMAP mailboxes (with IDLE) and watched folders."""

@@ -1,0 +1,1 @@
+"""Reps: who owns leads, their capacity and routing."""

@@ -1,0 +1,1 @@
+"""The calendar page (month, week, agenda) and the CalDAV sync settings panel."""

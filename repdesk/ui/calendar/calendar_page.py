@@ -1,0 +1,326 @@
+"""Calendar: follow-ups by month and week with an agenda; reschedule by drag or dialog; export
+reminders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import cast
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from repdesk.app import Workspace
+from repdesk.services.common.changes import Changes
+from repdesk.services.common.errors import UserError
+from repdesk.services.followups.followup_service import FollowUpRow
+from repdesk.ui.calendar.calendar_month import FollowUpMonthCalendar
+from repdesk.ui.calendar.week_view import WeekView
+from repdesk.ui.common.actions import ActionId, ActionRegistry
+from repdesk.ui.followups.followup_dialogs import ExportDialog, RescheduleDialog
+from repdesk.ui.followups.followup_table_model import KIND_LABELS, FollowUpTableModel
+
+
+class CalendarPage(QWidget):
+    sig_followups_changed = Signal(object)
+    """Emitted with a Changes value after a step was rescheduled here."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        actions: ActionRegistry | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("calendarView")
+        self.workspace = workspace
+        self.zone = workspace.zone()
+        self.model = FollowUpTableModel(workspace.clock, workspace.zone)
+        self.mode = "month"
+        self._build()
+        if actions is not None:
+            actions[ActionId.EXPORT_ICS].triggered.connect(self.open_export_dialog)
+        today = workspace.clock().astimezone(self.zone).date()
+        self.month.setSelectedDate(QDate(today.year, today.month, today.day))
+        self.reload()
+
+    # -- construction ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 6)
+        top = QHBoxLayout()
+        title = QLabel("Calendar")
+        title.setObjectName("pageTitle")
+        top.addWidget(title)
+        top.addSpacing(12)
+        self.period_label = QLabel()
+        self.period_label.setObjectName("muted")
+        top.addWidget(self.period_label)
+        top.addStretch(1)
+        self.export_button = QPushButton("Export reminders…")
+        self.export_button.setObjectName("exportIcsButton")
+        self.export_button.setToolTip(
+            "Export follow-ups as an .ics file for your calendar app (Ctrl+Shift+E)"
+        )
+        self.export_button.clicked.connect(self.open_export_dialog)
+        top.addWidget(self.export_button)
+        layout.addLayout(top)
+        bar = QHBoxLayout()
+        self.modes = QButtonGroup(self)
+        for key, text in (("month", "Month"), ("week", "Week")):
+            button = QPushButton(text)
+            button.setObjectName(f"calendarMode_{key}")
+            button.setCheckable(True)
+            button.setChecked(key == "month")
+            button.clicked.connect(lambda _=False, k=key: self.set_mode(k))
+            self.modes.addButton(button)
+            bar.addWidget(button)
+        bar.addSpacing(12)
+        for text, step, tip in (
+            ("◀", -1, "Previous month or week"),
+            ("Today", 0, "Back to today"),
+            ("▶", 1, "Next month or week"),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            if step:
+                button.setFixedWidth(36)
+            button.clicked.connect(lambda _=False, s=step: self.step(s))
+            bar.addWidget(button)
+        bar.addStretch(1)
+        bar.addWidget(QLabel("Rep"))
+        self.rep = QComboBox()
+        self.rep.setObjectName("calendarRep")
+        self.rep.setToolTip("Show the follow-ups of one rep's leads")
+        self.rep.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.rep.addItem("All reps", "")
+        for name in self.workspace.leads.reps():
+            self.rep.addItem(name, name)
+        self.rep.activated.connect(lambda _i: self.reload())
+        bar.addWidget(self.rep)
+        layout.addLayout(bar)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.views = QStackedWidget()
+        self.month = FollowUpMonthCalendar()
+        self.month.selectionChanged.connect(self._day_selected)
+        self.month.currentPageChanged.connect(lambda _y, _m: self.reload())
+        self.week = WeekView(self.zone)
+        self.week.sig_move_requested.connect(self.move_followup)
+        self.week.sig_followup_activated.connect(self._edit_by_id)
+        self.week.sig_followup_selected.connect(self._select_in_agenda)
+        self.views.addWidget(self.month)
+        self.views.addWidget(self.week)
+        splitter.addWidget(self.views)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(8, 0, 0, 0)
+        self.agenda_title = QLabel()
+        self.agenda_title.setObjectName("sectionTitle")
+        self.agenda_title.setWordWrap(True)
+        side_layout.addWidget(self.agenda_title)
+        self.agenda = QTableView()
+        self.agenda.setObjectName("calendarAgenda")
+        self.agenda.setModel(self.model)
+        self.agenda.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.agenda.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.agenda.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.agenda.setShowGrid(False)
+        self.agenda.setWordWrap(False)
+        self.agenda.setAlternatingRowColors(True)
+        self.agenda.verticalHeader().hide()
+        for column in (3, 4):
+            self.agenda.setColumnHidden(column, True)
+        self.agenda.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.agenda.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.agenda.setColumnWidth(0, 132)
+        self.agenda.setColumnWidth(1, 76)
+        self.agenda.doubleClicked.connect(lambda index: self.edit(self.model.row_at(index.row())))
+        self.agenda.installEventFilter(self)
+        side_layout.addWidget(self.agenda, 1)
+        self.agenda_empty = QLabel()
+        self.agenda_empty.setObjectName("muted")
+        self.agenda_empty.setWordWrap(True)
+        self.agenda_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        side_layout.addWidget(self.agenda_empty)
+        buttons = QHBoxLayout()
+        self.reschedule_button = QPushButton("Reschedule…")
+        self.reschedule_button.setObjectName("calendarReschedule")
+        self.reschedule_button.setToolTip("Move the selected step to another day or time (R)")
+        self.reschedule_button.clicked.connect(lambda: self.edit(self._agenda_row()))
+        buttons.addWidget(self.reschedule_button)
+        buttons.addStretch(1)
+        side_layout.addLayout(buttons)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 440])
+        self.splitter = splitter
+        layout.addWidget(splitter, 1)
+
+    # -- navigation ------------------------------------------------------------------------------
+    def activate(self) -> None:
+        """Called when the page is shown: re-read the follow-ups (they change on other pages)."""
+        self.reload()
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        for button in self.modes.buttons():
+            button.setChecked(button.objectName() == f"calendarMode_{mode}")
+        self.views.setCurrentWidget(self.week if mode == "week" else self.month)
+        total = sum(self.splitter.sizes()) or 1200
+        share = (
+            0.72 if mode == "week" else 0.63
+        )  # the week's columns need the room more than the agenda
+        self.splitter.setSizes([int(total * share), total - int(total * share)])
+        self.reload()
+
+    def step(self, direction: int) -> None:
+        """Previous/next month or week; 0 jumps back to today."""
+        if direction == 0:
+            today = self.workspace.clock().astimezone(self.zone).date()
+            target = QDate(today.year, today.month, today.day)
+        elif self.mode == "week":
+            target = self.month.selectedDate().addDays(7 * direction)
+        else:
+            target = self.month.selectedDate().addMonths(direction)
+        self.month.setSelectedDate(target)
+        self.reload()
+
+    def selected_day(self) -> date:
+        return cast(date, self.month.selectedDate().toPython())
+
+    # -- loading ---------------------------------------------------------------------------------
+    def owner(self) -> str | None:
+        return self.rep.currentData() or None
+
+    def _local(self, day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=self.zone)
+
+    def reload(self) -> None:
+        self.zone = self.workspace.zone()
+        self.week.zone = self.zone
+        now = self.workspace.clock()
+        day = self.selected_day()
+        first = date(self.month.yearShown(), self.month.monthShown(), 1)
+        grid_start = first - timedelta(days=first.weekday() + 7)
+        monday = day - timedelta(days=day.weekday())
+        start = min(grid_start, monday)
+        end = max(grid_start + timedelta(days=7 * 8), monday + timedelta(days=7))
+        rows = self.workspace.followups.list(
+            "all", owner=self.owner(), start=self._local(start), end=self._local(end)
+        )
+        counts: dict[date, tuple[int, int]] = {}
+        for row in rows:
+            local = row.due_at.astimezone(self.zone).date()
+            total, overdue = counts.get(local, (0, 0))
+            counts[local] = (total + 1, overdue + (row.due_at < now))
+        self.month.set_counts(counts)
+        self.week.set_week(monday, rows, now)
+        if self.mode == "week":
+            shown = [
+                r
+                for r in rows
+                if monday <= r.due_at.astimezone(self.zone).date() < monday + timedelta(days=7)
+            ]
+            self.agenda_title.setText(
+                f"Week of {monday:%a %d %b} · {len(shown)} step{'s' * (len(shown) != 1)}"
+            )
+            self.period_label.setText(f"{monday:%d %b} – {monday + timedelta(days=6):%d %b %Y}")
+        else:
+            shown = [r for r in rows if r.due_at.astimezone(self.zone).date() == day]
+            self.agenda_title.setText(
+                f"{day:%A %d %B} · {len(shown)} step{'s' * (len(shown) != 1)}"
+            )
+            self.period_label.setText(f"{first:%B %Y}")
+        self.model.day_format = "%a %d" if self.mode == "week" else "%a %d %b"
+        self.model.set_rows(shown)
+        self.agenda_empty.setVisible(not shown)
+        self.agenda.setVisible(bool(shown))
+        self.reschedule_button.setEnabled(bool(shown))
+        self.agenda_empty.setText(
+            "No follow-ups on this day." if self.mode == "month" else "No follow-ups this week."
+        )
+        if shown:
+            self.agenda.selectRow(0)
+
+    def _day_selected(self) -> None:
+        self.reload()
+
+    # -- rescheduling ----------------------------------------------------------------------------
+    def _agenda_row(self) -> FollowUpRow | None:
+        index = self.agenda.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _select_in_agenda(self, followup_id: int) -> None:
+        row = self.model.row_of(followup_id)
+        if row >= 0:
+            self.agenda.selectRow(row)
+
+    def _edit_by_id(self, followup_id: int) -> None:
+        row = self.model.row_of(followup_id)
+        self.edit(self.model.row_at(row))
+
+    def edit(self, row: FollowUpRow | None) -> None:
+        """Reschedule one step in a small date-and-time dialog."""
+        if row is None:
+            return
+        dialog = RescheduleDialog(
+            row.due_at,
+            self.zone,
+            f"{KIND_LABELS.get(row.kind, row.kind)} {row.lead_name} — new date and time:",
+            self,
+        )
+        if dialog.exec():
+            self.move_followup(row.id, dialog.when())
+
+    def move_followup(self, followup_id: int, when: datetime) -> None:
+        try:
+            changes: Changes = self.workspace.followups.move(followup_id, when)
+        except UserError as exc:
+            QMessageBox.warning(self, "repdesk", str(exc))
+            return
+        local = when.astimezone(self.zone)
+        if self.mode == "month":
+            self.month.setSelectedDate(QDate(local.year, local.month, local.day))
+        self.reload()
+        self._select_in_agenda(followup_id)
+        self.sig_followups_changed.emit(changes)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (
+            watched is self.agenda
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_R
+        ):  # type: ignore[attr-defined]
+            self.edit(self._agenda_row())
+            return True
+        return super().eventFilter(watched, event)
+
+    # -- export ----------------------------------------------------------------------------------
+    def open_export_dialog(self) -> ExportDialog:
+        """The export dialog (file, date range, rep, alarm minutes); File ▸ Export reminders… opens
+        it too."""
+        dialog = ExportDialog(self.workspace, self.window(), owner=self.owner())
+        dialog.sig_exported.connect(self._exported)
+        dialog.open()
+        return dialog
+
+    def _exported(self, result: object) -> None:
+        window = self.window()
+        status = getattr(window, "statusBar", None)
+        if callable(status):
+            status().showMessage(getattr(result, "message", "Exported."), 10_000)

@@ -1,0 +1,1 @@
+"""What every page shares: action registry, theme, background workers, empty states, errors."""

@@ -1,0 +1,1 @@
+"""The Today page: follow-ups due, completed, snoozed and rescheduled by key."""

@@ -1,0 +1,1 @@
+"""The import dialog: preview, mapping, progress and cancel."""

@@ -1,0 +1,339 @@
+"""Lead detail: contact data, inquiry, extra fields, timeline, and the actions a rep takes on a
+lead."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from repdesk.app import Workspace
+from repdesk.core.domain import ActivityKind, LeadStatus
+from repdesk.services.common.changes import Changes
+from repdesk.services.common.errors import UserError
+from repdesk.services.leads.lead_rows import LeadDetail
+from repdesk.ui.common.actions import ActionId, ActionRegistry
+from repdesk.ui.common.empty_state import EmptyStatePanel
+
+_ICONS = {
+    "call": "☎",
+    "email": "✉",
+    "note": "✎",
+    "meeting": "◷",
+    "inquiry": "★",
+    "status_change": "→",
+    "qualification": "✓",
+}
+
+
+class LeadDetailPanel(QStackedWidget):
+    sig_lead_changed = Signal(object)
+    """Emitted with a Changes value after the rep changed the lead (call logged, status, note,
+    edit)."""
+
+    def __init__(
+        self, workspace: Workspace, actions: ActionRegistry, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("leadDetail")
+        self.workspace = workspace
+        self.lead_id: int | None = None
+        self.detail: LeadDetail | None = None
+        self.addWidget(
+            EmptyStatePanel(
+                "No lead selected", "Pick a lead in the list to see its details and timeline."
+            )
+        )
+        self.addWidget(self._build_content(actions))
+        self.addWidget(
+            QWidget()
+        )  # blank while the services load at start-up (not "No lead selected")
+        if not workspace.loaded:
+            self.setCurrentIndex(2)
+        for action_id, slot in (
+            (ActionId.CALL_LEAD, self.call),
+            (ActionId.EMAIL_LEAD, self.email),
+            (ActionId.ADD_NOTE, self.add_note),
+            (ActionId.EDIT_LEAD, self.edit),
+        ):
+            actions[action_id].triggered.connect(slot)
+        self._actions = actions
+        self._set_actions_enabled(False)
+
+    def _build_content(self, actions: ActionRegistry) -> QWidget:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.name_label = QLabel()
+        self.name_label.setObjectName("detailName")
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("muted")
+        self.heading = QHBoxLayout()  # the name, with the status box beside it (added below)
+        self.heading.addWidget(self.name_label, 1)
+        layout.addLayout(self.heading)
+        layout.addWidget(self.subtitle)
+        # Two short rows so the pane stays narrow enough for the table beside it.
+        first, second = QHBoxLayout(), QHBoxLayout()
+        for row, action_ids in (
+            (
+                first,
+                (ActionId.CALL_LEAD, ActionId.EMAIL_LEAD, ActionId.START_SCRIPT, ActionId.ADD_NOTE),
+            ),
+            (second, (ActionId.EDIT_LEAD,)),
+        ):
+            for action_id in action_ids:
+                button = QPushButton(actions[action_id].text().replace("&", "").rstrip("…"))
+                button.setToolTip(actions[action_id].toolTip())
+                button.clicked.connect(actions[action_id].trigger)
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+                row.addWidget(button)
+        export = QPushButton("Export to calendar…")
+        export.setObjectName("leadExportIcs")
+        export.setToolTip("Export this lead's next steps as an .ics file with reminders")
+        export.clicked.connect(self.export_to_calendar)
+        second.addWidget(export)
+        second.addStretch(1)
+        self.status_box = QComboBox()
+        self.status_box.setToolTip("Change the lead's status")
+        for status in LeadStatus:
+            self.status_box.addItem(status.label, status.value)
+        self.status_box.activated.connect(self._status_chosen)
+        first.addStretch(1)
+        self.heading.addWidget(self.status_box, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(first)
+        layout.addLayout(second)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fields: dict[str, QLabel] = {}
+        for key, label in (
+            ("email", "Email"),
+            ("phone", "Phone"),
+            ("source", "Source"),
+            ("product", "Product"),
+            ("owner", "Owner"),
+            ("received", "Received"),
+            ("first_response", "First answer"),
+            ("next_step", "Next step"),
+            ("verdict", "Verdict"),
+        ):
+            value = QLabel()
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            self.fields[key] = value
+            self.form.addRow(label, value)
+        layout.addLayout(self.form)
+        layout.addWidget(_section("Inquiry"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message)
+        self.extra_title = _section("More fields")
+        self.extra = QLabel()
+        self.extra.setWordWrap(True)
+        self.extra.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.extra_title)
+        layout.addWidget(self.extra)
+        layout.addWidget(_section("Timeline"))
+        self.timeline = QListWidget()
+        self.timeline.setObjectName("timeline")
+        self.timeline.setWordWrap(True)
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline.setMinimumHeight(160)
+        layout.addWidget(self.timeline, 1)
+        scroll.setWidget(body)
+        return scroll
+
+    # -- showing ---------------------------------------------------------------------------------
+    def show_lead(self, lead_id: int | None) -> None:
+        self.lead_id = lead_id
+        if lead_id is None:
+            self.detail = None
+            self.setCurrentIndex(0)
+            self._set_actions_enabled(False)
+            return
+        self.detail = self.workspace.leads.detail(lead_id)
+        self._fill(self.detail)
+        self.setCurrentIndex(1)
+        self._set_actions_enabled(True)
+
+    def refresh(self) -> None:
+        if self.lead_id is not None:
+            self.show_lead(self.lead_id)
+
+    def _fill(self, d: LeadDetail) -> None:
+        lead = d.lead
+        self.name_label.setText(lead.display_name)
+        self.subtitle.setText(
+            " · ".join(p for p in (lead.title, lead.company) if p) or "No company given"
+        )
+        now = self.workspace.clock()
+        f = self.fields
+        f["email"].setText(lead.email or "—")
+        f["phone"].setText(lead.phone or "—")
+        f["source"].setText(lead.source or "—")
+        f["product"].setText(lead.product or "—")
+        over_capacity = "over_capacity" in {t.strip() for t in d.tags.replace(";", ",").split(",")}
+        f["owner"].setText(
+            lead.owner
+            or ("Unassigned — every rep is at capacity" if over_capacity else "Unassigned")
+        )
+        f["received"].setText(_when(lead.received_at))
+        f["first_response"].setText(
+            _when(lead.first_response_at) if lead.first_response_at else "Not answered yet"
+        )
+        step = _when(lead.next_follow_up_at) if lead.next_follow_up_at else "None scheduled"
+        if lead.next_follow_up_at and lead.next_follow_up_at < now:
+            step += " (overdue)"
+        f["next_step"].setText(step)
+        verdict = lead.verdict.replace("_", " ") if lead.verdict else "Not qualified yet"
+        if lead.score is not None:
+            verdict += f" · score {lead.score}"
+        if d.qualification_expires_at and d.qualification_expires_at < now:
+            verdict += " · re-qualify"
+        f["verdict"].setText(verdict)
+        self.status_box.setCurrentIndex(self.status_box.findData(lead.status))
+        self.message.setText(d.message or "No message with the inquiry.")
+        extras = [(k, v) for k, v in d.extra.items() if str(v).strip()]
+        self.extra_title.setVisible(bool(extras))
+        self.extra.setVisible(bool(extras))
+        self.extra.setText("<br>".join(f"<b>{_esc(k)}</b>: {_esc(str(v))}" for k, v in extras))
+        self.timeline.clear()
+        for act in d.activities:
+            icon, kind = _ICONS.get(act.kind, "•"), act.kind.replace("_", " ")
+            text = f"{icon}  {_when(act.occurred_at)}  {kind}"
+            if act.outcome:
+                text += f" — {act.outcome.replace('_', ' ')}"
+            if act.duration_seconds:
+                text += f" ({act.duration_seconds // 60}:{act.duration_seconds % 60:02d})"
+            if act.body:
+                text += f"\n      {act.body}"
+            self.timeline.addItem(QListWidgetItem(text))
+
+    def _set_actions_enabled(self, enabled: bool) -> None:
+        for action_id in (
+            ActionId.CALL_LEAD,
+            ActionId.EMAIL_LEAD,
+            ActionId.ADD_NOTE,
+            ActionId.EDIT_LEAD,
+            ActionId.START_SCRIPT,
+        ):
+            self._actions[action_id].setEnabled(enabled)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def call(self) -> None:
+        if self.detail is None or not self.isVisible():
+            return
+        phone = self.detail.lead.phone
+        if not phone:
+            QMessageBox.information(
+                self, "No phone number", "This lead has no phone number; edit the lead to add one."
+            )
+            return
+        QDesktopServices.openUrl(QUrl(f"tel:{phone}"))
+        self._apply(
+            lambda: self.workspace.leads.log_activity(
+                self.lead_id or 0, ActivityKind.CALL, body=f"Called {phone}"
+            )
+        )
+
+    def email(self) -> None:
+        if self.detail is None or not self.isVisible():
+            return
+        address = self.detail.lead.email
+        if not address:
+            QMessageBox.information(
+                self,
+                "No email address",
+                "This lead has no email address; edit the lead to add one.",
+            )
+            return
+        subject = quote(
+            "Your inquiry"
+            + (f" about {self.detail.lead.product}" if self.detail.lead.product else "")
+        )
+        QDesktopServices.openUrl(QUrl(f"mailto:{address}?subject={subject}"))
+        self._apply(
+            lambda: self.workspace.leads.log_activity(
+                self.lead_id or 0, ActivityKind.EMAIL, body=f"Emailed {address}"
+            )
+        )
+
+    def add_note(self) -> None:
+        if self.lead_id is None or not self.isVisible():
+            return
+        text, ok = QInputDialog.getMultiLineText(self, "Add note", "Note for the timeline:")
+        if ok and text.strip():
+            self._apply(lambda: self.workspace.leads.add_note(self.lead_id or 0, text))
+
+    def edit(self) -> None:
+        if self.detail is None or not self.isVisible():
+            return
+        from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
+
+        dialog = LeadEditDialog(self.workspace, self.detail, self)
+        if dialog.exec():
+            self.refresh()
+            self.sig_lead_changed.emit(Changes(leads=True))
+
+    def export_to_calendar(self) -> None:
+        if self.detail is None:
+            return
+        from repdesk.ui.followups.followup_dialogs import ExportDialog
+
+        ExportDialog(
+            self.workspace,
+            self,
+            lead_id=self.detail.lead.id,
+            lead_name=self.detail.lead.display_name,
+        ).open()
+
+    def _status_chosen(self, index: int) -> None:
+        if self.lead_id is None:
+            return
+        status = LeadStatus(self.status_box.itemData(index))
+        self._apply(lambda: self.workspace.leads.set_status(self.lead_id or 0, status))
+
+    def _apply(self, action: object) -> None:
+        try:
+            changes = action()  # type: ignore[operator]
+        except UserError as exc:
+            QMessageBox.warning(self, "repdesk", str(exc))
+            return
+        self.refresh()
+        self.sig_lead_changed.emit(changes)
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("sectionTitle")
+    return label
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%a %d %b %Y, %H:%M") if moment else "—"
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,157 @@
+"""A lazy, windowed table model over an inbox snapshot: only the pages on screen are in memory."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from repdesk.core.inbox import waiting_level, waiting_text
+from repdesk.services.leads.lead_rows import LeadSummary
+
+PAGE = 200
+MAX_PAGES = 40
+COLUMNS = ("Waiting", "Name", "Company", "Status", "Next step", "Source", "Owner", "Product")
+_LEVEL_COLOURS = (QColor("#1a7f37"), QColor("#bf8700"), QColor("#cf222e"))
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class InboxRows(Protocol):
+    """What the model shows: services.inbox.inbox_service's snapshots, or the first screen's
+    (inbox_sqlite)."""
+
+    total: int
+    waiting: int
+
+    def fetch(self, offset: int, limit: int) -> list[LeadSummary]: ...
+
+
+class LeadTableModel(QAbstractTableModel):
+    def __init__(self, clock: Callable[[], datetime], target_minutes: Callable[[], int]) -> None:
+        super().__init__()
+        self._clock = clock
+        self._target = target_minutes
+        self._snapshot: InboxRows | None = None
+        self._pages: OrderedDict[int, list[LeadSummary]] = OrderedDict()
+        self._now = clock()
+
+    # -- data source -----------------------------------------------------------------------------
+    def set_snapshot(self, snapshot: InboxRows) -> None:
+        self.beginResetModel()
+        self._snapshot = snapshot
+        self._pages.clear()
+        self._now = self._clock()
+        self.endResetModel()
+
+    def tick(self) -> None:
+        """Refresh the live 'waiting' column without re-querying."""
+        self._now = self._clock()
+        if self.rowCount():
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rowCount() - 1, 0), [Qt.ItemDataRole.DisplayRole]
+            )
+
+    def lead_at(self, row: int) -> LeadSummary | None:
+        if self._snapshot is None or not 0 <= row < self._snapshot.total:
+            return None
+        page_no = row // PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self._snapshot.fetch(page_no * PAGE, PAGE)
+            self._pages[page_no] = page
+            if len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        offset = row - page_no * PAGE
+        return page[offset] if offset < len(page) else None
+
+    def cached_rows(self) -> int:
+        return sum(len(p) for p in self._pages.values())
+
+    # -- Qt model interface ----------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        if parent.isValid() or self._snapshot is None:
+            return 0
+        return self._snapshot.total
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        lead = self.lead_at(index.row())
+        if lead is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(lead, column)
+        if role == Qt.ItemDataRole.UserRole:
+            return lead.id
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and _waiting(lead):
+            level = waiting_level(lead.received_at, self._now, timedelta(minutes=self._target()))
+            return QBrush(_LEVEL_COLOURS[level])
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return self._waiting_tip(lead)
+        return None
+
+    def _display(self, lead: LeadSummary, column: int) -> str:
+        if column == 0:
+            if _waiting(lead):
+                return waiting_text(lead.received_at, self._now)
+            return ""
+        if column == 1:
+            return lead.name or lead.email or lead.phone
+        if column == 2:
+            return lead.company
+        if column == 3:
+            return lead.status.replace("_", " ")
+        if column == 4:
+            return _next_step_text(lead.next_follow_up_at, self._now)
+        if column == 5:
+            return lead.source
+        if column == 6:
+            return lead.owner or "—"
+        return lead.product
+
+    def _waiting_tip(self, lead: LeadSummary) -> str:
+        received = lead.received_at.astimezone().strftime("%a %d %b %H:%M")
+        if lead.first_response_at is None:
+            if lead.status != "new":
+                return f"Inquiry received {received}; no first answer on record."
+            target = self._target()
+            return f"Inquiry received {received}; nobody has answered yet (target {target} min)."
+        waited = waiting_text(lead.received_at, lead.first_response_at)
+        return f"Inquiry received {received}; first answered after {waited}."
+
+
+def _waiting(lead: LeadSummary) -> bool:
+    return lead.status == "new" and lead.first_response_at is None
+
+
+def _next_step_text(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return ""
+    local = when.astimezone()
+    if when < now:
+        return f"overdue · {local:%d %b %H:%M}"
+    if local.date() == now.astimezone().date():
+        return f"today {local:%H:%M}"
+    return f"{local:%a %d %b %H:%M}"

@@ -1,0 +1,1 @@
+"""The Reports page: tables and charts."""

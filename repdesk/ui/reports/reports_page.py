@@ -1,0 +1,401 @@
+"""The Reports page: period and rep filters, headline tiles, and charts computed off the GUI
+thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from repdesk.app import Workspace
+from repdesk.core.domain import JourneyStage, LeadStatus, Verdict
+from repdesk.services.reports.report_service import Report, ReportService
+from repdesk.ui.reports.report_charts import WARN, ChartCard, TableCard
+
+PRESETS = (
+    ("Last 7 days", 7),
+    ("Last 30 days", 30),
+    ("Last 90 days", 90),
+    ("This month", -1),
+    ("Custom…", 0),
+)
+GROUP_HEADERS = ("{}", "Leads", "Qualified", "Won", "Won rate")
+
+_SHEET = """
+QFrame#reportTile, QFrame#reportCard { border: 1px solid palette(mid); border-radius: 8px;
+                                       background: palette(base); }
+QLabel#tileValue { font-size: 24px; font-weight: 600; }
+QLabel#tileCaption { color: palette(placeholder-text); font-size: 12px; }
+"""
+
+
+class _JobSignals(QObject):
+    sig_report_computed = Signal(int, object)
+    """Emitted (request number, Report) from the pool thread; delivered on the GUI thread."""
+    sig_report_failed = Signal(int, str)
+    """Emitted (request number, one sentence) when computing the report failed."""
+
+
+class _ReportJob(QRunnable):
+    """Computes one report on a QThreadPool thread."""
+
+    def __init__(self, number: int, work: Callable[[], Report], signals: _JobSignals) -> None:
+        super().__init__()
+        self.number, self.work, self.signals = number, work, signals
+
+    def run(self) -> None:
+        try:
+            report = self.work()
+        except Exception as exc:  # noqa: BLE001 - any failure reaches the user as one sentence
+            self.signals.sig_report_failed.emit(self.number, str(exc) or exc.__class__.__name__)
+        else:
+            self.signals.sig_report_computed.emit(self.number, report)
+
+
+class Tile(QFrame):
+    """A headline figure: a big value and a caption under it."""
+
+    def __init__(self, key: str, caption: str, tooltip: str) -> None:
+        super().__init__()
+        self.setObjectName("reportTile")
+        self.setToolTip(tooltip)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 8, 14, 8)
+        layout.setSpacing(0)
+        self.value = QLabel("—")
+        self.value.setObjectName("tileValue")
+        self.value.setAccessibleName(caption)
+        self.value.setProperty("tile", key)
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("tileCaption")
+        layout.addWidget(self.value)
+        layout.addWidget(self.caption)
+
+    def show_value(self, text: str, colour: str = "") -> None:
+        self.value.setText(text)
+        self.value.setStyleSheet(f"color: {colour};" if colour else "")
+
+
+class ReportsPage(QWidget):
+    sig_report_loaded = Signal(object)
+    """Emitted with the Report once it is computed and shown."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.service = ReportService(
+            workspace.sessions,
+            workspace.clock,
+            workspace.settings,
+            workspace.followups,
+            workspace.zone,
+        )
+        self.report: Report | None = None
+        self._signals = _JobSignals(self)
+        self._signals.sig_report_computed.connect(self._computed)
+        self._signals.sig_report_failed.connect(self._failed)
+        self._jobs: dict[int, _ReportJob] = {}
+        self._requested = 0
+        self.setStyleSheet(_SHEET)
+        self._build()
+
+    # -- construction ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.body = QWidget()
+        self.body.setObjectName("reportsView")
+        page_scroll = QScrollArea()  # small windows scroll instead of squeezing the charts
+        page_scroll.setWidgetResizable(True)
+        page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        page_scroll.setWidget(self.body)
+        outer.addWidget(page_scroll)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(14, 10, 14, 8)
+        layout.setSpacing(10)
+        layout.addLayout(self._build_controls())
+        tiles = QHBoxLayout()
+        tiles.setSpacing(10)
+        self.tiles = {
+            "median": Tile(
+                "median",
+                "median first response",
+                "Half of the contacted leads got their first answer faster than this",
+            ),
+            "within_target": Tile(
+                "within_target",
+                "answered within 5 min",
+                "Share of all leads received in the period, never-contacted ones included",
+            ),
+            "never": Tile(
+                "never",
+                "never contacted",
+                "Leads received in the period that nobody has answered yet",
+            ),
+            "coverage": Tile(
+                "coverage",
+                "open leads with a next step",
+                "Open leads now that have a scheduled follow-up",
+            ),
+            "overdue": Tile(
+                "overdue", "overdue follow-ups", "Open leads whose next step is past due"
+            ),
+            "won_rate": Tile(
+                "won_rate",
+                "qualified → won",
+                "Of the period's leads that reached qualified, the share that was won",
+            ),
+        }
+        for tile in self.tiles.values():
+            tiles.addWidget(tile, 1)
+        layout.addLayout(tiles)
+        self.charts = {
+            "speed": ChartCard("speed", "Speed to lead: time to first response"),
+            "status": ChartCard("status", "Funnel: leads by status"),
+            "journey": ChartCard("journey", "Buyer's journey (open leads)"),
+            "reps": ChartCard("reps", "Rep load: qualified hand-overs vs capacity"),
+        }
+        self.tables = {
+            "source": TableCard(
+                "source", "By source", [GROUP_HEADERS[0].format("Source"), *GROUP_HEADERS[1:]]
+            ),
+            "product": TableCard(
+                "product", "By product", [GROUP_HEADERS[0].format("Product"), *GROUP_HEADERS[1:]]
+            ),
+        }
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(10)
+        grid.addWidget(self.charts["speed"], 0, 0, 1, 2)
+        grid.addWidget(self.charts["status"], 0, 2, 1, 2)
+        grid.addWidget(self.charts["journey"], 0, 4, 1, 2)
+        grid.addWidget(self.charts["reps"], 1, 0, 1, 2)
+        grid.addWidget(self.tables["source"], 1, 2, 1, 2)
+        grid.addWidget(self.tables["product"], 1, 4, 1, 2)
+        for column in range(6):
+            grid.setColumnStretch(column, 1)
+        for row in range(2):
+            grid.setRowMinimumHeight(row, 280)
+            grid.setRowStretch(row, 1)
+        layout.addWidget(grid_host, 1)
+
+    def _build_controls(self) -> QHBoxLayout:
+        top = QHBoxLayout()
+        title = QLabel("Reports")
+        title.setObjectName("pageTitle")
+        top.addWidget(title)
+        top.addSpacing(12)
+        self.preset = QComboBox()
+        self.preset.setObjectName("reportPeriod")
+        for label, days in PRESETS:
+            self.preset.addItem(label, days)
+        self.preset.setCurrentIndex(1)
+        self.preset.setToolTip("Which leads the report covers, by the day they came in")
+        self.preset.activated.connect(self._preset_chosen)
+        top.addWidget(self.preset)
+        self.start_edit, self.end_edit = QDateEdit(), QDateEdit()
+        for name, edit in (("reportFrom", self.start_edit), ("reportTo", self.end_edit)):
+            edit.setObjectName(name)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(self._dates_edited)
+        top.addWidget(QLabel("from"))
+        top.addWidget(self.start_edit)
+        top.addWidget(QLabel("to"))
+        top.addWidget(self.end_edit)
+        top.addSpacing(12)
+        self.rep = QComboBox()
+        self.rep.setObjectName("reportRep")
+        self.rep.addItem("All reps", "")
+        self.rep.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.rep.activated.connect(lambda _i: self.reload())
+        top.addWidget(self.rep)
+        top.addSpacing(12)
+        self.busy = QProgressBar()
+        self.busy.setObjectName("reportBusy")
+        self.busy.setRange(0, 0)
+        self.busy.setFixedWidth(90)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        top.addWidget(self.busy)
+        self.status = QLabel()
+        self.status.setObjectName("muted")
+        top.addWidget(self.status, 1)
+        self._set_dates(*self._preset_period(30))
+        return top
+
+    # -- period ----------------------------------------------------------------------------------
+    def _preset_period(self, days: int) -> tuple[date, date]:
+        today = self.service.today()
+        if days < 0:
+            return today.replace(day=1), today
+        return today - timedelta(days=days - 1), today
+
+    def _set_dates(self, start: date, end: date) -> None:
+        for edit, day in ((self.start_edit, start), (self.end_edit, end)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.blockSignals(False)
+
+    def _preset_chosen(self, index: int) -> None:
+        days = int(self.preset.itemData(index))
+        if days:
+            self._set_dates(*self._preset_period(days))
+            self.reload()
+        else:
+            self.start_edit.setFocus()
+
+    def _dates_edited(self, _day: QDate) -> None:
+        self.preset.setCurrentIndex(len(PRESETS) - 1)  # editing a date makes the period custom
+        self.reload()
+
+    def period(self) -> tuple[date, date]:
+        return self.start_edit.date().toPython(), self.end_edit.date().toPython()  # type: ignore[return-value]
+
+    # -- loading ---------------------------------------------------------------------------------
+    def activate(self) -> None:
+        """Called when the page is shown: refresh the rep list and recompute."""
+        current = self.rep.currentData()
+        self.rep.clear()
+        self.rep.addItem("All reps", "")
+        for name in self.workspace.leads.reps():
+            self.rep.addItem(name, name)
+        self.rep.setCurrentIndex(max(0, self.rep.findData(current)))
+        days = int(self.preset.currentData())
+        if days:
+            self._set_dates(*self._preset_period(days))
+        self.reload()
+
+    def reload(self) -> None:
+        """Compute the report for the current filters on the thread pool; only the newest result is
+        shown."""
+        start, end = self.period()
+        owner = self.rep.currentData() or None
+        self._requested += 1
+        number = self._requested
+        job = _ReportJob(number, lambda: self.service.report(start, end, owner), self._signals)
+        job.setAutoDelete(False)
+        self._jobs[number] = job
+        self.busy.show()
+        self.status.setText("Computing…")
+        QThreadPool.globalInstance().start(job)
+
+    def is_busy(self) -> bool:
+        return bool(self._jobs)
+
+    def _computed(self, number: int, report: Report) -> None:
+        self._jobs.pop(number, None)
+        if number != self._requested:
+            return  # a newer request is on its way
+        self.busy.hide()
+        self.report = report
+        self.status.setText(
+            f"{report.speed.received:,} leads received {report.period_from:%d %b} – "
+            f"{report.period_to:%d %b %Y}"
+        )
+        self._show(report)
+        self.sig_report_loaded.emit(report)
+
+    def _failed(self, number: int, message: str) -> None:
+        self._jobs.pop(number, None)
+        if number == self._requested:
+            self.busy.hide()
+            self.status.setText(message)
+
+    def shutdown(self) -> None:
+        """Wait for running jobs so no thread outlives the window's database."""
+        QThreadPool.globalInstance().waitForDone(5000)
+
+    # -- showing ---------------------------------------------------------------------------------
+    def _show(self, r: Report) -> None:
+        for key, text in tile_texts(r).items():
+            self.tiles[key].show_value(text)
+        self.tiles["within_target"].caption.setText(f"answered within {r.target_minutes} min")
+        self.tiles["never"].show_value(
+            tile_texts(r)["never"], WARN.name() if r.speed.never_contacted else ""
+        )
+        self.tiles["overdue"].show_value(
+            tile_texts(r)["overdue"], WARN.name() if r.coverage.overdue else ""
+        )
+        buckets = r.speed.buckets
+        self.charts["speed"].bars(
+            [b.label for b in buckets],
+            [b.count for b in buckets],
+            highlight={len(buckets) - 1: WARN},
+        )
+        statuses = list(reversed(LeadStatus))  # horizontal bars draw bottom-up: keep "New" on top
+        self.charts["status"].bars(
+            [s.label for s in statuses],
+            [r.funnel.by_status.get(s.value, 0) for s in statuses],
+            horizontal=True,
+        )
+        verdicts = " · ".join(
+            f"{r.funnel.by_verdict.get(v.value, 0)} {v.value.replace('_', ' ')}" for v in Verdict
+        )
+        self.charts["status"].set_note(f"Verdicts: {verdicts}")
+        stages = list(JourneyStage)
+        self.charts["journey"].bars(
+            [s.value.capitalize() for s in stages], [r.journey.get(s.value, 0) for s in stages]
+        )
+        self.charts["reps"].load_vs_capacity(
+            [x.name for x in r.reps],
+            [x.qualified_this_month for x in r.reps],
+            [x.capacity for x in r.reps],
+        )
+        handed = sum(x.qualified_this_month for x in r.reps)
+        self.charts["reps"].set_note(
+            "No reps yet: add them with their monthly capacity in Settings."
+            if not r.reps
+            else ""
+            if handed
+            else "No qualified hand-overs yet this month: the lines show each rep's monthly "
+            "capacity."
+        )
+        self.charts["speed"].set_note(
+            f"{r.speed.received:,} leads; never-contacted ones in red. "
+            f"Target: {r.target_minutes} min."
+        )
+        for key, groups in (("source", r.funnel.by_source), ("product", r.funnel.by_product)):
+            self.tables[key].model.set_rows(
+                [(g.name, g.leads, g.qualified, g.won, g.won_rate) for g in groups]
+            )
+
+
+def tile_texts(r: Report) -> dict[str, str]:
+    """The headline tiles' texts; the CLI's JSON gives the same numbers."""
+    return {
+        "median": minutes_text(r.speed.median_minutes),
+        "within_target": percent(r.speed.within_target_share),
+        "never": f"{r.speed.never_contacted:,}",
+        "coverage": percent(r.coverage.with_next_step_share),
+        "overdue": f"{r.coverage.overdue:,}",
+        "won_rate": percent(r.funnel.qualified_to_won_rate),
+    }
+
+
+def percent(share: float) -> str:
+    return f"{share * 100:.0f} %"
+
+
+def minutes_text(minutes: float | None) -> str:
+    if minutes is None:
+        return "—"
+    if minutes < 60:
+        return f"{minutes:.0f} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes / 1440:.1f} d"

@@ -1,0 +1,1 @@
+"""Inquiry sources in the app: the sources panel and the background watcher."""

@@ -1,0 +1,1 @@
+"""Reps and their capacity in the app."""

@@ -1,0 +1,196 @@
+"""The follow-up invariant under random user actions (hypothesis state machine): every open lead has
+exactly one pending step and next_follow_up_at equals its due time; closed and do-not-contact leads
+have none."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from sqlalchemy import func, select
+
+from repdesk.app import open_workspace
+from repdesk.core.domain import ActivityKind, CallOutcome, LeadStatus
+from repdesk.services.common.errors import UserError
+from repdesk.store.locations import resolve_url
+from repdesk.store.models import FollowUpRecord, LeadRecord
+from tests.fixtures.workspace import FakeClock
+
+CSV = (
+    "First Name,Last Name,Email,Phone,Company,Status\n"
+    "Ana,Ruiz,ana@ruiz.example,555-010-1001,Ruiz Co,new\n"
+    "Ben,Okafor,ben@okafor.example,555-010-1002,Okafor HVAC,contacted\n"
+    "Cleo,Lee,cleo@lee.example,,Lee Dental,nurture\n"
+    "Dev,Patel,dev@patel.example,555-010-1004,,qualified\n"
+    "Eva,Berg,eva@berg.example,555-010-1005,Berg Bakery,new\n"
+)
+ANSWERS = [
+    {
+        "need": True,
+        "challenge": "Site breaks on phones",
+        "timeline": "this_month",
+        "authority": "decides",
+        "budget": "approved",
+        "site_goal": "leads",
+    },
+    {
+        "need": True,
+        "challenge": "Later",
+        "timeline": "this_year",
+        "authority": "influences",
+        "budget": "none",
+        "site_goal": "refresh",
+    },
+    {
+        "need": False,
+        "timeline": "no_plans",
+        "authority": "no_role",
+        "budget": "none",
+        "site_goal": "refresh",
+    },
+]
+
+
+class FollowUpMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = tempfile.TemporaryDirectory(prefix="repdesk-invariant-")
+        self.clock = FakeClock()
+        self.ws = open_workspace(
+            resolve_url(str(Path(self.folder.name) / "w.sqlite3")), clock=self.clock
+        )
+        self.lead_ids: list[int] = []
+
+    def teardown(self) -> None:
+        self.ws.close()
+        self.folder.cleanup()
+
+    @initialize()
+    def import_leads(self) -> None:
+        path = Path(self.folder.name) / "leads.csv"
+        path.write_text(CSV, encoding="utf-8")
+        summary = self.ws.imports.import_files([path])
+        assert summary.added == 5
+        with self.ws.sessions() as session:
+            self.lead_ids = list(session.scalars(select(LeadRecord.id).order_by(LeadRecord.id)))
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def pending_ids(self) -> list[int]:
+        with self.ws.sessions() as session:
+            return list(
+                session.scalars(
+                    select(FollowUpRecord.id)
+                    .where(FollowUpRecord.status == "pending")
+                    .order_by(FollowUpRecord.id)
+                )
+            )
+
+    # -- user actions ------------------------------------------------------------------------------
+    @rule(minutes=st.integers(min_value=0, max_value=60 * 24 * 9))
+    def time_passes(self, minutes: int) -> None:
+        self.clock.now += timedelta(minutes=minutes)
+
+    @rule(index=st.integers(0, 4), outcome=st.sampled_from(list(CallOutcome)))
+    def log_call(self, index: int, outcome: CallOutcome) -> None:
+        self.ws.leads.log_activity(self.lead_ids[index], ActivityKind.CALL, outcome=outcome.value)
+
+    @rule(
+        index=st.integers(0, 4),
+        kind=st.sampled_from([ActivityKind.EMAIL, ActivityKind.NOTE, ActivityKind.MEETING]),
+    )
+    def log_other(self, index: int, kind: ActivityKind) -> None:
+        self.ws.leads.log_activity(self.lead_ids[index], kind, body="x")
+
+    @rule(index=st.integers(0, 4), status=st.sampled_from(list(LeadStatus)))
+    def change_status(self, index: int, status: LeadStatus) -> None:
+        self.ws.leads.set_status(self.lead_ids[index], status)
+
+    @rule(index=st.integers(0, 4), flag=st.booleans())
+    def do_not_contact(self, index: int, flag: bool) -> None:
+        setter = getattr(self.ws.leads, "set_do_not_contact", None)
+        if setter is not None:
+            setter(self.lead_ids[index], flag)
+            return
+        # No service method yet: flip the flag inside one transaction and run the lead hooks, as a
+        # service would.
+        now = self.clock()
+        with self.ws.sessions.begin() as session:
+            lead = session.get(LeadRecord, self.lead_ids[index])
+            assert lead is not None
+            lead.do_not_contact = flag
+            self.ws.leads.run_hooks(session, lead, now)
+
+    @precondition(lambda self: bool(self.pending_ids()))
+    @rule(data=st.data(), hours=st.integers(min_value=-48, max_value=24 * 30))
+    def move(self, data: st.DataObject, hours: int) -> None:
+        followup_id = data.draw(st.sampled_from(self.pending_ids()))
+        self.ws.followups.move(followup_id, self.clock() + timedelta(hours=hours))
+
+    @precondition(lambda self: bool(self.pending_ids()))
+    @rule(data=st.data(), hours=st.sampled_from([1, 24]))
+    def snooze(self, data: st.DataObject, hours: int) -> None:
+        self.ws.followups.snooze(
+            data.draw(st.sampled_from(self.pending_ids())), timedelta(hours=hours)
+        )
+
+    @precondition(lambda self: bool(self.pending_ids()))
+    @rule(
+        data=st.data(),
+        outcome=st.one_of(st.none(), st.sampled_from([o.value for o in CallOutcome])),
+    )
+    def complete(self, data: st.DataObject, outcome: str | None) -> None:
+        self.ws.followups.complete(data.draw(st.sampled_from(self.pending_ids())), outcome=outcome)
+
+    @rule(index=st.integers(0, 4), answers=st.sampled_from(ANSWERS))
+    def qualify(self, index: int, answers: dict[str, object]) -> None:
+        qualifications = getattr(self.ws, "qualifications", None)
+        if qualifications is None:
+            return
+        # A refusal (e.g. a closed lead) is fine; breaking the invariant is not.
+        with contextlib.suppress(UserError):
+            qualifications.finish(self.lead_ids[index], answers)
+
+    # -- the invariant -----------------------------------------------------------------------------
+    @invariant()
+    def every_open_lead_has_exactly_one_next_step(self) -> None:
+        if not self.lead_ids:
+            return
+        with self.ws.sessions() as session:
+            pending = dict(
+                session.execute(
+                    select(FollowUpRecord.lead_id, func.count(FollowUpRecord.id))
+                    .where(FollowUpRecord.status == "pending")
+                    .group_by(FollowUpRecord.lead_id)
+                ).all()
+            )
+            for lead in session.scalars(select(LeadRecord)):
+                is_open = not LeadStatus(lead.status).is_closed and not lead.do_not_contact
+                if not is_open:
+                    assert pending.get(lead.id, 0) == 0, (
+                        f"closed lead {lead.id} ({lead.status}) has a step"
+                    )
+                    assert lead.next_follow_up_at is None
+                    continue
+                assert pending.get(lead.id, 0) == 1, (
+                    f"open lead {lead.id} ({lead.status}) has {pending.get(lead.id, 0)}"
+                )
+                step = session.scalars(
+                    select(FollowUpRecord).where(
+                        FollowUpRecord.lead_id == lead.id, FollowUpRecord.status == "pending"
+                    )
+                ).one()
+                assert lead.next_follow_up_at == step.due_at
+
+
+FollowUpMachine.TestCase.settings = settings(
+    max_examples=30,
+    stateful_step_count=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestFollowUpInvariant = FollowUpMachine.TestCase
