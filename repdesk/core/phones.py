@@ -96,7 +96,8 @@ def _parse(text: str, region: str) -> tuple[str, str] | None:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    if not valid_national(number.country_code, phonenumbers.national_significant_number(number)):
+    national = phonenumbers.national_significant_number(number)
+    if number.country_code is None or not valid_national(number.country_code, national):
         return None
     e164: str = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return e164, number.extension or ""
