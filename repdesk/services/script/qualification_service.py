@@ -214,6 +214,10 @@ class QualificationService:
         now = self._clock()
         with self._sessions.begin() as session:
             lead = _lead(session, lead_id)
+            if LeadStatus(lead.status).is_closed:
+                # A verdict would reopen the lead, start a cadence and route it to a rep: the
+                # rep reopens it on purpose first (the autosaved draft keeps the answers).
+                raise UserError(closed_refusal(lead))
             record = _draft(session, lead_id) or self._new_record(session, lead, now)
             sets = sets_by_ids(session, record.set_ids)
             rules = (
@@ -458,6 +462,15 @@ def answers_from_json(
         else:
             out[key] = value
     return out
+
+
+def closed_refusal(lead: LeadRecord) -> str:
+    """Why a script cannot finish on a closed lead, in one sentence."""
+    name = f"{lead.first_name} {lead.last_name}".strip() or lead.company or f"Lead {lead.id}"
+    return (
+        f"{name} is {LeadStatus(lead.status).value}, a closed lead: reopen the lead (give it an "
+        "open status) before finishing the script."
+    )
 
 
 def _lead(session: Session, lead_id: int) -> LeadRecord:
