@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.business_hours import next_business_time
+from repdesk.core.business_hours import local_days_later, next_business_time
 from repdesk.core.cadence import next_step_after
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, FollowUpStatus, LeadStatus, Verdict
@@ -327,10 +327,8 @@ class QualificationService:
             owner_name = session.get(RepRecord, owner_id).name if owner_id is not None else None  # type: ignore[union-attr]
         elif verdict is Verdict.NURTURE:
             days = NURTURE_DAYS.get(str(answers.get("timeline", "")))
-            if days is not None:
-                first_due = next_business_time(
-                    now + timedelta(days=days), self._planner.hours
-                ).astimezone(UTC)
+            if days is not None:  # local calendar days, like every cadence step
+                first_due = local_days_later(now, days, self._planner.hours).astimezone(UTC)
         else:
             reply = self._reply(lead, answers)
         if verdict is not Verdict.QUALIFIED:
