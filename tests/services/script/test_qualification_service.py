@@ -15,7 +15,7 @@ from repdesk.app import Workspace
 from repdesk.core.business_hours import local_days_later, next_business_time
 from repdesk.core.domain import ActivityKind, Verdict
 from repdesk.services.common.errors import UserError
-from repdesk.services.script.qualification_service import REQUALIFY_NOTE
+from repdesk.services.followups.requalify import REQUALIFY_NOTE
 from repdesk.store.models import FollowUpRecord, LeadRecord, QualificationRecord, RepRecord
 from tests.fixtures.workspace import FakeClock
 
