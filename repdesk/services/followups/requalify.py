@@ -15,7 +15,7 @@ from repdesk.store.models import FollowUpRecord, LeadRecord
 REQUALIFY_NOTE = "Re-qualify: the last qualification expired"
 
 
-def _expired(now: datetime) -> ColumnElement[bool]:
+def expired_verdicts(now: datetime) -> ColumnElement[bool]:
     """Open, contactable leads whose verdict expired by `now` and who were not asked since."""
     asked = exists().where(
         FollowUpRecord.lead_id == LeadRecord.id,
@@ -41,10 +41,10 @@ def plan_requalifications(
     follow-up list, a report) then takes no write lock.
     """
     with sessions() as session:
-        if session.scalar(select(LeadRecord.id).where(_expired(now)).limit(1)) is None:
+        if session.scalar(select(LeadRecord.id).where(expired_verdicts(now)).limit(1)) is None:
             return 0
     with sessions.begin() as session:
-        leads = list(session.scalars(select(LeadRecord).where(_expired(now))))
+        leads = list(session.scalars(select(LeadRecord).where(expired_verdicts(now))))
         due = next_business_time(now, planner.hours).astimezone(UTC)
         for lead in leads:
             planner.sync(session, lead, now, first_due=due, note=REQUALIFY_NOTE)

@@ -104,3 +104,17 @@ def test_a_lead_that_cannot_be_contacted_or_is_closed_gets_none(
     workspace.followups.list("all")
     assert requalify_steps(workspace, qualified_lead) == []
     assert requalify_steps(workspace, other) == []
+
+
+def test_the_check_reads_the_expiry_index_not_every_lead(workspace: Workspace) -> None:
+    from sqlalchemy import select as select_
+
+    from repdesk.services.followups.requalify import expired_verdicts
+    from repdesk.store.models import LeadRecord
+
+    statement = select_(LeadRecord.id).where(expired_verdicts(workspace.clock()))
+    with workspace.engine.connect() as conn:
+        sql = str(statement.compile(conn, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "ix_leads_qualification_expires" in plan, plan
+    assert "SCAN leads" not in plan, plan
