@@ -46,7 +46,7 @@ def fold(text: str) -> str:
 
 
 def name_key(first: str, last: str, company: str) -> str:
-    """"ana ruiz|ruiz co" for a named person at a company; "" when any part is missing."""
+    """ "ana ruiz|ruiz co" for a named person at a company; "" when any part is missing."""
     person = fold(f"{first} {last}")
     firm = fold(company)
     if not firm or not fold(first) or not fold(last):

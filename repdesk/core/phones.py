@@ -68,14 +68,16 @@ def parse_phone(raw: str, region: str = "US") -> tuple[str, str] | None:
     digits = text.translate(_SEPARATORS)
     if digits.isascii():
         # Plain digits ("+4930123456", "(614) 555-0120"): phonenumbers' parser is the slow part of
-        # reading a number; its validity rules are applied to them directly (same result).
+        # reading a number. A number its validity rules accept as written is taken at once; any
+        # other goes through the parser, which also knows the prefixes people add.
         if digits[:1] == "+" and digits[1:].isdigit() and "(0" not in text:
-            return _valid_international(digits[1:])
-        if digits.isdigit() and region in _NANP_REGIONS:
-            if len(digits) == 11 and digits[0] == "1":
-                digits = digits[1:]
-            if len(digits) == 10:
-                return ("+1" + digits, "") if valid_national(1, digits) else None
+            quick = _valid_international(digits[1:])
+            if quick is not None:
+                return quick
+        elif digits.isdigit() and region in _NANP_REGIONS:
+            national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+            if len(national) == 10 and valid_national(1, national):
+                return "+1" + national, ""
     return _parse(text, region.upper() or "US")
 
 
@@ -85,7 +87,7 @@ def _valid_international(digits: str) -> tuple[str, str] | None:
         if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
             national = digits[size:]
             if national.startswith("0") and code != 39:  # a trunk 0 after the code: let
-                return _parse("+" + digits, "ZZ")  # phonenumbers decide what it means
+                return None  # phonenumbers decide what it means
             return ("+" + digits, "") if valid_national(code, national) else None
     return None
 

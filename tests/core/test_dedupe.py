@@ -57,10 +57,13 @@ def test_name_and_company_when_nothing_else_identifies() -> None:
 
 
 def test_an_initial_is_not_a_different_name() -> None:
-    assert compare(
-        person(first="J", last="Smith", phones={SWITCHBOARD}),
-        person(first="John", last="Smith", phones={SWITCHBOARD}),
-    ) is Match.SAME
+    assert (
+        compare(
+            person(first="J", last="Smith", phones={SWITCHBOARD}),
+            person(first="John", last="Smith", phones={SWITCHBOARD}),
+        )
+        is Match.SAME
+    )
 
 
 def test_keys_of_names_and_phones() -> None:
