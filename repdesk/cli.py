@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         return fail(str(exc))
     try:
-        return int(args.run(args, workspace))
+        return int(args.run(args, workspace.services))
     except (UserError, StoreError) as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:

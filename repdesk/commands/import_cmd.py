@@ -10,7 +10,7 @@ from repdesk.commands.common import print_json
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -39,8 +39,8 @@ def parse_map(items: list[str]) -> dict[str, str]:
     return mapping
 
 
-def run(args: argparse.Namespace, ws: Workspace) -> int:
-    summary = ws.imports.import_files(
+def run(args: argparse.Namespace, services: Services) -> int:
+    summary = services.imports.import_files(
         [Path(f) for f in args.files], mapping=parse_map(args.map) or None, dry_run=args.dry_run
     )
     if args.json:

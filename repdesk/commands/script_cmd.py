@@ -13,7 +13,7 @@ from repdesk.commands.common import print_json
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -42,8 +42,8 @@ def add_parser(sub: Any) -> None:
     q.set_defaults(run=run_qualify)
 
 
-def run_export(args: argparse.Namespace, ws: Workspace) -> int:
-    text = ws.scripts.export_text()
+def run_export(args: argparse.Namespace, services: Services) -> int:
+    text = services.scripts.export_text()
     target = Path(args.file)
     try:
         # Write next to the target and rename, so a failed write never leaves half a file.
@@ -59,7 +59,7 @@ def run_export(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_import(args: argparse.Namespace, ws: Workspace) -> int:
+def run_import(args: argparse.Namespace, services: Services) -> int:
     try:
         text = Path(args.file).read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -67,28 +67,28 @@ def run_import(args: argparse.Namespace, ws: Workspace) -> int:
     except OSError as exc:
         raise UserError(f"Cannot read {args.file}: {exc.strerror or exc}.") from None
     try:
-        result = ws.scripts.import_text(text)
+        result = services.scripts.import_text(text)
     except UserError as exc:
         raise UserError(f"{args.file}, {exc}") from None
     print(result.describe())
     return 0
 
 
-def run_qualify(args: argparse.Namespace, ws: Workspace) -> int:
+def run_qualify(args: argparse.Namespace, services: Services) -> int:
     pairs: dict[str, str] = {}
     for item in args.answer:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise UserError(f"Write each answer as --answer key=value, not {item!r}.")
         pairs[key.strip()] = value
-    answers = ws.qualifications.parse_answers(args.lead_id, pairs)
-    result = ws.qualifications.finish(args.lead_id, answers)
+    answers = services.qualifications.parse_answers(args.lead_id, pairs)
+    result = services.qualifications.finish(args.lead_id, answers)
     if args.json:
         print_json(result.to_json())
         return 0
     print(
         f"Lead {result.lead_id}: {result.verdict.value}, score {result.score}. "
-        f"{result.next_steps(ws.zone(), clipboard=False)}."
+        f"{result.next_steps(services.time.zone(), clipboard=False)}."
     )
     if result.reply is not None:
         print(f"\nSubject: {result.reply.subject}\n\n{result.reply.body}")

@@ -72,11 +72,6 @@ class CalendarExportService:
         self._clock = clock
         self._setting = settings
 
-    @classmethod
-    def for_workspace(cls, workspace: Any) -> CalendarExportService:
-        """Built from the composition root's parts (the workspace is passed in, never imported)."""
-        return cls(workspace.sessions, workspace.clock, workspace.settings.get)
-
     # -- reading ---------------------------------------------------------------------------------
     def reminders(
         self,

@@ -23,11 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.formats.header_map import CANONICAL_FIELDS, HUMAN_NAMES
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
-from repdesk.services.imports.import_service import ImportSummary, NeedsMapping, Preview
+from repdesk.services.imports.import_service import (
+    ImportService,
+    ImportSummary,
+    NeedsMapping,
+    Preview,
+)
 from repdesk.ui.common.worker import Worker
 
 FIELD_CHOICES = ("name", "received_at", *CANONICAL_FIELDS)
@@ -41,13 +45,13 @@ class ImportDialog(QDialog):
     """Emitted with a Changes value for the pages to refresh."""
 
     def __init__(
-        self, workspace: Workspace, paths: list[Path], parent: QWidget | None = None
+        self, imports: ImportService, paths: list[Path], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("importDialog")
         self.setWindowTitle("Import leads")
         self.resize(980, 620)
-        self.workspace = workspace
+        self.imports = imports
         self.paths = paths
         self.overrides: dict[str, str] = {}
         self.preview: Preview | None = None
@@ -108,7 +112,7 @@ class ImportDialog(QDialog):
     # -- preview ---------------------------------------------------------------------------------
     def refresh_preview(self) -> None:
         try:
-            self.preview = self.workspace.imports.preview(self.paths[0], self.overrides or None)
+            self.preview = self.imports.preview(self.paths[0], self.overrides or None)
         except NeedsMapping as exc:
             self.preview = None
             self.detected.setText(
@@ -199,7 +203,7 @@ class ImportDialog(QDialog):
             return
         overrides = dict(self.overrides) or None
         paths = list(self.paths)
-        service = self.workspace.imports
+        service = self.imports
         self.worker = Worker(
             lambda progress, cancelled: service.import_files(
                 paths, mapping=overrides, progress=progress, cancelled=cancelled
