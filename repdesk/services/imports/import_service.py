@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.formats.header_map import CANONICAL_FIELDS, HUMAN_NAMES, NAME, RECEIVED_AT
 from repdesk.formats.lead_file import (
     LeadFile,
     LeadFileError,
@@ -52,10 +53,19 @@ class ImportCancelled(Cancelled):
     """The user cancelled; nothing was written."""
 
 
+#: What a column can be mapped to, in the order the Import dialog offers them (or "extra").
+MAPPABLE_FIELDS: tuple[str, ...] = (NAME, RECEIVED_AT, *CANONICAL_FIELDS)
+
+
 @dataclass(frozen=True)
 class Preview:
     file: LeadFile
     rows: list[ParsedLead]
+
+    @property
+    def source_name(self) -> str:
+        """The kind of export the file is, as people call it ("HubSpot", "Google Contacts")."""
+        return HUMAN_NAMES.get(self.file.detected, self.file.detected)
 
 
 @dataclass(frozen=True)
@@ -267,6 +277,7 @@ __all__ = [
     "CHUNK",
     "ImportCancelled",
     "ImportInfo",
+    "MAPPABLE_FIELDS",
     "ImportService",
     "ImportSummary",
     "NeedsMapping",

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.formats.header_map import CANONICAL_FIELDS, HUMAN_NAMES
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.imports.import_service import (
+    MAPPABLE_FIELDS,
     ImportService,
     ImportSummary,
     NeedsMapping,
@@ -34,7 +34,6 @@ from repdesk.services.imports.import_service import (
 )
 from repdesk.ui.common.worker import Worker
 
-FIELD_CHOICES = ("name", "received_at", *CANONICAL_FIELDS)
 PREVIEW_COLUMNS = ("Row", "Name", "Email", "Phone", "Company", "Status", "Received", "Problem")
 
 
@@ -136,7 +135,7 @@ class ImportDialog(QDialog):
         more = f" and {len(self.paths) - 1} more file(s)" if len(self.paths) > 1 else ""
         kb = max(1, lead_file.total_bytes // 1024)
         self.detected.setText(
-            f"<b>{HUMAN_NAMES.get(lead_file.detected, lead_file.detected)}</b> export "
+            f"<b>{self.preview.source_name}</b> export "
             f"({lead_file.kind.upper()}, {kb:,} KB){more}. Check the columns, then Import."
         )
         self._fill_mapping(lead_file.mapping)
@@ -159,7 +158,7 @@ class ImportDialog(QDialog):
             self.mapping.setItem(row, 0, item)
             box = QComboBox()
             box.addItem("(keep as extra field)", "extra")
-            for choice in FIELD_CHOICES:
+            for choice in MAPPABLE_FIELDS:
                 box.addItem(choice.replace("_", " "), choice)
             box.setCurrentIndex(max(0, box.findData(field or "extra")))
             box.currentIndexChanged.connect(

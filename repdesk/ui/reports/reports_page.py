@@ -177,10 +177,16 @@ class ReportsPage(QWidget):
         }
         self.tables = {
             "source": TableCard(
-                "source", "By source", [GROUP_HEADERS[0].format("Source"), *GROUP_HEADERS[1:]]
+                "source",
+                "By source",
+                [GROUP_HEADERS[0].format("Source"), *GROUP_HEADERS[1:]],
+                self.service.export_table,
             ),
             "product": TableCard(
-                "product", "By product", [GROUP_HEADERS[0].format("Product"), *GROUP_HEADERS[1:]]
+                "product",
+                "By product",
+                [GROUP_HEADERS[0].format("Product"), *GROUP_HEADERS[1:]],
+                self.service.export_table,
             ),
         }
         grid_host = QWidget()

@@ -26,10 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.core.questions import AnswerType, Question, QuestionSet, SetKind
-from repdesk.formats.script_file import ScriptBundle
 from repdesk.services.common.errors import UserError
 from repdesk.services.script.qualification_service import ScriptRun
-from repdesk.services.script.script_service import ScriptService, parse_rules_text, rules_text
+from repdesk.services.script.script_service import (
+    ScriptBundle,
+    ScriptService,
+    parse_rules_text,
+    rules_text,
+)
 from repdesk.ui.script.question_editor import QuestionEditor
 from repdesk.ui.script.script_panel import ScriptPanel
 
