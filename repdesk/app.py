@@ -43,6 +43,7 @@ def build_services(
     from repdesk.services.leads.journey_service import journey_import_hook, journey_lead_hook
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.reports.report_service import ReportService
+    from repdesk.services.script.form_output import FormOutput
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
@@ -66,7 +67,9 @@ def build_services(
     imports = ImportService(sessions, clock, settings, planner, hooks=(journey_import_hook,))
     followups = FollowUpService(sessions, clock, planner, leads, time.end_of_today)
     scripts = ScriptService(sessions, clock)
-    calendar = CalendarExportService(sessions, clock, settings.get)
+    calendar = CalendarExportService(
+        sessions, clock, settings.get, before_export=followups.plan_requalifications
+    )
     return Services(
         time=time,
         settings=settings,
@@ -83,6 +86,7 @@ def build_services(
         calendar=calendar,
         caldav=CalDavSync(sessions, clock, settings, secrets, calendar),
         reps=RepService(sessions),
+        forms=FormOutput(scripts, region),
         backup=BackupService(url),
     )
 
@@ -101,6 +105,8 @@ def _builder(
             ensure_schema(engine)
         sessions = make_session_factory(engine)
         services = build_services(url, sessions, time, secrets or SecretStore())
+        # Expired verdicts get their re-qualify steps whenever a workspace opens (CLI and GUI).
+        services.followups.plan_requalifications()
         return Opened(engine, sessions, services)
 
     return build

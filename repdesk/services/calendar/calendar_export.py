@@ -67,10 +67,13 @@ class CalendarExportService:
         sessions: sessionmaker[Session],
         clock: Callable[[], datetime],
         settings: Callable[[str], Any],
+        before_export: Callable[[], object] = lambda: None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._setting = settings
+        self._before_export = before_export
+        """Run before an export writes its file (plans the re-qualify steps of expired verdicts)."""
 
     # -- reading ---------------------------------------------------------------------------------
     def reminders(
@@ -159,6 +162,7 @@ class CalendarExportService:
     ) -> ExportResult:
         """Write the .ics file atomically, then mark what it holds as exported (one transaction)."""
         path = Path(path).expanduser()
+        self._before_export()
         now = self._clock()
         with self._sessions.begin() as session:
             items = self._items(session, flt, alarm_minutes, True, progress)

@@ -214,13 +214,15 @@ class ImportService:
         return summary
 
     def last_import(self) -> ImportInfo | None:
+        return self.undoable()
+
+    def undoable(self, import_id: int | None = None) -> ImportInfo | None:
+        """The import `undo_import(import_id)` would take back (the newest by default), if any."""
+        query = select(ImportRecord).where(ImportRecord.undone_at.is_(None))
+        if import_id is not None:
+            query = query.where(ImportRecord.id == import_id)
         with self._sessions() as session:
-            record = session.scalars(
-                select(ImportRecord)
-                .where(ImportRecord.undone_at.is_(None))
-                .order_by(ImportRecord.id.desc())
-                .limit(1)
-            ).first()
+            record = session.scalars(query.order_by(ImportRecord.id.desc()).limit(1)).first()
             if record is None:
                 return None
             return ImportInfo(

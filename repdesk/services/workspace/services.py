@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from repdesk.services.inbox.inbox_service import InboxService
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.reports.report_service import ReportService
+    from repdesk.services.script.form_output import FormOutput
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
@@ -41,4 +42,5 @@ class Services:
     calendar: CalendarExportService
     caldav: CalDavSync
     reps: RepService
+    forms: FormOutput
     backup: BackupService

@@ -141,6 +141,12 @@ class MainWindow(QMainWindow):
 
         # polls mailboxes and watched folders off the GUI thread
         install_inquiry_watcher(self, self.services.sources)
+        from repdesk.ui.followups.requalify_timer import RequalifyTimer
+
+        self.requalify_timer = RequalifyTimer(self.services.followups.plan_requalifications, self)
+        self.requalify_timer.sig_leads_requalified.connect(
+            lambda _count: self.apply_changes(Changes(leads=True, follow_ups=True))
+        )
 
     @property
     def services(self) -> Services:
@@ -279,6 +285,9 @@ class MainWindow(QMainWindow):
             shutdown = getattr(page, "shutdown", None)
             if callable(shutdown):
                 shutdown()
+        timer = getattr(self, "requalify_timer", None)  # none before the workspace loaded
+        if timer is not None:
+            timer.stop()
         super().closeEvent(event)
 
 
