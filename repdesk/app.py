@@ -38,6 +38,7 @@ def build_services(
     from repdesk.services.calendar.calendar_export import CalendarExportService
     from repdesk.services.followups.followup_planner import FollowUpPlanner, business_hours_from
     from repdesk.services.followups.followup_service import FollowUpService
+    from repdesk.services.imports.duplicates import DuplicateService
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_service import InboxService
     from repdesk.services.leads.journey_service import journey_import_hook, journey_lead_hook
@@ -88,6 +89,7 @@ def build_services(
         reps=RepService(sessions),
         forms=FormOutput(scripts, region),
         backup=BackupService(url),
+        duplicates=DuplicateService(sessions, clock, planner),
     )
 
 

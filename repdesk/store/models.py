@@ -59,6 +59,12 @@ class ImportRecord(Base):
     added: Mapped[int] = mapped_column(Integer, default=0)
     merged: Mapped[int] = mapped_column(Integer, default=0)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who started it: "user" (File → Import, `repdesk import`), "mailbox", "folder". Undo last
+    # import offers the user's own.
+    origin: Mapped[str] = mapped_column(String(20), default="user")
+    kind: Mapped[str] = mapped_column(String(12), default="inquiries")  # inquiries | contacts
+    created_reps: Mapped[Any] = mapped_column(JSONValue, default=list)  # undo removes unused
+    refused: Mapped[Any] = mapped_column(JSONValue, default=list)  # files not imported, why
 
 
 class LeadRecord(Base):
@@ -90,6 +96,16 @@ class LeadRecord(Base):
     extra: Mapped[Any] = mapped_column(JSONValue, default=dict)
     # Field names the user edited by hand: a merge never overwrites those.
     edited_fields: Mapped[Any] = mapped_column(JSONValue, default=list)
+    # Every number of the lead with its kind and extension ([{"number", "kind", "ext"?, "valid"?}]);
+    # `phone` is the best of them (E.164), `phone_ext` its extension.
+    phones: Mapped[Any] = mapped_column(JSONValue, default=list)
+    phone_ext: Mapped[str] = mapped_column(String(20), default="")
+    # A known contact (imported from a CRM or an address book): no waiting clock, not counted in
+    # speed to lead. An inquiry from the person makes the lead an inquiry.
+    is_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "first last|company" folded (core.dedupe.name_key): found by imports when nothing else
+    # identifies a person; "" when a part is missing.
+    name_key: Mapped[str] = mapped_column(String(400), default="")
     verdict: Mapped[str | None] = mapped_column(String(20))
     score: Mapped[int | None] = mapped_column(Integer)
     qualification_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -113,6 +129,14 @@ class LeadRecord(Base):
             sqlite_where=text("qualification_expires_at IS NOT NULL"),
             postgresql_where=text("qualification_expires_at IS NOT NULL"),
         ),
+        # Imports find people by name and company when nothing else identifies them; leads
+        # without such a key (a part missing) are not indexed (0006).
+        Index(
+            "ix_leads_name_key",
+            "name_key",
+            sqlite_where=text("name_key != ''"),
+            postgresql_where=text("name_key != ''"),
+        ),
     )
 
 
@@ -132,13 +156,74 @@ class ActivityRecord(Base):
 
 
 class ImportMergeRecord(Base):
-    """A lead's values before an import merged into it (for Undo import)."""
+    """What an import changed in a lead it merged into: each field as (before, after) in
+    `changes`, so Undo import puts back only what still holds the import's value (imports made
+    before 0006 kept a snapshot in `before`)."""
 
     __tablename__ = "import_merges"
     id: Mapped[int] = mapped_column(primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), index=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
-    before: Mapped[Any] = mapped_column(JSONValue)
+    before: Mapped[Any | None] = mapped_column(JSONValue, nullable=True)
+    changes: Mapped[Any | None] = mapped_column(JSONValue, nullable=True)
+
+
+class LeadKeyRecord(Base):
+    """Another way to find a lead than its own e-mail and phone columns: a stable id of the person
+    ("hubspot:5101", "uid:…", "linkedin:in/…"), another e-mail ("email:…") or phone ("phone:…")."""
+
+    __tablename__ = "lead_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    # The import that added the key to a lead it merged into (undo takes the key back).
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
+
+
+class PossibleDuplicateRecord(Base):
+    """Two leads that may be one person (a shared phone, the same name and company): the rep
+    merges them or keeps them apart."""
+
+    __tablename__ = "possible_duplicates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(20))  # merged | apart
+
+
+class LeadMergeRecord(Base):
+    """A rep's merge of two leads, with what it takes to undo it: the removed lead as it was, the
+    rows moved to the kept lead, each field of the kept lead the merge filled (before, after)."""
+
+    __tablename__ = "lead_merges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    pair_id: Mapped[int | None] = mapped_column(
+        ForeignKey("possible_duplicates.id", ondelete="SET NULL")
+    )
+    absorbed: Mapped[Any] = mapped_column(JSONValue)
+    moved: Mapped[Any] = mapped_column(JSONValue)
+    changes: Mapped[Any] = mapped_column(JSONValue)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CalendarTombstoneRecord(Base):
+    """A calendar event whose step is gone with its lead (an undone import): the next .ics export
+    sends it cancelled (when an export held it) and CalDAV pushes delete it."""
+
+    __tablename__ = "calendar_tombstones"
+    uid: Mapped[str] = mapped_column(String(200), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    in_ics: Mapped[bool] = mapped_column(Boolean, default=False)
+    ics_sent: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class QuestionSetRecord(Base):

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from repdesk.services.calendar.calendar_export import CalendarExportService
     from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.followups.followup_service import FollowUpService
+    from repdesk.services.imports.duplicates import DuplicateService
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_service import InboxService
     from repdesk.services.leads.lead_service import LeadService
@@ -44,3 +45,4 @@ class Services:
     reps: RepService
     forms: FormOutput
     backup: BackupService
+    duplicates: DuplicateService
