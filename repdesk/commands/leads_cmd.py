@@ -20,10 +20,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, services: Services) -> int:
-    leads = services.leads.list_leads(status=args.status, search=args.search)
     if args.json:
-        print_json([lead.to_json() for lead in leads])
+        print_json(services.leads.list_as_json(status=args.status, search=args.search))
         return 0
+    leads = services.leads.list_leads(status=args.status, search=args.search)
     if not leads:
         print("No leads match.")
         return 0

@@ -44,12 +44,13 @@ class InboxFacts:
     first_response_at: datetime | None
     next_follow_up_at: datetime | None
     journey_stage: JourneyStage = JourneyStage.AWARENESS
+    is_contact: bool = False  # a known contact: no waiting clock
 
 
 def urgency(facts: InboxFacts, now: datetime, end_of_today: datetime, target: timedelta) -> Urgency:
     if facts.status.is_closed:
         return Urgency.CLOSED
-    if facts.status is LeadStatus.NEW and facts.first_response_at is None:
+    if facts.status is LeadStatus.NEW and facts.first_response_at is None and not facts.is_contact:
         late = now - facts.received_at > target
         return Urgency.UNCONTACTED_LATE if late else Urgency.UNCONTACTED
     if facts.next_follow_up_at is not None:

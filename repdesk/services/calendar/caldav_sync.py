@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from repdesk.core.domain import FollowUpStatus
 from repdesk.formats.ics import Reminder, build_ics
 from repdesk.services.calendar.calendar_export import CalendarExportService, ExportFilter
+from repdesk.services.calendar.tombstones import buried_uids
 from repdesk.services.common.errors import UserError
 from repdesk.services.settings.secrets import SecretStore
 from repdesk.store.models import FollowUpRecord
@@ -188,7 +189,8 @@ class CalDavSync:
                         FollowUpRecord.status != FollowUpStatus.PENDING.value,
                     )
                 )
-        return sorted(found)
+            found += buried_uids(session, ordered)  # steps whose lead an undo removed
+        return sorted(set(found))
 
 
 def _single(reminder: Reminder, now: datetime) -> str:

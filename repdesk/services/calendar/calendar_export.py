@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import ActivityKind, FollowUpStatus
 from repdesk.formats.ics import Reminder, build_ics
+from repdesk.services.calendar.tombstones import mark_cancellations_sent, pending_cancellations
 from repdesk.services.common.errors import UserError
 from repdesk.store.models import (
     ActivityRecord,
@@ -166,11 +167,15 @@ class CalendarExportService:
         now = self._clock()
         with self._sessions.begin() as session:
             items = self._items(session, flt, alarm_minutes, True, progress)
-            text = build_ics([i.reminder for i in items], now=now)
+            # Steps that went with their lead (an undone import) leave the calendar as cancelled.
+            minutes = max(1, int(self._setting("event_minutes") or 15))
+            gone = [] if flt.lead_id is not None else pending_cancellations(session, minutes)
+            text = build_ics([i.reminder for i in items] + gone, now=now)
             write_atomically(path, text)
             mark_exported(session, [(i.id, i.sequence) for i in items])
-        cancelled = sum(1 for i in items if i.reminder.cancelled)
-        return ExportResult(path, len(items), cancelled)
+            mark_cancellations_sent(session, [g.uid for g in gone])
+        cancelled = sum(1 for i in items if i.reminder.cancelled) + len(gone)
+        return ExportResult(path, len(items) + len(gone), cancelled)
 
 
 def mark_exported(session: Session, pairs: Sequence[tuple[int, int]]) -> None:

@@ -4,41 +4,12 @@ next .ics export has cancelled them and CalDAV pushes can delete them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from repdesk.formats.ics import Reminder
-from repdesk.services.calendar.calendar_export import to_reminder
-from repdesk.store.models import CalendarTombstoneRecord, FollowUpRecord, LeadRecord
-
-#: (uid, sequence, due time, summary, was in an exported .ics)
-Buried = tuple[str, int, datetime, str, bool]
-
-
-def steps_to_bury(session: Session, lead_ids: Sequence[int]) -> list[Buried]:
-    """Every step of these leads as a calendar event to cancel (read before the leads go)."""
-    found: list[Buried] = []
-    ordered = sorted(lead_ids)
-    for start in range(0, len(ordered), 5000):
-        chunk = ordered[start : start + 5000]
-        for step, lead in session.execute(
-            select(FollowUpRecord, LeadRecord)
-            .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
-            .where(FollowUpRecord.lead_id.in_(chunk))
-        ):
-            reminder = to_reminder(step, lead, minutes=15, alarm=None)
-            found.append(
-                (
-                    reminder.uid,
-                    step.sequence,
-                    step.due_at,
-                    reminder.summary,
-                    step.exported_sequence is not None,
-                )
-            )
-    return found
+from repdesk.store.models import CalendarTombstoneRecord
 
 
 def pending_cancellations(session: Session, minutes: int) -> list[Reminder]:

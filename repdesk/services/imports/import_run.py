@@ -272,14 +272,14 @@ class ImportWriter:
 
     def write(self, people: People, summary: ImportSummary, check: Callable[[], None]) -> None:
         new = [p for p in people.everyone if p.new]
-        for start in range(0, len(new), CHUNK):
-            check()
-            self._insert(new[start : start + CHUNK], summary)
         changed = [
             p
             for p in people.everyone
             if not p.new and (p.before or p.activities or p.keys_to_store())
         ]
+        for start in range(0, len(new), CHUNK):
+            check()
+            self._insert(new[start : start + CHUNK], summary)
         for start in range(0, len(changed), CHUNK):
             check()
             self._update(changed[start : start + CHUNK])

@@ -362,8 +362,6 @@ class ImportService:
     def undo(self, import_id: int | None = None) -> UndoImport:
         """Remove what an import added and put back what it merged, field by field, keeping what the
         user changed since (the user's newest import by default)."""
-        from repdesk.services.calendar.tombstones import steps_to_bury
-
         now = self._clock()
         with self._sessions.begin() as session:
             record = _undoable(session, import_id)
@@ -374,7 +372,7 @@ class ImportService:
                     else f"There is no import {import_id} to undo (it does not exist or is undone)."
                 )
             with bulk_page_cache(session.connection()):
-                result = undo_run(session, record, now, steps_to_bury)
+                result = undo_run(session, record, now)
                 session.flush()
                 for lead_id in result.merged_ids:  # back to its own status: its own next step
                     lead = session.get(LeadRecord, lead_id)

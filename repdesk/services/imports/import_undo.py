@@ -4,7 +4,6 @@ the reps it made go when nothing refers to them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,7 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from repdesk.core.domain import FollowUpStatus
+from repdesk.services.calendar.calendar_export import to_reminder
 from repdesk.services.imports.import_rows import from_json_value, restorable
 from repdesk.store.models import (
     ActivityRecord,
@@ -65,12 +65,7 @@ class UndoResult:
         }
 
 
-def undo_run(
-    session: Session,
-    record: ImportRecord,
-    now: datetime,
-    reminder_of: Callable[[Session, list[int]], list[tuple[str, int, datetime, str, bool]]],
-) -> UndoResult:
+def undo_run(session: Session, record: ImportRecord, now: datetime) -> UndoResult:
     """Take back `record` in `session`'s transaction (the caller re-plans the merged leads)."""
     result = UndoResult(record.id, list(record.files or []))
     import_id = record.id
@@ -89,7 +84,7 @@ def undo_run(
         result.merged_ids.append(lead.id)
     added = list(session.scalars(select(LeadRecord.id).where(LeadRecord.import_id == import_id)))
     if added:
-        _bury_steps(session, added, now, reminder_of)
+        _bury_steps(session, added, now)
     session.execute(delete(ActivityRecord).where(ActivityRecord.import_id == import_id))
     session.execute(delete(LeadKeyRecord).where(LeadKeyRecord.import_id == import_id))
     session.execute(
@@ -126,12 +121,7 @@ def _restore_snapshot(lead: LeadRecord, before: dict[str, Any]) -> None:
             setattr(lead, column, value)
 
 
-def _bury_steps(
-    session: Session,
-    lead_ids: list[int],
-    now: datetime,
-    reminder_of: Callable[[Session, list[int]], list[tuple[str, int, datetime, str, bool]]],
-) -> None:
+def _bury_steps(session: Session, lead_ids: list[int], now: datetime) -> None:
     """Cancel the steps of leads about to go and keep a tombstone of each, so the next .ics export
     sends STATUS:CANCELLED and the next CalDAV push deletes the event."""
     session.execute(
@@ -147,18 +137,25 @@ def _bury_steps(
             updated_at=now,
         )
     )
-    for uid, sequence, due, summary, exported in reminder_of(session, lead_ids):
-        session.merge(
-            CalendarTombstoneRecord(
-                uid=uid,
-                sequence=sequence,
-                due_at=due,
-                summary=summary,
-                created_at=now,
-                in_ics=exported,
-                ics_sent=False,
+    for start in range(0, len(lead_ids), 5000):
+        chunk = lead_ids[start : start + 5000]
+        for step, lead in session.execute(
+            select(FollowUpRecord, LeadRecord)
+            .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
+            .where(FollowUpRecord.lead_id.in_(chunk))
+        ):
+            reminder = to_reminder(step, lead, minutes=15, alarm=None)
+            session.merge(
+                CalendarTombstoneRecord(
+                    uid=reminder.uid,
+                    sequence=step.sequence,
+                    due_at=step.due_at,
+                    summary=reminder.summary,
+                    created_at=now,
+                    in_ics=step.exported_sequence is not None,
+                    ics_sent=False,
+                )
             )
-        )
 
 
 def _remove_reps(session: Session, rep_ids: list[int]) -> int:

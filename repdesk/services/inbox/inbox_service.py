@@ -58,8 +58,17 @@ class InboxService:
         # Waiting = status new and never answered: an imported lead marked contacted has no
         # first-response time on record but is not waiting, and one we tried to reach is not either.
         open_ = LeadRecord.status.not_in(CLOSED)
-        waiting = and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_(None))
-        contacted = or_(LeadRecord.status != "new", LeadRecord.first_response_at.is_not(None))
+        # A known contact (imported as one) has no waiting clock.
+        waiting = and_(
+            LeadRecord.status == "new",
+            LeadRecord.first_response_at.is_(None),
+            LeadRecord.is_contact.is_(False),
+        )
+        contacted = or_(
+            LeadRecord.status != "new",
+            LeadRecord.first_response_at.is_not(None),
+            LeadRecord.is_contact.is_(True),
+        )
         segments = [
             Segment(waiting, (LeadRecord.received_at, JOURNEY_RANK, LeadRecord.id)),
             Segment(
@@ -175,7 +184,10 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
         by_status = status_counts(session)
         open_total = sum(by_status.get(status, 0) for status in OPEN)
         answered_new = count(
-            and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_not(None))
+            and_(
+                LeadRecord.status == "new",
+                or_(LeadRecord.first_response_at.is_not(None), LeadRecord.is_contact.is_(True)),
+            )
         )
         waiting_n = by_status.get("new", 0) - answered_new
         closed_n = sum(by_status.get(status, 0) for status in CLOSED)

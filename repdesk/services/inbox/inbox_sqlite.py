@@ -27,8 +27,9 @@ _RANK_SQL = (
     + " ".join(f"WHEN '{stage.value}' THEN {rank(stage)}" for stage in JourneyStage)
     + " ELSE 9 END"
 )
-_CONTACTED = "(l.status != 'new' OR l.first_response_at IS NOT NULL)"
-_WAITING = "l.status = 'new' AND l.first_response_at IS NULL"
+# A known contact (imported as one) has no waiting clock: it is never "waiting".
+_CONTACTED = "(l.status != 'new' OR l.first_response_at IS NOT NULL OR l.is_contact)"
+_WAITING = "l.status = 'new' AND l.first_response_at IS NULL AND NOT l.is_contact"
 _OPEN_CONTACTED = f"l.status NOT IN ('won', 'lost') AND {_CONTACTED}"
 #: The inbox's segments in order: (where, order by) — the same as InboxService.snapshot's.
 SEGMENTS = (

@@ -28,6 +28,8 @@ class LeadSummary:
     score: int | None = None
     journey_stage: str = "awareness"
     do_not_contact: bool = False
+    #: A known contact (imported from a CRM or address book): no waiting clock.
+    is_contact: bool = False
 
     @property
     def name(self) -> str:

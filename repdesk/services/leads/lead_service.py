@@ -102,6 +102,40 @@ class LeadService:
         with self._sessions() as session:
             return [row_summary(row) for row in session.execute(stmt)]
 
+    def list_as_json(
+        self, *, status: str | None = None, search: str | None = None
+    ) -> list[dict[str, Any]]:
+        """`repdesk leads --json`: each lead's fields plus what an import kept of it (tags, message,
+        the extra fields kept as written, every phone with its kind)."""
+        if status is not None:
+            parse_status(status)
+        kept = (LeadRecord.tags, LeadRecord.message, LeadRecord.extra, LeadRecord.phones)
+        stmt = (
+            summary_rows_select()
+            .add_columns(*kept, LeadRecord.phone_ext)
+            .order_by(LeadRecord.received_at.desc(), LeadRecord.id.desc())
+        )
+        if status:
+            stmt = stmt.where(LeadRecord.status == status)
+        stmt = apply_search(stmt, self.dialect, search)
+        out = []
+        with self._sessions() as session:
+            for row in session.execute(stmt):
+                values = dict(row._mapping)
+                tags, message, extra, phones, phone_ext = (
+                    values.pop(k) for k in ("tags", "message", "extra", "phones", "phone_ext")
+                )
+                data = LeadSummary(**values).to_json()
+                data["phone_ext"] = phone_ext
+                data.update(
+                    tags=tags or "",  # as `lead show --json` gives them: "a, b, check phone"
+                    message=message,
+                    extra=dict(extra or {}),
+                    phones=list(phones or []),
+                )
+                out.append(data)
+        return out
+
     def count(self) -> int:
         with self._sessions() as session:
             return int(session.scalar(select(func.count(LeadRecord.id))) or 0)

@@ -198,7 +198,10 @@ class ReportService:
         self, session: Session, cohort: list[ColumnElement[bool]], target: int
     ) -> rm.SpeedFigures:
         rows = session.execute(
-            select(LeadRecord.received_at, LeadRecord.first_response_at).where(*cohort)
+            # Speed to lead is about inquiries: a known contact had no waiting clock.
+            select(LeadRecord.received_at, LeadRecord.first_response_at).where(
+                *cohort, LeadRecord.is_contact.is_(False)
+            )
         )
         return rm.speed_figures([rm.response_minutes(r, f) for r, f in rows], target)
 

@@ -143,7 +143,7 @@ class LeadTableModel(QAbstractTableModel):
 
 
 def _waiting(lead: LeadSummary) -> bool:
-    return lead.status == "new" and lead.first_response_at is None
+    return lead.status == "new" and lead.first_response_at is None and not lead.is_contact
 
 
 def _next_step_text(when: datetime | None, now: datetime) -> str:
