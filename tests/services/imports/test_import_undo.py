@@ -1,6 +1,6 @@
-"""Undo import takes back exactly what the import did: never a later edit, the owner it set, the reps
-it made, the steps of the leads it added (calendars get them cancelled); and it offers the last
-import the user started, not a mailbox check."""
+"""Undo import takes back exactly what the import did: never a later edit, the owner it set, the
+reps it made, the steps of the leads it added (calendars get them cancelled); and it offers the
+last import the user started, not a mailbox check."""
 
 from __future__ import annotations
 
