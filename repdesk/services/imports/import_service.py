@@ -86,6 +86,30 @@ MAPPABLE_FIELDS: tuple[str, ...] = (NAME, RECEIVED_AT, *CANONICAL_FIELDS)
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """What an import of some files would do (nothing written)."""
+
+    rows: int
+    new: int
+    merges: int
+    possible_duplicates: int
+    skipped: int
+    refused: list[Refusal]
+    kinds: dict[str, str]
+
+    @property
+    def sentence(self) -> str:
+        parts = [f"{self.new:,} new", f"{self.merges:,} already known (merged)"]
+        if self.possible_duplicates:
+            many = "s" if self.possible_duplicates != 1 else ""
+            parts.append(f"{self.possible_duplicates:,} possible duplicate{many} to review")
+        if self.skipped:
+            parts.append(f"{self.skipped:,} skipped (nobody named)")
+        rows = f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
+        return f"{rows}: " + ", ".join(parts) + "."
+
+
+@dataclass(frozen=True)
 class ImportInfo:
     """One import as File → Undo last import describes it."""
 
@@ -198,6 +222,48 @@ class ImportService:
         if progress is not None:
             progress(1.0)
         return summary
+
+    def estimate(
+        self,
+        paths: Sequence[Path],
+        *,
+        mapping: dict[str, str] | None = None,
+        as_kind: str | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> Estimate:
+        """What importing these files would do, read and matched but nothing written (the Import
+        dialog's preview: rows, new leads, merges, possible duplicates, skipped rows)."""
+        files: list[tuple[Path, LeadFile | UserError]] = []
+        for path in paths:
+            try:
+                files.append((Path(path), self.open(Path(path), mapping)))
+            except UserError as exc:
+                files.append((Path(path), exc))
+        with paused_gc():
+            readings, refused = read_files(files, as_kind, None, cancelled)
+            now = self._clock()
+            zone = workspace_zone(str(self._settings.get("timezone")))
+            with self._sessions() as session:
+                reps = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
+                arrivals, rejected = arrivals_of(
+                    readings, zone, now, lambda n: reps.get(n.strip()) or NewRep(n.strip())
+                )
+
+                def check() -> None:
+                    if cancelled():
+                        raise ImportCancelled("Cancelled.")
+
+                people, _ = self._plan(session, arrivals, now, check)
+        added = sum(1 for p in people.everyone if p.new)
+        return Estimate(
+            rows=len(arrivals) + len(rejected),
+            new=added,
+            merges=len(arrivals) - added,
+            possible_duplicates=len(people.pairs),
+            skipped=len(rejected),
+            refused=[Refusal(name, reason) for name, reason in refused],
+            kinds={r.name: r.kind for r in readings},
+        )
 
     def import_parsed(
         self,
@@ -402,6 +468,7 @@ def _undoable(session: Session, import_id: int | None) -> ImportRecord | None:
 
 __all__ = [
     "CHUNK",
+    "Estimate",
     "ImportCancelled",
     "ImportInfo",
     "MAPPABLE_FIELDS",

@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         for action_id in (
             ActionId.IMPORT,
             ActionId.UNDO_IMPORT,
+            ActionId.DUPLICATES,
             ActionId.EXPORT_ICS,
             ActionId.BACKUP,
         ):
