@@ -130,7 +130,7 @@ class LeadRecord(Base):
             postgresql_where=text("qualification_expires_at IS NOT NULL"),
         ),
         # Imports find people by name and company when nothing else identifies them; leads
-        # without such a key (a part missing) are not indexed (0006).
+        # without such a key (a part missing) are not indexed (0007).
         Index(
             "ix_leads_name_key",
             "name_key",
@@ -158,7 +158,7 @@ class ActivityRecord(Base):
 class ImportMergeRecord(Base):
     """What an import changed in a lead it merged into: each field as (before, after) in
     `changes`, so Undo import puts back only what still holds the import's value (imports made
-    before 0006 kept a snapshot in `before`)."""
+    before 0007 kept a snapshot in `before`)."""
 
     __tablename__ = "import_merges"
     id: Mapped[int] = mapped_column(primary_key=True)
