@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
     from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.script.form_answers import FormAnswerService
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
@@ -94,6 +95,12 @@ class Workspace:
         from repdesk.services.script.script_service import ScriptService
 
         return ScriptService(self.sessions, self.clock)
+
+    @cached_property
+    def form_answers(self) -> FormAnswerService:
+        from repdesk.services.script.form_answers import FormAnswerService
+
+        return FormAnswerService(self.sessions, self.clock, self.settings, self.scripts, self.zone)
 
     @cached_property
     def qualifications(self) -> QualificationService:
