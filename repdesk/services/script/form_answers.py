@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.conditions import AnswerValue
-from repdesk.core.domain import ActivityKind, Verdict
+from repdesk.core.domain import ActivityKind, LeadStatus, Verdict
 from repdesk.core.form_match import FormMatch, FormMatcher
 from repdesk.core.questions import TIMEFRAME_KEY, Question
 from repdesk.core.script_flow import format_answer
@@ -131,7 +131,12 @@ class FormAnswerService:
         lead.form_verdict = decision.verdict.value
         lead.form_note = _time_frame(questions, match.answers)
         body = f"From the form: {decision.verdict.value.replace('_', ' ')} · score {decision.score}"
-        if decision.verdict is Verdict.QUALIFIED and self._settings.get(ROUTE_SETTING):
+        closed = LeadStatus(lead.status).is_closed  # a closed lead stays as it is, unrouted
+        if (
+            decision.verdict is Verdict.QUALIFIED
+            and self._settings.get(ROUTE_SETTING)
+            and not closed
+        ):
             body += self._route(session, lead, record, now)
         elif decision.verdict is Verdict.NOT_A_FIT:
             body += self._draft_reply(lead, match.answers)

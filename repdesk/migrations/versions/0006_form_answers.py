@@ -1,7 +1,7 @@
 """form answers: qualifications from a form, the lead's provisional verdict, remembered mappings
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 21:00:00
 
 A lead that arrives with answers (form email, CSV export, watched folder) gets a qualification
@@ -20,8 +20,8 @@ from alembic import op
 
 from repdesk.store.types import JSONValue, UTCDateTime
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
