@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from repdesk.app import Workspace
 from repdesk.core.domain import ActivityKind, LeadStatus
+from repdesk.core.form_match import form_summary
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
@@ -208,6 +209,8 @@ class LeadDetailPanel(QStackedWidget):
             step += " (overdue)"
         f["next_step"].setText(step)
         verdict = lead.verdict.replace("_", " ") if lead.verdict else "Not qualified yet"
+        if not lead.verdict and lead.form_verdict:  # provisional, until the call
+            verdict = form_summary(lead.form_verdict, lead.form_note) + " (not called yet)"
         if lead.score is not None:
             verdict += f" · score {lead.score}"
         if d.qualification_expires_at and d.qualification_expires_at < now:
