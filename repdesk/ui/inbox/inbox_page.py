@@ -121,7 +121,8 @@ class InboxPage(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         # Name and company share what is left; the rest keep a width that fits their values.
-        for column, width in enumerate((66, 0, 0, 84, 128, 100, 100, 76)):
+        # Status is wide enough for a waiting lead's "Form: qualified · this month".
+        for column, width in enumerate((66, 0, 0, 172, 128, 100, 100, 76)):
             if width:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 self.table.setColumnWidth(column, width)

@@ -300,3 +300,22 @@ def test_every_generated_question_type_is_read_back(workspace: Workspace) -> Non
         AnswerType.NUMBER,
         AnswerType.TEXT,
     } <= kinds
+
+
+@pytest.mark.integration
+def test_a_real_mailbox_brings_the_answers(tmp_path: Path, imap_server) -> None:  # type: ignore[no-untyped-def]
+    from tests.services.sources.test_sources import add_mailbox, open_ws
+
+    ws = open_ws(tmp_path / "m.sqlite3")
+    try:
+        fields, form_id = submission(ws)
+        imap_server.append(tool_mails(fields, form_id)["wpforms"])
+        add_mailbox(ws, imap_server)
+        result = ws.sources.fetch_all()
+        assert (result.added, result.errors) == (1, [])
+        lead, record = form_record(ws, "nora@tea.test")
+        assert lead.form_verdict == "qualified" and record.origin == "form"
+        latest = ws.form_answers.latest(lead.id)
+        assert latest is not None and latest.answers == EXPECTED
+    finally:
+        ws.close()

@@ -54,3 +54,43 @@ def test_the_window_lists_the_form_qualified_lead_first(qtbot: QtBot, workspace:
         )
     )
     del labels
+
+
+def test_a_form_that_matches_nothing_is_offered_for_mapping_on_its_lead(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from repdesk.formats.form_email import parse_form_email
+    from repdesk.ui.script.form_mapping_dialog import FormMappingDialog
+    from tests.services.script.test_form_arrivals import mail
+
+    body = (
+        "--- Name ---\n\nIda Berg\n\n--- Email ---\n\nida@berg.test\n\n--- Kick-off ---\n\n"
+        "This month\n\n---\nSent from WPForms\n"
+    )
+    raw = mail(body, sender="Site <noreply@berg.test>", subject="New Entry")
+    workspace.imports.import_parsed([parse_form_email(raw).lead], "mailbox")
+    window = build_main_window(workspace.url)
+    qtbot.addWidget(window)
+    window.show()
+    table = window.findChild(QTableView, "leadTable")
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
+    table.selectRow(0)
+    detail = window.pages["inbox"].detail  # type: ignore[attr-defined]
+    bar = detail.offer_bar
+    qtbot.waitUntil(bar.isVisible)
+    offer = window.workspace.form_mappings.offers()[0]
+    questions = [q for s in window.workspace.scripts.current_bundle().sets for q in s.questions]
+    dialog = FormMappingDialog(offer, questions)
+    qtbot.addWidget(dialog)
+    box = dialog.choices["Kick-off"]
+    box.setCurrentIndex(box.findData("timeline"))
+    assert dialog.mapping() == {"Kick-off": "timeline"}
+    window.workspace.form_mappings.map_form(offer.id, dialog.mapping())
+    lead_id = table.model().index(0, 0).data(Qt.ItemDataRole.UserRole)
+    got = window.workspace.form_answers.latest(lead_id)
+    assert got is not None and got.answers == {"timeline": "this_month"}
+    detail.refresh()
+    assert not bar.isVisible()  # mapped: offered once
+    assert bar.findChild(QPushButton, "dismissFormOffer") is not None
