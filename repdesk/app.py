@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.script.form_answers import FormAnswerService
+    from repdesk.services.script.form_mappings import FormMappingService
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
@@ -101,6 +102,12 @@ class Workspace:
         from repdesk.services.script.form_answers import FormAnswerService
 
         return FormAnswerService(self.sessions, self.clock, self.settings, self.scripts, self.zone)
+
+    @cached_property
+    def form_mappings(self) -> FormMappingService:
+        from repdesk.services.script.form_mappings import FormMappingService
+
+        return FormMappingService(self.sessions, self.clock, self.form_answers.reread)
 
     @cached_property
     def qualifications(self) -> QualificationService:
@@ -179,6 +186,10 @@ def _build(workspace: Workspace, *, migrate: bool) -> None:
     imports.hooks.append(journey_import_hook)
     for name, value in parts.items():
         setattr(workspace, name, value)
+    # Answers that arrive with a lead (any import: files, watched folders, mailboxes) become its
+    # qualification "from the form" in the same transaction; Undo import takes them back.
+    imports.arrivals.append(workspace.form_answers.arrivals_hook)
+    imports.undo_hooks.append(workspace.form_answers.undo_hook)
     # Expired verdicts get their re-qualify steps whenever a workspace opens (CLI and GUI alike).
     parts["followups"].plan_requalifications()
 

@@ -96,6 +96,14 @@ class FormMatcher:
         return result
 
 
+def form_summary(verdict: str | None, note: str | None) -> str:
+    """'Form: qualified · this month': a lead's provisional verdict and time frame, for lists."""
+    if not verdict:
+        return ""
+    text = "Form: " + verdict.replace("_", " ")
+    return f"{text} · {note}" if note else text
+
+
 def answer_value(question: Question, text: str) -> AnswerValue | None:
     """The answer `text` gives to `question`, or None when it fits none (left as an extra)."""
     raw = text.strip()

@@ -52,7 +52,7 @@ def test_labels_like_a_prompt_or_form_prompt_and_option_labels_in_any_case_match
             "WHEN ARE YOU LOOKING TO START": "  in 1 to 3 MONTHS ",  # form prompt, no '?'
             "what is their role in the decision?": "Makes the decision.",  # the rep's prompt
             "Have you set a budget for this?": "budget-approved",  # option label, a dash
-            "Is there something specific you would like to fix or improve?": "Yes",
+            "Is there something you want to fix or improve?": "Yes",
         }
     )
     assert got.answers == {

@@ -26,7 +26,13 @@ from repdesk.services.common.zones import workspace_zone
 from repdesk.services.imports.import_rows import (
     paused_gc,
 )
-from repdesk.services.imports.import_run import ImportRun, ImportSummary, Rejection, restorable
+from repdesk.services.imports.import_run import (
+    ArrivalHook,
+    ImportRun,
+    ImportSummary,
+    Rejection,
+    restorable,
+)
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.bulk import bulk_page_cache
 from repdesk.store.models import (
@@ -73,6 +79,11 @@ class ImportService:
         self.hooks: list[Callable[[Session, list[int], datetime], None]] = []
         """Called in the import's transaction with the ids of leads added or merged (follow-up
         planning)."""
+        self.arrivals: list[ArrivalHook] = []
+        """Called in the import's transaction with (lead id, row) of the rows with extra fields
+        (form answers among them become a qualification)."""
+        self.undo_hooks: list[Callable[[Session, int], None]] = []
+        """Called in an undo's transaction with the import's id, before its leads are removed."""
         self.first_due: Callable[[str, datetime], datetime | None] | None = None
         """When the follow-up planning (a hook) will schedule a new lead's first step, by status:
         written into the lead's row as its next_follow_up_at, so the hook has no UPDATE of the leads
@@ -125,7 +136,7 @@ class ImportService:
                     session.add(record)
                     session.flush()
                     summary.import_id = record.id
-                    run = ImportRun(session, record.id, now, zone, self.first_due)
+                    run = ImportRun(session, record.id, now, zone, self.first_due, self.arrivals)
                     for lead_file in files:
                         for chunk in _chunks(lead_file.rows(), CHUNK):
                             if cancelled():
@@ -170,6 +181,7 @@ class ImportService:
                 now,
                 workspace_zone(str(self._settings.get("timezone"))),
                 self.first_due,
+                self.arrivals,
             )
             run.add_chunk(label, rows, summary)
             run.finish()
@@ -212,6 +224,8 @@ class ImportService:
             # Deleting a big import's leads walks the same randomly ordered indexes its insert
             # filled.
             with bulk_page_cache(session.connection()):
+                for hook in self.undo_hooks:
+                    hook(session, record.id)
                 for merge in session.scalars(
                     select(ImportMergeRecord).where(ImportMergeRecord.import_id == record.id)
                 ):

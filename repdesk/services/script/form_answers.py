@@ -4,32 +4,36 @@ answers for the call."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, LeadStatus, Verdict
-from repdesk.core.form_match import FormMatch, FormMatcher
+from repdesk.core.form_match import FormMatch, FormMatcher, form_summary
+from repdesk.core.form_plan import FORM_ID_FIELD
 from repdesk.core.questions import TIMEFRAME_KEY, Question
 from repdesk.core.script_flow import format_answer
 from repdesk.core.verdict_rules import asked_questions, decide
+from repdesk.formats.lead_file import ParsedLead
 from repdesk.services.common.errors import NotFoundError
 from repdesk.services.leads.lead_service import record_activity
 from repdesk.services.script.answer_json import answers_from_json, answers_to_json
+from repdesk.services.script.form_mappings import MAPPED, offer_mapping
 from repdesk.services.script.not_a_fit_reply import load_template
 from repdesk.services.script.rep_routing import route
 from repdesk.services.script.script_service import ScriptService, StoredBundle, sets_by_ids
 from repdesk.services.settings.settings_service import SettingsService
-from repdesk.store.models import LeadRecord, QualificationRecord, RepRecord
+from repdesk.store.models import FormMappingRecord, LeadRecord, QualificationRecord, RepRecord
 
 FORM, CALL = "form", "call"
 #: Setting: a lead whose form answers qualify it goes straight to a rep by capacity.
 ROUTE_SETTING = "route_form_qualified"
 MAX_FORM_ID = 200
+__all__ = ["FORM", "FormAnswerService", "FormAnswers", "form_summary", "latest_form_answers"]
 
 
 @dataclass(frozen=True)
@@ -42,14 +46,6 @@ class FormAnswers:
     score: int
     answers: dict[str, AnswerValue]
     received_at: datetime
-
-
-def form_summary(verdict: str | None, note: str | None) -> str:
-    """'Form: qualified · this month' (the inbox and the lead's header)."""
-    if not verdict:
-        return ""
-    text = "Form: " + verdict.replace("_", " ")
-    return f"{text} · {note}" if note else text
 
 
 class FormAnswerService:
@@ -69,16 +65,6 @@ class FormAnswerService:
         self._matchers: dict[tuple[object, ...], FormMatcher] = {}
 
     # -- matching --------------------------------------------------------------------------------
-    def matcher(self, current: StoredBundle, product: str) -> FormMatcher:
-        """The matcher for a lead of `product` (core and product questions), built once per set
-        version and product."""
-        sets = current.sets_for_product(product)
-        key = (tuple(current.set_ids[s.key] for s in sets),)
-        found = self._matchers.get(key)
-        if found is None:
-            found = self._matchers[key] = FormMatcher(asked_questions(sets))
-        return found
-
     def take(
         self,
         session: Session,
@@ -91,7 +77,8 @@ class FormAnswerService:
     ) -> QualificationRecord | None:
         """Store the answers among a lead's arriving fields (if any) as a form qualification."""
         current = current or self._scripts.current_in(session)
-        match = self.matcher(current, lead.product or "").match(fields)
+        matcher = self._matcher(current, lead.product or "", self._mapping(session))
+        match = matcher.match(fields)
         if not match.matched:
             return None
         return self.record(session, lead, match, now, import_id=import_id, current=current)
@@ -141,7 +128,8 @@ class FormAnswerService:
         elif decision.verdict is Verdict.NOT_A_FIT:
             body += self._draft_reply(lead, match.answers)
         # A note, not an outbound step: the lead still waits for its first real answer.
-        record_activity(session, lead, ActivityKind.NOTE, now, body=body)
+        note = record_activity(session, lead, ActivityKind.NOTE, now, body=body)
+        note.import_id = import_id  # Undo import takes it back with the answers
         session.flush()
         return record
 
@@ -168,6 +156,95 @@ class FormAnswerService:
             product=lead.product,
         )
         return f"\nHelpful reply drafted (not sent):\nSubject: {draft.subject}\n\n{draft.body}"
+
+    # -- arrivals (every import: files, watched folders, mailboxes) ------------------------------
+    def arrivals_hook(
+        self,
+        session: Session,
+        pairs: Sequence[tuple[int, ParsedLead]],
+        import_id: int,
+        now: datetime,
+    ) -> None:
+        """ImportService.arrivals: the answers among each arriving row's extra fields become a
+        form qualification, and those fields stop being extras; a form whose fields name no
+        question is offered for mapping (once)."""
+        current = self._scripts.current_in(session)
+        mapping = self._mapping(session)
+        every = self._matcher(current, None, mapping)
+        for lead_id, row in pairs:
+            if not every.names_a_question(list(row.extra)):
+                offer_mapping(session, lead_id, row, now)
+                continue
+            lead = session.get(LeadRecord, lead_id)
+            if lead is None:
+                continue
+            match = self._matcher(current, lead.product or "", mapping).match(row.extra)
+            if not match.matched:
+                continue
+            self.record(session, lead, match, now, import_id=import_id, current=current)
+            taken = set(match.fields.values()) | ({FORM_ID_FIELD} if match.form_id else set())
+            lead.extra = {k: v for k, v in (lead.extra or {}).items() if k not in taken}
+        session.flush()  # the import's next chunk reads leads with Core statements
+
+    def undo_hook(self, session: Session, import_id: int) -> None:
+        """ImportService.undo_hooks: the form qualifications an import brought go with it."""
+        rows = session.execute(
+            select(QualificationRecord.id, QualificationRecord.lead_id).where(
+                QualificationRecord.import_id == import_id, QualificationRecord.origin == FORM
+            )
+        ).all()
+        if not rows:
+            return
+        session.execute(
+            delete(QualificationRecord).where(QualificationRecord.id.in_([r[0] for r in rows]))
+        )
+        for lead_id in {r[1] for r in rows}:
+            lead = session.get(LeadRecord, lead_id)
+            if lead is not None:
+                refresh_form_verdict(session, lead)
+
+    def _mapping(self, session: Session) -> dict[str, str]:
+        """Every remembered field mapping (label -> question key) of the forms mapped so far."""
+        found: dict[str, str] = {}
+        for mapping in session.scalars(
+            select(FormMappingRecord.mapping).where(FormMappingRecord.state == MAPPED)
+        ):
+            found.update(mapping or {})
+        return found
+
+    def _matcher(
+        self, current: StoredBundle, product: str | None, mapping: Mapping[str, str]
+    ) -> FormMatcher:
+        """Built once per set versions, product and mapping; product None: every set's questions
+        (to tell cheaply whether a row names any question at all)."""
+        sets = current.bundle.sets if product is None else current.sets_for_product(product)
+        key = (
+            tuple(current.set_ids[s.key] for s in sets),
+            product is None,
+            tuple(sorted(mapping.items())),
+        )
+        found = self._matchers.get(key)
+        if found is None:
+            questions = [q for s in sets for q in s.questions]
+            found = self._matchers[key] = FormMatcher(questions, mapping)
+        return found
+
+    def reread(self, lead_id: int) -> FormAnswers | None:
+        """Read a stored lead's extra fields again (after its form was mapped)."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            lead = session.get(LeadRecord, lead_id)
+            if lead is None:
+                raise NotFoundError(f"There is no lead with id {lead_id}.")
+            current = self._scripts.current_in(session)
+            matcher = self._matcher(current, lead.product or "", self._mapping(session))
+            match = matcher.match(dict(lead.extra or {}))
+            if not match.matched:
+                return None
+            self.record(session, lead, match, now, current=current)
+            taken = set(match.fields.values())
+            lead.extra = {k: v for k, v in (lead.extra or {}).items() if k not in taken}
+            return latest_form_answers(session, lead_id)
 
     def arrive(self, lead_id: int, fields: Mapping[str, str]) -> FormAnswers | None:
         """Take the answers among `fields` for a lead already stored, in one transaction."""
@@ -205,6 +282,19 @@ def latest_form_answers(session: Session, lead_id: int) -> FormAnswers | None:
         answers_from_json(questions, record.answers or {}),
         record.completed_at or record.started_at,
     )
+
+
+def refresh_form_verdict(session: Session, lead: LeadRecord) -> None:
+    """The lead's provisional verdict and time frame from its newest form qualification left."""
+    session.flush()
+    latest = latest_form_answers(session, lead.id)
+    if latest is None:
+        lead.form_verdict = lead.form_note = None
+        return
+    record = session.get(QualificationRecord, latest.qualification_id)
+    questions = {q.key: q for q in asked_questions(sets_by_ids(session, record.set_ids))}  # type: ignore[union-attr]
+    lead.form_verdict = latest.verdict.value
+    lead.form_note = _time_frame(questions, latest.answers)
 
 
 def _form_id(match: FormMatch, source: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
@@ -120,7 +121,8 @@ class InboxPage(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         # Name and company share what is left; the rest keep a width that fits their values.
-        for column, width in enumerate((66, 0, 0, 84, 128, 100, 100, 76)):
+        # Status is wide enough for a waiting lead's "Form: qualified · this month".
+        for column, width in enumerate((66, 0, 0, 172, 128, 100, 100, 76)):
             if width:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 self.table.setColumnWidth(column, width)
@@ -200,7 +202,12 @@ class InboxPage(QWidget):
     def reload(self) -> None:
         selected = self.detail.lead_id
         flt = self.current_filter()
-        end_of_today = self.workspace.end_of_today(self.workspace.clock())
+        now = self.workspace.clock()
+        end_of_today = self.workspace.end_of_today(now)
+        # Leads received before this wait past the response target: form-qualified ones first.
+        late_before = now - timedelta(
+            minutes=int(self.workspace.setting("response_target_minutes"))
+        )
         first_screen = self.workspace.first_screen
         early = (
             first_screen is not None
@@ -210,9 +217,9 @@ class InboxPage(QWidget):
         )
         if early:
             # Start-up: the inbox straight from the file, before the services have loaded.
-            snapshot: InboxRows = first_screen.snapshot(end_of_today)  # type: ignore[union-attr]
+            snapshot: InboxRows = first_screen.snapshot(end_of_today, late_before)  # type: ignore[union-attr]
         else:
-            snapshot = self.service.any_snapshot(flt, end_of_today)
+            snapshot = self.service.any_snapshot(flt, end_of_today, late_before)
         self.model.set_snapshot(snapshot)
         waiting = snapshot.waiting
         text = f"{snapshot.total:,} leads"

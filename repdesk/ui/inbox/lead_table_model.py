@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from repdesk.core.form_match import form_summary
 from repdesk.core.inbox import waiting_level, waiting_text
 from repdesk.services.leads.lead_rows import LeadSummary
 
@@ -110,6 +111,11 @@ class LeadTableModel(QAbstractTableModel):
             return QBrush(_LEVEL_COLOURS[level])
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return self._waiting_tip(lead)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3 and lead.form_verdict:
+            return (
+                f"Status {lead.status.replace('_', ' ')}; its form answers say "
+                f"{lead.form_verdict.replace('_', ' ')} until the call confirms or changes them."
+            )
         return None
 
     def _display(self, lead: LeadSummary, column: int) -> str:
@@ -122,6 +128,8 @@ class LeadTableModel(QAbstractTableModel):
         if column == 2:
             return lead.company
         if column == 3:
+            if _waiting(lead) and lead.form_verdict:  # the provisional verdict of its form
+                return form_summary(lead.form_verdict, lead.form_note)
             return lead.status.replace("_", " ")
         if column == 4:
             return _next_step_text(lead.next_follow_up_at, self._now)

@@ -12,7 +12,7 @@ from repdesk.store.models import ActivityRecord, LeadRecord, QualificationRecord
 from tests.services.script.test_qualification_service import QUALIFIED, add_lead, add_rep
 
 FORM_FIELDS = {
-    "Is there something specific you would like to fix or improve?": "Yes",
+    "Is there something you want to fix or improve?": "Yes",
     "When are you looking to start?": "This month",
     "What is your role in choosing a provider?": "Makes the decision",
     "Have you set a budget for this?": "budget approved",
