@@ -4,7 +4,7 @@ leads), merges that fill gaps without overwriting a user's edit, and the bulk wr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -66,10 +66,10 @@ class ImportRun:
         now: datetime,
         zone: Any,
         first_due: Callable[[str, datetime], datetime | None] | None,
-        arrivals: list[ArrivalHook] | None = None,
+        arrivals: Sequence[ArrivalHook] = (),
     ) -> None:
         self.session = session
-        self.arrivals = arrivals or []
+        self.arrivals = tuple(arrivals)
         self.first_due = first_due
         self.due_by_status: dict[str, datetime | None] = {}
         self.import_id = import_id

@@ -3,7 +3,9 @@ lead."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -25,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.core.form_match import form_summary
 from repdesk.services.common.changes import Changes
@@ -33,6 +34,13 @@ from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
+
+if TYPE_CHECKING:
+    from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.script.form_mappings import FormMappingService
+    from repdesk.services.script.script_service import ScriptService
+    from repdesk.ui.followups.followup_dialogs import ExportServices
 
 _ICONS = {
     "call": "☎",
@@ -45,17 +53,34 @@ _ICONS = {
 }
 
 
+@dataclass(frozen=True)
+class LeadDetailServices:
+    """What the lead detail uses: the lead and its changes, the clock, the calendar export."""
+
+    leads: LeadService
+    time: WorkspaceTime
+    export: ExportServices
+    #: Forms whose fields match no question: offered for mapping on their lead (once).
+    form_mappings: FormMappingService
+    scripts: ScriptService
+
+
 class LeadDetailPanel(QStackedWidget):
     sig_lead_changed = Signal(object)
     """Emitted with a Changes value after the rep changed the lead (call logged, status, note,
     edit)."""
 
     def __init__(
-        self, workspace: Workspace, actions: ActionRegistry, parent: QWidget | None = None
+        self,
+        services: LeadDetailServices | None,
+        actions: ActionRegistry,
+        parent: QWidget | None = None,
     ) -> None:
+        """`services` None: the app's start, before the services load; the pane stays blank until
+        `services_loaded` hands them over."""
         super().__init__(parent)
         self.setObjectName("leadDetail")
-        self.workspace = workspace
+        self._services = services
         self.lead_id: int | None = None
         self.detail: LeadDetail | None = None
         self.addWidget(
@@ -67,7 +92,7 @@ class LeadDetailPanel(QStackedWidget):
         self.addWidget(
             QWidget()
         )  # blank while the services load at start-up (not "No lead selected")
-        if not workspace.loaded:
+        if services is None:
             self.setCurrentIndex(2)
         for action_id, slot in (
             (ActionId.CALL_LEAD, self.call),
@@ -168,6 +193,17 @@ class LeadDetailPanel(QStackedWidget):
         scroll.setWidget(body)
         return scroll
 
+    @property
+    def services(self) -> LeadDetailServices:
+        assert self._services is not None, "the lead detail acts only once the services loaded"
+        return self._services
+
+    def services_loaded(self, services: LeadDetailServices) -> None:
+        """The services have loaded (at start-up): show the lead chosen meanwhile, if any."""
+        self._services = services
+        if self.lead_id is not None:
+            self.show_lead(self.lead_id)
+
     # -- showing ---------------------------------------------------------------------------------
     def _build_offer(self) -> QWidget:
         """The bar offering (once per form) to map a form's fields that match no question."""
@@ -193,7 +229,7 @@ class LeadDetailPanel(QStackedWidget):
         return self.offer_bar
 
     def _show_offer(self, lead_id: int) -> None:
-        self.offer = self.workspace.form_mappings.offer_for(lead_id)
+        self.offer = self.services.form_mappings.offer_for(lead_id)
         self.offer_bar.setVisible(self.offer is not None)
         if self.offer is not None:
             fields = ", ".join(self.offer.labels[:4]) + ("…" if len(self.offer.labels) > 4 else "")
@@ -207,12 +243,12 @@ class LeadDetailPanel(QStackedWidget):
 
         if self.offer is None or self.lead_id is None:
             return
-        questions = [q for s in self.workspace.scripts.current_bundle().sets for q in s.questions]
+        questions = [q for s in self.services.scripts.current_bundle().sets for q in s.questions]
         dialog = FormMappingDialog(self.offer, questions, self)
         if dialog.exec() != FormMappingDialog.DialogCode.Accepted:
             return
         try:
-            changes = self.workspace.form_mappings.map_form(self.offer.id, dialog.mapping())
+            changes = self.services.form_mappings.map_form(self.offer.id, dialog.mapping())
         except UserError as exc:
             QMessageBox.warning(self, "Map the form", str(exc))
             return
@@ -221,18 +257,20 @@ class LeadDetailPanel(QStackedWidget):
 
     def dismiss_form(self) -> None:
         if self.offer is not None:
-            changes = self.workspace.form_mappings.dismiss(self.offer.id)
+            changes = self.services.form_mappings.dismiss(self.offer.id)
             self.refresh()
             self.sig_lead_changed.emit(changes)
 
     def show_lead(self, lead_id: int | None) -> None:
         self.lead_id = lead_id
+        if self._services is None:
+            return  # blank until the services load; services_loaded() shows this lead
         if lead_id is None:
             self.detail = None
             self.setCurrentIndex(0)
             self._set_actions_enabled(False)
             return
-        self.detail = self.workspace.leads.detail(lead_id)
+        self.detail = self.services.leads.detail(lead_id)
         self._fill(self.detail)
         self._show_offer(lead_id)
         self.setCurrentIndex(1)
@@ -248,7 +286,7 @@ class LeadDetailPanel(QStackedWidget):
         self.subtitle.setText(
             " · ".join(p for p in (lead.title, lead.company) if p) or "No company given"
         )
-        now = self.workspace.clock()
+        now = self.services.time.now()
         f = self.fields
         f["email"].setText(lead.email or "—")
         f["phone"].setText(lead.phone or "—")
@@ -315,7 +353,7 @@ class LeadDetailPanel(QStackedWidget):
             return
         QDesktopServices.openUrl(QUrl(f"tel:{phone}"))
         self._apply(
-            lambda: self.workspace.leads.log_activity(
+            lambda: self.services.leads.log_activity(
                 self.lead_id or 0, ActivityKind.CALL, body=f"Called {phone}"
             )
         )
@@ -337,7 +375,7 @@ class LeadDetailPanel(QStackedWidget):
         )
         QDesktopServices.openUrl(QUrl(f"mailto:{address}?subject={subject}"))
         self._apply(
-            lambda: self.workspace.leads.log_activity(
+            lambda: self.services.leads.log_activity(
                 self.lead_id or 0, ActivityKind.EMAIL, body=f"Emailed {address}"
             )
         )
@@ -347,14 +385,14 @@ class LeadDetailPanel(QStackedWidget):
             return
         text, ok = QInputDialog.getMultiLineText(self, "Add note", "Note for the timeline:")
         if ok and text.strip():
-            self._apply(lambda: self.workspace.leads.add_note(self.lead_id or 0, text))
+            self._apply(lambda: self.services.leads.add_note(self.lead_id or 0, text))
 
     def edit(self) -> None:
         if self.detail is None or not self.isVisible():
             return
         from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
 
-        dialog = LeadEditDialog(self.workspace, self.detail, self)
+        dialog = LeadEditDialog(self.services.leads, self.detail, self)
         if dialog.exec():
             self.refresh()
             self.sig_lead_changed.emit(Changes(leads=True))
@@ -365,7 +403,7 @@ class LeadDetailPanel(QStackedWidget):
         from repdesk.ui.followups.followup_dialogs import ExportDialog
 
         ExportDialog(
-            self.workspace,
+            self.services.export,
             self,
             lead_id=self.detail.lead.id,
             lead_name=self.detail.lead.display_name,
@@ -375,7 +413,7 @@ class LeadDetailPanel(QStackedWidget):
         if self.lead_id is None:
             return
         status = LeadStatus(self.status_box.itemData(index))
-        self._apply(lambda: self.workspace.leads.set_status(self.lead_id or 0, status))
+        self._apply(lambda: self.services.leads.set_status(self.lead_id or 0, status))
 
     def _apply(self, action: object) -> None:
         try:
