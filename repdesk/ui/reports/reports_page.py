@@ -193,11 +193,13 @@ class ReportsPage(QWidget):
                 "form_answers",
                 "Form answers changed on the call",
                 ["Question", "On both", "Changed", "Changed share"],
+                self.service.export_table,
             ),
             "form_verdicts": TableCard(
                 "form_verdicts",
                 "Form verdict vs call verdict",
                 ["Form or source", "Called", "Agreed", "Agreement", "Answers changed"],
+                self.service.export_table,
             ),
         }
         grid_host = QWidget()

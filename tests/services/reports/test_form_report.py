@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from repdesk.app import Workspace
-from repdesk.commands.report_cmd import report_service, summary_text
+from repdesk.commands.report_cmd import summary_text
 from tests.services.script.test_form_answers import FORM_FIELDS
 from tests.services.script.test_qualification_service import QUALIFIED, add_lead
 
@@ -20,7 +20,7 @@ def test_the_report_counts_answers_the_call_changed_and_verdicts_that_agreed(
     workspace.qualifications.finish(
         changed, {**QUALIFIED, "timeline": "no_plans", "budget": "none", "authority": "no_role"}
     )
-    report = report_service(workspace).report()
+    report = workspace.services.reports.report()
     data = report.to_json()["form_answers"]
     assert (data["called"], data["verdicts_agreed"], data["waiting_for_a_call"]) == (2, 1, 1)
     assert data["agreement_share"] == 0.5
@@ -45,6 +45,6 @@ def test_the_report_counts_answers_the_call_changed_and_verdicts_that_agreed(
 
 def test_a_report_without_form_answers_says_nothing_of_them(workspace: Workspace) -> None:
     add_lead(workspace)
-    report = report_service(workspace).report()
+    report = workspace.services.reports.report()
     assert report.to_json()["form_answers"]["called"] == 0
     assert "Form answers" not in summary_text(report)
