@@ -57,6 +57,16 @@ def row_summary(row: Any) -> LeadSummary:
     return LeadSummary(**row._mapping)
 
 
+def dnc_refusal(name: str) -> str:
+    """The one sentence that refuses a call or an email to a lead marked do not contact."""
+    return f"{name} is marked do not contact: clear the mark before calling or emailing them."
+
+
+def display_name(lead: LeadRecord) -> str:
+    name = f"{lead.first_name} {lead.last_name}".strip()
+    return name or lead.company or lead.email or lead.phone or f"Lead {lead.id}"
+
+
 def parse_status(text: str) -> LeadStatus:
     """The status named `text`; UserError with the choices when there is none of that name."""
     try:
@@ -173,10 +183,12 @@ class LeadService:
         duration_seconds: int | None = None,
     ) -> Changes:
         """Record a call, email, meeting or note; the first outbound one sets first-response
-        time."""
+        time. A lead marked do not contact is neither called nor emailed (UserError)."""
         now = self._clock()
         with self._sessions.begin() as session:
             lead = self._lead(session, lead_id)
+            if lead.do_not_contact and kind in (ActivityKind.CALL, ActivityKind.EMAIL):
+                raise UserError(dnc_refusal(display_name(lead)))
             record_activity(
                 session,
                 lead,

@@ -264,7 +264,7 @@ class InboxPage(QWidget):
             self.reload()
 
     def _start_script(self) -> None:
-        if not self.isVisible() or self.detail.lead_id is None:
+        if not self.isVisible() or self.detail.lead_id is None or self.detail.refuses_contact():
             return
         script = self.prepare_script_panel()
         if self._columns_before_call is None:
