@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from repdesk.core import contact
+from repdesk.core import contact, do_not_contact
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
@@ -55,11 +55,6 @@ def summary_rows_select() -> Select[Any]:
 
 def row_summary(row: Any) -> LeadSummary:
     return LeadSummary(**row._mapping)
-
-
-def dnc_refusal(name: str) -> str:
-    """The one sentence that refuses a call or an email to a lead marked do not contact."""
-    return f"{name} is marked do not contact: clear the mark before calling or emailing them."
 
 
 def display_name(lead: LeadRecord) -> str:
@@ -187,8 +182,8 @@ class LeadService:
         now = self._clock()
         with self._sessions.begin() as session:
             lead = self._lead(session, lead_id)
-            if lead.do_not_contact and kind in (ActivityKind.CALL, ActivityKind.EMAIL):
-                raise UserError(dnc_refusal(display_name(lead)))
+            if lead.do_not_contact and kind in do_not_contact.REFUSED_KINDS:
+                raise UserError(do_not_contact.refusal(display_name(lead)))
             record_activity(
                 session,
                 lead,

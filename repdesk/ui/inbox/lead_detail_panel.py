@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.app import Workspace
+from repdesk.core.do_not_contact import refusal as dnc_refusal
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
-from repdesk.services.leads.lead_service import dnc_refusal
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
 
