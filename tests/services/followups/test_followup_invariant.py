@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from repdesk.app import open_workspace
 from repdesk.core.domain import ActivityKind, CallOutcome, LeadStatus
-from repdesk.services.calendar.calendar_export import CalendarExportService
 from repdesk.services.common.errors import UserError
 from repdesk.store.locations import resolve_url
 from repdesk.store.models import FollowUpRecord, LeadRecord
@@ -66,7 +65,7 @@ class FollowUpMachine(RuleBasedStateMachine):
             resolve_url(str(Path(self.folder.name) / "w.sqlite3")), clock=self.clock
         )
         self.lead_ids: list[int] = []
-        self.exporter = CalendarExportService.for_workspace(self.ws)
+        self.exporter = self.ws.services.calendar
 
     def teardown(self) -> None:
         self.ws.close()

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from repdesk.app import Workspace
 from repdesk.core.domain import ActivityKind, LeadStatus
-from repdesk.services.calendar.calendar_export import CalendarExportService
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord
@@ -122,7 +121,7 @@ def test_a_not_a_fit_verdict_drafts_no_reply_to_a_marked_lead(
 def test_its_reminders_leave_the_calendar(
     workspace: Workspace, clock: FakeClock, ana: int, tmp_path: Path
 ) -> None:
-    service = CalendarExportService.for_workspace(workspace)
+    service = workspace.services.calendar
     path = tmp_path / "reminders.ics"
     service.export(path)
     (uid,) = {str(e["UID"]) for e in _events(path)}
@@ -145,7 +144,7 @@ def test_a_pending_step_left_by_an_older_version_is_not_exported(
         assert lead is not None
         lead.do_not_contact = True
     assert len(steps(workspace, ana)) == 1
-    service = CalendarExportService.for_workspace(workspace)
+    service = workspace.services.calendar
     assert service.reminders() == []
     path = tmp_path / "reminders.ics"
     service.export(path)
