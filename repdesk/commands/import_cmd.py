@@ -114,3 +114,7 @@ def run_undo(args: argparse.Namespace, services: Services) -> int:
         return 0
     print(f"Undid import {record.id}. {undone.message}")
     return 0
+
+
+def _leads(count: int) -> str:
+    return f"{count} lead" if count == 1 else f"{count} leads"

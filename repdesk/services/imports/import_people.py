@@ -11,6 +11,7 @@ from typing import Any
 
 from repdesk.core.dedupe import Identity, Match, compare, name_key, trust
 from repdesk.core.domain import ActivityKind, LeadStatus
+from repdesk.formats.lead_file import ParsedLead
 from repdesk.services.imports.import_rows import fill_empty
 
 #: Lead columns a merge may change (and an undo puts back while they still hold the merge's value).
@@ -49,7 +50,8 @@ class Person:
     identity: Identity
     order: int
     lead_id: int | None = None
-    inquiry_times: set[datetime] = field(default_factory=set)
+    # Its inquiries as (time, message): the same row imported again is the same inquiry.
+    inquiries: set[tuple[datetime, str]] = field(default_factory=set)
     closed_at: datetime | None = None
     apart: set[int] = field(default_factory=set)  # leads the rep said are someone else
     # What the run did to it:
@@ -92,6 +94,7 @@ class Arrival:
     file: str
     values: dict[str, Any]
     identity: Identity
+    row: ParsedLead
     inquiry: bool  # an inquiry (a waiting clock) rather than a known contact
     own_time: bool  # the row gave its received time
 
@@ -105,6 +108,9 @@ class People:
         self.everyone: list[Person] = []
         self.pairs: list[Pair] = []
         self._paired: set[tuple[int, int]] = set()
+        # Rows with extra fields and who they turned out to be (for the arrival hooks)
+        self.arrived: list[tuple[Person, ParsedLead]] = []
+        self.merged_rows = 0
 
     def add(self, person: Person) -> Person:
         self.everyone.append(person)
@@ -133,9 +139,10 @@ class People:
             key=lambda p: (trust(row.identity, p.identity), p.order),
         )
         possible = [p for verdict, p in verdicts if verdict is Match.POSSIBLE]
+        fresh = True  # the row says something new: a new person, or a new inquiry of one
         if same:
             target = same[0]
-            self._merge(target, row)
+            fresh = self._merge(target, row)
             merged = True
             possible += same[1:]
         else:
@@ -144,6 +151,9 @@ class People:
         for other in possible:
             if other is not target:
                 self._pair(target, other, row.identity)
+        if row.row.extra and fresh:  # the same row imported again is no new arrival
+            self.arrived.append((target, row.row))
+        self.merged_rows += merged
         return target, merged
 
     def _new(self, row: Arrival) -> Person:
@@ -153,15 +163,23 @@ class People:
         if row.inquiry:
             body = values["message"] or f"Imported from {row.file}"
             person.activities.append((ActivityKind.INQUIRY.value, received, body))
-            person.inquiry_times.add(received)
+            person.inquiries.add((received, values["message"]))
         if values["status"] in _CLOSED:
             person.closed_at = received
         return self.add(person)
 
-    def _merge(self, target: Person, row: Arrival) -> None:
+    def _merge(self, target: Person, row: Arrival) -> bool:
+        """Merge a row into the person it is; True when it was a new inquiry of theirs."""
         values = target.values
         protected = set(values.get("edited_fields") or ())
         incoming = row.values
+        if (
+            row.inquiry
+            and row.own_time
+            and (incoming["received_at"], incoming["message"]) in (target.inquiries)
+        ):
+            target.merged += 1
+            return False  # this very inquiry again (a file imported twice): nothing new in it
         filled = fill_empty(values, incoming, protected)
         for column, value in filled.items():
             target.set(column, value)
@@ -183,21 +201,22 @@ class People:
             "name_key", name_key(values["first_name"], values["last_name"], values["company"])
         )
         identity = _union(target.identity, row.identity, values)
+        asked = False
         if row.inquiry and row.own_time:
-            self._inquiry(target, row)
+            asked = self._inquiry(target, row)
         elif row.inquiry and values.get("is_contact") and target.new:
             target.set("is_contact", False)
         target.identity = identity
         self._index(target, identity)
         target.merged += 1
+        return asked
 
-    def _inquiry(self, target: Person, row: Arrival) -> None:
+    def _inquiry(self, target: Person, row: Arrival) -> bool:
         """A row that asked at its own time: a re-inquiry, unless the lead already has that one."""
-        when = row.values["received_at"]
-        if when in target.inquiry_times:
-            return
-        target.inquiry_times.add(when)
-        message = row.values["message"]
+        when, message = row.values["received_at"], row.values["message"]
+        if (when, message) in target.inquiries:
+            return False
+        target.inquiries.add((when, message))
         body = f"Re-inquired (import of {row.file})" + (f": {message}" if message else "")
         target.activities.append((ActivityKind.INQUIRY.value, when, body))
         values = target.values
@@ -218,6 +237,7 @@ class People:
         elif values.get("is_contact"):
             target.set("is_contact", False)  # a known contact who asks is an inquiry from now on
             target.set("received_at", when)
+        return True
 
     def _pair(self, a: Person, b: Person, identity: Identity) -> None:
         ids = tuple(sorted((id(a), id(b))))

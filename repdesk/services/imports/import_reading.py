@@ -94,7 +94,7 @@ def arrival(
         last=values["last_name"],
         company=values["company"],
     )
-    return Arrival(reading_name, values, identity, inquiry, row.received_at is not None)
+    return Arrival(reading_name, values, identity, row, inquiry, row.received_at is not None)
 
 
 def _main_phone(values: dict[str, Any]) -> list[Phone]:

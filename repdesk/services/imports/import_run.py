@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from repdesk.core.dedupe import Identity, phone_keys
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.core.phones import Phone
+from repdesk.formats.lead_file import ParsedLead
 from repdesk.services.imports.import_people import (
     MERGED_COLUMNS,
     Arrival,
@@ -35,6 +36,9 @@ from repdesk.store.models import (
 )
 from repdesk.store.search import FtsBulkFill, pause_fts_insert_trigger
 
+#: Called in the import's transaction with (lead id, row) for every row with extra fields: form
+#: answers among them become a qualification (services.script.form_answers).
+ArrivalHook = Callable[[Session, list[tuple[int, ParsedLead]], int, datetime], None]
 FTS_BULK_ROWS = 500  # from this many new leads, search rows are written in bulk (SQLite)
 CHUNK = 2000
 _LOAD_COLUMNS = (*MERGED_COLUMNS, "edited_fields", "import_id")
@@ -125,7 +129,7 @@ def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) ->
     if not ids:
         return people
     stored: dict[int, set[str]] = defaultdict(set)
-    inquiries: dict[int, set[datetime]] = defaultdict(set)
+    inquiries: dict[int, set[tuple[datetime, str]]] = defaultdict(set)
     closed: dict[int, datetime] = {}
     apart: dict[int, set[int]] = defaultdict(set)
     rows: list[dict[str, Any]] = []
@@ -143,8 +147,13 @@ def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) ->
             )
         ):
             stored[lead_id].add(key)
-        for lead_id, kind, when in session.execute(
-            select(ActivityRecord.lead_id, ActivityRecord.kind, ActivityRecord.occurred_at).where(
+        for lead_id, kind, when, body in session.execute(
+            select(
+                ActivityRecord.lead_id,
+                ActivityRecord.kind,
+                ActivityRecord.occurred_at,
+                ActivityRecord.body,
+            ).where(
                 in_values(ActivityRecord.lead_id, chunk, dialect),
                 ActivityRecord.kind.in_(
                     (ActivityKind.INQUIRY.value, ActivityKind.STATUS_CHANGE.value)
@@ -152,7 +161,7 @@ def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) ->
             )
         ):
             if kind == ActivityKind.INQUIRY.value:
-                inquiries[lead_id].add(when)
+                inquiries[lead_id].add((when, inquiry_message(body)))
             elif lead_id not in closed or when > closed[lead_id]:
                 closed[lead_id] = when
         for a, b in session.execute(
@@ -171,7 +180,7 @@ def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) ->
             stored_identity(values, stored[lead_id]),
             order,
             lead_id=lead_id,
-            inquiry_times=inquiries[lead_id],
+            inquiries=inquiries[lead_id],
             closed_at=(closed.get(lead_id) or values["received_at"])
             if values["status"] in _CLOSED
             else None,
@@ -180,6 +189,17 @@ def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) ->
         )
         people.add(person)
     return people
+
+
+def inquiry_message(body: str) -> str:
+    """The message of an inquiry activity as an import wrote it ("Imported from F" when the row
+    had none, "Re-inquired (import of F): message" for a re-inquiry)."""
+    if body.startswith("Imported from "):
+        return ""
+    if body.startswith("Re-inquired ("):
+        _, sep, message = body.partition("): ")
+        return message if sep else ""
+    return body
 
 
 def stored_identity(values: dict[str, Any], keys: Iterable[str]) -> Identity:
@@ -216,7 +236,7 @@ def fingerprint(people: People) -> list[tuple[Any, ...]]:
             p.lead_id,
             tuple(repr(p.values.get(c)) for c in _LOAD_COLUMNS) if not p.before else (),
             tuple(sorted(p.stored_keys)),
-            tuple(sorted(p.inquiry_times)),
+            tuple(sorted(p.inquiries)),
             p.closed_at,
             tuple(sorted(p.apart)),
         )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,6 +40,7 @@ from repdesk.services.imports.import_reading import (
 from repdesk.services.imports.import_rows import NewRep, paused_gc
 from repdesk.services.imports.import_run import (
     CHUNK,
+    ArrivalHook,
     ImportSummary,
     ImportWriter,
     Refusal,
@@ -123,6 +124,8 @@ class ImportInfo:
 Progress = Callable[[float], None]
 #: Called in the import's transaction with the ids of the leads it added or merged.
 ImportHook = Callable[[Session, list[int], datetime], object]
+#: Called in an undo's transaction with the import's id, before its leads are removed.
+UndoHook = Callable[[Session, int], object]
 
 
 class ImportService:
@@ -134,14 +137,20 @@ class ImportService:
         planner: FollowUpPlanner,
         *,
         hooks: Sequence[ImportHook] = (),
+        arrivals: Sequence[ArrivalHook] = (),
+        undo_hooks: Sequence[UndoHook] = (),
     ) -> None:
         """`planner` gives every lead an import adds or merges its next step, in the import's
-        transaction; `hooks` run after it there (the journey stage)."""
+        transaction; `hooks` run after it there (the journey stage). `arrivals` get each chunk's
+        rows with extra fields and their leads (form answers); `undo_hooks` the id of an import
+        being undone, before its leads are removed."""
         self._sessions = sessions
         self._clock = clock
         self._settings = settings
         self._planner = planner
         self._hooks = tuple(hooks)
+        self._arrivals = tuple(arrivals)
+        self._undo_hooks = tuple(undo_hooks)
 
     def _after_import(self, session: Session, touched: list[int], now: datetime) -> None:
         # Each new lead's row already holds its first step's time (planner.first_due, written by
@@ -343,13 +352,10 @@ class ImportService:
     ) -> tuple[People, list[Any]]:
         people = load_people(session, arrivals, now)
         seen = fingerprint(people)
-        merged = 0
         for number, row in enumerate(arrivals, start=1):
             if number % CHUNK == 0:
                 check()
-            _, did_merge = people.arrive(row)
-            merged += did_merge
-        people.merged_rows = merged  # type: ignore[attr-defined]
+            people.arrive(row)
         return people, seen
 
     def _write(
@@ -391,7 +397,11 @@ class ImportService:
             if person.new:
                 person.values["import_id"] = record.id
         writer.write(people, summary, check)
-        summary.merged = getattr(people, "merged_rows", 0)
+        summary.merged = people.merged_rows
+        arrived = [(cast(int, p.lead_id), row) for p, row in people.arrived]
+        for start in range(0, len(arrived), CHUNK):
+            for hook in self._arrivals:
+                hook(session, arrived[start : start + CHUNK], record.id, now)
         record.added, record.merged = summary.added, summary.merged
         record.created_reps = writer.created_reps
         if not summary.changed:
@@ -438,6 +448,8 @@ class ImportService:
                     else f"There is no import {import_id} to undo (it does not exist or is undone)."
                 )
             with bulk_page_cache(session.connection()):
+                for hook in self._undo_hooks:
+                    hook(session, record.id)
                 result = undo_run(session, record, now)
                 session.flush()
                 for lead_id in result.merged_ids:  # back to its own status: its own next step

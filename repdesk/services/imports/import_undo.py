@@ -100,6 +100,12 @@ def undo_run(session: Session, record: ImportRecord, now: datetime) -> UndoResul
 def _restore_fields(lead: LeadRecord, changes: dict[str, Any], result: UndoResult) -> None:
     for column, (before, after) in changes.items():
         current = getattr(lead, column)
+        if column == "extra":  # the fields the import added go; any other stays as it is now
+            added = {k: v for k, v in (after or {}).items() if (before or {}).get(k) != v}
+            lead.extra = {
+                k: v for k, v in (current or {}).items() if k not in added or added[k] != v
+            }
+            continue
         if _same(current, from_json_value(after)):
             setattr(lead, column, from_json_value(before))
         else:
