@@ -67,7 +67,7 @@ SPECS: dict[ActionId, ActionSpec] = {
     ),
     ActionId.DUPLICATES: ActionSpec(
         "Possible &duplicates…",
-        "Ctrl+Shift+D",
+        "Ctrl+Alt+D",
         "Leads an import could not tell apart: merge them or keep them apart",
     ),
     ActionId.CALL_LEAD: ActionSpec(
