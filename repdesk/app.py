@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from repdesk.services.email.accounts import AccountService
+    from repdesk.services.email.compose import DraftService
+    from repdesk.services.email.outbox import OutboxService
+    from repdesk.services.email.templates import TemplateService
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
@@ -109,6 +113,43 @@ class Workspace:
             self.zone,
         )
 
+    @cached_property
+    def accounts(self) -> AccountService:
+        """The outgoing mail account (one per rep on a team database)."""
+        from repdesk.services.email.accounts import AccountService
+        from repdesk.services.settings.secrets import SecretStore
+
+        return AccountService(self.sessions, self.clock, SecretStore())
+
+    @cached_property
+    def templates(self) -> TemplateService:
+        from repdesk.services.email.templates import TemplateService
+
+        return TemplateService(self.sessions, self.clock)
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        from repdesk.core.cadence import step
+        from repdesk.services.email.compose import DraftService
+
+        cadences = {c.key: c for c in self.followups.planner.cadences}
+
+        def step_template(cadence: str, index: int) -> str:
+            found = cadences.get(cadence)
+            return step(found, index).template if found is not None else ""
+
+        return DraftService(self.sessions, self.clock, self.templates, self.accounts, step_template)
+
+    @cached_property
+    def outbox(self) -> OutboxService:
+        from repdesk.services.email.outbox import OutboxService
+        from repdesk.services.email.recording import EmailRecorder
+
+        recorder = EmailRecorder(
+            self.sessions, self.clock, self.followups.planner, self.leads.run_hooks
+        )
+        return OutboxService(self.sessions, self.clock, self.accounts, recorder)
+
     def zone(self) -> tzinfo:
         return workspace_zone(str(self.setting("timezone")))
 
@@ -124,6 +165,7 @@ class Workspace:
 
 def _build(workspace: Workspace, *, migrate: bool) -> None:
     from repdesk.formats.cadence_file import load_default_cadences
+    from repdesk.services.email.replies import ReplyFiler
     from repdesk.services.followups.followup_planner import FollowUpPlanner, business_hours_from
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.imports.import_service import ImportService
@@ -170,6 +212,8 @@ def _build(workspace: Workspace, *, migrate: bool) -> None:
     # Journey stage follows answers and engagement: recomputed wherever those change.
     leads.hooks.append(lambda session, lead, _now: refresh_journey_stages(session, [lead.id]))
     imports.hooks.append(journey_import_hook)
+    # Mail back from leads (replies, automatic answers, bounces) is filed on them by each fetch.
+    parts["sources"].mail_back = ReplyFiler(sessions, clock, leads.run_hooks)
     for name, value in parts.items():
         setattr(workspace, name, value)
 

@@ -14,12 +14,22 @@ from repdesk.commands import (
     followup_cmd,
     import_cmd,
     leads_cmd,
+    mail_cmd,
     report_cmd,
     script_cmd,
     source_cmd,
 )
 
-COMMANDS = [import_cmd, leads_cmd, followup_cmd, calendar_cmd, source_cmd, report_cmd, script_cmd]
+COMMANDS = [
+    import_cmd,
+    leads_cmd,
+    followup_cmd,
+    calendar_cmd,
+    source_cmd,
+    mail_cmd,
+    report_cmd,
+    script_cmd,
+]
 
 
 class OneLineParser(argparse.ArgumentParser):

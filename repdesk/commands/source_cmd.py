@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from repdesk.commands.common import print_json
+from repdesk.commands.mail_cmd import add_smtp_parser
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ def add_parser(sub: Any) -> None:
     )
     imap.add_argument("--name", default="", help="how the source is shown")
     imap.set_defaults(run=run_add_imap)
+    add_smtp_parser(kinds)  # the outgoing account (commands/mail_cmd)
     folder = kinds.add_parser("folder", help="a folder whose CSV and vCard files are imported")
     folder.add_argument("path", metavar="PATH")
     folder.add_argument("--name", default="")
