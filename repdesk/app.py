@@ -111,6 +111,7 @@ class Workspace:
             self.followups.planner,
             self.leads,
             self.zone,
+            self.templates.pick,
         )
 
     @cached_property

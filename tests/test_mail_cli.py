@@ -11,8 +11,8 @@ import pytest
 
 from repdesk.cli import main
 from repdesk.launch import open_for_cli
+from tests.fixtures.mail import add_lead
 from tests.fixtures.smtp import SmtpServer
-from tests.services.email.conftest import add_lead
 from tests.services.settings.test_secrets import secret_service
 
 

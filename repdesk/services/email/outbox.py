@@ -15,11 +15,8 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr
+from email.utils import formataddr
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -31,6 +28,21 @@ from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.email.accounts import AccountInfo, AccountService
 from repdesk.services.email.compose import NO_ACCOUNT, Draft, check_can_email
+from repdesk.services.email.outbox_rows import (
+    CANCELLED,
+    FAILED,
+    HANDING_OVER,
+    NEEDS_LOOK,
+    QUEUED,
+    SENDING,
+    UNSURE,
+    WAITING,
+    OutboxRow,
+    Queued,
+    SendReport,
+    build_message,
+    outbox_row,
+)
 from repdesk.services.email.recording import EmailRecorder
 from repdesk.services.email.smtp_client import (
     MailOffline,
@@ -44,83 +56,12 @@ from repdesk.store.models import ActivityRecord, LeadRecord, OutboxRecord
 
 log = logging.getLogger(__name__)
 
-QUEUED, SENDING, HANDING_OVER, SENT = "queued", "sending", "handing_over", "sent"
-UNSURE, FAILED, CANCELLED = "unsure", "failed", "cancelled"
-WAITING = (QUEUED, SENDING, HANDING_OVER)
-NEEDS_LOOK = (UNSURE, FAILED)
 LEASE = timedelta(minutes=3)
-UNSURE_TEXT = "unsure — check your Sent folder"
 
 
 def owner_id() -> str:
     """Who holds a claimed message: this computer and process."""
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-@dataclass(frozen=True)
-class Queued:
-    outbox_id: int
-    lead_id: int
-    message_id: str
-    status: str = QUEUED
-
-    def to_json(self) -> dict[str, Any]:
-        return {"lead_id": self.lead_id, "message_id": self.message_id, "status": self.status}
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    id: int
-    lead_id: int
-    lead_name: str
-    to: str
-    subject: str
-    status: str
-    attempts: int
-    queued_at: datetime
-    next_attempt_at: datetime | None
-    sent_at: datetime | None
-    last_error: str
-    message_id: str
-
-    @property
-    def why(self) -> str:
-        if self.status == UNSURE:
-            return UNSURE_TEXT
-        if self.status == FAILED:
-            return f"not sent: {self.last_error}"
-        if self.status in (SENDING, HANDING_OVER):
-            return "being sent now"
-        if self.last_error:
-            return f"waiting: {self.last_error}"
-        return "waiting to be sent"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "lead_id": self.lead_id,
-            "to": self.to,
-            "subject": self.subject,
-            "status": self.status,
-            "why": self.why,
-            "attempts": self.attempts,
-            "queued_at": self.queued_at.isoformat(),
-            "next_attempt_at": self.next_attempt_at.isoformat() if self.next_attempt_at else None,
-            "message_id": self.message_id,
-        }
-
-
-@dataclass
-class SendReport:
-    sent: list[int] = field(default_factory=list)
-    waiting: list[int] = field(default_factory=list)
-    unsure: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.sent or self.unsure or self.failed)
 
 
 class OutboxService:
@@ -389,7 +330,7 @@ class OutboxService:
         if lead_id is not None:
             stmt = stmt.where(OutboxRecord.lead_id == lead_id)
         with self._sessions() as session:
-            return [_row(o, lead) for o, lead in session.execute(stmt)]
+            return [outbox_row(o, lead) for o, lead in session.execute(stmt)]
 
     def counts(self) -> tuple[int, int]:
         """(waiting to be sent, needing a look: unsure or failed)."""
@@ -457,38 +398,3 @@ def _abandoned(row: OutboxRecord, now: datetime, me: str) -> bool:
     except PermissionError:
         return False
     return False
-
-
-def build_message(row: OutboxRecord, now: datetime) -> bytes:
-    """The message as it goes on the wire; its Message-ID is the one fixed when it was queued."""
-    msg = EmailMessage(policy=SMTP)
-    msg["From"] = row.from_header
-    msg["To"] = row.to_address
-    msg["Subject"] = row.subject
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = row.message_id
-    if row.in_reply_to:
-        msg["In-Reply-To"] = row.in_reply_to
-    if row.thread_refs:
-        msg["References"] = row.thread_refs
-    msg["X-Mailer"] = "repdesk"
-    msg.set_content(row.body)
-    return msg.as_bytes()
-
-
-def _row(o: OutboxRecord, lead: LeadRecord) -> OutboxRow:
-    name = f"{lead.first_name} {lead.last_name}".strip() or lead.company or lead.email
-    return OutboxRow(
-        o.id,
-        o.lead_id,
-        name,
-        lead.email,
-        o.subject,
-        o.status,
-        o.attempts,
-        o.queued_at,
-        o.next_attempt_at,
-        o.sent_at,
-        o.last_error,
-        o.message_id,
-    )

@@ -278,4 +278,5 @@ def _summary(m: InboundMessage) -> str:
     head = m.subject or "(no subject)"
     if m.kind == AUTO_REPLY:
         return f"Automatic answer ({m.why_automatic}): {head}"
-    return f"{head}\n{words}" if words else head
+    words = " ".join(words.split())  # one paragraph on the timeline
+    return f"{head}: {words}" if words else head

@@ -15,6 +15,7 @@ from repdesk.core.business_hours import next_business_time
 from repdesk.core.cadence import next_step_after
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, FollowUpStatus, LeadStatus, Verdict
+from repdesk.core.email_rules import NOT_A_FIT, Template, render
 from repdesk.core.questions import AnswerType, Question, QuestionSet
 from repdesk.core.routing import RepLoad, pick_rep
 from repdesk.core.scoring import effective_answers, is_answered
@@ -31,7 +32,7 @@ from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.services.leads.lead_service import LeadService, change_status, record_activity
-from repdesk.services.script.not_a_fit_reply import ReplyDraft, load_template
+from repdesk.services.script.not_a_fit_reply import ReplyDraft
 from repdesk.services.script.script_service import ScriptService, sets_by_ids
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.models import (
@@ -137,7 +138,10 @@ class QualificationService:
         planner: FollowUpPlanner,
         leads: LeadService,
         zone: Callable[[], tzinfo],
+        templates: Callable[[str, str], Template] | None = None,
     ) -> None:
+        self._templates = templates
+        """The email template (key, product) for the not-a-fit reply (services/email)."""
         self._sessions = sessions
         self._clock = clock
         self._settings = settings
@@ -328,7 +332,8 @@ class QualificationService:
                     now + timedelta(days=days), self._planner.hours
                 ).astimezone(UTC)
         else:
-            reply = self._reply(lead, answers)
+            owner = session.get(RepRecord, lead.owner_id) if lead.owner_id is not None else None
+            reply = self._reply(lead, answers, owner.name if owner is not None else "")
         if verdict is not Verdict.QUALIFIED:
             _set_tag(lead, OVER_CAPACITY_TAG, False)
         status = LeadStatus(verdict.value)
@@ -399,15 +404,34 @@ class QualificationService:
             .limit(1)
         )
 
-    def _reply(self, lead: LeadRecord, answers: Mapping[str, AnswerValue]) -> ReplyDraft:
+    def _reply(
+        self, lead: LeadRecord, answers: Mapping[str, AnswerValue], owner: str
+    ) -> ReplyDraft:
+        """The not-a-fit template filled in; what the lead has no value for stays written
+        ("{company}") for the rep to fill in before sending."""
+        if self._templates is None:
+            from repdesk.core.email_rules import pick_template
+            from repdesk.formats.template_file import load_default
+
+            shipped = {(t.key, t.product): t for t in load_default()}
+            template = pick_template(shipped, NOT_A_FIT, lead.product)
+        else:
+            template = self._templates(NOT_A_FIT, lead.product)
         challenge = answers.get("challenge")
-        return load_template().render(
-            to=lead.email,
-            first_name=lead.first_name,
-            company=lead.company,
-            challenge=str(challenge) if isinstance(challenge, str) else "",
-            product=lead.product,
-        )
+        values = {
+            "first_name": lead.first_name,
+            "last_name": lead.last_name,
+            "name": f"{lead.first_name} {lead.last_name}".strip(),
+            "company": lead.company,
+            "title": lead.title,
+            "product": lead.product,
+            "inquiry": lead.message,
+            "challenge": challenge if isinstance(challenge, str) else "",
+            "rep_name": owner,
+        }
+        subject, _ = render(template.subject, values)
+        body, _ = render(template.body, values)
+        return ReplyDraft(lead.email, subject, body.strip() + "\n")
 
     def _new_record(self, session: Session, lead: LeadRecord, now: datetime) -> QualificationRecord:
         current = self._scripts.current_in(session)

@@ -35,7 +35,10 @@ OUTCOME_KEYS = {
     Qt.Key.Key_3: CallOutcome.NO_ANSWER,
     Qt.Key.Key_4: CallOutcome.WRONG_NUMBER,
 }
-HINT = "D or Space done · S snooze 1 h · Shift+S tomorrow 09:00 · R reschedule · Enter open lead"
+HINT = (
+    "D or Space done (an email step opens the composer) · S snooze 1 h · Shift+S tomorrow 09:00 · "
+    "R reschedule · Enter open lead"
+)
 
 
 class TodayPage(QWidget):
@@ -239,6 +242,12 @@ class TodayPage(QWidget):
         if row.kind == "call":
             self._pending_call = row
             self.outcome_bar.setVisible(True)
+            return
+        from repdesk.ui.email.composer import can_send, open_composer
+
+        if row.kind == "email" and can_send(self.workspace):
+            # The step is done when the server accepts the email (services/email).
+            open_composer(self, self.workspace, row.lead_id, follow_up_id=row.id)
             return
         self._run(lambda: self.workspace.followups.complete(row.id))
 

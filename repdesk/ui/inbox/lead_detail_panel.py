@@ -40,6 +40,7 @@ _ICONS = {
     "inquiry": "★",
     "status_change": "→",
     "qualification": "✓",
+    "email_in": "↩",
 }
 
 
@@ -72,6 +73,7 @@ class LeadDetailPanel(QStackedWidget):
             (ActionId.EMAIL_LEAD, self.email),
             (ActionId.ADD_NOTE, self.add_note),
             (ActionId.EDIT_LEAD, self.edit),
+            (ActionId.REPLY_EMAIL, self.reply_by_email),
         ):
             actions[action_id].triggered.connect(slot)
         self._actions = actions
@@ -94,6 +96,11 @@ class LeadDetailPanel(QStackedWidget):
         self.heading.addWidget(self.name_label, 1)
         layout.addLayout(self.heading)
         layout.addWidget(self.subtitle)
+        from repdesk.ui.email.stop_bar import StopRequestBar
+
+        self.stop_bar = StopRequestBar(lambda: self.workspace.sources.mail_back, actions)
+        self.stop_bar.sig_lead_changed.connect(self._stop_changed)
+        layout.addWidget(self.stop_bar)
         # Two short rows so the pane stays narrow enough for the table beside it.
         first, second = QHBoxLayout(), QHBoxLayout()
         for row, action_ids in (
@@ -214,6 +221,7 @@ class LeadDetailPanel(QStackedWidget):
             verdict += " · re-qualify"
         f["verdict"].setText(verdict)
         self.status_box.setCurrentIndex(self.status_box.findData(lead.status))
+        self.stop_bar.show_for(lead.id)
         self.message.setText(d.message or "No message with the inquiry.")
         extras = [(k, v) for k, v in d.extra.items() if str(v).strip()]
         self.extra_title.setVisible(bool(extras))
@@ -238,6 +246,7 @@ class LeadDetailPanel(QStackedWidget):
             ActionId.ADD_NOTE,
             ActionId.EDIT_LEAD,
             ActionId.START_SCRIPT,
+            ActionId.REPLY_EMAIL,
         ):
             self._actions[action_id].setEnabled(enabled)
 
@@ -258,8 +267,25 @@ class LeadDetailPanel(QStackedWidget):
             )
         )
 
+    def reply_by_email(self) -> None:
+        """The composer with the template that fits the lead now (services/email)."""
+        if self.detail is None or not self.isVisible():
+            return
+        from repdesk.ui.email.composer import open_composer
+
+        open_composer(self, self.workspace, self.detail.lead.id)
+
+    def _stop_changed(self, changes: Changes) -> None:
+        self.refresh()
+        self.sig_lead_changed.emit(changes)
+
     def email(self) -> None:
         if self.detail is None or not self.isVisible():
+            return
+        from repdesk.ui.email.composer import can_send
+
+        if can_send(self.workspace):  # an outgoing account: write it here, not in a mail program
+            self.reply_by_email()
             return
         address = self.detail.lead.email
         if not address:

@@ -112,7 +112,9 @@ class LeadTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == 0 and _waiting(lead):
             level = waiting_level(lead.received_at, self._now, timedelta(minutes=self._target()))
             return QBrush(_LEVEL_COLOURS[level])
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+        if role == Qt.ItemDataRole.ToolTipRole and (
+            column == 0 or (column == 4 and lead.replied_at)
+        ):
             return self._waiting_tip(lead)
         return None
 

@@ -443,8 +443,13 @@ class ScriptPanel(QWidget):
                 changes = changes | result.changes
                 self._show_verdict(result.verdict, result.score)
                 if result.reply is not None:
-                    QGuiApplication.clipboard().setText(result.reply.body)
-                    QDesktopServices.openUrl(QUrl(result.reply.mailto))
+                    from repdesk.ui.email.composer import can_send, open_composer
+
+                    if can_send(self.workspace):  # the not-a-fit template, sent from here
+                        open_composer(self, self.workspace, lead_id)
+                    else:
+                        QGuiApplication.clipboard().setText(result.reply.body)
+                        QDesktopServices.openUrl(QUrl(result.reply.mailto))
                 self._show_result(
                     f"Call logged ({label}) and qualification saved",
                     result.next_steps(self.workspace.zone()) + ".",

@@ -192,6 +192,7 @@ class SettingsPage(QWidget):
         if self._built:
             return
         from repdesk.ui.calendar.caldav_panel import CalDavPanel
+        from repdesk.ui.email.email_settings import EmailSettingsPanel
         from repdesk.ui.sources.sources_panel import SourcesPanel
         from repdesk.ui.team.reps_panel import RepsPanel
 
@@ -203,6 +204,7 @@ class SettingsPage(QWidget):
             (general, "General"),
             (reps, "Reps and capacity"),
             (SourcesPanel(self.workspace), "Inquiry sources"),
+            (EmailSettingsPanel(self.workspace.accounts), "Email"),
             (CalDavPanel(self.workspace), "Calendar sync"),
         ):
             page = QWidget()

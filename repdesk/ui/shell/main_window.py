@@ -127,6 +127,9 @@ class MainWindow(QMainWindow):
         from repdesk.ui.sources.inquiry_watcher import install_inquiry_watcher
 
         install_inquiry_watcher(self)  # polls mailboxes and watched folders off the GUI thread
+        from repdesk.ui.email.outbox_sender import install_outbox_sender
+
+        install_outbox_sender(self)  # hands queued email to the server off the GUI thread
 
     def _make_page(self, spec: PageSpec) -> QWidget:
         widget = spec.factory()
@@ -177,11 +180,17 @@ class MainWindow(QMainWindow):
         for action_id in (
             ActionId.CALL_LEAD,
             ActionId.EMAIL_LEAD,
+            ActionId.REPLY_EMAIL,
             ActionId.START_SCRIPT,
             ActionId.ADD_NOTE,
             ActionId.EDIT_LEAD,
         ):
             lead_menu.addAction(a[action_id])
+        lead_menu.addAction(a[ActionId.STOP_EMAILS])
+        file_menu.insertAction(a[ActionId.BACKUP], a[ActionId.SHOW_OUTBOX])
+        a[ActionId.SHOW_OUTBOX].triggered.connect(
+            lambda: getattr(self, "outbox_sender", None) and self.outbox_sender.show_outbox()
+        )
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(a[ActionId.ABOUT])
         from repdesk.ui.shell.file_actions import FileActions

@@ -51,6 +51,17 @@ def build_pages(window: MainWindow) -> list[PageSpec]:
 
         return ScriptsPage(ws)
 
+    def templates() -> QWidget:
+        from repdesk.ui.email.templates_page import TemplatesPage
+
+        inbox = window.pages.get("inbox")
+        return TemplatesPage(
+            ws.templates,
+            ws.drafts,
+            ws.leads,
+            lambda: getattr(getattr(inbox, "detail", None), "lead_id", None),
+        )
+
     def settings() -> QWidget:
         from repdesk.ui.settings.settings_page import SettingsPage
 
@@ -63,5 +74,6 @@ def build_pages(window: MainWindow) -> list[PageSpec]:
         PageSpec("leads", "Leads", ActionId.GO_LEADS, lambda: inbox(all_leads=True)),
         PageSpec("reports", "Reports", ActionId.GO_REPORTS, reports),
         PageSpec("scripts", "Scripts", ActionId.GO_SCRIPTS, scripts),
+        PageSpec("templates", "Templates", ActionId.GO_TEMPLATES, templates),
         PageSpec("settings", "Settings", ActionId.GO_SETTINGS, settings),
     ]

@@ -18,8 +18,8 @@ from repdesk.app import Workspace, open_workspace
 from repdesk.cli import main
 from repdesk.store.locations import resolve_url
 from repdesk.store.models import OutboxRecord
+from tests.fixtures.mail import add_lead
 from tests.fixtures.smtp import SmtpServer
-from tests.services.email.conftest import add_lead
 from tests.services.settings.test_secrets import secret_service
 
 pytestmark = pytest.mark.integration

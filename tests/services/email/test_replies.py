@@ -19,10 +19,10 @@ from repdesk.services.sources.source_service import SourceService
 from repdesk.store.models import FollowUpRecord, InboundMailRecord
 from repdesk.store.sqlite_file import sqlite_path
 from tests.fixtures.imap import ImapServer
+from tests.fixtures.mail import add_account
 from tests.fixtures.smtp import SmtpServer
 from tests.fixtures.workspace import FakeClock
 from tests.services.email import samples
-from tests.services.email.conftest import add_account
 from tests.services.sources.test_sources import form_mail
 
 pytestmark = pytest.mark.integration

@@ -14,9 +14,9 @@ from repdesk.services.common.errors import UserError
 from repdesk.services.email.accounts import AccountService
 from repdesk.services.settings.secrets import SecretStore
 from repdesk.store.models import ActivityRecord, LeadRecord
+from tests.fixtures.mail import MemoryKeyring, add_account, add_lead
 from tests.fixtures.smtp import SmtpServer
 from tests.fixtures.workspace import FakeClock
-from tests.services.email.conftest import MemoryKeyring, add_account, add_lead
 
 pytestmark = pytest.mark.integration
 
@@ -207,3 +207,68 @@ def test_without_an_account_nothing_is_queued(mail_ws: Workspace) -> None:
     lead_id = add_lead(mail_ws)
     with pytest.raises(UserError, match="no outgoing mail account"):
         mail_ws.drafts.draft(lead_id)
+
+
+def test_an_email_step_sends_its_template_and_is_done_when_accepted(
+    mail_ws: Workspace, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    from repdesk.store.models import FollowUpRecord
+
+    add_account(mail_ws, smtp_server)
+    lead_id = add_lead(mail_ws)
+    (call,) = mail_ws.followups.list(lead_id=lead_id)
+    mail_ws.followups.complete(call.id, outcome="no_answer")
+    (step,) = mail_ws.followups.list(lead_id=lead_id)
+    assert (step.kind, step.note) == ("email", "Send the first reply by email as well.")
+    draft = mail_ws.drafts.draft(lead_id, follow_up_id=step.id)
+    assert (draft.template, draft.follow_up_id) == ("first_reply", step.id)
+    mail_ws.outbox.queue(draft)
+    with pytest.raises(UserError, match="already in the outbox"):
+        mail_ws.outbox.queue(draft)
+    smtp_server.stop()
+    mail_ws.outbox.send_due()
+    assert [s.id for s in mail_ws.followups.list(lead_id=lead_id)] == [step.id]  # not yet
+    smtp_server.start()
+    clock.now += timedelta(minutes=1)
+    assert len(mail_ws.outbox.send_due().sent) == 1
+    with mail_ws.sessions() as session:
+        done = session.get(FollowUpRecord, step.id)
+        assert done is not None and (done.status, done.done_at) == ("done", clock.now)
+    (nxt,) = mail_ws.followups.list(lead_id=lead_id)
+    assert nxt.note == "Second call attempt."
+    emails = [a for a in mail_ws.leads.detail(lead_id).activities if a.kind == "email"]
+    assert [a.outcome for a in emails] == ["sent"]  # one entry: the email, not a second "done"
+
+
+def test_each_rep_sends_as_themselves_on_a_team_database(
+    mail_ws: Workspace, smtp_server: SmtpServer
+) -> None:
+    from repdesk.services.team.rep_service import RepRow, RepService
+
+    reps = RepService(mail_ws.sessions)
+    for name in ("Ana Lima", "Bo Chen"):
+        reps.add(RepRow(None, name, "", 40, "09:00", "17:00", True))
+    for name, address in (("Ana Lima", "ana@shop.test"), ("Bo Chen", "bo@shop.test")):
+        mail_ws.accounts.add_smtp(
+            host=smtp_server.host,
+            port=smtp_server.port,
+            user=smtp_server.user,
+            password=smtp_server.password,
+            sender=f"{name} <{address}>",
+            ca_file=str(smtp_server.cert),
+            phone="+1 415 555 0142",
+            rep=name,
+        )
+    ana, bo = sorted(mail_ws.accounts.list_accounts(), key=lambda a: a.rep_name)
+    assert (ana.rep_name, ana.from_address, bo.from_address) == (
+        "Ana Lima",
+        "ana@shop.test",
+        "bo@shop.test",
+    )
+    mail_ws.accounts.current_rep = lambda: bo.rep_id
+    lead_id = add_lead(mail_ws)
+    assert mail_ws.drafts.draft(lead_id).from_header == "Bo Chen <bo@shop.test>"
+    mail_ws.outbox.queue(mail_ws.drafts.draft(lead_id))
+    mail_ws.outbox.send_due()
+    assert smtp_server.received[0].mail_from == "bo@shop.test"
+    assert smtp_server.messages()[0]["From"] == "Bo Chen <bo@shop.test>"
