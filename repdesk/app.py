@@ -214,9 +214,11 @@ def _build(workspace: Workspace, *, migrate: bool) -> None:
     leads.hooks.append(lambda session, lead, _now: refresh_journey_stages(session, [lead.id]))
     imports.hooks.append(journey_import_hook)
     # Mail back from leads (replies, automatic answers, bounces) is filed on them by each fetch.
-    parts["sources"].mail_back = ReplyFiler(sessions, clock, leads.run_hooks)
+    parts["sources"].mail_back = ReplyFiler(sessions, clock, leads.set_do_not_contact)
     for name, value in parts.items():
         setattr(workspace, name, value)
+    # Expired verdicts get their re-qualify steps whenever a workspace opens (CLI and GUI alike).
+    parts["followups"].plan_requalifications()
 
 
 def open_workspace(url: str, *, clock: Clock = system_clock, migrate: bool = True) -> Workspace:

@@ -13,6 +13,7 @@ from repdesk.commands import (
     calendar_cmd,
     followup_cmd,
     import_cmd,
+    lead_cmd,
     leads_cmd,
     mail_cmd,
     report_cmd,
@@ -23,6 +24,7 @@ from repdesk.commands import (
 COMMANDS = [
     import_cmd,
     leads_cmd,
+    lead_cmd,
     followup_cmd,
     calendar_cmd,
     source_cmd,

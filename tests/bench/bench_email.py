@@ -83,7 +83,7 @@ def main() -> int:
     secrets = SecretStore(MemoryKeyring())
     ws.__dict__["accounts"] = AccountService(ws.sessions, ws.clock, secrets)
     ws.sources = SourceService(ws.sessions, ws.clock, ws.imports, secrets)
-    ws.sources.mail_back = ReplyFiler(ws.sessions, ws.clock, ws.leads.run_hooks)
+    ws.sources.mail_back = ReplyFiler(ws.sessions, ws.clock, ws.leads.set_do_not_contact)
     try:
         ws.sources.add_imap(
             host=imap.host,

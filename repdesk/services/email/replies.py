@@ -21,7 +21,7 @@ from repdesk.core.domain import ActivityKind, FollowUpKind, FollowUpStatus, Lead
 from repdesk.core.email_rules import asks_to_stop, own_words
 from repdesk.formats.mail_reply import AUTO_REPLY, BOUNCE, REPLY, InboundMessage, read_inbound
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import NotFoundError
+from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups.followup_planner import cancel, new_uid
 from repdesk.store.models import (
     ActivityRecord,
@@ -63,12 +63,12 @@ class ReplyFiler:
         self,
         sessions: sessionmaker[Session],
         clock: Callable[[], datetime],
-        run_hooks: Callable[[Session, LeadRecord, datetime], None] = lambda *_: None,
+        set_do_not_contact: Callable[[int, bool], Changes] | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
-        self._run_hooks = run_hooks
-        """The lead hooks (follow-up invariant) that a do-not-contact change runs."""
+        self._set_do_not_contact = set_do_not_contact
+        """LeadService.set_do_not_contact: the one use case that marks a lead (and its steps)."""
 
     # -- asked to stop ---------------------------------------------------------------------------
     def stop_request(self, lead_id: int) -> str | None:
@@ -91,7 +91,9 @@ class ReplyFiler:
 
     def accept_stop(self, lead_id: int, *, accept: bool = True) -> Changes:
         """Mark the lead do not contact as their reply asked (accept=False takes it back)."""
-        now = self._clock()
+        if self._set_do_not_contact is None:
+            raise UserError("Do not contact cannot be set from here.")
+        changes = self._set_do_not_contact(lead_id, accept)
         with self._sessions.begin() as session:
             lead = session.get(LeadRecord, lead_id)
             if lead is None:
@@ -102,22 +104,9 @@ class ReplyFiler:
                 )
             ):
                 mail.stop_answered = accept
-            lead.do_not_contact = accept
             if accept:
-                lead.replied_at = None  # nobody will answer by email: not waiting for us either
-            session.add(
-                ActivityRecord(
-                    lead_id=lead.id,
-                    kind=ActivityKind.NOTE.value,
-                    occurred_at=now,
-                    body="Do not contact: they asked us by email to stop"
-                    if accept
-                    else "Do not contact taken back",
-                )
-            )
-            lead.updated_at = now
-            self._run_hooks(session, lead, now)
-        return Changes(leads=True, activities=True, follow_ups=True)
+                lead.replied_at = None  # nobody answers by email now: not waiting for us either
+        return changes | Changes(leads=True)
 
     def claim(self, raw: bytes, uid: int = 0) -> Claim | None:
         """The lead this message belongs to as mail back from them, or None (an inquiry)."""

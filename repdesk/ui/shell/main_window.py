@@ -130,6 +130,12 @@ class MainWindow(QMainWindow):
         from repdesk.ui.email.outbox_sender import install_outbox_sender
 
         install_outbox_sender(self)  # hands queued email to the server off the GUI thread
+        from repdesk.ui.followups.requalify_timer import RequalifyTimer
+
+        self.requalify_timer = RequalifyTimer(self.workspace.followups.plan_requalifications, self)
+        self.requalify_timer.sig_leads_requalified.connect(
+            lambda _count: self.apply_changes(Changes(leads=True, follow_ups=True))
+        )
 
     def _make_page(self, spec: PageSpec) -> QWidget:
         widget = spec.factory()
@@ -261,6 +267,9 @@ class MainWindow(QMainWindow):
             shutdown = getattr(page, "shutdown", None)
             if callable(shutdown):
                 shutdown()
+        timer = getattr(self, "requalify_timer", None)  # none before the workspace loaded
+        if timer is not None:
+            timer.stop()
         super().closeEvent(event)
 
 

@@ -42,7 +42,7 @@ def mailbox(
 ) -> Iterator[Workspace]:
     ws = mail_ws
     ws.sources = SourceService(ws.sessions, ws.clock, ws.imports, keyring_store)
-    ws.sources.mail_back = ReplyFiler(ws.sessions, ws.clock, ws.leads.run_hooks)
+    ws.sources.mail_back = ReplyFiler(ws.sessions, ws.clock, ws.leads.set_do_not_contact)
     ws.sources.add_imap(
         host=imap_server.host,
         port=imap_server.tls_port,
