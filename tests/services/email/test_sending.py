@@ -272,3 +272,27 @@ def test_each_rep_sends_as_themselves_on_a_team_database(
     mail_ws.outbox.send_due()
     assert smtp_server.received[0].mail_from == "bo@shop.test"
     assert smtp_server.messages()[0]["From"] == "Bo Chen <bo@shop.test>"
+
+
+def test_speed_to_lead_counts_the_email_when_the_server_accepted_it(
+    mail_ws: Workspace, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    from repdesk.services.reports.report_service import ReportService
+
+    add_account(mail_ws, smtp_server)
+    lead_id = add_lead(mail_ws, received=clock.now)
+    reports = ReportService(
+        mail_ws.sessions, mail_ws.clock, mail_ws.settings, mail_ws.followups, mail_ws.zone
+    )
+    clock.now += timedelta(minutes=2)
+    mail_ws.outbox.queue(mail_ws.drafts.draft(lead_id))  # the key press, two minutes in
+    smtp_server.stop()
+    mail_ws.outbox.send_due()
+    day = clock.now.date()
+    speed = reports.report(start=day, end=day).to_json()["speed_to_lead"]
+    assert speed["never_contacted"] == 1  # queued is not answered
+    smtp_server.start()
+    clock.now += timedelta(minutes=40)  # the network came back 40 minutes later
+    mail_ws.outbox.send_due()
+    speed = reports.report(start=day, end=day).to_json()["speed_to_lead"]
+    assert (speed["never_contacted"], speed["median_minutes"]) == (0, 42)
