@@ -4,13 +4,16 @@ them do not contact, and Undo takes it back."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from repdesk.services.common.errors import UserError
-from repdesk.services.email.replies import ReplyFiler
 from repdesk.ui.common.actions import ActionId, ActionRegistry
+
+if TYPE_CHECKING:  # the panel is on the first screen: SQLAlchemy loads after the first paint
+    from repdesk.services.email.replies import ReplyFiler
 
 
 class StopRequestBar(QFrame):
