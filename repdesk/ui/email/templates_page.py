@@ -81,6 +81,7 @@ class TemplatesPage(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setMinimumWidth(120)
         self.list.setSpacing(2)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.list.currentRowChanged.connect(self._chosen)
         splitter.addWidget(self.list)
         editor = QWidget()
