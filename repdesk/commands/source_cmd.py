@@ -124,6 +124,10 @@ def run_fetch(args: argparse.Namespace, ws: Workspace) -> int:
         print_json(result.to_json())
     else:
         print(f"Added {result.added} leads, merged {result.merged} into existing leads.")
+        if result.replies:  # mail back from leads, filed on them (services/email)
+            print(
+                f"Filed {result.replies} messages from leads (replies, automatic answers, bounces)."
+            )
     for error in result.errors:
         print(f"repdesk: {error}", file=sys.stderr)
     # The run itself worked: a source that is offline is reported (JSON "errors", stderr), and the
