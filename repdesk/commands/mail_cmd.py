@@ -15,7 +15,7 @@ from repdesk.commands.common import print_json
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.services import Services
 
 
 def add_smtp_parser(kinds: Any) -> None:
@@ -82,7 +82,7 @@ def read_secret(prompt: str) -> str:
     return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
 
 
-def run_add_smtp(args: argparse.Namespace, ws: Workspace) -> int:
+def run_add_smtp(args: argparse.Namespace, ws: Services) -> int:
     port = args.port or {"starttls": 587, "tls": 465}.get(args.security, 25)
     password = read_secret("Mail password: ")
     account, replaced = ws.accounts.add_smtp(
@@ -104,7 +104,7 @@ def run_add_smtp(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_send(args: argparse.Namespace, ws: Workspace) -> int:
+def run_send(args: argparse.Namespace, ws: Services) -> int:
     draft = ws.drafts.draft(args.lead_id, args.template)
     if draft.missing:
         names = ", ".join("{" + name + "}" for name in draft.missing)
@@ -133,7 +133,7 @@ def run_send(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_outbox(args: argparse.Namespace, ws: Workspace) -> int:
+def run_outbox(args: argparse.Namespace, ws: Services) -> int:
     rows = ws.outbox.rows()
     if args.json:
         print_json([r.to_json() for r in rows])
@@ -147,7 +147,7 @@ def run_outbox(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_flush(args: argparse.Namespace, ws: Workspace) -> int:
+def run_flush(args: argparse.Namespace, ws: Services) -> int:
     report = ws.outbox.send_due()
     waiting, look = ws.outbox.counts()
     if args.json:
@@ -169,7 +169,7 @@ def run_flush(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_resolve(args: argparse.Namespace, ws: Workspace) -> int:
+def run_resolve(args: argparse.Namespace, ws: Services) -> int:
     ws.outbox.resolve_unsure(args.outbox_id, was_sent=bool(args.sent))
     if args.sent:
         print(f"Message {args.outbox_id} recorded as sent.")
@@ -180,7 +180,7 @@ def run_resolve(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_templates_export(args: argparse.Namespace, ws: Workspace) -> int:
+def run_templates_export(args: argparse.Namespace, ws: Services) -> int:
     text = ws.templates.export_text()
     target = Path(args.file)
     try:
@@ -197,7 +197,7 @@ def run_templates_export(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_templates_import(args: argparse.Namespace, ws: Workspace) -> int:
+def run_templates_import(args: argparse.Namespace, ws: Services) -> int:
     try:
         data = Path(args.file).read_bytes()
     except OSError as exc:

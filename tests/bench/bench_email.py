@@ -22,10 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from repdesk.app import open_workspace  # noqa: E402
-from repdesk.services.email.accounts import AccountService  # noqa: E402
-from repdesk.services.email.replies import ReplyFiler  # noqa: E402
 from repdesk.services.settings.secrets import SecretStore  # noqa: E402
-from repdesk.services.sources.source_service import SourceService  # noqa: E402
 from tests.fixtures.imap import ImapServer, _free_port, _write_config  # noqa: E402
 from tests.fixtures.mail import MemoryKeyring  # noqa: E402
 from tests.fixtures.smtp import SmtpServer, _certificate, free_port  # noqa: E402
@@ -79,11 +76,9 @@ def main() -> int:
         folder / "smtp", "127.0.0.1", free_port(), free_port(), "rep@shop.test", "s3cret", cert, key
     )
     smtp.start()
-    ws = open_workspace(f"sqlite:///{folder / 'bench.sqlite3'}")
-    secrets = SecretStore(MemoryKeyring())
-    ws.__dict__["accounts"] = AccountService(ws.sessions, ws.clock, secrets)
-    ws.sources = SourceService(ws.sessions, ws.clock, ws.imports, secrets)
-    ws.sources.mail_back = ReplyFiler(ws.sessions, ws.clock, ws.leads.set_do_not_contact)
+    ws = open_workspace(
+        f"sqlite:///{folder / 'bench.sqlite3'}", secrets=SecretStore(MemoryKeyring())
+    )
     try:
         ws.sources.add_imap(
             host=imap.host,

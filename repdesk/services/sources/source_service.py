@@ -87,6 +87,8 @@ class SourceService:
         imports: ImportService,
         secrets: SecretStore,
         region: Callable[[], str] = lambda: "US",
+        *,
+        mail_back: ReplyFiler | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -94,7 +96,7 @@ class SourceService:
         self._secrets = secrets
         self._region = region
         self._lock = threading.Lock()  # one fetch at a time (GUI poller, "Check now")
-        self.mail_back: ReplyFiler | None = None
+        self.mail_back = mail_back
         """Files replies, automatic answers and bounces on their leads (services/email)."""
 
     def add_imap(

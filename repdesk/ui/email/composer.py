@@ -3,6 +3,7 @@ it in the outbox (the sender hands it to the server off the GUI thread), Esc clo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -28,7 +29,8 @@ from repdesk.services.email.templates import TemplateService
 from repdesk.ui.common.actions import SPECS, ActionId
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.email.accounts import AccountService
+    from repdesk.services.email.replies import ReplyFiler
 
 
 class EmailComposerDialog(QDialog):
@@ -167,26 +169,36 @@ def _template_choices(templates: TemplateService) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+@dataclass(frozen=True)
+class EmailServices:
+    """What the email parts of the window use: drafts, the outbox, templates, the account, and
+    the replies filed on leads (the stop requests)."""
+
+    drafts: DraftService
+    outbox: OutboxService
+    templates: TemplateService
+    accounts: AccountService
+    replies: ReplyFiler
+
+
 def open_composer(
-    parent: QWidget, workspace: Workspace, lead_id: int, *, follow_up_id: int | None = None
+    parent: QWidget, email: EmailServices, lead_id: int, *, follow_up_id: int | None = None
 ) -> EmailComposerDialog | None:
     """Open the composer for a lead (None, with one sentence shown, when it cannot be emailed);
     what it queues is handed to the window's outbox sender at once."""
     from PySide6.QtWidgets import QMessageBox
 
     try:
-        if follow_up_id is not None and workspace.outbox.step_waits(follow_up_id):
+        if follow_up_id is not None and email.outbox.step_waits(follow_up_id):
             raise UserError("The email for this step is already in the outbox (see Outbox).")
-        draft = workspace.drafts.draft(lead_id, follow_up_id=follow_up_id)
+        draft = email.drafts.draft(lead_id, follow_up_id=follow_up_id)
     except UserError as exc:
         box = QMessageBox(QMessageBox.Icon.Information, "Email", str(exc), parent=parent)
         box.setObjectName("emailRefused")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return None
-    dialog = EmailComposerDialog(
-        workspace.drafts, workspace.outbox, workspace.templates, draft, parent
-    )
+    dialog = EmailComposerDialog(email.drafts, email.outbox, email.templates, draft, parent)
     sender = getattr(parent.window(), "outbox_sender", None)
     if sender is not None:
         dialog.sig_email_queued.connect(sender.queued)
@@ -195,9 +207,9 @@ def open_composer(
     return dialog
 
 
-def can_send(workspace: Workspace) -> bool:
+def can_send(email: EmailServices) -> bool:
     """True when an outgoing account is set up (else the Email action opens the mail program)."""
     try:
-        return workspace.accounts.account() is not None
+        return email.accounts.account() is not None
     except UserError:
         return False

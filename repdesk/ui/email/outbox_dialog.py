@@ -3,7 +3,7 @@ the Sent folder, then record it as sent or send it again; failed: the server's r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,20 +23,22 @@ from repdesk.services.common.errors import UserError
 from repdesk.services.email.outbox import OutboxService
 from repdesk.services.email.outbox_rows import FAILED, QUEUED, UNSURE, OutboxRow
 
-if TYPE_CHECKING:
-    from repdesk.ui.email.outbox_sender import OutboxSender
-
 COLUMNS = ("To", "Subject", "Queued", "Status")
 
 
 class OutboxDialog(QDialog):
     def __init__(
-        self, outbox: OutboxService, sender: OutboxSender | None, parent: QWidget | None = None
+        self,
+        outbox: OutboxService,
+        after_change: Callable[[], None] = lambda: None,
+        parent: QWidget | None = None,
     ) -> None:
+        """`after_change`: called after the rep settled or cancelled a message (the sender
+        refreshes its count and tries again)."""
         super().__init__(parent)
         self.setObjectName("outboxDialog")
         self.setWindowTitle("Outbox")
-        self._outbox, self._sender = outbox, sender
+        self._outbox, self._after_change = outbox, after_change
         self.rows: list[OutboxRow] = []
         layout = QVBoxLayout(self)
         self.summary = QLabel()
@@ -142,6 +144,4 @@ class OutboxDialog(QDialog):
 
     def _after(self) -> None:
         self.reload()
-        if self._sender is not None:
-            self._sender.refresh()
-            self._sender.kick()
+        self._after_change()

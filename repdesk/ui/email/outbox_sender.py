@@ -127,8 +127,12 @@ class OutboxSender(QObject):
     def show_outbox(self) -> None:
         from repdesk.ui.email.outbox_dialog import OutboxDialog
 
-        dialog = OutboxDialog(self.outbox, self, self.window)
+        dialog = OutboxDialog(self.outbox, self._settled, self.window)
         dialog.open()
+
+    def _settled(self) -> None:
+        self.refresh()
+        self.kick()
 
     def wait(self, msecs: int = 30_000) -> None:
         self.pool.waitForDone(msecs)
@@ -144,7 +148,7 @@ class OutboxSender(QObject):
         return False
 
 
-def install_outbox_sender(window: QMainWindow) -> OutboxSender:
-    sender = OutboxSender(window, window.workspace.outbox)  # type: ignore[attr-defined]
+def install_outbox_sender(window: QMainWindow, outbox: OutboxService) -> OutboxSender:
+    sender = OutboxSender(window, outbox)
     window.outbox_sender = sender  # type: ignore[attr-defined]
     return sender

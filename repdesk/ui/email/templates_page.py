@@ -4,7 +4,6 @@ the inbox by default); versions for single products; export and import of the te
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -42,13 +41,13 @@ class TemplatesPage(QWidget):
         templates: TemplateService,
         drafts: DraftService,
         leads: LeadService,
-        current_lead: Callable[[], int | None] = lambda: None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("templatesPage")
         self._templates, self._drafts, self._leads = templates, drafts, leads
-        self._current_lead = current_lead
+        self._current_lead: int | None = None
+        """The lead selected in the inbox (the main window connects its signal here)."""
         self._items: list[Template] = []
         self._editing: Template | None = None
         self._build()
@@ -160,6 +159,13 @@ class TemplatesPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
     # -- loading ---------------------------------------------------------------------------------
+    def preview_lead(self, lead_id: int) -> None:
+        """Preview with this lead from now on (the one the rep selected in the inbox)."""
+        self._current_lead = lead_id
+        if self.isVisible():
+            self._fill_leads()
+            self.update_preview()
+
     def activate(self) -> None:
         self._fill_leads()
         if not self._loaded:
@@ -184,7 +190,7 @@ class TemplatesPage(QWidget):
         self._chosen(index)
 
     def _fill_leads(self) -> None:
-        current = self._current_lead()
+        current = self._current_lead
         chosen = self.lead_box.currentData() or current
         self.lead_box.clear()
         leads = self._leads.list_leads(limit=50)

@@ -3,7 +3,9 @@ lead."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -24,13 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
+
+if TYPE_CHECKING:
+    from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.ui.email.composer import EmailServices
+    from repdesk.ui.followups.followup_dialogs import ExportServices
 
 _ICONS = {
     "call": "☎",
@@ -44,17 +51,33 @@ _ICONS = {
 }
 
 
+@dataclass(frozen=True)
+class LeadDetailServices:
+    """What the lead detail uses: the lead and its changes, the clock, the calendar export."""
+
+    leads: LeadService
+    time: WorkspaceTime
+    export: ExportServices
+    email: EmailServices | None = None
+    """Writing to the lead from repdesk, and their stop requests (ui/email)."""
+
+
 class LeadDetailPanel(QStackedWidget):
     sig_lead_changed = Signal(object)
     """Emitted with a Changes value after the rep changed the lead (call logged, status, note,
     edit)."""
 
     def __init__(
-        self, workspace: Workspace, actions: ActionRegistry, parent: QWidget | None = None
+        self,
+        services: LeadDetailServices | None,
+        actions: ActionRegistry,
+        parent: QWidget | None = None,
     ) -> None:
+        """`services` None: the app's start, before the services load; the pane stays blank until
+        `services_loaded` hands them over."""
         super().__init__(parent)
         self.setObjectName("leadDetail")
-        self.workspace = workspace
+        self._services = services
         self.lead_id: int | None = None
         self.detail: LeadDetail | None = None
         self.addWidget(
@@ -66,7 +89,7 @@ class LeadDetailPanel(QStackedWidget):
         self.addWidget(
             QWidget()
         )  # blank while the services load at start-up (not "No lead selected")
-        if not workspace.loaded:
+        if services is None:
             self.setCurrentIndex(2)
         for action_id, slot in (
             (ActionId.CALL_LEAD, self.call),
@@ -98,7 +121,14 @@ class LeadDetailPanel(QStackedWidget):
         layout.addWidget(self.subtitle)
         from repdesk.ui.email.stop_bar import StopRequestBar
 
-        self.stop_bar = StopRequestBar(lambda: self.workspace.sources.mail_back, actions)
+        self.stop_bar = StopRequestBar(
+            lambda: (
+                self._services.email.replies
+                if self._services is not None and self._services.email is not None
+                else None
+            ),
+            actions,
+        )
         self.stop_bar.sig_lead_changed.connect(self._stop_changed)
         layout.addWidget(self.stop_bar)
         # Two short rows so the pane stays narrow enough for the table beside it.
@@ -172,15 +202,28 @@ class LeadDetailPanel(QStackedWidget):
         scroll.setWidget(body)
         return scroll
 
+    @property
+    def services(self) -> LeadDetailServices:
+        assert self._services is not None, "the lead detail acts only once the services loaded"
+        return self._services
+
+    def services_loaded(self, services: LeadDetailServices) -> None:
+        """The services have loaded (at start-up): show the lead chosen meanwhile, if any."""
+        self._services = services
+        if self.lead_id is not None:
+            self.show_lead(self.lead_id)
+
     # -- showing ---------------------------------------------------------------------------------
     def show_lead(self, lead_id: int | None) -> None:
         self.lead_id = lead_id
+        if self._services is None:
+            return  # blank until the services load; services_loaded() shows this lead
         if lead_id is None:
             self.detail = None
             self.setCurrentIndex(0)
             self._set_actions_enabled(False)
             return
-        self.detail = self.workspace.leads.detail(lead_id)
+        self.detail = self.services.leads.detail(lead_id)
         self._fill(self.detail)
         self.setCurrentIndex(1)
         self._set_actions_enabled(True)
@@ -195,7 +238,7 @@ class LeadDetailPanel(QStackedWidget):
         self.subtitle.setText(
             " · ".join(p for p in (lead.title, lead.company) if p) or "No company given"
         )
-        now = self.workspace.clock()
+        now = self.services.time.now()
         f = self.fields
         f["email"].setText(lead.email or "—")
         f["phone"].setText(lead.phone or "—")
@@ -262,7 +305,7 @@ class LeadDetailPanel(QStackedWidget):
             return
         QDesktopServices.openUrl(QUrl(f"tel:{phone}"))
         self._apply(
-            lambda: self.workspace.leads.log_activity(
+            lambda: self.services.leads.log_activity(
                 self.lead_id or 0, ActivityKind.CALL, body=f"Called {phone}"
             )
         )
@@ -273,7 +316,9 @@ class LeadDetailPanel(QStackedWidget):
             return
         from repdesk.ui.email.composer import open_composer
 
-        open_composer(self, self.workspace, self.detail.lead.id)
+        email = self._services.email if self._services is not None else None
+        if email is not None:
+            open_composer(self, email, self.detail.lead.id)
 
     def _stop_changed(self, changes: Changes) -> None:
         self.refresh()
@@ -284,7 +329,8 @@ class LeadDetailPanel(QStackedWidget):
             return
         from repdesk.ui.email.composer import can_send
 
-        if can_send(self.workspace):  # an outgoing account: write it here, not in a mail program
+        email = self._services.email if self._services is not None else None
+        if email is not None and can_send(email):  # write it here, not in a mail program
             self.reply_by_email()
             return
         address = self.detail.lead.email
@@ -301,7 +347,7 @@ class LeadDetailPanel(QStackedWidget):
         )
         QDesktopServices.openUrl(QUrl(f"mailto:{address}?subject={subject}"))
         self._apply(
-            lambda: self.workspace.leads.log_activity(
+            lambda: self.services.leads.log_activity(
                 self.lead_id or 0, ActivityKind.EMAIL, body=f"Emailed {address}"
             )
         )
@@ -311,14 +357,14 @@ class LeadDetailPanel(QStackedWidget):
             return
         text, ok = QInputDialog.getMultiLineText(self, "Add note", "Note for the timeline:")
         if ok and text.strip():
-            self._apply(lambda: self.workspace.leads.add_note(self.lead_id or 0, text))
+            self._apply(lambda: self.services.leads.add_note(self.lead_id or 0, text))
 
     def edit(self) -> None:
         if self.detail is None or not self.isVisible():
             return
         from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
 
-        dialog = LeadEditDialog(self.workspace, self.detail, self)
+        dialog = LeadEditDialog(self.services.leads, self.detail, self)
         if dialog.exec():
             self.refresh()
             self.sig_lead_changed.emit(Changes(leads=True))
@@ -329,7 +375,7 @@ class LeadDetailPanel(QStackedWidget):
         from repdesk.ui.followups.followup_dialogs import ExportDialog
 
         ExportDialog(
-            self.workspace,
+            self.services.export,
             self,
             lead_id=self.detail.lead.id,
             lead_name=self.detail.lead.display_name,
@@ -339,7 +385,7 @@ class LeadDetailPanel(QStackedWidget):
         if self.lead_id is None:
             return
         status = LeadStatus(self.status_box.itemData(index))
-        self._apply(lambda: self.workspace.leads.set_status(self.lead_id or 0, status))
+        self._apply(lambda: self.services.leads.set_status(self.lead_id or 0, status))
 
     def _apply(self, action: object) -> None:
         try:

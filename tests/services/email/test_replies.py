@@ -11,11 +11,9 @@ import pytest
 
 from repdesk.app import Workspace
 from repdesk.core.inbox import InboxFilter
-from repdesk.services.email.replies import ReplyFiler
 from repdesk.services.inbox.inbox_service import InboxService
 from repdesk.services.inbox.inbox_sqlite import SqliteInbox
 from repdesk.services.settings.secrets import SecretStore
-from repdesk.services.sources.source_service import SourceService
 from repdesk.store.models import FollowUpRecord, InboundMailRecord
 from repdesk.store.sqlite_file import sqlite_path
 from tests.fixtures.imap import ImapServer
@@ -41,8 +39,6 @@ def mailbox(
     mail_ws: Workspace, imap_server: ImapServer, smtp_server: SmtpServer, keyring_store: SecretStore
 ) -> Iterator[Workspace]:
     ws = mail_ws
-    ws.sources = SourceService(ws.sessions, ws.clock, ws.imports, keyring_store)
-    ws.sources.mail_back = ReplyFiler(ws.sessions, ws.clock, ws.leads.set_do_not_contact)
     ws.sources.add_imap(
         host=imap_server.host,
         port=imap_server.tls_port,

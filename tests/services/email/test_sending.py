@@ -63,13 +63,20 @@ def test_an_untrusted_certificate_is_refused(mail_ws: Workspace, smtp_server: Sm
 def test_no_keyring_and_plaintext_to_another_host_are_refused(
     mail_ws: Workspace, smtp_server: SmtpServer
 ) -> None:
-    mail_ws.__dict__["accounts"] = AccountService(
+    accounts = AccountService(
         mail_ws.sessions, mail_ws.clock, SecretStore(keyring.backends.fail.Keyring())
     )
     with pytest.raises(UserError, match="No system keyring"):
-        add_account(mail_ws, smtp_server)
+        accounts.add_smtp(
+            host=smtp_server.host,
+            port=smtp_server.port,
+            user=smtp_server.user,
+            password=smtp_server.password,
+            sender="Sam <sam@shop.test>",
+            ca_file=str(smtp_server.cert),
+        )
     with pytest.raises(UserError, match="only allowed for a server on this computer"):
-        mail_ws.accounts.add_smtp(
+        accounts.add_smtp(
             host="smtp.example.com",
             port=25,
             user="u",

@@ -14,9 +14,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
 from repdesk.app import Workspace
-from repdesk.services.email.replies import ReplyFiler
 from repdesk.services.settings.secrets import SecretStore
-from repdesk.services.sources.source_service import SourceService
 from repdesk.store.models import FollowUpRecord
 from repdesk.ui.email.composer import EmailComposerDialog
 from repdesk.ui.shell.main_window import MainWindow
@@ -44,8 +42,6 @@ def test_inquiry_to_reply_and_back(
     clock: FakeClock,
 ) -> None:
     ws = mail_ws
-    ws.sources = SourceService(ws.sessions, ws.clock, ws.imports, keyring_store)
-    ws.sources.mail_back = ReplyFiler(ws.sessions, ws.clock, ws.leads.set_do_not_contact)
     ws.sources.add_imap(
         host=imap_server.host,
         port=imap_server.tls_port,
