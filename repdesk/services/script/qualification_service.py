@@ -113,6 +113,8 @@ class QualificationResult:
             return f"Unassigned — over capacity: every rep is full this month; {call}"
         if self.verdict is Verdict.NURTURE:
             return f"Nurture: next check-in {when:%d %b}" if when else "Nurture"
+        if self.reply is None:
+            return "Not a fit: no reply drafted, the lead is marked do not contact"
         return "Not a fit: reply drafted" + (" and copied to the clipboard" if clipboard else "")
 
 
@@ -313,7 +315,7 @@ class QualificationService:
             days = NURTURE_DAYS.get(str(answers.get("timeline", "")))
             if days is not None:  # local calendar days, like every cadence step
                 first_due = local_days_later(now, days, self._planner.hours).astimezone(UTC)
-        else:
+        elif not lead.do_not_contact:  # nobody writes to a lead marked do not contact
             owner = session.get(RepRecord, lead.owner_id) if lead.owner_id is not None else None
             reply = self._reply(lead, answers, owner.name if owner is not None else "")
         if verdict is not Verdict.QUALIFIED:

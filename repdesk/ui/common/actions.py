@@ -35,6 +35,7 @@ class ActionId(Enum):
     STOP_EMAILS = "stop_emails"
     GO_TEMPLATES = "go_templates"
     SHOW_OUTBOX = "show_outbox"
+    DO_NOT_CONTACT = "do_not_contact"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class ActionSpec:
     text: str
     shortcut: str | QKeySequence.StandardKey | None
     tip: str
+    checkable: bool = False
 
 
 SPECS: dict[ActionId, ActionSpec] = {
@@ -101,6 +103,12 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.SHOW_OUTBOX: ActionSpec(
         "&Outbox…", "Ctrl+Shift+O", "Emails waiting to be sent, and any that need a look"
     ),
+    ActionId.DO_NOT_CONTACT: ActionSpec(
+        "&Do not contact",
+        "Ctrl+Shift+D",
+        "Mark the selected lead do not contact (no calls, emails or follow-ups), or clear the mark",
+        checkable=True,
+    ),
 }
 
 
@@ -112,6 +120,7 @@ class ActionRegistry:
         for action_id, spec in SPECS.items():
             action = QAction(spec.text.replace("&&", "&"), parent)
             action.setObjectName(f"action_{action_id.value}")
+            action.setCheckable(spec.checkable)
             if spec.shortcut is not None:
                 action.setShortcut(QKeySequence(spec.shortcut))
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)

@@ -286,6 +286,8 @@ class InboxPage(QWidget):
     def _start_script(self) -> None:
         if not self.isVisible() or self.detail.lead_id is None or self._services is None:
             return
+        if self.detail.refuses_contact():  # a script is a call
+            return
         script = self.prepare_script_panel()
         if self._columns_before_call is None:
             # During a call the table keeps only who is waiting: the columns come back afterwards.

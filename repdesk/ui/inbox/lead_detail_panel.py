@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from repdesk.core.do_not_contact import refusal as dnc_refusal
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.ui.email.composer import EmailServices
     from repdesk.ui.followups.followup_dialogs import ExportServices
+
+DNC_BANNER = "⊘  Do not contact — no calls or emails"
 
 _ICONS = {
     "call": "☎",
@@ -97,6 +101,7 @@ class LeadDetailPanel(QStackedWidget):
             (ActionId.ADD_NOTE, self.add_note),
             (ActionId.EDIT_LEAD, self.edit),
             (ActionId.REPLY_EMAIL, self.reply_by_email),
+            (ActionId.DO_NOT_CONTACT, self.toggle_do_not_contact),
         ):
             actions[action_id].triggered.connect(slot)
         self._actions = actions
@@ -131,6 +136,16 @@ class LeadDetailPanel(QStackedWidget):
         )
         self.stop_bar.sig_lead_changed.connect(self._stop_changed)
         layout.addWidget(self.stop_bar)
+        self.dnc_banner = QLabel(DNC_BANNER)
+        self.dnc_banner.setObjectName("dncBanner")
+        self.dnc_banner.setWordWrap(True)
+        # Its own colours, not the palette's: it must read as a warning in light and dark alike.
+        self.dnc_banner.setStyleSheet(
+            "QLabel#dncBanner { background: #cf222e; color: white; font-weight: 600;"
+            " padding: 4px 8px; border-radius: 4px; }"
+        )
+        self.dnc_banner.hide()
+        layout.addWidget(self.dnc_banner)
         # Two short rows so the pane stays narrow enough for the table beside it.
         first, second = QHBoxLayout(), QHBoxLayout()
         for row, action_ids in (
@@ -146,6 +161,13 @@ class LeadDetailPanel(QStackedWidget):
                 button.clicked.connect(actions[action_id].trigger)
                 button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
                 row.addWidget(button)
+        self.dnc_button = QPushButton()
+        self.dnc_button.setObjectName("leadDoNotContact")
+        self.dnc_button.setCheckable(True)
+        self.dnc_button.setToolTip(actions[ActionId.DO_NOT_CONTACT].toolTip())
+        self.dnc_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.dnc_button.clicked.connect(actions[ActionId.DO_NOT_CONTACT].trigger)
+        second.addWidget(self.dnc_button)
         export = QPushButton("Export to calendar…")
         export.setObjectName("leadExportIcs")
         export.setToolTip("Export this lead's next steps as an .ics file with reminders")
@@ -254,6 +276,8 @@ class LeadDetailPanel(QStackedWidget):
             _when(lead.first_response_at) if lead.first_response_at else "Not answered yet"
         )
         step = _when(lead.next_follow_up_at) if lead.next_follow_up_at else "None scheduled"
+        if lead.do_not_contact:
+            step = "None: do not contact"
         if lead.next_follow_up_at and lead.next_follow_up_at < now:
             step += " (overdue)"
         f["next_step"].setText(step)
@@ -265,6 +289,10 @@ class LeadDetailPanel(QStackedWidget):
         f["verdict"].setText(verdict)
         self.status_box.setCurrentIndex(self.status_box.findData(lead.status))
         self.stop_bar.show_for(lead.id)
+        self.dnc_banner.setVisible(lead.do_not_contact)
+        self.dnc_button.setChecked(lead.do_not_contact)
+        self.dnc_button.setText("Allow contact" if lead.do_not_contact else "Do not contact")
+        self._actions[ActionId.DO_NOT_CONTACT].setChecked(lead.do_not_contact)
         self.message.setText(d.message or "No message with the inquiry.")
         extras = [(k, v) for k, v in d.extra.items() if str(v).strip()]
         self.extra_title.setVisible(bool(extras))
@@ -290,12 +318,20 @@ class LeadDetailPanel(QStackedWidget):
             ActionId.EDIT_LEAD,
             ActionId.START_SCRIPT,
             ActionId.REPLY_EMAIL,
+            ActionId.DO_NOT_CONTACT,
         ):
             self._actions[action_id].setEnabled(enabled)
 
     # -- actions ---------------------------------------------------------------------------------
+    def refuses_contact(self) -> bool:
+        """True (and says why, in one sentence) when the lead shown is marked do not contact."""
+        if self.detail is None or not self.detail.lead.do_not_contact:
+            return False
+        QMessageBox.information(self, "Do not contact", dnc_refusal(self.detail.lead.display_name))
+        return True
+
     def call(self) -> None:
-        if self.detail is None or not self.isVisible():
+        if self.detail is None or not self.isVisible() or self.refuses_contact():
             return
         phone = self.detail.lead.phone
         if not phone:
@@ -325,7 +361,7 @@ class LeadDetailPanel(QStackedWidget):
         self.sig_lead_changed.emit(changes)
 
     def email(self) -> None:
-        if self.detail is None or not self.isVisible():
+        if self.detail is None or not self.isVisible() or self.refuses_contact():
             return
         from repdesk.ui.email.composer import can_send
 
@@ -368,6 +404,33 @@ class LeadDetailPanel(QStackedWidget):
         if dialog.exec():
             self.refresh()
             self.sig_lead_changed.emit(Changes(leads=True))
+
+    def toggle_do_not_contact(self) -> None:
+        """Mark the lead do not contact, or clear the mark; the status bar says what it did (the
+        same action takes it back)."""
+        if self.detail is None or not self.isVisible():
+            return
+        lead = self.detail.lead
+        on = not lead.do_not_contact
+        self._apply(lambda: self.services.leads.set_do_not_contact(lead.id, on))
+        key = (
+            self._actions[ActionId.DO_NOT_CONTACT]
+            .shortcut()
+            .toString(QKeySequence.SequenceFormat.NativeText)
+        )
+        if on:
+            text = (
+                f"Marked {lead.display_name} do not contact: follow-ups cancelled, no calls or "
+                f"emails. {key} clears it."
+            )
+        else:
+            step = self.detail.lead.next_follow_up_at if self.detail else None
+            text = f"{lead.display_name} may be contacted again" + (
+                f"; next step {_when(step)}." if step else "."
+            )
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 10_000)
 
     def export_to_calendar(self) -> None:
         if self.detail is None:

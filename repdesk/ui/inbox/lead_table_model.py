@@ -116,6 +116,11 @@ class LeadTableModel(QAbstractTableModel):
             column == 0 or (column == 4 and lead.replied_at)
         ):
             return self._waiting_tip(lead)
+        if lead.do_not_contact and column in (1, 4):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(_LEVEL_COLOURS[2])
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Do not contact: no calls, emails or follow-ups."
         return None
 
     def _display(self, lead: LeadSummary, column: int) -> str:
@@ -126,12 +131,15 @@ class LeadTableModel(QAbstractTableModel):
                 return waiting_text(lead.received_at, self._now)
             return ""
         if column == 1:
-            return lead.name or lead.email or lead.phone
+            name = lead.name or lead.email or lead.phone
+            return f"⊘ {name}" if lead.do_not_contact else name
         if column == 2:
             return lead.company
         if column == 3:
             return lead.status.replace("_", " ")
         if column == 4:
+            if lead.do_not_contact:  # it has no step: the column says why
+                return "do not contact"
             if lead.replied_at is not None:
                 return REPLIED_TEXT
             return _next_step_text(lead.next_follow_up_at, self._now)
@@ -156,7 +164,8 @@ class LeadTableModel(QAbstractTableModel):
 
 
 def _waiting(lead: LeadSummary) -> bool:
-    return lead.status == "new" and lead.first_response_at is None
+    # A lead marked do not contact shows no waiting clock: nobody is to answer them.
+    return lead.status == "new" and lead.first_response_at is None and not lead.do_not_contact
 
 
 def _next_step_text(when: datetime | None, now: datetime) -> str:
