@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from repdesk.core.form_match import form_summary
 from repdesk.core.inbox import waiting_level, waiting_text
 from repdesk.services.leads.lead_rows import LeadSummary
 
@@ -116,6 +117,11 @@ class LeadTableModel(QAbstractTableModel):
             column == 0 or (column == 4 and lead.replied_at)
         ):
             return self._waiting_tip(lead)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3 and lead.form_verdict:
+            return (
+                f"Status {lead.status.replace('_', ' ')}; its form answers say "
+                f"{lead.form_verdict.replace('_', ' ')} until the call confirms or changes them."
+            )
         if lead.do_not_contact and column in (1, 4):
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(_LEVEL_COLOURS[2])
@@ -136,6 +142,8 @@ class LeadTableModel(QAbstractTableModel):
         if column == 2:
             return lead.company
         if column == 3:
+            if _waiting(lead) and lead.form_verdict:  # the provisional verdict of its form
+                return form_summary(lead.form_verdict, lead.form_note)
             return lead.status.replace("_", " ")
         if column == 4:
             if lead.do_not_contact:  # it has no step: the column says why

@@ -113,7 +113,12 @@ def inbox_services(services: Services) -> InboxServices:
         services.leads,
         services.qualifications,
         LeadDetailServices(
-            services.leads, services.time, export_services(services), email_services(services)
+            services.leads,
+            services.time,
+            export_services(services),
+            services.form_mappings,
+            services.scripts,
+            email_services(services),
         ),
         ScriptPanelServices(
             services.qualifications, services.leads, services.time, email_services(services)

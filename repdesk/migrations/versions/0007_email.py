@@ -1,7 +1,7 @@
 """email: templates, the outbox, mail filed on leads, replied and bouncing leads
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 21:00:00
 
 Two columns on `leads`, added in place (no batch copy: that would drop the hand-made triggers of
@@ -14,8 +14,8 @@ from alembic import op
 
 from repdesk.store.types import UTCDateTime
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
