@@ -1,7 +1,7 @@
 """what imports need to know people by, and to undo exactly what they did
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 09:00:00
 
 - leads.phones (every number with its kind and extension), leads.phone_ext (the main phone's),
@@ -29,8 +29,8 @@ from alembic import op
 
 import repdesk.store.types
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
