@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.business_hours import next_business_time
@@ -53,35 +54,66 @@ def expired_verdicts(now: datetime, since: datetime | None = None) -> ColumnElem
     return clause
 
 
+class Requalifier:
+    """The check, remembering the watermark it last read or wrote: another computer of a team only
+    moves it forward, so a remembered one is at most too early (a wider look, never a verdict
+    missed), and a check that finds nothing then costs one indexed read."""
+
+    def __init__(self, sessions: sessionmaker[Session], planner: FollowUpPlanner) -> None:
+        self._sessions = sessions
+        self._planner = planner
+        self._through: datetime | None = None
+
+    def plan(self, now: datetime) -> int:
+        """Plan the re-qualify steps due by `now`; the number of leads that got one.
+
+        A look without a write transaction first: mostly there is nothing to do, and a reader (the
+        follow-up list, a report) then takes no write lock.
+        """
+        with self._sessions() as session:
+            stored = self._through or _watermark(session)
+            since = None if stored is None else min(stored, now) - SLACK
+            found = (
+                session.scalar(select(LeadRecord.id).where(expired_verdicts(now, since)).limit(1))
+                is not None
+            )
+        self._through = stored
+        if not found and stored is not None and now - stored < WRITE_EVERY:
+            return 0
+        count = 0
+        if found:
+            with self._sessions.begin() as session:
+                leads = list(
+                    session.scalars(select(LeadRecord).where(expired_verdicts(now, since)))
+                )
+                due = next_business_time(now, self._planner.hours).astimezone(UTC)
+                for lead in leads:
+                    self._planner.sync(session, lead, now, first_due=due, note=REQUALIFY_NOTE)
+                count = len(leads)
+        through = now if stored is None else max(stored, now)
+        _advance_watermark(self._sessions, through)
+        self._through = through
+        return count
+
+
 def plan_requalifications(
     sessions: sessionmaker[Session], planner: FollowUpPlanner, now: datetime
 ) -> int:
-    """Plan the re-qualify steps due by `now`; the number of leads that got one.
+    """One check, reading the watermark from the database (see Requalifier)."""
+    return Requalifier(sessions, planner).plan(now)
 
-    A look without a write transaction first: mostly there is nothing to do, and a reader (the
-    follow-up list, a report) then takes no write lock.
-    """
-    with sessions() as session:
-        stored = _watermark(session)
-        since = None if stored is None else min(stored, now) - SLACK
-        found = (
-            session.scalar(select(LeadRecord.id).where(expired_verdicts(now, since)).limit(1))
-            is not None
-        )
-    if not found and stored is not None and now - stored < WRITE_EVERY:
-        return 0
-    with sessions.begin() as session:
-        leads = (
-            list(session.scalars(select(LeadRecord).where(expired_verdicts(now, since))))
-            if found
-            else []
-        )
-        due = next_business_time(now, planner.hours).astimezone(UTC)
-        for lead in leads:
-            planner.sync(session, lead, now, first_due=due, note=REQUALIFY_NOTE)
-        through = now if stored is None else max(stored, now)
-        session.merge(SettingRecord(key=WATERMARK_KEY, value=through.astimezone(UTC).isoformat()))
-        return len(leads)
+
+def _advance_watermark(sessions: sessionmaker[Session], through: datetime) -> None:
+    """Remember that the check looked up to `through` (its own transaction, after the steps)."""
+    try:
+        with sessions.begin() as session:
+            session.merge(
+                SettingRecord(key=WATERMARK_KEY, value=through.astimezone(UTC).isoformat())
+            )
+    except IntegrityError:
+        # Another computer of the team wrote the first watermark at the same moment: its check
+        # covered the same time; the next check starts from that one.
+        pass
 
 
 def requalify_hook(

@@ -145,3 +145,25 @@ def test_the_check_reads_the_expiry_index_not_every_lead(workspace: Workspace, s
         plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
     assert "ix_leads_qualification_expires" in plan, plan
     assert "SCAN leads" not in plan, plan
+
+
+def test_a_reader_takes_no_write_lock_when_nothing_expired(
+    workspace: Workspace, clock: FakeClock, qualified_lead: int, tmp_path: Path
+) -> None:
+    import sqlite3
+    import time
+
+    from repdesk.store.sqlite_file import sqlite_path
+
+    clock.now += timedelta(minutes=10)  # within the hour after the load's check
+    path = sqlite_path(workspace.url)
+    assert path is not None
+    other = sqlite3.connect(path, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")  # another program (the app) is writing
+    try:
+        started = time.perf_counter()
+        assert [r.lead_id for r in workspace.followups.list("all")] == [qualified_lead]
+        assert time.perf_counter() - started < 2.0  # no wait for the write lock
+    finally:
+        other.rollback()
+        other.close()
