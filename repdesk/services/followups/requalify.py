@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.business_hours import next_business_time
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.store.models import FollowUpRecord, LeadRecord, SettingRecord
+from repdesk.store.types import UTCDateTime
 
 REQUALIFY_NOTE = "Re-qualify: the last qualification expired"
 #: The settings row holding the time the last check looked up to (ISO 8601, UTC).
@@ -39,7 +41,9 @@ def _asked(lead_id: object, expires: object) -> ColumnElement[bool]:
     )
 
 
-def expired_verdicts(now: datetime, since: datetime | None = None) -> ColumnElement[bool]:
+def expired_verdicts(
+    now: datetime | BindParameter[Any], since: datetime | BindParameter[Any] | None = None
+) -> ColumnElement[bool]:
     """Open, contactable leads whose verdict expired in (since, now] and who were not asked."""
     # The range on qualification_expires_at reads ix_leads_qualification_expires (0005): only
     # leads ever qualified, and only those whose verdict expired in the range.
@@ -52,6 +56,15 @@ def expired_verdicts(now: datetime, since: datetime | None = None) -> ColumnElem
     if since is not None:
         clause &= LeadRecord.qualification_expires_at > since
     return clause
+
+
+# Built once, run with parameters: building the expression costs more than the indexed read.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "since" when nothing was checked before
+_WHERE = expired_verdicts(
+    bindparam("now", type_=UTCDateTime()), bindparam("since", type_=UTCDateTime())
+)
+_LOOK = select(LeadRecord.id).where(_WHERE).limit(1)
+_LEADS = select(LeadRecord).where(_WHERE)
 
 
 class Requalifier:
@@ -73,19 +86,15 @@ class Requalifier:
         with self._sessions() as session:
             stored = self._through or _watermark(session)
             since = None if stored is None else min(stored, now) - SLACK
-            found = (
-                session.scalar(select(LeadRecord.id).where(expired_verdicts(now, since)).limit(1))
-                is not None
-            )
+            bounds = {"now": now, "since": since or _EPOCH}
+            found = session.scalar(_LOOK, bounds) is not None
         self._through = stored
         if not found and stored is not None and now - stored < WRITE_EVERY:
             return 0
         count = 0
         if found:
             with self._sessions.begin() as session:
-                leads = list(
-                    session.scalars(select(LeadRecord).where(expired_verdicts(now, since)))
-                )
+                leads = list(session.scalars(_LEADS, bounds))
                 due = next_business_time(now, self._planner.hours).astimezone(UTC)
                 for lead in leads:
                     self._planner.sync(session, lead, now, first_due=due, note=REQUALIFY_NOTE)
