@@ -36,6 +36,12 @@ def build_services(
     from repdesk.formats.cadence_file import load_default_cadences
     from repdesk.services.calendar.caldav_sync import CalDavSync
     from repdesk.services.calendar.calendar_export import CalendarExportService
+    from repdesk.services.email.accounts import AccountService
+    from repdesk.services.email.compose import DraftService
+    from repdesk.services.email.outbox import OutboxService
+    from repdesk.services.email.recording import EmailRecorder
+    from repdesk.services.email.replies import ReplyFiler
+    from repdesk.services.email.templates import TemplateService
     from repdesk.services.followups.followup_planner import FollowUpPlanner, business_hours_from
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.followups.requalify import requalify_hook
@@ -44,6 +50,8 @@ def build_services(
     from repdesk.services.leads.journey_service import journey_import_hook, journey_lead_hook
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.reports.report_service import ReportService
+    from repdesk.services.script.form_answers import FormAnswerService
+    from repdesk.services.script.form_mappings import FormMappingService
     from repdesk.services.script.form_output import FormOutput
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.services.script.script_service import ScriptService
@@ -67,9 +75,29 @@ def build_services(
     leads = LeadService(
         sessions, clock, region, hooks=(planner.sync, requalify_hook(planner), journey_lead_hook)
     )
-    imports = ImportService(sessions, clock, settings, planner, hooks=(journey_import_hook,))
-    followups = FollowUpService(sessions, clock, planner, leads, time.end_of_today)
     scripts = ScriptService(sessions, clock)
+    form_answers = FormAnswerService(sessions, clock, settings, scripts, time.zone)
+    # Answers that arrive with a lead (any import: files, watched folders, mailboxes) become its
+    # qualification "from the form" in the same transaction; Undo import takes them back.
+    imports = ImportService(
+        sessions,
+        clock,
+        settings,
+        planner,
+        hooks=(journey_import_hook,),
+        arrivals=(form_answers.arrivals_hook,),
+        undo_hooks=(form_answers.undo_hook,),
+    )
+    followups = FollowUpService(sessions, clock, planner, leads, time.end_of_today)
+    # Email out and back: the sending identity, templates, drafts, the outbox, and the mail from
+    # leads that each mailbox fetch files on them.
+    accounts = AccountService(sessions, clock, secrets)
+    templates = TemplateService(sessions, clock)
+    drafts = DraftService(sessions, clock, templates, accounts, planner.step_template)
+    outbox = OutboxService(
+        sessions, clock, accounts, EmailRecorder(sessions, clock, planner, leads.run_hooks)
+    )
+    replies = ReplyFiler(sessions, clock, leads.set_do_not_contact)
     calendar = CalendarExportService(
         sessions, clock, settings.get, before_export=followups.plan_requalifications
     )
@@ -80,17 +108,24 @@ def build_services(
         inbox=InboxService(sessions, clock),
         imports=imports,
         followups=followups,
-        sources=SourceService(sessions, clock, imports, secrets, region),
+        sources=SourceService(sessions, clock, imports, secrets, region, mail_back=replies),
         scripts=scripts,
         qualifications=QualificationService(
-            sessions, clock, settings, scripts, planner, leads, time.zone
+            sessions, clock, settings, scripts, planner, leads, time.zone, templates.pick
         ),
-        reports=ReportService(sessions, clock, settings, followups, time.zone),
+        reports=ReportService(sessions, clock, settings, followups, time.zone, scripts),
         calendar=calendar,
         caldav=CalDavSync(sessions, clock, settings, secrets, calendar),
         reps=RepService(sessions),
         forms=FormOutput(scripts, region),
+        form_answers=form_answers,
+        form_mappings=FormMappingService(sessions, clock, form_answers.reread),
         backup=BackupService(url),
+        accounts=accounts,
+        templates=templates,
+        drafts=drafts,
+        outbox=outbox,
+        replies=replies,
     )
 
 

@@ -11,11 +11,18 @@ if TYPE_CHECKING:
     from repdesk.services.calendar.caldav_sync import CalDavSync
     from repdesk.services.calendar.calendar_export import CalendarExportService
     from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.email.accounts import AccountService
+    from repdesk.services.email.compose import DraftService
+    from repdesk.services.email.outbox import OutboxService
+    from repdesk.services.email.replies import ReplyFiler
+    from repdesk.services.email.templates import TemplateService
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_service import InboxService
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.reports.report_service import ReportService
+    from repdesk.services.script.form_answers import FormAnswerService
+    from repdesk.services.script.form_mappings import FormMappingService
     from repdesk.services.script.form_output import FormOutput
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.services.script.script_service import ScriptService
@@ -44,3 +51,10 @@ class Services:
     reps: RepService
     forms: FormOutput
     backup: BackupService
+    accounts: AccountService
+    templates: TemplateService
+    drafts: DraftService
+    outbox: OutboxService
+    replies: ReplyFiler
+    form_answers: FormAnswerService
+    form_mappings: FormMappingService

@@ -19,10 +19,16 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from repdesk.services.email.accounts import AccountService
+    from repdesk.services.email.compose import DraftService
+    from repdesk.services.email.outbox import OutboxService
+    from repdesk.services.email.templates import TemplateService
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
     from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.script.form_answers import FormAnswerService
+    from repdesk.services.script.form_mappings import FormMappingService
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
@@ -122,6 +128,30 @@ class Workspace:
     @property
     def qualifications(self) -> QualificationService:
         return self.services.qualifications
+
+    @property
+    def accounts(self) -> AccountService:
+        return self.services.accounts
+
+    @property
+    def templates(self) -> TemplateService:
+        return self.services.templates
+
+    @property
+    def drafts(self) -> DraftService:
+        return self.services.drafts
+
+    @property
+    def outbox(self) -> OutboxService:
+        return self.services.outbox
+
+    @property
+    def form_answers(self) -> FormAnswerService:
+        return self.services.form_answers
+
+    @property
+    def form_mappings(self) -> FormMappingService:
+        return self.services.form_mappings
 
     def setting(self, key: str) -> Any:
         """A setting's value; before the services load, read from the file by the first screen."""

@@ -13,6 +13,7 @@ from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from repdesk.core.do_not_contact import refusal as dnc_refusal
 from repdesk.core.domain import ActivityKind, LeadStatus
+from repdesk.core.form_match import form_summary
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
@@ -38,6 +40,9 @@ from repdesk.ui.common.empty_state import EmptyStatePanel
 if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.script.form_mappings import FormMappingService
+    from repdesk.services.script.script_service import ScriptService
+    from repdesk.ui.email.composer import EmailServices
     from repdesk.ui.followups.followup_dialogs import ExportServices
 
 DNC_BANNER = "⊘  Do not contact — no calls or emails"
@@ -50,6 +55,7 @@ _ICONS = {
     "inquiry": "★",
     "status_change": "→",
     "qualification": "✓",
+    "email_in": "↩",
 }
 
 
@@ -60,6 +66,11 @@ class LeadDetailServices:
     leads: LeadService
     time: WorkspaceTime
     export: ExportServices
+    #: Forms whose fields match no question: offered for mapping on their lead (once).
+    form_mappings: FormMappingService
+    scripts: ScriptService
+    email: EmailServices | None = None
+    """Writing to the lead from repdesk, and their stop requests (ui/email)."""
 
 
 class LeadDetailPanel(QStackedWidget):
@@ -96,6 +107,7 @@ class LeadDetailPanel(QStackedWidget):
             (ActionId.EMAIL_LEAD, self.email),
             (ActionId.ADD_NOTE, self.add_note),
             (ActionId.EDIT_LEAD, self.edit),
+            (ActionId.REPLY_EMAIL, self.reply_by_email),
             (ActionId.DO_NOT_CONTACT, self.toggle_do_not_contact),
         ):
             actions[action_id].triggered.connect(slot)
@@ -119,6 +131,18 @@ class LeadDetailPanel(QStackedWidget):
         self.heading.addWidget(self.name_label, 1)
         layout.addLayout(self.heading)
         layout.addWidget(self.subtitle)
+        from repdesk.ui.email.stop_bar import StopRequestBar
+
+        self.stop_bar = StopRequestBar(
+            lambda: (
+                self._services.email.replies
+                if self._services is not None and self._services.email is not None
+                else None
+            ),
+            actions,
+        )
+        self.stop_bar.sig_lead_changed.connect(self._stop_changed)
+        layout.addWidget(self.stop_bar)
         self.dnc_banner = QLabel(DNC_BANNER)
         self.dnc_banner.setObjectName("dncBanner")
         self.dnc_banner.setWordWrap(True)
@@ -197,6 +221,7 @@ class LeadDetailPanel(QStackedWidget):
         self.extra.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.extra_title)
         layout.addWidget(self.extra)
+        layout.addWidget(self._build_offer())
         layout.addWidget(_section("Timeline"))
         self.timeline = QListWidget()
         self.timeline.setObjectName("timeline")
@@ -219,6 +244,62 @@ class LeadDetailPanel(QStackedWidget):
             self.show_lead(self.lead_id)
 
     # -- showing ---------------------------------------------------------------------------------
+    def _build_offer(self) -> QWidget:
+        """The bar offering (once per form) to map a form's fields that match no question."""
+        self.offer_bar = QFrame(objectName="formOffer")
+        self.offer_bar.setStyleSheet(
+            "QFrame#formOffer { border: 1px solid palette(mid); border-radius: 6px; }"
+        )
+        bar = QVBoxLayout(self.offer_bar)
+        self.offer_text = QLabel(wordWrap=True)
+        buttons = QHBoxLayout()
+        self.map_button = QPushButton("Map fields to questions…", objectName="mapFormFields")
+        self.map_button.clicked.connect(self.map_form)
+        dismiss = QPushButton("Not questions", objectName="dismissFormOffer")
+        dismiss.setToolTip("These fields are no qualification questions: do not ask again")
+        dismiss.clicked.connect(self.dismiss_form)
+        buttons.addWidget(self.map_button)
+        buttons.addWidget(dismiss)
+        buttons.addStretch(1)
+        bar.addWidget(self.offer_text)
+        bar.addLayout(buttons)
+        self.offer_bar.hide()
+        self.offer = None
+        return self.offer_bar
+
+    def _show_offer(self, lead_id: int) -> None:
+        self.offer = self.services.form_mappings.offer_for(lead_id)
+        self.offer_bar.setVisible(self.offer is not None)
+        if self.offer is not None:
+            fields = ", ".join(self.offer.labels[:4]) + ("…" if len(self.offer.labels) > 4 else "")
+            self.offer_text.setText(
+                f"This {self.offer.source} form's fields ({fields}) match no question. Map them "
+                "once and every answer it sends fills the script."
+            )
+
+    def map_form(self) -> None:
+        from repdesk.ui.script.form_mapping_dialog import FormMappingDialog
+
+        if self.offer is None or self.lead_id is None:
+            return
+        questions = [q for s in self.services.scripts.current_bundle().sets for q in s.questions]
+        dialog = FormMappingDialog(self.offer, questions, self)
+        if dialog.exec() != FormMappingDialog.DialogCode.Accepted:
+            return
+        try:
+            changes = self.services.form_mappings.map_form(self.offer.id, dialog.mapping())
+        except UserError as exc:
+            QMessageBox.warning(self, "Map the form", str(exc))
+            return
+        self.refresh()
+        self.sig_lead_changed.emit(changes)
+
+    def dismiss_form(self) -> None:
+        if self.offer is not None:
+            changes = self.services.form_mappings.dismiss(self.offer.id)
+            self.refresh()
+            self.sig_lead_changed.emit(changes)
+
     def show_lead(self, lead_id: int | None) -> None:
         self.lead_id = lead_id
         if self._services is None:
@@ -230,6 +311,7 @@ class LeadDetailPanel(QStackedWidget):
             return
         self.detail = self.services.leads.detail(lead_id)
         self._fill(self.detail)
+        self._show_offer(lead_id)
         self.setCurrentIndex(1)
         self._set_actions_enabled(True)
 
@@ -265,12 +347,15 @@ class LeadDetailPanel(QStackedWidget):
             step += " (overdue)"
         f["next_step"].setText(step)
         verdict = lead.verdict.replace("_", " ") if lead.verdict else "Not qualified yet"
+        if not lead.verdict and lead.form_verdict:  # provisional, until the call
+            verdict = form_summary(lead.form_verdict, lead.form_note) + " (not called yet)"
         if lead.score is not None:
             verdict += f" · score {lead.score}"
         if d.qualification_expires_at and d.qualification_expires_at < now:
             verdict += " · re-qualify"
         f["verdict"].setText(verdict)
         self.status_box.setCurrentIndex(self.status_box.findData(lead.status))
+        self.stop_bar.show_for(lead.id)
         self.dnc_banner.setVisible(lead.do_not_contact)
         self.dnc_button.setChecked(lead.do_not_contact)
         self.dnc_button.setText("Allow contact" if lead.do_not_contact else "Do not contact")
@@ -299,6 +384,7 @@ class LeadDetailPanel(QStackedWidget):
             ActionId.ADD_NOTE,
             ActionId.EDIT_LEAD,
             ActionId.START_SCRIPT,
+            ActionId.REPLY_EMAIL,
             ActionId.DO_NOT_CONTACT,
         ):
             self._actions[action_id].setEnabled(enabled)
@@ -327,8 +413,28 @@ class LeadDetailPanel(QStackedWidget):
             )
         )
 
+    def reply_by_email(self) -> None:
+        """The composer with the template that fits the lead now (services/email)."""
+        if self.detail is None or not self.isVisible():
+            return
+        from repdesk.ui.email.composer import open_composer
+
+        email = self._services.email if self._services is not None else None
+        if email is not None:
+            open_composer(self, email, self.detail.lead.id)
+
+    def _stop_changed(self, changes: Changes) -> None:
+        self.refresh()
+        self.sig_lead_changed.emit(changes)
+
     def email(self) -> None:
         if self.detail is None or not self.isVisible() or self.refuses_contact():
+            return
+        from repdesk.ui.email.composer import can_send
+
+        email = self._services.email if self._services is not None else None
+        if email is not None and can_send(email):  # write it here, not in a mail program
+            self.reply_by_email()
             return
         address = self.detail.lead.email
         if not address:

@@ -29,6 +29,7 @@ from repdesk.services.common.zones import workspace_zone
 
 if TYPE_CHECKING:
     from repdesk.services.calendar.caldav_sync import CalDavSync
+    from repdesk.services.email.accounts import AccountService
     from repdesk.services.settings.settings_service import SettingsService
     from repdesk.services.sources.source_service import SourceService
     from repdesk.services.team.rep_service import RepService
@@ -90,6 +91,13 @@ class GeneralSettingsPanel(QWidget):
             "After this, a qualified lead shows 're-qualify' and gets a follow-up to do it."
         )
         form.addRow("Qualification valid for", self.qualification)
+        self.route_form = QCheckBox(
+            "Hand leads whose form answers qualify them straight to a rep", objectName="routeForm"
+        )
+        self.route_form.setToolTip(
+            "By monthly capacity, before the first call (a short time frame goes directly to reps)"
+        )
+        form.addRow("Form answers", self.route_form)
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color: #cf222e")
@@ -118,6 +126,7 @@ class GeneralSettingsPanel(QWidget):
         self.alarm.setValue(int(s["alarm_minutes"]))
         self.event.setValue(int(s["event_minutes"]))
         self.qualification.setValue(int(s["qualification_days"]))
+        self.route_form.setChecked(bool(s["route_form_qualified"]))
         self.error.clear()
 
     def values(self) -> dict[str, Any]:
@@ -136,6 +145,7 @@ class GeneralSettingsPanel(QWidget):
             "alarm_minutes": self.alarm.value(),
             "event_minutes": self.event.value(),
             "qualification_days": self.qualification.value(),
+            "route_form_qualified": self.route_form.isChecked(),
         }
 
     def save(self) -> None:
@@ -184,6 +194,8 @@ class SettingsServices:
     reps: RepService
     sources: SourceService
     caldav: CalDavSync
+    accounts: AccountService | None = None
+    """The outgoing mail account (Settings → Email)."""
 
 
 class SettingsPage(QWidget):
@@ -210,6 +222,7 @@ class SettingsPage(QWidget):
         if self._built:
             return
         from repdesk.ui.calendar.caldav_panel import CalDavPanel
+        from repdesk.ui.email.email_settings import EmailSettingsPanel
         from repdesk.ui.sources.sources_panel import SourcesPanel
         from repdesk.ui.team.reps_panel import RepsPanel
 
@@ -221,6 +234,11 @@ class SettingsPage(QWidget):
             (general, "General"),
             (reps, "Reps and capacity"),
             (SourcesPanel(self.services.sources), "Inquiry sources"),
+            *(
+                [(EmailSettingsPanel(self.services.accounts), "Email")]
+                if self.services.accounts is not None
+                else []
+            ),
             (CalDavPanel(self.services.caldav), "Calendar sync"),
         ):
             page = QWidget()
