@@ -1,7 +1,7 @@
 """what imports need to know people by, and to undo exactly what they did
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 09:00:00
 
 - leads.phones (every number with its kind and extension), leads.phone_ext (the main phone's),
@@ -29,8 +29,8 @@ from alembic import op
 
 import repdesk.store.types
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
