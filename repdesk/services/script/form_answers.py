@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any, Protocol
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,7 +21,7 @@ from repdesk.formats.lead_file import ParsedLead
 from repdesk.services.common.errors import NotFoundError
 from repdesk.services.leads.lead_service import record_activity
 from repdesk.services.script.answer_json import answers_from_json, answers_to_json
-from repdesk.services.script.form_arrivals import take_arrivals
+from repdesk.services.script.form_arrivals import LeadLike, Prepared, take_arrivals
 from repdesk.services.script.form_mappings import MAPPED
 from repdesk.services.script.not_a_fit_reply import load_template
 from repdesk.services.script.rep_routing import route
@@ -35,26 +34,6 @@ FORM, CALL = "form", "call"
 ROUTE_SETTING = "route_form_qualified"
 MAX_FORM_ID = 200
 __all__ = ["FORM", "FormAnswerService", "FormAnswers", "form_summary", "latest_form_answers"]
-
-
-class LeadLike(Protocol):
-    """What a form qualification reads of its lead: an ORM record or a bulk import's row."""
-
-    product: str
-    source: str
-    email: str
-    first_name: str
-    company: str
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A form qualification before it is written: its columns, verdict, note and time frame."""
-
-    values: dict[str, Any]
-    verdict: Verdict
-    note: str
-    time_frame: str
 
 
 @dataclass(frozen=True)

@@ -4,24 +4,68 @@ import, not 100,000 small transactions' worth of statements)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import TableClause, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from repdesk.core.domain import ActivityKind, LeadStatus, Verdict
-from repdesk.core.form_match import FormMatch
+from repdesk.core.form_match import FormMatch, FormMatcher
 from repdesk.core.form_plan import FORM_ID_FIELD
 from repdesk.formats.lead_file import ParsedLead
 from repdesk.services.script.form_mappings import offer_mappings
+from repdesk.services.script.script_service import ScriptService, StoredBundle
 from repdesk.store.bulk import in_values
 from repdesk.store.models import ActivityRecord, LeadRecord, QualificationRecord
 
-if TYPE_CHECKING:
-    from repdesk.services.script.form_answers import FormAnswerService
+
+class LeadLike(Protocol):
+    """What a form qualification reads of its lead: an ORM record or a bulk import's row."""
+
+    product: str
+    source: str
+    email: str
+    first_name: str
+    company: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A form qualification before it is written: its columns, verdict, note and time frame."""
+
+    values: dict[str, Any]
+    verdict: Verdict
+    note: str
+    time_frame: str
+
+
+class ArrivalService(Protocol):
+    """What taking a chunk's answers needs of services.script.form_answers.FormAnswerService."""
+
+    @property
+    def scripts(self) -> ScriptService: ...
+
+    def mapping(self, session: Session) -> dict[str, str]: ...
+
+    def matcher(
+        self, current: StoredBundle, product: str | None, mapping: Mapping[str, str]
+    ) -> FormMatcher: ...
+
+    def prepare(self, lead: LeadLike, match: FormMatch, current: StoredBundle) -> Prepared: ...
+
+    def record(
+        self,
+        session: Session,
+        lead: LeadRecord,
+        match: FormMatch,
+        now: datetime,
+        *,
+        import_id: int | None = None,
+        current: StoredBundle | None = None,
+    ) -> QualificationRecord: ...
 
 
 @dataclass
@@ -41,7 +85,7 @@ class LeadFacts:
 
 
 def take_arrivals(
-    service: FormAnswerService,
+    service: ArrivalService,
     session: Session,
     pairs: Sequence[tuple[int, ParsedLead]],
     import_id: int,
@@ -175,4 +219,4 @@ def _facts(session: Session, ids: Sequence[int]) -> dict[int, LeadFacts]:
     return found
 
 
-__all__ = ["LeadFacts", "take_arrivals"]
+__all__ = ["ArrivalService", "LeadFacts", "LeadLike", "Prepared", "take_arrivals"]
