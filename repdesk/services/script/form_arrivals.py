@@ -29,7 +29,10 @@ class LeadLike(Protocol):
     source: str
     email: str
     first_name: str
+    last_name: str
     company: str
+    title: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,10 @@ class LeadFacts:
     status: str
     email: str
     first_name: str
+    last_name: str
     company: str
+    title: str
+    message: str
     extra: dict[str, Any]
     #: Set once its answers are taken: the provisional verdict and time frame to write.
     form: tuple[str, str] | None = None
@@ -198,7 +204,10 @@ def _facts(session: Session, ids: Sequence[int]) -> dict[int, LeadFacts]:
         LeadRecord.status,
         LeadRecord.email,
         LeadRecord.first_name,
+        LeadRecord.last_name,
         LeadRecord.company,
+        LeadRecord.title,
+        LeadRecord.message,
         LeadRecord.extra,
     )
     for start in range(0, len(ids), 5000):
@@ -206,15 +215,19 @@ def _facts(session: Session, ids: Sequence[int]) -> dict[int, LeadFacts]:
         for row in connection.execute(
             select(*columns).where(in_values(LeadRecord.id, chunk, dialect))
         ):
-            found[row[0]] = LeadFacts(
-                row[0],
-                row[1] or "",
-                row[2] or "",
-                row[3],
-                row[4] or "",
-                row[5] or "",
-                row[6] or "",
-                dict(row[7] or {}),
+            m = row._mapping
+            found[m["id"]] = LeadFacts(
+                id=m["id"],
+                product=m["product"] or "",
+                source=m["source"] or "",
+                status=m["status"],
+                email=m["email"] or "",
+                first_name=m["first_name"] or "",
+                last_name=m["last_name"] or "",
+                company=m["company"] or "",
+                title=m["title"] or "",
+                message=m["message"] or "",
+                extra=dict(m["extra"] or {}),
             )
     return found
 
