@@ -74,5 +74,5 @@ def parse_template(text: str) -> ReplyTemplate:
 
 
 def load_template() -> ReplyTemplate:
-    path = resources.files("repdesk") / "resources" / "templates" / "not_a_fit.txt"
+    path = resources.files("repdesk.resources") / "templates" / "not_a_fit.txt"
     return parse_template(path.read_text(encoding="utf-8"))
