@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Protocol
 
 import phonenumbers
 
@@ -143,3 +144,26 @@ def split_name(full: str) -> tuple[str, str]:
 def join_name(first: str, last: str) -> str:
     """The display name of a person from its parts ("" when both are empty)."""
     return " ".join(part for part in (first.strip(), last.strip()) if part)
+
+
+class Named(Protocol):
+    """What a lead's name is made of (a LeadRecord or a LeadSummary)."""
+
+    id: int
+    first_name: str
+    last_name: str
+    company: str
+    email: str
+    phone: str
+
+
+def display_name(lead: Named) -> str:
+    """What a lead is called everywhere (lists, the detail, calendar events, the call script): the
+    person, else the company, the email, the phone, else "Lead 12"."""
+    return (
+        join_name(lead.first_name or "", lead.last_name or "")
+        or lead.company
+        or lead.email
+        or lead.phone
+        or f"Lead {lead.id}"
+    )

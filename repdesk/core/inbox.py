@@ -1,24 +1,21 @@
-"""Inbox urgency: who waits longest for a first reply, whose follow-up is overdue or due today."""
+"""Inbox order, as one declarative table of segments, and urgency: how long someone has waited.
+
+The inbox is a concatenation of segments; within each, rows follow the segment's keys. Both
+readers render this table — services/inbox/inbox_service.py with SQLAlchemy and the first screen's
+services/inbox/inbox_sqlite.py with the standard library — and `inbox_key` reads it in Python,
+which the tests compare them with. Each segment's condition is chosen so that an index serves it
+(see migrations 0002 and 0004): equivalent-looking conditions are not interchangeable.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from enum import IntEnum
+from typing import Literal, Protocol
 
-from repdesk.core.domain import JourneyStage, LeadStatus
+from repdesk.core.domain import CLOSED_STATUSES, OPEN_STATUSES, JourneyStage, LeadStatus
 from repdesk.core.journey import rank as journey_rank
-
-
-class Urgency(IntEnum):
-    """Inbox sections, most urgent first."""
-
-    UNCONTACTED_LATE = 0
-    UNCONTACTED = 1
-    OVERDUE = 2
-    DUE_TODAY = 3
-    LATER = 4
-    CLOSED = 5
 
 
 @dataclass(frozen=True)
@@ -37,42 +34,177 @@ class InboxFilter:
         return not (self.search.strip() or self.status or self.source or self.owner or self.product)
 
 
+#: The one parameter of the table: where "due today" ends (see end_of_day).
+END_OF_TODAY = ":end_of_today"
+#: The order key that ranks the journey stage: decision first (core.journey.rank).
+JOURNEY = "journey"
+#: The rank of each journey stage's stored text, and of any other text.
+JOURNEY_RANKS = {stage.value: journey_rank(stage) for stage in JourneyStage}
+UNKNOWN_JOURNEY_RANK = journey_rank("")
+
+Op = Literal["=", "!=", "in", "not in", "is null", "is not null", "<", ">="]
+
+
 @dataclass(frozen=True)
-class InboxFacts:
-    status: LeadStatus
+class Check:
+    """`column op value` on a lead: value is a status text, a tuple of them, or END_OF_TODAY."""
+
+    column: str
+    op: Op
+    value: str | tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """At least one of the checks holds."""
+
+    checks: tuple[Check, ...]
+
+
+Condition = Check | AnyOf
+
+
+@dataclass(frozen=True)
+class Key:
+    """One order key: a lead column (or JOURNEY), ascending unless `descending`."""
+
+    column: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Segment:
+    name: str
+    where: tuple[Condition, ...]
+    """Every condition holds for the segment's leads (no lead is in two segments)."""
+    order: tuple[Key, ...]
+
+
+# Waiting = status new and never answered: an imported lead marked contacted has no first-response
+# time on record but is not waiting, and one we tried to reach is not either.
+WAITING = (Check("status", "=", LeadStatus.NEW.value), Check("first_response_at", "is null"))
+CONTACTED = AnyOf(
+    (Check("status", "!=", LeadStatus.NEW.value), Check("first_response_at", "is not null"))
+)
+NOT_CLOSED = Check("status", "not in", CLOSED_STATUSES)
+BY_STEP = (Key("next_follow_up_at"), Key(JOURNEY), Key("id"))
+NEWEST_FIRST = (Key("received_at", descending=True), Key("id", descending=True))
+
+#: The inbox: who waits longest for a first answer, then steps due before the end of today
+#: (overdue first), later steps, open leads without a step. Closed leads are left out.
+INBOX = (
+    Segment("waiting", WAITING, (Key("received_at"), Key(JOURNEY), Key("id"))),
+    Segment(
+        "due",
+        (NOT_CLOSED, CONTACTED, Check("next_follow_up_at", "<", END_OF_TODAY)),
+        BY_STEP,
+    ),
+    Segment(
+        "later",
+        (NOT_CLOSED, CONTACTED, Check("next_follow_up_at", ">=", END_OF_TODAY)),
+        BY_STEP,
+    ),
+    # Open statuses listed (not "not closed"): the index then seeks past the closed leads, which
+    # have no step either, and counting this segment stays a small range.
+    Segment(
+        "no_step",
+        (Check("status", "in", OPEN_STATUSES), CONTACTED, Check("next_follow_up_at", "is null")),
+        NEWEST_FIRST,
+    ),
+)
+#: The Leads page: the inbox, then the closed leads, newest first.
+ALL_LEADS = (*INBOX, Segment("closed", (Check("status", "in", CLOSED_STATUSES),), NEWEST_FIRST))
+
+
+def segments(include_closed: bool = False) -> tuple[Segment, ...]:
+    return ALL_LEADS if include_closed else INBOX
+
+
+class LeadFacts(Protocol):
+    """What the order reads of a lead (a LeadSummary has it all)."""
+
+    id: int
+    status: str
     received_at: datetime
     first_response_at: datetime | None
     next_follow_up_at: datetime | None
-    journey_stage: JourneyStage = JourneyStage.AWARENESS
+    journey_stage: str
 
 
-def urgency(facts: InboxFacts, now: datetime, end_of_today: datetime, target: timedelta) -> Urgency:
-    if facts.status.is_closed:
-        return Urgency.CLOSED
-    if facts.status is LeadStatus.NEW and facts.first_response_at is None:
-        late = now - facts.received_at > target
-        return Urgency.UNCONTACTED_LATE if late else Urgency.UNCONTACTED
-    if facts.next_follow_up_at is not None:
-        if facts.next_follow_up_at < now:
-            return Urgency.OVERDUE
-        if facts.next_follow_up_at < end_of_today:
-            return Urgency.DUE_TODAY
-    return Urgency.LATER
+class Waiting(Protocol):
+    status: str
+    first_response_at: datetime | None
 
 
-def sort_key(
-    facts: InboxFacts, now: datetime, end_of_today: datetime, target: timedelta
-) -> tuple[int, float, int]:
-    """Order of the inbox: section, then the longest wait (or the earliest step), then journey
-    stage."""
-    section = urgency(facts, now, end_of_today, target)
-    if section in (Urgency.UNCONTACTED_LATE, Urgency.UNCONTACTED):
-        moment = facts.received_at.timestamp()
-    elif facts.next_follow_up_at is not None:
-        moment = facts.next_follow_up_at.timestamp()
-    else:
-        moment = float("inf")
-    return (int(section), moment, journey_rank(facts.journey_stage))
+def is_waiting(lead: Waiting) -> bool:
+    """Still waiting for a first answer: the inbox's first segment."""
+    return all(holds(check, lead, None) for check in WAITING)
+
+
+def holds(condition: Condition, lead: object, end_of_today: datetime | None) -> bool:
+    """The condition read in Python, as the SQL renderings read it (NULL compares as false)."""
+    if isinstance(condition, AnyOf):
+        return any(holds(check, lead, end_of_today) for check in condition.checks)
+    value = getattr(lead, condition.column)
+    wanted = end_of_today if condition.value == END_OF_TODAY else condition.value
+    if wanted is None and condition.op in ("<", ">="):
+        raise ValueError(f"{condition.column} {condition.op} needs the end of today")
+    match condition.op:
+        case "is null":
+            return value is None
+        case "is not null":
+            return value is not None
+        case "=":
+            return value is not None and value == wanted
+        case "!=":
+            return value is not None and value != wanted
+        case "in":
+            return value is not None and isinstance(wanted, tuple) and value in wanted
+        case "not in":
+            return value is not None and isinstance(wanted, tuple) and value not in wanted
+        case "<":
+            return value is not None and bool(value < wanted)
+        case ">=":
+            return value is not None and bool(value >= wanted)
+    raise ValueError(f"unknown operator {condition.op!r}")
+
+
+def segment_of(
+    lead: LeadFacts, end_of_today: datetime, include_closed: bool = False
+) -> Segment | None:
+    """The segment the lead is in (None: not shown, a closed lead in the inbox)."""
+    for segment in segments(include_closed):
+        if all(holds(c, lead, end_of_today) for c in segment.where):
+            return segment
+    return None
+
+
+def inbox_key(
+    lead: LeadFacts, end_of_today: datetime, include_closed: bool = False
+) -> tuple[float, ...]:
+    """Where the lead sorts: its segment's place, then that segment's keys (leads not shown sort
+    after every other)."""
+    found = segments(include_closed)
+    segment = segment_of(lead, end_of_today, include_closed)
+    if segment is None:
+        return (float(len(found)),)
+    key: list[float] = [float(found.index(segment))]
+    for part in segment.order:
+        if part.column == JOURNEY:
+            value = float(JOURNEY_RANKS.get(lead.journey_stage, UNKNOWN_JOURNEY_RANK))
+        else:
+            raw = getattr(lead, part.column)
+            value = raw.timestamp() if isinstance(raw, datetime) else float(raw)
+        key.append(-value if part.descending else value)
+    return tuple(key)
+
+
+def inbox_order(
+    leads: Sequence[LeadFacts], end_of_today: datetime, include_closed: bool = False
+) -> list[LeadFacts]:
+    """The leads the inbox (or the Leads page) shows, in its order."""
+    shown = [lead for lead in leads if segment_of(lead, end_of_today, include_closed)]
+    return sorted(shown, key=lambda lead: inbox_key(lead, end_of_today, include_closed))
 
 
 def end_of_day(now: datetime, zone: tzinfo) -> datetime:

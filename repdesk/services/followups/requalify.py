@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.business_hours import next_business_time
+from repdesk.core.domain import CLOSED_STATUSES
 from repdesk.services.followups.followup_planner import FollowUpPlanner
 from repdesk.store.models import FollowUpRecord, LeadRecord
 
@@ -26,7 +27,7 @@ def expired_verdicts(now: datetime) -> ColumnElement[bool]:
     # ever qualified, from the oldest expiry up to now.
     return (
         (LeadRecord.qualification_expires_at <= now)
-        & LeadRecord.status.not_in(("won", "lost"))
+        & LeadRecord.status.not_in(CLOSED_STATUSES)
         & LeadRecord.do_not_contact.is_(False)
         & ~asked
     )

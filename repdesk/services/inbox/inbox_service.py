@@ -1,7 +1,7 @@
 """The inbox query: leads in urgency order, counted and fetched by window so a million rows stay
 cheap.
 
-The order is a concatenation of index-ordered segments (see core.inbox for the rule):
+The order is core.inbox's table of index-ordered segments, rendered here with SQLAlchemy:
 uncontacted (longest waiting first), follow-ups before the end of today (overdue first),
 later follow-ups, open leads without a step, and on the Leads page closed leads last.
 """
@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
-from repdesk.core.domain import JourneyStage, LeadStatus
+from repdesk.core import inbox as order
+from repdesk.core.domain import CLOSED_STATUSES, OPEN_STATUSES
 from repdesk.core.inbox import InboxFilter
-from repdesk.core.journey import rank
 from repdesk.services.inbox.inbox_sqlite import SEARCH_COUNT_SQL, SEARCH_WINDOW_SQL, sqlite_summary
 from repdesk.services.leads.lead_rows import LeadSummary
 from repdesk.services.leads.lead_service import row_summary, summary_rows_select
@@ -26,12 +26,47 @@ from repdesk.store.models import LeadRecord, RepRecord
 from repdesk.store.search import fts5_query, search_filter, search_tokens
 from repdesk.store.status_counts import has_status_counts, status_counts
 
-CLOSED = ("won", "lost")
-OPEN = tuple(status.value for status in LeadStatus if not status.is_closed)
 #: Among leads due at the same moment, those closer to a decision come first (core.journey.rank).
 JOURNEY_RANK = case(
-    {stage.value: rank(stage) for stage in JourneyStage}, value=LeadRecord.journey_stage, else_=9
+    order.JOURNEY_RANKS, value=LeadRecord.journey_stage, else_=order.UNKNOWN_JOURNEY_RANK
 )
+
+
+def sql_condition(condition: order.Condition, end_of_today: datetime) -> ColumnElement[bool]:
+    """One of core.inbox's conditions as a SQLAlchemy expression on LeadRecord."""
+    if isinstance(condition, order.AnyOf):
+        return or_(*(sql_condition(check, end_of_today) for check in condition.checks))
+    column: InstrumentedAttribute[Any] = getattr(LeadRecord, condition.column)
+    value = end_of_today if condition.value == order.END_OF_TODAY else condition.value
+    match condition.op:
+        case "is null":
+            return column.is_(None)
+        case "is not null":
+            return column.is_not(None)
+        case "=":
+            return column == value
+        case "!=":
+            return column != value
+        case "in":
+            return column.in_(value)
+        case "not in":
+            return column.not_in(value)
+        case "<":
+            return column < value
+        case ">=":
+            return column >= value
+    raise ValueError(f"unknown operator {condition.op!r}")
+
+
+def sql_order(keys: tuple[order.Key, ...]) -> tuple[Any, ...]:
+    columns = [
+        JOURNEY_RANK if key.column == order.JOURNEY else getattr(LeadRecord, key.column)
+        for key in keys
+    ]
+    return tuple(
+        column.desc() if key.descending else column
+        for column, key in zip(columns, keys, strict=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -55,37 +90,13 @@ class InboxService:
         """Count the segments (the large ones only when a window needs them, see
         _unfiltered_counts); the snapshot then serves windows of rows."""
         base = self._filters(flt)
-        # Waiting = status new and never answered: an imported lead marked contacted has no
-        # first-response time on record but is not waiting, and one we tried to reach is not either.
-        open_ = LeadRecord.status.not_in(CLOSED)
-        waiting = and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_(None))
-        contacted = or_(LeadRecord.status != "new", LeadRecord.first_response_at.is_not(None))
         segments = [
-            Segment(waiting, (LeadRecord.received_at, JOURNEY_RANK, LeadRecord.id)),
             Segment(
-                and_(open_, contacted, LeadRecord.next_follow_up_at < end_of_today),
-                (LeadRecord.next_follow_up_at, JOURNEY_RANK, LeadRecord.id),
-            ),
-            Segment(
-                and_(open_, contacted, LeadRecord.next_follow_up_at >= end_of_today),
-                (LeadRecord.next_follow_up_at, JOURNEY_RANK, LeadRecord.id),
-            ),
-            # Open statuses listed (not "not closed"): the index then seeks past the closed leads,
-            # which have no step either, and counting this segment stays a small range.
-            Segment(
-                and_(
-                    LeadRecord.status.in_(OPEN), contacted, LeadRecord.next_follow_up_at.is_(None)
-                ),
-                (LeadRecord.received_at.desc(), LeadRecord.id.desc()),
-            ),
-        ]
-        if flt.include_closed:
-            segments.append(
-                Segment(
-                    LeadRecord.status.in_(CLOSED),
-                    (LeadRecord.received_at.desc(), LeadRecord.id.desc()),
-                )
+                and_(*(sql_condition(c, end_of_today) for c in segment.where)),
+                sql_order(segment.order),
             )
+            for segment in order.segments(flt.include_closed)
+        ]
         with self._sessions() as session:
             if base:
                 # Filtered: one pass over the matching leads counts every segment.
@@ -173,14 +184,14 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
 
     if has_status_counts(session):
         by_status = status_counts(session)
-        open_total = sum(by_status.get(status, 0) for status in OPEN)
+        open_total = sum(by_status.get(status, 0) for status in OPEN_STATUSES)
         answered_new = count(
             and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_not(None))
         )
         waiting_n = by_status.get("new", 0) - answered_new
-        closed_n = sum(by_status.get(status, 0) for status in CLOSED)
+        closed_n = sum(by_status.get(status, 0) for status in CLOSED_STATUSES)
     else:
-        open_total = count(LeadRecord.status.in_(OPEN))
+        open_total = count(LeadRecord.status.in_(OPEN_STATUSES))
         waiting_n = count(waiting.where)
         closed_n = count(closed[0].where) if closed else 0
     counts: list[int | None] = [waiting_n, None, None, count(no_step.where)]

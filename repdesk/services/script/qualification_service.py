@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from repdesk.core.business_hours import local_days_later
 from repdesk.core.cadence import next_step_after
 from repdesk.core.conditions import AnswerValue
+from repdesk.core.contact import display_name
 from repdesk.core.domain import ActivityKind, FollowUpStatus, LeadStatus, Verdict
 from repdesk.core.questions import AnswerType, Question, QuestionSet
 from repdesk.core.routing import RepLoad, pick_rep
@@ -166,14 +167,15 @@ class QualificationService:
                     current.bundle.rules,
                     {},
                 )
-            name = (
-                f"{lead.first_name} {lead.last_name}".strip()
-                or lead.company
-                or lead.email
-                or f"Lead {lead.id}"
-            )
             return ScriptRun(
-                lead.id, name, lead.company, lead.product, sets, rules, answers, draft is not None
+                lead.id,
+                display_name(lead),
+                lead.company,
+                lead.product,
+                sets,
+                rules,
+                answers,
+                draft is not None,
             )
 
     def save_draft(self, lead_id: int, answers: Mapping[str, AnswerValue | None]) -> Changes:
@@ -444,10 +446,9 @@ def answers_from_json(
 
 def closed_refusal(lead: LeadRecord) -> str:
     """Why a script cannot finish on a closed lead, in one sentence."""
-    name = f"{lead.first_name} {lead.last_name}".strip() or lead.company or f"Lead {lead.id}"
     return (
-        f"{name} is {LeadStatus(lead.status).value}, a closed lead: reopen the lead (give it an "
-        "open status) before finishing the script."
+        f"{display_name(lead)} is {LeadStatus(lead.status).value}, a closed lead: reopen the lead "
+        "(give it an open status) before finishing the script."
     )
 
 

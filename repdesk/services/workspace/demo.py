@@ -229,8 +229,8 @@ def spread_demo_followups(
             .order_by(FollowUpRecord.id)
         ).all()
         for fid, lead_id, status, first_response in pending:
-            if status == "new" and first_response is None:
-                continue  # waiting leads: their first call is due right now
+            if status == LeadStatus.NEW and first_response is None:
+                continue  # waiting leads (core.inbox.WAITING): their first call is due right now
             roll = rng.random()
             if roll < 0.12:
                 due = _business_moment(_workday(today, -rng.randint(1, 3), hours), rng, hours)

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from repdesk.core.inbox import waiting_level, waiting_text
+from repdesk.core.inbox import is_waiting, waiting_level, waiting_text
 from repdesk.services.leads.lead_rows import LeadSummary
 
 PAGE = 200
@@ -105,7 +105,7 @@ class LeadTableModel(QAbstractTableModel):
             return self._display(lead, column)
         if role == Qt.ItemDataRole.UserRole:
             return lead.id
-        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and _waiting(lead):
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and is_waiting(lead):
             level = waiting_level(lead.received_at, self._now, timedelta(minutes=self._target()))
             return QBrush(_LEVEL_COLOURS[level])
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
@@ -114,7 +114,7 @@ class LeadTableModel(QAbstractTableModel):
 
     def _display(self, lead: LeadSummary, column: int) -> str:
         if column == 0:
-            if _waiting(lead):
+            if is_waiting(lead):
                 return waiting_text(lead.received_at, self._now)
             return ""
         if column == 1:
@@ -140,10 +140,6 @@ class LeadTableModel(QAbstractTableModel):
             return f"Inquiry received {received}; nobody has answered yet (target {target} min)."
         waited = waiting_text(lead.received_at, lead.first_response_at)
         return f"Inquiry received {received}; first answered after {waited}."
-
-
-def _waiting(lead: LeadSummary) -> bool:
-    return lead.status == "new" and lead.first_response_at is None
 
 
 def _next_step_text(when: datetime | None, now: datetime) -> str:

@@ -1,0 +1,102 @@
+"""The inbox's order as core.inbox declares it: a partition into segments, urgency first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from repdesk.core.domain import JourneyStage, LeadStatus
+from repdesk.core.inbox import (
+    ALL_LEADS,
+    INBOX,
+    holds,
+    inbox_key,
+    inbox_order,
+    is_waiting,
+    segment_of,
+)
+
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+END = NOW + timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Lead:
+    id: int
+    status: str
+    received_at: datetime
+    first_response_at: datetime | None
+    next_follow_up_at: datetime | None
+    journey_stage: str = JourneyStage.AWARENESS.value
+
+
+moments = st.integers(-30 * 24, 30 * 24).map(lambda hours: NOW + timedelta(hours=hours))
+leads = st.builds(
+    Lead,
+    id=st.integers(1, 10**6),
+    status=st.sampled_from([s.value for s in LeadStatus]),
+    received_at=moments,
+    first_response_at=st.none() | moments,
+    next_follow_up_at=st.none() | moments,
+    journey_stage=st.sampled_from([s.value for s in JourneyStage] + ["unknown"]),
+)
+
+
+@given(leads)
+def test_every_open_lead_is_in_exactly_one_inbox_segment_and_no_closed_one(lead: Lead) -> None:
+    inside = [s.name for s in INBOX if segment_of(lead, END) is s]
+    # each segment's conditions on their own, not only the first segment that takes the lead
+    matching = [s.name for s in ALL_LEADS if all(holds(c, lead, END) for c in s.where)]
+    assert len(matching) == 1
+    if LeadStatus(lead.status).is_closed:
+        assert inside == [] and matching == ["closed"] and segment_of(lead, END) is None
+    else:
+        assert inside == matching
+
+
+@given(st.lists(leads, min_size=2, max_size=30, unique_by=lambda lead: lead.id))
+def test_waiting_first_then_steps_by_the_end_of_today_then_later_then_none(
+    crowd: list[Lead],
+) -> None:
+    order = inbox_order(crowd, END)
+    assert all(not LeadStatus(lead.status).is_closed for lead in order)
+    assert len(order) == sum(1 for lead in crowd if not LeadStatus(lead.status).is_closed)
+
+    def rank(lead: Lead) -> int:
+        if is_waiting(lead):
+            return 0
+        if lead.next_follow_up_at is None:
+            return 3
+        return 1 if lead.next_follow_up_at < END else 2
+
+    assert [rank(lead) for lead in order] == sorted(rank(lead) for lead in order)
+    waiting = [lead.received_at for lead in order if rank(lead) == 0]
+    assert waiting == sorted(waiting)  # the longest wait first
+    stepped = [lead.next_follow_up_at for lead in order if rank(lead) in (1, 2)]
+    assert stepped == sorted(stepped)  # type: ignore[type-var]  # the overdue first
+    unplanned = [lead.received_at for lead in order if rank(lead) == 3]
+    assert unplanned == sorted(unplanned, reverse=True)  # the newest first
+    every = inbox_order(crowd, END, include_closed=True)
+    assert every[: len(order)] == order and len(every) == len(crowd)
+
+
+def test_a_tie_goes_to_the_lead_closer_to_a_decision() -> None:
+    due = NOW + timedelta(hours=1)
+    stages = ["unknown", *(s.value for s in JourneyStage)]
+    tied = [Lead(i, "contacted", NOW, NOW, due, stage) for i, stage in enumerate(stages)]
+    ordered = sorted(tied, key=lambda lead: inbox_key(lead, END))
+    assert [lead.journey_stage for lead in ordered] == [
+        "decision",
+        "consideration",
+        "awareness",
+        "unknown",
+    ]
+
+
+def test_waiting_means_new_and_never_answered() -> None:
+    assert is_waiting(Lead(1, "new", NOW, None, None))
+    assert not is_waiting(Lead(1, "new", NOW, NOW, None))  # answered, still marked new
+    assert not is_waiting(Lead(1, "contacted", NOW, None, None))  # imported as contacted
