@@ -149,12 +149,18 @@ def join_name(first: str, last: str) -> str:
 class Named(Protocol):
     """What a lead's name is made of (a LeadRecord or a LeadSummary)."""
 
-    id: int
-    first_name: str
-    last_name: str
-    company: str
-    email: str
-    phone: str
+    @property
+    def id(self) -> int: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
 
 
 def display_name(lead: Named) -> str:

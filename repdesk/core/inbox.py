@@ -123,17 +123,25 @@ def segments(include_closed: bool = False) -> tuple[Segment, ...]:
 class LeadFacts(Protocol):
     """What the order reads of a lead (a LeadSummary has it all)."""
 
-    id: int
-    status: str
-    received_at: datetime
-    first_response_at: datetime | None
-    next_follow_up_at: datetime | None
-    journey_stage: str
+    @property
+    def id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def first_response_at(self) -> datetime | None: ...
+    @property
+    def next_follow_up_at(self) -> datetime | None: ...
+    @property
+    def journey_stage(self) -> str: ...
 
 
 class Waiting(Protocol):
-    status: str
-    first_response_at: datetime | None
+    @property
+    def status(self) -> str: ...
+    @property
+    def first_response_at(self) -> datetime | None: ...
 
 
 def is_waiting(lead: Waiting) -> bool:

@@ -48,9 +48,9 @@ def sql_condition(condition: order.Condition, end_of_today: datetime) -> ColumnE
         case "!=":
             return column != value
         case "in":
-            return column.in_(value)
+            return column.in_(value if isinstance(value, tuple) else (value,))
         case "not in":
-            return column.not_in(value)
+            return column.not_in(value if isinstance(value, tuple) else (value,))
         case "<":
             return column < value
         case ">=":
