@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: Everything ruff reads; and the packages mypy checks strictly (the Makefile's lint uses both).
 LINTED = ("repdesk", "tests", "resources", "setup.py")
-STRICT = ("repdesk/core", "repdesk/formats", "repdesk/store")
+STRICT = ("repdesk/core", "repdesk/formats", "repdesk/store", "repdesk/services")
 
 
 def test_ruff_finds_nothing() -> None:
