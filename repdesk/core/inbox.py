@@ -34,8 +34,12 @@ class InboxFilter:
         return not (self.search.strip() or self.status or self.source or self.owner or self.product)
 
 
-#: The one parameter of the table: where "due today" ends (see end_of_day).
+#: The table's parameters: where "due today" ends (see end_of_day), and before when a lead must
+#: have been received to wait past the response target (None: nobody waits past it).
 END_OF_TODAY = ":end_of_today"
+LATE_BEFORE = ":late_before"
+#: Among leads waiting past the response target, those whose form answers gave this come first.
+FORM_FIRST = "qualified"
 #: The order key that ranks the journey stage: decision first (core.journey.rank).
 JOURNEY = "journey"
 #: The rank of each journey stage's stored text, and of any other text.
@@ -47,7 +51,7 @@ Op = Literal["=", "!=", "in", "not in", "is null", "is not null", "<", ">="]
 
 @dataclass(frozen=True)
 class Check:
-    """`column op value` on a lead: value is a status text, a tuple of them, or END_OF_TODAY."""
+    """`column op value` on a lead: value is a text, a tuple of texts, or a parameter."""
 
     column: str
     op: Op
@@ -86,14 +90,29 @@ WAITING = (Check("status", "=", LeadStatus.NEW.value), Check("first_response_at"
 CONTACTED = AnyOf(
     (Check("status", "!=", LeadStatus.NEW.value), Check("first_response_at", "is not null"))
 )
+# Spelled out both ways (not NOT(...)): a NULL form verdict must land in the second.
+FORM_QUALIFIED_LATE = (
+    Check("form_verdict", "=", FORM_FIRST),
+    Check("received_at", "<", LATE_BEFORE),
+)
+NOT_FORM_QUALIFIED_LATE = AnyOf(
+    (
+        Check("form_verdict", "is null"),
+        Check("form_verdict", "!=", FORM_FIRST),
+        Check("received_at", ">=", LATE_BEFORE),
+    )
+)
 NOT_CLOSED = Check("status", "not in", CLOSED_STATUSES)
+LONGEST_WAIT = (Key("received_at"), Key(JOURNEY), Key("id"))
 BY_STEP = (Key("next_follow_up_at"), Key(JOURNEY), Key("id"))
 NEWEST_FIRST = (Key("received_at", descending=True), Key("id", descending=True))
 
-#: The inbox: who waits longest for a first answer, then steps due before the end of today
-#: (overdue first), later steps, open leads without a step. Closed leads are left out.
+#: The inbox: who waits longest for a first answer (among those past the response target, the
+#: ones whose form answers qualify them first), then steps due before the end of today (overdue
+#: first), later steps, open leads without a step. Closed leads are left out.
 INBOX = (
-    Segment("waiting", WAITING, (Key("received_at"), Key(JOURNEY), Key("id"))),
+    Segment("waiting_form_qualified", (*WAITING, *FORM_QUALIFIED_LATE), LONGEST_WAIT),
+    Segment("waiting", (*WAITING, NOT_FORM_QUALIFIED_LATE), LONGEST_WAIT),
     Segment(
         "due",
         (NOT_CLOSED, CONTACTED, Check("next_follow_up_at", "<", END_OF_TODAY)),
@@ -135,6 +154,8 @@ class LeadFacts(Protocol):
     def next_follow_up_at(self) -> datetime | None: ...
     @property
     def journey_stage(self) -> str: ...
+    @property
+    def form_verdict(self) -> str | None: ...
 
 
 class Waiting(Protocol):
@@ -145,18 +166,28 @@ class Waiting(Protocol):
 
 
 def is_waiting(lead: Waiting) -> bool:
-    """Still waiting for a first answer: the inbox's first segment."""
+    """Still waiting for a first answer: the inbox's first segments."""
     return all(holds(check, lead, None) for check in WAITING)
 
 
-def holds(condition: Condition, lead: object, end_of_today: datetime | None) -> bool:
-    """The condition read in Python, as the SQL renderings read it (NULL compares as false)."""
+def holds(
+    condition: Condition,
+    lead: object,
+    end_of_today: datetime | None,
+    late_before: datetime | None = None,
+) -> bool:
+    """The condition read in Python, as the SQL renderings read it: NULL compares as false, and
+    a missing LATE_BEFORE is before every time (nobody waits past the target)."""
     if isinstance(condition, AnyOf):
-        return any(holds(check, lead, end_of_today) for check in condition.checks)
+        return any(holds(c, lead, end_of_today, late_before) for c in condition.checks)
     value = getattr(lead, condition.column)
-    wanted = end_of_today if condition.value == END_OF_TODAY else condition.value
+    if condition.value == LATE_BEFORE and late_before is None:
+        return condition.op == ">="
+    wanted = {END_OF_TODAY: end_of_today, LATE_BEFORE: late_before}.get(
+        str(condition.value), condition.value
+    )
     if wanted is None and condition.op in ("<", ">="):
-        raise ValueError(f"{condition.column} {condition.op} needs the end of today")
+        raise ValueError(f"{condition.column} {condition.op} needs {condition.value}")
     match condition.op:
         case "is null":
             return value is None
@@ -178,22 +209,28 @@ def holds(condition: Condition, lead: object, end_of_today: datetime | None) -> 
 
 
 def segment_of(
-    lead: LeadFacts, end_of_today: datetime, include_closed: bool = False
+    lead: LeadFacts,
+    end_of_today: datetime,
+    include_closed: bool = False,
+    late_before: datetime | None = None,
 ) -> Segment | None:
     """The segment the lead is in (None: not shown, a closed lead in the inbox)."""
     for segment in segments(include_closed):
-        if all(holds(c, lead, end_of_today) for c in segment.where):
+        if all(holds(c, lead, end_of_today, late_before) for c in segment.where):
             return segment
     return None
 
 
 def inbox_key(
-    lead: LeadFacts, end_of_today: datetime, include_closed: bool = False
+    lead: LeadFacts,
+    end_of_today: datetime,
+    include_closed: bool = False,
+    late_before: datetime | None = None,
 ) -> tuple[float, ...]:
     """Where the lead sorts: its segment's place, then that segment's keys (leads not shown sort
     after every other)."""
     found = segments(include_closed)
-    segment = segment_of(lead, end_of_today, include_closed)
+    segment = segment_of(lead, end_of_today, include_closed, late_before)
     if segment is None:
         return (float(len(found)),)
     key: list[float] = [float(found.index(segment))]
@@ -208,11 +245,16 @@ def inbox_key(
 
 
 def inbox_order(
-    leads: Sequence[LeadFacts], end_of_today: datetime, include_closed: bool = False
+    leads: Sequence[LeadFacts],
+    end_of_today: datetime,
+    include_closed: bool = False,
+    late_before: datetime | None = None,
 ) -> list[LeadFacts]:
     """The leads the inbox (or the Leads page) shows, in its order."""
-    shown = [lead for lead in leads if segment_of(lead, end_of_today, include_closed)]
-    return sorted(shown, key=lambda lead: inbox_key(lead, end_of_today, include_closed))
+    shown = [lead for lead in leads if segment_of(lead, end_of_today, include_closed, late_before)]
+    return sorted(
+        shown, key=lambda lead: inbox_key(lead, end_of_today, include_closed, late_before)
+    )
 
 
 def end_of_day(now: datetime, zone: tzinfo) -> datetime:

@@ -31,6 +31,7 @@ class Lead:
     first_response_at: datetime | None
     next_follow_up_at: datetime | None
     journey_stage: str = JourneyStage.AWARENESS.value
+    form_verdict: str | None = None
 
 
 moments = st.integers(-30 * 24, 30 * 24).map(lambda hours: NOW + timedelta(hours=hours))
@@ -42,26 +43,30 @@ leads = st.builds(
     first_response_at=st.none() | moments,
     next_follow_up_at=st.none() | moments,
     journey_stage=st.sampled_from([s.value for s in JourneyStage] + ["unknown"]),
+    form_verdict=st.sampled_from([None, "qualified", "nurture", "not_a_fit"]),
 )
+late = st.none() | moments  # before when a lead waits past the response target
 
 
-@given(leads)
-def test_every_open_lead_is_in_exactly_one_inbox_segment_and_no_closed_one(lead: Lead) -> None:
-    inside = [s.name for s in INBOX if segment_of(lead, END) is s]
+@given(leads, late)
+def test_every_open_lead_is_in_exactly_one_inbox_segment_and_no_closed_one(
+    lead: Lead, late_before: datetime | None
+) -> None:
+    shown = segment_of(lead, END, late_before=late_before)
     # each segment's conditions on their own, not only the first segment that takes the lead
-    matching = [s.name for s in ALL_LEADS if all(holds(c, lead, END) for c in s.where)]
+    matching = [s.name for s in ALL_LEADS if all(holds(c, lead, END, late_before) for c in s.where)]
     assert len(matching) == 1
     if LeadStatus(lead.status).is_closed:
-        assert inside == [] and matching == ["closed"] and segment_of(lead, END) is None
+        assert shown is None and matching == ["closed"]
     else:
-        assert inside == matching
+        assert shown is not None and [shown.name] == matching and shown in INBOX
 
 
-@given(st.lists(leads, min_size=2, max_size=30, unique_by=lambda lead: lead.id))
+@given(st.lists(leads, min_size=2, max_size=30, unique_by=lambda lead: lead.id), late)
 def test_waiting_first_then_steps_by_the_end_of_today_then_later_then_none(
-    crowd: list[Lead],
+    crowd: list[Lead], late_before: datetime | None
 ) -> None:
-    order = inbox_order(crowd, END)
+    order = inbox_order(crowd, END, late_before=late_before)
     assert all(not LeadStatus(lead.status).is_closed for lead in order)
     assert len(order) == sum(1 for lead in crowd if not LeadStatus(lead.status).is_closed)
 
@@ -73,13 +78,24 @@ def test_waiting_first_then_steps_by_the_end_of_today_then_later_then_none(
         return 1 if lead.next_follow_up_at < END else 2
 
     assert [rank(lead) for lead in order] == sorted(rank(lead) for lead in order)
-    waiting = [lead.received_at for lead in order if rank(lead) == 0]
-    assert waiting == sorted(waiting)  # the longest wait first
+    waiting = [lead for lead in order if rank(lead) == 0]
+
+    def form_first(lead: Lead) -> bool:
+        late = late_before is not None and lead.received_at < late_before
+        return late and lead.form_verdict == "qualified"
+
+    # late leads the form qualified first, then by the longest wait
+    assert [not form_first(lead) for lead in waiting] == sorted(
+        not form_first(lead) for lead in waiting
+    )
+    for group in (True, False):
+        times = [lead.received_at for lead in waiting if form_first(lead) is group]
+        assert times == sorted(times)
     stepped = [lead.next_follow_up_at for lead in order if rank(lead) in (1, 2)]
     assert stepped == sorted(stepped)  # type: ignore[type-var]  # the overdue first
     unplanned = [lead.received_at for lead in order if rank(lead) == 3]
     assert unplanned == sorted(unplanned, reverse=True)  # the newest first
-    every = inbox_order(crowd, END, include_closed=True)
+    every = inbox_order(crowd, END, include_closed=True, late_before=late_before)
     assert every[: len(order)] == order and len(every) == len(crowd)
 
 

@@ -2,7 +2,8 @@
 cheap.
 
 The order is core.inbox's table of index-ordered segments, rendered here with SQLAlchemy:
-uncontacted (longest waiting first), follow-ups before the end of today (overdue first),
+uncontacted (longest waiting first; among those past the response target, the ones whose form
+answers qualify them first), follow-ups before the end of today (overdue first),
 later follow-ups, open leads without a step, and on the Leads page closed leads last.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from repdesk.core import inbox as order
@@ -32,12 +33,17 @@ JOURNEY_RANK = case(
 )
 
 
-def sql_condition(condition: order.Condition, end_of_today: datetime) -> ColumnElement[bool]:
+def sql_condition(
+    condition: order.Condition, end_of_today: datetime, late_before: datetime | None = None
+) -> ColumnElement[bool]:
     """One of core.inbox's conditions as a SQLAlchemy expression on LeadRecord."""
     if isinstance(condition, order.AnyOf):
-        return or_(*(sql_condition(check, end_of_today) for check in condition.checks))
+        return or_(*(sql_condition(c, end_of_today, late_before) for c in condition.checks))
     column: InstrumentedAttribute[Any] = getattr(LeadRecord, condition.column)
-    value = end_of_today if condition.value == order.END_OF_TODAY else condition.value
+    if condition.value == order.LATE_BEFORE and late_before is None:
+        return true() if condition.op == ">=" else false()  # nobody waits past the target
+    params = {order.END_OF_TODAY: end_of_today, order.LATE_BEFORE: late_before}
+    value = params.get(str(condition.value), condition.value)
     match condition.op:
         case "is null":
             return column.is_(None)
@@ -86,13 +92,16 @@ class InboxService:
     def dialect(self) -> str:
         return str(self._sessions.kw["bind"].dialect.name)
 
-    def snapshot(self, flt: InboxFilter, end_of_today: datetime) -> InboxSnapshot:
+    def snapshot(
+        self, flt: InboxFilter, end_of_today: datetime, late_before: datetime | None = None
+    ) -> InboxSnapshot:
         """Count the segments (the large ones only when a window needs them, see
-        _unfiltered_counts); the snapshot then serves windows of rows."""
+        _unfiltered_counts); the snapshot then serves windows of rows. `late_before`: leads
+        received before it wait past the response target (form-qualified ones come first)."""
         base = self._filters(flt)
         segments = [
             Segment(
-                and_(*(sql_condition(c, end_of_today) for c in segment.where)),
+                and_(*(sql_condition(c, end_of_today, late_before) for c in segment.where)),
                 sql_order(segment.order),
             )
             for segment in order.segments(flt.include_closed)
@@ -134,7 +143,7 @@ class InboxService:
         return SearchSnapshot(self._sessions, clause, int(total or 0), fts)
 
     def any_snapshot(
-        self, flt: InboxFilter, end_of_today: datetime
+        self, flt: InboxFilter, end_of_today: datetime, late_before: datetime | None = None
     ) -> InboxSnapshot | SearchSnapshot:
         """What the inbox shows for `flt`: a plain search uses the index, anything else the
         segments."""
@@ -145,7 +154,7 @@ class InboxService:
             found = self.search_snapshot(flt.search)
             if found is not None:
                 return found
-        return self.snapshot(flt, end_of_today)
+        return self.snapshot(flt, end_of_today, late_before)
 
     def _filters(self, flt: InboxFilter) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = []
@@ -177,24 +186,26 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     and later split the leads with a step at the end of today, a large range to count: they are
     left to the snapshot, which counts the split only when a window needs it.
     """
-    waiting, _due, _later, no_step, *closed = segments
+    form_first, waiting, _due, _later, no_step, *closed = segments
 
     def count(where: ColumnElement[bool]) -> int:
         return int(session.scalar(select(func.count()).select_from(LeadRecord).where(where)) or 0)
 
+    # The waiting leads that the form qualified and that wait past the target: a few of the few.
+    first_n = count(form_first.where)
     if has_status_counts(session):
         by_status = status_counts(session)
         open_total = sum(by_status.get(status, 0) for status in OPEN_STATUSES)
         answered_new = count(
             and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_not(None))
         )
-        waiting_n = by_status.get("new", 0) - answered_new
+        rest_n = by_status.get("new", 0) - answered_new - first_n
         closed_n = sum(by_status.get(status, 0) for status in CLOSED_STATUSES)
     else:
         open_total = count(LeadRecord.status.in_(OPEN_STATUSES))
-        waiting_n = count(waiting.where)
+        rest_n = count(waiting.where)
         closed_n = count(closed[0].where) if closed else 0
-    counts: list[int | None] = [waiting_n, None, None, count(no_step.where)]
+    counts: list[int | None] = [first_n, rest_n, None, None, count(no_step.where)]
     if closed:
         counts.append(closed_n)
     return counts, open_total + (closed_n if closed else 0)
@@ -215,8 +226,8 @@ class InboxSnapshot:
         self._base = base
         self.total = total
         """Every row of the result; the segments' counts add up to it once they are all known."""
-        self.waiting = segments[0].count or 0
-        """Leads still waiting for a first answer (the first segment)."""
+        self.waiting = (segments[0].count or 0) + (segments[1].count or 0)
+        """Leads still waiting for a first answer (the first two segments)."""
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered result."""

@@ -27,7 +27,8 @@ def _literal(text: str) -> str:
 
 
 def sql_condition(condition: order.Condition) -> str:
-    """One of core.inbox's conditions as SQLite text on `leads AS l` (:end_of_today a parameter)."""
+    """One of core.inbox's conditions as SQLite text on `leads AS l` (the parameters are named
+    :end_of_today and :late_before)."""
     if isinstance(condition, order.AnyOf):
         return "(" + " OR ".join(sql_condition(check) for check in condition.checks) + ")"
     column, value = f"l.{condition.column}", condition.value
@@ -36,7 +37,8 @@ def sql_condition(condition: order.Condition) -> str:
     if isinstance(value, tuple):
         return f"{column} {condition.op.upper()} ({', '.join(_literal(v) for v in value)})"
     assert value is not None
-    return f"{column} {condition.op} {value if value == order.END_OF_TODAY else _literal(value)}"
+    parameter = value in (order.END_OF_TODAY, order.LATE_BEFORE)
+    return f"{column} {condition.op} {value if parameter else _literal(value)}"
 
 
 _RANK_SQL = (
@@ -129,17 +131,24 @@ class SqliteInbox:
     def has_leads(self) -> bool:
         return self.con.execute("SELECT 1 FROM leads LIMIT 1").fetchone() is not None
 
-    def snapshot(self, end_of_today: datetime) -> SqliteInboxSnapshot:
+    def snapshot(
+        self, end_of_today: datetime, late_before: datetime | None = None
+    ) -> SqliteInboxSnapshot:
         """Count every segment of the unfiltered inbox; the snapshot then serves windows of rows."""
-        params = {"end_of_today": stored_time(end_of_today)}
+        params = {
+            order.END_OF_TODAY[1:]: stored_time(end_of_today),
+            # '' is before every stored time: without a target nobody comes first.
+            order.LATE_BEFORE[1:]: stored_time(late_before) if late_before is not None else "",
+        }
         # The waiting, due-today and no-step segments are small index ranges; 'later' is the rest.
-        waiting, due, no_step = (
+        first, waiting, due, no_step = (
             self.con.execute(
                 f"SELECT count(*) FROM leads AS l WHERE {SEGMENTS[i][0]}", params
             ).fetchone()[0]
-            for i in (0, 1, 3)
+            for i in (0, 1, 2, 4)
         )
-        counts = [waiting, due, self._open_total() - waiting - due - no_step, no_step]
+        later = self._open_total() - first - waiting - due - no_step
+        counts = [first, waiting, due, later, no_step]
         return SqliteInboxSnapshot(self.con, counts, params)
 
     def _open_total(self) -> int:
@@ -173,7 +182,7 @@ class SqliteInboxSnapshot:
         self._counts = counts
         self._params = params
         self.total = sum(counts)
-        self.waiting = counts[0]
+        self.waiting = counts[0] + counts[1]
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered inbox."""

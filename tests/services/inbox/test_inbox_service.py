@@ -24,10 +24,12 @@ def test_unfiltered_inbox_is_the_rule_read_in_python_lead_by_lead(any_workspace:
     everyone = any_workspace.leads.list_leads()
     for hours in (-30, 0, 30):  # the end of today moves leads between segments
         end = any_workspace.end_of_today(any_workspace.clock()) + timedelta(hours=hours)
-        for include_closed in (False, True):
-            snapshot = service.snapshot(InboxFilter(include_closed=include_closed), end)
+        late = any_workspace.clock() - timedelta(minutes=5)  # the default response target
+        for include_closed, late_before in ((False, None), (True, None), (False, late)):
+            flt = InboxFilter(include_closed=include_closed)
+            snapshot = service.snapshot(flt, end, late_before)
             rows = snapshot.fetch(0, snapshot.total + 10)
-            assert rows == inbox_order(everyone, end, include_closed)
+            assert rows == inbox_order(everyone, end, include_closed, late_before)
             assert len(rows) == snapshot.total
     open_ids = {lead.id for lead in everyone if not LeadStatus(lead.status).is_closed}
     plain = service.snapshot(InboxFilter(), any_workspace.end_of_today(any_workspace.clock()))
