@@ -90,6 +90,11 @@ WAITING = (Check("status", "=", LeadStatus.NEW.value), Check("first_response_at"
 CONTACTED = AnyOf(
     (Check("status", "!=", LeadStatus.NEW.value), Check("first_response_at", "is not null"))
 )
+# A lead whose reply waits for us comes first (services/email sets replied_at only for a lead we
+# have answered before, so no lead is in that segment and a waiting one); the later segments
+# leave it out.
+REPLIED = (Check("replied_at", "is not null"), Check("status", "in", OPEN_STATUSES))
+NOT_REPLIED = Check("replied_at", "is null")
 # Spelled out both ways (not NOT(...)): a NULL form verdict must land in the second.
 FORM_QUALIFIED_LATE = (
     Check("form_verdict", "=", FORM_FIRST),
@@ -107,27 +112,34 @@ LONGEST_WAIT = (Key("received_at"), Key(JOURNEY), Key("id"))
 BY_STEP = (Key("next_follow_up_at"), Key(JOURNEY), Key("id"))
 NEWEST_FIRST = (Key("received_at", descending=True), Key("id", descending=True))
 
-#: The inbox: who waits longest for a first answer (among those past the response target, the
+#: The inbox: leads whose reply waits for our answer (oldest reply first), who waits longest for
+#: a first answer (among those past the response target, the
 #: ones whose form answers qualify them first), then steps due before the end of today (overdue
 #: first), later steps, open leads without a step. Closed leads are left out.
 INBOX = (
+    Segment("replied", REPLIED, (Key("replied_at"), Key("id"))),
     Segment("waiting_form_qualified", (*WAITING, *FORM_QUALIFIED_LATE), LONGEST_WAIT),
     Segment("waiting", (*WAITING, NOT_FORM_QUALIFIED_LATE), LONGEST_WAIT),
     Segment(
         "due",
-        (NOT_CLOSED, CONTACTED, Check("next_follow_up_at", "<", END_OF_TODAY)),
+        (NOT_CLOSED, CONTACTED, NOT_REPLIED, Check("next_follow_up_at", "<", END_OF_TODAY)),
         BY_STEP,
     ),
     Segment(
         "later",
-        (NOT_CLOSED, CONTACTED, Check("next_follow_up_at", ">=", END_OF_TODAY)),
+        (NOT_CLOSED, CONTACTED, NOT_REPLIED, Check("next_follow_up_at", ">=", END_OF_TODAY)),
         BY_STEP,
     ),
     # Open statuses listed (not "not closed"): the index then seeks past the closed leads, which
     # have no step either, and counting this segment stays a small range.
     Segment(
         "no_step",
-        (Check("status", "in", OPEN_STATUSES), CONTACTED, Check("next_follow_up_at", "is null")),
+        (
+            Check("status", "in", OPEN_STATUSES),
+            CONTACTED,
+            NOT_REPLIED,
+            Check("next_follow_up_at", "is null"),
+        ),
         NEWEST_FIRST,
     ),
 )
@@ -156,6 +168,8 @@ class LeadFacts(Protocol):
     def journey_stage(self) -> str: ...
     @property
     def form_verdict(self) -> str | None: ...
+    @property
+    def replied_at(self) -> datetime | None: ...
 
 
 class Waiting(Protocol):

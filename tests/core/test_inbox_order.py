@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
@@ -32,6 +32,7 @@ class Lead:
     next_follow_up_at: datetime | None
     journey_stage: str = JourneyStage.AWARENESS.value
     form_verdict: str | None = None
+    replied_at: datetime | None = None
 
 
 moments = st.integers(-30 * 24, 30 * 24).map(lambda hours: NOW + timedelta(hours=hours))
@@ -44,6 +45,10 @@ leads = st.builds(
     next_follow_up_at=st.none() | moments,
     journey_stage=st.sampled_from([s.value for s in JourneyStage] + ["unknown"]),
     form_verdict=st.sampled_from([None, "qualified", "nurture", "not_a_fit"]),
+    replied_at=st.none() | moments,
+).map(
+    # services/email marks a reply as waiting for us only on a lead we have answered before
+    lambda lead: lead if lead.first_response_at else replace(lead, replied_at=None)
 )
 late = st.none() | moments  # before when a lead waits past the response target
 
@@ -63,7 +68,7 @@ def test_every_open_lead_is_in_exactly_one_inbox_segment_and_no_closed_one(
 
 
 @given(st.lists(leads, min_size=2, max_size=30, unique_by=lambda lead: lead.id), late)
-def test_waiting_first_then_steps_by_the_end_of_today_then_later_then_none(
+def test_replied_then_waiting_then_steps_by_the_end_of_today_then_later_then_none(
     crowd: list[Lead], late_before: datetime | None
 ) -> None:
     order = inbox_order(crowd, END, late_before=late_before)
@@ -71,6 +76,8 @@ def test_waiting_first_then_steps_by_the_end_of_today_then_later_then_none(
     assert len(order) == sum(1 for lead in crowd if not LeadStatus(lead.status).is_closed)
 
     def rank(lead: Lead) -> int:
+        if lead.replied_at is not None:
+            return -1
         if is_waiting(lead):
             return 0
         if lead.next_follow_up_at is None:
@@ -78,6 +85,8 @@ def test_waiting_first_then_steps_by_the_end_of_today_then_later_then_none(
         return 1 if lead.next_follow_up_at < END else 2
 
     assert [rank(lead) for lead in order] == sorted(rank(lead) for lead in order)
+    replies = [lead.replied_at for lead in order if rank(lead) == -1]
+    assert replies == sorted(replies)  # type: ignore[type-var]  # the oldest reply first
     waiting = [lead for lead in order if rank(lead) == 0]
 
     def form_first(lead: Lead) -> bool:

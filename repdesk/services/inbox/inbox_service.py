@@ -2,9 +2,10 @@
 cheap.
 
 The order is core.inbox's table of index-ordered segments, rendered here with SQLAlchemy:
-uncontacted (longest waiting first; among those past the response target, the ones whose form
-answers qualify them first), follow-ups before the end of today (overdue first),
-later follow-ups, open leads without a step, and on the Leads page closed leads last.
+leads whose reply waits for us, uncontacted (longest waiting first; among those past the response
+target, the ones whose form answers qualify them first), follow-ups before the end of today
+(overdue first), later follow-ups, open leads without a step, and on the Leads page closed leads
+last.
 """
 
 from __future__ import annotations
@@ -181,12 +182,12 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     """Segment sizes without walking a large index range, and the total.
 
     The total comes from the trigger-kept status counts (migration 0003; PostgreSQL counts the
-    open leads instead). The waiting and no-step segments are small index ranges, and the
+    open leads instead). The replied, waiting and no-step segments are small index ranges, and the
     waiting one on SQLite is "new" less the few new leads somebody already answered. Due today
     and later split the leads with a step at the end of today, a large range to count: they are
     left to the snapshot, which counts the split only when a window needs it.
     """
-    form_first, waiting, _due, _later, no_step, *closed = segments
+    replied, form_first, waiting, _due, _later, no_step, *closed = segments
 
     def count(where: ColumnElement[bool]) -> int:
         return int(session.scalar(select(func.count()).select_from(LeadRecord).where(where)) or 0)
@@ -205,7 +206,14 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
         open_total = count(LeadRecord.status.in_(OPEN_STATUSES))
         rest_n = count(waiting.where)
         closed_n = count(closed[0].where) if closed else 0
-    counts: list[int | None] = [first_n, rest_n, None, None, count(no_step.where)]
+    counts: list[int | None] = [
+        count(replied.where),
+        first_n,
+        rest_n,
+        None,
+        None,
+        count(no_step.where),
+    ]
     if closed:
         counts.append(closed_n)
     return counts, open_total + (closed_n if closed else 0)
@@ -226,8 +234,10 @@ class InboxSnapshot:
         self._base = base
         self.total = total
         """Every row of the result; the segments' counts add up to it once they are all known."""
-        self.waiting = (segments[0].count or 0) + (segments[1].count or 0)
-        """Leads still waiting for a first answer (the first two segments)."""
+        self.replied = segments[0].count or 0
+        """Leads whose reply waits for our answer (the first segment)."""
+        self.waiting = (segments[1].count or 0) + (segments[2].count or 0)
+        """Leads still waiting for a first answer (the next two segments)."""
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered result."""
@@ -303,6 +313,7 @@ class SearchSnapshot:
     """Search results, newest first, fetched by window through the search index."""
 
     waiting = 0
+    replied = 0
 
     def __init__(
         self,

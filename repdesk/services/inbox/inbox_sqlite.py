@@ -65,7 +65,7 @@ SEGMENTS = tuple(
 _COLUMNS = ", ".join(
     f"l.{name}" if name != "owner" else "r.name" for name in LeadSummary.__dataclass_fields__
 )
-_TIMES = {"received_at", "first_response_at", "next_follow_up_at"}
+_TIMES = {"received_at", "first_response_at", "next_follow_up_at", "replied_at"}
 #: A search on SQLite (services.inbox.inbox_service runs these through the engine's driver
 #: connection:
 #: no statement compilation, no per-value type processing while the rep types).
@@ -140,15 +140,17 @@ class SqliteInbox:
             # '' is before every stored time: without a target nobody comes first.
             order.LATE_BEFORE[1:]: stored_time(late_before) if late_before is not None else "",
         }
-        # The waiting, due-today and no-step segments are small index ranges; 'later' is the rest.
-        first, waiting, due, no_step = (
-            self.con.execute(
-                f"SELECT count(*) FROM leads AS l WHERE {SEGMENTS[i][0]}", params
+        # Every segment but 'later' is a small index range; 'later' is the rest of the open leads.
+        counts = [
+            0
+            if segment.name == "later"
+            else self.con.execute(
+                f"SELECT count(*) FROM leads AS l WHERE {where}", params
             ).fetchone()[0]
-            for i in (0, 1, 2, 4)
-        )
-        later = self._open_total() - first - waiting - due - no_step
-        counts = [first, waiting, due, later, no_step]
+            for segment, (where, _order) in zip(order.INBOX, SEGMENTS, strict=True)
+        ]
+        later = [segment.name for segment in order.INBOX].index("later")
+        counts[later] = self._open_total() - sum(counts)
         return SqliteInboxSnapshot(self.con, counts, params)
 
     def _open_total(self) -> int:
@@ -182,7 +184,8 @@ class SqliteInboxSnapshot:
         self._counts = counts
         self._params = params
         self.total = sum(counts)
-        self.waiting = counts[0] + counts[1]
+        self.replied = counts[0]
+        self.waiting = counts[1] + counts[2]
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered inbox."""
