@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -30,7 +30,7 @@ from repdesk.store.models import (
 )
 
 #: Rows of a lead that move with it when it is merged into another.
-_CHILDREN = {
+_CHILDREN: dict[str, Any] = {
     "activities": ActivityRecord,
     "follow_ups": FollowUpRecord,
     "qualifications": QualificationRecord,
@@ -156,7 +156,7 @@ class DuplicateService:
                 result = session.execute(
                     insert(LeadKeyRecord).values(lead_id=kept_id, key=key, import_id=None)
                 )
-                added_keys.append(int(result.inserted_primary_key[0]))
+                added_keys.append(int(cast(Any, result).inserted_primary_key[0]))
             moved["added_keys"] = added_keys
             pair_info = {
                 "reason": pair.reason,

@@ -111,12 +111,12 @@ def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) ->
         if identity.name_key:
             names.add(identity.name_key)
     ids: set[int] = set()
-    for column, values in (
+    for column, wanted in (
         (LeadRecord.email, emails),
         (LeadRecord.phone, numbers),
         (LeadRecord.name_key, names),
     ):
-        for chunk in _chunks(sorted(values), dialect):
+        for chunk in _chunks(sorted(wanted), dialect):
             ids.update(
                 session.scalars(select(LeadRecord.id).where(in_values(column, chunk, dialect)))
             )
@@ -261,7 +261,7 @@ class ImportWriter:
         import_id: int,
         now: datetime,
         first_due: Callable[[str, datetime], datetime | None] | None,
-        cancelled: Callable[[], bool] = lambda: False,
+        cancelled: Callable[[], object] = lambda: False,
     ) -> None:
         self.session = session
         self.import_id = import_id
