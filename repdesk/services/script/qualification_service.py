@@ -170,6 +170,7 @@ class QualificationService:
         """The core set and the lead's product set, with the draft's answers when a draft exists."""
         with self._sessions.begin() as session:
             lead = _lead(session, lead_id)
+            self._leads.claim_in(session, lead)  # the script is a call: the lead becomes mine
             draft = _draft(session, lead_id)
             if draft is not None:
                 sets = sets_by_ids(session, draft.set_ids)

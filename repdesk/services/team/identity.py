@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, false, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.store import team_roles
-from repdesk.store.models import RepRecord
+from repdesk.store.models import LeadRecord, RepRecord
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,15 @@ class Me:
     @property
     def is_team(self) -> bool:
         return self.role != "solo"
+
+    def writable_leads(self) -> ColumnElement[bool] | None:
+        """Which leads this login may change (None: all). Background chores (re-qualify steps)
+        only try those; the database is what refuses the rest."""
+        if self.role == "rep":
+            return LeadRecord.owner_id.is_(None) | (LeadRecord.owner_id == self.rep_id)
+        if self.role == "guest":
+            return false()
+        return None
 
     def describe(self) -> str:
         """What the window title and status bar say: "Ann Lee (ann, rep)"."""

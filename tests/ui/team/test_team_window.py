@@ -1,0 +1,123 @@
+"""The team in the window: who is signed in, a rep's read-only manager pages, and other clients'
+changes in this window's inbox within two seconds (SQLite and PostgreSQL), offline and back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from repdesk.app import Workspace, open_workspace
+from repdesk.store.models import LeadRecord
+from repdesk.ui.shell.main_window import MainWindow
+from tests.fixtures.team import Team
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+LIVE_MS = 2000  # the issue's promise: another client's change shows within two seconds
+
+
+def _add_lead(ws: Workspace, company: str) -> int:
+    with ws.sessions.begin() as session:
+        record = LeadRecord(
+            first_name="Pat", company=company, received_at=NOW, created_at=NOW, updated_at=NOW
+        )
+        session.add(record)
+        session.flush()
+        return int(record.id)
+
+
+def _inbox_companies(window: MainWindow) -> set[str]:
+    model = window.pages["inbox"].model  # type: ignore[attr-defined]
+    return {
+        lead.company for row in range(model.rowCount()) if (lead := model.lead_at(row)) is not None
+    }
+
+
+def _window(qtbot: QtBot, ws: Workspace) -> MainWindow:
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_a_second_window_or_the_cli_on_the_same_file_shows_up_at_once(
+    qtbot: QtBot, sqlite_url: str
+) -> None:
+    mine = open_workspace(sqlite_url)
+    other = open_workspace(sqlite_url)
+    try:
+        window = _window(qtbot, mine)
+        assert window.windowTitle() == "repdesk — test.sqlite3"  # solo: nobody to name
+        lead = _add_lead(other, "Globex")
+        qtbot.waitUntil(lambda: "Globex" in _inbox_companies(window), timeout=LIVE_MS)
+        other.leads.update_lead(lead, {"company": "Globex Ltd"})
+        qtbot.waitUntil(lambda: "Globex Ltd" in _inbox_companies(window), timeout=LIVE_MS)
+        window.close()
+    finally:
+        other.close()
+        mine.close()
+
+
+@pytest.mark.integration
+def test_a_rep_is_named_sees_others_changes_live_and_reads_the_script_only(
+    qtbot: QtBot, team: Team
+) -> None:
+    ann = open_workspace(team.url_for("ann"))
+    ben = open_workspace(team.url_for("ben"))
+    try:
+        window = _window(qtbot, ann)
+        who = f"Ann Lee ({team.logins['ann']}, rep)"
+        assert window.windowTitle().startswith(f"repdesk — {who} — ")
+        assert window.status_workspace.text().startswith(f"Signed in as {who}")
+        banner = window.pages["scripts"].findChild(QLabel, "readOnlyBanner")
+        assert banner is not None and "Only a manager can change" in banner.text()
+        assert window.pages["inbox"].findChild(QLabel, "readOnlyBanner") is None
+        lead = _add_lead(ben, "Initech")
+        qtbot.waitUntil(lambda: "Initech" in _inbox_companies(window), timeout=LIVE_MS)
+        ben.leads.update_lead(lead, {"company": "Initech Corp"})  # ben's unassigned lead edit
+        qtbot.waitUntil(lambda: "Initech Corp" in _inbox_companies(window), timeout=LIVE_MS)
+        window.close()
+    finally:
+        ben.close()
+        ann.close()
+
+
+@pytest.mark.integration
+def test_a_lost_connection_says_offline_and_catches_up(qtbot: QtBot, team: Team) -> None:
+    mia = open_workspace(team.url_for("mia"))
+    owner = open_workspace(team.owner_url)
+    try:
+        window = _window(qtbot, mia)
+        seen: list[bool] = []
+        window.live_queue.sig_online_changed.connect(seen.append)
+        status: QWidget = window.live_queue.status
+        admin = team.owner_url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            qtbot.waitUntil(
+                lambda: (
+                    conn.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE usename = %s "
+                        "AND query = 'LISTEN repdesk'",
+                        (team.logins["mia"],),
+                    ).fetchone()
+                    == (1,)
+                ),
+                timeout=LIVE_MS,
+            )
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s "
+                "AND query = 'LISTEN repdesk'",
+                (team.logins["mia"],),
+            )
+        qtbot.waitUntil(lambda: seen[:1] == [False], timeout=LIVE_MS)
+        _add_lead(owner, "Umbrella")  # made while the window was offline
+        qtbot.waitUntil(lambda: seen == [False, True], timeout=10_000)
+        assert not status.isVisible()
+        qtbot.waitUntil(lambda: "Umbrella" in _inbox_companies(window), timeout=LIVE_MS)
+        window.close()
+    finally:
+        owner.close()
+        mia.close()
