@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.domain import ActivityKind, CallOutcome, FollowUpKind, FollowUpStatus, LeadStatus
+from repdesk.core.contact import display_name
+from repdesk.core.domain import (
+    CLOSED_STATUSES,
+    ActivityKind,
+    CallOutcome,
+    FollowUpKind,
+    FollowUpStatus,
+    LeadStatus,
+)
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
@@ -113,7 +121,7 @@ class FollowUpService:
 
     def coverage(self, owner: str | None = None) -> Coverage:
         now = self._clock()
-        open_ = (LeadRecord.status.not_in(("won", "lost"))) & (LeadRecord.do_not_contact.is_(False))
+        open_ = (LeadRecord.status.not_in(CLOSED_STATUSES)) & (LeadRecord.do_not_contact.is_(False))
         base = select(func.count(LeadRecord.id)).where(open_)
         if owner:
             base = base.join(RepRecord, RepRecord.id == LeadRecord.owner_id).where(
@@ -242,7 +250,7 @@ class FollowUpService:
         with self._sessions.begin() as session:
             ids = list(
                 session.scalars(
-                    select(LeadRecord.id).where(LeadRecord.status.not_in(("won", "lost")))
+                    select(LeadRecord.id).where(LeadRecord.status.not_in(CLOSED_STATUSES))
                 )
             )
             return self.planner.plan_bulk(session, ids, now)
@@ -275,12 +283,6 @@ def _who(session: Session, rep_id: int | None) -> str:
 
 
 def _row(f: FollowUpRecord, lead: LeadRecord, rep: str | None) -> FollowUpRow:
-    name = (
-        f"{lead.first_name} {lead.last_name}".strip()
-        or lead.company
-        or lead.email
-        or f"Lead {lead.id}"
-    )
     return FollowUpRow(
         f.id,
         f.lead_id,
@@ -288,7 +290,7 @@ def _row(f: FollowUpRecord, lead: LeadRecord, rep: str | None) -> FollowUpRow:
         f.kind,
         f.note,
         f.status,
-        name,
+        display_name(lead),
         lead.company,
         lead.phone,
         lead.email,
