@@ -4,10 +4,12 @@ lead (markers by the database's clock that expire by themselves)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, func, literal, literal_column, select, update
+from sqlalchemy import BigInteger, delete, func, literal, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -69,12 +71,13 @@ class TeamQueue:
         if me.rep_id is None or lead.owner_id == me.rep_id:
             return False
         if lead.owner_id is None:
-            won = session.execute(
+            result = session.execute(
                 update(LeadRecord)
                 .where(LeadRecord.id == lead.id, LeadRecord.owner_id.is_(None))
                 .values(owner_id=me.rep_id)
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            )
+            won = cast("CursorResult[Any]", result).rowcount
             if won == 1:
                 lead.owner_id = me.rep_id  # what the row now holds (the ORM flushes nothing new)
                 session.flush()
@@ -118,8 +121,8 @@ class TeamQueue:
                 "heartbeat_ms": now,
             }
             dialect = session.get_bind().dialect.name
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            stmt = insert(CallMarkerRecord).values(values)
+            insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+            stmt: Any = insert(CallMarkerRecord).values(values)
             taken = CallMarkerRecord.heartbeat_ms < now - MARKER_TTL_MS
             if me.is_team:
                 taken = taken | (CallMarkerRecord.login == func.current_user())
@@ -151,9 +154,7 @@ class TeamQueue:
     def end_call(self, lead_id: int) -> None:
         with self._sessions.begin() as session:
             session.execute(
-                CallMarkerRecord.__table__.delete().where(
-                    CallMarkerRecord.lead_id == lead_id, self._mine()
-                )
+                delete(CallMarkerRecord).where(CallMarkerRecord.lead_id == lead_id, self._mine())
             )
 
     def on_calls(self, lead_ids: list[int] | None = None) -> dict[int, OnCall]:
