@@ -123,7 +123,7 @@ def build_services(
         time=time,
         settings=settings,
         leads=leads,
-        inbox=InboxService(sessions, clock),
+        inbox=InboxService(sessions, clock, lambda: identity.me().rep_id),
         imports=imports,
         followups=followups,
         sources=SourceService(sessions, clock, imports, secrets, region, mail_back=replies),

@@ -29,11 +29,12 @@ class StaleEditError(UserError):
 
     def __init__(self, conflicts: list[FieldConflict]) -> None:
         first = conflicts[0]
-        others = f" and {len(conflicts) - 1} more field(s)" if len(conflicts) > 1 else ""
+        more = len(conflicts) - 1
+        others = f" (and {more} more field{'s' if more > 1 else ''})" if more else ""
         when = f" at {first.when.astimezone():%H:%M}" if first.when else ""
         super().__init__(
-            f"{first.who} changed {first.field.replace('_', ' ')}{others} to {first.theirs!r}"
-            f"{when} while you were editing; nothing was saved. Reload, or keep yours."
+            f"{first.who} changed {first.field.replace('_', ' ')} to {first.theirs!r}{when}"
+            f"{others} while you were editing; nothing was saved."
         )
         self.conflicts = conflicts
 

@@ -16,6 +16,7 @@ from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.leads.edit_conflicts import StaleEditError, changed_fields
+from repdesk.services.leads.lead_history import lead_history
 from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary, StepRow
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
@@ -117,8 +118,9 @@ class LeadService:
             lead = session.get(LeadRecord, lead_id)
             if row is None or lead is None:
                 raise NotFoundError(f"There is no lead with id {lead_id}.")
-            acts = session.scalars(
-                select(ActivityRecord)
+            acts = session.execute(
+                select(ActivityRecord, _Owner.name)
+                .outerjoin(_Owner, _Owner.id == ActivityRecord.rep_id)
                 .where(ActivityRecord.lead_id == lead_id)
                 .order_by(ActivityRecord.occurred_at.desc(), ActivityRecord.id.desc())
             )
@@ -132,9 +134,12 @@ class LeadService:
                 email_clicks=lead.email_clicks,
                 site_visits=lead.site_visits,
                 activities=[
-                    ActivityRow(a.id, a.kind, a.outcome, a.occurred_at, a.body, a.duration_seconds)
-                    for a in acts
+                    ActivityRow(
+                        a.id, a.kind, a.outcome, a.occurred_at, a.body, a.duration_seconds, by or ""
+                    )
+                    for a, by in acts
                 ],
+                history=lead_history(session, lead_id),
             )
 
     def steps(self, lead_id: int) -> list[StepRow]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, select, text
+from sqlalchemy import ColumnElement, false, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.services.common.changes import Changes
+from repdesk.services.common.errors import UserError
 from repdesk.store import team_roles
 from repdesk.store.models import LeadRecord, RepRecord
 
@@ -78,3 +80,17 @@ class IdentityService:
             with self._sessions() as session:
                 self._me = who_am_i(session)
         return self._me
+
+    def set_away(self, away: bool, rep_id: int | None = None) -> Changes:
+        """Mark a rep away (routing hands them nothing) or back; default: me. A rep may mark
+        only themselves (the database's policy), a manager anyone."""
+        target = self.me().rep_id if rep_id is None else rep_id
+        if target is None:
+            raise UserError("Name the rep to mark away: you are signed in without a rep.")
+        with self._sessions.begin() as session:
+            changed = session.execute(
+                update(RepRecord).where(RepRecord.id == target).values(away=away)
+            ).rowcount  # type: ignore[attr-defined]
+        if not changed:
+            raise UserError("Only a manager can mark another rep away; nothing was changed.")
+        return Changes(reps=True)

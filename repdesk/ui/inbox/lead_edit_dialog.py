@@ -92,7 +92,9 @@ class LeadEditDialog(QDialog):
                 self._lead_id, self.values(), seen=self._seen, keep_mine=self._keep
             )
         except StaleEditError as exc:
-            self.error.setText(f"{exc} Tick what to keep of yours, then save again.")
+            self.error.setText(
+                f"{exc} Tick what to keep of yours (the rest becomes theirs), then save again."
+            )
             self._show_conflicts(exc)
             return
         except UserError as exc:
@@ -103,12 +105,13 @@ class LeadEditDialog(QDialog):
     def _show_conflicts(self, exc: StaleEditError) -> None:
         for conflict in exc.conflicts:
             when = f", {conflict.when.astimezone():%H:%M}" if conflict.when else ""
-            box = QCheckBox(f"Keep mine: {conflict.mine!r} (theirs: {conflict.theirs!r})")
+            box = QCheckBox(
+                f"Keep mine: {conflict.mine!r} — theirs: {conflict.theirs!r} ({conflict.who}{when})"
+            )
             box.setObjectName(f"keep_{conflict.field}")
-            box.setToolTip(f"Changed by {conflict.who}{when}")
             box.setProperty("theirs", conflict.theirs)
             label = dict(_FIELDS).get(conflict.field, "Notes")
-            self._conflict_form.addRow(f"{label} ({conflict.who}{when})", box)
+            self._conflict_form.addRow(label, box)
             self.keep_boxes[conflict.field] = box
 
     def _resolve(self) -> None:

@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
 
         # Other clients' changes (other reps, a second window, the CLI) show up here at once.
         self.live_queue = LiveQueue(self.services.live, self.apply_changes, self)
-        show_signed_in(self, self.services.identity.me(), self.workspace.title)
+        show_signed_in(self, self.services.identity.me(), self.workspace.url)
 
     @property
     def services(self) -> Services:

@@ -43,6 +43,7 @@ class LiveQueue(QObject):
             lambda changes, _ids: self.sig_changed.emit(changes),
             self.sig_online_changed.emit,
         )
+        window.destroyed.connect(live.stop)  # a window deleted unclosed takes its feed along
 
     def _gather(self, changes: Changes) -> None:
         self._pending = self._pending | changes

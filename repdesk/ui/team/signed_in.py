@@ -3,9 +3,10 @@ read-only (the database refuses it anyway: this only spares the rep the attempt)
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QBoxLayout, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QMainWindow, QTabWidget, QWidget
 
 from repdesk.services.team.identity import Me
+from repdesk.services.team.sign_in import keyring_key
 
 #: Pages whose content only a manager may change: the script and rules, templates, settings.
 MANAGER_PAGES = {
@@ -15,9 +16,10 @@ MANAGER_PAGES = {
 }
 
 
-def show_signed_in(window: QMainWindow, me: Me, title: str) -> None:
+def show_signed_in(window: QMainWindow, me: Me, url: str) -> None:
     if not me.is_team:
         return  # a solo file: one implicit me, nothing to say
+    title = keyring_key(url).removeprefix("team:")  # server:port/database, no login or password
     window.setWindowTitle(f"repdesk — {me.describe()} — {title}")
     label = getattr(window, "status_workspace", None)
     if isinstance(label, QLabel):
@@ -41,7 +43,10 @@ def make_read_only(page: QWidget, sentence: str) -> None:
     if isinstance(layout, QBoxLayout):
         for index in range(layout.count()):
             widget = layout.itemAt(index).widget()
-            if widget is not None:
+            if isinstance(widget, QTabWidget):  # the tabs still switch: every tab can be read
+                for tab in range(widget.count()):
+                    widget.widget(tab).setEnabled(False)
+            elif widget is not None:
                 widget.setEnabled(False)
         layout.insertWidget(0, banner)
     else:

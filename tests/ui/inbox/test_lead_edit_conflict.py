@@ -48,3 +48,27 @@ def test_keep_mine_or_take_theirs_field_by_field(qtbot: QtBot, sqlite_url: str) 
     finally:
         mine.close()
         other.close()
+
+
+def test_the_timeline_shows_each_field_change(qtbot: QtBot, sqlite_url: str) -> None:
+    from repdesk.ui.shell.main_window import MainWindow
+
+    ws = open_workspace(sqlite_url)
+    try:
+        with ws.sessions.begin() as session:
+            record = LeadRecord(
+                first_name="Pat", company="Acme", received_at=NOW, created_at=NOW, updated_at=NOW
+            )
+            session.add(record)
+            session.flush()
+            lead = int(record.id)
+        ws.leads.update_lead(lead, {"company": "Acme Ltd", "title": ""})
+        window = MainWindow(ws)
+        qtbot.addWidget(window)
+        detail = window.pages["inbox"].detail  # type: ignore[attr-defined]
+        detail.show_lead(lead)
+        texts = [detail.timeline.item(i).text() for i in range(detail.timeline.count())]
+        assert any("company changed" in t and "Acme → Acme Ltd" in t for t in texts), texts
+        window.close()
+    finally:
+        ws.close()

@@ -121,3 +121,81 @@ def test_a_lost_connection_says_offline_and_catches_up(qtbot: QtBot, team: Team)
     finally:
         owner.close()
         mia.close()
+
+
+@pytest.mark.integration
+def test_on_a_call_shows_in_the_other_window_which_asks_before_calling_too(
+    qtbot: QtBot, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from repdesk.services.team.claims import TeamQueue
+    from repdesk.services.team.identity import IdentityService
+
+    mia = open_workspace(team.url_for("mia"))
+    ann = open_workspace(team.url_for("ann"))
+    try:
+        lead = _add_lead(ann, "Hooli")
+        window = _window(qtbot, mia)
+        inbox = window.pages["inbox"]
+        qtbot.waitUntil(lambda: "Hooli" in _inbox_companies(window), timeout=LIVE_MS)
+        inbox.detail.show_lead(lead)  # type: ignore[attr-defined]
+        ann_queue = TeamQueue(ann.sessions, IdentityService(ann.sessions))
+        ann_queue.start_call(lead)  # Ann starts her call: the lead is hers now
+        owner = inbox.detail.fields["owner"]  # type: ignore[attr-defined]
+        qtbot.waitUntil(
+            lambda: owner.text() == "Ann Lee · on a call with Ann Lee now", timeout=LIVE_MS
+        )
+        asked: list[str] = []
+
+        def say_no(_parent: object, _title: str, text: str, *_args: object) -> object:
+            asked.append(text)
+            return QMessageBox.StandardButton.No
+
+        monkeypatch.setattr(QMessageBox, "question", say_no)
+        script = inbox.prepare_script_panel()  # type: ignore[attr-defined]
+        script.start(lead)
+        assert asked == ["Ann Lee is on a call with this lead now. Start your call anyway?"]
+        assert script.run is None  # Mia did not start a second call
+        ann_queue.end_call(lead)
+        qtbot.waitUntil(lambda: owner.text() == "Ann Lee", timeout=LIVE_MS)
+        window.close()
+    finally:
+        ann.close()
+        mia.close()
+
+
+@pytest.mark.integration
+def test_a_reps_inbox_shows_mine_and_unassigned_first_and_everyone_on_request(
+    qtbot: QtBot, team: Team
+) -> None:
+    owner = open_workspace(team.owner_url)
+    ann = open_workspace(team.url_for("ann"))
+    try:
+        with owner.sessions.begin() as session:
+            for company, who in (("Mine Co", "ann"), ("Free Co", None), ("Bens Co", "ben")):
+                session.add(
+                    LeadRecord(
+                        first_name="Pat",
+                        company=company,
+                        owner_id=team.rep_ids[who] if who else None,
+                        received_at=NOW,
+                        created_at=NOW,
+                        updated_at=NOW,
+                    )
+                )
+        window = _window(qtbot, ann)
+        box = window.pages["inbox"].filters["owner"]  # type: ignore[attr-defined]
+        assert box.currentText() == "Mine + Unassigned"
+        assert [box.itemText(i) for i in range(3)] == ["Everyone", "Mine + Unassigned", "Mine"]
+        assert _inbox_companies(window) == {"Mine Co", "Free Co"}
+        box.setCurrentIndex(0)
+        box.activated.emit(0)
+        assert _inbox_companies(window) == {"Mine Co", "Free Co", "Bens Co"}
+        box.setCurrentIndex(box.findText("Mine"))
+        box.activated.emit(box.currentIndex())
+        assert _inbox_companies(window) == {"Mine Co"}
+        window.close()
+    finally:
+        ann.close()
+        owner.close()
