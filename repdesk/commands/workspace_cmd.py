@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from repdesk.commands.common import print_json
-from repdesk.services.workspace.workspace_copy import copy_workspace
 
 
 def add_parser(sub: Any) -> None:
@@ -24,6 +23,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run_copy(args: argparse.Namespace) -> int:
+    from repdesk.services.workspace.workspace_copy import copy_workspace  # loads SQLAlchemy
+
     report = copy_workspace(args.source, args.dest)
     if args.json:
         print_json(report.to_json())
