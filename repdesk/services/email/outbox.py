@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.contact import join_name
 from repdesk.core.domain import ActivityKind
 from repdesk.core.email_rules import retry_delay, unfilled
 from repdesk.services.common.changes import Changes
@@ -116,7 +117,7 @@ class OutboxService:
             )
             session.add(activity)
             session.flush()
-            name = f"{lead.first_name} {lead.last_name}".strip()
+            name = join_name(lead.first_name, lead.last_name)
             record = OutboxRecord(
                 lead_id=lead.id,
                 account_id=account.id,
