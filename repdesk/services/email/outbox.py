@@ -364,6 +364,17 @@ class OutboxService:
             self._recorder.record_sent(outbox_id, handed, allow=(UNSURE,))
         return Changes(leads=True, activities=True, follow_ups=True)
 
+    def try_now(self, outbox_id: int) -> None:
+        """The rep asked to send a waiting message now: it is due at once, whatever the backoff."""
+        with self._sessions.begin() as session:
+            done = session.execute(
+                update(OutboxRecord)
+                .where(OutboxRecord.id == outbox_id, OutboxRecord.status == QUEUED)
+                .values(next_attempt_at=self._clock())
+            )
+            if not done.rowcount:  # type: ignore[attr-defined]
+                raise UserError(f"Message {outbox_id} is not waiting to be sent.")
+
     def cancel(self, outbox_id: int) -> Changes:
         """Take a message that has not gone out of the outbox (its timeline entry says so)."""
         self._finish_if(outbox_id, (QUEUED, FAILED), CANCELLED)
