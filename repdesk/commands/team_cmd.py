@@ -47,7 +47,7 @@ def read_password(login: str) -> str:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from repdesk.services.team import team_setup  # here: SQLAlchemy loads after the first paint
+    from repdesk.services.team import team_setup  # the database code only when it is needed
 
     team_setup.init_team(args.url)
     print(
@@ -58,7 +58,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_add_rep(args: argparse.Namespace) -> int:
-    from repdesk.services.team import team_setup  # here: SQLAlchemy loads after the first paint
+    from repdesk.services.team import team_setup
 
     team_setup.validate_login(args.login)  # before asking for a password
     member = team_setup.add_rep(
@@ -77,7 +77,7 @@ def run_add_rep(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from repdesk.services.team import team_setup  # here: SQLAlchemy loads after the first paint
+    from repdesk.services.team import team_setup
 
     members = team_setup.list_team(args.url)
     if args.json:
