@@ -47,7 +47,7 @@ def read_password(login: str) -> str:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from repdesk.services.team import team_setup  # SQLAlchemy loads with the command only
+    from repdesk.services.team import team_setup  # the database code only when it is needed
 
     team_setup.init_team(args.url)
     print(
