@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, LeadStatus, Verdict
-from repdesk.core.email_rules import NOT_A_FIT, Template, pick_template
+from repdesk.core.email_rules import NOT_A_FIT, Template, pick_template, placeholder_values
 from repdesk.core.form_match import FormMatch, FormMatcher, form_summary
 from repdesk.core.questions import TIMEFRAME_KEY, Question
 from repdesk.core.script_flow import format_answer
@@ -25,8 +25,8 @@ from repdesk.services.leads.lead_service import record_activity
 from repdesk.services.script.answer_json import answers_from_json, answers_to_json
 from repdesk.services.script.form_arrivals import LeadLike, Prepared, take_arrivals
 from repdesk.services.script.form_mappings import MAPPED
-from repdesk.services.script.not_a_fit_reply import lead_values, not_a_fit_draft, shipped_not_a_fit
-from repdesk.services.script.rep_routing import route
+from repdesk.services.script.not_a_fit_reply import not_a_fit_draft, shipped_not_a_fit
+from repdesk.services.script.rep_routing import overflow_note, route
 from repdesk.services.script.script_service import ScriptService, StoredBundle, sets_by_ids
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.models import FormMappingRecord, LeadRecord, QualificationRecord, RepRecord
@@ -173,7 +173,7 @@ class FormAnswerService:
             return ""
         rep_id = route(session, now, self._zone())
         if rep_id is None:
-            return " · every rep is full this month: left unassigned"
+            return f" · left unassigned: {overflow_note(session, now, self._zone())}"
         lead.owner_id = record.rep_id = rep_id
         rep = session.get(RepRecord, rep_id)
         return f" · routed to {rep.name if rep else rep_id}"
@@ -185,15 +185,7 @@ class FormAnswerService:
         templates: Mapping[tuple[str, str], Template],
     ) -> str:
         challenge = answers.get("challenge")
-        values = lead_values(
-            first_name=lead.first_name,
-            last_name=lead.last_name,
-            company=lead.company,
-            title=lead.title,
-            product=lead.product,
-            inquiry=lead.message,
-            challenge=challenge if isinstance(challenge, str) else "",
-        )
+        values = placeholder_values(lead, challenge=challenge if isinstance(challenge, str) else "")
         try:
             template = pick_template(templates, NOT_A_FIT, lead.product)
         except KeyError:  # the workspace's set lacks it (it is required): the shipped one
