@@ -14,6 +14,10 @@ __all__ = [
     "build_ics",
     "escape_text",
     "fold_line",
+    "ics_events",
+    "ics_footer",
+    "ics_header",
+    "ics_stamp",
 ]
 
 DEFAULT_PRODID = "-//repdesk//repdesk 0.1//EN"
@@ -152,17 +156,16 @@ def _event(reminder: Reminder, stamp: str) -> list[str]:
     return lines
 
 
-def build_ics(
-    reminders: Iterable[Reminder],
-    *,
-    now: datetime,
-    prodid: str = DEFAULT_PRODID,
-    calendar_name: str = DEFAULT_CALENDAR_NAME,
-) -> str:
-    """The whole VCALENDAR as text with CRLF line endings; `now` (aware) becomes every DTSTAMP."""
+def ics_stamp(now: datetime) -> str:
+    """The DTSTAMP line every event of one export carries (`now` must be aware)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError(f"The export time needs a time zone, got {now.isoformat()}.")
-    stamp = "DTSTAMP:" + _utc_stamp(now)
+    return "DTSTAMP:" + _utc_stamp(now)
+
+
+def ics_header(prodid: str = DEFAULT_PRODID, calendar_name: str = DEFAULT_CALENDAR_NAME) -> str:
+    """The text before the first event (a streamed export writes it, then events, then
+    ics_footer())."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -171,8 +174,28 @@ def build_ics(
         "METHOD:PUBLISH",
         fold_line("X-WR-CALNAME:" + escape_text(calendar_name)),
     ]
+    return _CRLF.join(lines) + _CRLF
+
+
+def ics_events(reminders: Iterable[Reminder], stamp: str) -> str:
+    """The VEVENTs of `reminders` as text, each line ended by CRLF (stamp: ics_stamp(now))."""
+    lines: list[str] = []
     for reminder in reminders:
         lines += _event(reminder, stamp)
-    lines.append("END:VCALENDAR")
-    lines.append("")
-    return _CRLF.join(lines)
+    return _CRLF.join(lines) + _CRLF if lines else ""
+
+
+def ics_footer() -> str:
+    return "END:VCALENDAR" + _CRLF
+
+
+def build_ics(
+    reminders: Iterable[Reminder],
+    *,
+    now: datetime,
+    prodid: str = DEFAULT_PRODID,
+    calendar_name: str = DEFAULT_CALENDAR_NAME,
+) -> str:
+    """The whole VCALENDAR as text with CRLF line endings; `now` (aware) becomes every DTSTAMP."""
+    stamp = ics_stamp(now)
+    return ics_header(prodid, calendar_name) + ics_events(reminders, stamp) + ics_footer()

@@ -22,12 +22,29 @@ def include_object(
     return not (name or "").startswith(_HAND_MADE)
 
 
-with engine.begin() as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=Base.metadata,
-        render_as_batch=True,
-        compare_type=True,
-        include_object=include_object,
-    )
-    context.run_migrations()
+with engine.connect() as connection:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A migration may rebuild a table (SQLite changes a column's type that way), and dropping
+        # the old table with foreign keys on would delete the rows that refer to it. The pragma
+        # only works outside a transaction; the check at the end proves nothing was orphaned.
+        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        connection.commit()
+    try:
+        with connection.begin():
+            context.configure(
+                connection=connection,
+                target_metadata=Base.metadata,
+                render_as_batch=True,
+                compare_type=True,
+                include_object=include_object,
+            )
+            context.run_migrations()
+            if sqlite:
+                orphans = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if orphans:
+                    raise RuntimeError(f"The upgrade left rows without their parent: {orphans[:5]}")
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+            connection.commit()

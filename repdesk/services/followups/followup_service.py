@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import ActivityKind, CallOutcome, FollowUpKind, FollowUpStatus, LeadStatus
@@ -15,9 +15,11 @@ from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.services.leads.lead_service import LeadService, record_activity
-from repdesk.store.models import FollowUpRecord, LeadRecord, RepRecord
+from repdesk.store.models import DO_NOT_CONTACT, FollowUpRecord, LeadRecord, RepRecord
+from repdesk.store.status_counts import has_status_counts, leads_with_status
 
 DUE_FILTERS = ("today", "overdue", "all")
+OPEN_STATUSES = tuple(status.value for status in LeadStatus if not status.is_closed)
 
 
 @dataclass(frozen=True)
@@ -107,41 +109,38 @@ class FollowUpService:
             return [_row(f, lead, rep) for f, lead, rep in session.execute(stmt)]
 
     def coverage(self, owner: str | None = None) -> Coverage:
+        """Open leads (not do-not-contact), how many have a next step and how many are overdue.
+
+        A lead's next step is its next_follow_up_at, which every change writes in the same
+        transaction as the one pending step (the invariant, tests/services/followups): counted
+        from the leads' indexes, never by joining every pending step to its lead. Do-not-contact
+        leads are few, and counted apart (a partial index) to be taken out.
+        """
         now = self._clock()
-        open_ = (LeadRecord.status.not_in(("won", "lost"))) & (LeadRecord.do_not_contact.is_(False))
-        base = select(func.count(LeadRecord.id)).where(open_)
+        open_ = LeadRecord.status.in_(OPEN_STATUSES)
+        mine: list[ColumnElement[bool]] = []
         if owner:
-            base = base.join(RepRecord, RepRecord.id == LeadRecord.owner_id).where(
-                RepRecord.name == owner
+            mine.append(
+                LeadRecord.owner_id.in_(select(RepRecord.id).where(RepRecord.name == owner))
             )
+        stepped = LeadRecord.next_follow_up_at.is_not(None)
+        overdue = LeadRecord.next_follow_up_at < now
         with self._sessions() as session:
-            total = session.scalar(base) or 0
-            covered = (
-                session.scalar(
-                    base.where(
-                        LeadRecord.id.in_(
-                            select(FollowUpRecord.lead_id).where(
-                                FollowUpRecord.status == FollowUpStatus.PENDING.value
-                            )
-                        )
-                    )
-                )
-                or 0
+
+            def count(*where: ColumnElement[bool]) -> int:
+                stmt = select(func.count()).select_from(LeadRecord).where(*where, *mine)
+                return int(session.scalar(stmt) or 0)
+
+            if not owner and has_status_counts(session):
+                total = leads_with_status(session, OPEN_STATUSES)
+            else:
+                total = count(open_)
+            skip = DO_NOT_CONTACT
+            return Coverage(
+                total - count(skip, open_),
+                count(stepped, open_) - count(skip, stepped, open_),
+                count(overdue, open_) - count(skip, overdue, open_),
             )
-            overdue = (
-                session.scalar(
-                    base.where(
-                        LeadRecord.id.in_(
-                            select(FollowUpRecord.lead_id).where(
-                                FollowUpRecord.status == FollowUpStatus.PENDING.value,
-                                FollowUpRecord.due_at < now,
-                            )
-                        )
-                    )
-                )
-                or 0
-            )
-        return Coverage(int(total), int(covered), int(overdue))
 
     # -- writing ---------------------------------------------------------------------------------
     def complete(self, followup_id: int, *, outcome: str | None = None, note: str = "") -> Changes:

@@ -9,14 +9,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import TableClause, bindparam, func, insert, or_, select, update
+from sqlalchemy import TableClause, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from repdesk.core.domain import ActivityKind
 from repdesk.formats.lead_file import ParsedLead
 from repdesk.services.imports.import_rows import COUNT_FIELDS, TEXT_FIELDS, LeadValues, fill_empty
 from repdesk.store.bulk import bulk_insert, in_values, insert_rows
-from repdesk.store.models import ActivityRecord, ImportMergeRecord, LeadRecord, RepRecord
+from repdesk.store.models import (
+    HAS_EMAIL,
+    HAS_PHONE,
+    ActivityRecord,
+    ImportMergeRecord,
+    LeadRecord,
+    RepRecord,
+)
 from repdesk.store.search import FtsBulkFill, pause_fts_insert_trigger
 
 FTS_BULK_ROWS = 500  # from this many new leads in a chunk, search rows are written in bulk (SQLite)
@@ -134,7 +141,7 @@ class ImportRun:
         if new_rows:
             self._set_first_due(new_rows)
             stamps: dict[
-                datetime, str
+                datetime, int
             ] = {}  # a lead's received time is its inquiry's time: stored once
             ids = self._insert_leads(new_rows, stamps)
             kind, imported = ActivityKind.INQUIRY.value, f"Imported from {file_name}"
@@ -167,7 +174,7 @@ class ImportRun:
                 due_by_status[status] = first_due(status, self.now) if first_due else None
             values["next_follow_up_at"] = due_by_status[status]
 
-    def _insert_leads(self, rows: list[dict[str, Any]], stamps: dict[datetime, str]) -> list[int]:
+    def _insert_leads(self, rows: list[dict[str, Any]], stamps: dict[datetime, int]) -> list[int]:
         """Insert new leads; their ids in row order."""
         if self.session.get_bind().dialect.name != "sqlite":
             return list(
@@ -249,11 +256,11 @@ class ImportRun:
         if not emails and not phones:
             return
         dialect = self.session.get_bind().dialect.name
-        clauses = []
+        clauses = []  # with the conditions of the partial indexes on e-mail and phone
         if emails:
-            clauses.append(in_values(LeadRecord.email, sorted(emails), dialect))
+            clauses.append(and_(HAS_EMAIL, in_values(LeadRecord.email, sorted(emails), dialect)))
         if phones:
-            clauses.append(in_values(LeadRecord.phone, sorted(phones), dialect))
+            clauses.append(and_(HAS_PHONE, in_values(LeadRecord.phone, sorted(phones), dialect)))
         found = self.session.execute(
             select(LeadRecord.id, LeadRecord.email, LeadRecord.phone)
             .where(or_(*clauses))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from repdesk.core.domain import JourneyStage, LeadStatus
 from repdesk.core.journey import rank
 from repdesk.services.leads.lead_rows import LeadSummary
 from repdesk.store.sqlite_file import read_only
+from repdesk.store.times import from_micros, to_micros
 
 OPEN = tuple(status.value for status in LeadStatus if not status.is_closed)
 _OPEN_SQL = ", ".join(f"'{status}'" for status in OPEN)
@@ -63,16 +64,6 @@ SEARCH_WINDOW_SQL = (
 )
 
 
-def stored_time(moment: datetime) -> str:
-    """A UTC moment as SQLAlchemy's SQLite DateTime stores it (naive UTC text with microseconds)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _time(text: str | None) -> datetime | None:
-    # Stored as naive UTC: parsing it with the offset appended is cheaper than replace(tzinfo=UTC).
-    return None if text is None else datetime.fromisoformat(text + "+00:00")
-
-
 _FIELDS = tuple(LeadSummary.__dataclass_fields__)
 _TIME_AT = tuple(i for i, name in enumerate(_FIELDS) if name in _TIMES)
 _FLAG_AT = _FIELDS.index("do_not_contact")
@@ -82,7 +73,8 @@ def sqlite_summary(row: Sequence[Any]) -> LeadSummary:
     """A LeadSummary from a raw SQLite row of the summary columns, in LeadSummary's field order."""
     values = list(row)
     for at in _TIME_AT:
-        values[at] = _time(values[at])
+        if values[at] is not None:
+            values[at] = from_micros(values[at])
     values[_FLAG_AT] = bool(values[_FLAG_AT])
     return LeadSummary(*values)
 
@@ -119,7 +111,7 @@ class SqliteInbox:
 
     def snapshot(self, end_of_today: datetime) -> SqliteInboxSnapshot:
         """Count every segment of the unfiltered inbox; the snapshot then serves windows of rows."""
-        params = {"end_of_today": stored_time(end_of_today)}
+        params = {"end_of_today": to_micros(end_of_today)}
         # The waiting, due-today and no-step segments are small index ranges; 'later' is the rest.
         waiting, due, no_step = (
             self.con.execute(
@@ -156,7 +148,7 @@ class SqliteInbox:
 class SqliteInboxSnapshot:
     """Rows of the unfiltered inbox at one moment, fetched by window (like InboxSnapshot)."""
 
-    def __init__(self, con: sqlite3.Connection, counts: list[int], params: dict[str, str]) -> None:
+    def __init__(self, con: sqlite3.Connection, counts: list[int], params: dict[str, int]) -> None:
         self._con = con
         self._counts = counts
         self._params = params

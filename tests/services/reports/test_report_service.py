@@ -102,7 +102,6 @@ def add_followup(ws: Workspace, lead_id: int, due: datetime, status: str = "pend
                 due_at=due,
                 kind="call",
                 status=status,
-                uid=f"u{lead_id}-{due.timestamp()}",
                 updated_at=NOW,
             )
         )

@@ -1,0 +1,480 @@
+"""lean schema: integer times, derived calendar UIDs, partial indexes, no index that no query uses
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-01 21:00:00
+
+- Every time column holds UTC epoch microseconds as an integer (store.times, store.types.UTCTime)
+  instead of SQLAlchemy's DATETIME text on SQLite / timestamp on PostgreSQL.
+- A follow-up's calendar UID is derived from its id and a per-workspace id made here (settings
+  key `workspace_id`, see core.calendar_uids); steps made before keep their random UID in
+  `legacy_uid`, so events already exported or pushed keep updating. Step ids are never reused
+  (AUTOINCREMENT on SQLite). The random unique index on `uid` goes.
+- Partial indexes: pending steps by due time, non-empty e-mail and phone, leads and activities
+  by import, changed-since-export steps, legacy UIDs. Dropped because no query plan uses them:
+  ix_follow_ups_due_at and ix_follow_ups_status (the pending partial index serves every query
+  that used them). Added: import_merges by lead (deleting a lead scanned the table for its
+  merges) and leads/activities by import (undo import scanned them).
+
+On SQLite each table is rebuilt once (new table, rows copied in id order with their times
+converted, old table dropped, new one renamed, indexes and triggers made again), which costs
+about what a VACUUM INTO of the file costs (tests/bench/bench_scale.py measures both); progress
+goes to the `progress` callable in the Alembic config's attributes when there is one. Foreign
+keys must be off while tables are swapped (store.migrate turns them off around every upgrade):
+dropping `leads` with them on would delete every lead's activities and steps.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from alembic import context, op
+from sqlalchemy.schema import CreateTable
+
+from repdesk.store import search_rows, status_counts
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+#: Every time column, per table (the same on both sides of the migration but for their type).
+TIME_COLUMNS = {
+    "imports": ("started_at", "undone_at"),
+    "leads": (
+        "received_at",
+        "first_response_at",
+        "next_follow_up_at",
+        "qualification_expires_at",
+        "created_at",
+        "updated_at",
+    ),
+    "activities": ("occurred_at",),
+    "question_sets": ("created_at",),
+    "rule_sets": ("created_at",),
+    "qualifications": ("started_at", "completed_at", "expires_at"),
+    "follow_ups": ("due_at", "cadence_started_at", "done_at", "cancelled_at", "updated_at"),
+    "sources": ("last_checked_at",),
+}
+_COPY_ROWS = 50_000
+
+
+def _tables(lean: bool) -> sa.MetaData:
+    """The tables that hold times, as they are after this migration (lean) or before it."""
+    meta = sa.MetaData()
+    t = sa.BigInteger if lean else sa.DateTime
+    json = sa.JSON
+
+    def fk(column: str, target: str, name: str, ondelete: str | None = None) -> sa.Column:  # type: ignore[type-arg]
+        return sa.Column(
+            column, sa.Integer(), sa.ForeignKey(target, name=name, ondelete=ondelete)
+        )
+
+    # Referred to only (never created here): foreign keys name it.
+    sa.Table("reps", meta, sa.Column("id", sa.Integer(), primary_key=True))
+    sa.Table(
+        "imports",
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("started_at", t(), nullable=False),
+        sa.Column("files", json(), nullable=False),
+        sa.Column("added", sa.Integer(), nullable=False),
+        sa.Column("merged", sa.Integer(), nullable=False),
+        sa.Column("undone_at", t(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_imports"),
+    )
+    sa.Table(
+        "question_sets",
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("product", sa.String(length=100), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("questions", json(), nullable=False),
+        sa.Column("created_at", t(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_question_sets"),
+        sa.Index("ix_question_sets_key_version", "key", "version", unique=True),
+    )
+    sa.Table(
+        "rule_sets",
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("rules", json(), nullable=False),
+        sa.Column("created_at", t(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_rule_sets"),
+        sa.UniqueConstraint("version", name="uq_rule_sets_version"),
+    )
+    sa.Table(
+        "sources",
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("config", json(), nullable=False),
+        sa.Column("state", json(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=False),
+        sa.Column("last_checked_at", t(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_sources"),
+    )
+    leads = sa.Table(
+        "leads",
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("first_name", sa.String(length=200), nullable=False),
+        sa.Column("last_name", sa.String(length=200), nullable=False),
+        sa.Column("company", sa.String(length=300), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("phone", sa.String(length=40), nullable=False),
+        sa.Column("source", sa.String(length=100), nullable=False),
+        sa.Column("product", sa.String(length=100), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("tags", sa.String(length=500), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        fk("owner_id", "reps.id", "fk_leads_owner_id_reps", "SET NULL"),
+        sa.Column("received_at", t(), nullable=False),
+        sa.Column("first_response_at", t(), nullable=True),
+        sa.Column("next_follow_up_at", t(), nullable=True),
+        sa.Column("journey_stage", sa.String(length=20), nullable=False),
+        sa.Column("email_opens", sa.Integer(), nullable=False),
+        sa.Column("email_clicks", sa.Integer(), nullable=False),
+        sa.Column("site_visits", sa.Integer(), nullable=False),
+        sa.Column("do_not_contact", sa.Boolean(), nullable=False),
+        sa.Column("extra", json(), nullable=False),
+        sa.Column("edited_fields", json(), nullable=False),
+        sa.Column("verdict", sa.String(length=20), nullable=True),
+        sa.Column("score", sa.Integer(), nullable=True),
+        sa.Column("qualification_expires_at", t(), nullable=True),
+        fk("import_id", "imports.id", "fk_leads_import_id_imports", "SET NULL"),
+        sa.Column("created_at", t(), nullable=False),
+        sa.Column("updated_at", t(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_leads"),
+        sa.Index("ix_leads_received_at", "received_at"),
+        sa.Index("ix_leads_status_received", "status", "received_at"),
+        sa.Index("ix_leads_waiting", "status", "first_response_at", "received_at"),
+        sa.Index("ix_leads_next_step", "next_follow_up_at", "status", "first_response_at"),
+    )
+    activities = sa.Table(
+        "activities",
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "lead_id",
+            sa.Integer(),
+            sa.ForeignKey("leads.id", name="fk_activities_lead_id_leads", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=True),
+        sa.Column("occurred_at", t(), nullable=False),
+        sa.Column("duration_seconds", sa.Integer(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
+        fk("rep_id", "reps.id", "fk_activities_rep_id_reps", "SET NULL"),
+        fk("import_id", "imports.id", "fk_activities_import_id_imports", "SET NULL"),
+        sa.PrimaryKeyConstraint("id", name="pk_activities"),
+        sa.Index("ix_activities_lead_id", "lead_id"),
+    )
+    sa.Table(
+        "qualifications",
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "lead_id",
+            sa.Integer(),
+            sa.ForeignKey("leads.id", name="fk_qualifications_lead_id_leads", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("set_ids", json(), nullable=False),
+        fk("rule_set_id", "rule_sets.id", "fk_qualifications_rule_set_id_rule_sets"),
+        sa.Column("answers", json(), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=True),
+        sa.Column("verdict", sa.String(length=20), nullable=True),
+        sa.Column("is_draft", sa.Boolean(), nullable=False),
+        sa.Column("started_at", t(), nullable=False),
+        sa.Column("completed_at", t(), nullable=True),
+        sa.Column("expires_at", t(), nullable=True),
+        fk("rep_id", "reps.id", "fk_qualifications_rep_id_reps", "SET NULL"),
+        sa.PrimaryKeyConstraint("id", name="pk_qualifications"),
+        sa.Index("ix_qualifications_lead_id", "lead_id"),
+    )
+    follow_ups = sa.Table(
+        "follow_ups",
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "lead_id",
+            sa.Integer(),
+            sa.ForeignKey("leads.id", name="fk_follow_ups_lead_id_leads", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("due_at", t(), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("cadence", sa.String(length=50), nullable=False),
+        sa.Column("step_index", sa.Integer(), nullable=False),
+        sa.Column("cadence_started_at", t(), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=True),
+        sa.Column("done_at", t(), nullable=True),
+        sa.Column("cancelled_at", t(), nullable=True),
+        sa.Column("legacy_uid" if lean else "uid", sa.String(length=100), nullable=lean),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("updated_at", t(), nullable=False),
+        sa.Column("exported_sequence", sa.Integer(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_follow_ups"),
+        sa.Index("ix_follow_ups_lead_id", "lead_id"),
+        sqlite_autoincrement=lean,
+    )
+    if lean:
+        qualifications = meta.tables["qualifications"]
+        empty = sa.literal_column("''")
+        partial = [
+            ("ix_leads_email", leads.c.email, leads.c.email != empty),
+            ("ix_leads_phone", leads.c.phone, leads.c.phone != empty),
+            ("ix_leads_owner_id", leads.c.owner_id, leads.c.owner_id.is_not(None)),
+            ("ix_leads_import_id", leads.c.import_id, leads.c.import_id.is_not(None)),
+            ("ix_leads_do_not_contact", leads.c.status, leads.c.do_not_contact.is_(True)),
+            (
+                "ix_activities_import_id",
+                activities.c.import_id,
+                activities.c.import_id.is_not(None),
+            ),
+            (
+                "ix_qualifications_completed_at",
+                qualifications.c.completed_at,
+                qualifications.c.is_draft.is_(False),
+            ),
+            (
+                "ix_follow_ups_pending_due",
+                (follow_ups.c.due_at, follow_ups.c.id),
+                follow_ups.c.status == sa.literal_column("'pending'"),
+            ),
+            (
+                "ix_follow_ups_changed_since_export",
+                follow_ups.c.id,
+                sa.and_(
+                    follow_ups.c.exported_sequence.is_not(None),
+                    follow_ups.c.exported_sequence < follow_ups.c.sequence,
+                ),
+            ),
+            ("ix_follow_ups_legacy_uid", follow_ups.c.legacy_uid, follow_ups.c.legacy_uid.is_not(None)),
+        ]
+        for name, columns, where in partial:
+            sa.Index(
+                name,
+                *(columns if isinstance(columns, tuple) else (columns,)),
+                sqlite_where=where,
+                postgresql_where=where,
+            )
+    else:
+        sa.Index("ix_leads_email_norm", leads.c.email)
+        sa.Index("ix_leads_phone_norm", leads.c.phone)
+        sa.Index("ix_follow_ups_due_at", follow_ups.c.due_at)
+        sa.Index("ix_follow_ups_status", follow_ups.c.status)
+        follow_ups.append_constraint(sa.UniqueConstraint("uid", name="uq_follow_ups_uid"))
+    return meta
+
+
+#: import_merges only gains an index (its lead_id is looked up when a lead is deleted).
+MERGES_BY_LEAD = "ix_import_merges_lead_id"
+
+
+# -- SQLite -----------------------------------------------------------------------------------------
+def _sqlite_to_micros(column: str) -> str:
+    """SQLAlchemy's SQLite DATETIME text ('YYYY-MM-DD HH:MM:SS[.ffffff]', naive UTC) as epoch
+    microseconds, in SQL (tests/store/test_lean_schema.py checks it against store.times)."""
+    return (
+        f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
+        f" + CAST(substr(substr({column}, 21) || '000000', 1, 6) AS INTEGER)"
+    )
+
+
+def _sqlite_to_text(column: str) -> str:
+    """Epoch microseconds back as SQLAlchemy's SQLite DATETIME text (the downgrade)."""
+    micros = f"((({column}) % 1000000 + 1000000) % 1000000)"
+    seconds = f"((({column}) - {micros}) / 1000000)"
+    return (
+        f"strftime('%Y-%m-%d %H:%M:%S', {seconds}, 'unixepoch') || '.' || printf('%06d', {micros})"
+    )
+
+
+class _Progress:
+    """Reports the share of the work done to the `progress` attribute of the Alembic config."""
+
+    def __init__(self, total: int) -> None:
+        self.report: Callable[[float, str], None] | None = (
+            context.config.attributes.get("progress") if context.config else None
+        )
+        self.total = max(total, 1)
+        self.done = 0
+
+    def step(self, work: int, what: str) -> None:
+        self.done += work
+        if self.report is not None:
+            self.report(min(1.0, self.done / self.total), what)
+
+
+def _rebuild_sqlite(table: sa.Table, copy: list[str], progress: _Progress, rows: int) -> None:
+    """Make `table` anew (SQLite's way to change column types): create it under a temporary name,
+    copy the old rows in id ranges (so progress moves), drop the old table with its indexes and
+    triggers, rename the new one, build its indexes."""
+    bind = op.get_bind()
+    name = table.name
+    ddl = str(CreateTable(table).compile(dialect=bind.dialect))
+    head = f"CREATE TABLE {name} ("
+    assert ddl.lstrip().startswith(head), ddl[:80]
+    op.execute(ddl.replace(head, f'CREATE TABLE "_new_{name}" (', 1))
+    columns = ", ".join(f'"{c.name}"' for c in table.columns)
+    last = int(bind.exec_driver_sql(f'SELECT coalesce(max(id), 0) FROM "{name}"').scalar() or 0)
+    for low in range(0, last, _COPY_ROWS):
+        high = min(low + _COPY_ROWS, last)
+        bind.exec_driver_sql(
+            f'INSERT INTO "_new_{name}" ({columns}) SELECT {", ".join(copy)} FROM "{name}" '
+            "WHERE id > ? AND id <= ? ORDER BY id",
+            (low, high),
+        )
+        progress.step(rows * (high - low) // last, f"Copying {name}")
+    op.execute(f'DROP TABLE "{name}"')
+    op.execute(f'ALTER TABLE "_new_{name}" RENAME TO "{name}"')
+    for index in sorted(table.indexes, key=lambda i: i.name or ""):
+        index.create(bind)
+        progress.step(rows, f"Indexing {name}")
+
+
+def _copy_expressions(table: sa.Table, lean: bool) -> list[str]:
+    """What each column of the new `table` is copied from, times converted (the other side of
+    the migration has the same columns but for follow_ups' uid)."""
+    convert = _sqlite_to_micros if lean else _sqlite_to_text
+    times = TIME_COLUMNS[table.name]
+    copy = []
+    for column in table.columns:
+        source = f'"{column.name}"'
+        if column.name in times:
+            source = convert(source)
+            if column.nullable:
+                source = f'CASE WHEN "{column.name}" IS NULL THEN NULL ELSE {source} END'
+        elif column.name == "legacy_uid":
+            source = '"uid"'  # every step made so far keeps the UID it may have been exported with
+        elif column.name == "uid":
+            source = _derived_uid_sql()
+        copy.append(source)
+    return copy
+
+
+def _sqlite_upgrade(lean: bool) -> None:
+    bind = op.get_bind()
+    if bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        raise RuntimeError(
+            "Migration 0005 swaps tables and needs foreign keys off (store.migrate does this)."
+        )
+    meta = _tables(lean)
+    rows = {
+        name: int(bind.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar() or 0)
+        for name in TIME_COLUMNS
+    }
+    # Copying a row and building one of its index entries cost about the same.
+    progress = _Progress(sum(n * (1 + len(meta.tables[t].indexes)) for t, n in rows.items()))
+    for name in TIME_COLUMNS:
+        table = meta.tables[name]
+        _rebuild_sqlite(table, _copy_expressions(table, lean), progress, rows[name])
+    for name in search_rows.TRIGGERS:
+        op.execute(search_rows.create_trigger_sql(name))
+    if bind.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lead_status_counts'"
+    ).first():
+        for name in status_counts.TRIGGERS:
+            op.execute(status_counts.create_trigger_sql(name))
+    problems = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(f"Migration 0005 left rows without their parent: {problems[:5]}")
+
+
+def _derived_uid_sql() -> str:
+    """The downgrade's uid for steps made after 0005: the UID they were exported with."""
+    workspace = "(SELECT json_extract(value, '$') FROM settings WHERE key = 'workspace_id')"
+    return f"coalesce(legacy_uid, 'followup-' || id || '.' || {workspace} || '@repdesk')"
+
+
+# -- PostgreSQL -------------------------------------------------------------------------------------
+def _postgresql_upgrade() -> None:
+    for name, times in TIME_COLUMNS.items():
+        changes = ", ".join(
+            f"ALTER COLUMN {c} TYPE BIGINT USING round(extract(epoch from {c}) * 1000000)::bigint"
+            for c in times
+        )
+        op.execute(f"ALTER TABLE {name} {changes}")
+    op.execute("DROP INDEX ix_leads_email_norm")
+    op.execute("DROP INDEX ix_leads_phone_norm")
+    op.execute("DROP INDEX ix_follow_ups_due_at")
+    op.execute("DROP INDEX ix_follow_ups_status")
+    op.execute("ALTER TABLE follow_ups DROP CONSTRAINT uq_follow_ups_uid")
+    op.execute("ALTER TABLE follow_ups RENAME COLUMN uid TO legacy_uid")
+    op.execute("ALTER TABLE follow_ups ALTER COLUMN legacy_uid DROP NOT NULL")
+    for index in _partial_indexes():
+        index.create(op.get_bind())
+
+
+def _postgresql_downgrade() -> None:
+    for index in _partial_indexes():
+        op.execute(f"DROP INDEX {index.name}")
+    op.execute(f"UPDATE follow_ups SET legacy_uid = {_derived_uid_pg()} WHERE legacy_uid IS NULL")
+    op.execute("ALTER TABLE follow_ups ALTER COLUMN legacy_uid SET NOT NULL")
+    op.execute("ALTER TABLE follow_ups RENAME COLUMN legacy_uid TO uid")
+    op.execute("ALTER TABLE follow_ups ADD CONSTRAINT uq_follow_ups_uid UNIQUE (uid)")
+    op.execute("CREATE INDEX ix_follow_ups_status ON follow_ups (status)")
+    op.execute("CREATE INDEX ix_follow_ups_due_at ON follow_ups (due_at)")
+    op.execute("CREATE INDEX ix_leads_phone_norm ON leads (phone)")
+    op.execute("CREATE INDEX ix_leads_email_norm ON leads (email)")
+    for name, times in TIME_COLUMNS.items():
+        changes = ", ".join(
+            f"ALTER COLUMN {c} TYPE TIMESTAMP WITHOUT TIME ZONE "
+            f"USING to_timestamp({c} / 1000000.0) AT TIME ZONE 'UTC'"
+            for c in times
+        )
+        op.execute(f"ALTER TABLE {name} {changes}")
+
+
+def _partial_indexes() -> list[sa.Index]:
+    """The indexes this migration adds on PostgreSQL (all partial; SQLite makes them with the
+    rebuilt tables)."""
+    meta = _tables(lean=True)
+    return [
+        index
+        for table in meta.tables.values()
+        for index in table.indexes
+        if index.dialect_options["postgresql"]["where"] is not None
+    ]
+
+
+def _derived_uid_pg() -> str:
+    workspace = "(SELECT value #>> '{}' FROM settings WHERE key = 'workspace_id')"
+    return f"'followup-' || id || '.' || {workspace} || '@repdesk'"
+
+
+# -- both -------------------------------------------------------------------------------------------
+def upgrade() -> None:
+    bind = op.get_bind()
+    settings = sa.table("settings", sa.column("key", sa.String()), sa.column("value", sa.JSON()))
+    op.bulk_insert(settings, [{"key": "workspace_id", "value": uuid.uuid4().hex}])
+    if bind.dialect.name == "sqlite":
+        _sqlite_upgrade(lean=True)
+    else:
+        _postgresql_upgrade()
+    op.create_index(MERGES_BY_LEAD, "import_merges", ["lead_id"])
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    op.drop_index(MERGES_BY_LEAD, table_name="import_merges")
+    if bind.dialect.name == "sqlite":
+        _sqlite_upgrade(lean=False)
+    else:
+        _postgresql_downgrade()
+    op.execute("DELETE FROM settings WHERE key = 'workspace_id'")
