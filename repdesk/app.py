@@ -160,7 +160,7 @@ def _build(workspace: Workspace, *, migrate: bool) -> None:
         "sources": SourceService(
             sessions, clock, imports, SecretStore(), lambda: str(settings.get("default_region"))
         ),
-        "followups": FollowUpService(sessions, clock, planner, leads, workspace.end_of_today),
+        "followups": FollowUpService(sessions, clock, planner, leads, workspace.end_of_today, zone),
     }
     # The invariant: every change to a lead, and every import, re-plans its next step in the same
     # transaction.

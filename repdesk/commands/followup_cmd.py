@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from repdesk.commands.common import parse_when, print_json
+from repdesk.commands.common import add_paging, parse_when, print_json_array
 from repdesk.core.domain import CallOutcome
 
 if TYPE_CHECKING:
@@ -16,6 +16,7 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("followups", help="list pending follow-ups, earliest first")
     p.add_argument("--due", choices=["today", "overdue", "all"], default="all")
     p.add_argument("--json", action="store_true", help="print one JSON array")
+    add_paging(p)
     p.set_defaults(run=run_list)
     one = sub.add_parser("followup", help="complete or move one follow-up")
     actions = one.add_subparsers(dest="followup_action", metavar="ACTION", required=True)
@@ -33,29 +34,31 @@ def add_parser(sub: Any) -> None:
 
 
 def run_list(args: argparse.Namespace, ws: Workspace) -> int:
-    rows = ws.followups.list(args.due)
+    rows = ws.followups.stream(args.due, offset=args.offset, limit=args.limit)
     if args.json:
-        print_json([r.to_json() for r in rows])
+        print_json_array(r.to_json() for r in rows)
         return 0
-    if not rows:
-        print("Nothing due." if args.due != "all" else "No pending follow-ups.")
-        return 0
-    now = ws.clock()
+    now, zone = ws.clock(), ws.zone()
+    any_row = False
     for r in rows:
+        any_row = True
         flag = "OVERDUE " if r.due_at < now else ""
         print(
-            f"{r.id:>6}  {flag}{r.due_at.astimezone(ws.zone()):%a %d %b %H:%M}  {r.kind:<5} "
+            f"{r.id:>6}  {flag}{r.due_at.astimezone(zone):%a %d %b %H:%M}  {r.kind:<5} "
             f"{r.lead_name:<26.26} {r.phone:<16} {r.note}"
         )
+    if not any_row:
+        print("Nothing due." if args.due != "all" else "No pending follow-ups.")
     return 0
 
 
 def run_done(args: argparse.Namespace, ws: Workspace) -> int:
+    """Complete one step and say what comes next: that lead's rows only, whatever the size of
+    the workspace."""
+    lead_id = ws.followups.lead_of(args.id)
     ws.followups.complete(args.id, outcome=args.outcome, note=args.note)
-    nxt = [r for r in ws.followups.list("all") if r.lead_id == _lead_of(ws, args.id)]
-    suffix = (
-        f" Next: {nxt[0].kind} {nxt[0].due_at.astimezone(ws.zone()):%a %d %b %H:%M}." if nxt else ""
-    )
+    nxt = ws.followups.next_step(lead_id) if lead_id is not None else None
+    suffix = f" Next: {nxt.kind} {nxt.due_at.astimezone(ws.zone()):%a %d %b %H:%M}." if nxt else ""
     print(f"Follow-up {args.id} done.{suffix}")
     return 0
 
@@ -65,11 +68,3 @@ def run_move(args: argparse.Namespace, ws: Workspace) -> int:
     ws.followups.move(args.id, when)
     print(f"Follow-up {args.id} moved to {when.astimezone(ws.zone()):%a %d %b %Y %H:%M}.")
     return 0
-
-
-def _lead_of(ws: Workspace, followup_id: int) -> int | None:
-    from repdesk.store.models import FollowUpRecord
-
-    with ws.sessions() as session:
-        record = session.get(FollowUpRecord, followup_id)
-        return record.lead_id if record else None

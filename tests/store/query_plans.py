@@ -97,14 +97,19 @@ def sqlite_plan(con: sqlite3.Connection, sql: str, params: Any) -> list[str]:
     return [row[3] for row in con.execute("EXPLAIN QUERY PLAN " + sql, params)]
 
 
-def sqlite_scans(plan: list[str], sql: str) -> list[str]:
-    """Whole-table scans of a big table in an SQLite plan ('SCAN leads', not 'SCAN leads USING
-    INDEX ...', which walks an index in order and stops at the LIMIT)."""
+def sqlite_scans(plan: list[str], sql: str, partial: set[str]) -> list[str]:
+    """Big tables read whole in an SQLite plan: 'SCAN leads', or a full index walked from end to
+    end ('SCAN leads USING INDEX ...') unless a LIMIT stops the walk. A partial index holds only
+    the rows its condition names (the pending steps, say): walking it reads just those."""
     aliases = _aliases(sql)
+    limited = re.search(r"\bLIMIT\b", sql, re.IGNORECASE) is not None
     scans = []
     for line in plan:
-        match = re.match(r"SCAN (\w+)$", line)
-        if match and aliases.get(match.group(1)) in BIG_TABLES:
+        match = re.match(r"SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?$", line)
+        if match is None or aliases.get(match.group(1)) not in BIG_TABLES:
+            continue
+        index = match.group(2)
+        if index is None or not (limited or index in partial):
             scans.append(aliases[match.group(1)])
     return scans
 
@@ -119,28 +124,11 @@ def postgresql_plan(connection: Any, sql: str, params: Any) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def postgresql_scans(plan: list[str], sql: str) -> list[str]:
-    """Big tables read whole: a Seq Scan, or (sequential scans priced out) an index walked from
-    end to end with no condition, unless a LIMIT stops the walk."""
-    scans = []
-    limited = re.search(r"\bLIMIT\b", sql, re.IGNORECASE) is not None
-    for i, line in enumerate(plan):
-        seq = re.search(r"Seq Scan on (\w+)", line)
-        if seq and seq.group(1) in BIG_TABLES:
-            scans.append(seq.group(1))
-            continue
-        walk = re.search(r"Index (?:Only )?Scan (?:Backward )?using \w+ on (\w+)", line)
-        if walk is None or walk.group(1) not in BIG_TABLES or limited:
-            continue
-        depth = len(line) - len(line.lstrip(" ->"))
-        details = []
-        for below in plan[i + 1 :]:
-            if "->" in below and len(below) - len(below.lstrip(" ->")) <= depth + 2:
-                break
-            details.append(below)
-        if not any("Index Cond:" in d for d in details):
-            scans.append(walk.group(1))
-    return scans
+def postgresql_scans(plan: list[str]) -> list[str]:
+    """Big tables read by a Seq Scan although sequential scans are priced out: no index can serve
+    the query. (Which index PostgreSQL walks, and how far, it decides by the table's size, which a
+    test cannot give it; SQLite, planning without statistics, is held to the stricter rule.)"""
+    return [m for line in plan for m in re.findall(r"Seq Scan on (\w+)", line) if m in BIG_TABLES]
 
 
 def postgresql_indexes(plan: list[str]) -> set[str]:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect
 
 from repdesk.app import Workspace, open_workspace
 from repdesk.cli import main
@@ -99,12 +98,20 @@ def run_use_cases(ws: Workspace, recorder: Recorder, tmp_path: Path, url: str) -
         found.fetch(max(0, found.total - 10), 10)
     ws.leads.list_leads(search="p3")
     recorder.label = "today"
-    ws.followups.list("today")
-    ws.followups.coverage()
-    recorder.label = "calendar"
     owner = ws.leads.reps()[0]
-    ws.followups.list("all", start=now, end=now + timedelta(days=42))
-    ws.followups.list("all", owner=owner, start=now, end=now + timedelta(days=42))
+    for who in (None, owner):
+        today = ws.followups.today(who)
+        for offset in (0, today.total // 2, max(0, today.total - 20)):
+            rows = today.fetch(offset, 20)
+        if rows:
+            today.position(rows[-1].id)
+        ws.followups.coverage(who)
+    ws.followups.first_after(now)
+    recorder.label = "calendar"
+    for who in (None, owner):
+        ws.followups.day_counts(now.date(), now.date() + timedelta(days=55), who)
+        ws.followups.week(now.date() - timedelta(days=now.weekday()), 4, who)
+        ws.followups.window(now, now + timedelta(days=1), who).fetch(0, 50)
     recorder.label = "reports"
     reports = ReportService(ws.sessions, ws.clock, ws.settings, ws.followups, ws.zone)
     reports.report()
@@ -140,6 +147,8 @@ def run_use_cases(ws: Workspace, recorder: Recorder, tmp_path: Path, url: str) -
         ["leads", "--json"],
         ["leads", "--status", "new"],
         ["leads", "--search", "p1"],
+        ["leads", "--json", "--limit", "5", "--offset", "10"],
+        ["followups", "--json", "--limit", "5", "--offset", "3"],
         ["followups", "--due", "today", "--json"],
         ["followups", "--due", "overdue"],
         ["followups", "--json"],
@@ -180,8 +189,9 @@ def recorded_sqlite(
 
 
 def grow_postgresql(ws: Workspace, leads: int) -> None:
-    """Many more leads, each with its pending step, and fresh statistics: PostgreSQL plans by
-    size, and on a few hundred rows any plan is as good as another."""
+    """Many more leads, each with its pending step, a call and now and then a qualification, and
+    fresh statistics: PostgreSQL plans by size, and on a few hundred rows any plan is as good as
+    another."""
     now = to_micros(ws.clock())
     with ws.engine.begin() as conn:
         conn.exec_driver_sql(
@@ -192,7 +202,7 @@ def grow_postgresql(ws: Workspace, leads: int) -> None:
             " SELECT 'G' || g, 'H' || g, 'Co ' || (g %% 90), '', 'g' || g || '@y.example',"
             " '+1303555' || lpad((g %% 10000)::text, 4, '0'), 'web', '', '', '', '',"
             " (ARRAY['new','contacted','qualified','nurture','won','lost'])[1 + g %% 6],"
-            f" {now} - g * 60000000::bigint, NULL, {now} + (g %% 500) * 3600000000::bigint,"
+            f" {now} - g * 1000000000::bigint, NULL, {now} + (g %% 8760) * 3600000000::bigint,"
             " 'awareness', 0, 0, 0, false, '{}', '[]', %(now)s, %(now)s"
             " FROM generate_series(1, %(n)s) AS g",
             {"now": now, "n": leads},
@@ -206,7 +216,25 @@ def grow_postgresql(ws: Workspace, leads: int) -> None:
             " 'new_lead', 0, 0, updated_at FROM leads"
             " WHERE next_follow_up_at IS NOT NULL AND first_name LIKE 'G%%'"
         )
+        conn.exec_driver_sql(
+            "INSERT INTO activities (lead_id, kind, outcome, occurred_at, body)"
+            " SELECT id, 'call', CASE WHEN id %% 3 = 0 THEN 'connected' ELSE 'voicemail' END,"
+            " received_at + 600000000, '' FROM leads WHERE first_name LIKE 'G%%'"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO qualifications (lead_id, set_ids, answers, is_draft, started_at,"
+            " completed_at, verdict, score) SELECT id, '[]', '{}', id %% 7 = 0, received_at,"
+            " received_at + 900000000, 'nurture', 40 FROM leads"
+            " WHERE first_name LIKE 'G%%' AND id %% 4 = 0"
+        )
         conn.exec_driver_sql("ANALYZE")
+
+
+#: Indexes SQLite's plans use and PostgreSQL's (at the sizes a test can give it) do not.
+USED_ON_SQLITE = {
+    "ix_leads_waiting": "SQLite seeks the inbox's waiting leads and counts the answered new ones"
+    " by it; PostgreSQL reads the few new leads through ix_leads_status_received instead",
+}
 
 
 def check(plans: list[tuple[str, str, list[str], list[str], set[str]]], indexes: set[str]) -> None:
@@ -229,15 +257,15 @@ def test_sqlite_every_hot_query_uses_an_index_and_every_index_is_used(
     path, recorder = recorded_sqlite
     plans = []
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
-        indexes = {
-            name
-            for (name,) in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            )
-        }
+        found = con.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).fetchall()
+        indexes = {name for name, _sql in found}
+        partial = {name for name, sql in found if " WHERE " in sql}
         for label, sql, params in recorder.statements():
             plan = sqlite_plan(con, sql, params)
-            plans.append((label, sql, plan, sqlite_scans(plan, sql), sqlite_indexes(plan)))
+            scans = sqlite_scans(plan, sql, partial)
+            plans.append((label, sql, plan, scans, sqlite_indexes(plan)))
     labels = {label for label, *_ in plans}
     assert {"first screen", "inbox", "today", "calendar", "reports", "cli", "undo import"} <= labels
     check(plans, indexes)
@@ -261,17 +289,18 @@ def test_postgresql_every_hot_query_uses_an_index_and_every_index_is_used(
     try:
         with raw.cursor() as cursor:
             cursor.execute("SET enable_seqscan = off")  # a Seq Scan now means: no usable index
-        indexes = {
-            ix["name"]
-            for table in inspect(ws.engine).get_table_names()
-            for ix in inspect(ws.engine).get_indexes(table)
-        }
+        with raw.cursor() as cursor:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'")
+            found = cursor.fetchall()
+        # Constraints (primary keys, unique) are kept for what they enforce.
+        indexes = {name for name, _ in found if not name.startswith(("pk_", "uq_"))}
         for label, sql, params in recorder.statements():
             plan = postgresql_plan(raw.driver_connection, sql, params)
-            plans.append((label, sql, plan, postgresql_scans(plan, sql), postgresql_indexes(plan)))
+            scans = postgresql_scans(plan)
+            plans.append((label, sql, plan, scans, postgresql_indexes(plan)))
         raw.driver_connection.rollback()
     finally:
         raw.close()
         ws.close()
     assert sqlite_path(postgres_url) is None
-    check(plans, indexes - {"ix_leads_search"} | {"ix_leads_search"} & indexes)
+    check(plans, indexes - set(USED_ON_SQLITE))

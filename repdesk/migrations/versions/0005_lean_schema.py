@@ -10,11 +10,12 @@ Create Date: 2026-12-01 21:00:00
   key `workspace_id`, see core.calendar_uids); steps made before keep their random UID in
   `legacy_uid`, so events already exported or pushed keep updating. Step ids are never reused
   (AUTOINCREMENT on SQLite). The random unique index on `uid` goes.
-- Partial indexes: pending steps by due time, non-empty e-mail and phone, leads and activities
-  by import, changed-since-export steps, legacy UIDs. Dropped because no query plan uses them:
-  ix_follow_ups_due_at and ix_follow_ups_status (the pending partial index serves every query
-  that used them). Added: import_merges by lead (deleting a lead scanned the table for its
-  merges) and leads/activities by import (undo import scanned them).
+- Partial indexes where a column is mostly empty or one state is queried: pending steps by due
+  time (replacing ix_follow_ups_due_at and ix_follow_ups_status, which then no plan used),
+  non-empty e-mail and phone (dedupe), owned leads, do-not-contact leads, finished
+  qualifications, leads and activities by import (undo scanned them), steps changed since their
+  export, legacy UIDs. Added too:
+  import_merges by lead (deleting a lead scanned the table for its merge snapshots).
 
 On SQLite each table is rebuilt once (new table, rows copied in id order with their times
 converted, old table dropped, new one renamed, indexes and triggers made again), which costs

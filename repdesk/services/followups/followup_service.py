@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,38 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from repdesk.core.domain import ActivityKind, CallOutcome, FollowUpKind, FollowUpStatus, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.followups import step_queries
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
+from repdesk.services.followups.step_queries import FollowUpRow, StepWindow
 from repdesk.services.leads.lead_service import LeadService, record_activity
 from repdesk.store.models import DO_NOT_CONTACT, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.status_counts import has_status_counts, leads_with_status
 
 DUE_FILTERS = ("today", "overdue", "all")
 OPEN_STATUSES = tuple(status.value for status in LeadStatus if not status.is_closed)
-
-
-@dataclass(frozen=True)
-class FollowUpRow:
-    id: int
-    lead_id: int
-    due_at: datetime
-    kind: str
-    note: str
-    status: str
-    lead_name: str
-    company: str
-    phone: str
-    email: str
-    owner: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "lead_id": self.lead_id,
-            "due_at": self.due_at.isoformat(),
-            "kind": self.kind,
-            "note": self.note,
-            "status": self.status,
-        }
 
 
 @dataclass(frozen=True)
@@ -66,7 +42,9 @@ class FollowUpService:
         planner: FollowUpPlanner,
         leads: LeadService,
         end_of_today: Callable[[datetime], datetime],
+        zone: Callable[[], tzinfo],
     ) -> None:
+        self._zone = zone
         self._sessions = sessions
         self._clock = clock
         self.planner = planner
@@ -83,30 +61,89 @@ class FollowUpService:
         end: datetime | None = None,
         lead_id: int | None = None,
     ) -> list[FollowUpRow]:
+        """Pending steps, earliest first, as one list (a short one: views use windows, the CLI
+        streams)."""
+        return list(self.stream(due, owner=owner, start=start, end=end, lead_id=lead_id))
+
+    def stream(
+        self,
+        due: str = "all",
+        *,
+        owner: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        lead_id: int | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> Iterator[FollowUpRow]:
+        """Pending steps, earliest first, read a page at a time as they are consumed."""
+        return step_queries.stream(
+            self._sessions,
+            self._due_where(due, owner, start, end, lead_id),
+            offset=offset,
+            limit=limit,
+        )
+
+    def _due_where(
+        self,
+        due: str,
+        owner: str | None,
+        start: datetime | None,
+        end: datetime | None,
+        lead_id: int | None,
+    ) -> list[ColumnElement[bool]]:
         if due not in DUE_FILTERS:
             raise UserError(f"--due must be one of {', '.join(DUE_FILTERS)}, not {due!r}.")
         now = self._clock()
-        stmt = (
-            select(FollowUpRecord, LeadRecord, RepRecord.name)
-            .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
-            .outerjoin(RepRecord, RepRecord.id == LeadRecord.owner_id)
-            .where(FollowUpRecord.status == FollowUpStatus.PENDING.value)
-            .order_by(FollowUpRecord.due_at, FollowUpRecord.id)
-        )
-        if due == "overdue":
-            stmt = stmt.where(FollowUpRecord.due_at < now)
-        elif due == "today":
-            stmt = stmt.where(FollowUpRecord.due_at < self._end_of_today(now))
-        if start is not None:
-            stmt = stmt.where(FollowUpRecord.due_at >= start)
-        if end is not None:
-            stmt = stmt.where(FollowUpRecord.due_at < end)
-        if owner:
-            stmt = stmt.where(RepRecord.name == owner)
+        until = {"overdue": now, "today": self._end_of_today(now)}.get(due)
+        if until is not None:
+            end = until if end is None else min(end, until)
+        where = step_queries.pending_due(start, end, owner)
         if lead_id is not None:
-            stmt = stmt.where(FollowUpRecord.lead_id == lead_id)
+            where.append(FollowUpRecord.lead_id == lead_id)
+        return where
+
+    def today(self, owner: str | None = None) -> StepWindow:
+        """The Today list: pending steps due before the end of today, overdue first (by due time),
+        counted and fetched by window."""
+        return self.window(None, self._end_of_today(self._clock()), owner)
+
+    def window(
+        self, start: datetime | None, end: datetime | None, owner: str | None = None
+    ) -> StepWindow:
+        """Pending steps due in [start, end), by due time, counted and fetched by window."""
+        return StepWindow(
+            self._sessions, step_queries.pending_due(start, end, owner), self._clock()
+        )
+
+    def day_counts(
+        self, first: date, last: date, owner: str | None = None
+    ) -> dict[date, tuple[int, int]]:
+        """(pending, overdue) per local day, from first to last: the month view's badges."""
         with self._sessions() as session:
-            return [_row(f, lead, rep) for f, lead, rep in session.execute(stmt)]
+            return step_queries.day_counts(session, first, last, self._zone(), self._clock(), owner)
+
+    def week(
+        self, monday: date, per_slot: int, owner: str | None = None
+    ) -> tuple[list[FollowUpRow], dict[tuple[date, int], int]]:
+        """The week view's steps (at most per_slot a quarter hour) and each quarter hour's count."""
+        with self._sessions() as session:
+            return step_queries.week_rows(session, monday, self._zone(), per_slot, owner)
+
+    def lead_of(self, followup_id: int) -> int | None:
+        """The lead a step belongs to (None: no such step)."""
+        with self._sessions() as session:
+            return session.scalar(
+                select(FollowUpRecord.lead_id).where(FollowUpRecord.id == followup_id)
+            )
+
+    def next_step(self, lead_id: int) -> FollowUpRow | None:
+        """A lead's pending step (what `followup done` reports next)."""
+        return next(self.stream(lead_id=lead_id, limit=1), None)
+
+    def first_after(self, moment: datetime, owner: str | None = None) -> FollowUpRow | None:
+        """The first pending step due at or after `moment` (Today's "next up" when clear)."""
+        return next(self.stream(start=moment, owner=owner, limit=1), None)
 
     def coverage(self, owner: str | None = None) -> Coverage:
         """Open leads (not do-not-contact), how many have a next step and how many are overdue.
@@ -232,26 +269,11 @@ class FollowUpService:
         return record
 
 
-def _row(f: FollowUpRecord, lead: LeadRecord, rep: str | None) -> FollowUpRow:
-    name = (
-        f"{lead.first_name} {lead.last_name}".strip()
-        or lead.company
-        or lead.email
-        or f"Lead {lead.id}"
-    )
-    return FollowUpRow(
-        f.id,
-        f.lead_id,
-        f.due_at,
-        f.kind,
-        f.note,
-        f.status,
-        name,
-        lead.company,
-        lead.phone,
-        lead.email,
-        rep,
-    )
-
-
-__all__ = ["Coverage", "FollowUpRow", "FollowUpService", "LeadStatus", "needs_step"]
+__all__ = [
+    "Coverage",
+    "FollowUpRow",
+    "FollowUpService",
+    "LeadStatus",
+    "StepWindow",
+    "needs_step",
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -38,12 +38,20 @@ class LeadSummary:
         return self.name or self.company or self.email or self.phone or f"Lead {self.id}"
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["name"] = self.name
-        for key, value in data.items():
-            if isinstance(value, datetime):
+        """The `leads --json` object: every field (times in ISO 8601), plus the name. Built field
+        by field, not with dataclasses.asdict (it deep-copies; a million leads stream through
+        here)."""
+        data = {name: getattr(self, name) for name in _LEAD_FIELDS}
+        for key in _LEAD_TIMES:
+            value = data[key]
+            if value is not None:
                 data[key] = value.isoformat()
+        data["name"] = self.name
         return data
+
+
+_LEAD_FIELDS = tuple(LeadSummary.__dataclass_fields__)
+_LEAD_TIMES = ("received_at", "first_response_at", "next_follow_up_at")
 
 
 @dataclass(frozen=True)

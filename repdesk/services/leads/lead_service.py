@@ -3,7 +3,7 @@ contact."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from repdesk.core import contact
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.common.keyset import keyset_rows
 from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary
 from repdesk.store.models import ActivityRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
@@ -37,9 +38,8 @@ EDITABLE = (
 _Owner = aliased(RepRecord)
 
 
-_SUMMARY_COLUMNS = [
-    getattr(LeadRecord, name) for name in LeadSummary.__dataclass_fields__ if name != "owner"
-]
+_SUMMARY_FIELDS = tuple(name for name in LeadSummary.__dataclass_fields__ if name != "owner")
+_SUMMARY_COLUMNS = [getattr(LeadRecord, name) for name in _SUMMARY_FIELDS]
 
 
 def summary_rows_select() -> Select[Any]:
@@ -74,17 +74,38 @@ class LeadService:
     def list_leads(
         self, *, status: str | None = None, search: str | None = None, limit: int | None = None
     ) -> list[LeadSummary]:
+        return list(self.stream_leads(status=status, search=search, limit=limit))
+
+    def stream_leads(
+        self,
+        *,
+        status: str | None = None,
+        search: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> Iterator[LeadSummary]:
+        """Leads newest first (received time, then id), read a page at a time as they are
+        consumed: a million leads stream in flat memory."""
         if status is not None and status not in {s.value for s in LeadStatus}:
             choices = ", ".join(s.value for s in LeadStatus)
             raise UserError(f"Unknown status {status!r}; use one of {choices}.")
-        stmt = summary_rows_select().order_by(LeadRecord.received_at.desc(), LeadRecord.id.desc())
+        stmt = summary_rows_select()
         if status:
             stmt = stmt.where(LeadRecord.status == status)
         stmt = apply_search(stmt, self.dialect, search)
-        if limit:
-            stmt = stmt.limit(limit)
+        received = _SUMMARY_FIELDS.index("received_at")
         with self._sessions() as session:
-            return [row_summary(row) for row in session.execute(stmt)]
+            rows = keyset_rows(
+                session,
+                stmt,
+                (LeadRecord.received_at, LeadRecord.id),
+                key=lambda r: (r[received], r[0]),
+                descending=True,
+                offset=offset,
+                limit=limit,
+            )
+            for row in rows:
+                yield row_summary(row)
 
     def count(self) -> int:
         with self._sessions() as session:
