@@ -34,10 +34,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run_list(args: argparse.Namespace, ws: Workspace) -> int:
-    rows = ws.followups.stream(args.due, offset=args.offset, limit=args.limit)
     if args.json:
-        print_json_array(r.to_json() for r in rows)
+        print_json_array(ws.followups.stream_json(args.due, offset=args.offset, limit=args.limit))
         return 0
+    rows = ws.followups.stream(args.due, offset=args.offset, limit=args.limit)
     now, zone = ws.clock(), ws.zone()
     any_row = False
     for r in rows:

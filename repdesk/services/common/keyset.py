@@ -25,11 +25,12 @@ def keyset_rows(
     descending: bool = False,
     offset: int = 0,
     limit: int | None = None,
-    page: int = PAGE,
+    page: int | None = None,
 ) -> Iterator[Any]:
     """The rows of `stmt` (no ORDER BY, LIMIT or OFFSET of its own) ordered by the two `order`
     columns (a time, then a unique id), from `offset` on, at most `limit`; `key` gives a row's
     values of those columns. Rows are read `page` at a time, as they are needed."""
+    page = page or PAGE
     time, ident = order
     by_time = (time.desc(), ident.desc()) if descending else (time, ident)
     left = limit

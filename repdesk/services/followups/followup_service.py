@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -82,6 +83,14 @@ class FollowUpService:
             self._due_where(due, owner, start, end, lead_id),
             offset=offset,
             limit=limit,
+        )
+
+    def stream_json(
+        self, due: str = "all", *, offset: int = 0, limit: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The `followups --json` objects of stream(), read from the steps alone."""
+        return step_queries.stream_json(
+            self._sessions, self._due_where(due, None, None, None, None), offset=offset, limit=limit
         )
 
     def _due_where(

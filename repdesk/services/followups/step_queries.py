@@ -47,14 +47,32 @@ class FollowUpRow:
     owner: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "lead_id": self.lead_id,
-            "due_at": self.due_at.isoformat(),
-            "kind": self.kind,
-            "note": self.note,
-            "status": self.status,
-        }
+        return step_json(self.id, self.lead_id, self.due_at, self.kind, self.note, self.status)
+
+
+def step_json(
+    fid: int, lead_id: int, due_at: datetime, kind: str, note: str, status: str
+) -> dict[str, Any]:
+    """The `followups --json` object of a step."""
+    return {
+        "id": fid,
+        "lead_id": lead_id,
+        "due_at": due_at.isoformat(),
+        "kind": kind,
+        "note": note,
+        "status": status,
+    }
+
+
+#: The columns of step_json: the step alone (no lead to join).
+JSON_COLUMNS = (
+    FollowUpRecord.id,
+    FollowUpRecord.lead_id,
+    FollowUpRecord.due_at,
+    FollowUpRecord.kind,
+    FollowUpRecord.note,
+    FollowUpRecord.status,
+)
 
 
 _COLUMNS = (
@@ -134,6 +152,27 @@ def stream(
         )
         for r in rows:
             yield to_row(r)
+
+
+def stream_json(
+    sessions: sessionmaker[Session],
+    where: Sequence[ColumnElement[bool]],
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """step_json of the steps of `where`, like stream() but reading the steps alone."""
+    with sessions() as session:
+        rows = keyset_rows(
+            session,
+            select(*JSON_COLUMNS).where(*where),
+            ORDER,
+            key=lambda r: (r[2], r[0]),
+            offset=offset,
+            limit=limit,
+        )
+        for r in rows:
+            yield step_json(*r)
 
 
 class StepWindow:

@@ -111,6 +111,14 @@ class WeekView(QWidget):
         day = self.monday + timedelta(days=column)
         return datetime.combine(day, time(int(minutes // 60), int(minutes % 60)), tzinfo=self.zone)
 
+    def chips(self) -> list[tuple[QRectF, int]]:
+        """The "+N" chips drawn: where, and how many steps each stands for."""
+        return [(QRectF(rect), len(hidden) + unread) for rect, hidden, unread in self._more]
+
+    def drawn(self) -> int:
+        """How many steps are drawn as blocks."""
+        return len(self._blocks)
+
     def block_rect(self, followup_id: int) -> QRectF | None:
         return next((QRectF(b.rect) for b in self._blocks if b.row.id == followup_id), None)
 
