@@ -1,4 +1,4 @@
-"""`repdesk followups` and `repdesk followup done|move`: the scheduled next steps."""
+"""`repdesk followups` and `repdesk followup done|move`: the scheduled next steps (lists stream)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from repdesk.commands.common import add_paging, parse_when, print_json_array
 from repdesk.core.domain import CallOutcome
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -33,14 +33,15 @@ def add_parser(sub: Any) -> None:
     move.set_defaults(run=run_move)
 
 
-def run_list(args: argparse.Namespace, ws: Workspace) -> int:
+def run_list(args: argparse.Namespace, services: Services) -> int:
+    """Rows go out as they are read (a page at a time): memory stays flat however many."""
+    followups = services.followups
     if args.json:
-        print_json_array(ws.followups.stream_json(args.due, offset=args.offset, limit=args.limit))
+        print_json_array(followups.stream_json(args.due, offset=args.offset, limit=args.limit))
         return 0
-    rows = ws.followups.stream(args.due, offset=args.offset, limit=args.limit)
-    now, zone = ws.clock(), ws.zone()
+    now, zone = services.time.now(), services.time.zone()
     any_row = False
-    for r in rows:
+    for r in followups.stream(args.due, offset=args.offset, limit=args.limit):
         any_row = True
         flag = "OVERDUE " if r.due_at < now else ""
         print(
@@ -52,19 +53,22 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_done(args: argparse.Namespace, ws: Workspace) -> int:
+def run_done(args: argparse.Namespace, services: Services) -> int:
     """Complete one step and say what comes next: that lead's rows only, whatever the size of
     the workspace."""
-    lead_id = ws.followups.lead_of(args.id)
-    ws.followups.complete(args.id, outcome=args.outcome, note=args.note)
-    nxt = ws.followups.next_step(lead_id) if lead_id is not None else None
-    suffix = f" Next: {nxt.kind} {nxt.due_at.astimezone(ws.zone()):%a %d %b %H:%M}." if nxt else ""
+    services.followups.complete(args.id, outcome=args.outcome, note=args.note)
+    lead_id = services.followups.lead_of(args.id)
+    nxt = services.followups.next_step(lead_id) if lead_id is not None else None
+    when = f"{nxt.due_at.astimezone(services.time.zone()):%a %d %b %H:%M}" if nxt else ""
+    suffix = f" Next: {nxt.kind} {when}." if nxt else ""
     print(f"Follow-up {args.id} done.{suffix}")
     return 0
 
 
-def run_move(args: argparse.Namespace, ws: Workspace) -> int:
-    when = parse_when(args.when, tz=ws.zone())
-    ws.followups.move(args.id, when)
-    print(f"Follow-up {args.id} moved to {when.astimezone(ws.zone()):%a %d %b %Y %H:%M}.")
+def run_move(args: argparse.Namespace, services: Services) -> int:
+    when = parse_when(args.when, tz=services.time.zone())
+    services.followups.move(args.id, when)
+    print(
+        f"Follow-up {args.id} moved to {when.astimezone(services.time.zone()):%a %d %b %Y %H:%M}."
+    )
     return 0

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from repdesk.commands.common import add_paging, print_json_array
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -21,8 +21,8 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, ws: Workspace) -> int:
-    leads = ws.leads.stream_leads(
+def run(args: argparse.Namespace, services: Services) -> int:
+    leads = services.leads.stream_leads(
         status=args.status, search=args.search, offset=args.offset, limit=args.limit
     )
     if args.json:

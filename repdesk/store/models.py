@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     and_,
     literal_column,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -100,13 +101,22 @@ class LeadRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCTime)
 
     __table_args__ = (
-        # `repdesk leads` and the reports' periods: every status, by received time.
-        Index("ix_leads_received_at", "received_at"),
+        # `repdesk leads` and the reports' periods: every status, by received time (then id: a
+        # list pages through an import's leads received at one moment by id).
+        Index("ix_leads_received_at", "received_at", "id"),
         Index("ix_leads_status_received", "status", "received_at"),
         # The inbox's segments are counted and ordered from these alone (see
         # services/inbox/inbox_service).
         Index("ix_leads_waiting", "status", "first_response_at", "received_at"),
         Index("ix_leads_next_step", "next_follow_up_at", "status", "first_response_at"),
+        # Expired verdicts to re-qualify (services/followups/requalify.py); partial: only leads
+        # that were ever qualified (0005).
+        Index(
+            "ix_leads_qualification_expires",
+            "qualification_expires_at",
+            sqlite_where=text("qualification_expires_at IS NOT NULL"),
+            postgresql_where=text("qualification_expires_at IS NOT NULL"),
+        ),
     )
 
 
@@ -180,7 +190,7 @@ class QualificationRecord(Base):
 class FollowUpRecord(Base):
     """A scheduled next step. Its calendar UID is derived from its id and the workspace id
     (core.calendar_uids); ids are never reused (AUTOINCREMENT on SQLite, a sequence on PostgreSQL),
-    so a UID names one step forever. Steps made before migration 0005 keep the random UID they
+    so a UID names one step forever. Steps made before migration 0006 keep the random UID they
     were exported with, in legacy_uid."""
 
     __tablename__ = "follow_ups"

@@ -1,7 +1,7 @@
 """The import's floors (issue 15), each written by raw sqlite3 from the same csv.DictReader rows:
 
 - bare: one table of the CSV's columns, one executemany (what any program pays to store a CSV);
-- same tables as written: the schema before migration 0005 (revision 0004), written the way the
+- same tables as written: the schema before migration 0006 (revision 0005), written the way the
   import wrote it there: chunks of 2,000 leads, the search and status-count insert triggers paused
   and their rows added per chunk by one statement, times as SQLAlchemy's text, one follow-up per
   lead with a random UUID (one read of the random source, as followup_planner.new_uids did), one
@@ -101,7 +101,7 @@ _OLD_LEAD_COLUMNS = (
 
 
 def _old_stamp(micros: int) -> str:
-    """The text SQLAlchemy's SQLite DATETIME stored before 0005."""
+    """The text SQLAlchemy's SQLite DATETIME stored before 0006."""
     moment = datetime(1970, 1, 1) + timedelta(microseconds=micros)
     return moment.isoformat(" ", "microseconds")
 
@@ -120,9 +120,9 @@ def _old_uids(count: int) -> list[str]:
 
 
 def same_tables(source: Path, target: Path) -> float:
-    """The schema of revision 0004, written the way the import wrote it there (see the module)."""
+    """The schema of revision 0005, written the way the import wrote it there (see the module)."""
     _fresh(target)
-    _schema_at(target, "0004")
+    _schema_at(target, "0005")
     con = _connect(target)
     now_micros = int(time.time()) * 1_000_000
     now, due = _old_stamp(now_micros), _old_stamp(now_micros + HOUR_MICROS)

@@ -1,4 +1,4 @@
-"""Migration 0005 (lean schema): every stored time becomes the same moment as an integer, calendar
+"""Migration 0006 (lean schema): every stored time becomes the same moment as an integer, calendar
 UIDs already exported stay as they were, nothing is lost or orphaned, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -21,25 +21,24 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from repdesk.app import open_workspace
 from repdesk.core.calendar_uids import follow_up_id_of
 from repdesk.core.domain import ActivityKind, LeadStatus
-from repdesk.services.calendar.calendar_export import CalendarExportService
 from repdesk.store.engine import make_engine
 from repdesk.store.migrate import alembic_config, ensure_schema
 from repdesk.store.times import to_micros
 from tests.fixtures.workspace import FakeClock
 
-lean = importlib.import_module("repdesk.migrations.versions.0005_lean_schema")
+lean = importlib.import_module("repdesk.migrations.versions.0006_lean_schema")
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 OLD_UIDS = [f"{uuid.UUID(int=n, version=4)}@repdesk" for n in (11, 22, 33)]
 
 
 def naive(moment: datetime) -> datetime:
-    """How the schema before 0005 was given a time (UTCDateTime stored naive UTC)."""
+    """How the schema before 0006 was given a time (UTCDateTime stored naive UTC)."""
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def old_rows() -> dict[str, list[dict[str, Any]]]:
-    """A small workspace as the schema before 0005 held it: every table with a time, some of
+    """A small workspace as the schema before 0006 held it: every table with a time, some of
     them empty (None), some with microseconds, one step exported and changed since."""
     t = [NOW - timedelta(days=d, microseconds=d * 1001) for d in range(8)]
     lead = {
@@ -208,9 +207,9 @@ def old_rows() -> dict[str, list[dict[str, Any]]]:
 
 
 def make_old_workspace(url: str) -> dict[str, list[dict[str, Any]]]:
-    """The database at `url` at revision 0004, holding old_rows()."""
+    """The database at `url` at revision 0005, holding old_rows()."""
     engine = make_engine(url)
-    upgrade(alembic_config(engine), "0004")
+    upgrade(alembic_config(engine), "0005")
     meta = lean._tables(lean=False)
     rows = old_rows()
     with engine.begin() as conn:
@@ -273,7 +272,7 @@ def test_exported_uids_stay_and_new_steps_get_derived_ones_that_never_repeat(
     clock = FakeClock(NOW)
     ws = open_workspace(any_db_url, clock=clock)
     try:
-        export = CalendarExportService.for_workspace(ws)
+        export = ws.services.calendar
         first = tmp_path / "after.ics"
         export.export(first)
         events = icalendar.Calendar.from_ical(first.read_bytes()).walk("VEVENT")
@@ -350,7 +349,7 @@ def test_downgrade_gives_back_the_old_text_and_uids(tmp_path: Path) -> None:
         }
     engine = make_engine(url)
     ensure_schema(engine)
-    downgrade(alembic_config(engine), "0004")
+    downgrade(alembic_config(engine), "0005")
     engine.dispose()
     with closing(sqlite3.connect(path)) as con:
         after = {

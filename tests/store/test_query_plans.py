@@ -23,10 +23,7 @@ from repdesk.cli import main
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.launch import ensure_demo
-from repdesk.services.calendar.caldav_sync import CalDavSync
-from repdesk.services.inbox.inbox_service import InboxService
 from repdesk.services.inbox.inbox_sqlite import SqliteInbox
-from repdesk.services.reports.report_service import ReportService
 from repdesk.store.sqlite_file import sqlite_path
 from repdesk.store.times import to_micros
 from tests.fixtures.workspace import FakeClock
@@ -77,7 +74,7 @@ def run_use_cases(ws: Workspace, recorder: Recorder, tmp_path: Path, url: str) -
     """The use cases whose queries must be served by indexes, each under its own label."""
     now = ws.clock()
     end = ws.end_of_today(now)
-    inbox = InboxService(ws.sessions, ws.clock)
+    inbox = ws.services.inbox
     recorder.label = "import (dedupe)"
     ws.imports.import_files([write_csv(tmp_path / "a.csv", 400)])
     second = ws.imports.import_files([write_csv(tmp_path / "b.csv", 400, start=200)])
@@ -113,7 +110,7 @@ def run_use_cases(ws: Workspace, recorder: Recorder, tmp_path: Path, url: str) -
         ws.followups.week(now.date() - timedelta(days=now.weekday()), 4, who)
         ws.followups.window(now, now + timedelta(days=1), who).fetch(0, 50)
     recorder.label = "reports"
-    reports = ReportService(ws.sessions, ws.clock, ws.settings, ws.followups, ws.zone)
+    reports = ws.services.reports
     reports.report()
     reports.report(date(2000, 1, 1), now.date(), owner=owner)
     recorder.label = "follow-ups"
@@ -129,7 +126,7 @@ def run_use_cases(ws: Workspace, recorder: Recorder, tmp_path: Path, url: str) -
     ws.leads.update_lead(lead, {"company": "Renamed Ltd"})
     ws.leads.set_status(lead, LeadStatus.NURTURE)
     recorder.label = "caldav"
-    CalDavSync.for_workspace(ws)._finished_uids(
+    ws.services.caldav._finished_uids(
         {f"followup-{steps[0].id}.{ws.settings.get('workspace_id')}@repdesk", "x@elsewhere"}
     )
     website = next(x for x in ws.leads.list_leads(status="new") if x.product == "website")

@@ -164,15 +164,13 @@ class CalendarExportService:
         sessions: sessionmaker[Session],
         clock: Callable[[], datetime],
         settings: Callable[[str], Any],
+        before_export: Callable[[], object] = lambda: None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._setting = settings
-
-    @classmethod
-    def for_workspace(cls, workspace: Any) -> CalendarExportService:
-        """Built from the composition root's parts (the workspace is passed in, never imported)."""
-        return cls(workspace.sessions, workspace.clock, workspace.settings.get)
+        self._before_export = before_export
+        """Run before an export writes its file (plans the re-qualify steps of expired verdicts)."""
 
     # -- reading ---------------------------------------------------------------------------------
     def reminders(
@@ -243,6 +241,7 @@ class CalendarExportService:
         then rename it over `path` (one transaction; a failure or Cancel leaves the old file and
         marks nothing)."""
         path = Path(path).expanduser()
+        self._before_export()
         now = self._clock()
         stamp = ics_stamp(now)
         events = cancelled = 0

@@ -15,6 +15,7 @@ from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups import step_queries
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
+from repdesk.services.followups.requalify import plan_requalifications
 from repdesk.services.followups.step_queries import FollowUpRow, StepWindow
 from repdesk.services.leads.lead_service import LeadService, record_activity
 from repdesk.store.models import DO_NOT_CONTACT, FollowUpRecord, LeadRecord, RepRecord
@@ -103,6 +104,7 @@ class FollowUpService:
     ) -> list[ColumnElement[bool]]:
         if due not in DUE_FILTERS:
             raise UserError(f"--due must be one of {', '.join(DUE_FILTERS)}, not {due!r}.")
+        self.plan_requalifications()  # an expired verdict shows as its re-qualify step
         now = self._clock()
         until = {"overdue": now, "today": self._end_of_today(now)}.get(due)
         if until is not None:
@@ -115,6 +117,7 @@ class FollowUpService:
     def today(self, owner: str | None = None) -> StepWindow:
         """The Today list: pending steps due before the end of today, overdue first (by due time),
         counted and fetched by window."""
+        self.plan_requalifications()  # an expired verdict shows as its re-qualify step
         return self.window(None, self._end_of_today(self._clock()), owner)
 
     def window(
@@ -129,6 +132,7 @@ class FollowUpService:
         self, first: date, last: date, owner: str | None = None
     ) -> dict[date, tuple[int, int]]:
         """(pending, overdue) per local day, from first to last: the month view's badges."""
+        self.plan_requalifications()
         with self._sessions() as session:
             return step_queries.day_counts(session, first, last, self._zone(), self._clock(), owner)
 
@@ -139,12 +143,15 @@ class FollowUpService:
         with self._sessions() as session:
             return step_queries.week_rows(session, monday, self._zone(), per_slot, owner)
 
-    def lead_of(self, followup_id: int) -> int | None:
-        """The lead a step belongs to (None: no such step)."""
+    def lead_of(self, followup_id: int) -> int:
+        """The lead a follow-up (pending or not) belongs to."""
         with self._sessions() as session:
-            return session.scalar(
+            lead_id = session.scalar(
                 select(FollowUpRecord.lead_id).where(FollowUpRecord.id == followup_id)
             )
+        if lead_id is None:
+            raise NotFoundError(f"There is no follow-up with id {followup_id}.")
+        return int(lead_id)
 
     def next_step(self, lead_id: int) -> FollowUpRow | None:
         """A lead's pending step (what `followup done` reports next)."""
@@ -225,8 +232,7 @@ class FollowUpService:
                 ) + f"Wrong number on {now:%Y-%m-%d}: {lead.phone}"
             session.flush()
             self.planner.next_after(session, record, lead, now)
-            for hook in self._leads.hooks:
-                hook(session, lead, now)
+            self._leads.run_hooks(session, lead, now)
         return Changes(leads=True, activities=True, follow_ups=True)
 
     def move(self, followup_id: int, when: datetime) -> Changes:
@@ -251,6 +257,11 @@ class FollowUpService:
             base = max(record.due_at, now)
         return self.move(followup_id, base + delta)
 
+    def plan_requalifications(self) -> int:
+        """Give each open lead whose verdict expired its re-qualify step (at load, daily while the
+        app is open, and before the follow-up list, the .ics export and the report)."""
+        return plan_requalifications(self._sessions, self.planner, self._clock())
+
     def ensure_all(self) -> int:
         """Give every open lead that lacks one its next step (start-up, demo, after repairs)."""
         now = self._clock()
@@ -261,13 +272,6 @@ class FollowUpService:
                 )
             )
             return self.planner.plan_bulk(session, ids, now)
-
-    def sync_hook(self, session: Session, lead: LeadRecord, now: datetime) -> None:
-        """LeadService hook: keep the invariant after any change to a lead."""
-        self.planner.sync(session, lead, now)
-
-    def import_hook(self, session: Session, lead_ids: list[int], now: datetime) -> None:
-        self.planner.plan_bulk(session, lead_ids, now)
 
     def _pending(self, session: Session, followup_id: int) -> FollowUpRecord:
         record = session.get(FollowUpRecord, followup_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -63,6 +63,27 @@ class ActivityRow:
     body: str
     duration_seconds: int | None
 
+    def to_json(self) -> dict[str, Any]:
+        return _json(asdict(self))
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """One follow-up of a lead, whatever its state (pending, done or cancelled)."""
+
+    id: int
+    due_at: datetime
+    kind: str
+    note: str
+    status: str
+    cadence: str
+    outcome: str | None
+    done_at: datetime | None
+    cancelled_at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return _json(asdict(self))
+
 
 @dataclass(frozen=True)
 class LeadDetail:
@@ -75,3 +96,27 @@ class LeadDetail:
     email_clicks: int
     site_visits: int
     activities: list[ActivityRow] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The lead's fields (as `repdesk leads --json` lists them), its inquiry, tags, extra
+        fields, engagement and timeline (newest first)."""
+        data = self.lead.to_json()
+        data.update(
+            message=self.message,
+            tags=self.tags,
+            extra=self.extra,
+            qualification_expires_at=_iso(self.qualification_expires_at),
+            email_opens=self.email_opens,
+            email_clicks=self.email_clicks,
+            site_visits=self.site_visits,
+            activities=[a.to_json() for a in self.activities],
+        )
+        return data
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _json(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}

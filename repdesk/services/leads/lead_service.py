@@ -15,12 +15,12 @@ from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.common.keyset import keyset_rows
-from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary
-from repdesk.store.models import ActivityRecord, LeadRecord, RepRecord
+from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary, StepRow
+from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
 
 #: Called inside the action's transaction after a lead changed (follow-up planning hooks in here).
-LeadHook = Callable[[Session, LeadRecord, datetime], None]
+LeadHook = Callable[[Session, LeadRecord, datetime], object]
 
 EDITABLE = (
     "first_name",
@@ -34,6 +34,10 @@ EDITABLE = (
     "notes",
     "tags",
 )
+
+#: What the timeline says when the do-not-contact mark is set or cleared.
+DNC_ON_NOTE = "Marked do not contact: no calls, emails or follow-ups"
+DNC_OFF_NOTE = "Do not contact cleared: may be contacted again"
 
 _Owner = aliased(RepRecord)
 
@@ -53,17 +57,30 @@ def row_summary(row: Any) -> LeadSummary:
     return LeadSummary(**row._mapping)
 
 
+def parse_status(text: str) -> LeadStatus:
+    """The status named `text`; UserError with the choices when there is none of that name."""
+    try:
+        return LeadStatus(text)
+    except ValueError:
+        choices = ", ".join(s.value for s in LeadStatus)
+        raise UserError(f"Unknown status {text!r}; use one of {choices}.") from None
+
+
 class LeadService:
     def __init__(
         self,
         sessions: sessionmaker[Session],
         clock: Callable[[], datetime],
         default_region: Callable[[], str] = lambda: "US",
+        *,
+        hooks: Sequence[LeadHook] = (),
     ) -> None:
+        """`hooks` run inside every action's transaction after a lead changed, in order (the
+        composition root passes follow-up planning and the journey stage)."""
         self._sessions = sessions
         self._clock = clock
         self._region = default_region
-        self.hooks: list[LeadHook] = []
+        self._hooks = tuple(hooks)
 
     @property
     def dialect(self) -> str:
@@ -86,9 +103,8 @@ class LeadService:
     ) -> Iterator[LeadSummary]:
         """Leads newest first (received time, then id), read a page at a time as they are
         consumed: a million leads stream in flat memory."""
-        if status is not None and status not in {s.value for s in LeadStatus}:
-            choices = ", ".join(s.value for s in LeadStatus)
-            raise UserError(f"Unknown status {status!r}; use one of {choices}.")
+        if status is not None:
+            parse_status(status)
         stmt = summary_rows_select()
         if status:
             stmt = stmt.where(LeadRecord.status == status)
@@ -137,6 +153,29 @@ class LeadService:
                 ],
             )
 
+    def steps(self, lead_id: int) -> list[StepRow]:
+        """Every follow-up of the lead (pending, done and cancelled), earliest due first."""
+        with self._sessions() as session:
+            self._lead(session, lead_id)
+            return [
+                StepRow(
+                    f.id,
+                    f.due_at,
+                    f.kind,
+                    f.note,
+                    f.status,
+                    f.cadence,
+                    f.outcome,
+                    f.done_at,
+                    f.cancelled_at,
+                )
+                for f in session.scalars(
+                    select(FollowUpRecord)
+                    .where(FollowUpRecord.lead_id == lead_id)
+                    .order_by(FollowUpRecord.due_at, FollowUpRecord.id)
+                )
+            ]
+
     # -- writing ---------------------------------------------------------------------------------
     def _lead(self, session: Session, lead_id: int) -> LeadRecord:
         lead = session.get(LeadRecord, lead_id)
@@ -146,7 +185,7 @@ class LeadService:
 
     def run_hooks(self, session: Session, lead: LeadRecord, now: datetime) -> None:
         session.flush()
-        for hook in self.hooks:
+        for hook in self._hooks:
             hook(session, lead, now)
 
     def log_activity(
@@ -185,11 +224,35 @@ class LeadService:
             self.run_hooks(session, lead, now)
         return Changes(leads=True, activities=True, follow_ups=True)
 
+    def set_do_not_contact(self, lead_id: int, on: bool = True) -> Changes:
+        """Mark the lead do not contact (its steps are cancelled and no new ones are planned), or
+        clear the mark (its cadence starts again from now); the timeline records either."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            lead = self._lead(session, lead_id)
+            if bool(lead.do_not_contact) == on:
+                return Changes()
+            lead.do_not_contact = on
+            lead.updated_at = now
+            session.add(
+                ActivityRecord(
+                    lead_id=lead.id,
+                    kind=ActivityKind.STATUS_CHANGE.value,
+                    occurred_at=now,
+                    body=DNC_ON_NOTE if on else DNC_OFF_NOTE,
+                )
+            )
+            self.run_hooks(session, lead, now)
+        return Changes(leads=True, activities=True, follow_ups=True)
+
     def update_lead(self, lead_id: int, values: dict[str, str]) -> Changes:
         """Save the edit dialog; every field the user changed is protected from later merges."""
         unknown = set(values) - set(EDITABLE)
         if unknown:
-            raise UserError(f"The field {sorted(unknown)[0]!r} cannot be edited.")
+            raise UserError(
+                f"The field {sorted(unknown)[0]!r} cannot be edited; the fields that can are "
+                f"{', '.join(EDITABLE)}."
+            )
         cleaned = dict(values)
         if cleaned.get("email"):
             email = contact.normalize_email(cleaned["email"])

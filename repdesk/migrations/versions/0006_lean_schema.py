@@ -1,7 +1,7 @@
 """lean schema: integer times, derived calendar UIDs, partial indexes, no index that no query uses
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 21:00:00
 
 - Every time column holds UTC epoch microseconds as an integer (store.times, store.types.UTCTime)
@@ -36,8 +36,8 @@ from sqlalchemy.schema import CreateTable
 
 from repdesk.store import search_rows, status_counts
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -157,7 +157,7 @@ def _tables(lean: bool) -> sa.MetaData:
         sa.Column("created_at", t(), nullable=False),
         sa.Column("updated_at", t(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_leads"),
-        sa.Index("ix_leads_received_at", "received_at"),
+        sa.Index("ix_leads_received_at", "received_at", *(("id",) if lean else ())),
         sa.Index("ix_leads_status_received", "status", "received_at"),
         sa.Index("ix_leads_waiting", "status", "first_response_at", "received_at"),
         sa.Index("ix_leads_next_step", "next_follow_up_at", "status", "first_response_at"),
@@ -232,6 +232,14 @@ def _tables(lean: bool) -> sa.MetaData:
         sa.PrimaryKeyConstraint("id", name="pk_follow_ups"),
         sa.Index("ix_follow_ups_lead_id", "lead_id"),
         sqlite_autoincrement=lean,
+    )
+    # Expired verdicts to re-qualify (0005): only leads that were ever qualified.
+    expiring = leads.c.qualification_expires_at
+    sa.Index(
+        "ix_leads_qualification_expires",
+        expiring,
+        sqlite_where=expiring.is_not(None),
+        postgresql_where=expiring.is_not(None),
     )
     if lean:
         qualifications = meta.tables["qualifications"]
@@ -373,7 +381,7 @@ def _sqlite_upgrade(lean: bool) -> None:
     bind = op.get_bind()
     if bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
         raise RuntimeError(
-            "Migration 0005 swaps tables and needs foreign keys off (store.migrate does this)."
+            "Migration 0006 swaps tables and needs foreign keys off (store.migrate does this)."
         )
     meta = _tables(lean)
     rows = {
@@ -394,11 +402,11 @@ def _sqlite_upgrade(lean: bool) -> None:
             op.execute(status_counts.create_trigger_sql(name))
     problems = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     if problems:
-        raise RuntimeError(f"Migration 0005 left rows without their parent: {problems[:5]}")
+        raise RuntimeError(f"Migration 0006 left rows without their parent: {problems[:5]}")
 
 
 def _derived_uid_sql() -> str:
-    """The downgrade's uid for steps made after 0005: the UID they were exported with."""
+    """The downgrade's uid for steps made after 0006: the UID they were exported with."""
     workspace = "(SELECT json_extract(value, '$') FROM settings WHERE key = 'workspace_id')"
     return f"coalesce(legacy_uid, 'followup-' || id || '.' || {workspace} || '@repdesk')"
 
@@ -411,6 +419,8 @@ def _postgresql_upgrade() -> None:
             for c in times
         )
         op.execute(f"ALTER TABLE {name} {changes}")
+    op.execute("DROP INDEX ix_leads_received_at")
+    op.execute("CREATE INDEX ix_leads_received_at ON leads (received_at, id)")
     op.execute("DROP INDEX ix_leads_email_norm")
     op.execute("DROP INDEX ix_leads_phone_norm")
     op.execute("DROP INDEX ix_follow_ups_due_at")
@@ -433,6 +443,8 @@ def _postgresql_downgrade() -> None:
     op.execute("CREATE INDEX ix_follow_ups_due_at ON follow_ups (due_at)")
     op.execute("CREATE INDEX ix_leads_phone_norm ON leads (phone)")
     op.execute("CREATE INDEX ix_leads_email_norm ON leads (email)")
+    op.execute("DROP INDEX ix_leads_received_at")
+    op.execute("CREATE INDEX ix_leads_received_at ON leads (received_at)")
     for name, times in TIME_COLUMNS.items():
         changes = ", ".join(
             f"ALTER COLUMN {c} TYPE TIMESTAMP WITHOUT TIME ZONE "
