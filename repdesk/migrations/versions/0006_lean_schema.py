@@ -455,14 +455,14 @@ def _postgresql_downgrade() -> None:
 
 
 def _partial_indexes() -> list[sa.Index]:
-    """The indexes this migration adds on PostgreSQL (all partial; SQLite makes them with the
-    rebuilt tables)."""
-    meta = _tables(lean=True)
+    """The partial indexes this migration adds on PostgreSQL (SQLite makes them with the rebuilt
+    tables)."""
+    before = {i.name for table in _tables(lean=False).tables.values() for i in table.indexes}
     return [
         index
-        for table in meta.tables.values()
+        for table in _tables(lean=True).tables.values()
         for index in table.indexes
-        if index.dialect_options["postgresql"]["where"] is not None
+        if index.dialect_options["postgresql"]["where"] is not None and index.name not in before
     ]
 
 
