@@ -24,12 +24,13 @@ def include_object(
 
 with engine.connect() as connection:
     sqlite = connection.dialect.name == "sqlite"
-    if sqlite:
-        # A migration may rebuild a table (SQLite changes a column's type that way), and dropping
-        # the old table with foreign keys on would delete the rows that refer to it. The pragma
-        # only works outside a transaction; the check at the end proves nothing was orphaned.
-        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        connection.commit()
+    # A migration may rebuild a table (SQLite changes a column's type that way), and dropping the
+    # old table with foreign keys on would delete the rows that refer to it. The pragma only works
+    # outside a transaction, so it goes to the driver's connection before SQLAlchemy begins one;
+    # the check at the end proves nothing was orphaned.
+    driver = connection.connection.driver_connection if sqlite else None
+    if driver is not None:
+        driver.execute("PRAGMA foreign_keys = OFF")
     try:
         with connection.begin():
             context.configure(
@@ -45,6 +46,5 @@ with engine.connect() as connection:
                 if orphans:
                     raise RuntimeError(f"The upgrade left rows without their parent: {orphans[:5]}")
     finally:
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
-            connection.commit()
+        if driver is not None:
+            driver.execute("PRAGMA foreign_keys = ON")

@@ -67,6 +67,7 @@ def main(side: str, db: Path, memory: bool) -> None:
     if side == "app":
         from repdesk.app import open_workspace
         from repdesk.ui.followups.today_page import TodayPage
+        from repdesk.ui.shell.pages import today_services
 
         workspace = open_workspace(f"sqlite:///{db}", migrate=False)
         workspace.followups  # noqa: B018 (the services load before the clock starts)
@@ -79,7 +80,7 @@ def main(side: str, db: Path, memory: bool) -> None:
     base = status("VmRSS")
     started = time.perf_counter()
     if workspace is not None:
-        page = TodayPage(workspace)
+        page = TodayPage(today_services(workspace.services))
         page.resize(1280, 800)
         page.show()
         view = page.table

@@ -124,7 +124,8 @@ class WeekView(QWidget):
 
     def _layout_blocks(self) -> None:
         """Side-by-side lanes per cluster of overlapping steps; past MAX_LANES the rest fold into a
-        "+N" chip."""
+        "+N" chip per hour (on a busy day every quarter hour's blocks overlap into one cluster,
+        and one chip for the whole day would say nothing about when)."""
         self._blocks, self._more = [], []
         width, height = self.day_width(), max(MIN_BLOCK, self.hour_height() / 4)
         for offset, day in enumerate(self.days()):
@@ -151,6 +152,7 @@ class WeekView(QWidget):
                     placed.append((row, top, lane))
                 unread = self._unread(day, [row for row, _top in cluster])
                 count = min(len(lanes), max(2, min(MAX_LANES, int(width // 64))))
+                count = max(count, 2) if unread else count
                 hidden = (
                     [(row, top) for row, top, lane in placed if lane >= count - 1]
                     if len(lanes) > count or unread
@@ -163,16 +165,36 @@ class WeekView(QWidget):
                     self._blocks.append(
                         _Block(row, QRectF(x, top + 1, lane_w_of(width, count) - 2, height - 2))
                     )
-                if hidden:
-                    x = GUTTER + offset * width + 2 + (count - 1) * lane_w_of(width, count)
-                    top = hidden[0][1]
-                    self._more.append(
-                        (
-                            QRectF(x, top + 1, lane_w_of(width, count) - 2, height - 2),
-                            [r for r, _t in hidden],
-                            unread,
-                        )
-                    )
+                # One chip per hour: its hidden blocks and the steps of its quarter hours that
+                # were not read at all.
+                hours = {self._hour(row) for row, _top in cluster}
+                unread_by_hour = {
+                    hour: self._unread(day, [r for r, _t in cluster if self._hour(r) == hour])
+                    for hour in hours
+                }
+                chips: dict[int, tuple[float, list[FollowUpRow]]] = {}
+                for row, top in hidden:
+                    chips.setdefault(self._hour(row), (top, []))[1].append(row)
+                for row, top in cluster:  # an hour with unread steps and no hidden block
+                    if unread_by_hour[self._hour(row)]:
+                        chips.setdefault(self._hour(row), (top, []))
+                x = GUTTER + offset * width + 2 + (count - 1) * lane_w_of(width, count)
+                placed_chips: list[tuple[float, list[FollowUpRow], int]] = []
+                for hour, (top, rows) in sorted(chips.items(), key=lambda c: c[1][0]):
+                    extra = unread_by_hour.get(hour, 0)
+                    if not (rows or extra):
+                        continue
+                    if placed_chips and top < placed_chips[-1][0] + height:  # would overlap
+                        first, seen, more = placed_chips[-1]
+                        placed_chips[-1] = (first, seen + rows, more + extra)
+                    else:
+                        placed_chips.append((top, rows, extra))
+                for top, rows, extra in placed_chips:
+                    rect = QRectF(x, top + 1, lane_w_of(width, count) - 2, height - 2)
+                    self._more.append((rect, rows, extra))
+
+    def _hour(self, row: FollowUpRow) -> int:
+        return row.due_at.astimezone(self.zone).hour
 
     def _unread(self, day: date, rows: list[FollowUpRow]) -> int:
         """Steps of these rows' quarter hours that were not read (only a few per quarter hour
@@ -219,7 +241,9 @@ class WeekView(QWidget):
                 count = sum(1 for r in self.rows if r.due_at.astimezone(self.zone).date() == day)
             painter.setFont(bold if day == today else self.font())
             painter.setPen(text)
-            label = f"{day:%a %d}" + (f"  ·  {count}" if count else "")
+            label = f"{day:%a %d}" + (f"  ·  {compact(count)}" if count else "")
+            if painter.fontMetrics().horizontalAdvance(label) > width - 6:
+                label = f"{day:%a %d}"  # a narrow column: the day, its count in the month view
             painter.drawText(QRectF(x, 0, width, HEADER), Qt.AlignmentFlag.AlignCenter, label)
             painter.setPen(QPen(grid))
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
@@ -246,7 +270,9 @@ class WeekView(QWidget):
             painter.setBrush(QColor("#57606a"))
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(QColor("white"))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"+{len(hidden) + unread:,}")
+            painter.drawText(
+                rect, Qt.AlignmentFlag.AlignCenter, f"+{compact(len(hidden) + unread)}"
+            )
         if self._drag and self._dragging and self._drag_pos is not None:
             block, grab = self._drag
             when = self.slot_at(self._drag_pos - grab + QPointF(4, 0))
@@ -348,6 +374,15 @@ class WeekView(QWidget):
         block = self._block_at(event.position())
         if block is not None:
             self.sig_followup_activated.emit(block.row.id)
+
+
+def compact(count: int) -> str:
+    """A count as a short label: 950, 13.7k, 1.2M."""
+    if count < 1000:
+        return str(count)
+    if count < 1_000_000:
+        return f"{count / 1000:.1f}k".replace(".0k", "k")
+    return f"{count / 1_000_000:.1f}M".replace(".0M", "M")
 
 
 def lane_w_of(width: float, lanes: int) -> float:

@@ -12,11 +12,17 @@ if TYPE_CHECKING:
     from repdesk.services.workspace.workspace import Workspace
 
 
-def run_application(open_workspace: Callable[[], Workspace], *, url: str, files: list[str]) -> int:
+def run_application(
+    open_workspace: Callable[[Callable[[float, str], None]], Workspace],
+    *,
+    url: str,
+    files: list[str],
+) -> int:
     """Start the app on `url`, or hand `files` to the repdesk already running on it and return 0.
 
-    `open_workspace` opens (and migrates) the database; it runs only when no other instance has
-    the database open, so a second launch costs a socket round trip and no migration check.
+    `open_workspace(progress)` opens (and migrates) the database; it runs only when no other
+    instance has the database open, so a second launch costs a socket round trip and no migration
+    check. A migration shows its progress in a dialog and can be cancelled.
     """
     from repdesk.ui.shell.single_instance import InstanceServer, send_to_running, server_name
 
@@ -28,11 +34,13 @@ def run_application(open_workspace: Callable[[], Workspace], *, url: str, files:
     if send_to_running(name, files):
         return 0
     server = InstanceServer(name)  # listens before the slow part, so a quick second launch waits
+    from repdesk.services.common.errors import Cancelled
     from repdesk.store.errors import StoreError
+    from repdesk.ui.shell.migration_progress import open_with_progress
 
     try:
-        workspace = open_workspace()
-    except StoreError as exc:
+        workspace = open_with_progress(open_workspace)
+    except (StoreError, Cancelled) as exc:
         server.close()
         print(f"repdesk: {exc}", file=sys.stderr)
         return 1

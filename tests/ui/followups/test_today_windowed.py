@@ -13,6 +13,7 @@ from repdesk.app import Workspace, open_workspace
 from repdesk.ui.calendar.calendar_page import CalendarPage
 from repdesk.ui.followups.followup_table_model import MAX_PAGES, PAGE
 from repdesk.ui.followups.today_page import TodayPage
+from repdesk.ui.shell.pages import calendar_services, today_services
 from tests.fixtures.workspace import FakeClock
 from tests.services.followups.test_step_windows import NOW, add_steps
 
@@ -29,7 +30,7 @@ def busy_workspace(url: str, steps: int) -> Workspace:
 def test_today_holds_only_the_pages_on_screen(qtbot: QtBot, sqlite_url: str, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     ws = busy_workspace(sqlite_url, 6000)
     try:
-        page = TodayPage(ws)
+        page = TodayPage(today_services(ws.services))
         qtbot.addWidget(page)
         page.resize(1400, 900)
         page.show()
@@ -54,7 +55,7 @@ def test_the_week_view_folds_a_busy_quarter_hour_into_a_chip(
 ) -> None:  # type: ignore[no-untyped-def]
     ws = busy_workspace(sqlite_url, 900)  # 10:00 to 11:45: about 128 steps a quarter hour
     try:
-        page = CalendarPage(ws)
+        page = CalendarPage(calendar_services(ws.services))
         qtbot.addWidget(page)
         page.resize(1400, 900)
         page.show()
