@@ -22,12 +22,12 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, services: Services) -> int:
-    leads = services.leads.stream_leads(
-        status=args.status, search=args.search, offset=args.offset, limit=args.limit
-    )
+    paging = {"status": args.status, "search": args.search}
+    paging.update(offset=args.offset, limit=args.limit)
     if args.json:
-        print_json_array(lead.to_json() for lead in leads)
+        print_json_array(services.leads.stream_leads_json(**paging))
         return 0
+    leads = services.leads.stream_leads(**paging)
     write = sys.stdout.write
     any_lead = False
     for lead in leads:

@@ -29,7 +29,7 @@ _CRLF = "\r\n"
 _NEWLINES = re.compile(r"\r\n?")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NEEDS_ESCAPE = re.compile(r"[\\;,\n\r\x00-\x08\x0b-\x1f\x7f]")
-_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
+_BAD_URL = re.compile(r"[\x00- \x7f]")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,9 +72,7 @@ class Reminder:
                 raise ValueError(
                     f"Reminder {self.uid}: {name} needs a time zone, got {value.isoformat()}."
                 )
-        if self.url is not None and (
-            not self.url or any(c <= " " or c == "\x7f" for c in self.url)
-        ):
+        if self.url is not None and (not self.url or _BAD_URL.search(self.url)):
             raise ValueError(
                 f"Reminder {self.uid}: the URL must not be empty or contain spaces, got "
                 f"{self.url!r}."
@@ -89,7 +87,8 @@ def escape_text(value: str) -> str:
     if "\r" in value:
         value = _NEWLINES.sub("\n", value)
     value = _CONTROLS.sub("", value)
-    return value.translate(_ESCAPES)
+    # Chained replace (backslash first) runs in C; str.translate looks every character up.
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold_line(line: str) -> str:
@@ -118,8 +117,16 @@ def fold_line(line: str) -> str:
 
 
 def _utc_stamp(value: datetime) -> str:
-    u = value.astimezone(UTC)
-    return f"{u.year:04d}{u.month:02d}{u.day:02d}T{u.hour:02d}{u.minute:02d}{u.second:02d}Z"
+    u = value if value.tzinfo is UTC else value.astimezone(UTC)
+    # %-formatting: the fastest of the spellings, and this runs three times per event.
+    return "%04d%02d%02dT%02d%02d%02dZ" % (  # noqa: UP031
+        u.year,
+        u.month,
+        u.day,
+        u.hour,
+        u.minute,
+        u.second,
+    )
 
 
 def _event(reminder: Reminder, stamp: str) -> list[str]:

@@ -372,8 +372,10 @@ def test_the_sql_conversions_agree_with_the_one_formatter(moment: datetime) -> N
     text = sa.DateTime().dialect_impl(dialect).bind_processor(dialect)(moment)  # type: ignore[misc]
     micros = to_micros(moment.replace(tzinfo=UTC))
     with closing(sqlite3.connect(":memory:")) as con:
-        got, back = con.execute(
-            f"SELECT {lean._sqlite_to_micros('?1')}, {lean._sqlite_to_text('?2')}", (text, micros)
+        got, older, back = con.execute(
+            f"SELECT {lean._sqlite_to_micros('?1')}, {lean._sqlite_to_micros('?1', (3, 37))}, "
+            f"{lean._sqlite_to_text('?2')}",
+            (text, micros),
         ).fetchone()
-    assert got == micros
+    assert got == older == micros  # unixepoch() and, before SQLite 3.38, strftime('%s')
     assert back == text

@@ -27,6 +27,7 @@ dropping `leads` with them on would delete every lead's activities and steps.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Callable
 
@@ -296,13 +297,17 @@ MERGES_BY_LEAD = "ix_import_merges_lead_id"
 
 
 # -- SQLite -----------------------------------------------------------------------------------------
-def _sqlite_to_micros(column: str) -> str:
+def _sqlite_to_micros(column: str, version: tuple[int, ...] | None = None) -> str:
     """SQLAlchemy's SQLite DATETIME text ('YYYY-MM-DD HH:MM:SS[.ffffff]', naive UTC) as epoch
-    microseconds, in SQL (tests/store/test_lean_schema.py checks it against store.times)."""
-    return (
-        f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
-        f" + CAST(substr(substr({column}, 21) || '000000', 1, 6) AS INTEGER)"
+    microseconds, in SQL (tests/store/test_lean_schema.py checks it against store.times).
+    unixepoch() (SQLite 3.38) reads the seconds several times faster than strftime('%s'), which
+    older SQLite libraries get; both read whole seconds, the fraction comes from the text."""
+    seconds = (
+        f"unixepoch(substr({column}, 1, 19))"
+        if (version or sqlite3.sqlite_version_info) >= (3, 38)
+        else f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER)"
     )
+    return f"{seconds} * 1000000 + CAST(substr(substr({column}, 21) || '000000', 1, 6) AS INTEGER)"
 
 
 def _sqlite_to_text(column: str) -> str:
@@ -366,9 +371,7 @@ def _copy_expressions(table: sa.Table, lean: bool) -> list[str]:
     for column in table.columns:
         source = f'"{column.name}"'
         if column.name in times:
-            source = convert(source)
-            if column.nullable:
-                source = f'CASE WHEN "{column.name}" IS NULL THEN NULL ELSE {source} END'
+            source = convert(source)  # NULL stays NULL: every step of either form keeps it
         elif column.name == "legacy_uid":
             source = '"uid"'  # every step made so far keeps the UID it may have been exported with
         elif column.name == "uid":
@@ -400,9 +403,12 @@ def _sqlite_upgrade(lean: bool) -> None:
     ).first():
         for name in status_counts.TRIGGERS:
             op.execute(status_counts.create_trigger_sql(name))
-    problems = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-    if problems:
-        raise RuntimeError(f"Migration 0006 left rows without their parent: {problems[:5]}")
+    # Every row came across (ids kept, so every reference still finds its row): a count per
+    # table, where a foreign_key_check would look every reference up again.
+    for name, before in rows.items():
+        after = int(bind.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar() or 0)
+        if after != before:
+            raise RuntimeError(f"Migration 0006 copied {after} of the {before} rows of {name}.")
 
 
 def _derived_uid_sql() -> str:

@@ -3,6 +3,7 @@ reminder says about the lead (latest note, open qualification questions), read p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -12,7 +13,10 @@ from sqlalchemy.orm import Session
 
 from repdesk.core.domain import ActivityKind, FollowUpStatus
 from repdesk.formats.ics import Reminder
+from repdesk.store.bulk import in_values
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, QualificationRecord
+
+_NOT_DIGITS = re.compile(r"\D+")
 
 
 class StepRow(NamedTuple):
@@ -109,7 +113,7 @@ def to_reminder(
 
 def tel_uri(phone: str) -> str | None:
     """`tel:+15551234567` for a dialable number (RFC 3966 global form when it starts with +)."""
-    digits = "".join(c for c in phone if c.isdigit())
+    digits = _NOT_DIGITS.sub("", phone)
     if not digits:
         return None
     return f"tel:+{digits}" if phone.strip().startswith("+") else f"tel:{digits}"
@@ -120,11 +124,12 @@ def latest_notes(session: Session, lead_ids: Sequence[int]) -> dict[int, str]:
     if not lead_ids:
         return {}
     chunk = list(lead_ids)
+    dialect = session.get_bind().dialect.name
     found: dict[int, str] = {}
     newest = (
         select(ActivityRecord.lead_id, func.max(ActivityRecord.id).label("last_id"))
         .where(
-            ActivityRecord.lead_id.in_(chunk),
+            in_values(ActivityRecord.lead_id, chunk, dialect),
             ActivityRecord.kind == ActivityKind.NOTE.value,
             ActivityRecord.body != "",
         )
@@ -139,7 +144,7 @@ def latest_notes(session: Session, lead_ids: Sequence[int]) -> dict[int, str]:
         found[lead_id] = body
     for lead_id, notes in session.execute(
         select(LeadRecord.id, LeadRecord.notes).where(
-            LeadRecord.id.in_(chunk), LeadRecord.notes != ""
+            in_values(LeadRecord.id, chunk, dialect), LeadRecord.notes != ""
         )
     ):
         found.setdefault(lead_id, notes.strip().splitlines()[-1] if notes.strip() else "")
@@ -159,9 +164,10 @@ def open_questions(
     result: dict[int, tuple[str, ...]] = {}
     if not lead_ids:
         return result
+    dialect = session.get_bind().dialect.name
     newest = (
         select(func.max(QualificationRecord.id))
-        .where(QualificationRecord.lead_id.in_(list(lead_ids)))
+        .where(in_values(QualificationRecord.lead_id, list(lead_ids), dialect))
         .group_by(QualificationRecord.lead_id)
     )
     for q in session.scalars(select(QualificationRecord).where(QualificationRecord.id.in_(newest))):
