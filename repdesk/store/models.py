@@ -99,6 +99,10 @@ class LeadRecord(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCTime)
     updated_at: Mapped[datetime] = mapped_column(UTCTime)
+    # The provisional verdict of the answers it arrived with, and their time frame ("this month"):
+    # the latest qualification from a form, for the inbox (migration 0005).
+    form_verdict: Mapped[str | None] = mapped_column(String(20))
+    form_note: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (
         # `repdesk leads` and the reports' periods: every status, by received time (then id: a
@@ -185,12 +189,33 @@ class QualificationRecord(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCTime)
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
+    #: "call" (the script panel, `repdesk qualify`) or "form" (answers that arrived with it).
+    origin: Mapped[str] = mapped_column(String(10), default="call", server_default="call")
+    #: The form a "form" qualification came from: the set versions a repdesk form carried, or the
+    #: form tool and its fields.
+    form_id: Mapped[str | None] = mapped_column(String(200))
+    #: The import that brought the answers (Undo import takes the qualification back).
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
+
+
+class FormMappingRecord(Base):
+    """Which fields of one form are which questions, when they match none by themselves."""
+
+    __tablename__ = "form_mappings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(100))
+    labels: Mapped[Any] = mapped_column(JSONValue)  # the form's field labels, in arrival order
+    mapping: Mapped[Any] = mapped_column(JSONValue)  # label -> question key
+    state: Mapped[str] = mapped_column(String(10))  # offered | mapped | dismissed
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCTime)
 
 
 class FollowUpRecord(Base):
     """A scheduled next step. Its calendar UID is derived from its id and the workspace id
     (core.calendar_uids); ids are never reused (AUTOINCREMENT on SQLite, a sequence on PostgreSQL),
-    so a UID names one step forever. Steps made before migration 0006 keep the random UID they
+    so a UID names one step forever. Steps made before migration 0007 keep the random UID they
     were exported with, in legacy_uid."""
 
     __tablename__ = "follow_ups"

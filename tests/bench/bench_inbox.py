@@ -291,7 +291,7 @@ def import_measures(work: Path) -> list[tuple[str, str, str, float, str]]:
     merge, merge_detail, _ = min(merged, key=lambda r: r[0])
     print(f"import {IMPORT_ROWS:,} rows into an empty workspace: repdesk {app:.2f} s ({detail})")
     print(f"  floor bare (one table, executemany):            {bare:.2f} s")
-    print(f"  floor same tables as written (revision 0005):   {tables:.2f} s "
+    print(f"  floor same tables as written (before lean):     {tables:.2f} s "
           f"= {tables / bare:.2f}× bare; repdesk / it {app / tables:.2f}×")  # fmt: skip
     print(f"  floor lean (current schema, fastest safe way):  {lean:.2f} s "
           f"= {lean / bare:.2f}× bare; repdesk / it {app / lean:.2f}×")  # fmt: skip

@@ -1,8 +1,8 @@
 """Benchmark (issues 15 and 20, 19.9): a 1,000,000-lead workspace with most steps due today.
 
 Every figure against a floor measured in the same run (peak RSS from the operating system):
-- the start-up migration of the workspace (revision 0005 to the lean schema) against VACUUM INTO
-  of the same file, with its progress reports (≤ 3×);
+- the start-up migration of the workspace (to the lean schema) against VACUUM INTO of the same
+  file, with its progress reports (≤ 3×);
 - Today page open to its first painted rows and jump to bottom against a minimal windowed model
   over the same query (≤ 2×), and their RSS growth (≤ 1.5×);
 - the calendar's month counts on the busy month against a raw GROUP BY day (≤ 2×);
@@ -61,7 +61,8 @@ ENV = dict(
 
 
 def old_workspace() -> Path:
-    """The generated workspace at revision 0005 (cached for the day)."""
+    """The generated workspace at the revision before the lean schema (cached for the day)."""
+    from tests.bench.import_floors import BEFORE_LEAN
     from tests.bench.scale_data import generate
 
     path = CACHE / f"old-{LEADS}-{date.today():%Y%m%d}.sqlite3"
@@ -72,7 +73,7 @@ def old_workspace() -> Path:
         partial = path.with_suffix(".partial")
         generate(partial, LEADS)
         partial.rename(path)
-    _bring_to(path, "0005")  # a file made by an older bench_scale: the migrations before 0006
+    _bring_to(path, BEFORE_LEAN)  # a file an older bench_scale made: the migrations before lean
     return path
 
 

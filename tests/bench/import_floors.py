@@ -1,7 +1,7 @@
 """The import's floors (issue 15), each written by raw sqlite3 from the same csv.DictReader rows:
 
 - bare: one table of the CSV's columns, one executemany (what any program pays to store a CSV);
-- same tables as written: the schema before migration 0006 (revision 0005), written the way the
+- same tables as written: the schema before the lean one (BEFORE_LEAN), written the way the
   import wrote it there: chunks of 2,000 leads, the search and status-count insert triggers paused
   and their rows added per chunk by one statement, times as SQLAlchemy's text, one follow-up per
   lead with a random UUID (one read of the random source, as followup_planner.new_uids did), one
@@ -28,6 +28,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HOUR_MICROS = 3_600_000_000
+
+
+def _before_lean() -> str:
+    """The revision the lean-schema migration starts from (it is renumbered as others land)."""
+    import importlib
+
+    versions = Path(__file__).resolve().parents[2] / "repdesk/migrations/versions"
+    module = next(versions.glob("*_lean_schema.py")).stem
+    return str(importlib.import_module(f"repdesk.migrations.versions.{module}").down_revision)
+
+
+BEFORE_LEAN = _before_lean()
 BASE = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 CHUNK = 2000
 
@@ -101,7 +113,7 @@ _OLD_LEAD_COLUMNS = (
 
 
 def _old_stamp(micros: int) -> str:
-    """The text SQLAlchemy's SQLite DATETIME stored before 0006."""
+    """The text SQLAlchemy's SQLite DATETIME stored before the lean schema."""
     moment = datetime(1970, 1, 1) + timedelta(microseconds=micros)
     return moment.isoformat(" ", "microseconds")
 
@@ -120,9 +132,10 @@ def _old_uids(count: int) -> list[str]:
 
 
 def same_tables(source: Path, target: Path) -> float:
-    """The schema of revision 0005, written the way the import wrote it there (see the module)."""
+    """The schema before the lean one, written the way the import wrote it there (see the
+    module)."""
     _fresh(target)
-    _schema_at(target, "0005")
+    _schema_at(target, BEFORE_LEAN)
     con = _connect(target)
     now_micros = int(time.time()) * 1_000_000
     now, due = _old_stamp(now_micros), _old_stamp(now_micros + HOUR_MICROS)

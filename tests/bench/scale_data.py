@@ -1,5 +1,5 @@
 """A generated workspace of N leads with most steps due today (issue 20's benchmark), written at
-revision 0005 (times as SQLAlchemy's text, random UIDs) so that migrating it is measured too.
+the revision before the lean schema (times as text, random UIDs) so that migrating it is measured.
 
 Per lead: an inquiry activity; contacted and later leads one to three calls (one in three reached)
 and a done step; every open lead not on do-not-contact one pending step, 85 % of them due today
@@ -25,20 +25,20 @@ REPS = ["Sam Ortiz", "Priya Shah", "Jordan Blake", "Mia Chen", "Noah Berg"]
 
 
 def _text(micros: int | None) -> str | None:
-    """A time as revision 0005 stored it (SQLAlchemy's SQLite DATETIME text, naive UTC)."""
+    """A time as the schema before the lean one stored it (SQLAlchemy's DATETIME text, UTC)."""
     if micros is None:
         return None
     return (datetime(1970, 1, 1) + timedelta(microseconds=micros)).isoformat(" ", "microseconds")
 
 
 def generate(path: Path, leads: int, *, seed: int = 20) -> None:
-    """Write the workspace to `path` (revision 0005)."""
+    """Write the workspace to `path` (at the revision before the lean schema)."""
     from repdesk.store import search_rows, status_counts
-    from tests.bench.import_floors import _schema_at
+    from tests.bench.import_floors import BEFORE_LEAN, _schema_at
 
     for leftover in path.parent.glob(path.name + "*"):
         leftover.unlink()
-    _schema_at(path, "0005")
+    _schema_at(path, BEFORE_LEAN)
     rng = random.Random(seed)
     now = int(time.time()) * 1_000_000
     local = datetime.now().astimezone()

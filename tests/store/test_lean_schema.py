@@ -1,4 +1,4 @@
-"""Migration 0006 (lean schema): every stored time becomes the same moment as an integer, calendar
+"""The lean-schema migration: every stored time becomes the same moment as an integer, calendar
 UIDs already exported stay as they were, nothing is lost or orphaned, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -26,20 +26,24 @@ from repdesk.store.migrate import alembic_config, ensure_schema
 from repdesk.store.times import to_micros
 from tests.fixtures.workspace import FakeClock
 
-lean = importlib.import_module("repdesk.migrations.versions.0006_lean_schema")
+MIGRATION = next(
+    (Path(__file__).resolve().parents[2] / "repdesk/migrations/versions").glob("*_lean_schema.py")
+).stem
+lean = importlib.import_module(f"repdesk.migrations.versions.{MIGRATION}")
+BEFORE = str(lean.down_revision)  # the schema the lean migration starts from
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 OLD_UIDS = [f"{uuid.UUID(int=n, version=4)}@repdesk" for n in (11, 22, 33)]
 
 
 def naive(moment: datetime) -> datetime:
-    """How the schema before 0006 was given a time (UTCDateTime stored naive UTC)."""
+    """How the schema before the lean schema was given a time (UTCDateTime stored naive UTC)."""
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def old_rows() -> dict[str, list[dict[str, Any]]]:
-    """A small workspace as the schema before 0006 held it: every table with a time, some of
-    them empty (None), some with microseconds, one step exported and changed since."""
+    """A small workspace as the schema before the lean one held it: every table with a time,
+    some of them empty (None), some with microseconds, one step exported and changed since."""
     t = [NOW - timedelta(days=d, microseconds=d * 1001) for d in range(8)]
     lead = {
         "first_name": "Ana",
@@ -191,6 +195,18 @@ def old_rows() -> dict[str, list[dict[str, Any]]]:
                 "expires_at": t[0] + timedelta(days=90),
             }
         ],
+        "form_mappings": [
+            {
+                "id": 1,
+                "signature": "f" * 64,
+                "source": "cf7",
+                "labels": ["Budget"],
+                "mapping": {"Budget": "budget"},
+                "state": "mapped",
+                "lead_id": 2,
+                "created_at": t[3],
+            }
+        ],
         "sources": [
             {
                 "id": 1,
@@ -207,9 +223,9 @@ def old_rows() -> dict[str, list[dict[str, Any]]]:
 
 
 def make_old_workspace(url: str) -> dict[str, list[dict[str, Any]]]:
-    """The database at `url` at revision 0005, holding old_rows()."""
+    """The database at `url` at the revision before the lean schema, holding old_rows()."""
     engine = make_engine(url)
-    upgrade(alembic_config(engine), "0005")
+    upgrade(alembic_config(engine), BEFORE)
     meta = lean._tables(lean=False)
     rows = old_rows()
     with engine.begin() as conn:
@@ -349,7 +365,7 @@ def test_downgrade_gives_back_the_old_text_and_uids(tmp_path: Path) -> None:
         }
     engine = make_engine(url)
     ensure_schema(engine)
-    downgrade(alembic_config(engine), "0005")
+    downgrade(alembic_config(engine), BEFORE)
     engine.dispose()
     with closing(sqlite3.connect(path)) as con:
         after = {

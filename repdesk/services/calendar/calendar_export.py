@@ -29,6 +29,7 @@ from repdesk.services.calendar.reminder_rows import (
 from repdesk.services.common.errors import UserError
 from repdesk.store.models import (
     CHANGED_SINCE_EXPORT,
+    DO_NOT_CONTACT,
     PENDING_STEP,
     FollowUpRecord,
     LeadRecord,
@@ -94,7 +95,11 @@ class _Selection:
             due.append(FollowUpRecord.due_at >= flt.start)
         if flt.end is not None:
             due.append(FollowUpRecord.due_at < flt.end)
-        self.pending = [PENDING_STEP, *due, *shared]
+        # A lead marked do not contact has no reminders (its steps were cancelled with the mark;
+        # a pending one left by an older version stays out too): the few such leads, by their
+        # partial index.
+        contactable = FollowUpRecord.lead_id.not_in(select(LeadRecord.id).where(DO_NOT_CONTACT))
+        self.pending = [PENDING_STEP, *due, contactable, *shared]
         self.changed = (
             [CHANGED_SINCE_EXPORT, not_(and_(PENDING_STEP, *due)), *shared]
             if include_changed

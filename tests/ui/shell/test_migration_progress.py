@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from repdesk.app import open_workspace
 from repdesk.migrations import HEAD_REVISION
 from repdesk.ui.shell.migration_progress import MigrationCancelled, open_with_progress
-from tests.store.test_lean_schema import make_old_workspace
+from tests.store.test_lean_schema import BEFORE, make_old_workspace
 
 
 def revision(path: Path) -> str:
@@ -76,7 +76,7 @@ def test_cancel_leaves_the_file_as_it_was(qtbot: QtBot, tmp_path: Path) -> None:
     with pytest.raises(MigrationCancelled, match="as it was"):
         open_with_progress(slow_open)
     timer.stop()
-    assert revision(path) == "0005"
+    assert revision(path) == BEFORE
     with closing(sqlite3.connect(path)) as con:
         assert con.execute("SELECT id, received_at FROM leads ORDER BY id").fetchall() == before
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)

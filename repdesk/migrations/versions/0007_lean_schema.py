@@ -1,7 +1,7 @@
 """lean schema: integer times, derived calendar UIDs, partial indexes, no index that no query uses
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 21:00:00
 
 - Every time column holds UTC epoch microseconds as an integer (store.times, store.types.UTCTime)
@@ -37,8 +37,8 @@ from sqlalchemy.schema import CreateTable
 
 from repdesk.store import search_rows, status_counts
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -59,6 +59,7 @@ TIME_COLUMNS = {
     "qualifications": ("started_at", "completed_at", "expires_at"),
     "follow_ups": ("due_at", "cadence_started_at", "done_at", "cancelled_at", "updated_at"),
     "sources": ("last_checked_at",),
+    "form_mappings": ("created_at",),
 }
 _COPY_ROWS = 50_000
 
@@ -157,6 +158,8 @@ def _tables(lean: bool) -> sa.MetaData:
         fk("import_id", "imports.id", "fk_leads_import_id_imports", "SET NULL"),
         sa.Column("created_at", t(), nullable=False),
         sa.Column("updated_at", t(), nullable=False),
+        sa.Column("form_verdict", sa.String(length=20), nullable=True),  # 0006
+        sa.Column("form_note", sa.String(length=200), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_leads"),
         sa.Index("ix_leads_received_at", "received_at", *(("id",) if lean else ())),
         sa.Index("ix_leads_status_received", "status", "received_at"),
@@ -203,8 +206,25 @@ def _tables(lean: bool) -> sa.MetaData:
         sa.Column("completed_at", t(), nullable=True),
         sa.Column("expires_at", t(), nullable=True),
         fk("rep_id", "reps.id", "fk_qualifications_rep_id_reps", "SET NULL"),
+        sa.Column("origin", sa.String(length=10), nullable=False, server_default="call"),  # 0006
+        sa.Column("form_id", sa.String(length=200), nullable=True),
+        fk("import_id", "imports.id", "fk_qualifications_import_id_imports", "SET NULL"),
         sa.PrimaryKeyConstraint("id", name="pk_qualifications"),
         sa.Index("ix_qualifications_lead_id", "lead_id"),
+    )
+    sa.Table(
+        "form_mappings",  # 0006
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("signature", sa.String(length=64), nullable=False),
+        sa.Column("source", sa.String(length=100), nullable=False),
+        sa.Column("labels", json(), nullable=False),
+        sa.Column("mapping", json(), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        fk("lead_id", "leads.id", "fk_form_mappings_lead_id_leads", "SET NULL"),
+        sa.Column("created_at", t(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_form_mappings"),
+        sa.UniqueConstraint("signature", name="uq_form_mappings_signature"),
     )
     follow_ups = sa.Table(
         "follow_ups",
@@ -384,7 +404,7 @@ def _sqlite_upgrade(lean: bool) -> None:
     bind = op.get_bind()
     if bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
         raise RuntimeError(
-            "Migration 0006 swaps tables and needs foreign keys off (store.migrate does this)."
+            "Migration 0007 swaps tables and needs foreign keys off (store.migrate does this)."
         )
     meta = _tables(lean)
     rows = {
@@ -408,11 +428,11 @@ def _sqlite_upgrade(lean: bool) -> None:
     for name, before in rows.items():
         after = int(bind.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar() or 0)
         if after != before:
-            raise RuntimeError(f"Migration 0006 copied {after} of the {before} rows of {name}.")
+            raise RuntimeError(f"Migration 0007 copied {after} of the {before} rows of {name}.")
 
 
 def _derived_uid_sql() -> str:
-    """The downgrade's uid for steps made after 0006: the UID they were exported with."""
+    """The downgrade's uid for steps made after 0007: the UID they were exported with."""
     workspace = "(SELECT json_extract(value, '$') FROM settings WHERE key = 'workspace_id')"
     return f"coalesce(legacy_uid, 'followup-' || id || '.' || {workspace} || '@repdesk')"
 
