@@ -293,6 +293,11 @@ _partial("ix_leads_do_not_contact", LeadRecord.status, DO_NOT_CONTACT)
 # Routing reads the latest finished qualifications (rep loads, round robin).
 _partial("ix_qualifications_completed_at", QualificationRecord.completed_at, FINAL_QUALIFICATION)
 _partial("ix_activities_import_id", ActivityRecord.import_id, ACTIVITY_FROM_IMPORT)
+_partial(
+    "ix_qualifications_import_id",
+    QualificationRecord.import_id,
+    QualificationRecord.import_id.is_not(None),
+)
 # By due time, then id: exports page through a million steps due at one moment by id.
 Index(
     "ix_follow_ups_pending_due",

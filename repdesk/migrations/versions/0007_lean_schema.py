@@ -13,8 +13,8 @@ Create Date: 2026-12-01 21:00:00
 - Partial indexes where a column is mostly empty or one state is queried: pending steps by due
   time (replacing ix_follow_ups_due_at and ix_follow_ups_status, which then no plan used),
   non-empty e-mail and phone (dedupe), owned leads, do-not-contact leads, finished
-  qualifications, leads and activities by import (undo scanned them), steps changed since their
-  export, legacy UIDs. Added too:
+  qualifications, leads, activities and qualifications by import (undo scanned them), steps
+  changed since their export, legacy UIDs. Added too:
   import_merges by lead (deleting a lead scanned the table for its merge snapshots).
 
 On SQLite each table is rebuilt once (new table, rows copied in id order with their times
@@ -275,6 +275,11 @@ def _tables(lean: bool) -> sa.MetaData:
                 "ix_activities_import_id",
                 activities.c.import_id,
                 activities.c.import_id.is_not(None),
+            ),
+            (
+                "ix_qualifications_import_id",
+                qualifications.c.import_id,
+                qualifications.c.import_id.is_not(None),
             ),
             (
                 "ix_qualifications_completed_at",
