@@ -15,7 +15,8 @@ Every figure against a floor measured in the same run (peak RSS from the operati
 
 Run: .venv/bin/python tests/bench/bench_scale.py [--only migrate today calendar done json
 export report]; REPDESK_BENCH_LEADS=N for a smaller workspace. The generated file is cached per
-day (most steps are due on the day it was made) in /tmp/repdesk-bench-scale.
+day (most steps are due on the day it was made, so it is made again after three days) in
+/tmp/repdesk-bench-scale.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,10 +65,12 @@ def old_workspace() -> Path:
     from tests.bench.import_floors import BEFORE_LEAN
     from tests.bench.scale_data import generate
 
-    path = CACHE / f"old-{LEADS}-{date.today():%Y%m%d}.sqlite3"
+    path = CACHE / f"old-{LEADS}.sqlite3"
+    if path.exists() and time.time() - path.stat().st_mtime > 3 * 86_400:
+        path.unlink()  # its steps were due days ago: make one whose steps are due today
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        for stale in CACHE.glob(f"*-{LEADS}-*.sqlite3*"):
+        for stale in CACHE.glob(f"*-{LEADS}*.sqlite3*"):
             stale.unlink()
         partial = path.with_suffix(".partial")
         generate(partial, LEADS)

@@ -27,6 +27,7 @@ from repdesk.services.calendar.reminder_rows import (
     to_reminder,
 )
 from repdesk.services.common.errors import UserError
+from repdesk.services.common.keyset import keyset_rows
 from repdesk.store.models import (
     CHANGED_SINCE_EXPORT,
     DO_NOT_CONTACT,
@@ -135,32 +136,17 @@ class _Selection:
 
 
 def _keyset(session: Session, where: list[ColumnElement[bool]]) -> Iterator[StepRow]:
-    """Rows in (due_at, id) order by keyset pages: the rest of the last due time by id, then later
-    due times (a million steps may share one due time; OFFSET would walk them again each page)."""
+    """Rows in (due_at, id) order by keyset pages (services.common.keyset: a million steps may
+    share one due time; OFFSET would walk them again each page)."""
     base = (
         select(*STEP_COLUMNS)
         .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
         .where(*where)
     )
-    last: tuple[datetime, int] | None = None
-    while True:
-        rows: list[Any] = []
-        if last is not None:
-            rows = session.execute(
-                base.where(FollowUpRecord.due_at == last[0], FollowUpRecord.id > last[1])
-                .order_by(FollowUpRecord.id)
-                .limit(BATCH)
-            ).all()
-        if len(rows) < BATCH:
-            later = base if last is None else base.where(FollowUpRecord.due_at > last[0])
-            rows += session.execute(
-                later.order_by(FollowUpRecord.due_at, FollowUpRecord.id).limit(BATCH - len(rows))
-            ).all()
-        for row in rows:
-            yield StepRow(*row)
-        if len(rows) < BATCH:
-            return
-        last = (rows[-1].due_at, rows[-1].id)
+    rows = keyset_rows(
+        session, base, (FollowUpRecord.due_at, FollowUpRecord.id), key=lambda r: (r[2], r[0])
+    )
+    return (StepRow(*row) for row in rows)
 
 
 class CalendarExportService:

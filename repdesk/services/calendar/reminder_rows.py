@@ -158,7 +158,7 @@ def open_questions(
     prompts); `questions_of` caches the questions of each set combination across batches."""
     from repdesk.core.scoring import applicable_questions, effective_answers
     from repdesk.core.verdict_rules import asked_questions
-    from repdesk.services.script.qualification_service import answers_from_json
+    from repdesk.services.script.answer_json import answers_from_json
     from repdesk.services.script.script_service import sets_by_ids
 
     result: dict[int, tuple[str, ...]] = {}

@@ -18,7 +18,7 @@ PAGE = 2000
 
 def keyset_rows(
     session: Session,
-    stmt: Select[Any],
+    stmt: Select[*tuple[Any, ...]],
     order: tuple[InstrumentedAttribute[Any], InstrumentedAttribute[Any]],
     key: Callable[[Any], tuple[Any, Any]],
     *,

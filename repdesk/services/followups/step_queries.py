@@ -92,7 +92,7 @@ _COLUMNS = (
 ORDER = (FollowUpRecord.due_at, FollowUpRecord.id)
 
 
-def step_rows(*where: ColumnElement[bool]) -> Select[Any]:
+def step_rows(*where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     """The columns of a FollowUpRow: the step, its lead, the lead's owner."""
     return (
         select(*_COLUMNS)
