@@ -107,6 +107,8 @@ def old_rows() -> dict[str, list[dict[str, Any]]]:
                 "status": "qualified",
                 "received_at": t[5],
                 "first_response_at": t[4],
+                "replied_at": t[3],
+                "bouncing_email": "",
                 "next_follow_up_at": t[0] + timedelta(days=1),
                 "qualification_expires_at": t[0] + timedelta(days=90),
                 "created_at": t[5],
@@ -217,6 +219,56 @@ def old_rows() -> dict[str, list[dict[str, Any]]]:
                 "status": "idle",
                 "last_error": "",
                 "last_checked_at": t[1],
+            }
+        ],
+        "email_templates": [
+            {
+                "id": 1,
+                "key": "first_reply",
+                "product": "",
+                "name": "First reply",
+                "subject": "Hello",
+                "body": "Hi {first_name}",
+                "position": 0,
+                "updated_at": t[7],
+            }
+        ],
+        "outbox": [
+            {
+                "id": 1,
+                "lead_id": 2,
+                "account_id": 1,
+                "follow_up_id": 2,
+                "template": "first_reply",
+                "message_id": "<m1@repdesk>",
+                "in_reply_to": "",
+                "thread_refs": "",
+                "from_header": "Sam <sam@rep.example>",
+                "to_address": "omar@haddad.example",
+                "subject": "Hello",
+                "body": "Hi Omar",
+                "status": "sent",
+                "attempts": 1,
+                "next_attempt_at": None,
+                "claimed_by": "",
+                "claimed_at": t[4],
+                "last_error": "",
+                "queued_at": t[4],
+                "sent_at": t[4] + timedelta(seconds=2, microseconds=7),
+            }
+        ],
+        "inbound_mail": [
+            {
+                "id": 1,
+                "lead_id": 2,
+                "outbox_id": 1,
+                "kind": "reply",
+                "message_id": "<r1@haddad.example>",
+                "from_address": "omar@haddad.example",
+                "subject": "Re: Hello",
+                "received_at": t[3],
+                "asks_to_stop": False,
+                "stop_answered": False,
             }
         ],
     }

@@ -50,6 +50,11 @@ ALLOWED_SCANS: dict[tuple[str, str], str] = {
 KEPT_FOR_WRITES = {
     "ix_import_merges_lead_id": "deleting a lead finds its merge snapshots (ON DELETE CASCADE)",
     "ix_question_sets_key_version": "one version per set key (a unique index)",
+    "ix_email_templates_key_product": "one template per key and product (a unique index)",
+    "ix_inbound_mail_message_id": (
+        "the mail filer's read-again check (lead and Message-ID): PostgreSQL's plan reads it, SQLite"
+        " picks the lead's index on a mailbox's few rows (the email stream's to judge)"
+    ),
 }
 
 
@@ -159,6 +164,22 @@ def run_use_cases(ws: Workspace, recorder: Recorder, tmp_path: Path, url: str) -
         ["qualify", str(website.id), *(a for pair in answers for a in ("--answer", pair))],
     ):
         assert main(db + command) == 0, command
+    recorder.label = "email"
+    mailed = next(x for x in ws.leads.list_leads(status="contacted") if x.email)
+    outbox, replies = ws.services.outbox, ws.services.replies
+    outbox.counts()
+    outbox.rows(lead_id=mailed.id)
+    outbox.step_waits(steps[6].id)
+    ws.services.templates.all()
+    reply = (
+        f"From: {mailed.email}\r\nTo: rep@example.com\r\nSubject: Re: your quote\r\n"
+        "Message-ID: <r1@lead.example>\r\nIn-Reply-To: <unknown@repdesk>\r\n\r\nThanks!\r\n"
+    ).encode()
+    claim = replies.claim(reply)
+    assert claim is not None and claim.lead_id == mailed.id
+    with ws.sessions.begin() as session:
+        replies.file(session, [claim])
+    replies.stop_request(mailed.id)
     recorder.label = "undo import"
     ws.imports.undo_import(second.import_id)
 

@@ -1,7 +1,7 @@
 """lean schema: integer times, derived calendar UIDs, partial indexes, no index that no query uses
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 21:00:00
 
 - Every time column holds UTC epoch microseconds as an integer (store.times, store.types.UTCTime)
@@ -37,8 +37,8 @@ from sqlalchemy.schema import CreateTable
 
 from repdesk.store import search_rows, status_counts
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -52,6 +52,7 @@ TIME_COLUMNS = {
         "qualification_expires_at",
         "created_at",
         "updated_at",
+        "replied_at",
     ),
     "activities": ("occurred_at",),
     "question_sets": ("created_at",),
@@ -60,6 +61,9 @@ TIME_COLUMNS = {
     "follow_ups": ("due_at", "cadence_started_at", "done_at", "cancelled_at", "updated_at"),
     "sources": ("last_checked_at",),
     "form_mappings": ("created_at",),
+    "email_templates": ("updated_at",),
+    "outbox": ("next_attempt_at", "claimed_at", "queued_at", "sent_at"),
+    "inbound_mail": ("received_at",),
 }
 _COPY_ROWS = 50_000
 
@@ -160,11 +164,14 @@ def _tables(lean: bool) -> sa.MetaData:
         sa.Column("updated_at", t(), nullable=False),
         sa.Column("form_verdict", sa.String(length=20), nullable=True),  # 0006
         sa.Column("form_note", sa.String(length=200), nullable=True),
+        sa.Column("replied_at", t(), nullable=True),  # 0007
+        sa.Column("bouncing_email", sa.String(length=320), nullable=False, server_default=""),
         sa.PrimaryKeyConstraint("id", name="pk_leads"),
         sa.Index("ix_leads_received_at", "received_at", *(("id",) if lean else ())),
         sa.Index("ix_leads_status_received", "status", "received_at"),
         sa.Index("ix_leads_waiting", "status", "first_response_at", "received_at"),
         sa.Index("ix_leads_next_step", "next_follow_up_at", "status", "first_response_at"),
+        sa.Index("ix_leads_replied_at", "replied_at"),
     )
     activities = sa.Table(
         "activities",
@@ -254,6 +261,7 @@ def _tables(lean: bool) -> sa.MetaData:
         sa.Index("ix_follow_ups_lead_id", "lead_id"),
         sqlite_autoincrement=lean,
     )
+    _email_tables(meta, t)
     # Expired verdicts to re-qualify (0005): only leads that were ever qualified.
     expiring = leads.c.qualification_expires_at
     sa.Index(
@@ -315,6 +323,86 @@ def _tables(lean: bool) -> sa.MetaData:
         sa.Index("ix_follow_ups_status", follow_ups.c.status)
         follow_ups.append_constraint(sa.UniqueConstraint("uid", name="uq_follow_ups_uid"))
     return meta
+
+
+def _email_tables(meta: sa.MetaData, t: type[sa.types.TypeEngine]) -> None:  # type: ignore[type-arg]
+    """The tables of migration 0007 (email) with their times of type `t`."""
+
+    def fk(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:
+        return sa.ForeignKeyConstraint(
+            [column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}", ondelete=ondelete
+        )
+
+    sa.Table(
+        "email_templates",
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(50), nullable=False),
+        sa.Column("product", sa.String(100), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("subject", sa.String(300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("updated_at", t(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_email_templates"),
+        sa.Index("ix_email_templates_key_product", "key", "product", unique=True),
+    )
+    sa.Table(
+        "outbox",
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("lead_id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=True),
+        sa.Column("rep_id", sa.Integer(), nullable=True),
+        sa.Column("activity_id", sa.Integer(), nullable=True),
+        sa.Column("follow_up_id", sa.Integer(), nullable=True),
+        sa.Column("template", sa.String(50), nullable=False),
+        sa.Column("message_id", sa.String(250), nullable=False),
+        sa.Column("in_reply_to", sa.String(250), nullable=False),
+        sa.Column("thread_refs", sa.Text(), nullable=False),
+        sa.Column("from_header", sa.String(400), nullable=False),
+        sa.Column("to_address", sa.String(320), nullable=False),
+        sa.Column("subject", sa.String(300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", t(), nullable=True),
+        sa.Column("claimed_by", sa.String(100), nullable=False),
+        sa.Column("claimed_at", t(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=False),
+        sa.Column("queued_at", t(), nullable=False),
+        sa.Column("sent_at", t(), nullable=True),
+        fk("outbox", "lead_id", "leads", "CASCADE"),
+        fk("outbox", "account_id", "sources", "SET NULL"),
+        fk("outbox", "rep_id", "reps", "SET NULL"),
+        fk("outbox", "activity_id", "activities", "SET NULL"),
+        fk("outbox", "follow_up_id", "follow_ups", "SET NULL"),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox"),
+        sa.UniqueConstraint("message_id", name="uq_outbox_message_id"),
+        sa.Index("ix_outbox_lead_id", "lead_id"),
+        sa.Index("ix_outbox_status", "status"),
+    )
+    sa.Table(
+        "inbound_mail",
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("lead_id", sa.Integer(), nullable=False),
+        sa.Column("activity_id", sa.Integer(), nullable=True),
+        sa.Column("outbox_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("message_id", sa.String(250), nullable=False),
+        sa.Column("from_address", sa.String(320), nullable=False),
+        sa.Column("subject", sa.String(300), nullable=False),
+        sa.Column("received_at", t(), nullable=False),
+        sa.Column("asks_to_stop", sa.Boolean(), nullable=False),
+        sa.Column("stop_answered", sa.Boolean(), nullable=False),
+        fk("inbound_mail", "lead_id", "leads", "CASCADE"),
+        fk("inbound_mail", "activity_id", "activities", "SET NULL"),
+        fk("inbound_mail", "outbox_id", "outbox", "SET NULL"),
+        sa.PrimaryKeyConstraint("id", name="pk_inbound_mail"),
+        sa.Index("ix_inbound_mail_lead_id", "lead_id"),
+        sa.Index("ix_inbound_mail_message_id", "message_id"),
+    )
 
 
 #: import_merges only gains an index (its lead_id is looked up when a lead is deleted).
@@ -409,7 +497,7 @@ def _sqlite_upgrade(lean: bool) -> None:
     bind = op.get_bind()
     if bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
         raise RuntimeError(
-            "Migration 0007 swaps tables and needs foreign keys off (store.migrate does this)."
+            "Migration 0008 swaps tables and needs foreign keys off (store.migrate does this)."
         )
     meta = _tables(lean)
     rows = {
@@ -433,11 +521,11 @@ def _sqlite_upgrade(lean: bool) -> None:
     for name, before in rows.items():
         after = int(bind.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar() or 0)
         if after != before:
-            raise RuntimeError(f"Migration 0007 copied {after} of the {before} rows of {name}.")
+            raise RuntimeError(f"Migration 0008 copied {after} of the {before} rows of {name}.")
 
 
 def _derived_uid_sql() -> str:
-    """The downgrade's uid for steps made after 0007: the UID they were exported with."""
+    """The downgrade's uid for steps made after 0008: the UID they were exported with."""
     workspace = "(SELECT json_extract(value, '$') FROM settings WHERE key = 'workspace_id')"
     return f"coalesce(legacy_uid, 'followup-' || id || '.' || {workspace} || '@repdesk')"
 
