@@ -2,7 +2,7 @@
 
 Exported and pushed events are matched by UID, so a re-export updates an event instead of adding
 a second one. Step ids are never reused, and the workspace id (random, made once by migration
-0008) keeps two workspaces' step 17 apart in one calendar. Steps made before 0008 keep the random
+0009) keeps two workspaces' step 17 apart in one calendar. Steps made before 0009 keep the random
 UID they were first exported with (`legacy`).
 """
 

@@ -1,5 +1,5 @@
 """A lead's search row on SQLite (the FTS5 table leads_fts): one definition, used by the triggers
-that keep it (migration 0008 creates them) and by an import's bulk fill of many rows at once.
+that keep it (migration 0009 creates them) and by an import's bulk fill of many rows at once.
 
 A change here changes what new rows hold, not the rows already indexed: it needs a migration that
 recreates the triggers and refills leads_fts.

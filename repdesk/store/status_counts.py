@@ -1,5 +1,5 @@
 """Leads per status from the trigger-kept `lead_status_counts` table (SQLite, migration 0003; the
-triggers are defined here once, and migration 0008 recreates them with the rebuilt `leads`)."""
+triggers are defined here once, and migration 0009 recreates them with the rebuilt `leads`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """How a moment is stored: an integer of UTC microseconds since 1970-01-01 (the one formatter).
 
-Every time column holds such an integer (store.types.UTCTime, migration 0008). Stdlib only: the
+Every time column holds such an integer (store.types.UTCTime, migration 0009). Stdlib only: the
 first screen (services.inbox.inbox_sqlite) reads times with it before SQLAlchemy is imported.
 """
 

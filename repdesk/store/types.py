@@ -28,8 +28,8 @@ class UTCTime(TypeDecorator[datetime]):
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """The time columns of migrations 0001–0007 (naive UTC in a DATETIME column). Released
-    migrations name it, so it stays; the models use UTCTime since migration 0008."""
+    """The time columns of migrations 0001–0008 (naive UTC in a DATETIME column). Released
+    migrations name it, so it stays; the models use UTCTime since migration 0009."""
 
     impl = DateTime
     cache_ok = True

@@ -257,6 +257,18 @@ def old_rows() -> dict[str, list[dict[str, Any]]]:
                 "sent_at": t[4] + timedelta(seconds=2, microseconds=7),
             }
         ],
+        "lead_history": [
+            {
+                "id": 1,
+                "lead_id": 2,
+                "field": "status",
+                "old_value": "new",
+                "new_value": "qualified",
+                "rep_id": 1,
+                "login": "",
+                "changed_at": t[4],
+            }
+        ],
         "inbound_mail": [
             {
                 "id": 1,
@@ -384,6 +396,14 @@ def test_sqlite_keeps_search_counts_and_foreign_keys(tmp_path: Path) -> None:
             )
         assert counts == {"new": 1, "qualified": 1}
         ws.leads.set_status(1, LeadStatus.CONTACTED)
+        with ws.engine.connect() as conn:  # 0008's triggers came back with the rebuilt tables
+            history = conn.exec_driver_sql(
+                "SELECT field, new_value, typeof(changed_at), changed_at FROM lead_history"
+                " WHERE lead_id = 1"
+            ).all()
+            version = conn.exec_driver_sql("SELECT version FROM leads WHERE id = 1").scalar()
+        assert [h[:3] for h in history] == [("status", "contacted", "integer")]
+        assert history[0][3] == to_micros(NOW) and version == 2
         with ws.engine.begin() as conn:
             conn.exec_driver_sql("DELETE FROM leads WHERE id = 2")  # cascades, counts follow
             left = {

@@ -51,6 +51,8 @@ KEPT_FOR_WRITES = {
     "ix_import_merges_lead_id": "deleting a lead finds its merge snapshots (ON DELETE CASCADE)",
     "ix_question_sets_key_version": "one version per set key (a unique index)",
     "ix_email_templates_key_product": "one template per key and product (a unique index)",
+    "ix_reps_login": "one rep per PostgreSQL login (a unique index; team mode's who-am-I)",
+    "ix_lead_history_lead_id": "deleting a lead deletes its history (ON DELETE CASCADE)",
     "ix_inbound_mail_message_id": (
         "the mail filer's read-again check (lead and Message-ID): PostgreSQL's plan reads it,"
         " SQLite picks the lead's index on a mailbox's few rows (the email stream's to judge)"

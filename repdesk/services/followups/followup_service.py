@@ -15,7 +15,7 @@ from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups import step_queries
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
-from repdesk.services.followups.requalify import plan_requalifications
+from repdesk.services.followups.requalify import Requalifier
 from repdesk.services.followups.step_queries import FollowUpRow, StepWindow
 from repdesk.services.leads.lead_service import LeadService, record_activity
 from repdesk.store.models import DO_NOT_CONTACT, FollowUpRecord, LeadRecord, RepRecord
@@ -50,6 +50,7 @@ class FollowUpService:
         self._sessions = sessions
         self._clock = clock
         self.planner = planner
+        self._requalifier = Requalifier(sessions, planner)
         self._leads = leads
         self._end_of_today = end_of_today
 
@@ -260,7 +261,7 @@ class FollowUpService:
     def plan_requalifications(self) -> int:
         """Give each open lead whose verdict expired its re-qualify step (at load, daily while the
         app is open, and before the follow-up list, the .ics export and the report)."""
-        return plan_requalifications(self._sessions, self.planner, self._clock())
+        return self._requalifier.plan(self._clock())
 
     def ensure_all(self) -> int:
         """Give every open lead that lacks one its next step (start-up, demo, after repairs)."""

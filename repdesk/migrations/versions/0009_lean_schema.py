@@ -1,7 +1,7 @@
 """lean schema: integer times, derived calendar UIDs, partial indexes, no index that no query uses
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 21:00:00
 
 - Every time column holds UTC epoch microseconds as an integer (store.times, store.types.UTCTime)
@@ -27,9 +27,11 @@ dropping `leads` with them on would delete every lead's activities and steps.
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import uuid
 from collections.abc import Callable
+from types import ModuleType
 
 import sqlalchemy as sa
 from alembic import context, op
@@ -37,8 +39,8 @@ from sqlalchemy.schema import CreateTable
 
 from repdesk.store import search_rows, status_counts
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -64,6 +66,7 @@ TIME_COLUMNS = {
     "email_templates": ("updated_at",),
     "outbox": ("next_attempt_at", "claimed_at", "queued_at", "sent_at"),
     "inbound_mail": ("received_at",),
+    "lead_history": ("changed_at",),
 }
 _COPY_ROWS = 50_000
 
@@ -103,6 +106,7 @@ def _tables(lean: bool) -> sa.MetaData:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("questions", json(), nullable=False),
         sa.Column("created_at", t(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),  # 0008
         sa.PrimaryKeyConstraint("id", name="pk_question_sets"),
         sa.Index("ix_question_sets_key_version", "key", "version", unique=True),
     )
@@ -113,6 +117,7 @@ def _tables(lean: bool) -> sa.MetaData:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("rules", json(), nullable=False),
         sa.Column("created_at", t(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),  # 0008
         sa.PrimaryKeyConstraint("id", name="pk_rule_sets"),
         sa.UniqueConstraint("version", name="uq_rule_sets_version"),
     )
@@ -166,6 +171,7 @@ def _tables(lean: bool) -> sa.MetaData:
         sa.Column("form_note", sa.String(length=200), nullable=True),
         sa.Column("replied_at", t(), nullable=True),  # 0007
         sa.Column("bouncing_email", sa.String(length=320), nullable=False, server_default=""),
+        sa.Column("version", sa.Integer(), nullable=False, server_default="1"),  # 0008
         sa.PrimaryKeyConstraint("id", name="pk_leads"),
         sa.Index("ix_leads_received_at", "received_at", *(("id",) if lean else ())),
         sa.Index("ix_leads_status_received", "status", "received_at"),
@@ -257,11 +263,33 @@ def _tables(lean: bool) -> sa.MetaData:
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("updated_at", t(), nullable=False),
         sa.Column("exported_sequence", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False, server_default="1"),  # 0008
+        sa.Column("updated_by", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_follow_ups"),
         sa.Index("ix_follow_ups_lead_id", "lead_id"),
         sqlite_autoincrement=lean,
     )
     _email_tables(meta, t)
+    sa.Table(
+        "lead_history",  # 0008
+        meta,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("lead_id", sa.Integer(), nullable=False),
+        sa.Column("field", sa.String(length=40), nullable=False),
+        sa.Column("old_value", sa.Text(), nullable=True),
+        sa.Column("new_value", sa.Text(), nullable=True),
+        sa.Column("rep_id", sa.Integer(), nullable=True),
+        sa.Column("login", sa.String(length=63), nullable=False, server_default=""),
+        sa.Column("changed_at", t(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["lead_id"], ["leads.id"], name="fk_lead_history_lead_id_leads", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["rep_id"], ["reps.id"], name="fk_lead_history_rep_id_reps", ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_lead_history"),
+        sa.Index("ix_lead_history_lead_id", "lead_id"),
+    )
     # Expired verdicts to re-qualify (0005): only leads that were ever qualified.
     expiring = leads.c.qualification_expires_at
     sa.Index(
@@ -497,7 +525,7 @@ def _sqlite_upgrade(lean: bool) -> None:
     bind = op.get_bind()
     if bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
         raise RuntimeError(
-            "Migration 0008 swaps tables and needs foreign keys off (store.migrate does this)."
+            "Migration 0009 swaps tables and needs foreign keys off (store.migrate does this)."
         )
     meta = _tables(lean)
     rows = {
@@ -516,18 +544,83 @@ def _sqlite_upgrade(lean: bool) -> None:
     ).first():
         for name in status_counts.TRIGGERS:
             op.execute(status_counts.create_trigger_sql(name))
+    for statement in _team_sqlite_triggers(lean):
+        op.execute(statement)
     # Every row came across (ids kept, so every reference still finds its row): a count per
     # table, where a foreign_key_check would look every reference up again.
     for name, before in rows.items():
         after = int(bind.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar() or 0)
         if after != before:
-            raise RuntimeError(f"Migration 0008 copied {after} of the {before} rows of {name}.")
+            raise RuntimeError(f"Migration 0009 copied {after} of the {before} rows of {name}.")
 
 
 def _derived_uid_sql() -> str:
-    """The downgrade's uid for steps made after 0008: the UID they were exported with."""
+    """The downgrade's uid for steps made after 0009: the UID they were exported with."""
     workspace = "(SELECT json_extract(value, '$') FROM settings WHERE key = 'workspace_id')"
     return f"coalesce(legacy_uid, 'followup-' || id || '.' || {workspace} || '@repdesk')"
+
+
+# -- the team's triggers (migration 0008): history and versions -----------------------------------
+def _team() -> ModuleType:
+    return importlib.import_module("repdesk.migrations.versions.0008_team")
+
+
+#: The database's clock as epoch microseconds (SQLite's 'now' is one moment per statement).
+_SQLITE_NOW_MICROS = (
+    "(CAST(strftime('%s', 'now') AS INTEGER) * 1000000"
+    " + CAST(substr(strftime('%f', 'now'), 4) AS INTEGER) * 1000)"
+)
+
+
+def _team_sqlite_triggers(lean: bool) -> list[str]:
+    """The SQLite triggers of 0008 on the rebuilt `leads` and `follow_ups` (dropping a table drops
+    its triggers); after this migration the history's time is an integer like every other."""
+    team = _team()
+    history = str(team._sqlite_history_trigger())
+    if lean:
+        fields = team.HISTORY_FIELDS
+        changed = " OR ".join(f"OLD.{f} IS NOT NEW.{f}" for f in fields)
+        rows = " UNION ALL ".join(
+            f"SELECT '{f}' AS f, CAST(OLD.{f} AS TEXT) AS o, CAST(NEW.{f} AS TEXT) AS n"
+            for f in fields
+        )
+        history = (
+            f"CREATE TRIGGER lead_history_update AFTER UPDATE OF {', '.join(fields)} ON leads "
+            f"WHEN {changed} BEGIN "
+            "INSERT INTO lead_history (lead_id, field, old_value, new_value, rep_id, login, "
+            "changed_at) SELECT NEW.id, f, o, n, NULL, '', CASE WHEN NEW.updated_at IS NOT "
+            f"OLD.updated_at THEN NEW.updated_at ELSE {_SQLITE_NOW_MICROS} END "
+            f"FROM ({rows}) WHERE o IS NOT n; END"
+        )
+    return [history, *team._sqlite_version_triggers()]
+
+
+def _pg_history_function(schema: str) -> str:
+    """0008's history function with the time as epoch microseconds (updated_at is one now)."""
+    values = ", ".join(f"('{f}', OLD.{f}::text, NEW.{f}::text)" for f in _team().HISTORY_FIELDS)
+    return f"""
+CREATE OR REPLACE FUNCTION repdesk_lead_history() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = "{schema}", pg_temp AS $$
+DECLARE
+  who integer;
+  at bigint;
+BEGIN
+  SELECT id INTO who FROM reps WHERE login = session_user;
+  IF NEW.updated_at IS DISTINCT FROM OLD.updated_at THEN
+    at := NEW.updated_at;
+  ELSE
+    at := round(extract(epoch from now()) * 1000000)::bigint;
+  END IF;
+  INSERT INTO lead_history (lead_id, field, old_value, new_value, rep_id, login, changed_at)
+  SELECT NEW.id, v.f, v.o, v.n, who, session_user, at
+  FROM (VALUES {values}) AS v(f, o, n)
+  WHERE v.o IS DISTINCT FROM v.n;
+  RETURN NULL;
+END $$"""
+
+
+def _pg_schema() -> str:
+    return str(op.get_bind().execute(sa.text("SELECT current_schema()")).scalar())
 
 
 # -- PostgreSQL -------------------------------------------------------------------------------------
@@ -549,9 +642,11 @@ def _postgresql_upgrade() -> None:
     op.execute("ALTER TABLE follow_ups ALTER COLUMN legacy_uid DROP NOT NULL")
     for index in _partial_indexes():
         index.create(op.get_bind())
+    op.execute(_pg_history_function(_pg_schema()))
 
 
 def _postgresql_downgrade() -> None:
+    op.execute(_team()._pg_history_function(_pg_schema()))
     for index in _partial_indexes():
         op.execute(f"DROP INDEX {index.name}")
     op.execute(f"UPDATE follow_ups SET legacy_uid = {_derived_uid_pg()} WHERE legacy_uid IS NULL")
