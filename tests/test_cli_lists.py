@@ -83,3 +83,17 @@ def test_text_lists_page_too_and_a_bad_limit_is_one_sentence(
     assert err.count("\n") == 1 and "0 or more" in err
     assert main(["--db", url, "leads", "--status", "won"]) == 0
     assert capsys.readouterr().out == "No leads match.\n"
+
+
+def test_a_lead_waiting_on_its_reply_lists_as_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = workspace_with(tmp_path / "r.sqlite3", [T0])
+    ws = open_workspace(url)
+    with ws.sessions.begin() as session:
+        session.get_one(LeadRecord, 1).replied_at = T0 + timedelta(hours=2)
+    ws.close()
+    capsys.readouterr()
+    assert main(["--db", url, "leads", "--json"]) == 0
+    (lead,) = json.loads(capsys.readouterr().out)
+    assert lead["replied_at"] == "2026-11-20T11:00:00+00:00" and lead["name"] == "P0 Q"

@@ -129,7 +129,7 @@ def groups_exist(conn: Connection) -> bool:
     found = conn.scalar(
         text("SELECT count(*) FROM pg_roles WHERE rolname IN (:m, :r)"), {"m": MANAGER, "r": REP}
     )
-    return found == len(GROUPS)
+    return int(found or 0) == len(GROUPS)
 
 
 def apply_privileges(conn: Connection) -> None:

@@ -58,7 +58,8 @@ def json_followups(con: sqlite3.Connection) -> None:
 _LEAD_KEYS = (
     "id", "first_name", "last_name", "company", "title", "email", "phone", "source", "product",
     "status", "owner", "received_at", "first_response_at", "next_follow_up_at", "notes",
-    "verdict", "score", "journey_stage", "do_not_contact",
+    "verdict", "score", "journey_stage", "do_not_contact", "replied_at", "form_verdict",
+    "form_note",
 )  # fmt: skip
 
 
@@ -66,13 +67,14 @@ def json_leads(con: sqlite3.Connection) -> None:
     rows = con.execute(
         "SELECT l.id, l.first_name, l.last_name, l.company, l.title, l.email, l.phone, l.source, "
         "l.product, l.status, r.name, l.received_at, l.first_response_at, l.next_follow_up_at, "
-        "l.notes, l.verdict, l.score, l.journey_stage, l.do_not_contact FROM leads AS l "
+        "l.notes, l.verdict, l.score, l.journey_stage, l.do_not_contact, l.replied_at, "
+        "l.form_verdict, l.form_note FROM leads AS l "
         "LEFT JOIN reps AS r ON l.owner_id = r.id ORDER BY l.received_at DESC, l.id DESC"
     )
 
     def lead(row: tuple) -> dict:  # type: ignore[type-arg]
         data = dict(zip(_LEAD_KEYS, row, strict=True))
-        for key in ("received_at", "first_response_at", "next_follow_up_at"):
+        for key in ("received_at", "first_response_at", "next_follow_up_at", "replied_at"):
             data[key] = _iso(data[key])
         data["do_not_contact"] = bool(data["do_not_contact"])
         data["name"] = f"{data['first_name']} {data['last_name']}".strip()

@@ -11,8 +11,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from repdesk.core.contact import display_name
 from repdesk.core.domain import ActivityKind, FollowUpStatus
 from repdesk.formats.ics import Reminder
+from repdesk.services.followups.step_queries import LeadName
 from repdesk.store.bulk import in_values
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, QualificationRecord
 
@@ -70,11 +72,10 @@ def to_reminder(
     open_questions: Iterable[str] = (),
 ) -> Reminder:
     """One follow-up as a calendar event; cancelled when the step is done or cancelled."""
-    name = (
-        f"{step.first_name} {step.last_name}".strip()
-        or step.email
-        or step.phone
-        or f"Lead {step.lead_id}"
+    name = display_name(
+        LeadName(
+            step.lead_id, step.first_name, step.last_name, step.company, step.email, step.phone
+        )
     )
     who = f"{name} ({step.company})" if step.company and step.company != name else name
     summary = {"call": f"Call {who}", "email": f"Email {who}"}.get(step.kind)

@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.domain import ActivityKind, CallOutcome, FollowUpKind, FollowUpStatus, LeadStatus
+from repdesk.core.domain import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    ActivityKind,
+    CallOutcome,
+    FollowUpKind,
+    FollowUpStatus,
+    LeadStatus,
+)
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups import step_queries
@@ -22,7 +30,6 @@ from repdesk.store.models import DO_NOT_CONTACT, FollowUpRecord, LeadRecord, Rep
 from repdesk.store.status_counts import has_status_counts, leads_with_status
 
 DUE_FILTERS = ("today", "overdue", "all")
-OPEN_STATUSES = tuple(status.value for status in LeadStatus if not status.is_closed)
 
 
 @dataclass(frozen=True)
@@ -269,7 +276,7 @@ class FollowUpService:
         with self._sessions.begin() as session:
             ids = list(
                 session.scalars(
-                    select(LeadRecord.id).where(LeadRecord.status.not_in(("won", "lost")))
+                    select(LeadRecord.id).where(LeadRecord.status.not_in(CLOSED_STATUSES))
                 )
             )
             return self.planner.plan_bulk(session, ids, now)

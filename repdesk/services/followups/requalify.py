@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.business_hours import next_business_time
+from repdesk.core.domain import CLOSED_STATUSES
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.store.models import FollowUpRecord, LeadRecord, SettingRecord
 from repdesk.store.types import UTCTime
@@ -49,7 +50,7 @@ def expired_verdicts(
     # leads ever qualified, and only those whose verdict expired in the range.
     clause = (
         (LeadRecord.qualification_expires_at <= now)
-        & LeadRecord.status.not_in(("won", "lost"))
+        & LeadRecord.status.not_in(CLOSED_STATUSES)
         & LeadRecord.do_not_contact.is_(False)
         & ~_asked(LeadRecord.id, LeadRecord.qualification_expires_at)
     )

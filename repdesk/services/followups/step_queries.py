@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.contact import display_name
 from repdesk.services.common.keyset import keyset_rows
 from repdesk.store.models import PENDING_STEP, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.times import to_micros
@@ -102,9 +103,20 @@ def step_rows(*where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     )
 
 
+class LeadName(NamedTuple):
+    """What core.contact.display_name reads of a lead, from a row's columns."""
+
+    id: int
+    first_name: str
+    last_name: str
+    company: str
+    email: str
+    phone: str
+
+
 def to_row(r: Any) -> FollowUpRow:
     fid, lead_id, due, kind, note, status, first, last, company, phone, email, owner = r
-    name = f"{first} {last}".strip() or company or email or f"Lead {lead_id}"
+    name = display_name(LeadName(lead_id, first, last, company, email, phone))
     return FollowUpRow(fid, lead_id, due, kind, note, status, name, company, phone, email, owner)
 
 

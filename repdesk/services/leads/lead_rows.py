@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from repdesk.core.contact import display_name, join_name
+
 
 @dataclass(frozen=True)
 class LeadSummary:
@@ -36,11 +38,11 @@ class LeadSummary:
 
     @property
     def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return join_name(self.first_name, self.last_name)
 
     @property
     def display_name(self) -> str:
-        return self.name or self.company or self.email or self.phone or f"Lead {self.id}"
+        return display_name(self)
 
     def to_json(self) -> dict[str, Any]:
         return lead_json(tuple(getattr(self, name) for name in LEAD_FIELDS))
@@ -48,7 +50,8 @@ class LeadSummary:
 
 LEAD_FIELDS = tuple(LeadSummary.__dataclass_fields__)
 _TIME_AT = tuple(
-    LEAD_FIELDS.index(k) for k in ("received_at", "first_response_at", "next_follow_up_at")
+    LEAD_FIELDS.index(k)
+    for k in ("received_at", "first_response_at", "next_follow_up_at", "replied_at")
 )
 _FIRST, _LAST = LEAD_FIELDS.index("first_name"), LEAD_FIELDS.index("last_name")
 _DNC = LEAD_FIELDS.index("do_not_contact")
@@ -64,7 +67,7 @@ def lead_json(values: tuple[Any, ...] | Any) -> dict[str, Any]:
         if value is not None:
             data[LEAD_FIELDS[at]] = value.isoformat()
     data["do_not_contact"] = bool(values[_DNC])
-    data["name"] = f"{values[_FIRST]} {values[_LAST]}".strip()
+    data["name"] = join_name(values[_FIRST], values[_LAST])
     return data
 
 

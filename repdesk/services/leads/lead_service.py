@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from repdesk.core import contact, do_not_contact
+from repdesk.core.contact import display_name
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
@@ -64,11 +65,6 @@ def summary_rows_select() -> Select[Any]:
 def row_summary(row: Any) -> LeadSummary:
     """A LeadSummary from a summary_rows_select() row (its columns are in field order)."""
     return LeadSummary(*row)
-
-
-def display_name(lead: LeadRecord) -> str:
-    name = f"{lead.first_name} {lead.last_name}".strip()
-    return name or lead.company or lead.email or lead.phone or f"Lead {lead.id}"
 
 
 def parse_status(text: str) -> LeadStatus:
