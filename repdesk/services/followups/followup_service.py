@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -109,7 +110,7 @@ class FollowUpService:
         start: datetime | None,
         end: datetime | None,
         lead_id: int | None,
-    ) -> list[ColumnElement[bool]]:
+    ) -> builtins.list[ColumnElement[bool]]:
         if due not in DUE_FILTERS:
             raise UserError(f"--due must be one of {', '.join(DUE_FILTERS)}, not {due!r}.")
         self.plan_requalifications()  # an expired verdict shows as its re-qualify step
@@ -146,7 +147,7 @@ class FollowUpService:
 
     def week(
         self, monday: date, per_slot: int, owner: str | None = None
-    ) -> tuple[list[FollowUpRow], dict[tuple[date, int], int]]:
+    ) -> tuple[builtins.list[FollowUpRow], dict[tuple[date, int], int]]:
         """The week view's steps (at most per_slot a quarter hour) and each quarter hour's count."""
         with self._sessions() as session:
             return step_queries.week_rows(session, monday, self._zone(), per_slot, owner)

@@ -227,7 +227,7 @@ class ReportService:
         # Two queries: each is one index seek (SQLite walks the index for both in one).
         first = session.scalar(select(func.min(LeadRecord.received_at)))
         last = session.scalar(select(func.max(LeadRecord.received_at)))
-        if first is None or (lo <= first and last < hi):
+        if first is None or last is None or (lo <= first and last < hi):
             return []
         return [LeadRecord.received_at >= lo, LeadRecord.received_at < hi]
 
