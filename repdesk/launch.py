@@ -17,10 +17,18 @@ def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
     from repdesk.app import open_workspace
     from repdesk.store.locations import resolve_url
 
+    url = resolve_url(db, demo=demo)
+    if "://" in url and not url.startswith("sqlite"):
+        # A team database without a password in its URL: the one the app's sign-in keeps.
+        from repdesk.services.settings.secrets import SecretStore
+        from repdesk.services.team.sign_in import needs_password, remembered_url
+
+        if needs_password(url):
+            url = remembered_url(url, SecretStore()) or url
     # A long start-up migration says how far it got, on a terminal only (stderr otherwise carries
     # nothing but an error's one sentence).
     progress = _terminal_progress if sys.stderr.isatty() else None
-    workspace = open_workspace(resolve_url(db, demo=demo), progress=progress)
+    workspace = open_workspace(url, progress=progress)
     if progress is not None and _shown[0]:
         sys.stderr.write("\n")
     if demo:
@@ -69,7 +77,9 @@ def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ())
     from repdesk.ui.shell.application import run_application
 
     return run_application(
-        lambda progress: open_for_gui(url, demo=demo, progress=progress), url=url, files=list(files)
+        lambda signed, progress: open_for_gui(signed, demo=demo, progress=progress),
+        url=url,
+        files=list(files),
     )
 
 

@@ -16,7 +16,7 @@ from repdesk.core.cadence import next_step_after
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.contact import display_name
 from repdesk.core.domain import ActivityKind, FollowUpStatus, LeadStatus, Verdict
-from repdesk.core.email_rules import NOT_A_FIT, Template
+from repdesk.core.email_rules import NOT_A_FIT, Template, placeholder_values
 from repdesk.core.questions import TIMEFRAME_KEY, Question, QuestionSet
 from repdesk.core.scoring import effective_answers
 from repdesk.core.script_flow import parse_answer
@@ -37,11 +37,10 @@ from repdesk.services.script.answer_json import answers_from_json, answers_to_js
 from repdesk.services.script.form_answers import FORM, FormAnswers, latest_form_answers
 from repdesk.services.script.not_a_fit_reply import (
     ReplyDraft,
-    lead_values,
     not_a_fit_draft,
     shipped_not_a_fit,
 )
-from repdesk.services.script.rep_routing import route
+from repdesk.services.script.rep_routing import overflow_note, route
 from repdesk.services.script.script_service import ScriptService, sets_by_ids
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.models import (
@@ -171,6 +170,7 @@ class QualificationService:
         """The core set and the lead's product set, with the draft's answers when a draft exists."""
         with self._sessions.begin() as session:
             lead = _lead(session, lead_id)
+            self._leads.claim_in(session, lead)  # the script is a call: the lead becomes mine
             draft = _draft(session, lead_id)
             if draft is not None:
                 sets = sets_by_ids(session, draft.set_ids)
@@ -346,7 +346,9 @@ class QualificationService:
         body = f"{verdict.value.replace('_', ' ').capitalize()} · score {decision.score}"
         if verdict is Verdict.QUALIFIED:
             body += (
-                f" · handed to {owner_name}" if owner_name else " · unassigned, every rep is full"
+                f" · handed to {owner_name}"
+                if owner_name
+                else f" · unassigned: {overflow_note(session, now, self._zone())}"
             )
         record_activity(session, lead, ActivityKind.QUALIFICATION, now, body=body)
         if needs_step(lead):
@@ -388,15 +390,8 @@ class QualificationService:
             else self._templates(NOT_A_FIT, lead.product)
         )
         challenge = answers.get("challenge")
-        values = lead_values(
-            first_name=lead.first_name,
-            last_name=lead.last_name,
-            company=lead.company,
-            title=lead.title,
-            product=lead.product,
-            inquiry=lead.message,
-            challenge=challenge if isinstance(challenge, str) else "",
-            rep_name=owner,
+        values = placeholder_values(
+            lead, challenge=challenge if isinstance(challenge, str) else "", rep_name=owner
         )
         return not_a_fit_draft(template, lead.email, values)
 

@@ -13,16 +13,17 @@ if TYPE_CHECKING:
 
 
 def run_application(
-    open_workspace: Callable[[Callable[[float, str], None]], Workspace],
+    open_workspace: Callable[[str, Callable[[float, str], None]], Workspace],
     *,
     url: str,
     files: list[str],
 ) -> int:
     """Start the app on `url`, or hand `files` to the repdesk already running on it and return 0.
 
-    `open_workspace(progress)` opens (and migrates) the database; it runs only when no other
-    instance has the database open, so a second launch costs a socket round trip and no migration
-    check. A migration shows its progress in a dialog and can be cancelled.
+    `open_workspace(url, progress)` opens (and migrates) the database at the URL it is given (a
+    team database's with the signed-in login's password); it runs only when no other instance has
+    the database open, so a second launch costs a socket round trip and no migration check. A
+    migration shows its progress in a dialog and can be cancelled.
     """
     from repdesk.ui.shell.single_instance import InstanceServer, send_to_running, server_name
 
@@ -38,8 +39,20 @@ def run_application(
     from repdesk.store.errors import StoreError
     from repdesk.ui.shell.migration_progress import open_with_progress
 
+    signed = url
+    if not url.startswith("sqlite"):  # a team database: sign in (SQLAlchemy loads only here)
+        from repdesk.services.settings.secrets import SecretStore
+        from repdesk.ui.common.theme import apply_theme
+        from repdesk.ui.team.sign_in_dialog import signed_in_url
+
+        apply_theme()
+        signed = signed_in_url(url, SecretStore()) or ""
+        if not signed:
+            server.close()
+            print("repdesk: Not signed in; nothing was opened.", file=sys.stderr)
+            return 1
     try:
-        workspace = open_with_progress(open_workspace)
+        workspace = open_with_progress(lambda progress: open_workspace(signed, progress))
     except (StoreError, Cancelled) as exc:
         server.close()
         print(f"repdesk: {exc}", file=sys.stderr)
