@@ -3,7 +3,7 @@ contact."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,8 @@ from repdesk.core.contact import display_name
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.leads.edit_conflicts import StaleEditError, changed_fields
+from repdesk.services.leads.lead_history import lead_history
 from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary, StepRow
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
@@ -75,13 +77,16 @@ class LeadService:
         default_region: Callable[[], str] = lambda: "US",
         *,
         hooks: Sequence[LeadHook] = (),
+        claim: Callable[[Session, LeadRecord], bool] | None = None,
     ) -> None:
         """`hooks` run inside every action's transaction after a lead changed, in order (the
-        composition root passes follow-up planning and the journey stage)."""
+        composition root passes follow-up planning and the journey stage). `claim` makes an
+        unassigned lead the signed-in rep's when work on it starts (services/team/claims)."""
         self._sessions = sessions
         self._clock = clock
         self._region = default_region
         self._hooks = tuple(hooks)
+        self._claim = claim
 
     @property
     def dialect(self) -> str:
@@ -113,8 +118,9 @@ class LeadService:
             lead = session.get(LeadRecord, lead_id)
             if row is None or lead is None:
                 raise NotFoundError(f"There is no lead with id {lead_id}.")
-            acts = session.scalars(
-                select(ActivityRecord)
+            acts = session.execute(
+                select(ActivityRecord, _Owner.name)
+                .outerjoin(_Owner, _Owner.id == ActivityRecord.rep_id)
                 .where(ActivityRecord.lead_id == lead_id)
                 .order_by(ActivityRecord.occurred_at.desc(), ActivityRecord.id.desc())
             )
@@ -128,9 +134,12 @@ class LeadService:
                 email_clicks=lead.email_clicks,
                 site_visits=lead.site_visits,
                 activities=[
-                    ActivityRow(a.id, a.kind, a.outcome, a.occurred_at, a.body, a.duration_seconds)
-                    for a in acts
+                    ActivityRow(
+                        a.id, a.kind, a.outcome, a.occurred_at, a.body, a.duration_seconds, by or ""
+                    )
+                    for a, by in acts
                 ],
+                history=lead_history(session, lead_id),
             )
 
     def steps(self, lead_id: int) -> list[StepRow]:
@@ -163,6 +172,11 @@ class LeadService:
             raise NotFoundError(f"There is no lead with id {lead_id}.")
         return lead
 
+    def claim_in(self, session: Session, lead: LeadRecord) -> bool:
+        """Work on `lead` starts: an unassigned lead becomes mine (True), atomically; another
+        rep's lead is refused for a rep (ClaimedError)."""
+        return self._claim(session, lead) if self._claim is not None else False
+
     def run_hooks(self, session: Session, lead: LeadRecord, now: datetime) -> None:
         session.flush()
         for hook in self._hooks:
@@ -184,6 +198,8 @@ class LeadService:
             lead = self._lead(session, lead_id)
             if lead.do_not_contact and kind in do_not_contact.REFUSED_KINDS:
                 raise UserError(do_not_contact.refusal(display_name(lead)))
+            if kind in OUTBOUND_KINDS:
+                self.claim_in(session, lead)
             record_activity(
                 session,
                 lead,
@@ -227,8 +243,19 @@ class LeadService:
             self.run_hooks(session, lead, now)
         return Changes(leads=True, activities=True, follow_ups=True)
 
-    def update_lead(self, lead_id: int, values: dict[str, str]) -> Changes:
-        """Save the edit dialog; every field the user changed is protected from later merges."""
+    def update_lead(
+        self,
+        lead_id: int,
+        values: dict[str, str],
+        *,
+        seen: Mapping[str, str] | None = None,
+        keep_mine: Collection[str] = (),
+    ) -> Changes:
+        """Save the edit dialog; every field the user changed is protected from later merges.
+
+        `seen`: the values the user saw when the edit began. Only the fields they changed are
+        written; when someone else changed one of those meanwhile (to something else), nothing is
+        saved (StaleEditError naming who changed what, when) unless it is in `keep_mine`."""
         unknown = set(values) - set(EDITABLE)
         if unknown:
             raise UserError(
@@ -246,12 +273,19 @@ class LeadService:
             if phone is None:
                 raise UserError(f"{cleaned['phone']!r} is not a valid phone number.")
             cleaned["phone"] = phone
+        cleaned = {k: v.strip() for k, v in cleaned.items()}
         now = self._clock()
         with self._sessions.begin() as session:
-            lead = self._lead(session, lead_id)
+            lead = session.get(LeadRecord, lead_id, with_for_update=seen is not None)
+            if lead is None:
+                raise NotFoundError(f"There is no lead with id {lead_id}.")
+            if seen is not None:
+                cleaned, conflicts = changed_fields(session, lead, cleaned, seen)
+                refused = [c for c in conflicts if c.field not in keep_mine]
+                if refused:
+                    raise StaleEditError(refused)
             edited = set(lead.edited_fields or [])
             for key, value in cleaned.items():
-                value = value.strip()
                 if getattr(lead, key) != value:
                     setattr(lead, key, value)
                     edited.add(key)
