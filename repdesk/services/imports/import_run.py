@@ -27,6 +27,9 @@ from repdesk.services.imports.import_people import (
 from repdesk.services.imports.import_rows import json_value
 from repdesk.store.bulk import bulk_insert, in_values, insert_rows
 from repdesk.store.models import (
+    HAS_EMAIL,
+    HAS_NAME_KEY,
+    HAS_PHONE,
     ActivityRecord,
     ImportMergeRecord,
     LeadKeyRecord,
@@ -111,14 +114,17 @@ def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) ->
         if identity.name_key:
             names.add(identity.name_key)
     ids: set[int] = set()
-    for column, wanted in (
-        (LeadRecord.email, emails),
-        (LeadRecord.phone, numbers),
-        (LeadRecord.name_key, names),
+    # Each with the condition of its partial index (leads without one are not indexed).
+    for column, indexed, wanted in (
+        (LeadRecord.email, HAS_EMAIL, emails),
+        (LeadRecord.phone, HAS_PHONE, numbers),
+        (LeadRecord.name_key, HAS_NAME_KEY, names),
     ):
         for chunk in _chunks(sorted(wanted), dialect):
             ids.update(
-                session.scalars(select(LeadRecord.id).where(in_values(column, chunk, dialect)))
+                session.scalars(
+                    select(LeadRecord.id).where(indexed, in_values(column, chunk, dialect))
+                )
             )
     for chunk in _chunks(sorted(keys), dialect):
         ids.update(
@@ -316,7 +322,7 @@ class ImportWriter:
             if status not in due:
                 due[status] = self.first_due(status, self.now) if self.first_due else None
             values["next_follow_up_at"] = due[status]
-        stamps: dict[datetime, Any] = {}
+        stamps: dict[datetime, int] = {}
         ids = self._insert_leads(rows, stamps)
         for person, lead_id in zip(persons, ids, strict=True):
             person.lead_id = lead_id
@@ -326,7 +332,7 @@ class ImportWriter:
         summary.added_ids.extend(ids)
         self.touched.extend(ids)
 
-    def _insert_leads(self, rows: list[dict[str, Any]], stamps: dict[datetime, Any]) -> list[int]:
+    def _insert_leads(self, rows: list[dict[str, Any]], stamps: dict[datetime, int]) -> list[int]:
         session = self.session
         if session.get_bind().dialect.name != "sqlite":
             return list(
@@ -357,7 +363,7 @@ class ImportWriter:
                 fts.restore()
         return ids
 
-    def _activities(self, persons: Iterable[Person], stamps: dict[datetime, Any]) -> None:
+    def _activities(self, persons: Iterable[Person], stamps: dict[datetime, int]) -> None:
         rows = [
             (p.lead_id, kind, when, body, self.import_id)
             for p in persons

@@ -439,6 +439,7 @@ class ImportService:
         """Remove what an import added and put back what it merged, field by field, keeping what the
         user changed since (the user's newest import by default)."""
         now = self._clock()
+        workspace_id = str(self._settings.get("workspace_id"))
         with self._sessions.begin() as session:
             record = _undoable(session, import_id)
             if record is None:
@@ -450,7 +451,7 @@ class ImportService:
             with bulk_page_cache(session.connection()):
                 for hook in self._undo_hooks:
                     hook(session, record.id)
-                result = undo_run(session, record, now)
+                result = undo_run(session, record, now, workspace_id)
                 session.flush()
                 for lead_id in result.merged_ids:  # back to its own status: its own next step
                     lead = session.get(LeadRecord, lead_id)

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from repdesk.core.calendar_uids import follow_up_uid
 from repdesk.core.domain import FollowUpStatus
-from repdesk.services.calendar.calendar_export import to_reminder
+from repdesk.services.calendar.reminder_rows import STEP_COLUMNS, StepRow, to_reminder
 from repdesk.services.imports.import_rows import from_json_value, restorable
 from repdesk.store.models import (
     ActivityRecord,
@@ -65,8 +66,11 @@ class UndoResult:
         }
 
 
-def undo_run(session: Session, record: ImportRecord, now: datetime) -> UndoResult:
-    """Take back `record` in `session`'s transaction (the caller re-plans the merged leads)."""
+def undo_run(
+    session: Session, record: ImportRecord, now: datetime, workspace_id: str
+) -> UndoResult:
+    """Take back `record` in `session`'s transaction (the caller re-plans the merged leads);
+    `workspace_id` names the calendar UIDs of its steps (core.calendar_uids)."""
     result = UndoResult(record.id, list(record.files or []))
     import_id = record.id
     for merge in session.scalars(
@@ -84,7 +88,7 @@ def undo_run(session: Session, record: ImportRecord, now: datetime) -> UndoResul
         result.merged_ids.append(lead.id)
     added = list(session.scalars(select(LeadRecord.id).where(LeadRecord.import_id == import_id)))
     if added:
-        _bury_steps(session, added, now)
+        _bury_steps(session, added, now, workspace_id)
     session.execute(delete(ActivityRecord).where(ActivityRecord.import_id == import_id))
     session.execute(delete(LeadKeyRecord).where(LeadKeyRecord.import_id == import_id))
     session.execute(
@@ -127,9 +131,10 @@ def _restore_snapshot(lead: LeadRecord, before: dict[str, Any]) -> None:
             setattr(lead, column, value)
 
 
-def _bury_steps(session: Session, lead_ids: list[int], now: datetime) -> None:
+def _bury_steps(session: Session, lead_ids: list[int], now: datetime, workspace_id: str) -> None:
     """Cancel the steps of leads about to go and keep a tombstone of each, so the next .ics export
-    sends STATUS:CANCELLED and the next CalDAV push deletes the event."""
+    sends STATUS:CANCELLED and the next CalDAV push deletes the event. A tombstone is keyed by the
+    UID exports and pushes gave the step: derived from its id, or its legacy_uid where set."""
     session.execute(
         update(FollowUpRecord)
         .where(
@@ -145,12 +150,15 @@ def _bury_steps(session: Session, lead_ids: list[int], now: datetime) -> None:
     )
     for start in range(0, len(lead_ids), 5000):
         chunk = lead_ids[start : start + 5000]
-        for step, lead in session.execute(
-            select(FollowUpRecord, LeadRecord)
+        for row in session.execute(
+            select(*STEP_COLUMNS, FollowUpRecord.exported_sequence)
             .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
             .where(FollowUpRecord.lead_id.in_(chunk))
         ):
-            reminder = to_reminder(step, lead, minutes=15, alarm=None)
+            step = StepRow._make(row[:-1])
+            exported_sequence = row[-1]
+            uid = follow_up_uid(step.id, workspace_id, step.legacy_uid)
+            reminder = to_reminder(step, uid=uid, minutes=15, alarm=None)
             session.merge(
                 CalendarTombstoneRecord(
                     uid=reminder.uid,
@@ -158,7 +166,7 @@ def _bury_steps(session: Session, lead_ids: list[int], now: datetime) -> None:
                     due_at=step.due_at,
                     summary=reminder.summary,
                     created_at=now,
-                    in_ics=step.exported_sequence is not None,
+                    in_ics=exported_sequence is not None,
                     ics_sent=False,
                 )
             )

@@ -15,6 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy import func, select
 
 from repdesk.app import open_workspace
+from repdesk.core.calendar_uids import follow_up_id_of
 from repdesk.core.domain import ActivityKind, CallOutcome, LeadStatus
 from repdesk.services.common.errors import UserError
 from repdesk.store.locations import resolve_url
@@ -211,11 +212,15 @@ class FollowUpMachine(RuleBasedStateMachine):
     def reminders_leave_out_leads_marked_do_not_contact(self) -> None:
         if not self.lead_ids:
             return
-        exported = {r.uid for r in self.exporter.reminders(include_changed=False)}
+        workspace_id = str(self.ws.settings.get("workspace_id"))
+        exported = {
+            follow_up_id_of(r.uid, workspace_id)
+            for r in self.exporter.reminders(include_changed=False)
+        }
         with self.ws.sessions() as session:
             expected = set(
                 session.scalars(
-                    select(FollowUpRecord.uid)
+                    select(FollowUpRecord.id)
                     .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
                     .where(FollowUpRecord.status == "pending", LeadRecord.do_not_contact.is_(False))
                 )

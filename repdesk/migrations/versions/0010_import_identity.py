@@ -1,7 +1,7 @@
 """what imports need to know people by, and to undo exactly what they did
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 09:00:00
 
 - leads.phones (every number with its kind and extension), leads.phone_ext (the main phone's),
@@ -15,13 +15,15 @@ Create Date: 2026-12-02 09:00:00
   stays for imports made before); imports.origin (user, mailbox, folder), kind, created_reps and
   refused;
 - calendar_tombstones: the calendar events of steps whose lead an undo removed, until exports
-  and pushes have cancelled them.
+  and pushes have cancelled them, keyed by the UID the event went out with (derived from the
+  step id since 0009, or the step's legacy_uid).
+
+Times are integers of UTC epoch microseconds, as every time column since 0009 (store.times).
 
 Existing leads get their phone as their one number and their name key (computed here, with the
 rule as it is in this revision).
 """
 
-import json
 import unicodedata
 
 import sqlalchemy as sa
@@ -29,8 +31,8 @@ from alembic import op
 
 import repdesk.store.types
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
@@ -74,7 +76,7 @@ def upgrade() -> None:
         sa.column("last_name", sa.String),
         sa.column("company", sa.String),
         sa.column("phone", sa.String),
-        sa.column("phones", sa.Text),
+        sa.column("phones", repdesk.store.types.JSONValue()),
         sa.column("name_key", sa.String),
     )
     updates = []
@@ -84,12 +86,15 @@ def upgrade() -> None:
         key = _name_key(first or "", last or "", company or "")
         phones = [{"number": phone, "kind": "main"}] if phone else []
         if key or phones:
-            updates.append({"b_id": lead_id, "b_key": key, "b_phones": json.dumps(phones)})
+            updates.append({"b_id": lead_id, "b_key": key, "b_phones": phones})
     if updates:
         connection.execute(
             leads.update()
             .where(leads.c.id == sa.bindparam("b_id"))
-            .values(name_key=sa.bindparam("b_key"), phones=sa.bindparam("b_phones")),
+            .values(
+                name_key=sa.bindparam("b_key"),
+                phones=sa.bindparam("b_phones", type_=repdesk.store.types.JSONValue()),
+            ),
             updates,
         )
     op.create_index(
@@ -147,8 +152,8 @@ def upgrade() -> None:
         sa.Column("other_id", sa.Integer(), nullable=False),
         sa.Column("reason", sa.String(300), nullable=False),
         sa.Column("import_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", repdesk.store.types.UTCDateTime(), nullable=False),
-        sa.Column("resolved_at", repdesk.store.types.UTCDateTime(), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("resolved_at", sa.BigInteger(), nullable=True),
         sa.Column("resolution", sa.String(20), nullable=True),
         sa.ForeignKeyConstraint(
             ["import_id"],
@@ -180,8 +185,8 @@ def upgrade() -> None:
         sa.Column("absorbed", repdesk.store.types.JSONValue(), nullable=False),
         sa.Column("moved", repdesk.store.types.JSONValue(), nullable=False),
         sa.Column("changes", repdesk.store.types.JSONValue(), nullable=False),
-        sa.Column("merged_at", repdesk.store.types.UTCDateTime(), nullable=False),
-        sa.Column("undone_at", repdesk.store.types.UTCDateTime(), nullable=True),
+        sa.Column("merged_at", sa.BigInteger(), nullable=False),
+        sa.Column("undone_at", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
             ["kept_id"], ["leads.id"], name="fk_lead_merges_kept_id_leads", ondelete="CASCADE"
         ),
@@ -198,9 +203,9 @@ def upgrade() -> None:
         "calendar_tombstones",
         sa.Column("uid", sa.String(200), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
-        sa.Column("due_at", repdesk.store.types.UTCDateTime(), nullable=False),
+        sa.Column("due_at", sa.BigInteger(), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("created_at", repdesk.store.types.UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("in_ics", sa.Boolean(), nullable=False),
         sa.Column("ics_sent", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("uid", name="pk_calendar_tombstones"),
