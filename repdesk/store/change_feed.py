@@ -80,7 +80,10 @@ class ChangeFeed:
                     if not online:
                         online = True
                         self._on_online(True)
-                        self._on_change(Changed("*", None))  # catch up on what was missed
+                    # Catch up on what committed before LISTEN took effect: after a reconnect,
+                    # and on the first connection too (a change made while the window was
+                    # starting would otherwise never be heard of).
+                    self._on_change(Changed("*", None))
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=POLL_SECONDS, stop_after=50):
                             self._on_change(parse_payload(note.payload))

@@ -28,6 +28,7 @@ class LiveQueue(QObject):
         self._live = live
         self._apply = apply
         self._pending = Changes()
+        self._stopped = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(GATHER_MS)
@@ -46,13 +47,15 @@ class LiveQueue(QObject):
         window.destroyed.connect(live.stop)  # a window deleted unclosed takes its feed along
 
     def _gather(self, changes: Changes) -> None:
+        if self._stopped:
+            return  # queued before the window closed: its workspace may be gone already
         self._pending = self._pending | changes
         if not self._timer.isActive():
             self._timer.start()
 
     def _flush(self) -> None:
         changes, self._pending = self._pending, Changes()
-        if changes.any:
+        if changes.any and not self._stopped:
             self._apply(changes)
 
     def _show_online(self, online: bool) -> None:
@@ -60,4 +63,8 @@ class LiveQueue(QObject):
         self.status.setVisible(not online)
 
     def stop(self) -> None:
+        """The window is closing: no more changes are heard, and none gathered is applied."""
+        self._stopped = True
+        self._timer.stop()
+        self._pending = Changes()
         self._live.stop()

@@ -1,5 +1,6 @@
 """The team in the window: who is signed in, a rep's read-only manager pages, and other clients'
-changes in this window's inbox within two seconds (SQLite and PostgreSQL), offline and back."""
+changes in this window's inbox by themselves (SQLite and PostgreSQL), offline and back, and a
+closing window that stops listening."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from pytestqt.qtbot import QtBot
 from repdesk.app import Workspace, open_workspace
 from repdesk.store.models import LeadRecord
 from repdesk.ui.shell.main_window import MainWindow
+from repdesk.ui.team.live_queue import GATHER_MS
 from tests.fixtures.team import Team
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-LIVE_MS = 2000  # the issue's promise: another client's change shows within two seconds
+# Generous on purpose: the two-second promise is measured by tests/bench/bench_team.py; these
+# tests only prove that a change arrives by itself (a loaded machine must not make them flaky).
+ARRIVES_MS = 10_000
 
 
 def _add_lead(ws: Workspace, company: str) -> int:
@@ -52,13 +56,34 @@ def test_a_second_window_or_the_cli_on_the_same_file_shows_up_at_once(
         window = _window(qtbot, mine)
         assert window.windowTitle() == "repdesk — test.sqlite3"  # solo: nobody to name
         lead = _add_lead(other, "Globex")
-        qtbot.waitUntil(lambda: "Globex" in _inbox_companies(window), timeout=LIVE_MS)
+        qtbot.waitUntil(lambda: "Globex" in _inbox_companies(window), timeout=ARRIVES_MS)
         other.leads.update_lead(lead, {"company": "Globex Ltd"})
-        qtbot.waitUntil(lambda: "Globex Ltd" in _inbox_companies(window), timeout=LIVE_MS)
+        qtbot.waitUntil(lambda: "Globex Ltd" in _inbox_companies(window), timeout=ARRIVES_MS)
         window.close()
     finally:
         other.close()
         mine.close()
+
+
+def test_a_closing_window_stops_listening_and_applies_nothing_it_gathered(
+    qtbot: QtBot, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The feed's catch-up can arrive as the window closes; once closed, its workspace may be gone,
+    # so a change gathered (or queued from the feed's thread) then must not reload any page.
+    from repdesk.services.common.changes import Changes
+
+    ws = open_workspace(sqlite_url)
+    try:
+        window = _window(qtbot, ws)
+        applied: list[Changes] = []
+        monkeypatch.setattr(window.pages["inbox"], "apply_changes", applied.append)
+        window.live_queue.sig_changed.emit(Changes(leads=True))  # gathered, not applied yet
+        window.close()
+        window.live_queue.sig_changed.emit(Changes(leads=True))  # heard after closing
+        qtbot.wait(3 * GATHER_MS)
+        assert applied == []
+    finally:
+        ws.close()
 
 
 @pytest.mark.integration
@@ -75,13 +100,10 @@ def test_a_rep_is_named_sees_others_changes_live_and_reads_the_script_only(
         banner = window.pages["scripts"].findChild(QLabel, "readOnlyBanner")
         assert banner is not None and "Only a manager can change" in banner.text()
         assert window.pages["inbox"].findChild(QLabel, "readOnlyBanner") is None
-        # Known race (not fixed yet): the feed catches up only after a reconnect, so a change
-        # committed before the starting window's first LISTEN is missed; let it start listening.
-        qtbot.wait(1500)
         lead = _add_lead(ben, "Initech")
-        qtbot.waitUntil(lambda: "Initech" in _inbox_companies(window), timeout=LIVE_MS)
+        qtbot.waitUntil(lambda: "Initech" in _inbox_companies(window), timeout=ARRIVES_MS)
         ben.leads.update_lead(lead, {"company": "Initech Corp"})  # ben's unassigned lead edit
-        qtbot.waitUntil(lambda: "Initech Corp" in _inbox_companies(window), timeout=LIVE_MS)
+        qtbot.waitUntil(lambda: "Initech Corp" in _inbox_companies(window), timeout=ARRIVES_MS)
         window.close()
     finally:
         ben.close()
@@ -108,18 +130,18 @@ def test_a_lost_connection_says_offline_and_catches_up(qtbot: QtBot, team: Team)
                     ).fetchone()
                     == (1,)
                 ),
-                timeout=LIVE_MS,
+                timeout=ARRIVES_MS,
             )
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s "
                 "AND query = 'LISTEN repdesk'",
                 (team.logins["mia"],),
             )
-        qtbot.waitUntil(lambda: seen[:1] == [False], timeout=LIVE_MS)
+        qtbot.waitUntil(lambda: seen[:1] == [False], timeout=ARRIVES_MS)
         _add_lead(owner, "Umbrella")  # made while the window was offline
-        qtbot.waitUntil(lambda: seen == [False, True], timeout=10_000)
+        qtbot.waitUntil(lambda: seen == [False, True], timeout=ARRIVES_MS)
         assert not status.isVisible()
-        qtbot.waitUntil(lambda: "Umbrella" in _inbox_companies(window), timeout=LIVE_MS)
+        qtbot.waitUntil(lambda: "Umbrella" in _inbox_companies(window), timeout=ARRIVES_MS)
         window.close()
     finally:
         owner.close()
@@ -141,13 +163,13 @@ def test_on_a_call_shows_in_the_other_window_which_asks_before_calling_too(
         lead = _add_lead(ann, "Hooli")
         window = _window(qtbot, mia)
         inbox = window.pages["inbox"]
-        qtbot.waitUntil(lambda: "Hooli" in _inbox_companies(window), timeout=LIVE_MS)
+        qtbot.waitUntil(lambda: "Hooli" in _inbox_companies(window), timeout=ARRIVES_MS)
         inbox.detail.show_lead(lead)  # type: ignore[attr-defined]
         ann_queue = TeamQueue(ann.sessions, IdentityService(ann.sessions))
         ann_queue.start_call(lead)  # Ann starts her call: the lead is hers now
         owner = inbox.detail.fields["owner"]  # type: ignore[attr-defined]
         qtbot.waitUntil(
-            lambda: owner.text() == "Ann Lee · on a call with Ann Lee now", timeout=LIVE_MS
+            lambda: owner.text() == "Ann Lee · on a call with Ann Lee now", timeout=ARRIVES_MS
         )
         asked: list[str] = []
 
@@ -161,7 +183,7 @@ def test_on_a_call_shows_in_the_other_window_which_asks_before_calling_too(
         assert asked == ["Ann Lee is on a call with this lead now. Start your call anyway?"]
         assert script.run is None  # Mia did not start a second call
         ann_queue.end_call(lead)
-        qtbot.waitUntil(lambda: owner.text() == "Ann Lee", timeout=LIVE_MS)
+        qtbot.waitUntil(lambda: owner.text() == "Ann Lee", timeout=ARRIVES_MS)
         window.close()
     finally:
         ann.close()
