@@ -267,7 +267,8 @@ class QuestionSetRecord(Base):
     version: Mapped[int] = mapped_column(Integer)
     questions: Mapped[Any] = mapped_column(JSONValue)
     created_at: Mapped[datetime] = mapped_column(UTCTime)
-    created_by: Mapped[int | None] = mapped_column(Integer)  # a rep id (migration 0008)
+    #: A rep id (migration 0008); on a team database, the signed-in rep by default.
+    created_by: Mapped[int | None] = mapped_column(Integer, server_default=FetchedValue())
 
     __table_args__ = (Index("ix_question_sets_key_version", "key", "version", unique=True),)
 
@@ -280,7 +281,8 @@ class RuleSetRecord(Base):
     version: Mapped[int] = mapped_column(Integer, unique=True)
     rules: Mapped[Any] = mapped_column(JSONValue)
     created_at: Mapped[datetime] = mapped_column(UTCTime)
-    created_by: Mapped[int | None] = mapped_column(Integer)  # a rep id (migration 0008)
+    #: A rep id (migration 0008); on a team database, the signed-in rep by default.
+    created_by: Mapped[int | None] = mapped_column(Integer, server_default=FetchedValue())
 
 
 class QualificationRecord(Base):

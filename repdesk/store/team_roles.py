@@ -92,8 +92,14 @@ END $$;
 """
 
 #: Columns that say which rep did something: the database fills them in with the signed-in rep
-#: when the writer leaves them out (every activity records which rep did it).
-REP_DEFAULTS = (("activities", "rep_id"), ("outbox", "rep_id"))
+#: when the writer leaves them out (every activity records which rep did it; a new version of
+#: the script names who stored it, so that a save from a stale view can say who).
+REP_DEFAULTS = (
+    ("activities", "rep_id"),
+    ("outbox", "rep_id"),
+    ("question_sets", "created_by"),
+    ("rule_sets", "created_by"),
+)
 
 _MINE = "owner_id IS NULL OR owner_id = repdesk_me()"
 

@@ -25,9 +25,10 @@ class FieldConflict:
 
 class StaleEditError(UserError):
     """The lead changed under the edit; nothing was saved. `conflicts`: the fields both sides
-    changed, differently."""
+    changed, differently; `version`: the lead's version they were read at (a "keep mine" decided on
+    them holds for that version only)."""
 
-    def __init__(self, conflicts: list[FieldConflict]) -> None:
+    def __init__(self, conflicts: list[FieldConflict], version: int | None = None) -> None:
         first = conflicts[0]
         more = len(conflicts) - 1
         others = f" (and {more} more field{'s' if more > 1 else ''})" if more else ""
@@ -37,6 +38,7 @@ class StaleEditError(UserError):
             f"{others} while you were editing; nothing was saved."
         )
         self.conflicts = conflicts
+        self.version = version
 
 
 def changed_fields(

@@ -132,6 +132,9 @@ class LeadDetail:
     activities: list[ActivityRow] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
     """Every change of the lead's fields, newest first (written by the database's triggers)."""
+    version: int = 0
+    """The lead's version when read (the database bumps it on every change of its fields): an edit
+    names it, so that one made from a stale view is refused."""
 
     def to_json(self) -> dict[str, Any]:
         """The lead's fields (as `repdesk leads --json` lists them), its inquiry, tags, extra

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from repdesk.core import contact, do_not_contact
@@ -32,6 +32,10 @@ from repdesk.store.search import apply_search
 #: Called inside the action's transaction after a lead changed (follow-up planning hooks in here).
 LeadHook = Callable[[Session, LeadRecord, datetime], object]
 
+#: How often an edit is tried again when the database refused it as stale but no field collides.
+_WRITE_ATTEMPTS = 5
+#: A lead needs at least one of these.
+_NAMES = ("first_name", "last_name", "company", "email", "phone")
 EDITABLE = (
     "first_name",
     "last_name",
@@ -212,6 +216,7 @@ class LeadService:
                     for a, by in acts
                 ],
                 history=lead_history(session, lead_id),
+                version=lead.version,
             )
 
     def steps(self, lead_id: int) -> list[StepRow]:
@@ -321,13 +326,37 @@ class LeadService:
         values: dict[str, str],
         *,
         seen: Mapping[str, str] | None = None,
+        seen_version: int | None = None,
         keep_mine: Collection[str] = (),
     ) -> Changes:
         """Save the edit dialog; every field the user changed is protected from later merges.
 
         `seen`: the values the user saw when the edit began. Only the fields they changed are
         written; when someone else changed one of those meanwhile (to something else), nothing is
-        saved (StaleEditError naming who changed what, when) unless it is in `keep_mine`."""
+        saved (StaleEditError naming who changed what, when, and the lead's version now) unless it
+        is in `keep_mine`. `seen_version`: the version those values (and the `keep_mine` choice)
+        were read at; once the lead has moved past it, `keep_mine` no longer holds (a change the
+        user was not shown is refused too). The write itself names the version it read, so a
+        change committed in between is refused by the database and looked at again."""
+        cleaned = self._cleaned(values)
+        now = self._clock()
+        for _attempt in range(_WRITE_ATTEMPTS):
+            with self._sessions.begin() as session:
+                lead = session.get(LeadRecord, lead_id)
+                if lead is None:
+                    raise NotFoundError(f"There is no lead with id {lead_id}.")
+                mine = dict(cleaned)
+                if seen is not None:
+                    mine, conflicts = changed_fields(session, lead, mine, seen)
+                    kept = keep_mine if seen_version in (None, lead.version) else ()
+                    refused = [c for c in conflicts if c.field not in kept]
+                    if refused:
+                        raise StaleEditError(refused, lead.version)
+                if self._write_edit(session, lead, mine, now):
+                    return Changes(leads=True)
+        raise UserError("The lead kept changing while it was saved; nothing was saved. Try again.")
+
+    def _cleaned(self, values: Mapping[str, str]) -> dict[str, str]:
         unknown = set(values) - set(EDITABLE)
         if unknown:
             raise UserError(
@@ -345,29 +374,25 @@ class LeadService:
             if phone is None:
                 raise UserError(f"{cleaned['phone']!r} is not a valid phone number.")
             cleaned["phone"] = phone
-        cleaned = {k: v.strip() for k, v in cleaned.items()}
-        now = self._clock()
-        with self._sessions.begin() as session:
-            lead = session.get(LeadRecord, lead_id, with_for_update=seen is not None)
-            if lead is None:
-                raise NotFoundError(f"There is no lead with id {lead_id}.")
-            if seen is not None:
-                cleaned, conflicts = changed_fields(session, lead, cleaned, seen)
-                refused = [c for c in conflicts if c.field not in keep_mine]
-                if refused:
-                    raise StaleEditError(refused)
-            edited = set(lead.edited_fields or [])
-            for key, value in cleaned.items():
-                if getattr(lead, key) != value:
-                    setattr(lead, key, value)
-                    edited.add(key)
-            if not (lead.first_name or lead.last_name or lead.company or lead.email or lead.phone):
-                raise UserError(
-                    "A lead needs at least a name, a company, an email or a phone number."
-                )
-            lead.edited_fields = sorted(edited)
-            lead.updated_at = now
-        return Changes(leads=True)
+        return {k: v.strip() for k, v in cleaned.items()}
+
+    def _write_edit(
+        self, session: Session, lead: LeadRecord, mine: Mapping[str, str], now: datetime
+    ) -> bool:
+        """Write the changed fields on the condition that the lead is still at the version read;
+        False when the database refused (someone committed a change in between)."""
+        changed = {k: v for k, v in mine.items() if getattr(lead, k) != v}
+        after = {k: changed.get(k, getattr(lead, k)) for k in _NAMES}
+        if not any(after.values()):
+            raise UserError("A lead needs at least a name, a company, an email or a phone number.")
+        edited = sorted(set(lead.edited_fields or []) | set(changed))
+        done = session.execute(
+            update(LeadRecord)
+            .where(LeadRecord.id == lead.id, LeadRecord.version == lead.version)
+            .values(**changed, edited_fields=edited, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
 
     def add_note(self, lead_id: int, text: str) -> Changes:
         if not text.strip():

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.conditions import ConditionError, format_condition, parse_condition
@@ -24,6 +25,17 @@ from repdesk.core.verdict_rules import RuleSet, VerdictRule, rules_from_data, ru
 from repdesk.formats.script_file import ScriptBundle, ScriptFileError, dump, load, load_default
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
+from repdesk.services.script.script_conflicts import (
+    ScriptConflict,
+    ScriptVersions,
+    StaleScriptError,
+    moved_to_theirs,
+    newer_rules,
+    newer_set,
+    rules_at,
+    same_set,
+    set_at,
+)
 from repdesk.store.models import QuestionSetRecord, RuleSetRecord
 
 
@@ -34,6 +46,9 @@ class StoredBundle:
     bundle: ScriptBundle
     set_ids: dict[str, int]
     rule_set_id: int
+    versions: ScriptVersions = ScriptVersions()
+    """The newest stored version of every set (listed or not) and of the rules: what an edit
+    starts from, so that a save from a stale view is refused."""
 
     def sets_for_product(self, product: str) -> tuple[QuestionSet, ...]:
         """The sets a run asks for a lead of `product`: the core set, then that product's set."""
@@ -98,10 +113,16 @@ class ScriptService:
         keys: list[str] = list(data.get("sets", []))
         latest = _latest_sets(session, keys)
         sets = tuple(latest[k][0] for k in keys if k in latest)
+        every = session.execute(
+            select(QuestionSetRecord.key, func.max(QuestionSetRecord.version)).group_by(
+                QuestionSetRecord.key
+            )
+        )
         return StoredBundle(
             ScriptBundle(sets, rules_from_data(data)),
             {k: latest[k][1] for k in keys if k in latest},
             rule_record.id,
+            ScriptVersions({key: int(v) for key, v in every}, rule_record.version),
         )
 
     def sets_by_ids(self, set_ids: Sequence[int]) -> tuple[QuestionSet, ...]:
@@ -128,45 +149,57 @@ class ScriptService:
             )
 
     # -- writing ---------------------------------------------------------------------------------
-    def save_bundle(self, bundle: ScriptBundle) -> SaveResult:
+    def save_bundle(
+        self, bundle: ScriptBundle, *, seen: ScriptVersions | None = None
+    ) -> SaveResult:
         """Store a new version of every set (and the rules) that changed; nothing is stored on a
-        problem."""
+        problem. `seen`: the versions the edit started from (StoredBundle.versions). A part this
+        save changed that someone else stored a newer version of meanwhile refuses the whole save
+        (StaleScriptError: who, what, when); a part it did not change keeps theirs. Without
+        `seen` (a file import), the bundle replaces whatever is stored."""
         check_bundle(bundle)
+        for _attempt in range(3):
+            try:
+                return self._save(bundle, seen)
+            except IntegrityError:
+                # Someone stored the same version number at the same moment (the unique index
+                # refused the second): look again; with `seen`, the next try names theirs.
+                continue
+        raise UserError("The script kept changing while it was saved; nothing was saved.")
+
+    def _save(self, bundle: ScriptBundle, seen: ScriptVersions | None) -> SaveResult:
         now = self._clock()
         with self._sessions.begin() as session:
-            current = self.current_in(session)
-            old = {s.key: s for s in current.bundle.sets}
+            base = seen if seen is not None else self.current_in(session).versions
+            conflicts: list[ScriptConflict] = []
             new_versions: dict[str, int] = {}
             for s in bundle.sets:
-                if s.key in old and old[s.key] == s:
+                version = base.sets.get(s.key, 0)
+                if version and same_set(set_at(session, s.key, version), s):
+                    continue  # not changed here: a newer version of theirs stays
+                newer = newer_set(session, s.key, version)
+                if newer is not None:
+                    conflicts.append(newer)
                     continue
-                stored = _latest_sets(session, [s.key]).get(s.key)
-                if stored is not None and stored[0] == s:
-                    continue  # a set brought back unchanged keeps its version
-                version = (
-                    int(
-                        session.scalar(
-                            select(func.max(QuestionSetRecord.version)).where(
-                                QuestionSetRecord.key == s.key
-                            )
-                        )
-                        or 0
-                    )
-                    + 1
-                )
-                session.add(_set_record(s, version, now))
-                new_versions[s.key] = version
+                session.add(_set_record(s, version + 1, now))
+                new_versions[s.key] = version + 1
             keys = [s.key for s in bundle.sets]
             rules_version = None
-            if bundle.rules != current.bundle.rules or keys != [s.key for s in current.bundle.sets]:
-                rules_version = (
-                    int(session.scalar(select(func.max(RuleSetRecord.version))) or 0) + 1
-                )
-                session.add(
-                    RuleSetRecord(
-                        version=rules_version, rules=_rules_data(bundle.rules, keys), created_at=now
+            if rules_at(session, base.rules) != (bundle.rules, keys):
+                newer = newer_rules(session, base.rules)
+                if newer is not None:
+                    conflicts.append(newer)
+                else:
+                    rules_version = base.rules + 1
+                    session.add(
+                        RuleSetRecord(
+                            version=rules_version,
+                            rules=_rules_data(bundle.rules, keys),
+                            created_at=now,
+                        )
                     )
-                )
+            if conflicts:
+                raise StaleScriptError(conflicts, moved_to_theirs(base, conflicts))
         return SaveResult(new_versions, rules_version)
 
     def export_text(self) -> str:
@@ -318,6 +351,8 @@ def _rules_data(rules: RuleSet, set_keys: list[str]) -> dict[str, Any]:
 
 __all__ = [
     "SaveResult",
+    "ScriptVersions",
+    "StaleScriptError",
     "ScriptBundle",  # the sets and rules a save or an import takes (formats.script_file's)
     "ScriptService",
     "StoredBundle",

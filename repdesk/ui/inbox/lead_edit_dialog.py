@@ -46,6 +46,7 @@ class LeadEditDialog(QDialog):
         self.setMinimumWidth(440)
         self._leads = leads
         self._lead_id = detail.lead.id
+        self._version = detail.version  # what the user saw; a "keep mine" holds for it only
         form = QFormLayout(self)
         self.edits: dict[str, QLineEdit] = {}
         values = {**{k: getattr(detail.lead, k, "") for k, _ in _FIELDS}, "tags": detail.tags}
@@ -89,9 +90,14 @@ class LeadEditDialog(QDialog):
         self._resolve()
         try:
             self._leads.update_lead(
-                self._lead_id, self.values(), seen=self._seen, keep_mine=self._keep
+                self._lead_id,
+                self.values(),
+                seen=self._seen,
+                seen_version=self._version,
+                keep_mine=self._keep,
             )
         except StaleEditError as exc:
+            self._version = exc.version
             self.error.setText(
                 f"{exc} Tick what to keep of yours (the rest becomes theirs), then save again."
             )
@@ -116,6 +122,8 @@ class LeadEditDialog(QDialog):
 
     def _resolve(self) -> None:
         """Apply the ticks: a kept field overwrites theirs, an unticked one takes theirs."""
+        if self.keep_boxes:
+            self._keep = set()  # decided again on what the user is shown now
         for field, box in self.keep_boxes.items():
             theirs = str(box.property("theirs"))
             self._seen[field] = theirs

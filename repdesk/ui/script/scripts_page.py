@@ -31,6 +31,8 @@ from repdesk.services.script.qualification_service import ScriptRun
 from repdesk.services.script.script_service import (
     ScriptBundle,
     ScriptService,
+    ScriptVersions,
+    StaleScriptError,
     parse_rules_text,
     rules_text,
 )
@@ -45,6 +47,9 @@ class ScriptsPage(QWidget):
         self.scripts = scripts
         self.sets: list[QuestionSet] = []
         self.dirty = False
+        self._seen = (
+            ScriptVersions()
+        )  # the versions the edit started from (a stale save is refused)
         self._build()
 
     # -- construction ----------------------------------------------------------------------------
@@ -174,6 +179,7 @@ class ScriptsPage(QWidget):
 
     def load(self) -> None:
         stored = self.scripts.current()
+        self._seen = stored.versions
         self.sets = list(stored.bundle.sets)
         self.rules.blockSignals(True)
         self.rules.setPlainText(rules_text(stored.bundle.rules))
@@ -347,7 +353,10 @@ class ScriptsPage(QWidget):
 
     def save(self) -> None:
         try:
-            result = self.scripts.save_bundle(self.bundle())
+            result = self.scripts.save_bundle(self.bundle(), seen=self._seen)
+        except StaleScriptError as exc:
+            self._stale(exc)
+            return
         except UserError as exc:
             self._say(f"Nothing was saved. {exc}", error=True)
             return
@@ -355,6 +364,30 @@ class ScriptsPage(QWidget):
         self.load()
         self._fill_sets(row)
         self._say(result.describe())
+
+    def _stale(self, exc: StaleScriptError) -> None:
+        """Someone stored newer versions of what I changed: keep mine on top of theirs, or reload
+        theirs (my edits of those parts are dropped), or go on editing."""
+        from PySide6.QtWidgets import QMessageBox
+
+        self._say(f"{exc}", error=True)
+        ask = QMessageBox(self)
+        ask.setObjectName("staleScriptBox")
+        ask.setWindowTitle("Someone changed the script")
+        ask.setIcon(QMessageBox.Icon.Warning)
+        names = ", ".join(f"{c.name} v{c.version} by {c.who}" for c in exc.conflicts)
+        ask.setText(f"{exc}\n\nChanged meanwhile: {names}.")
+        keep = ask.addButton("Keep mine", QMessageBox.ButtonRole.AcceptRole)
+        reload = ask.addButton("Reload theirs", QMessageBox.ButtonRole.DestructiveRole)
+        ask.addButton(QMessageBox.StandardButton.Cancel)
+        ask.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        ask.exec()
+        if ask.clickedButton() is keep:
+            self._seen = exc.current  # I have seen theirs now: mine goes on top
+            self.save()
+        elif ask.clickedButton() is reload:
+            self.load()
+            self._say("Reloaded: the stored sets and rules are shown; your edits were dropped.")
 
     def preview(self) -> None:
         try:

@@ -201,3 +201,36 @@ def test_a_second_window_on_a_solo_file_cannot_overwrite_either(sqlite_url: str)
     finally:
         one.close()
         two.close()
+
+
+@pytest.mark.integration
+def test_edits_from_the_same_view_at_once_one_is_saved_the_other_names_who(
+    team: Team, logins: dict[str, Workspace]
+) -> None:
+    ann, mia = logins["ann"], logins["mia"]
+    for round_ in range(10):
+        lead = _lead(logins["owner"], team.rep_ids["ann"])
+        seen, version = _seen(ann, lead), ann.leads.detail(lead).version
+        results = _at_once(
+            lambda i=lead, s=seen, v=version, n=round_: ann.leads.update_lead(
+                i, {**s, "company": f"Ann {n}"}, seen=s, seen_version=v
+            ),
+            lambda i=lead, s=seen, v=version, n=round_: mia.leads.update_lead(
+                i, {**s, "company": f"Mia {n}"}, seen=s, seen_version=v
+            ),
+        )
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert len(errors) == 1 and isinstance(errors[0], StaleEditError), results
+        company = logins["owner"].leads.detail(lead).lead.company
+        loser = "Mia Novak" if company.startswith("Ann") else "Ann Lee"
+        winner = "Ann Lee" if loser == "Mia Novak" else "Mia Novak"
+        assert str(errors[0]).startswith(f"{winner} changed company to {company!r}")
+        # A "keep mine" decided on that version holds, and only for it.
+        refused = errors[0]
+        assert refused.version == version + 1
+        other = ann if loser == "Ann Lee" else mia
+        mine = {**seen, "company": f"{loser} {round_}", "title": "kept"}
+        other.leads.update_lead(
+            lead, mine, seen=seen, seen_version=refused.version, keep_mine={"company"}
+        )
+        assert logins["owner"].leads.detail(lead).lead.company == mine["company"]

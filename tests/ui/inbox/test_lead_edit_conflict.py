@@ -72,3 +72,38 @@ def test_the_timeline_shows_each_field_change(qtbot: QtBot, sqlite_url: str) -> 
         window.close()
     finally:
         ws.close()
+
+
+def test_keep_mine_holds_only_for_the_version_it_was_decided_on(
+    qtbot: QtBot, sqlite_url: str
+) -> None:
+    # "Keep mine" answers the change the user was shown; a further change made while they decided
+    # must be refused again, not overwritten (the lead's version says the view is stale).
+    mine, other = open_workspace(sqlite_url), open_workspace(sqlite_url)
+    try:
+        with mine.sessions.begin() as session:
+            record = LeadRecord(
+                first_name="Pat", company="Acme", received_at=NOW, created_at=NOW, updated_at=NOW
+            )
+            session.add(record)
+            session.flush()
+            lead = int(record.id)
+        dialog = LeadEditDialog(mine.leads, mine.leads.detail(lead))
+        qtbot.addWidget(dialog)
+        other.leads.update_lead(lead, {"company": "Acme Ltd"})
+        dialog.edits["company"].setText("ACME Inc")
+        dialog.accept()
+        assert set(dialog.keep_boxes) == {"company"}
+        other.leads.update_lead(lead, {"company": "Acme GmbH"})  # while I decide
+        dialog.keep_boxes["company"].setChecked(True)
+        dialog.accept()
+        assert dialog.result() == 0  # refused again: I never saw "Acme GmbH"
+        assert dialog.error.text().startswith("Someone changed company to 'Acme GmbH'")
+        assert mine.leads.detail(lead).lead.company == "Acme GmbH"  # theirs did not vanish
+        dialog.keep_boxes["company"].setChecked(True)  # now I have seen it, and keep mine
+        dialog.accept()
+        assert dialog.result() == 1
+        assert mine.leads.detail(lead).lead.company == "ACME Inc"
+    finally:
+        mine.close()
+        other.close()

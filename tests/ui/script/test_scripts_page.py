@@ -65,3 +65,64 @@ def test_the_form_wording_is_edited_and_saved(qtbot: QtBot, tmp_path: Path) -> N
     assert best_time.prompt == "When is the best time to reach them?"
     questions.setCurrentRow(3)  # timeline keeps its own form wording
     assert form_prompt.text() == "When are you looking to start?"
+
+
+def _answer_stale_box(qtbot: QtBot, button: str) -> None:
+    """Click `button` on the "someone changed the script" box as soon as it is open."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or box.objectName() != "staleScriptBox":
+            QTimer.singleShot(20, click)
+            return
+        next(b for b in box.buttons() if b.text() == button).click()
+
+    QTimer.singleShot(0, click)
+
+
+def test_a_save_from_a_stale_view_asks_keep_mine_or_reload(qtbot: QtBot, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from repdesk.app import open_workspace
+    from repdesk.services.script.script_service import ScriptBundle
+
+    path = tmp_path / "s.sqlite3"
+    window = build_main_window(str(path))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("scripts")
+    page = window.pages["scripts"]
+    other = open_workspace(f"sqlite:///{path}")
+    try:
+        stored = other.scripts.current()
+        theirs = replace(stored.bundle.sets[0], name="Their questions")
+        other.scripts.save_bundle(
+            ScriptBundle((theirs, *stored.bundle.sets[1:]), stored.bundle.rules),
+            seen=stored.versions,
+        )
+        name = window.findChild(QLineEdit, "setName")
+        name.setText("My questions")
+        name.textEdited.emit("My questions")
+        status = window.findChild(QLabel, "scriptsStatus")
+        _answer_stale_box(qtbot, "Reload theirs")
+        page.save()  # type: ignore[attr-defined]
+        assert other.scripts.versions("core") == [1, 2]  # nothing of mine was stored
+        assert name.text() == "Their questions" and status.text().startswith("Reloaded")
+        name.setText("My questions")
+        name.textEdited.emit("My questions")
+        other.scripts.save_bundle(
+            ScriptBundle(
+                (replace(theirs, name="Theirs again"), *stored.bundle.sets[1:]),
+                stored.bundle.rules,
+            ),
+            seen=other.scripts.current().versions,
+        )
+        _answer_stale_box(qtbot, "Keep mine")
+        page.save()  # type: ignore[attr-defined]
+        assert other.scripts.versions("core") == [1, 2, 3, 4]
+        assert other.scripts.current_bundle().sets[0].name == "My questions"
+        assert "core v4" in status.text()
+    finally:
+        other.close()
