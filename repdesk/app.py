@@ -58,6 +58,7 @@ def build_services(
     from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
     from repdesk.services.sources.source_service import SourceService
+    from repdesk.services.team.away import AwayService
     from repdesk.services.team.claims import TeamQueue
     from repdesk.services.team.identity import IdentityService
     from repdesk.services.team.live import LiveChanges
@@ -153,6 +154,7 @@ def build_services(
         identity=identity,
         team=team,
         live=LiveChanges(url),
+        away=AwayService(sessions, identity),
     )
 
 

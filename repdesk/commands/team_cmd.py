@@ -1,14 +1,18 @@
-"""`repdesk team init|add-rep|list URL`: set up a team database (run by its owner)."""
+"""`repdesk team init|add-rep|list URL`: set up a team database (run by its owner); `repdesk
+--db URL team away`: mark a rep away (or back) and hand their open leads over."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from repdesk.commands.common import print_json
 from repdesk.services.common.errors import UserError
+
+if TYPE_CHECKING:
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -32,6 +36,17 @@ def add_parser(sub: Any) -> None:
     listing.add_argument("url", metavar="URL")
     listing.add_argument("--json", action="store_true", help="print one JSON array")
     listing.set_defaults(run=run_list, standalone=True)
+    away = actions.add_parser(
+        "away",
+        help="mark a rep away (routing hands them nothing) or back; hand their open leads over",
+    )
+    away.add_argument("--rep", help="the rep's login or name (default: me, the signed-in rep)")
+    away.add_argument("--back", action="store_true", help="mark them back instead")
+    over = away.add_mutually_exclusive_group()
+    over.add_argument("--hand-to", metavar="REP", help="give their open leads to this rep")
+    over.add_argument("--release", action="store_true", help="put their open leads in the queue")
+    away.add_argument("--json", action="store_true", help="print one JSON document")
+    away.set_defaults(run=run_away)
 
 
 def read_password(login: str) -> str:
@@ -94,4 +109,17 @@ def run_list(args: argparse.Namespace) -> int:
             f"{m.id:>4}  {m.name:<24} {m.login or '-':<16} {m.role or '-':<8} "
             f"{m.monthly_capacity:>5}/month  {flags}".rstrip()
         )
+    return 0
+
+
+def run_away(args: argparse.Namespace, services: Services) -> int:
+    if args.back and (args.hand_to or args.release):
+        raise UserError("--hand-to and --release go with marking away, not --back.")
+    result = services.away.mark(
+        not args.back, rep=args.rep, hand_to=args.hand_to, release=args.release
+    )
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print(result.describe())
     return 0

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, select, text, update
+from sqlalchemy import ColumnElement, false, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import UserError
 from repdesk.store import team_roles
 from repdesk.store.models import LeadRecord, RepRecord
 
@@ -23,6 +21,7 @@ class Me:
     login: str = ""
     rep_id: int | None = None
     rep_name: str = ""
+    away: bool = False  # when signed in (the window's "I am away" starts from it)
 
     @property
     def may_manage(self) -> bool:
@@ -59,13 +58,15 @@ def who_am_i(session: Session) -> Me:
         return SOLO
     login = str(session.scalar(text("SELECT current_user")))
     rep = session.execute(
-        select(RepRecord.id, RepRecord.name).where(RepRecord.login == login)
+        select(RepRecord.id, RepRecord.name, RepRecord.away).where(RepRecord.login == login)
     ).first()
     role = team_roles.role_of(session.connection(), login)
     if not role:
         owns = team_roles.is_owner(session.connection())
         role = "owner" if owns else "guest"
-    return Me(role, login, int(rep.id) if rep else None, rep.name if rep else "")
+    if rep is None:
+        return Me(role, login)
+    return Me(role, login, int(rep.id), rep.name, bool(rep.away))
 
 
 class IdentityService:
@@ -80,17 +81,3 @@ class IdentityService:
             with self._sessions() as session:
                 self._me = who_am_i(session)
         return self._me
-
-    def set_away(self, away: bool, rep_id: int | None = None) -> Changes:
-        """Mark a rep away (routing hands them nothing) or back; default: me. A rep may mark
-        only themselves (the database's policy), a manager anyone."""
-        target = self.me().rep_id if rep_id is None else rep_id
-        if target is None:
-            raise UserError("Name the rep to mark away: you are signed in without a rep.")
-        with self._sessions.begin() as session:
-            changed = session.execute(
-                update(RepRecord).where(RepRecord.id == target).values(away=away)
-            ).rowcount  # type: ignore[attr-defined]
-        if not changed:
-            raise UserError("Only a manager can mark another rep away; nothing was changed.")
-        return Changes(reps=True)

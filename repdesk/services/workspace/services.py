@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
     from repdesk.services.sources.source_service import SourceService
+    from repdesk.services.team.away import AwayService
     from repdesk.services.team.claims import TeamQueue
     from repdesk.services.team.identity import IdentityService
     from repdesk.services.team.live import LiveChanges
@@ -69,3 +70,5 @@ class Services:
     """Claims and who is on a call with which lead."""
     live: LiveChanges
     """Other clients' committed changes, as they happen (the window's live queue)."""
+    away: AwayService
+    """Reps marked away (routing skips them) and the hand-over of their open leads."""

@@ -37,6 +37,7 @@ class ActionId(Enum):
     GO_TEMPLATES = "go_templates"
     SHOW_OUTBOX = "show_outbox"
     DO_NOT_CONTACT = "do_not_contact"
+    AWAY = "away"
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,12 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.GO_TEMPLATES: ActionSpec("Templates", "Ctrl+7", "Email templates with a preview"),
     ActionId.SHOW_OUTBOX: ActionSpec(
         "&Outbox…", "Ctrl+Shift+O", "Emails waiting to be sent, and any that need a look"
+    ),
+    ActionId.AWAY: ActionSpec(
+        "I am &away",
+        None,
+        "While you are away (holiday, sick) routing hands you no leads; untick when you are back",
+        checkable=True,
     ),
     ActionId.DO_NOT_CONTACT: ActionSpec(
         "&Do not contact",

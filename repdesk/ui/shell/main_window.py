@@ -156,6 +156,16 @@ class MainWindow(QMainWindow):
         # Other clients' changes (other reps, a second window, the CLI) show up here at once.
         self.live_queue = LiveQueue(self.services.live, self.apply_changes, self)
         show_signed_in(self, self.services.identity.me(), self.workspace.url)
+        from repdesk.ui.team.away_action import AwayAction
+
+        self.away_action = AwayAction(
+            self,
+            self.actions_[ActionId.AWAY],
+            self.file_menu,
+            self.services.identity.me(),
+            self.services.away,
+            self.apply_changes,
+        )
 
     @property
     def services(self) -> Services:
@@ -200,7 +210,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         a = self.actions_
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.file_menu = self.menuBar().addMenu("&File")
         for action_id in (
             ActionId.IMPORT,
             ActionId.UNDO_IMPORT,

@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
+from repdesk.services.team.away import AwayService
 from repdesk.services.team.identity import IdentityService
 from repdesk.store.engine import make_engine, make_session_factory
 from repdesk.store.errors import describe_database_error
@@ -199,23 +200,28 @@ def test_a_refused_write_is_one_sentence(team: Team) -> None:
     )
 
 
+def _away(team: Team, who: str) -> AwayService:
+    sessions = make_session_factory(make_engine(team.url_for(who)))
+    return AwayService(sessions, IdentityService(sessions))
+
+
 def test_away_reps_are_skipped_by_routing_and_named_in_the_overflow(team: Team) -> None:
     from repdesk.services.common.errors import UserError
     from repdesk.services.script.rep_routing import overflow_note, route
 
-    ann = IdentityService(make_session_factory(make_engine(team.url_for("ann"))))
-    ann.set_away(True)
-    with pytest.raises(UserError, match="Only a manager can mark another rep away"):
-        ann.set_away(True, team.rep_ids["ben"])
-    mia = IdentityService(make_session_factory(make_engine(team.url_for("mia"))))
-    mia.set_away(True, team.rep_ids["ben"])
-    mia.set_away(True)
+    ann = _away(team, "ann")
+    ann.mark(True)
+    with pytest.raises(UserError, match="^Only a manager can mark Ben Okafor away or back"):
+        ann.mark(True, rep=team.logins["ben"])
+    mia = _away(team, "mia")
+    mia.mark(True, rep="Ben Okafor")
+    mia.mark(True)
     with make_session_factory(make_engine(team.owner_url))() as session:
         assert route(session, NOW, UTC) is None
         assert overflow_note(session, NOW, UTC) == (
             "every rep is full or away (Ann Lee away; Ben Okafor away; Mia Novak away)"
         )
-    ann.set_away(False)
+    ann.mark(False)
     with make_session_factory(make_engine(team.owner_url))() as session:
         assert route(session, NOW, UTC) == team.rep_ids["ann"]
 

@@ -224,3 +224,63 @@ def test_a_reps_inbox_shows_mine_and_unassigned_first_and_everyone_on_request(
     finally:
         ann.close()
         owner.close()
+
+
+@pytest.mark.integration
+def test_a_rep_marks_themselves_away_from_the_file_menu_and_gets_back_what_nobody_took(
+    qtbot: QtBot, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from repdesk.store.models import RepRecord
+    from repdesk.ui.common.actions import ActionId
+
+    owner = open_workspace(team.owner_url)
+    ann = open_workspace(team.url_for("ann"))
+    try:
+        with owner.sessions.begin() as session:
+            session.add(
+                LeadRecord(
+                    first_name="Pat",
+                    company="Mine Co",
+                    owner_id=team.rep_ids["ann"],
+                    received_at=NOW,
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+            )
+        window = _window(qtbot, ann)
+        action = window.actions_[ActionId.AWAY]
+        assert action.isVisible() and action in window.file_menu.actions()
+        asked: list[str] = []
+
+        def say_yes(_parent: object, _title: str, text: str, *_args: object) -> object:
+            asked.append(text)
+            return QMessageBox.StandardButton.Yes
+
+        monkeypatch.setattr(QMessageBox, "question", say_yes)
+        action.trigger()
+        assert asked and asked[0].startswith("You have 1 open lead. Put them back in the queue")
+        message = window.statusBar().currentMessage()
+        assert (
+            message == "Ann Lee is away: routing hands them no leads; 1 open lead is in the queue."
+        )
+
+        def state() -> tuple[bool, int | None]:
+            with owner.sessions() as session:
+                away = session.get(RepRecord, team.rep_ids["ann"]).away  # type: ignore[union-attr]
+                lead = session.query(LeadRecord).filter_by(company="Mine Co").one()
+                return bool(away), lead.owner_id
+
+        assert state() == (True, None)
+        action.trigger()  # back: the lead nobody took is mine again
+        assert state() == (False, team.rep_ids["ann"])
+        assert (
+            window.statusBar()
+            .currentMessage()
+            .endswith("1 of the leads you put in the queue are yours again.")
+        )
+        window.close()
+    finally:
+        ann.close()
+        owner.close()
