@@ -11,12 +11,14 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import TableClause, bindparam, func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from repdesk.core.dedupe import Identity, phone_keys
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.core.phones import Phone
 from repdesk.formats.lead_file import ParsedLead
+from repdesk.services.common.errors import UserError
 from repdesk.services.imports.import_people import (
     MERGED_COLUMNS,
     Arrival,
@@ -291,7 +293,18 @@ class ImportWriter:
         if name not in self._reps:
             rep = RepRecord(name=name, monthly_capacity=40)
             self.session.add(rep)
-            self.session.flush()
+            try:
+                self.session.flush()
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) != "42501":
+                    raise
+                # A rep's login on a team database may not add reps: say so (the whole import
+                # is rolled back) instead of the database's words.
+                raise UserError(
+                    f"The import names {name} as an owner, who is not a rep yet, and only a "
+                    "manager can add reps; nothing was imported. Ask a manager to add them (or "
+                    "to import the file), or leave the owner empty."
+                ) from None
             self._reps[name] = rep.id
             self.created_reps.append(rep.id)
         return self._reps[name]
