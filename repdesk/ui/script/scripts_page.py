@@ -59,7 +59,7 @@ class ScriptsPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         content = QWidget()
-        content.setMinimumSize(900, 600)
+        content.setMinimumSize(820, 600)  # fits beside the navigation at 1024 px
         scroll.setWidget(content)
         outer.addWidget(scroll)
         layout = QVBoxLayout(content)
@@ -67,8 +67,11 @@ class ScriptsPage(QWidget):
         top = QHBoxLayout()
         title = QLabel("Qualification scripts", objectName="pageTitle")
         self.summary = QLabel(objectName="muted")
-        top.addWidget(title)
-        top.addWidget(self.summary)
+        heading = QVBoxLayout()  # the versions under the title: the title never clips
+        heading.setSpacing(0)
+        heading.addWidget(title)
+        heading.addWidget(self.summary)
+        top.addLayout(heading)
         top.addStretch(1)
         for text, slot, tip in (
             ("Preview as the rep sees it", self.preview, "Run the script with keys, nothing saved"),

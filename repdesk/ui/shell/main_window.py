@@ -139,8 +139,10 @@ class MainWindow(QMainWindow):
     def _install_watcher(self) -> None:
         from repdesk.ui.sources.inquiry_watcher import install_inquiry_watcher
 
-        # polls mailboxes and watched folders off the GUI thread
-        install_inquiry_watcher(self, self.services.sources)
+        # Polls mailboxes and watched folders off the GUI thread. On a team, only a window that may
+        # change the sources does: a rep's fetch would be refused (and said) every half minute.
+        if self.services.identity.me().may_manage:
+            install_inquiry_watcher(self, self.services.sources)
         from repdesk.ui.email.outbox_sender import install_outbox_sender
 
         install_outbox_sender(self, self.services.outbox)  # hands email to the server off-thread

@@ -86,6 +86,27 @@ def test_a_closing_window_stops_listening_and_applies_nothing_it_gathered(
         ws.close()
 
 
+def _assert_read_only_but_scrollable(qtbot: QtBot, window: MainWindow) -> None:
+    """The script's lists and texts still scroll (they are enabled, not editable); the buttons and
+    fields are disabled, also those of Settings' tabs, which are built when first shown."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QListWidget, QPlainTextEdit, QPushButton
+
+    scripts = window.pages["scripts"]
+    questions = scripts.findChild(QListWidget, "scriptQuestionList")
+    rules = scripts.findChild(QPlainTextEdit, "scriptRules")
+    assert questions.isEnabled() and rules.isEnabled() and rules.isReadOnly()
+    assert not any(b.isEnabled() for b in scripts.findChildren(QPushButton))
+    window.show_page("settings")
+    settings = window.pages["settings"]
+    qtbot.waitUntil(
+        lambda: (
+            bool(settings.findChildren(QAbstractSpinBox))
+            and not any(w.isEnabled() for w in settings.findChildren(QAbstractSpinBox))
+        )
+    )
+    window.show_page("inbox")
+
+
 @pytest.mark.integration
 def test_a_rep_is_named_sees_others_changes_live_and_reads_the_script_only(
     qtbot: QtBot, team: Team
@@ -100,6 +121,9 @@ def test_a_rep_is_named_sees_others_changes_live_and_reads_the_script_only(
         banner = window.pages["scripts"].findChild(QLabel, "readOnlyBanner")
         assert banner is not None and "Only a manager can change" in banner.text()
         assert window.pages["inbox"].findChild(QLabel, "readOnlyBanner") is None
+        _assert_read_only_but_scrollable(qtbot, window)
+        # A rep may not change the sources: their window does not poll them (to be refused).
+        assert getattr(window, "inquiry_watcher", None) is None
         lead = _add_lead(ben, "Initech")
         qtbot.waitUntil(lambda: "Initech" in _inbox_companies(window), timeout=ARRIVES_MS)
         ben.leads.update_lead(lead, {"company": "Initech Corp"})  # ben's unassigned lead edit
