@@ -299,10 +299,9 @@ def test_a_rep_marks_themselves_away_from_the_file_menu_and_gets_back_what_nobod
         assert state() == (True, None)
         action.trigger()  # back: the lead nobody took is mine again
         assert state() == (False, team.rep_ids["ann"])
-        assert (
-            window.statusBar()
-            .currentMessage()
-            .endswith("1 of the leads you put in the queue are yours again.")
+        assert window.statusBar().currentMessage() == (
+            "Ann Lee is back: routing hands them leads again. "
+            "1 lead you put in the queue that nobody took is yours again."
         )
         window.close()
     finally:
