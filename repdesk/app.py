@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from repdesk.core.business_hours import BusinessHours
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
@@ -142,15 +143,18 @@ def _build(workspace: Workspace, *, migrate: bool) -> None:
         ensure_schema(engine)
     sessions = make_session_factory(engine)
     settings = SettingsService(sessions)
-    leads = LeadService(sessions, clock, default_region=lambda: str(settings.get("default_region")))
-    imports = ImportService(sessions, clock, settings)
 
     def zone() -> tzinfo:
         return workspace_zone(str(settings.get("timezone")))
 
-    planner = FollowUpPlanner(
-        load_default_cadences(), lambda: business_hours_from(settings.all(), zone())
+    def hours() -> BusinessHours:
+        return business_hours_from(settings.all(), zone())
+
+    leads = LeadService(
+        sessions, clock, default_region=lambda: str(settings.get("default_region")), hours=hours
     )
+    imports = ImportService(sessions, clock, settings)
+    planner = FollowUpPlanner(load_default_cadences(), hours)
     parts = {
         "engine": engine,
         "sessions": sessions,

@@ -32,7 +32,7 @@ def ensure_demo(workspace: Workspace) -> None:
     )
 
     if not demo_is_populated(workspace.sessions):
-        populate_demo(workspace.sessions, workspace.clock())
+        populate_demo(workspace.sessions, workspace.clock(), workspace.leads.hours())
         workspace.followups.ensure_all()  # every open demo lead gets its next step
         demo_qualifications(workspace)
         spread_demo_followups(

@@ -173,6 +173,7 @@ class FollowUpService:
                 now,
                 outcome=outcome if kind is ActivityKind.CALL else None,
                 body=body,
+                hours=self.planner.hours,
             )
             if outcome == CallOutcome.WRONG_NUMBER.value:
                 lead.notes = (

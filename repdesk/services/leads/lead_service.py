@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from repdesk.core import contact
+from repdesk.core.business_hours import BusinessHours, business_seconds_between
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
@@ -59,10 +60,14 @@ class LeadService:
         sessions: sessionmaker[Session],
         clock: Callable[[], datetime],
         default_region: Callable[[], str] = lambda: "US",
+        *,
+        hours: Callable[[], BusinessHours],
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._region = default_region
+        self.hours = hours
+        """The workspace's business hours (speed to lead counts only those)."""
         self.hooks: list[LeadHook] = []
 
     @property
@@ -136,20 +141,23 @@ class LeadService:
         outcome: str | None = None,
         body: str = "",
         duration_seconds: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> Changes:
-        """Record a call, email, meeting or note; the first outbound one sets first-response
-        time."""
+        """Record a call, email, meeting or note that really happened (at `occurred_at`, default
+        now); the first outbound one sets the first-response time and the business-hours wait."""
         now = self._clock()
+        when = min(occurred_at, now) if occurred_at is not None else now
         with self._sessions.begin() as session:
             lead = self._lead(session, lead_id)
             record_activity(
                 session,
                 lead,
                 kind,
-                now,
+                when,
                 outcome=outcome,
                 body=body,
                 duration_seconds=duration_seconds,
+                hours=self.hours(),
             )
             self.run_hooks(session, lead, now)
         return Changes(leads=True, activities=True, follow_ups=True)
@@ -221,7 +229,10 @@ def record_activity(
     outcome: str | None = None,
     body: str = "",
     duration_seconds: int | None = None,
+    hours: BusinessHours | None = None,
 ) -> ActivityRecord:
+    """Add the activity; the first outbound one sets the first response and, counted in `hours`
+    (required then), how long the inquiry waited for it."""
     activity = ActivityRecord(
         lead_id=lead.id,
         kind=kind.value,
@@ -232,7 +243,12 @@ def record_activity(
     )
     session.add(activity)
     if kind in OUTBOUND_KINDS and lead.first_response_at is None:
+        if hours is None:
+            raise ValueError("The first response needs the business hours to count the wait.")
         lead.first_response_at = now
+        lead.first_response_business_seconds = business_seconds_between(
+            lead.received_at, now, hours
+        )
     # Reaching the person ends the new-inquiry cadence; an unanswered attempt does not.
     reached = (kind is ActivityKind.CALL and outcome == "connected") or kind is ActivityKind.MEETING
     if reached and lead.status == LeadStatus.NEW.value:

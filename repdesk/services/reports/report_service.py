@@ -183,10 +183,16 @@ class ReportService:
     def _speed(
         self, session: Session, cohort: list[ColumnElement[bool]], target: int
     ) -> rm.SpeedFigures:
+        # The wait in business hours, stored when the first response was recorded (a Friday-
+        # evening inquiry answered Monday at 09:03 waited three minutes).
         rows = session.execute(
-            select(LeadRecord.received_at, LeadRecord.first_response_at).where(*cohort)
+            select(LeadRecord.first_response_at, LeadRecord.first_response_business_seconds).where(
+                *cohort
+            )
         )
-        return rm.speed_figures([rm.response_minutes(r, f) for r, f in rows], target)
+        return rm.speed_figures(
+            [None if f is None else (seconds or 0) / 60.0 for f, seconds in rows], target
+        )
 
     def _attempts(self, session: Session, cohort: list[ColumnElement[bool]]) -> rm.AttemptFigures:
         stmt = (

@@ -188,6 +188,19 @@ class QualificationService:
             draft.score, draft.verdict = decision.score, decision.verdict.value
         return Changes()
 
+    def discard_draft(self, run: ScriptRun) -> Changes:
+        """Discard — no call happened: the draft goes back to what it was when `run` started (none
+        when the run was not resumed), so the mistaken start leaves nothing behind."""
+        if run.lead_id is None:
+            return Changes()
+        if run.resumed:
+            return self.save_draft(run.lead_id, run.answers)
+        with self._sessions.begin() as session:
+            draft = _draft(session, run.lead_id)
+            if draft is not None:
+                session.delete(draft)
+        return Changes()
+
     def parse_answers(self, lead_id: int, pairs: Mapping[str, str]) -> dict[str, AnswerValue]:
         """Typed answers from 'key=value' text (the CLI); UserError names the key and the
         problem."""

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.business_hours import BusinessHours, at_local
+from repdesk.core.business_hours import BusinessHours, at_local, business_seconds_between
 from repdesk.core.domain import ActivityKind, CallOutcome, JourneyStage, LeadStatus
 from repdesk.services.common.errors import UserError
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
@@ -122,7 +122,12 @@ def demo_is_populated(sessions: sessionmaker[Session]) -> bool:
 
 
 def populate_demo(
-    sessions: sessionmaker[Session], now: datetime, *, count: int = 200, seed: int = 7
+    sessions: sessionmaker[Session],
+    now: datetime,
+    hours: BusinessHours,
+    *,
+    count: int = 200,
+    seed: int = 7,
 ) -> int:
     """Insert the demo leads, reps and activities; the same seed and clock give the same data."""
     rng = random.Random(seed)
@@ -138,7 +143,7 @@ def populate_demo(
             session.flush()
             rep_ids.append(rep.id)
         for i in range(count):
-            _add_lead(session, rng, i, now, rep_ids)
+            _add_lead(session, rng, i, now, rep_ids, hours)
     return count
 
 
@@ -260,7 +265,12 @@ def _received(rng: random.Random, i: int, now: datetime) -> datetime:
 
 
 def _add_lead(
-    session: Session, rng: random.Random, i: int, now: datetime, rep_ids: list[int]
+    session: Session,
+    rng: random.Random,
+    i: int,
+    now: datetime,
+    rep_ids: list[int],
+    hours: BusinessHours,
 ) -> None:
     first, last = rng.choice(FIRST), rng.choice(LAST)
     trade, product = rng.choice(TRADES)
@@ -294,6 +304,9 @@ def _add_lead(
         owner_id=rng.choice(rep_ids) if contacted or rng.random() < 0.5 else None,
         received_at=received,
         first_response_at=first_response,
+        first_response_business_seconds=(
+            business_seconds_between(received, first_response, hours) if first_response else None
+        ),
         journey_stage=stage.value,
         email_opens=rng.randint(0, 6),
         email_clicks=rng.randint(0, 3),

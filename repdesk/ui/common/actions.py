@@ -63,10 +63,14 @@ SPECS: dict[ActionId, ActionSpec] = {
         "&Undo last import", None, "Remove what the last import added and revert what it merged"
     ),
     ActionId.CALL_LEAD: ActionSpec(
-        "&Call", "Ctrl+Shift+C", "Call the selected lead (logs an outbound call)"
+        "&Call",
+        "Ctrl+Shift+C",
+        "Call the selected lead with your phone app; say how it went to log the call",
     ),
     ActionId.EMAIL_LEAD: ActionSpec(
-        "E&mail", "Ctrl+Shift+M", "Email the selected lead (logs an outbound email)"
+        "E&mail",
+        "Ctrl+Shift+M",
+        "Email the selected lead with your mail app; confirm it was sent to log it",
     ),
     ActionId.EDIT_LEAD: ActionSpec(
         "&Edit lead…", "Ctrl+E", "Edit the selected lead's contact data"
@@ -78,6 +82,16 @@ SPECS: dict[ActionId, ActionSpec] = {
         "&Qualify…", "Ctrl+K", "Run the call script for the selected lead"
     ),
 }
+
+
+#: Actions on the lead in focus: enabled only while the current page shows a lead.
+LEAD_ACTIONS = (
+    ActionId.CALL_LEAD,
+    ActionId.EMAIL_LEAD,
+    ActionId.START_SCRIPT,
+    ActionId.ADD_NOTE,
+    ActionId.EDIT_LEAD,
+)
 
 
 class ActionRegistry:
@@ -97,3 +111,7 @@ class ActionRegistry:
 
     def __getitem__(self, action_id: ActionId) -> QAction:
         return self._actions[action_id]
+
+    def set_lead_actions_enabled(self, enabled: bool) -> None:
+        for action_id in LEAD_ACTIONS:
+            self._actions[action_id].setEnabled(enabled)

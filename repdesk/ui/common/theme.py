@@ -14,7 +14,7 @@ QListWidget#navigation::item:hover:!selected { background: %(hover)s; }
 QLabel#emptyTitle { font-size: 20px; font-weight: 600; }
 QLabel#emptyBody { color: %(muted)s; font-size: 13px; }
 QLabel#pageTitle { font-size: 18px; font-weight: 600; }
-QLabel#muted { color: %(muted)s; }
+QLabel#muted, QLabel#scriptPinned { color: %(muted)s; }
 QLabel#detailName { font-size: 18px; font-weight: 600; }
 QLabel#sectionTitle {
     font-weight: 600; color: %(muted)s; text-transform: uppercase; font-size: 11px;

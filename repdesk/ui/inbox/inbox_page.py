@@ -56,7 +56,7 @@ class InboxPage(QWidget):
         )
         self._build(actions)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.reload)
+        self._search_timer.timeout.connect(self._filter_changed)
         self._tick = QTimer(self, interval=30_000)
         self._tick.timeout.connect(self.model.tick)
         self._tick.start()
@@ -66,6 +66,12 @@ class InboxPage(QWidget):
         `workspace_loaded()`, which the window calls once the services have loaded after the first
         paint."""
         self._columns_before_call: list[bool] | None = None
+        self._selecting = False
+        self.call_lead_id: int | None = None
+        self._call_row = 0
+        self._next_after_call: int | None = None
+        self._sizes_before_call: list[int] = []
+        """The lead on the phone while the call-script panel is open (the focus is pinned to it)."""
 
     def _build(self, actions: ActionRegistry) -> None:
         suffix = "All" if self.all_leads else ""
@@ -100,7 +106,7 @@ class InboxPage(QWidget):
             box.setObjectName(f"filter_{key}{suffix}")
             box.addItem(label, "")
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            box.activated.connect(lambda _i: self.reload())
+            box.activated.connect(lambda _i: self._filter_changed())
             filters.addWidget(box)
             self.filters[key] = box
         filters.addStretch(1)
@@ -137,6 +143,10 @@ class InboxPage(QWidget):
             self.detail.setObjectName("leadDetailAll")
         self.detail.setMinimumWidth(360)
         self.detail.sig_lead_changed.connect(self.apply_changes)
+        self.detail.during_call = lambda: self.call_lead_id is not None
+        self.detail.sig_call_note_requested.connect(
+            lambda: self.script.focus_note() if self.script is not None else None
+        )
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
@@ -162,6 +172,7 @@ class InboxPage(QWidget):
                 self._first_load_chores()
             self._loaded = True
         self.reload()
+        self.detail.sync_actions()
         self.table.setFocus()
 
     def workspace_loaded(self) -> None:
@@ -199,8 +210,11 @@ class InboxPage(QWidget):
             include_closed=self.all_leads,
         )
 
-    def reload(self) -> None:
+    def reload(self, *, place: int | None = None) -> None:
+        """Re-read the list and keep the lead in focus; when it left the list, the lead now at
+        its place (`place`, default: the row it was on) takes the focus, so the queue moves on."""
         selected = self.detail.lead_id
+        hint = self._current_row()
         flt = self.current_filter()
         end_of_today = self.workspace.end_of_today(self.workspace.clock())
         first_screen = self.workspace.first_screen
@@ -221,20 +235,48 @@ class InboxPage(QWidget):
         if waiting:
             text += f" · {waiting:,} waiting for a first answer"
         self.summary.setText(text)
-        if selected is not None:
-            self._reselect(selected)
-        elif (
-            self.model.rowCount() and not early
-        ):  # the detail needs the services: workspace_loaded() selects
-            self.table.selectRow(0)
+        if early:
+            return  # the detail needs the services: workspace_loaded() selects
+        if self.call_lead_id is not None:
+            self._select_lead(self.call_lead_id, hint)  # pinned during a call, listed or not
+            return
+        if selected is not None and self._select_lead(selected, hint):
+            self.detail.refresh()
+            return
+        if self.model.rowCount():
+            start = hint if place is None else place
+            self.table.selectRow(min(max(start, 0), self.model.rowCount() - 1))
+        else:
+            self.detail.show_lead(None)  # nobody listed: nobody in focus
 
-    def _reselect(self, lead_id: int) -> None:
-        for row in range(min(self.model.rowCount(), 400)):
+    def _filter_changed(self) -> None:
+        # A filter that hides the lead in focus moves the focus to the first lead it lists.
+        self.reload(place=0)
+
+    def _current_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else 0
+
+    def row_of(self, lead_id: int, hint: int = 0) -> int:
+        """The lead's row: looked for near `hint` (where it was) and among the first rows."""
+        near = range(max(0, hint - 200), min(self.model.rowCount(), hint + 200))
+        for row in [*near, *range(min(self.model.rowCount(), 400))]:
             lead = self.model.lead_at(row)
             if lead is not None and lead.id == lead_id:
+                return row
+        return -1
+
+    def _select_lead(self, lead_id: int, hint: int) -> bool:
+        row = self.row_of(lead_id, hint)
+        self._selecting = True
+        try:
+            if row < 0:
+                self.table.clearSelection()
+            else:
                 self.table.selectRow(row)
-                return
-        self.detail.refresh()
+        finally:
+            self._selecting = False
+        return row >= 0
 
     def _fill_filters(self) -> None:
         leads = self.workspace.leads
@@ -255,6 +297,15 @@ class InboxPage(QWidget):
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
         lead = self.model.lead_at(rows[0].row()) if rows else None
+        if self._selecting:
+            return  # the page put the focus back where it was: the detail already shows it
+        if self.call_lead_id is not None:
+            if lead is None or lead.id != self.call_lead_id:
+                # During a call the panel and the pane stay on the person on the phone.
+                self._select_lead(self.call_lead_id, 0)
+                if self.script is not None:
+                    self.script.show_pinned_notice()
+            return
         self.detail.show_lead(lead.id if lead else None)
         if lead is not None:
             self.sig_lead_selected.emit(lead.id)
@@ -266,19 +317,39 @@ class InboxPage(QWidget):
             self.reload()
 
     def _start_script(self) -> None:
-        if not self.isVisible() or self.detail.lead_id is None:
+        lead_id = self.detail.lead_id
+        if not self.isVisible() or lead_id is None:
             return
+        if self.call_lead_id is not None:
+            if self.script is not None:
+                self.script.focus_answer()  # already on the call: back to the question
+            return
+        row = self.row_of(lead_id, self._current_row())
+        if row < 0:
+            return  # only a lead the list shows (and highlights) can be called
         script = self.prepare_script_panel()
-        if self._columns_before_call is None:
-            # During a call the table keeps only who is waiting: the columns come back afterwards.
-            self._columns_before_call = [self.table.isColumnHidden(c) for c in range(len(COLUMNS))]
-            for column in range(3, len(COLUMNS)):
-                self.table.setColumnHidden(column, True)
-        if not script.isVisible() or self.splitter.sizes()[2] == 0:
-            script.show()
-            width = max(sum(self.splitter.sizes()), self.splitter.width(), 900)
-            self.splitter.setSizes([int(width * 0.24), int(width * 0.34), int(width * 0.42)])
-        script.start(self.detail.lead_id)  # focus goes where the rep answers
+        self.call_lead_id = lead_id
+        self._call_row = row
+        following = self.model.lead_at(row + 1)
+        self._next_after_call = following.id if following is not None else None
+        self._sizes_before_call = self.splitter.sizes()
+        # During a call the table keeps only who is waiting: the columns come back afterwards.
+        self._columns_before_call = [self.table.isColumnHidden(c) for c in range(len(COLUMNS))]
+        for column in range(3, len(COLUMNS)):
+            self.table.setColumnHidden(column, True)
+        script.show()
+        width = max(sum(self.splitter.sizes()), self.splitter.width(), 900)
+        self.splitter.setSizes([int(width * 0.24), int(width * 0.34), int(width * 0.42)])
+        script.start(lead_id)  # focus goes where the rep answers
+
+    def next_lead_row(self) -> int:
+        """Where the queue goes on after the call: the lead that followed the called one, or the
+        one now at its place."""
+        if self._next_after_call is not None:
+            row = self.row_of(self._next_after_call, self._call_row)
+            if row >= 0:
+                return row
+        return min(self._call_row, self.model.rowCount() - 1)
 
     def prepare_script_panel(self) -> ScriptPanel:
         """Create the call-script panel, hidden until a call starts (the main window calls this once
@@ -296,11 +367,17 @@ class InboxPage(QWidget):
         return self.script
 
     def _close_script(self) -> None:
+        moved_on = self.script is not None and self.script.call_logged
         if self.script is not None:
             self.script.hide()
         for column, hidden in enumerate(self._columns_before_call or []):
             self.table.setColumnHidden(column, hidden)
         self._columns_before_call = None
+        if self._sizes_before_call:
+            self.splitter.setSizes(self._sizes_before_call[:2] + [0])
+        self.call_lead_id = None
+        if moved_on and self.model.rowCount():
+            self.table.selectRow(self.next_lead_row())  # the queue moves on
         self.table.setFocus()
 
     def _column_menu(self, pos: QPoint) -> None:

@@ -3,13 +3,15 @@ lead."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import quote
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -31,6 +33,8 @@ from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
+from repdesk.ui.common.url_opener import open_with_system
+from repdesk.ui.inbox.contact_dialogs import CallOutcomeDialog, CopyContactDialog, EmailSentDialog
 
 _ICONS = {
     "call": "☎",
@@ -47,6 +51,8 @@ class LeadDetailPanel(QStackedWidget):
     sig_lead_changed = Signal(object)
     """Emitted with a Changes value after the rep changed the lead (call logged, status, note,
     edit)."""
+    sig_call_note_requested = Signal()
+    """Emitted when the rep asks for a note during a call: it goes into the call's own note."""
 
     def __init__(
         self, workspace: Workspace, actions: ActionRegistry, parent: QWidget | None = None
@@ -75,7 +81,8 @@ class LeadDetailPanel(QStackedWidget):
         ):
             actions[action_id].triggered.connect(slot)
         self._actions = actions
-        self._set_actions_enabled(False)
+        self.during_call: Callable[[], bool] = lambda: False
+        """Set by the inbox: true while the call-script panel is open (it logs that call)."""
 
     def _build_content(self, actions: ActionRegistry) -> QWidget:
         scroll = QScrollArea()
@@ -231,64 +238,96 @@ class LeadDetailPanel(QStackedWidget):
                 text += f"\n      {act.body}"
             self.timeline.addItem(QListWidgetItem(text))
 
+    def on_current_page(self) -> bool:
+        """True when this panel is on the page the window shows (the Lead actions act on it)."""
+        return self.isVisibleTo(self.window())
+
+    def sync_actions(self) -> None:
+        """Enable the Lead actions when this panel shows a lead (the page calls it when shown)."""
+        self._set_actions_enabled(self.lead_id is not None)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.sync_actions()
+
     def _set_actions_enabled(self, enabled: bool) -> None:
-        for action_id in (
-            ActionId.CALL_LEAD,
-            ActionId.EMAIL_LEAD,
-            ActionId.ADD_NOTE,
-            ActionId.EDIT_LEAD,
-            ActionId.START_SCRIPT,
-        ):
-            self._actions[action_id].setEnabled(enabled)
+        # Several pages hold a detail panel and share the actions: only the shown one decides.
+        if self.on_current_page():
+            self._actions.set_lead_actions_enabled(enabled)
 
     # -- actions ---------------------------------------------------------------------------------
     def call(self) -> None:
-        if self.detail is None or not self.isVisible():
+        """Dial with the system's phone app; the call is logged only when the rep then says how
+        it went (nothing without a phone app, or on Esc)."""
+        if self.detail is None or not self.on_current_page():
             return
-        phone = self.detail.lead.phone
-        if not phone:
+        lead = self.detail.lead
+        if not lead.phone:
             QMessageBox.information(
                 self, "No phone number", "This lead has no phone number; edit the lead to add one."
             )
             return
-        QDesktopServices.openUrl(QUrl(f"tel:{phone}"))
-        self._apply(
-            lambda: self.workspace.leads.log_activity(
-                self.lead_id or 0, ActivityKind.CALL, body=f"Called {phone}"
+        dialled = self.workspace.clock()
+        if not open_with_system(QUrl(f"tel:{lead.phone}")):
+            _open_dialog(CopyContactDialog("phone", lead.phone, self))
+            return
+        if self.during_call():
+            return  # the call-script panel logs this call, with its outcome, when it ends
+        dialog = CallOutcomeDialog(lead.display_name, lead.phone, self)
+        lead_id, phone = lead.id, lead.phone
+        dialog.sig_outcome_chosen.connect(
+            lambda outcome: self._apply(
+                lambda: self.workspace.leads.log_activity(
+                    lead_id,
+                    ActivityKind.CALL,
+                    outcome=outcome.value,
+                    body=f"Called {phone}",
+                    occurred_at=dialled,
+                )
             )
         )
+        _open_dialog(dialog)
 
     def email(self) -> None:
-        if self.detail is None or not self.isVisible():
+        """Write with the system's mail app; logged only when the rep says it was sent."""
+        if self.detail is None or not self.on_current_page():
             return
-        address = self.detail.lead.email
-        if not address:
+        lead = self.detail.lead
+        if not lead.email:
             QMessageBox.information(
                 self,
                 "No email address",
                 "This lead has no email address; edit the lead to add one.",
             )
             return
-        subject = quote(
-            "Your inquiry"
-            + (f" about {self.detail.lead.product}" if self.detail.lead.product else "")
-        )
-        QDesktopServices.openUrl(QUrl(f"mailto:{address}?subject={subject}"))
-        self._apply(
-            lambda: self.workspace.leads.log_activity(
-                self.lead_id or 0, ActivityKind.EMAIL, body=f"Emailed {address}"
+        subject = quote("Your inquiry" + (f" about {lead.product}" if lead.product else ""))
+        opened = self.workspace.clock()
+        if not open_with_system(QUrl(f"mailto:{lead.email}?subject={subject}")):
+            _open_dialog(CopyContactDialog("email", lead.email, self))
+            return
+        dialog = EmailSentDialog(lead.display_name, lead.email, self)
+        lead_id, address = lead.id, lead.email
+        dialog.accepted.connect(
+            lambda: self._apply(
+                lambda: self.workspace.leads.log_activity(
+                    lead_id, ActivityKind.EMAIL, body=f"Emailed {address}", occurred_at=opened
+                )
             )
         )
+        _open_dialog(dialog)
 
     def add_note(self) -> None:
-        if self.lead_id is None or not self.isVisible():
+        if self.lead_id is None or not self.on_current_page():
+            return
+        if self.during_call():
+            self.sig_call_note_requested.emit()
             return
         text, ok = QInputDialog.getMultiLineText(self, "Add note", "Note for the timeline:")
         if ok and text.strip():
             self._apply(lambda: self.workspace.leads.add_note(self.lead_id or 0, text))
 
     def edit(self) -> None:
-        if self.detail is None or not self.isVisible():
+        if self.detail is None or not self.on_current_page():
             return
         from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
 
@@ -323,6 +362,11 @@ class LeadDetailPanel(QStackedWidget):
             return
         self.refresh()
         self.sig_lead_changed.emit(changes)
+
+
+def _open_dialog(dialog: QDialog) -> None:
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
 
 
 def _section(text: str) -> QLabel:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -60,6 +61,9 @@ class ScriptPanel(QWidget):
         self.current: Question | None = None
         self._chosen: list[str] = []  # multiple choice being toggled
         self._skipped: set[str] = set()  # optional questions the rep passed over in this call
+        self.call_logged = False
+        """True once this call's outcome was logged (the inbox then moves on to the next lead)."""
+        self._started_run: ScriptRun | None = None  # the run as it was when the call began
         self._elapsed = QElapsedTimer()
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._show_time)
@@ -67,6 +71,13 @@ class ScriptPanel(QWidget):
 
     # -- construction ----------------------------------------------------------------------------
     def _build(self) -> None:
+        self.note_title = QLabel(
+            "CALL NOTE — Ctrl+Shift+N to write, Esc to go back", objectName="sectionTitle"
+        )
+        self.note = QPlainTextEdit(objectName="callNote", tabChangesFocus=True)
+        self.note.setPlaceholderText("What they said, in your words (saved with the call)")
+        self.note.setMaximumHeight(96)
+        self.note.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
@@ -81,17 +92,22 @@ class ScriptPanel(QWidget):
         head.addWidget(self.lead_label, 1)
         head.addWidget(self.timer_label)
         layout.addLayout(head)
+        self.pinned = parts.wrapped("scriptPinned")
+        layout.addWidget(self.pinned)
         self.verdict = QLabel(objectName="verdictLabel")
         layout.addWidget(self.verdict)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_questions())
         self.outcome_page = parts.OutcomePage()
         self.outcome_page.sig_outcome_chosen.connect(self._log_call)
+        self.outcome_page.sig_discard_requested.connect(self._discard)
         self.result_page = parts.ResultPage()
         self.result_page.sig_close_requested.connect(self._close)
         self.pages.addWidget(self.outcome_page)
         self.pages.addWidget(self.result_page)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.note_title)
+        layout.addWidget(self.note)
 
     def _build_questions(self) -> QWidget:
         page = QWidget()
@@ -174,6 +190,18 @@ class ScriptPanel(QWidget):
             )
         )
         self.timer_label.setVisible(not self.preview)
+        self.call_logged = False
+        self._started_run = run
+        self.pinned.setText(
+            ""
+            if self.preview
+            else "On the call: this lead stays in focus until you end the call (Esc)."
+        )
+        self.pinned.setStyleSheet("")
+        self.pinned.setVisible(not self.preview)
+        self.note.clear()
+        self.note.setVisible(not self.preview)
+        self.note_title.setVisible(not self.preview)
         self.end_button.setText("Start over  (Esc)" if self.preview else "End call  (Esc)")
         self._elapsed.start()
         self._show_time()
@@ -263,6 +291,22 @@ class ScriptPanel(QWidget):
         seconds = self._elapsed.elapsed() // 1000 if self._elapsed.isValid() else 0
         self.timer_label.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")
 
+    def focus_answer(self) -> None:
+        """Put the keyboard back on the question (or the end-of-call page)."""
+        self._focus()
+
+    def focus_note(self) -> None:
+        self.note.setFocus()
+
+    def show_pinned_notice(self) -> None:
+        """The rep clicked another lead during the call: say why nothing moved."""
+        name = self.run.lead_name if self.run is not None else "this lead"
+        self.pinned.setText(
+            f"You are on a call with {name}: end the call (Esc) before opening another lead."
+        )
+        self.pinned.setStyleSheet("color: #cf222e; font-weight: 600;")
+        self._focus()
+
     def _focus(self) -> None:
         if self.pages.currentIndex() == QUESTIONS and self.entry.isVisible():
             self.entry.setFocus()
@@ -272,6 +316,14 @@ class ScriptPanel(QWidget):
 
     # -- answering -------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (
+            watched is self.note
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self._focus()  # out of the note, back to answering
+            return True
         if (
             watched is self.entry
             and event.type() == QEvent.Type.KeyPress
@@ -292,6 +344,8 @@ class ScriptPanel(QWidget):
         elif page == OUTCOME and key == Qt.Key.Key_Escape:
             self.pages.setCurrentIndex(QUESTIONS)
             self._focus()
+        elif page == OUTCOME and key == Qt.Key.Key_D:
+            self._discard()
         elif page == OUTCOME and _DIGITS.get(key, 0) in range(1, len(parts.OUTCOMES) + 1):
             self._log_call(parts.OUTCOMES[_DIGITS[key] - 1])
         elif page == QUESTIONS and key == Qt.Key.Key_Escape:
@@ -429,8 +483,9 @@ class ScriptPanel(QWidget):
                 ActivityKind.CALL,
                 outcome=outcome.value,
                 duration_seconds=seconds,
-                body="Qualification call",
+                body=self.note.toPlainText().strip() or "Qualification call",
             )
+            self.call_logged = True
             self._autosave()
             missing = self.run.decide(self.answers).missing_required
             if missing:
@@ -460,6 +515,13 @@ class ScriptPanel(QWidget):
         self.result_page.show_text(title, body)
         self.pages.setCurrentIndex(RESULT)
         self.setFocus()
+
+    def _discard(self) -> None:
+        """Discard — no call happened: nothing is logged and the draft is as it was before."""
+        if self.workspace is not None and self._started_run is not None:
+            self.workspace.qualifications.discard_draft(self._started_run)
+        self.call_logged = False
+        self._close()
 
     def _close(self) -> None:
         self._tick.stop()

@@ -29,6 +29,8 @@ VERDICT_COLOURS = {
 class OutcomePage(QWidget):
     sig_outcome_chosen = Signal(object)
     """Emitted with the CallOutcome the rep clicked (keys 1–4 are handled by the panel)."""
+    sig_discard_requested = Signal()
+    """Emitted when the rep clicks Discard — no call happened (key D is handled by the panel)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,7 +45,13 @@ class OutcomePage(QWidget):
             button.setStyleSheet("text-align: left; padding: 8px 12px; font-size: 14px;")
             button.clicked.connect(lambda _=False, o=outcome: self.sig_outcome_chosen.emit(o))
             layout.addWidget(button)
-        back = QLabel("Press 1–4, or Esc to go back to the questions.")
+        discard = QPushButton("D    Discard — no call happened (nothing is logged)")
+        discard.setObjectName("discardCall")
+        discard.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        discard.setStyleSheet("text-align: left; padding: 8px 12px; font-size: 14px;")
+        discard.clicked.connect(self.sig_discard_requested.emit)
+        layout.addWidget(discard)
+        back = QLabel("Press 1–4, D to discard, or Esc to go back to the questions.")
         back.setObjectName("muted")
         layout.addWidget(back)
         layout.addStretch(1)

@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         widget = self._build_page(row)
+        # The Lead menu acts on the lead the shown page has in focus: the page enables it again.
+        self.actions_.set_lead_actions_enabled(False)
         self.stack.setCurrentIndex(row)
         spec = self._specs[row]
         activate = getattr(widget, "activate", None)
