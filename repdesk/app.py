@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from repdesk.core.business_hours import BusinessHours
+    from repdesk.services.common.undo import UndoService
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
@@ -89,6 +90,12 @@ class Workspace:
             stored = self.first_screen.settings()
             return stored.get(key, DEFAULTS.get(key))
         return self.settings.get(key)
+
+    @cached_property
+    def undo(self) -> UndoService:
+        from repdesk.services.common.undo import UndoService
+
+        return UndoService(self.sessions)
 
     @cached_property
     def scripts(self) -> ScriptService:

@@ -71,6 +71,8 @@ def normalize_email(raw: str) -> str | None:
 def normalize_phone(raw: str, region: str = "US") -> str | None:
     """Return the number in E.164 ("+15550102001"), or None when it cannot be a phone number.
 
+    An extension is kept as ";ext=12" ("+15550102001;ext=12", the tel: URI form).
+
     Numbers already in E.164 and plain NANP digits (for US/CA) take a fast path that does
     not call phonenumbers; the rest are parsed by phonenumbers (results cached).
     A number must be *possible* (right length for its country), not necessarily assigned:
@@ -103,6 +105,8 @@ def _parse_phone(text: str, region: str) -> str | None:
     if not phonenumbers.is_possible_number(number):
         return None
     formatted: str = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if number.extension:  # "x12", "ext. 12": kept, in the tel: URI form (RFC 3966)
+        return f"{formatted};ext={number.extension}"
     return formatted
 
 

@@ -31,6 +31,8 @@ class ActivityKind(StrEnum):
     INQUIRY = "inquiry"
     STATUS_CHANGE = "status_change"
     QUALIFICATION = "qualification"
+    EDIT = "edit"
+    """A rep changed the lead's data or owner (the timeline's history of edits)."""
 
 
 #: Activities that count as the business reaching out (they set first-response time).

@@ -56,7 +56,7 @@ def test_invalid_emails_are_rejected(raw: str) -> None:
         ("+39 02 5550 4003", "+390255504003"),
         ("+44 (0)20 7946 0000", "+442079460000"),
         ("+4930123456", "+4930123456"),
-        ("614-555-0120 ext. 12", "+16145550120"),
+        ("614-555-0120 ext. 12", "+16145550120;ext=12"),  # the extension is kept
     ],
 )
 def test_phones_become_e164(raw: str, expected: str) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
@@ -86,6 +88,13 @@ def modal(qtbot: QtBot, name: str) -> QWidget:
     return found[0]
 
 
+def closed(dialog: QWidget) -> bool:
+    """A dialog that deletes itself on close is gone, or at least hidden."""
+    from shiboken6 import isValid
+
+    return not isValid(dialog) or not dialog.isVisible()
+
+
 class UrlRecorder(QObject):
     """Stands in for the desktop's tel:/mailto: app (Qt's own hook for URL schemes)."""
 
@@ -112,7 +121,8 @@ def url_handler(*schemes: str) -> Iterator[UrlRecorder]:
 
 def database_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table of the SQLite file, read with the standard library: two equal
-    results mean the database is exactly as it was."""
+    results mean the database is exactly as it was. The search index counts by its content (its
+    internal segments are laid out anew by any update and say nothing about the data)."""
     import sqlite3
 
     with sqlite3.connect(path) as con:
@@ -120,7 +130,54 @@ def database_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
             name
             for (name,) in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                " ORDER BY name"
+                " AND name NOT LIKE 'leads_fts_%' ORDER BY name"
             )
         ]
-        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+        return {
+            t: sorted(con.execute(f'SELECT rowid, * FROM "{t}"').fetchall(), key=repr)
+            for t in tables
+        }
+
+
+def make_small_workspace(path: Path, clock: Any, now: datetime) -> None:
+    """Four inquiries received in the hours before `now` (UTC business hours), each with its
+    first step planned, and two reps."""
+    from repdesk.app import open_workspace
+    from repdesk.store.locations import resolve_url
+    from repdesk.store.models import RepRecord
+
+    ws = open_workspace(resolve_url(str(path)), clock=clock)
+    ws.settings.set("timezone", "UTC")
+    with ws.sessions.begin() as session:
+        session.add_all([RepRecord(name="Priya Shah"), RepRecord(name="Sam Ortiz")])
+    for i, (first, company) in enumerate(
+        [("Ava", "Bakery"), ("Ben", "Dental"), ("Cleo", "Roofing"), ("Dan", "Florist")]
+    ):
+        clock.now = now - timedelta(hours=5 - i)
+        ws.leads.create_lead(
+            {
+                "first_name": first,
+                "last_name": "Tester",
+                "company": f"{first} {company}",
+                "email": f"{first.lower()}@example.com",
+                "phone": f"+1555010{2000 + i}",
+                "product": "website",
+            }
+        )
+    clock.now = now
+    ws.close()
+
+
+def window_on_clock(qtbot: QtBot, path: Path, clock: Any) -> Any:
+    """The main window on `path` with the test's clock (build_main_window uses the real one)."""
+    from repdesk.app import open_workspace
+    from repdesk.store.locations import resolve_url
+    from repdesk.ui.shell.main_window import MainWindow
+
+    window = MainWindow(open_workspace(resolve_url(str(path)), clock=clock))
+    qtbot.addWidget(window)
+    window.resize(1400, 860)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    return window

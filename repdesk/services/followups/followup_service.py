@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.business_hours import next_business_time
 from repdesk.core.domain import ActivityKind, CallOutcome, FollowUpKind, FollowUpStatus, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.common.undo import UndoRecorder
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
-from repdesk.services.leads.lead_service import LeadService, record_activity
+from repdesk.services.leads.lead_service import LeadService, activity_label, record_activity
 from repdesk.store.models import FollowUpRecord, LeadRecord, RepRecord
 
 DUE_FILTERS = ("today", "overdue", "all")
@@ -80,7 +82,10 @@ class FollowUpService:
         start: datetime | None = None,
         end: datetime | None = None,
         lead_id: int | None = None,
+        unassigned_too: bool = False,
     ) -> list[FollowUpRow]:
+        """Pending steps; `owner` (a rep's name) with `unassigned_too` also lists the steps of
+        leads nobody owns (Today's "Mine": mine to take)."""
         if due not in DUE_FILTERS:
             raise UserError(f"--due must be one of {', '.join(DUE_FILTERS)}, not {due!r}.")
         now = self._clock()
@@ -99,12 +104,45 @@ class FollowUpService:
             stmt = stmt.where(FollowUpRecord.due_at >= start)
         if end is not None:
             stmt = stmt.where(FollowUpRecord.due_at < end)
-        if owner:
+        if owner and unassigned_too:
+            stmt = stmt.where(or_(RepRecord.name == owner, LeadRecord.owner_id.is_(None)))
+        elif owner:
             stmt = stmt.where(RepRecord.name == owner)
+        elif unassigned_too:
+            stmt = stmt.where(LeadRecord.owner_id.is_(None))
         if lead_id is not None:
             stmt = stmt.where(FollowUpRecord.lead_id == lead_id)
         with self._sessions() as session:
             return [_row(f, lead, rep) for f, lead, rep in session.execute(stmt)]
+
+    def done_count(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        owner: str | None = None,
+        unassigned_too: bool = False,
+    ) -> int:
+        """Steps done in [start, end) (Today's "done today"), with the same owner filter as
+        list()."""
+        stmt = (
+            select(func.count(FollowUpRecord.id))
+            .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
+            .outerjoin(RepRecord, RepRecord.id == LeadRecord.owner_id)
+            .where(
+                FollowUpRecord.status == FollowUpStatus.DONE.value,
+                FollowUpRecord.done_at >= start,
+                FollowUpRecord.done_at < end,
+            )
+        )
+        if owner and unassigned_too:
+            stmt = stmt.where(or_(RepRecord.name == owner, LeadRecord.owner_id.is_(None)))
+        elif owner:
+            stmt = stmt.where(RepRecord.name == owner)
+        elif unassigned_too:
+            stmt = stmt.where(LeadRecord.owner_id.is_(None))
+        with self._sessions() as session:
+            return int(session.scalar(stmt) or 0)
 
     def coverage(self, owner: str | None = None) -> Coverage:
         now = self._clock()
@@ -154,6 +192,7 @@ class FollowUpService:
             record = self._pending(session, followup_id)
             lead = session.get(LeadRecord, record.lead_id)
             assert lead is not None
+            undo = UndoRecorder(session, [lead.id])
             record.status = FollowUpStatus.DONE.value
             record.done_at = now
             record.outcome = outcome
@@ -183,29 +222,41 @@ class FollowUpService:
             self.planner.next_after(session, record, lead, now)
             for hook in self._leads.hooks:
                 hook(session, lead, now)
-        return Changes(leads=True, activities=True, follow_ups=True)
+            label = (
+                activity_label(kind, outcome)
+                if kind is ActivityKind.CALL
+                else f"{record.kind.capitalize()} done"
+            )
+            step = undo.step(label)
+        return Changes(leads=True, activities=True, follow_ups=True, undo=step)
 
-    def move(self, followup_id: int, when: datetime) -> Changes:
+    def move(self, followup_id: int, when: datetime, *, label: str = "Rescheduled") -> Changes:
         """Reschedule a step (snooze, drag in the calendar, `followup move`)."""
         if when.tzinfo is None:
             raise UserError("A new time needs a time zone.")
         now = self._clock()
         with self._sessions.begin() as session:
             record = self._pending(session, followup_id)
+            undo = UndoRecorder(session, [record.lead_id])
             record.due_at = when
             record.sequence += 1
             record.updated_at = now
             lead = session.get(LeadRecord, record.lead_id)
             assert lead is not None
             lead.next_follow_up_at = when
-        return Changes(leads=True, follow_ups=True)
+            step = undo.step(label)
+        return Changes(leads=True, follow_ups=True, undo=step)
 
     def snooze(self, followup_id: int, delta: timedelta) -> Changes:
+        """Later by `delta` from now (or from its due time when that is later), moved on to the
+        next business moment when that falls outside business hours."""
         now = self._clock()
         with self._sessions() as session:
             record = self._pending(session, followup_id)
             base = max(record.due_at, now)
-        return self.move(followup_id, base + delta)
+        when = next_business_time(base + delta, self.planner.hours)
+        hours = int(delta.total_seconds() // 3600)
+        return self.move(followup_id, when, label=f"Snoozed {hours} h" if hours else "Snoozed")
 
     def ensure_all(self) -> int:
         """Give every open lead that lacks one its next step (start-up, demo, after repairs)."""

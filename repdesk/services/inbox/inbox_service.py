@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import JourneyStage, LeadStatus
@@ -32,6 +32,24 @@ OPEN = tuple(status.value for status in LeadStatus if not status.is_closed)
 JOURNEY_RANK = case(
     {stage.value: rank(stage) for stage in JourneyStage}, value=LeadRecord.journey_stage, else_=9
 )
+
+
+#: What All leads can be sorted by (its column headers).
+SORT_COLUMNS: dict[str, Any] = {
+    "received_at": LeadRecord.received_at,
+    "name": func.lower(LeadRecord.first_name + " " + LeadRecord.last_name),
+    "company": func.lower(LeadRecord.company),
+    "status": LeadRecord.status,
+    "next_follow_up_at": LeadRecord.next_follow_up_at,
+    "source": func.lower(LeadRecord.source),
+    "owner": select(RepRecord.name)
+    .where(RepRecord.id == LeadRecord.owner_id)
+    .correlate(LeadRecord)
+    .scalar_subquery(),
+    "product": func.lower(LeadRecord.product),
+    "phone": LeadRecord.phone,
+    "email": LeadRecord.email,
+}
 
 
 @dataclass(frozen=True)
@@ -103,6 +121,30 @@ class InboxService:
                 counts, total = _unfiltered_counts(session, segments)
         counted = [replace(seg, count=n) for seg, n in zip(segments, counts, strict=True)]
         return InboxSnapshot(self._sessions, counted, base, total)
+
+    def sorted_snapshot(self, flt: InboxFilter, sort: str, descending: bool) -> InboxSnapshot:
+        """All leads ordered by one column (a click on its header) instead of by urgency."""
+        if sort not in SORT_COLUMNS:
+            raise ValueError(f"Leads cannot be sorted by {sort!r}.")
+        base = self._filters(flt)
+        if not flt.include_closed:
+            base.append(LeadRecord.status.not_in(CLOSED))
+        key = SORT_COLUMNS[sort]
+        order = (
+            (key.desc().nulls_last(), LeadRecord.id.desc())
+            if descending
+            else (key.asc().nulls_last(), LeadRecord.id.asc())
+        )
+        waiting = and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_(None))
+        with self._sessions() as session:
+            total, waiting_n = session.execute(
+                select(func.count(), func.coalesce(func.sum(case((waiting, 1), else_=0)), 0))
+                .select_from(LeadRecord)
+                .where(*base)
+            ).one()
+        snapshot = InboxSnapshot(self._sessions, [Segment(true(), order, int(total))], base, total)
+        snapshot.waiting = int(waiting_n)
+        return snapshot
 
     def search_snapshot(self, text: str) -> SearchSnapshot | None:
         """A search with no other filter: every matching lead, open or closed, newest first, counted

@@ -15,6 +15,7 @@ from repdesk.core.business_hours import BusinessHours, business_seconds_between
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.common.undo import UndoRecorder
 from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary
 from repdesk.store.models import ActivityRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
@@ -149,6 +150,7 @@ class LeadService:
         when = min(occurred_at, now) if occurred_at is not None else now
         with self._sessions.begin() as session:
             lead = self._lead(session, lead_id)
+            undo = UndoRecorder(session, [lead_id])
             record_activity(
                 session,
                 lead,
@@ -160,7 +162,8 @@ class LeadService:
                 hours=self.hours(),
             )
             self.run_hooks(session, lead, now)
-        return Changes(leads=True, activities=True, follow_ups=True)
+            step = undo.step(activity_label(kind, outcome))
+        return Changes(leads=True, activities=True, follow_ups=True, undo=step)
 
     def set_status(self, lead_id: int, status: LeadStatus, *, note: str = "") -> Changes:
         now = self._clock()
@@ -168,12 +171,40 @@ class LeadService:
             lead = self._lead(session, lead_id)
             if lead.status == status.value:
                 return Changes()
+            undo = UndoRecorder(session, [lead_id])
             change_status(session, lead, status, now, note=note)
             self.run_hooks(session, lead, now)
-        return Changes(leads=True, activities=True, follow_ups=True)
+            label = f"Marked {status.label.lower()}" + (f" ({note})" if note else "")
+            step = undo.step(label if status.is_closed else f"Status set to {status.label}")
+        return Changes(leads=True, activities=True, follow_ups=True, undo=step)
 
-    def update_lead(self, lead_id: int, values: dict[str, str]) -> Changes:
-        """Save the edit dialog; every field the user changed is protected from later merges."""
+    def assign(self, lead_id: int, rep: str | None) -> Changes:
+        """Give the lead to a rep by name (None: nobody)."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            lead = self._lead(session, lead_id)
+            rep_id = None
+            if rep:
+                rep_id = session.scalar(select(RepRecord.id).where(RepRecord.name == rep))
+                if rep_id is None:
+                    raise UserError(f"There is no rep named {rep!r}.")
+            if lead.owner_id == rep_id:
+                return Changes()
+            undo = UndoRecorder(session, [lead_id])
+            lead.owner_id = rep_id
+            lead.updated_at = now
+            session.add(
+                ActivityRecord(
+                    lead_id=lead.id,
+                    kind=ActivityKind.EDIT.value,
+                    occurred_at=now,
+                    body=f"Owner: {rep}" if rep else "Owner: nobody (unassigned)",
+                )
+            )
+            step = undo.step(f"Assigned to {rep}" if rep else "Unassigned")
+        return Changes(leads=True, activities=True, undo=step)
+
+    def _cleaned(self, values: dict[str, str]) -> dict[str, str]:
         unknown = set(values) - set(EDITABLE)
         if unknown:
             raise UserError(f"The field {sorted(unknown)[0]!r} cannot be edited.")
@@ -188,22 +219,90 @@ class LeadService:
             if phone is None:
                 raise UserError(f"{cleaned['phone']!r} is not a valid phone number.")
             cleaned["phone"] = phone
+        return {key: value.strip() for key, value in cleaned.items()}
+
+    def create_lead(self, values: dict[str, str]) -> tuple[int, Changes]:
+        """New lead by hand (a walk-in, an inbound call): an inquiry received now, with its first
+        step planned. Someone already on file (same email or phone) is named, not duplicated."""
+        cleaned = self._cleaned(values)
+        if not any(
+            cleaned.get(k) for k in ("first_name", "last_name", "company", "email", "phone")
+        ):
+            raise UserError("A lead needs at least a name, a company, an email or a phone number.")
+        now = self._clock()
+        with self._sessions.begin() as session:
+            for key in ("email", "phone"):
+                if cleaned.get(key):
+                    known = session.execute(
+                        select(LeadRecord.id, LeadRecord.first_name, LeadRecord.last_name).where(
+                            getattr(LeadRecord, key) == cleaned[key]
+                        )
+                    ).first()
+                    if known is not None:
+                        name = f"{known.first_name} {known.last_name}".strip() or f"lead {known.id}"
+                        raise UserError(
+                            f"{name} (lead {known.id}) already has this {key}; open that lead "
+                            "instead of adding a second one."
+                        )
+            undo = UndoRecorder.for_new_lead(session)
+            lead = LeadRecord(
+                **{key: cleaned.get(key, "") for key in EDITABLE},
+                status=LeadStatus.NEW.value,
+                received_at=now,
+                created_at=now,
+                updated_at=now,
+                extra={},
+                edited_fields=[],
+            )
+            session.add(lead)
+            session.flush()
+            session.add(
+                ActivityRecord(
+                    lead_id=lead.id,
+                    kind=ActivityKind.INQUIRY.value,
+                    occurred_at=now,
+                    body="Added by hand (walk-in or inbound call)",
+                )
+            )
+            self.run_hooks(session, lead, now)
+            step = undo.step(f"{lead.first_name or lead.company or 'Lead'} added", [lead.id])
+            lead_id = lead.id
+        return lead_id, Changes(leads=True, activities=True, follow_ups=True, undo=step)
+
+    def update_lead(self, lead_id: int, values: dict[str, str]) -> Changes:
+        """Save the edit dialog; every field the user changed is protected from later merges."""
+        cleaned = self._cleaned(values)
         now = self._clock()
         with self._sessions.begin() as session:
             lead = self._lead(session, lead_id)
+            undo = UndoRecorder(session, [lead_id])
             edited = set(lead.edited_fields or [])
+            changed: list[tuple[str, str, str]] = []
             for key, value in cleaned.items():
-                value = value.strip()
                 if getattr(lead, key) != value:
+                    changed.append((key, getattr(lead, key), value))
                     setattr(lead, key, value)
                     edited.add(key)
             if not (lead.first_name or lead.last_name or lead.company or lead.email or lead.phone):
                 raise UserError(
                     "A lead needs at least a name, a company, an email or a phone number."
                 )
+            if not changed:
+                return Changes()
             lead.edited_fields = sorted(edited)
             lead.updated_at = now
-        return Changes(leads=True)
+            # The edit on the timeline: what changed, from what to what.
+            session.add(
+                ActivityRecord(
+                    lead_id=lead.id,
+                    kind=ActivityKind.EDIT.value,
+                    occurred_at=now,
+                    body=edit_summary(changed),
+                )
+            )
+            names = ", ".join(_FIELD_LABELS.get(k, k).lower() for k, _o, _n in changed)
+            step = undo.step(f"Edited {names}")
+        return Changes(leads=True, activities=True, undo=step)
 
     def add_note(self, lead_id: int, text: str) -> Changes:
         if not text.strip():
@@ -218,6 +317,43 @@ class LeadService:
         col = getattr(LeadRecord, column)
         with self._sessions() as session:
             return [v for v in session.scalars(select(col).distinct().order_by(col)) if v]
+
+
+_FIELD_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "company": "Company",
+    "title": "Title",
+    "email": "Email",
+    "phone": "Phone",
+    "source": "Source",
+    "product": "Product",
+    "notes": "Notes",
+    "tags": "Tags",
+}
+
+
+def edit_summary(changed: Sequence[tuple[str, str, str]]) -> str:
+    """'Phone: +15550100001 → +15550100002 · Notes changed' for the timeline."""
+    parts = []
+    for key, old, new in changed:
+        label = _FIELD_LABELS.get(key, key)
+        if key == "notes" or len(old) + len(new) > 80:
+            parts.append(f"{label} changed")
+        else:
+            parts.append(f"{label}: {old or '—'} → {new or '—'}")
+    return " · ".join(parts)
+
+
+def activity_label(kind: ActivityKind, outcome: str | None) -> str:
+    """What the confirmation says an activity did: 'Voicemail logged', 'Note added'."""
+    if kind is ActivityKind.CALL and outcome:
+        return {"connected": "Call logged (connected)"}.get(
+            outcome, f"{outcome.replace('_', ' ').capitalize()} logged"
+        )
+    if kind is ActivityKind.NOTE:
+        return "Note added"
+    return f"{kind.value.replace('_', ' ').capitalize()} logged"
 
 
 def record_activity(

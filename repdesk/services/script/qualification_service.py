@@ -4,7 +4,7 @@ effects, expiry."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -29,6 +29,7 @@ from repdesk.core.verdict_rules import (
 )
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.common.undo import UndoRecorder
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.services.leads.lead_service import LeadService, change_status, record_activity
 from repdesk.services.script.not_a_fit_reply import ReplyDraft, load_template
@@ -227,6 +228,7 @@ class QualificationService:
         now = self._clock()
         with self._sessions.begin() as session:
             lead = _lead(session, lead_id)
+            undo = UndoRecorder(session, [lead_id])
             record = _draft(session, lead_id) or self._new_record(session, lead, now)
             sets = sets_by_ids(session, record.set_ids)
             rules = (
@@ -256,7 +258,8 @@ class QualificationService:
             result = self._apply_verdict(
                 session, lead, record, decision, effective_answers(questions, answers), now
             )
-        return result
+            step = undo.step(f"Qualified: {decision.verdict.value.replace('_', ' ')}")
+        return replace(result, changes=replace(result.changes, undo=step))
 
     def history(self, lead_id: int) -> list[PastQualification]:
         """Finished qualifications of a lead, newest first, each with its own question-set

@@ -16,4 +16,5 @@ DEFAULTS: dict[str, Any] = {
     "qualification_days": 90,
     "caldav_url": "",
     "caldav_username": "",
+    "my_rep": "",  # who "Mine" means (a rep's name); empty: the one rep, or the unassigned
 }

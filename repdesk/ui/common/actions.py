@@ -30,6 +30,12 @@ class ActionId(Enum):
     EDIT_LEAD = "edit_lead"
     ADD_NOTE = "add_note"
     START_SCRIPT = "start_script"
+    UNDO = "undo"
+    NEW_LEAD = "new_lead"
+    NEXT_LEAD = "next_lead"
+    MARK_WON = "mark_won"
+    MARK_LOST = "mark_lost"
+    ASSIGN_LEAD = "assign_lead"
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,24 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.START_SCRIPT: ActionSpec(
         "&Qualify…", "Ctrl+K", "Run the call script for the selected lead"
     ),
+    ActionId.NEW_LEAD: ActionSpec(
+        "&New lead…", "Ctrl+N", "Add a walk-in or an inbound caller as a new lead"
+    ),
+    ActionId.NEXT_LEAD: ActionSpec(
+        "Ne&xt lead and its script",
+        "Ctrl+Shift+K",
+        "End with this lead and start the call script of the next one in the queue",
+    ),
+    ActionId.MARK_WON: ActionSpec("Mark &won", "Ctrl+Shift+W", "Close the lead as won"),
+    ActionId.MARK_LOST: ActionSpec(
+        "Mark &lost…", "Ctrl+Shift+L", "Close the lead as lost, with the reason"
+    ),
+    ActionId.ASSIGN_LEAD: ActionSpec(
+        "&Assign…", "Ctrl+Shift+A", "Give the lead to a rep (or to nobody)"
+    ),
+    ActionId.UNDO: ActionSpec(
+        "&Undo", "Ctrl+Z", "Take back the last quick action (newest first), exactly as it was"
+    ),
 }
 
 
@@ -91,6 +115,9 @@ LEAD_ACTIONS = (
     ActionId.START_SCRIPT,
     ActionId.ADD_NOTE,
     ActionId.EDIT_LEAD,
+    ActionId.MARK_WON,
+    ActionId.MARK_LOST,
+    ActionId.ASSIGN_LEAD,
 )
 
 

@@ -38,6 +38,8 @@ SEARCH_DELAY_MS = 120
 class InboxPage(QWidget):
     sig_lead_selected = Signal(int)
     """Emitted with the lead id when the rep selects a lead in the table."""
+    sig_changes_made = Signal(object)
+    """Emitted with the Changes of a quick action taken here (the window offers its Undo)."""
 
     def __init__(
         self,
@@ -52,8 +54,12 @@ class InboxPage(QWidget):
         self.all_leads = all_leads
         self._service: InboxService | None = None
         self.model = LeadTableModel(
-            workspace.clock, lambda: int(workspace.setting("response_target_minutes"))
+            workspace.clock,
+            lambda: int(workspace.setting("response_target_minutes")),
+            zone=workspace.zone,
+            region=lambda: str(workspace.setting("default_region")),
         )
+        self._sort: tuple[str, bool] | None = None  # All leads: a column's order, not urgency
         self._build(actions)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._filter_changed)
@@ -126,15 +132,25 @@ class InboxPage(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         # Name and company share what is left; the rest keep a width that fits their values.
-        for column, width in enumerate((66, 0, 0, 84, 128, 100, 100, 76)):
+        for column, width in enumerate((66, 0, 0, 84, 128, 100, 100, 76, 128, 180)):
             if width:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 self.table.setColumnWidth(column, width)
             else:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnHidden(
-            COLUMNS.index("Product"), True
-        )  # the header's menu shows it again
+        # The header's menu shows these again; All leads shows Phone and Email, sorts by any
+        # column (a third click goes back to the urgency order).
+        hidden = ("Product",) if self.all_leads else ("Product", "Phone", "Email")
+        for name in hidden:
+            self.table.setColumnHidden(COLUMNS.index(name), True)
+        if self.all_leads:
+            header.setSortIndicatorClearable(True)
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.model.sort_requested = self._sort_by
+            self.table.setSortingEnabled(True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
+        self._actions = actions
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -142,7 +158,7 @@ class InboxPage(QWidget):
         if self.all_leads:
             self.detail.setObjectName("leadDetailAll")
         self.detail.setMinimumWidth(360)
-        self.detail.sig_lead_changed.connect(self.apply_changes)
+        self.detail.sig_lead_changed.connect(self._changed)
         self.detail.during_call = lambda: self.call_lead_id is not None
         self.detail.sig_call_note_requested.connect(
             lambda: self.script.focus_note() if self.script is not None else None
@@ -161,6 +177,7 @@ class InboxPage(QWidget):
             None  # built on first use: one panel (and its names) per window
         )
         actions[ActionId.START_SCRIPT].triggered.connect(self._start_script)
+        actions[ActionId.NEXT_LEAD].triggered.connect(self.next_lead)
 
     # -- loading ---------------------------------------------------------------------------------
     def activate(self) -> None:
@@ -227,6 +244,8 @@ class InboxPage(QWidget):
         if early:
             # Start-up: the inbox straight from the file, before the services have loaded.
             snapshot: InboxRows = first_screen.snapshot(end_of_today)  # type: ignore[union-attr]
+        elif self._sort is not None:
+            snapshot = self.service.sorted_snapshot(flt, *self._sort)
         else:
             snapshot = self.service.any_snapshot(flt, end_of_today)
         self.model.set_snapshot(snapshot)
@@ -310,6 +329,10 @@ class InboxPage(QWidget):
         if lead is not None:
             self.sig_lead_selected.emit(lead.id)
 
+    def _changed(self, changes: Changes) -> None:
+        self.apply_changes(changes)
+        self.sig_changes_made.emit(changes)
+
     def apply_changes(self, changes: Changes) -> None:
         if changes.leads or changes.follow_ups:
             if changes.leads and not self.filters["source"].count() > 1:
@@ -342,6 +365,43 @@ class InboxPage(QWidget):
         self.splitter.setSizes([int(width * 0.24), int(width * 0.34), int(width * 0.42)])
         script.start(lead_id)  # focus goes where the rep answers
 
+    def next_lead(self) -> None:
+        """Go on to the next lead in the queue and start its script (after a call: the lead the
+        queue moved on to)."""
+        if not self.isVisible():
+            return
+        if self.call_lead_id is not None and self.script is not None:
+            if not self.script.call_ended:
+                self.script.show_pinned_notice()  # end this call first (Esc, then 1–4)
+                return
+            logged = self.script.call_logged
+            self.script.close_call()  # the selection moves on when the call was logged
+            if not logged:
+                self._select_next_row()
+        else:
+            self._select_next_row()
+        self._start_script()
+
+    def _select_next_row(self) -> None:
+        row = self._current_row() + 1
+        if row < self.model.rowCount():
+            self.table.selectRow(row)
+
+    def new_lead(self) -> None:
+        """Ctrl+N: a walk-in or inbound caller, added by hand and shown at once."""
+        if self.call_lead_id is not None:
+            return
+        from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
+
+        dialog = LeadEditDialog(self.workspace, None, self)
+
+        def added() -> None:
+            self.detail.lead_id = dialog.new_lead_id
+            self._changed(dialog.changes)
+
+        dialog.accepted.connect(added)
+        dialog.open()
+
     def next_lead_row(self) -> int:
         """Where the queue goes on after the call: the lead that followed the called one, or the
         one now at its place."""
@@ -360,7 +420,7 @@ class InboxPage(QWidget):
 
             self.script = ScriptPanel(self.workspace)
             self.script.setObjectName("scriptPanelAll" if self.all_leads else "scriptPanel")
-            self.script.sig_changes_made.connect(self.apply_changes)
+            self.script.sig_changes_made.connect(self._changed)
             self.script.sig_close_requested.connect(self._close_script)
             self.splitter.addWidget(self.script)
             self.script.hide()
@@ -379,6 +439,41 @@ class InboxPage(QWidget):
         if moved_on and self.model.rowCount():
             self.table.selectRow(self.next_lead_row())  # the queue moves on
         self.table.setFocus()
+
+    def _sort_by(self, key: str | None, descending: bool) -> None:
+        wanted = None if key is None else (key, descending)
+        if wanted == self._sort:
+            return  # Qt asks once when sorting is switched on: nothing changes then
+        self._sort = wanted
+        if self._loaded:
+            self.reload(place=0)
+
+    def _row_menu(self, pos: QPoint) -> None:
+        """Right-click on a row: it becomes the lead in focus, and the Lead menu acts on it."""
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        if self.detail.lead_id is None:
+            return
+        menu = QMenu(self)
+        a = self._actions
+        for action_id in (
+            ActionId.CALL_LEAD,
+            ActionId.EMAIL_LEAD,
+            ActionId.START_SCRIPT,
+            ActionId.ADD_NOTE,
+            ActionId.EDIT_LEAD,
+            None,
+            ActionId.ASSIGN_LEAD,
+            ActionId.MARK_WON,
+            ActionId.MARK_LOST,
+        ):
+            if action_id is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(a[action_id])
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+        self.row_menu = menu  # kept for tests and so it is not collected while open
 
     def _column_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)

@@ -5,20 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from urllib.parse import quote
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -27,14 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.app import Workspace
-from repdesk.core.domain import ActivityKind, LeadStatus
+from repdesk.core.domain import LeadStatus
+from repdesk.core.phone_display import display_phone
+from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
-from repdesk.ui.common.url_opener import open_with_system
-from repdesk.ui.inbox.contact_dialogs import CallOutcomeDialog, CopyContactDialog, EmailSentDialog
+from repdesk.ui.inbox.lead_commands import LeadCommands
 
 _ICONS = {
     "call": "☎",
@@ -44,6 +40,7 @@ _ICONS = {
     "inquiry": "★",
     "status_change": "→",
     "qualification": "✓",
+    "edit": "✐",
 }
 
 
@@ -73,16 +70,20 @@ class LeadDetailPanel(QStackedWidget):
         )  # blank while the services load at start-up (not "No lead selected")
         if not workspace.loaded:
             self.setCurrentIndex(2)
-        for action_id, slot in (
-            (ActionId.CALL_LEAD, self.call),
-            (ActionId.EMAIL_LEAD, self.email),
-            (ActionId.ADD_NOTE, self.add_note),
-            (ActionId.EDIT_LEAD, self.edit),
-        ):
-            actions[action_id].triggered.connect(slot)
         self._actions = actions
         self.during_call: Callable[[], bool] = lambda: False
         """Set by the inbox: true while the call-script panel is open (it logs that call)."""
+        self.commands = LeadCommands(self, workspace)
+        for action_id, slot in (
+            (ActionId.CALL_LEAD, self.commands.call),
+            (ActionId.EMAIL_LEAD, self.commands.email),
+            (ActionId.ADD_NOTE, self.commands.add_note),
+            (ActionId.EDIT_LEAD, self.commands.edit),
+            (ActionId.MARK_WON, self.commands.mark_won),
+            (ActionId.MARK_LOST, self.commands.mark_lost),
+            (ActionId.ASSIGN_LEAD, self.commands.assign),
+        ):
+            actions[action_id].triggered.connect(slot)
 
     def _build_content(self, actions: ActionRegistry) -> QWidget:
         scroll = QScrollArea()
@@ -196,9 +197,15 @@ class LeadDetailPanel(QStackedWidget):
             " · ".join(p for p in (lead.title, lead.company) if p) or "No company given"
         )
         now = self.workspace.clock()
+        zone = self.workspace.zone()
+
+        def _when(moment: datetime | None) -> str:
+            return format_moment(moment, now, zone) if moment else "—"
+
         f = self.fields
         f["email"].setText(lead.email or "—")
-        f["phone"].setText(lead.phone or "—")
+        region = str(self.workspace.setting("default_region"))
+        f["phone"].setText(display_phone(lead.phone, region) if lead.phone else "—")
         f["source"].setText(lead.source or "—")
         f["product"].setText(lead.product or "—")
         over_capacity = "over_capacity" in {t.strip() for t in d.tags.replace(";", ",").split(",")}
@@ -255,87 +262,7 @@ class LeadDetailPanel(QStackedWidget):
         if self.on_current_page():
             self._actions.set_lead_actions_enabled(enabled)
 
-    # -- actions ---------------------------------------------------------------------------------
-    def call(self) -> None:
-        """Dial with the system's phone app; the call is logged only when the rep then says how
-        it went (nothing without a phone app, or on Esc)."""
-        if self.detail is None or not self.on_current_page():
-            return
-        lead = self.detail.lead
-        if not lead.phone:
-            QMessageBox.information(
-                self, "No phone number", "This lead has no phone number; edit the lead to add one."
-            )
-            return
-        dialled = self.workspace.clock()
-        if not open_with_system(QUrl(f"tel:{lead.phone}")):
-            _open_dialog(CopyContactDialog("phone", lead.phone, self))
-            return
-        if self.during_call():
-            return  # the call-script panel logs this call, with its outcome, when it ends
-        dialog = CallOutcomeDialog(lead.display_name, lead.phone, self)
-        lead_id, phone = lead.id, lead.phone
-        dialog.sig_outcome_chosen.connect(
-            lambda outcome: self._apply(
-                lambda: self.workspace.leads.log_activity(
-                    lead_id,
-                    ActivityKind.CALL,
-                    outcome=outcome.value,
-                    body=f"Called {phone}",
-                    occurred_at=dialled,
-                )
-            )
-        )
-        _open_dialog(dialog)
-
-    def email(self) -> None:
-        """Write with the system's mail app; logged only when the rep says it was sent."""
-        if self.detail is None or not self.on_current_page():
-            return
-        lead = self.detail.lead
-        if not lead.email:
-            QMessageBox.information(
-                self,
-                "No email address",
-                "This lead has no email address; edit the lead to add one.",
-            )
-            return
-        subject = quote("Your inquiry" + (f" about {lead.product}" if lead.product else ""))
-        opened = self.workspace.clock()
-        if not open_with_system(QUrl(f"mailto:{lead.email}?subject={subject}")):
-            _open_dialog(CopyContactDialog("email", lead.email, self))
-            return
-        dialog = EmailSentDialog(lead.display_name, lead.email, self)
-        lead_id, address = lead.id, lead.email
-        dialog.accepted.connect(
-            lambda: self._apply(
-                lambda: self.workspace.leads.log_activity(
-                    lead_id, ActivityKind.EMAIL, body=f"Emailed {address}", occurred_at=opened
-                )
-            )
-        )
-        _open_dialog(dialog)
-
-    def add_note(self) -> None:
-        if self.lead_id is None or not self.on_current_page():
-            return
-        if self.during_call():
-            self.sig_call_note_requested.emit()
-            return
-        text, ok = QInputDialog.getMultiLineText(self, "Add note", "Note for the timeline:")
-        if ok and text.strip():
-            self._apply(lambda: self.workspace.leads.add_note(self.lead_id or 0, text))
-
-    def edit(self) -> None:
-        if self.detail is None or not self.on_current_page():
-            return
-        from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
-
-        dialog = LeadEditDialog(self.workspace, self.detail, self)
-        if dialog.exec():
-            self.refresh()
-            self.sig_lead_changed.emit(Changes(leads=True))
-
+    # -- actions (ui/inbox/lead_commands) --------------------------------------------------------
     def export_to_calendar(self) -> None:
         if self.detail is None:
             return
@@ -349,34 +276,18 @@ class LeadDetailPanel(QStackedWidget):
         ).open()
 
     def _status_chosen(self, index: int) -> None:
-        if self.lead_id is None:
-            return
-        status = LeadStatus(self.status_box.itemData(index))
-        self._apply(lambda: self.workspace.leads.set_status(self.lead_id or 0, status))
+        self.commands.set_status(LeadStatus(self.status_box.itemData(index)))
 
-    def _apply(self, action: object) -> None:
-        try:
-            changes = action()  # type: ignore[operator]
-        except UserError as exc:
-            QMessageBox.warning(self, "repdesk", str(exc))
-            return
+    def changed(self, changes: Changes) -> None:
+        """After an action on the shown lead: show it anew and tell the page."""
         self.refresh()
         self.sig_lead_changed.emit(changes)
-
-
-def _open_dialog(dialog: QDialog) -> None:
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
 
 
 def _section(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("sectionTitle")
     return label
-
-
-def _when(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%a %d %b %Y, %H:%M") if moment else "—"
 
 
 def _esc(text: str) -> str:

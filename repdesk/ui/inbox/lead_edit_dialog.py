@@ -1,9 +1,10 @@
-"""Edit a lead's contact data with validation (errors shown in the dialog; nothing saved until
-valid)."""
+"""Edit a lead's contact data, or add a new lead (Ctrl+N), with validation (errors shown in the
+dialog; nothing saved until valid). Source and Product pick from the values already in use."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -14,8 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.app import Workspace
+from repdesk.core.phone_display import display_phone
+from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
+from repdesk.ui.common.dialog_keys import submit_on_ctrl_enter
 
 _FIELDS = (
     ("first_name", "First name"),
@@ -28,27 +32,50 @@ _FIELDS = (
     ("product", "Product"),
     ("tags", "Tags"),
 )
+#: Fields that pick from the values the workspace already knows (and still take a new one).
+_PICKED = ("source", "product")
 
 
 class LeadEditDialog(QDialog):
+    """`detail` None: a new lead (a walk-in or an inbound call), received now."""
+
     def __init__(
-        self, workspace: Workspace, detail: LeadDetail, parent: QWidget | None = None
+        self, workspace: Workspace, detail: LeadDetail | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("leadEditDialog")
-        self.setWindowTitle(f"Edit {detail.lead.display_name}")
+        self.setObjectName("leadEditDialog" if detail else "newLeadDialog")
+        self.setWindowTitle(f"Edit {detail.lead.display_name}" if detail else "New lead")
         self.setMinimumWidth(440)
         self._workspace = workspace
-        self._lead_id = detail.lead.id
+        self._lead_id = detail.lead.id if detail else None
+        self.changes = Changes()
+        """What the save changed (with its Undo), once accepted."""
+        self.new_lead_id: int | None = None
         form = QFormLayout(self)
         self.edits: dict[str, QLineEdit] = {}
-        values = {**{k: getattr(detail.lead, k, "") for k, _ in _FIELDS}, "tags": detail.tags}
+        values = (
+            {**{k: getattr(detail.lead, k, "") for k, _ in _FIELDS}, "tags": detail.tags}
+            if detail
+            else {}
+        )
+        region = str(workspace.setting("default_region"))
+        if values.get("phone"):
+            values["phone"] = display_phone(str(values["phone"]), region)  # as the rep reads it
         for key, label in _FIELDS:
-            edit = QLineEdit(str(values.get(key) or ""))
-            edit.setObjectName(f"edit_{key}")
+            if key in _PICKED:
+                box = QComboBox()
+                box.setEditable(True)
+                box.setObjectName(f"edit_{key}")
+                box.addItems(workspace.leads.distinct_values(key))
+                box.setCurrentText(str(values.get(key) or ""))
+                edit = box.lineEdit()
+                form.addRow(label, box)
+            else:
+                edit = QLineEdit(str(values.get(key) or ""))
+                edit.setObjectName(f"edit_{key}")
+                form.addRow(label, edit)
             self.edits[key] = edit
-            form.addRow(label, edit)
-        self.notes = QPlainTextEdit(detail.lead.notes)
+        self.notes = QPlainTextEdit(detail.lead.notes if detail else "")
         self.notes.setObjectName("edit_notes")
         self.notes.setFixedHeight(80)
         form.addRow("Notes", self.notes)
@@ -57,12 +84,17 @@ class LeadEditDialog(QDialog):
         self.error.setStyleSheet("color: #cf222e")
         self.error.setWordWrap(True)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        save = buttons.addButton(
+            "Save  (Ctrl+Enter)" if detail else "Add lead  (Ctrl+Enter)",
+            QDialogButtonBox.ButtonRole.AcceptRole,
         )
+        save.setObjectName("saveLead")
+        save.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        submit_on_ctrl_enter(self)
         self.edits["first_name"].setFocus()
 
     def values(self) -> dict[str, str]:
@@ -72,7 +104,10 @@ class LeadEditDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self._workspace.leads.update_lead(self._lead_id, self.values())
+            if self._lead_id is None:
+                self.new_lead_id, self.changes = self._workspace.leads.create_lead(self.values())
+            else:
+                self.changes = self._workspace.leads.update_lead(self._lead_id, self.values())
         except UserError as exc:
             self.error.setText(str(exc))
             return

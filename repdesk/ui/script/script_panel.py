@@ -291,6 +291,15 @@ class ScriptPanel(QWidget):
         seconds = self._elapsed.elapsed() // 1000 if self._elapsed.isValid() else 0
         self.timer_label.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")
 
+    @property
+    def call_ended(self) -> bool:
+        """True on the result page: the call is over (logged or not) and the panel can close."""
+        return self.pages.currentIndex() == RESULT
+
+    def close_call(self) -> None:
+        """Close the panel after the call (what Enter does on the result page)."""
+        self._close()
+
     def focus_answer(self) -> None:
         """Put the keyboard back on the question (or the end-of-call page)."""
         self._focus()
@@ -453,6 +462,8 @@ class ScriptPanel(QWidget):
     def _autosave(self) -> None:
         if self.preview or self.run is None or self.run.lead_id is None or self.workspace is None:
             return
+        if not self.answers and not self.run.resumed:
+            return  # nothing asked yet: no empty draft
         self.workspace.qualifications.save_draft(self.run.lead_id, self.answers)
 
     def _jump(self, item: QListWidgetItem) -> None:
@@ -478,6 +489,9 @@ class ScriptPanel(QWidget):
         lead_id = self.run.lead_id
         label = outcome.value.replace("_", " ")
         try:
+            # The answers are saved first, so the call's Undo takes back just the call (and the
+            # qualification it finished), never the answers the rep gave.
+            self._autosave()
             changes = self.workspace.leads.log_activity(
                 lead_id,
                 ActivityKind.CALL,
@@ -486,7 +500,6 @@ class ScriptPanel(QWidget):
                 body=self.note.toPlainText().strip() or "Qualification call",
             )
             self.call_logged = True
-            self._autosave()
             missing = self.run.decide(self.answers).missing_required
             if missing:
                 self._show_result(
@@ -496,6 +509,10 @@ class ScriptPanel(QWidget):
             else:
                 result = self.workspace.qualifications.finish(lead_id, self.answers)
                 changes = changes | result.changes
+                if changes.undo is not None:  # one action for the rep: one Undo
+                    verdict = result.verdict.value.replace("_", " ")
+                    undo = changes.undo.relabel(f"Call logged ({label}) · {verdict}")
+                    changes = replace(changes, undo=undo)
                 self._show_verdict(result.verdict, result.score)
                 if result.reply is not None:
                     QGuiApplication.clipboard().setText(result.reply.body)

@@ -84,6 +84,14 @@ class GeneralSettingsPanel(QWidget):
             "After this, a qualified lead shows 're-qualify' and gets a follow-up to do it."
         )
         form.addRow("Qualification valid for", self.qualification)
+        self.me = QComboBox()
+        self.me.setObjectName("settingsMyRep")
+        self.me.setFixedWidth(320)
+        self.me.setToolTip(
+            "Whose steps Today's Mine filter shows (with the leads nobody owns yet). With one rep "
+            "on the workspace, that rep; with none, Mine shows the unassigned leads."
+        )
+        form.addRow("You are", self.me)
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color: #cf222e")
@@ -112,6 +120,11 @@ class GeneralSettingsPanel(QWidget):
         self.alarm.setValue(int(s["alarm_minutes"]))
         self.event.setValue(int(s["event_minutes"]))
         self.qualification.setValue(int(s["qualification_days"]))
+        self.me.clear()
+        self.me.addItem("(not chosen)", "")
+        for name in self.workspace.leads.reps():
+            self.me.addItem(name, name)
+        self.me.setCurrentIndex(max(0, self.me.findData(str(s.get("my_rep") or ""))))
         self.error.clear()
 
     def values(self) -> dict[str, Any]:
@@ -130,6 +143,7 @@ class GeneralSettingsPanel(QWidget):
             "alarm_minutes": self.alarm.value(),
             "event_minutes": self.event.value(),
             "qualification_days": self.qualification.value(),
+            "my_rep": str(self.me.currentData() or ""),
         }
 
     def save(self) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from repdesk.core.when import format_moment
 from repdesk.services.common.errors import UserError
 from repdesk.ui.common.actions import ActionId
 
@@ -55,11 +56,12 @@ class FileActions:
         if last is None:
             QMessageBox.information(self.window, "Undo import", "There is no import to undo.")
             return
+        ws = self.window.workspace
         answer = QMessageBox.question(
             self.window,
             "Undo import",
             f"Remove the {last.added} leads the import of "
-            f"{last.started_at.astimezone():%d %b %H:%M} added "
+            f"{format_moment(last.started_at, ws.clock(), ws.zone())} added "
             f"and revert the {last.merged} it merged?",
         )
         if answer != QMessageBox.StandardButton.Yes:

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from repdesk.app import Workspace
 from repdesk.services.common.changes import Changes
 from repdesk.ui.common.actions import ActionId, ActionRegistry
+from repdesk.ui.common.undo_stack import UndoBar, UndoStack
 from repdesk.ui.common.worker import Worker
 from repdesk.ui.shell.first_paint import after_first_paint
 from repdesk.ui.shell.pages import PageSpec, build_pages
@@ -41,6 +43,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"repdesk — {_workspace_title(workspace)}")
         self.setObjectName("mainWindow")
         self.actions_ = ActionRegistry(self)
+        self.undo_bar = UndoBar()
+        self._build_undo()
         self.pages: dict[str, QWidget] = {}
         self._specs: list[PageSpec] = build_pages(self)
         self._build_body()
@@ -80,7 +84,12 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         self.navigation.currentRowChanged.connect(self._on_row_changed)
         layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.stack, 1)
+        right.addWidget(self.undo_bar)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
         self.navigation.setCurrentRow(0)
         if self._defer_pages:
@@ -131,6 +140,9 @@ class MainWindow(QMainWindow):
     def _make_page(self, spec: PageSpec) -> QWidget:
         widget = spec.factory()
         self.pages[spec.key] = widget
+        changed = getattr(widget, "sig_changes_made", None)
+        if changed is not None:
+            changed.connect(lambda changes, page=widget: self.record_changes(changes, page))
         return widget
 
     def _build_page(self, index: int) -> QWidget:
@@ -158,6 +170,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions_
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(a[ActionId.NEW_LEAD])
+        a[ActionId.NEW_LEAD].triggered.connect(self._new_lead)
         for action_id in (
             ActionId.IMPORT,
             ActionId.UNDO_IMPORT,
@@ -173,15 +187,25 @@ class MainWindow(QMainWindow):
             go_menu.addAction(a[spec.action])
         go_menu.addSeparator()
         go_menu.addAction(a[ActionId.FOCUS_SEARCH])
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(a[ActionId.UNDO])
         lead_menu = self.menuBar().addMenu("&Lead")
         for action_id in (
             ActionId.CALL_LEAD,
             ActionId.EMAIL_LEAD,
             ActionId.START_SCRIPT,
+            ActionId.NEXT_LEAD,
             ActionId.ADD_NOTE,
             ActionId.EDIT_LEAD,
+            None,
+            ActionId.ASSIGN_LEAD,
+            ActionId.MARK_WON,
+            ActionId.MARK_LOST,
         ):
-            lead_menu.addAction(a[action_id])
+            if action_id is None:
+                lead_menu.addSeparator()
+            else:
+                lead_menu.addAction(a[action_id])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(a[ActionId.ABOUT])
         from repdesk.ui.shell.file_actions import FileActions
@@ -194,13 +218,30 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_workspace)
         self.statusBar().showMessage("Ready", 3000)
 
-    # -- changes and drops ------------------------------------------------------------------------
-    def apply_changes(self, changes: Changes) -> None:
-        """Refresh the pages a change concerns (each page decides what it needs)."""
+    # -- changes, undo and drops ------------------------------------------------------------------
+    def apply_changes(self, changes: Changes, *, source: QWidget | None = None) -> None:
+        """Refresh the pages a change concerns (each page decides what it needs); `source`
+        already refreshed itself."""
         for page in self.pages.values():
             apply = getattr(page, "apply_changes", None)
-            if callable(apply):
+            if callable(apply) and page is not source:
                 apply(changes)
+
+    def record_changes(self, changes: Changes, source: QWidget | None = None) -> None:
+        """A page's quick action: say what it did (with Undo) and refresh the other pages."""
+        if changes.undo is not None:
+            self.undo_stack.push(changes.undo)
+        self.apply_changes(changes, source=source)
+
+    def _build_undo(self) -> None:
+        ws = self.workspace
+        self.undo_stack = UndoStack(lambda step: ws.undo.undo(step), ws.clock, ws.zone, self)
+        self.undo_stack.sig_message.connect(self.undo_bar.show_message)
+        self.undo_stack.sig_changes_made.connect(self.apply_changes)
+        self.undo_bar.sig_undo_requested.connect(self.undo_stack.undo)
+        undo = self.actions_[ActionId.UNDO]
+        undo.triggered.connect(self.undo_stack.undo)
+        self.addAction(undo)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         if _lead_files(event.mimeData()):
@@ -211,6 +252,14 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.file_actions.import_files(paths)
+
+    def _new_lead(self) -> None:
+        """Ctrl+N from any page: the lead is added on the inbox (or All leads) and shown there."""
+        if self.current_page_key() not in ("inbox", "leads"):
+            self.show_page("inbox")
+        new_lead = getattr(self.pages[self.current_page_key()], "new_lead", None)
+        if callable(new_lead):
+            new_lead()
 
     # -- navigation ------------------------------------------------------------------------------
     def show_page(self, key: str) -> None:

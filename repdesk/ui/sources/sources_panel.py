@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.app import Workspace
+from repdesk.core.when import format_moment
 from repdesk.services.common.errors import UserError
 from repdesk.services.sources.source_service import FetchResult, SourceInfo
 from repdesk.ui.sources.inquiry_watcher import BackgroundFetch
@@ -138,7 +139,7 @@ class SourcesPanel(QWidget):
         self.table.setRowCount(len(self._sources))
         for row, source in enumerate(self._sources):
             checked = (
-                source.last_checked_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                format_moment(source.last_checked_at, self.workspace.clock(), self.workspace.zone())
                 if source.last_checked_at
                 else ""
             )

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import (
+    closed,
     copy_demo,
     ctrl,
     database_rows,
@@ -67,7 +68,7 @@ def test_escape_on_did_you_reach_them_logs_nothing(
         key(window, Qt.Key.Key_C, SHIFT_CTRL)
         dialog = modal(qtbot, "callOutcomeDialog")
         key(dialog, Qt.Key.Key_Escape)
-        qtbot.waitUntil(lambda: not dialog.isVisible())
+        qtbot.waitUntil(lambda: closed(dialog))
     assert phone.urls == [f"tel:{lead.phone}"]
     assert database_rows(path) == before
 

@@ -1,0 +1,184 @@
+"""What the Lead menu does to the lead a detail pane shows: call, email, note, edit, status, won,
+lost, assign — each really happened before it is logged, and each returns its Undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from repdesk.core.domain import ActivityKind, LeadStatus
+from repdesk.core.phone_display import display_phone
+from repdesk.services.common.changes import Changes
+from repdesk.services.common.errors import UserError
+from repdesk.ui.common.url_opener import open_with_system
+from repdesk.ui.inbox.contact_dialogs import CallOutcomeDialog, CopyContactDialog, EmailSentDialog
+from repdesk.ui.inbox.lead_dialogs import AssignDialog, LostReasonDialog, NoteDialog
+
+if TYPE_CHECKING:
+    from repdesk.app import Workspace
+    from repdesk.services.leads.lead_rows import LeadSummary
+    from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel
+
+
+class LeadCommands(QObject):
+    def __init__(self, panel: LeadDetailPanel, workspace: Workspace) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.workspace = workspace
+
+    def _lead(self) -> LeadSummary | None:
+        """The lead in focus, when the panel is on the shown page (the actions are shared)."""
+        detail = self.panel.detail
+        if detail is None or not self.panel.on_current_page():
+            return None
+        return detail.lead
+
+    def _apply(self, action: Callable[[], Changes]) -> None:
+        try:
+            changes = action()
+        except UserError as exc:
+            QMessageBox.warning(self.panel, "repdesk", str(exc))
+            self.panel.refresh()
+            return
+        self.panel.changed(changes)
+
+    def _open(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # -- contact -----------------------------------------------------------------------------
+    def call(self) -> None:
+        """Dial with the system's phone app; the call is logged only when the rep then says how
+        it went (nothing without a phone app, or on Esc)."""
+        lead = self._lead()
+        if lead is None:
+            return
+        if not lead.phone:
+            QMessageBox.information(
+                self.panel,
+                "No phone number",
+                "This lead has no phone number; edit the lead to add one.",
+            )
+            return
+        dialled = self.workspace.clock()
+        shown = display_phone(lead.phone, str(self.workspace.setting("default_region")))
+        if not open_with_system(QUrl(f"tel:{lead.phone}")):
+            self._open(CopyContactDialog("phone", shown, self.panel))
+            return
+        if self.panel.during_call():
+            return  # the call-script panel logs this call, with its outcome, when it ends
+        dialog = CallOutcomeDialog(lead.display_name, shown, self.panel)
+        lead_id, phone = lead.id, lead.phone
+        dialog.sig_outcome_chosen.connect(
+            lambda outcome: self._apply(
+                lambda: self.workspace.leads.log_activity(
+                    lead_id,
+                    ActivityKind.CALL,
+                    outcome=outcome.value,
+                    body=f"Called {phone}",
+                    occurred_at=dialled,
+                )
+            )
+        )
+        self._open(dialog)
+
+    def email(self) -> None:
+        """Write with the system's mail app; logged only when the rep says it was sent."""
+        lead = self._lead()
+        if lead is None:
+            return
+        if not lead.email:
+            QMessageBox.information(
+                self.panel,
+                "No email address",
+                "This lead has no email address; edit the lead to add one.",
+            )
+            return
+        subject = quote("Your inquiry" + (f" about {lead.product}" if lead.product else ""))
+        opened = self.workspace.clock()
+        if not open_with_system(QUrl(f"mailto:{lead.email}?subject={subject}")):
+            self._open(CopyContactDialog("email", lead.email, self.panel))
+            return
+        dialog = EmailSentDialog(lead.display_name, lead.email, self.panel)
+        lead_id, address = lead.id, lead.email
+        dialog.accepted.connect(
+            lambda: self._apply(
+                lambda: self.workspace.leads.log_activity(
+                    lead_id, ActivityKind.EMAIL, body=f"Emailed {address}", occurred_at=opened
+                )
+            )
+        )
+        self._open(dialog)
+
+    # -- the lead's record -------------------------------------------------------------------
+    def add_note(self) -> None:
+        lead = self._lead()
+        if lead is None:
+            return
+        if self.panel.during_call():
+            self.panel.sig_call_note_requested.emit()  # it goes into the call's own note
+            return
+        dialog = NoteDialog(lead.display_name, self.panel)
+        lead_id = lead.id
+        dialog.accepted.connect(
+            lambda: self._apply(lambda: self.workspace.leads.add_note(lead_id, dialog.note()))
+        )
+        dialog.open()
+
+    def edit(self) -> None:
+        if self._lead() is None or self.panel.detail is None:
+            return
+        from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
+
+        dialog = LeadEditDialog(self.workspace, self.panel.detail, self.panel)
+        dialog.accepted.connect(lambda: self.panel.changed(dialog.changes))
+        dialog.open()
+
+    def set_status(self, status: LeadStatus) -> None:
+        """The status box: Lost asks for its reason first (Esc keeps the status)."""
+        if status is LeadStatus.LOST:
+            self.mark_lost()
+            return
+        lead = self._lead()
+        if lead is not None:
+            lead_id = lead.id
+            self._apply(lambda: self.workspace.leads.set_status(lead_id, status))
+
+    def mark_won(self) -> None:
+        lead = self._lead()
+        if lead is not None:
+            lead_id = lead.id
+            self._apply(lambda: self.workspace.leads.set_status(lead_id, LeadStatus.WON))
+
+    def mark_lost(self) -> None:
+        lead = self._lead()
+        if lead is None:
+            return
+        dialog = LostReasonDialog(lead.display_name, self.panel)
+        lead_id = lead.id
+        dialog.accepted.connect(
+            lambda: self._apply(
+                lambda: self.workspace.leads.set_status(
+                    lead_id, LeadStatus.LOST, note=dialog.text()
+                )
+            )
+        )
+        dialog.rejected.connect(self.panel.refresh)  # the status box shows the status again
+        dialog.open()
+
+    def assign(self) -> None:
+        lead = self._lead()
+        if lead is None:
+            return
+        dialog = AssignDialog(
+            lead.display_name, self.workspace.leads.reps(), lead.owner, self.panel
+        )
+        lead_id = lead.id
+        dialog.accepted.connect(
+            lambda: self._apply(lambda: self.workspace.leads.assign(lead_id, dialog.chosen()))
+        )
+        dialog.open()
