@@ -32,6 +32,7 @@ def open_window(qtbot: QtBot, path: Path | str, size: tuple[int, int] = (1400, 8
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts go to the active window only
     return window
 
 
@@ -180,4 +181,5 @@ def window_on_clock(qtbot: QtBot, path: Path, clock: Any) -> Any:
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     return window

@@ -115,6 +115,14 @@ class FollowUpService:
         with self._sessions() as session:
             return [_row(f, lead, rep) for f, lead, rep in session.execute(stmt)]
 
+    def due_count(self, end: datetime) -> int:
+        """Pending steps due before `end` (overdue ones included): the sidebar's Today count."""
+        stmt = select(func.count(FollowUpRecord.id)).where(
+            FollowUpRecord.status == FollowUpStatus.PENDING.value, FollowUpRecord.due_at < end
+        )
+        with self._sessions() as session:
+            return int(session.scalar(stmt) or 0)
+
     def done_count(
         self,
         start: datetime,

@@ -92,6 +92,19 @@ class LeadService:
         with self._sessions() as session:
             return [row_summary(row) for row in session.execute(stmt)]
 
+    def waiting_count(self) -> int:
+        """Inquiries nobody has answered yet (new, no first response): the inbox's first group."""
+        with self._sessions() as session:
+            return int(
+                session.scalar(
+                    select(func.count(LeadRecord.id)).where(
+                        LeadRecord.status == LeadStatus.NEW.value,
+                        LeadRecord.first_response_at.is_(None),
+                    )
+                )
+                or 0
+            )
+
     def count(self) -> int:
         with self._sessions() as session:
             return int(session.scalar(select(func.count(LeadRecord.id))) or 0)

@@ -9,7 +9,12 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.business_hours import BusinessHours, at_local, business_seconds_between
+from repdesk.core.business_hours import (
+    BusinessHours,
+    at_local,
+    business_seconds_between,
+    next_business_time,
+)
 from repdesk.core.domain import ActivityKind, CallOutcome, JourneyStage, LeadStatus
 from repdesk.services.common.errors import UserError
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
@@ -280,8 +285,10 @@ def _add_lead(
     status = _status(rng, i, age_days)
     contacted = status != LeadStatus.NEW
     domain = (company or last).lower().replace(" ", "").replace("ü", "ue") + ".example"
+    # Reps answer in business hours: a night's inquiry is answered minutes after opening.
     first_response = (
-        received + timedelta(minutes=rng.choice([3, 4, 9, 25, 70, 240, 1500]))
+        next_business_time(received, hours)
+        + timedelta(minutes=rng.choice([3, 4, 9, 25, 70, 240, 1500]))
         if contacted
         else None
     )

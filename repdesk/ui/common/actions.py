@@ -31,6 +31,8 @@ class ActionId(Enum):
     ADD_NOTE = "add_note"
     START_SCRIPT = "start_script"
     UNDO = "undo"
+    SHORTCUTS = "shortcuts"
+    TOGGLE_SIDEBAR = "toggle_sidebar"
     NEW_LEAD = "new_lead"
     NEXT_LEAD = "next_lead"
     MARK_WON = "mark_won"
@@ -43,6 +45,8 @@ class ActionSpec:
     text: str
     shortcut: str | QKeySequence.StandardKey | None
     tip: str
+    more: tuple[str, ...] = ()
+    """Further shortcuts for the same action."""
 
 
 SPECS: dict[ActionId, ActionSpec] = {
@@ -102,6 +106,12 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.ASSIGN_LEAD: ActionSpec(
         "&Assign…", "Ctrl+Shift+A", "Give the lead to a rep (or to nobody)"
     ),
+    ActionId.SHORTCUTS: ActionSpec(
+        "&Keyboard shortcuts", "F1", "Every key repdesk knows, on one sheet", more=("Ctrl+/",)
+    ),
+    ActionId.TOGGLE_SIDEBAR: ActionSpec(
+        "Narrow or wide &sidebar", "Ctrl+\\", "Switch the sidebar between names and glyphs"
+    ),
     ActionId.UNDO: ActionSpec(
         "&Undo", "Ctrl+Z", "Take back the last quick action (newest first), exactly as it was"
     ),
@@ -121,6 +131,37 @@ LEAD_ACTIONS = (
 )
 
 
+#: Keys that work inside one page or panel (handled there, listed here so the sheet shows them).
+PAGE_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Call script (Ctrl+K)",
+        (
+            ("1–9", "pick the nth option and go on"),
+            ("Y / N", "answer yes or no"),
+            ("Enter", "accept a typed answer (empty: skip an optional question)"),
+            ("Esc", "end the call: then 1–4 its outcome, D discard (nothing logged)"),
+            ("Ctrl+Shift+N", "write in the call note; Esc goes back to the question"),
+            ("Enter (after the call)", "close and go on to the next lead"),
+        ),
+    ),
+    (
+        "Today (Ctrl+2)",
+        (
+            ("D or Space", "done (a call asks its outcome: 1–4)"),
+            ("S / Shift+S", "snooze an hour / to the next business morning"),
+            ("R", "reschedule to a date and time"),
+            ("Enter / Esc", "show the lead beside the list / hide it"),
+            ("Alt+M", "only my steps and the unassigned ones"),
+        ),
+    ),
+    (
+        "Did you reach them? (after Call)",
+        (("1–4", "connected, voicemail, no answer, wrong number"), ("Esc", "log nothing")),
+    ),
+    ("Every dialog", (("Enter or Ctrl+Enter", "submit"), ("Esc", "cancel"))),
+)
+
+
 class ActionRegistry:
     """Creates each QAction once; widgets look them up by id."""
 
@@ -130,7 +171,9 @@ class ActionRegistry:
             action = QAction(spec.text.replace("&&", "&"), parent)
             action.setObjectName(f"action_{action_id.value}")
             if spec.shortcut is not None:
-                action.setShortcut(QKeySequence(spec.shortcut))
+                action.setShortcuts(
+                    [QKeySequence(spec.shortcut), *(QKeySequence(k) for k in spec.more)]
+                )
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             action.setToolTip(f"{spec.tip} ({shortcut})" if shortcut else spec.tip)
             action.setStatusTip(spec.tip)

@@ -157,7 +157,7 @@ class InboxPage(QWidget):
         self.detail = LeadDetailPanel(self.workspace, actions)
         if self.all_leads:
             self.detail.setObjectName("leadDetailAll")
-        self.detail.setMinimumWidth(360)
+        self.detail.setMinimumWidth(300)
         self.detail.sig_lead_changed.connect(self._changed)
         self.detail.during_call = lambda: self.call_lead_id is not None
         self.detail.sig_call_note_requested.connect(
@@ -358,11 +358,12 @@ class InboxPage(QWidget):
         self._sizes_before_call = self.splitter.sizes()
         # During a call the table keeps only who is waiting: the columns come back afterwards.
         self._columns_before_call = [self.table.isColumnHidden(c) for c in range(len(COLUMNS))]
-        for column in range(3, len(COLUMNS)):
+        for column in range(2, len(COLUMNS)):  # who waits, and their name: the rest is beside
             self.table.setColumnHidden(column, True)
         script.show()
         width = max(sum(self.splitter.sizes()), self.splitter.width(), 900)
-        self.splitter.setSizes([int(width * 0.24), int(width * 0.34), int(width * 0.42)])
+        listed = min(max(int(width * 0.22), 200), 300)
+        self.splitter.setSizes([listed, int((width - listed) * 0.44), int((width - listed) * 0.56)])
         script.start(lead_id)  # focus goes where the rep answers
 
     def next_lead(self) -> None:

@@ -30,6 +30,7 @@ from repdesk.services.common.changes import Changes
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
+from repdesk.ui.common.flow_layout import FlowLayout
 from repdesk.ui.inbox.lead_commands import LeadCommands
 
 _ICONS = {
@@ -102,38 +103,36 @@ class LeadDetailPanel(QStackedWidget):
         self.heading.addWidget(self.name_label, 1)
         layout.addLayout(self.heading)
         layout.addWidget(self.subtitle)
-        # Two short rows so the pane stays narrow enough for the table beside it.
-        first, second = QHBoxLayout(), QHBoxLayout()
-        for row, action_ids in (
-            (
-                first,
-                (ActionId.CALL_LEAD, ActionId.EMAIL_LEAD, ActionId.START_SCRIPT, ActionId.ADD_NOTE),
-            ),
-            (second, (ActionId.EDIT_LEAD,)),
+        # The buttons wrap onto further rows when the pane is narrow (a laptop, a call open).
+        buttons = FlowLayout()
+        for action_id in (
+            ActionId.CALL_LEAD,
+            ActionId.EMAIL_LEAD,
+            ActionId.START_SCRIPT,
+            ActionId.ADD_NOTE,
+            ActionId.EDIT_LEAD,
         ):
-            for action_id in action_ids:
-                button = QPushButton(actions[action_id].text().replace("&", "").rstrip("…"))
-                button.setToolTip(actions[action_id].toolTip())
-                button.clicked.connect(actions[action_id].trigger)
-                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-                row.addWidget(button)
+            button = QPushButton(actions[action_id].text().replace("&", "").rstrip("…"))
+            button.setToolTip(actions[action_id].toolTip())
+            button.clicked.connect(actions[action_id].trigger)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            buttons.addWidget(button)
         export = QPushButton("Export to calendar…")
         export.setObjectName("leadExportIcs")
         export.setToolTip("Export this lead's next steps as an .ics file with reminders")
         export.clicked.connect(self.export_to_calendar)
-        second.addWidget(export)
-        second.addStretch(1)
+        buttons.addWidget(export)
         self.status_box = QComboBox()
+        self.status_box.setObjectName("leadStatus")
         self.status_box.setToolTip("Change the lead's status")
         for status in LeadStatus:
             self.status_box.addItem(status.label, status.value)
         self.status_box.activated.connect(self._status_chosen)
-        first.addStretch(1)
         self.heading.addWidget(self.status_box, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout.addLayout(first)
-        layout.addLayout(second)
+        layout.addLayout(buttons)
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.fields: dict[str, QLabel] = {}
         for key, label in (
             ("email", "Email"),

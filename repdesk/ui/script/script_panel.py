@@ -36,6 +36,7 @@ from repdesk.core.script_flow import (
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.script.qualification_service import ScriptRun
+from repdesk.ui.common.theme import is_dark
 from repdesk.ui.script import script_panel_pages as parts
 
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
@@ -72,11 +73,12 @@ class ScriptPanel(QWidget):
     # -- construction ----------------------------------------------------------------------------
     def _build(self) -> None:
         self.note_title = QLabel(
-            "CALL NOTE — Ctrl+Shift+N to write, Esc to go back", objectName="sectionTitle"
+            "Call note  (Ctrl+Shift+N; Esc goes back)", objectName="sectionTitle"
         )
         self.note = QPlainTextEdit(objectName="callNote", tabChangesFocus=True)
         self.note.setPlaceholderText("What they said, in your words (saved with the call)")
         self.note.setMaximumHeight(96)
+        self.note.setMinimumHeight(44)  # a laptop's height: the question keeps its room
         self.note.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -160,6 +162,7 @@ class ScriptPanel(QWidget):
         self.answer_list = QListWidget(
             objectName="scriptAnswers", focusPolicy=Qt.FocusPolicy.TabFocus
         )
+        self.answer_list.setMinimumHeight(40)
         self.answer_list.itemClicked.connect(self._jump)
         self.answer_list.itemActivated.connect(self._jump)
         layout.addWidget(self.answer_list, 1)
@@ -193,9 +196,7 @@ class ScriptPanel(QWidget):
         self.call_logged = False
         self._started_run = run
         self.pinned.setText(
-            ""
-            if self.preview
-            else "On the call: this lead stays in focus until you end the call (Esc)."
+            "" if self.preview else "On the call: this lead stays in focus until you end it (Esc)."
         )
         self.pinned.setStyleSheet("")
         self.pinned.setVisible(not self.preview)
@@ -284,7 +285,8 @@ class ScriptPanel(QWidget):
         label = verdict.value.replace("_", " ").capitalize()
         pending = final is None and decision.missing_required
         self.verdict.setText(f"{label}{' so far' if pending else ''}  ·  score {score}")
-        fg, bg = parts.VERDICT_COLOURS[verdict]
+        colours = parts.DARK_VERDICT_COLOURS if is_dark() else parts.VERDICT_COLOURS
+        fg, bg = colours[verdict]
         self.verdict.setStyleSheet(f"color: {fg}; background: {bg};")
 
     def _show_time(self) -> None:
@@ -299,6 +301,11 @@ class ScriptPanel(QWidget):
     def close_call(self) -> None:
         """Close the panel after the call (what Enter does on the result page)."""
         self._close()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.run is not None:
+            self._show_verdict()  # the banner follows a theme switch
 
     def focus_answer(self) -> None:
         """Put the keyboard back on the question (or the end-of-call page)."""

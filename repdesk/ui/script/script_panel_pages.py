@@ -18,11 +18,17 @@ OUTCOMES = (
     CallOutcome.NO_ANSWER,
     CallOutcome.WRONG_NUMBER,
 )
-#: (text, background) of the verdict label; readable in light and dark mode.
+#: (text, background) of the verdict banner in a light theme …
 VERDICT_COLOURS = {
     Verdict.QUALIFIED: ("#1a7f37", "#dafbe1"),
     Verdict.NURTURE: ("#9a6700", "#fff8c5"),
     Verdict.NOT_A_FIT: ("#57606a", "#eaeef2"),
+}
+#: … and in a dark one (the banner follows the theme).
+DARK_VERDICT_COLOURS = {
+    Verdict.QUALIFIED: ("#7ee2a8", "#12351f"),
+    Verdict.NURTURE: ("#f2cc60", "#3b2e05"),
+    Verdict.NOT_A_FIT: ("#c9d1d9", "#30363d"),
 }
 
 

@@ -26,6 +26,7 @@ from repdesk.app import Workspace
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.common.zones import workspace_zone
+from repdesk.ui.common.theme import THEMES, set_theme, theme_choice
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -92,6 +93,15 @@ class GeneralSettingsPanel(QWidget):
             "on the workspace, that rep; with none, Mine shows the unassigned leads."
         )
         form.addRow("You are", self.me)
+        self.appearance = QComboBox()
+        self.appearance.setObjectName("settingsTheme")
+        self.appearance.setFixedWidth(320)
+        for key, label in THEMES:
+            self.appearance.addItem(label, key)
+        self.appearance.setCurrentIndex(max(0, self.appearance.findData(theme_choice())))
+        self.appearance.setToolTip("Light, dark, or as the system is set (on this computer)")
+        self.appearance.activated.connect(lambda i: set_theme(str(self.appearance.itemData(i))))
+        form.addRow("Appearance", self.appearance)
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color: #cf222e")
@@ -222,6 +232,9 @@ class SettingsPage(QWidget):
             page = QWidget()
             box = QVBoxLayout(page)
             box.addWidget(widget)
-            box.addStretch(1) if label == "General" else None
+            if label in ("General", "Calendar sync"):
+                # Forms sit at the top at their own height (tables fill their tab).
+                widget.setMaximumWidth(720)
+                box.addStretch(1)
             self.tabs.addTab(page, label)
         self._built = True

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import platform
 import sys
+from html import escape
 
 import PySide6
 import sqlalchemy
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from repdesk import __version__
@@ -21,9 +22,16 @@ def about_text(database: str) -> str:
         f"<p>Python {platform.python_version()} · Qt {qVersion()} · PySide6 {PySide6.__version__} "
         "· "
         f"SQLAlchemy {sqlalchemy.__version__}<br>{sys.platform}</p>"
-        f"<p>Database: {database}</p>"
+        f"<p><b>Your data lives in</b><br>{escape(database)}</p>"
+        "<p>Back it up with File → Backup (Ctrl+Shift+B); a copy is also written beside the file "
+        "before each schema upgrade.</p>"
     )
 
 
 def show_about(parent: QWidget, database: str) -> None:
-    QMessageBox.about(parent, "About repdesk", about_text(database))
+    box = QMessageBox(QMessageBox.Icon.Information, "About repdesk", about_text(database))
+    box.setParent(parent, box.windowFlags())
+    box.setObjectName("aboutDialog")
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from repdesk.core.when import format_moment
@@ -28,6 +29,7 @@ class FileActions:
         actions[ActionId.ABOUT].triggered.connect(self.about)
         actions[ActionId.IMPORT].triggered.connect(self.choose_and_import)
         actions[ActionId.UNDO_IMPORT].triggered.connect(self.undo_import)
+        actions[ActionId.SHORTCUTS].triggered.connect(self.shortcuts)
         self.dialog: ImportDialog | None = None
 
     def choose_and_import(self) -> None:
@@ -93,4 +95,24 @@ class FileActions:
     def about(self) -> None:
         from repdesk.ui.shell.about_dialog import show_about
 
-        show_about(self.window, self.window.status_workspace.text())
+        show_about(self.window, data_location(self.window.workspace.url))
+
+    def shortcuts(self) -> None:
+        from repdesk.ui.shell.shortcut_sheet import ShortcutSheet
+
+        sheet = ShortcutSheet(self.window.actions_, self.window)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        sheet.open()
+
+
+def data_location(url: str) -> str:
+    """Where the workspace's data lives: the SQLite file's full path, or the server (no
+    password)."""
+    from sqlalchemy.engine import make_url
+
+    from repdesk.store.sqlite_file import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path.resolve())
+    return make_url(url).render_as_string(hide_password=True)

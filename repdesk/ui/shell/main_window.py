@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +25,7 @@ from repdesk.ui.common.undo_stack import UndoBar, UndoStack
 from repdesk.ui.common.worker import Worker
 from repdesk.ui.shell.first_paint import after_first_paint
 from repdesk.ui.shell.pages import PageSpec, build_pages
+from repdesk.ui.shell.sidebar import Sidebar
 
 
 class MainWindow(QMainWindow):
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.actions_ = ActionRegistry(self)
         self.undo_bar = UndoBar()
         self._build_undo()
+        self._build_view_actions()
         self.pages: dict[str, QWidget] = {}
         self._specs: list[PageSpec] = build_pages(self)
         self._build_body()
@@ -64,12 +66,14 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(156)
         self.navigation.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.sidebar = Sidebar(self.navigation)
         self.stack = QStackedWidget()
         for index, spec in enumerate(self._specs):
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setData(Qt.ItemDataRole.UserRole + 1, spec.title)
+            item.setData(Qt.ItemDataRole.UserRole + 2, self.actions_[spec.action].toolTip())
             item.setToolTip(self.actions_[spec.action].toolTip())
             self.navigation.addItem(item)
             if self._defer_pages and index > 0:
@@ -83,6 +87,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             self.addAction(action)
         self.navigation.currentRowChanged.connect(self._on_row_changed)
+        self.sidebar.fit(self.width())
         layout.addWidget(self.navigation)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
@@ -166,6 +171,7 @@ class MainWindow(QMainWindow):
         prepare = getattr(self.pages.get("inbox"), "prepare_script_panel", None)
         if callable(prepare):
             prepare()
+        self.refresh_counts()
 
     def _build_menus(self) -> None:
         a = self.actions_
@@ -187,6 +193,7 @@ class MainWindow(QMainWindow):
             go_menu.addAction(a[spec.action])
         go_menu.addSeparator()
         go_menu.addAction(a[ActionId.FOCUS_SEARCH])
+        go_menu.addAction(a[ActionId.TOGGLE_SIDEBAR])
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(a[ActionId.UNDO])
         lead_menu = self.menuBar().addMenu("&Lead")
@@ -207,6 +214,7 @@ class MainWindow(QMainWindow):
             else:
                 lead_menu.addAction(a[action_id])
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(a[ActionId.SHORTCUTS])
         help_menu.addAction(a[ActionId.ABOUT])
         from repdesk.ui.shell.file_actions import FileActions
 
@@ -226,12 +234,31 @@ class MainWindow(QMainWindow):
             apply = getattr(page, "apply_changes", None)
             if callable(apply) and page is not source:
                 apply(changes)
+        if changes.leads or changes.follow_ups:
+            self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """The sidebar's counts: who waits for a first answer, and the steps due by tonight."""
+        if not self.workspace.loaded:
+            return
+        ws = self.workspace
+        self.sidebar.set_count("inbox", ws.leads.waiting_count() or None)
+        self.sidebar.set_count("today", ws.followups.due_count(ws.end_of_today(ws.clock())) or None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.sidebar.fit(event.size().width())
 
     def record_changes(self, changes: Changes, source: QWidget | None = None) -> None:
         """A page's quick action: say what it did (with Undo) and refresh the other pages."""
         if changes.undo is not None:
             self.undo_stack.push(changes.undo)
         self.apply_changes(changes, source=source)
+
+    def _build_view_actions(self) -> None:
+        sidebar = self.actions_[ActionId.TOGGLE_SIDEBAR]
+        sidebar.triggered.connect(lambda: self.sidebar.toggle(self.width()))
+        self.addAction(sidebar)
 
     def _build_undo(self) -> None:
         ws = self.workspace

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
+from repdesk.core.phone_display import display_phone
 from tests.ui.helpers import (
     closed,
     copy_demo,
@@ -41,9 +42,10 @@ def test_without_a_phone_app_the_number_is_shown_to_copy_and_nothing_is_logged(
     before = database_rows(path)
     key(window, Qt.Key.Key_C, SHIFT_CTRL)  # no tel: handler on this (offscreen) desktop
     dialog = modal(qtbot, "copyContactDialog")
-    assert dialog.findChild(QLineEdit, "contactValue").text() == lead.phone
+    shown = display_phone(lead.phone, "US")  # as the rep dials it: "(555) 010-1074"
+    assert dialog.findChild(QLineEdit, "contactValue").text() == shown
     key(dialog, Qt.Key.Key_Return)  # Copy
-    assert QApplication.clipboard().text() == lead.phone
+    assert QApplication.clipboard().text() == shown
     assert database_rows(path) == before
 
 
