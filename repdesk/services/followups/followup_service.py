@@ -16,6 +16,7 @@ from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.common.undo import UndoRecorder
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
+from repdesk.services.followups.requalify import plan_requalifications
 from repdesk.services.leads.lead_service import LeadService, activity_label, record_activity
 from repdesk.store.models import FollowUpRecord, LeadRecord, RepRecord
 
@@ -88,6 +89,7 @@ class FollowUpService:
         leads nobody owns (Today's "Mine": mine to take)."""
         if due not in DUE_FILTERS:
             raise UserError(f"--due must be one of {', '.join(DUE_FILTERS)}, not {due!r}.")
+        self.plan_requalifications()  # an expired verdict shows as its re-qualify step
         now = self._clock()
         stmt = (
             select(FollowUpRecord, LeadRecord, RepRecord.name)
@@ -265,6 +267,11 @@ class FollowUpService:
         when = next_business_time(base + delta, self.planner.hours)
         hours = int(delta.total_seconds() // 3600)
         return self.move(followup_id, when, label=f"Snoozed {hours} h" if hours else "Snoozed")
+
+    def plan_requalifications(self) -> int:
+        """Give each open lead whose verdict expired its re-qualify step (at load, daily while the
+        app is open, and before the follow-up list, the .ics export and the report)."""
+        return plan_requalifications(self._sessions, self.planner, self._clock())
 
     def ensure_all(self) -> int:
         """Give every open lead that lacks one its next step (start-up, demo, after repairs)."""

@@ -1,7 +1,7 @@
 """leads.first_response_business_seconds: speed to lead counted in business hours, stored
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 21:30:00
 
 A Friday-evening inquiry answered on Monday at 09:03 waited three minutes, not sixty hours. The
@@ -22,8 +22,8 @@ from alembic import op
 from repdesk.core.business_hours import BusinessHours, business_seconds_between
 from repdesk.store.types import JSONValue, UTCDateTime
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
