@@ -287,8 +287,11 @@ def _add_lead(
     domain = (company or last).lower().replace(" ", "").replace("ü", "ue") + ".example"
     # Reps answer in business hours: a night's inquiry is answered minutes after opening.
     first_response = (
-        next_business_time(received, hours)
-        + timedelta(minutes=rng.choice([3, 4, 9, 25, 70, 240, 1500]))
+        next_business_time(
+            next_business_time(received, hours)
+            + timedelta(minutes=rng.choice([3, 4, 9, 25, 70, 240, 1500])),
+            hours,
+        )
         if contacted
         else None
     )

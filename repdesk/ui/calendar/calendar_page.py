@@ -244,13 +244,13 @@ class CalendarPage(QWidget):
                 if monday <= r.due_at.astimezone(self.zone).date() < monday + timedelta(days=7)
             ]
             self.agenda_title.setText(
-                f"Week of {monday:%a %d %b} · {len(shown)} step{'s' * (len(shown) != 1)}"
+                f"Week of {monday:%a %d %b} · {len(shown):,} step{'s' * (len(shown) != 1)}"
             )
             self.period_label.setText(f"{monday:%d %b} – {monday + timedelta(days=6):%d %b %Y}")
         else:
             shown = [r for r in rows if r.due_at.astimezone(self.zone).date() == day]
             self.agenda_title.setText(
-                f"{day:%A %d %B} · {len(shown)} step{'s' * (len(shown) != 1)}"
+                f"{day:%A %d %B} · {len(shown):,} step{'s' * (len(shown) != 1)}"
             )
             self.period_label.setText(f"{first:%B %Y}")
         self.model.day_format = "%a %d" if self.mode == "week" else "%a %d %b"

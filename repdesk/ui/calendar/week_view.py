@@ -175,7 +175,7 @@ class WeekView(QWidget):
             count = sum(1 for r in self.rows if r.due_at.astimezone(self.zone).date() == day)
             painter.setFont(bold if day == today else self.font())
             painter.setPen(text)
-            label = f"{day:%a %d}" + (f"  ·  {count}" if count else "")
+            label = f"{day:%a %d}" + (f"  ·  {count:,}" if count else "")
             painter.drawText(QRectF(x, 0, width, HEADER), Qt.AlignmentFlag.AlignCenter, label)
             painter.setPen(QPen(grid))
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from repdesk.core.domain import LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.services.common.changes import Changes
 from repdesk.ui.common.actions import ActionId, ActionRegistry
+from repdesk.ui.inbox.call_layout import CallLayout, column_menu, row_menu
 from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel
 from repdesk.ui.inbox.lead_table_model import COLUMNS, LeadTableModel
 
@@ -71,12 +71,11 @@ class InboxPage(QWidget):
         """Set by the main window at start-up: the filter lists and other chores wait for
         `workspace_loaded()`, which the window calls once the services have loaded after the first
         paint."""
-        self._columns_before_call: list[bool] | None = None
         self._selecting = False
         self.call_lead_id: int | None = None
         self._call_row = 0
         self._next_after_call: int | None = None
-        self._sizes_before_call: list[int] = []
+        self._layout = CallLayout(self.table, self.splitter)
         """The lead on the phone while the call-script panel is open (the focus is pinned to it)."""
 
     def _build(self, actions: ActionRegistry) -> None:
@@ -150,7 +149,7 @@ class InboxPage(QWidget):
             self.table.setSortingEnabled(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
-        self._actions = actions
+        self.actions = actions
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -353,15 +352,7 @@ class InboxPage(QWidget):
         self._call_row = row
         following = self.model.lead_at(row + 1)
         self._next_after_call = following.id if following is not None else None
-        self._sizes_before_call = self.splitter.sizes()
-        # During a call the table keeps only who is waiting: the columns come back afterwards.
-        self._columns_before_call = [self.table.isColumnHidden(c) for c in range(len(COLUMNS))]
-        for column in range(2, len(COLUMNS)):  # who waits, and their name: the rest is beside
-            self.table.setColumnHidden(column, True)
-        script.show()
-        width = max(sum(self.splitter.sizes()), self.splitter.width(), 900)
-        listed = min(max(int(width * 0.22), 200), 300)
-        self.splitter.setSizes([listed, int((width - listed) * 0.44), int((width - listed) * 0.56)])
+        self._layout.open_call(script)
         script.start(lead_id)  # focus goes where the rep answers
 
     def next_lead(self) -> None:
@@ -429,11 +420,7 @@ class InboxPage(QWidget):
         moved_on = self.script is not None and self.script.call_logged
         if self.script is not None:
             self.script.hide()
-        for column, hidden in enumerate(self._columns_before_call or []):
-            self.table.setColumnHidden(column, hidden)
-        self._columns_before_call = None
-        if self._sizes_before_call:
-            self.splitter.setSizes(self._sizes_before_call[:2] + [0])
+        self._layout.close_call()
         self.call_lead_id = None
         if moved_on and self.model.rowCount():
             self.table.selectRow(self.next_lead_row())  # the queue moves on
@@ -448,41 +435,10 @@ class InboxPage(QWidget):
             self.reload(place=0)
 
     def _row_menu(self, pos: QPoint) -> None:
-        """Right-click on a row: it becomes the lead in focus, and the Lead menu acts on it."""
-        index = self.table.indexAt(pos)
-        if index.isValid():
-            self.table.selectRow(index.row())
-        if self.detail.lead_id is None:
-            return
-        menu = QMenu(self)
-        a = self._actions
-        for action_id in (
-            ActionId.CALL_LEAD,
-            ActionId.EMAIL_LEAD,
-            ActionId.START_SCRIPT,
-            ActionId.ADD_NOTE,
-            ActionId.EDIT_LEAD,
-            None,
-            ActionId.ASSIGN_LEAD,
-            ActionId.MARK_WON,
-            ActionId.MARK_LOST,
-        ):
-            if action_id is None:
-                menu.addSeparator()
-            else:
-                menu.addAction(a[action_id])
-        menu.popup(self.table.viewport().mapToGlobal(pos))
-        self.row_menu = menu  # kept for tests and so it is not collected while open
+        self.row_menu = row_menu(self, pos)  # kept for tests and so it is not collected while open
 
     def _column_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        for column, title in enumerate(COLUMNS):
-            action = menu.addAction(title)
-            action.setCheckable(True)
-            action.setChecked(not self.table.isColumnHidden(column))
-            action.setEnabled(column != 1)  # the name always shows
-            action.toggled.connect(lambda shown, c=column: self.table.setColumnHidden(c, not shown))
-        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+        column_menu(self.table, pos)
 
     def _focus_search(self) -> None:
         if self.isVisible():

@@ -222,7 +222,7 @@ class ReportsPage(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
         width = event.size().width()
-        self._arrange(3 if width >= 1100 else 2 if width >= 620 else 1)
+        self._arrange(3 if width >= 1200 else 2 if width >= 620 else 1)
 
     def _build_controls(self) -> QHBoxLayout:
         top = QHBoxLayout()

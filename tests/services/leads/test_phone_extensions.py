@@ -1,0 +1,25 @@
+"""A phone's extension ("x12") is kept through an import and an edit (issue 21.6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from repdesk.app import Workspace
+
+
+def test_an_imported_extension_is_kept_and_an_edit_keeps_it_too(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    csv = tmp_path / "leads.csv"
+    csv.write_text(
+        "First Name,Last Name,Email,Phone\nDana,Reyes,dana@example.com,(555) 010-2001 x12\n",
+        encoding="utf-8",
+    )
+    summary = workspace.imports.import_files([csv])
+    assert summary.added == 1
+    (lead,) = workspace.leads.list_leads()
+    assert lead.phone == "+15550102001;ext=12"
+    workspace.leads.update_lead(lead.id, {"phone": "555-010-2001 ext. 34"})
+    assert workspace.leads.detail(lead.id).lead.phone == "+15550102001;ext=34"
+    edit = workspace.leads.detail(lead.id).activities[0]
+    assert edit.kind == "edit" and edit.body == "Phone: +15550102001;ext=12 → +15550102001;ext=34"
