@@ -70,6 +70,9 @@ class LeadRecord(Base):
     title: Mapped[str] = mapped_column(String(300), default="")
     email: Mapped[str] = mapped_column(String(320), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # The phone's extension ("12" of "x12"), apart from the number so the number stays the
+    # dedupe key imports match on.
+    phone_ext: Mapped[str] = mapped_column(String(20), default="", server_default="")
     source: Mapped[str] = mapped_column(String(100), default="")
     product: Mapped[str] = mapped_column(String(100), default="")
     message: Mapped[str] = mapped_column(Text, default="")

@@ -1,4 +1,4 @@
-"""leads.first_response_business_seconds: speed to lead counted in business hours, stored
+"""leads.first_response_business_seconds (speed to lead in business hours) and leads.phone_ext
 
 Revision ID: 0006
 Revises: 0005
@@ -9,7 +9,10 @@ wait is computed once, by core.business_hours.business_seconds_between, when the
 is recorded, and stored on the lead so reports can aggregate it in SQL. This migration fills it
 for leads answered before it, with the workspace's business hours as they are now.
 
-A plain ADD COLUMN (no batch mode): on SQLite a batch copy of `leads` would drop the hand-made
+The phone's extension ("x12") gets its own column, so the number itself stays the key imports
+match people on.
+
+Plain ADD COLUMNs (no batch mode): on SQLite a batch copy of `leads` would drop the hand-made
 search and status-count triggers.
 """
 
@@ -34,6 +37,9 @@ _CHUNK = 5000
 
 def upgrade() -> None:
     op.add_column("leads", sa.Column("first_response_business_seconds", sa.Integer(), nullable=True))
+    op.add_column(
+        "leads", sa.Column("phone_ext", sa.String(20), nullable=False, server_default="")
+    )
     bind = op.get_bind()
     hours = _hours(bind)
     leads = sa.table(
@@ -66,6 +72,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("leads", recreate="never") as batch:
+        batch.drop_column("phone_ext")
         batch.drop_column("first_response_business_seconds")
 
 

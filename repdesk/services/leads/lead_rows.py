@@ -28,6 +28,7 @@ class LeadSummary:
     score: int | None = None
     journey_stage: str = "awareness"
     do_not_contact: bool = False
+    phone_ext: str = ""
 
     @property
     def name(self) -> str:

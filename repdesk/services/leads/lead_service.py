@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from repdesk.core import contact
 from repdesk.core.business_hours import BusinessHours, business_seconds_between
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
+from repdesk.core.phones import parse_phone
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.common.undo import UndoRecorder
@@ -21,7 +22,7 @@ from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, Rep
 from repdesk.store.search import apply_search
 
 #: Called inside the action's transaction after a lead changed (follow-up planning hooks in here).
-LeadHook = Callable[[Session, LeadRecord, datetime], None]
+LeadHook = Callable[[Session, LeadRecord, datetime], object]
 
 EDITABLE = (
     "first_name",
@@ -30,6 +31,7 @@ EDITABLE = (
     "title",
     "email",
     "phone",
+    "phone_ext",
     "source",
     "product",
     "notes",
@@ -75,14 +77,22 @@ class LeadService:
         clock: Callable[[], datetime],
         default_region: Callable[[], str] = lambda: "US",
         *,
+        hooks: Sequence[LeadHook] = (),
         hours: Callable[[], BusinessHours],
     ) -> None:
+        """`hooks` run inside every action's transaction after a lead changed, in order (the
+        composition root passes follow-up planning and the journey stage); `hours`: the
+        workspace's business hours (speed to lead counts only those)."""
         self._sessions = sessions
         self._clock = clock
         self._region = default_region
+        self._hooks = tuple(hooks)
         self.hours = hours
-        """The workspace's business hours (speed to lead counts only those)."""
-        self.hooks: list[LeadHook] = []
+
+    def region(self) -> str:
+        """The workspace's phone region (numbers without +country code are read, and shown, in
+        it)."""
+        return self._region()
 
     @property
     def dialect(self) -> str:
@@ -179,7 +189,7 @@ class LeadService:
 
     def run_hooks(self, session: Session, lead: LeadRecord, now: datetime) -> None:
         session.flush()
-        for hook in self.hooks:
+        for hook in self._hooks:
             hook(session, lead, now)
 
     def log_activity(
@@ -287,10 +297,14 @@ class LeadService:
                 raise UserError(f"{cleaned['email']!r} is not a valid email address.")
             cleaned["email"] = email
         if cleaned.get("phone"):
-            phone = contact.normalize_phone(cleaned["phone"], self._region())
-            if phone is None:
+            found = parse_phone(cleaned["phone"], self._region())
+            if found is None:
                 raise UserError(f"{cleaned['phone']!r} is not a valid phone number.")
-            cleaned["phone"] = phone
+            # "(614) 555-0120 x12": the number, and the extension beside it (kept, not dropped).
+            cleaned["phone"] = found[0]
+            cleaned["phone_ext"] = found[1] or cleaned.get("phone_ext", "")
+        elif "phone" in cleaned:
+            cleaned["phone_ext"] = ""  # no number, no extension
         return {key: value.strip() for key, value in cleaned.items()}
 
     def create_lead(self, values: dict[str, str]) -> tuple[int, Changes]:
@@ -398,6 +412,7 @@ _FIELD_LABELS = {
     "title": "Title",
     "email": "Email",
     "phone": "Phone",
+    "phone_ext": "Extension",
     "source": "Source",
     "product": "Product",
     "notes": "Notes",

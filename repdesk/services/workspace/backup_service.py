@@ -26,3 +26,13 @@ def backup_database(url: str, target: Path) -> Path:
         partial.unlink(missing_ok=True)
         raise UserError(f"The backup could not be written to {target}: {exc}.") from exc
     return target
+
+
+class BackupService:
+    """File → Back up: copies of this workspace's database file."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+
+    def backup(self, target: Path) -> Path:
+        return backup_database(self._url, target)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +18,10 @@ from repdesk.core.business_hours import (
 from repdesk.core.domain import ActivityKind, CallOutcome, JourneyStage, LeadStatus
 from repdesk.services.common.errors import UserError
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
+
+if TYPE_CHECKING:
+    from repdesk.services.script.qualification_service import QualificationService
+    from repdesk.services.workspace.services import Services
 
 FIRST = [
     "Ava",
@@ -175,10 +179,23 @@ _DEMO_TEXT = {
 }
 
 
-def demo_qualifications(workspace: Any) -> int:
+def ensure_demo(sessions: sessionmaker[Session], services: Services) -> None:
+    """Fill an empty demo workspace: leads, their next steps, qualifications, a spread-out Today."""
+    if demo_is_populated(sessions):
+        return
+    clock = services.time.clock
+    populate_demo(sessions, clock(), services.followups.planner.hours)
+    services.followups.ensure_all()  # every open demo lead gets its next step
+    demo_qualifications(sessions, services.qualifications)
+    spread_demo_followups(sessions, clock(), services.followups.planner.hours)
+
+
+def demo_qualifications(
+    sessions: sessionmaker[Session], qualifications: QualificationService
+) -> int:
     """Qualify the demo's qualified, nurture and not-a-fit leads through the real rules and routing,
     so hand-overs, verdicts, scores and the reports show real figures."""
-    with workspace.sessions() as session:
+    with sessions() as session:
         leads = session.execute(
             select(LeadRecord.id, LeadRecord.status)
             .where(LeadRecord.status.in_(tuple(_DEMO_ANSWERS)))
@@ -186,7 +203,7 @@ def demo_qualifications(workspace: Any) -> int:
         ).all()
     done = 0
     for lead_id, status in leads:
-        run = workspace.qualifications.start_or_resume(lead_id)
+        run = qualifications.start_or_resume(lead_id)
         questions = {q.key for q in run.questions}
         answers = {
             k: v for k, v in {**_DEMO_ANSWERS[status], **_DEMO_TEXT}.items() if k in questions
@@ -195,7 +212,7 @@ def demo_qualifications(workspace: Any) -> int:
             if question.key not in answers and question.required and question.options:
                 answers[question.key] = question.options[0].key
         try:
-            workspace.qualifications.finish(lead_id, answers)
+            qualifications.finish(lead_id, answers)
         except UserError:
             continue  # a set that needs more than the demo knows: leave the lead unqualified
         done += 1
@@ -269,6 +286,9 @@ def _received(rng: random.Random, i: int, now: datetime) -> datetime:
     return now - timedelta(days=rng.uniform(1, 42))
 
 
+_AREAS = ("212", "312", "415", "614", "646", "718", "305", "512")
+
+
 def _add_lead(
     session: Session,
     rng: random.Random,
@@ -304,7 +324,9 @@ def _add_lead(
         company=company,
         title=rng.choice(["Owner", "Manager", "Director", ""]),
         email=f"{first.lower()}.{last.lower().replace('ü', 'ue')}{i}@{domain}",
-        phone=f"+1555010{1000 + i:04d}",
+        # Fictional numbers that are valid ones (555-0100..0199 in real area codes), so they read
+        # and dial like the numbers an import keeps.
+        phone=f"+1{_AREAS[i // 100 % len(_AREAS)]}5550{100 + i % 100:03d}",
         source=rng.choice(SOURCES),
         product=product,
         message=rng.choice(MESSAGES),

@@ -3,7 +3,9 @@ keyboard (done, snooze, reschedule); Enter shows the lead beside the list withou
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -21,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.business_hours import at_local, next_business_time
 from repdesk.core.domain import CallOutcome
 from repdesk.core.routing import mine_owner
@@ -34,6 +35,13 @@ from repdesk.ui.common.empty_state import EmptyStatePanel
 from repdesk.ui.followups.followup_dialogs import RescheduleDialog
 from repdesk.ui.followups.followup_table_model import KIND_LABELS, FollowUpTableModel
 from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel
+
+if TYPE_CHECKING:
+    from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.followups.followup_service import FollowUpService
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.settings.settings_service import SettingsService
+    from repdesk.ui.inbox.lead_detail_panel import LeadDetailServices
 
 OUTCOME_KEYS = {
     Qt.Key.Key_1: CallOutcome.CONNECTED,
@@ -48,6 +56,17 @@ HINT = (
 LATER_DAYS = 7
 
 
+@dataclass(frozen=True)
+class TodayServices:
+    """What the Today page uses: the follow-ups, who "Mine" is, the clock, and the lead pane."""
+
+    followups: FollowUpService
+    settings: SettingsService
+    time: WorkspaceTime
+    leads: LeadService
+    detail: LeadDetailServices
+
+
 class TodayPage(QWidget):
     sig_followups_changed = Signal(object)
     """Emitted with a Changes value after the rep completed, snoozed or moved a step."""
@@ -58,15 +77,15 @@ class TodayPage(QWidget):
 
     def __init__(
         self,
-        workspace: Workspace,
+        services: TodayServices,
         actions: ActionRegistry | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("todayPage")
-        self.workspace = workspace
-        self.model = FollowUpTableModel(workspace.clock, workspace.zone)
-        self.model.region = lambda: str(workspace.setting("default_region"))
+        self.services = services
+        self.model = FollowUpTableModel(services.time.clock, services.time.zone)
+        self.model.region = services.leads.region
         self._pending_call: FollowUpRow | None = None
         self._build(actions if actions is not None else ActionRegistry(self))
         self._tick = QTimer(self, interval=60_000)
@@ -124,7 +143,7 @@ class TodayPage(QWidget):
         self.stack.addWidget(self.empty)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.stack)
-        self.detail = LeadDetailPanel(self.workspace, actions)
+        self.detail = LeadDetailPanel(self.services.detail, actions)
         self.detail.setObjectName("todayLeadDetail")
         self.detail.setMinimumWidth(340)
         self.detail.sig_lead_changed.connect(self._lead_changed)
@@ -158,8 +177,8 @@ class TodayPage(QWidget):
         """(owner, unassigned too) of the Mine filter; (None, False) when it is off."""
         if not self.mine.isChecked():
             return None, False
-        reps = self.workspace.leads.reps()
-        return mine_owner(str(self.workspace.setting("my_rep") or ""), list(reps)), True
+        reps = self.services.leads.reps()
+        return mine_owner(str(self.services.settings.get("my_rep") or ""), list(reps)), True
 
     def reload(self, *, select_id: int | None = None) -> None:
         """Re-read the list; the selection stays on its step (or goes to `select_id`), else on
@@ -167,10 +186,10 @@ class TodayPage(QWidget):
         self._loaded = True
         current = self.current_row()
         row_no = max(self.table.currentIndex().row(), 0)
-        now = self.workspace.clock()
-        end_of_today = self.workspace.end_of_today(now)
+        now = self.services.time.now()
+        end_of_today = self.services.time.end_of_today(now)
         owner, unassigned = self.mine_owner()
-        steps = self.workspace.followups.list(
+        steps = self.services.followups.list(
             "all",
             end=end_of_today + timedelta(days=LATER_DAYS),
             owner=owner,
@@ -207,7 +226,7 @@ class TodayPage(QWidget):
         return self.model.row_at(index.row()) if index.isValid() else None
 
     def _show_counts(self, now: datetime, owner: str | None, unassigned: bool) -> None:
-        cov = self.workspace.followups.coverage()
+        cov = self.services.followups.coverage()
         share = round(cov.share * 100)
         many = cov.with_next_step != 1
         text = (
@@ -219,9 +238,9 @@ class TodayPage(QWidget):
         self.coverage_label.setStyleSheet(
             f"QLabel#coverageLine {{ color: {colour}; font-weight: 600; }}"
         )
-        start = self.workspace.end_of_today(now - timedelta(days=1))  # today's midnight
-        done = self.workspace.followups.done_count(
-            start, self.workspace.end_of_today(now), owner=owner, unassigned_too=unassigned
+        start = self.services.time.end_of_today(now - timedelta(days=1))  # today's midnight
+        done = self.services.followups.done_count(
+            start, self.services.time.end_of_today(now), owner=owner, unassigned_too=unassigned
         )
         self.done_label.setText(f"✓ {done:,} done today")
         self.mine.setToolTip(
@@ -231,17 +250,17 @@ class TodayPage(QWidget):
         )
 
     def _fill_empty_state(self, start: datetime) -> None:
-        now = self.workspace.clock()
+        now = self.services.time.now()
         upcoming: list[FollowUpRow] = []
         for days in (60, None):
             end = start + timedelta(days=days) if days is not None else None
-            upcoming = self.workspace.followups.list("all", start=start, end=end)
+            upcoming = self.services.followups.list("all", start=start, end=end)
             if upcoming:
                 break
         body = self.empty.findChild(QLabel, "emptyBody")
         if upcoming:
             nxt = upcoming[0]
-            when = format_moment(nxt.due_at, now, self.workspace.zone())
+            when = format_moment(nxt.due_at, now, self.services.time.zone())
             who = (
                 f"{nxt.lead_name} ({nxt.company})"
                 if nxt.company and nxt.company != nxt.lead_name
@@ -269,7 +288,7 @@ class TodayPage(QWidget):
                 call, self._pending_call = self._pending_call, None
                 self.outcome_bar.setVisible(False)
                 outcome = OUTCOME_KEYS[key].value  # type: ignore[index]
-                self._run(lambda: self.workspace.followups.complete(call.id, outcome=outcome))
+                self._run(lambda: self.services.followups.complete(call.id, outcome=outcome))
             elif key == Qt.Key.Key_Escape:
                 self._pending_call = None
                 self.outcome_bar.setVisible(False)
@@ -286,12 +305,12 @@ class TodayPage(QWidget):
             self.complete(row)
         elif key == Qt.Key.Key_S and mods & Qt.KeyboardModifier.ShiftModifier:
             self._run(
-                lambda: self.workspace.followups.move(
+                lambda: self.services.followups.move(
                     row.id, self.tomorrow_morning(), label="Moved to the next business morning"
                 )
             )
         elif key == Qt.Key.Key_S:
-            self._run(lambda: self.workspace.followups.snooze(row.id, timedelta(hours=1)))
+            self._run(lambda: self.services.followups.snooze(row.id, timedelta(hours=1)))
         elif key == Qt.Key.Key_R:
             self.reschedule(row)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -307,23 +326,23 @@ class TodayPage(QWidget):
             self._pending_call = row
             self.outcome_bar.setVisible(True)
             return
-        self._run(lambda: self.workspace.followups.complete(row.id))
+        self._run(lambda: self.services.followups.complete(row.id))
 
     def tomorrow_morning(self) -> datetime:
         """The opening of the next business day (Friday's Shift+S lands on Monday)."""
-        hours = self.workspace.followups.planner.hours
-        day = self.workspace.clock().astimezone(hours.tz).date() + timedelta(days=1)
+        hours = self.services.followups.planner.hours
+        day = self.services.time.now().astimezone(hours.tz).date() + timedelta(days=1)
         return next_business_time(at_local(day, time(0), hours.tz), hours)
 
     def reschedule(self, row: FollowUpRow) -> None:
         dialog = RescheduleDialog(
             row.due_at,
-            self.workspace.zone(),
+            self.services.time.zone(),
             f"{KIND_LABELS.get(row.kind, row.kind)} {row.lead_name} — new date and time:",
             self,
         )
         dialog.accepted.connect(
-            lambda: self._run(lambda: self.workspace.followups.move(row.id, dialog.when()))
+            lambda: self._run(lambda: self.services.followups.move(row.id, dialog.when()))
         )
         dialog.open()
 

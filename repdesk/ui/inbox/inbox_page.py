@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
@@ -18,21 +19,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.domain import LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.services.common.changes import Changes
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.inbox.call_layout import CallLayout, column_menu, row_menu
-from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel
+from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel, LeadDetailServices
 from repdesk.ui.inbox.lead_table_model import COLUMNS, LeadTableModel
 
 if TYPE_CHECKING:
+    from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.inbox.inbox_service import InboxService
+    from repdesk.services.inbox.inbox_sqlite import SqliteInbox
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.script.qualification_service import QualificationService
     from repdesk.ui.inbox.lead_table_model import InboxRows
-    from repdesk.ui.script.script_panel import ScriptPanel
+    from repdesk.ui.script.script_panel import ScriptPanel, ScriptPanelServices
 
 SEARCH_DELAY_MS = 120
+
+
+@dataclass(frozen=True)
+class InboxServices:
+    """What the inbox (and All leads) page uses once the workspace has loaded."""
+
+    inbox: InboxService
+    leads: LeadService
+    qualifications: QualificationService
+    detail: LeadDetailServices
+    script: ScriptPanelServices
 
 
 class InboxPage(QWidget):
@@ -43,21 +58,26 @@ class InboxPage(QWidget):
 
     def __init__(
         self,
-        workspace: Workspace,
+        time: WorkspaceTime,
         actions: ActionRegistry,
+        services: InboxServices | None = None,
         *,
+        first_screen: SqliteInbox | None = None,
         all_leads: bool = False,
         parent: QWidget | None = None,
     ) -> None:
+        """`services` None: the app's start; the page shows `first_screen` (the inbox read from
+        the file) until the main window calls `services_loaded`."""
         super().__init__(parent)
-        self.workspace = workspace
+        self.time = time
+        self._services = services
+        self.first_screen = first_screen
         self.all_leads = all_leads
-        self._service: InboxService | None = None
         self.model = LeadTableModel(
-            workspace.clock,
-            lambda: int(workspace.setting("response_target_minutes")),
-            zone=workspace.zone,
-            region=lambda: str(workspace.setting("default_region")),
+            time.clock,
+            time.response_target_minutes,
+            zone=time.zone,
+            region=lambda: self._services.leads.region() if self._services else "US",
         )
         self._sort: tuple[str, bool] | None = None  # All leads: a column's order, not urgency
         self._build(actions)
@@ -69,14 +89,14 @@ class InboxPage(QWidget):
         self._loaded = False
         self.defer_until_painted = False
         """Set by the main window at start-up: the filter lists and other chores wait for
-        `workspace_loaded()`, which the window calls once the services have loaded after the first
-        paint."""
+        `services_loaded()`, which the window calls after the first paint once the services have
+        loaded."""
         self._selecting = False
         self.call_lead_id: int | None = None
+        """The lead on the phone while the call-script panel is open (the focus is pinned to it)."""
         self._call_row = 0
         self._next_after_call: int | None = None
         self._layout = CallLayout(self.table, self.splitter)
-        """The lead on the phone while the call-script panel is open (the focus is pinned to it)."""
 
     def _build(self, actions: ActionRegistry) -> None:
         suffix = "All" if self.all_leads else ""
@@ -153,7 +173,8 @@ class InboxPage(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.detail = LeadDetailPanel(self.workspace, actions)
+        services = self._services
+        self.detail = LeadDetailPanel(services.detail if services else None, actions)
         if self.all_leads:
             self.detail.setObjectName("leadDetailAll")
         self.detail.setMinimumWidth(300)
@@ -179,20 +200,29 @@ class InboxPage(QWidget):
         actions[ActionId.NEXT_LEAD].triggered.connect(self.next_lead)
 
     # -- loading ---------------------------------------------------------------------------------
+    @property
+    def services(self) -> InboxServices:
+        assert self._services is not None, "the inbox queries only once the services loaded"
+        return self._services
+
     def activate(self) -> None:
         """Called when the page is shown: load lazily the first time, refresh after that."""
         if not self._loaded:
-            # Filter lists (a scan of every lead) and re-qualify steps for stale qualifications are
-            # not needed for the first screen: at start-up they wait until the workspace has loaded.
-            if not self.defer_until_painted:
+            # Filter lists (a scan of every lead) are not needed for the first screen: at
+            # start-up they wait until the services load.
+            if self._services is not None and not self.defer_until_painted:
                 self._first_load_chores()
             self._loaded = True
         self.reload()
         self.detail.sync_actions()
         self.table.setFocus()
 
-    def workspace_loaded(self) -> None:
+    def services_loaded(self, services: InboxServices) -> None:
         """The services are ready (start-up): do the chores, and show the first lead's detail."""
+        self._services = services
+        self.detail.services_loaded(services.detail)
+        if not self.current_filter().is_empty:
+            self.reload()  # a search typed during the start applies now
         self._first_load_chores()
         if (
             self.detail.lead_id is None
@@ -205,14 +235,6 @@ class InboxPage(QWidget):
 
     def _first_load_chores(self) -> None:
         self._fill_filters()  # (loading the workspace planned the re-qualify steps already)
-
-    @property
-    def service(self) -> InboxService:
-        if self._service is None:
-            from repdesk.services.inbox.inbox_service import InboxService
-
-            self._service = InboxService(self.workspace.sessions, self.workspace.clock)
-        return self._service
 
     def current_filter(self) -> InboxFilter:
         return InboxFilter(
@@ -230,21 +252,18 @@ class InboxPage(QWidget):
         selected = self.detail.lead_id
         hint = self._current_row()
         flt = self.current_filter()
-        end_of_today = self.workspace.end_of_today(self.workspace.clock())
-        first_screen = self.workspace.first_screen
-        early = (
-            first_screen is not None
-            and not self.workspace.loaded
-            and not self.all_leads
-            and flt.is_empty
-        )
-        if early:
-            # Start-up: the inbox straight from the file, before the services have loaded.
-            snapshot: InboxRows = first_screen.snapshot(end_of_today)  # type: ignore[union-attr]
+        end_of_today = self.time.end_of_today()
+        early = self._services is None
+        if self._services is None:
+            # Start-up: the inbox straight from the file, before the services have loaded (a
+            # filter typed meanwhile applies once they have).
+            if self.first_screen is None:
+                return
+            snapshot: InboxRows = self.first_screen.snapshot(end_of_today)
         elif self._sort is not None:
-            snapshot = self.service.sorted_snapshot(flt, *self._sort)
+            snapshot = self._services.inbox.sorted_snapshot(flt, *self._sort)
         else:
-            snapshot = self.service.any_snapshot(flt, end_of_today)
+            snapshot = self._services.inbox.any_snapshot(flt, end_of_today)
         self.model.set_snapshot(snapshot)
         waiting = snapshot.waiting
         text = f"{snapshot.total:,} leads"
@@ -252,7 +271,7 @@ class InboxPage(QWidget):
             text += f" · {waiting:,} waiting for a first answer"
         self.summary.setText(text)
         if early:
-            return  # the detail needs the services: workspace_loaded() selects
+            return  # the detail needs the services: services_loaded() selects
         if self.call_lead_id is not None:
             self._select_lead(self.call_lead_id, hint)  # pinned during a call, listed or not
             return
@@ -295,7 +314,7 @@ class InboxPage(QWidget):
         return row >= 0
 
     def _fill_filters(self) -> None:
-        leads = self.workspace.leads
+        leads = self.services.leads
         choices = {
             "status": [(s.label, s.value) for s in LeadStatus],
             "source": [(v, v) for v in leads.distinct_values("source")],
@@ -338,7 +357,7 @@ class InboxPage(QWidget):
 
     def _start_script(self) -> None:
         lead_id = self.detail.lead_id
-        if not self.isVisible() or lead_id is None:
+        if not self.isVisible() or lead_id is None or self._services is None:
             return
         if self.call_lead_id is not None:
             if self.script is not None:
@@ -379,11 +398,11 @@ class InboxPage(QWidget):
 
     def new_lead(self) -> None:
         """Ctrl+N: a walk-in or inbound caller, added by hand and shown at once."""
-        if self.call_lead_id is not None:
+        if self.call_lead_id is not None or self._services is None:
             return
         from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
 
-        dialog = LeadEditDialog(self.workspace, None, self)
+        dialog = LeadEditDialog(self.services.leads, None, self)
 
         def added() -> None:
             self.detail.lead_id = dialog.new_lead_id
@@ -408,7 +427,7 @@ class InboxPage(QWidget):
             # Imported here, not at start-up: the first screen does not need the panel.
             from repdesk.ui.script.script_panel import ScriptPanel
 
-            self.script = ScriptPanel(self.workspace)
+            self.script = ScriptPanel(self.services.script)
             self.script.setObjectName("scriptPanelAll" if self.all_leads else "scriptPanel")
             self.script.sig_changes_made.connect(self._changed)
             self.script.sig_close_requested.connect(self._close_script)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from repdesk.core.domain import ActivityKind, LeadStatus
-from repdesk.core.phone_display import display_phone
+from repdesk.core.phone_display import display_phone, tel_uri
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.ui.common.url_opener import open_with_system
@@ -19,16 +19,19 @@ from repdesk.ui.inbox.contact_dialogs import CallOutcomeDialog, CopyContactDialo
 from repdesk.ui.inbox.lead_dialogs import AssignDialog, LostReasonDialog, NoteDialog
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
     from repdesk.services.leads.lead_rows import LeadSummary
+    from repdesk.services.leads.lead_service import LeadService
     from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel
 
 
 class LeadCommands(QObject):
-    def __init__(self, panel: LeadDetailPanel, workspace: Workspace) -> None:
+    def __init__(self, panel: LeadDetailPanel) -> None:
         super().__init__(panel)
         self.panel = panel
-        self.workspace = workspace
+
+    @property
+    def leads(self) -> LeadService:
+        return self.panel.services.leads
 
     def _lead(self) -> LeadSummary | None:
         """The lead in focus, when the panel is on the shown page (the actions are shared)."""
@@ -64,9 +67,9 @@ class LeadCommands(QObject):
                 "This lead has no phone number; edit the lead to add one.",
             )
             return
-        dialled = self.workspace.clock()
-        shown = display_phone(lead.phone, str(self.workspace.setting("default_region")))
-        if not open_with_system(QUrl(f"tel:{lead.phone}")):
+        dialled = self.panel.services.time.now()
+        shown = display_phone(lead.phone, self.leads.region(), lead.phone_ext)
+        if not open_with_system(QUrl(tel_uri(lead.phone, lead.phone_ext))):
             self._open(CopyContactDialog("phone", shown, self.panel))
             return
         if self.panel.during_call():
@@ -75,7 +78,7 @@ class LeadCommands(QObject):
         lead_id, phone = lead.id, lead.phone
         dialog.sig_outcome_chosen.connect(
             lambda outcome: self._apply(
-                lambda: self.workspace.leads.log_activity(
+                lambda: self.leads.log_activity(
                     lead_id,
                     ActivityKind.CALL,
                     outcome=outcome.value,
@@ -99,7 +102,7 @@ class LeadCommands(QObject):
             )
             return
         subject = quote("Your inquiry" + (f" about {lead.product}" if lead.product else ""))
-        opened = self.workspace.clock()
+        opened = self.panel.services.time.now()
         if not open_with_system(QUrl(f"mailto:{lead.email}?subject={subject}")):
             self._open(CopyContactDialog("email", lead.email, self.panel))
             return
@@ -107,7 +110,7 @@ class LeadCommands(QObject):
         lead_id, address = lead.id, lead.email
         dialog.accepted.connect(
             lambda: self._apply(
-                lambda: self.workspace.leads.log_activity(
+                lambda: self.leads.log_activity(
                     lead_id, ActivityKind.EMAIL, body=f"Emailed {address}", occurred_at=opened
                 )
             )
@@ -125,7 +128,7 @@ class LeadCommands(QObject):
         dialog = NoteDialog(lead.display_name, self.panel)
         lead_id = lead.id
         dialog.accepted.connect(
-            lambda: self._apply(lambda: self.workspace.leads.add_note(lead_id, dialog.note()))
+            lambda: self._apply(lambda: self.leads.add_note(lead_id, dialog.note()))
         )
         dialog.open()
 
@@ -134,7 +137,7 @@ class LeadCommands(QObject):
             return
         from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
 
-        dialog = LeadEditDialog(self.workspace, self.panel.detail, self.panel)
+        dialog = LeadEditDialog(self.leads, self.panel.detail, self.panel)
         dialog.accepted.connect(lambda: self.panel.changed(dialog.changes))
         dialog.open()
 
@@ -146,13 +149,13 @@ class LeadCommands(QObject):
         lead = self._lead()
         if lead is not None:
             lead_id = lead.id
-            self._apply(lambda: self.workspace.leads.set_status(lead_id, status))
+            self._apply(lambda: self.leads.set_status(lead_id, status))
 
     def mark_won(self) -> None:
         lead = self._lead()
         if lead is not None:
             lead_id = lead.id
-            self._apply(lambda: self.workspace.leads.set_status(lead_id, LeadStatus.WON))
+            self._apply(lambda: self.leads.set_status(lead_id, LeadStatus.WON))
 
     def mark_lost(self) -> None:
         lead = self._lead()
@@ -162,9 +165,7 @@ class LeadCommands(QObject):
         lead_id = lead.id
         dialog.accepted.connect(
             lambda: self._apply(
-                lambda: self.workspace.leads.set_status(
-                    lead_id, LeadStatus.LOST, note=dialog.text()
-                )
+                lambda: self.leads.set_status(lead_id, LeadStatus.LOST, note=dialog.text())
             )
         )
         dialog.rejected.connect(self.panel.refresh)  # the status box shows the status again
@@ -174,11 +175,9 @@ class LeadCommands(QObject):
         lead = self._lead()
         if lead is None:
             return
-        dialog = AssignDialog(
-            lead.display_name, self.workspace.leads.reps(), lead.owner, self.panel
-        )
+        dialog = AssignDialog(lead.display_name, self.leads.reps(), lead.owner, self.panel)
         lead_id = lead.id
         dialog.accepted.connect(
-            lambda: self._apply(lambda: self.workspace.leads.assign(lead_id, dialog.chosen()))
+            lambda: self._apply(lambda: self.leads.assign(lead_id, dialog.chosen()))
         )
         dialog.open()

@@ -4,7 +4,9 @@ lead."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -22,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.domain import LeadStatus
 from repdesk.core.phone_display import display_phone
 from repdesk.core.when import format_moment
@@ -32,6 +33,11 @@ from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
 from repdesk.ui.common.flow_layout import FlowLayout
 from repdesk.ui.inbox.lead_commands import LeadCommands
+
+if TYPE_CHECKING:
+    from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.ui.followups.followup_dialogs import ExportServices
 
 _ICONS = {
     "call": "☎",
@@ -45,6 +51,15 @@ _ICONS = {
 }
 
 
+@dataclass(frozen=True)
+class LeadDetailServices:
+    """What the lead detail uses: the lead and its changes, the clock, the calendar export."""
+
+    leads: LeadService
+    time: WorkspaceTime
+    export: ExportServices
+
+
 class LeadDetailPanel(QStackedWidget):
     sig_lead_changed = Signal(object)
     """Emitted with a Changes value after the rep changed the lead (call logged, status, note,
@@ -53,11 +68,16 @@ class LeadDetailPanel(QStackedWidget):
     """Emitted when the rep asks for a note during a call: it goes into the call's own note."""
 
     def __init__(
-        self, workspace: Workspace, actions: ActionRegistry, parent: QWidget | None = None
+        self,
+        services: LeadDetailServices | None,
+        actions: ActionRegistry,
+        parent: QWidget | None = None,
     ) -> None:
+        """`services` None: the app's start, before the services load; the pane stays blank until
+        `services_loaded` hands them over."""
         super().__init__(parent)
         self.setObjectName("leadDetail")
-        self.workspace = workspace
+        self._services = services
         self.lead_id: int | None = None
         self.detail: LeadDetail | None = None
         self.addWidget(
@@ -69,12 +89,12 @@ class LeadDetailPanel(QStackedWidget):
         self.addWidget(
             QWidget()
         )  # blank while the services load at start-up (not "No lead selected")
-        if not workspace.loaded:
+        if services is None:
             self.setCurrentIndex(2)
         self._actions = actions
         self.during_call: Callable[[], bool] = lambda: False
         """Set by the inbox: true while the call-script panel is open (it logs that call)."""
-        self.commands = LeadCommands(self, workspace)
+        self.commands = LeadCommands(self)
         for action_id, slot in (
             (ActionId.CALL_LEAD, self.commands.call),
             (ActionId.EMAIL_LEAD, self.commands.email),
@@ -172,15 +192,28 @@ class LeadDetailPanel(QStackedWidget):
         scroll.setWidget(body)
         return scroll
 
+    @property
+    def services(self) -> LeadDetailServices:
+        assert self._services is not None, "the lead detail acts only once the services loaded"
+        return self._services
+
+    def services_loaded(self, services: LeadDetailServices) -> None:
+        """The services have loaded (at start-up): show the lead chosen meanwhile, if any."""
+        self._services = services
+        if self.lead_id is not None:
+            self.show_lead(self.lead_id)
+
     # -- showing ---------------------------------------------------------------------------------
     def show_lead(self, lead_id: int | None) -> None:
         self.lead_id = lead_id
+        if self._services is None:
+            return  # blank until the services load; services_loaded() shows this lead
         if lead_id is None:
             self.detail = None
             self.setCurrentIndex(0)
             self._set_actions_enabled(False)
             return
-        self.detail = self.workspace.leads.detail(lead_id)
+        self.detail = self.services.leads.detail(lead_id)
         self._fill(self.detail)
         self.setCurrentIndex(1)
         self._set_actions_enabled(True)
@@ -195,16 +228,16 @@ class LeadDetailPanel(QStackedWidget):
         self.subtitle.setText(
             " · ".join(p for p in (lead.title, lead.company) if p) or "No company given"
         )
-        now = self.workspace.clock()
-        zone = self.workspace.zone()
+        now = self.services.time.now()
+        zone = self.services.time.zone()
 
         def _when(moment: datetime | None) -> str:
             return format_moment(moment, now, zone) if moment else "—"
 
         f = self.fields
         f["email"].setText(lead.email or "—")
-        region = str(self.workspace.setting("default_region"))
-        f["phone"].setText(display_phone(lead.phone, region) if lead.phone else "—")
+        region = self.services.leads.region()
+        f["phone"].setText(display_phone(lead.phone, region, lead.phone_ext) if lead.phone else "—")
         f["source"].setText(lead.source or "—")
         f["product"].setText(lead.product or "—")
         over_capacity = "over_capacity" in {t.strip() for t in d.tags.replace(";", ",").split(",")}
@@ -268,7 +301,7 @@ class LeadDetailPanel(QStackedWidget):
         from repdesk.ui.followups.followup_dialogs import ExportDialog
 
         ExportDialog(
-            self.workspace,
+            self.services.export,
             self,
             lead_id=self.detail.lead.id,
             lead_name=self.detail.lead.display_name,

@@ -3,6 +3,8 @@ dialog; nothing saved until valid). Source and Product pick from the values alre
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,12 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.phone_display import display_phone
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.dialog_keys import submit_on_ctrl_enter
+
+if TYPE_CHECKING:
+    from repdesk.services.leads.lead_service import LeadService
 
 _FIELDS = (
     ("first_name", "First name"),
@@ -40,13 +44,13 @@ class LeadEditDialog(QDialog):
     """`detail` None: a new lead (a walk-in or an inbound call), received now."""
 
     def __init__(
-        self, workspace: Workspace, detail: LeadDetail | None, parent: QWidget | None = None
+        self, leads: LeadService, detail: LeadDetail | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("leadEditDialog" if detail else "newLeadDialog")
         self.setWindowTitle(f"Edit {detail.lead.display_name}" if detail else "New lead")
         self.setMinimumWidth(440)
-        self._workspace = workspace
+        self._leads = leads
         self._lead_id = detail.lead.id if detail else None
         self.changes = Changes()
         """What the save changed (with its Undo), once accepted."""
@@ -58,15 +62,16 @@ class LeadEditDialog(QDialog):
             if detail
             else {}
         )
-        region = str(workspace.setting("default_region"))
-        if values.get("phone"):
-            values["phone"] = display_phone(str(values["phone"]), region)  # as the rep reads it
+        if values.get("phone") and detail is not None:  # as the rep reads it, "x12" included
+            values["phone"] = display_phone(
+                detail.lead.phone, leads.region(), detail.lead.phone_ext
+            )
         for key, label in _FIELDS:
             if key in _PICKED:
                 box = QComboBox()
                 box.setEditable(True)
                 box.setObjectName(f"edit_{key}")
-                box.addItems(workspace.leads.distinct_values(key))
+                box.addItems(leads.distinct_values(key))
                 box.setCurrentText(str(values.get(key) or ""))
                 edit = box.lineEdit()
                 form.addRow(label, box)
@@ -105,9 +110,9 @@ class LeadEditDialog(QDialog):
     def accept(self) -> None:
         try:
             if self._lead_id is None:
-                self.new_lead_id, self.changes = self._workspace.leads.create_lead(self.values())
+                self.new_lead_id, self.changes = self._leads.create_lead(self.values())
             else:
-                self.changes = self._workspace.leads.update_lead(self._lead_id, self.values())
+                self.changes = self._leads.update_lead(self._lead_id, self.values())
         except UserError as exc:
             self.error.setText(str(exc))
             return

@@ -4,7 +4,8 @@ autosave, end of call."""
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, CallOutcome, Verdict
 from repdesk.core.questions import AnswerType, Question
@@ -39,8 +39,22 @@ from repdesk.services.script.qualification_service import ScriptRun
 from repdesk.ui.common.theme import is_dark
 from repdesk.ui.script import script_panel_pages as parts
 
+if TYPE_CHECKING:
+    from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.script.qualification_service import QualificationService
+
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 QUESTIONS, OUTCOME, RESULT = range(3)
+
+
+@dataclass(frozen=True)
+class ScriptPanelServices:
+    """What a call uses: the script run and its verdict, the call log, the workspace's zone."""
+
+    qualifications: QualificationService
+    leads: LeadService
+    time: WorkspaceTime
 
 
 class ScriptPanel(QWidget):
@@ -50,12 +64,17 @@ class ScriptPanel(QWidget):
     """Emitted when the rep closes the panel after the call (or in preview)."""
 
     def __init__(
-        self, workspace: Workspace | None, *, preview: bool = False, parent: QWidget | None = None
+        self,
+        services: ScriptPanelServices | None,
+        *,
+        preview: bool = False,
+        parent: QWidget | None = None,
     ) -> None:
+        """`services` None: a preview that asks the questions it is given and saves nothing."""
         super().__init__(parent)
         self.setObjectName("scriptPanel")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.workspace = workspace
+        self.services = services
         self.preview = preview
         self.run: ScriptRun | None = None
         self.answers: dict[str, AnswerValue] = {}
@@ -177,8 +196,8 @@ class ScriptPanel(QWidget):
     # -- starting --------------------------------------------------------------------------------
     def start(self, lead_id: int) -> None:
         """Open the script for a lead, resuming its draft if there is one; the call timer starts."""
-        assert self.workspace is not None
-        self.begin(self.workspace.qualifications.start_or_resume(lead_id))
+        assert self.services is not None
+        self.begin(self.services.qualifications.start_or_resume(lead_id))
 
     def begin(self, run: ScriptRun) -> None:
         self.run = run
@@ -467,11 +486,11 @@ class ScriptPanel(QWidget):
         return self.answers.get(question.key) if question is not None else None
 
     def _autosave(self) -> None:
-        if self.preview or self.run is None or self.run.lead_id is None or self.workspace is None:
+        if self.preview or self.run is None or self.run.lead_id is None or self.services is None:
             return
         if not self.answers and not self.run.resumed:
             return  # nothing asked yet: no empty draft
-        self.workspace.qualifications.save_draft(self.run.lead_id, self.answers)
+        self.services.qualifications.save_draft(self.run.lead_id, self.answers)
 
     def _jump(self, item: QListWidgetItem) -> None:
         assert self.run is not None
@@ -490,7 +509,7 @@ class ScriptPanel(QWidget):
         self.setFocus()
 
     def _log_call(self, outcome: CallOutcome) -> None:
-        assert self.run is not None and self.workspace is not None and self.run.lead_id is not None
+        assert self.run is not None and self.services is not None and self.run.lead_id is not None
         self._tick.stop()
         seconds = max(1, math.ceil(self._elapsed.elapsed() / 1000))
         lead_id = self.run.lead_id
@@ -499,7 +518,7 @@ class ScriptPanel(QWidget):
             # The answers are saved first, so the call's Undo takes back just the call (and the
             # qualification it finished), never the answers the rep gave.
             self._autosave()
-            changes = self.workspace.leads.log_activity(
+            changes = self.services.leads.log_activity(
                 lead_id,
                 ActivityKind.CALL,
                 outcome=outcome.value,
@@ -514,7 +533,7 @@ class ScriptPanel(QWidget):
                     parts.draft_text(missing, {q.key: q for q in self.run.questions}),
                 )
             else:
-                result = self.workspace.qualifications.finish(lead_id, self.answers)
+                result = self.services.qualifications.finish(lead_id, self.answers)
                 changes = changes | result.changes
                 if changes.undo is not None:  # one action for the rep: one Undo
                     verdict = result.verdict.value.replace("_", " ")
@@ -526,7 +545,7 @@ class ScriptPanel(QWidget):
                     QDesktopServices.openUrl(QUrl(result.reply.mailto))
                 self._show_result(
                     f"Call logged ({label}) and qualification saved",
-                    result.next_steps(self.workspace.zone()) + ".",
+                    result.next_steps(self.services.time.zone()) + ".",
                 )
         except UserError as exc:
             self._show_result("Could not save", str(exc))
@@ -542,8 +561,8 @@ class ScriptPanel(QWidget):
 
     def _discard(self) -> None:
         """Discard — no call happened: nothing is logged and the draft is as it was before."""
-        if self.workspace is not None and self._started_run is not None:
-            self.workspace.qualifications.discard_draft(self._started_run)
+        if self.services is not None and self._started_run is not None:
+            self.services.qualifications.discard_draft(self._started_run)
         self.call_logged = False
         self._close()
 

@@ -2,34 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from repdesk.core.when import format_moment
+from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
-from repdesk.ui.common.actions import ActionId
+from repdesk.ui.common.actions import ActionId, ActionRegistry
 
 if TYPE_CHECKING:
+    from repdesk.services.workspace.services import Services
     from repdesk.ui.imports.import_dialog import ImportDialog
-    from repdesk.ui.shell.main_window import MainWindow
 
 # The dialogs (and the import service behind them) load on first use: the menus exist before the
 # first paint, SQLAlchemy only after it (see MainWindow's deferred start).
 
 
 class FileActions:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        actions: ActionRegistry,
+        services: Callable[[], Services],
+        apply_changes: Callable[[Changes], None],
+        database: str,
+    ) -> None:
+        """`services` gives the workspace's services when an action needs them (the menus exist
+        before they have loaded); `apply_changes` refreshes the pages; `database` names the open
+        workspace in About."""
         self.window = window
-        actions = window.actions_
+        self._services = services
+        self._apply_changes = apply_changes
+        self._database = database
         actions[ActionId.BACKUP].triggered.connect(self.backup)
         actions[ActionId.ABOUT].triggered.connect(self.about)
         actions[ActionId.IMPORT].triggered.connect(self.choose_and_import)
         actions[ActionId.UNDO_IMPORT].triggered.connect(self.undo_import)
         actions[ActionId.SHORTCUTS].triggered.connect(self.shortcuts)
+        self._actions = actions
         self.dialog: ImportDialog | None = None
 
     def choose_and_import(self) -> None:
@@ -47,33 +62,34 @@ class FileActions:
         launch)."""
         from repdesk.ui.imports.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self.window.workspace, [Path(p) for p in paths], self.window)
-        dialog.sig_changes_made.connect(self.window.apply_changes)
+        dialog = ImportDialog(self._services().imports, [Path(p) for p in paths], self.window)
+        dialog.sig_changes_made.connect(self._apply_changes)
         self.dialog = dialog
         dialog.open()
         return dialog
 
     def undo_import(self) -> None:
-        last = self.window.workspace.imports.last_import()
+        imports = self._services().imports
+        last = imports.last_import()
         if last is None:
             QMessageBox.information(self.window, "Undo import", "There is no import to undo.")
             return
-        ws = self.window.workspace
+        time = self._services().time
+        when = format_moment(last.started_at, time.now(), time.zone())
         answer = QMessageBox.question(
             self.window,
             "Undo import",
-            f"Remove the {last.added} leads the import of "
-            f"{format_moment(last.started_at, ws.clock(), ws.zone())} added "
-            f"and revert the {last.merged} it merged?",
+            f"Remove the {last.added:,} leads the import of {when} added "
+            f"and revert the {last.merged:,} it merged?",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            changes = self.window.workspace.imports.undo_import(last.id)
+            changes = imports.undo_import(last.id)
         except UserError as exc:
             QMessageBox.warning(self.window, "Undo import", str(exc))
             return
-        self.window.apply_changes(changes)
+        self._apply_changes(changes)
         self.window.statusBar().showMessage("Import undone.", 6000)
 
     def backup(self) -> None:
@@ -84,9 +100,7 @@ class FileActions:
         if not name:
             return
         try:
-            from repdesk.services.workspace.backup_service import backup_database
-
-            target = backup_database(self.window.workspace.url, Path(name))
+            target = self._services().backup.backup(Path(name))
         except UserError as exc:
             QMessageBox.warning(self.window, "Backup failed", str(exc))
             return
@@ -95,24 +109,11 @@ class FileActions:
     def about(self) -> None:
         from repdesk.ui.shell.about_dialog import show_about
 
-        show_about(self.window, data_location(self.window.workspace.url))
+        show_about(self.window, self._database)
 
     def shortcuts(self) -> None:
         from repdesk.ui.shell.shortcut_sheet import ShortcutSheet
 
-        sheet = ShortcutSheet(self.window.actions_, self.window)
+        sheet = ShortcutSheet(self._actions, self.window)
         sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         sheet.open()
-
-
-def data_location(url: str) -> str:
-    """Where the workspace's data lives: the SQLite file's full path, or the server (no
-    password)."""
-    from sqlalchemy.engine import make_url
-
-    from repdesk.store.sqlite_file import sqlite_path
-
-    path = sqlite_path(url)
-    if path is not None:
-        return str(path.resolve())
-    return make_url(url).render_as_string(hide_password=True)

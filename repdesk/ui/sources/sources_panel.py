@@ -3,6 +3,8 @@ check now."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,10 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.when import format_moment
 from repdesk.services.common.errors import UserError
-from repdesk.services.sources.source_service import FetchResult, SourceInfo
+from repdesk.services.sources.source_service import FetchResult, SourceInfo, SourceService
 from repdesk.ui.sources.inquiry_watcher import BackgroundFetch
 
 COLUMNS = ("Name", "Kind", "Status", "Last checked", "Last error")
@@ -93,13 +94,13 @@ class ImapSourceDialog(QDialog):
 
 
 class SourcesPanel(QWidget):
-    """Self-contained: give it the workspace; it talks to `workspace.sources` only."""
+    """Lists, adds, removes and checks the workspace's inquiry sources (through the service)."""
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, sources: SourceService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sourcesPanel")
-        self.workspace = workspace
-        self.fetcher = BackgroundFetch(workspace, self)
+        self.service = sources
+        self.fetcher = BackgroundFetch(sources, self)
         self.fetcher.sig_fetch_finished.connect(self._on_checked)
         layout = QVBoxLayout(self)
         title = QLabel(
@@ -135,14 +136,10 @@ class SourcesPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self._sources = self.workspace.sources.list_sources()
+        self._sources = self.service.list_sources()
         self.table.setRowCount(len(self._sources))
         for row, source in enumerate(self._sources):
-            checked = (
-                format_moment(source.last_checked_at, self.workspace.clock(), self.workspace.zone())
-                if source.last_checked_at
-                else ""
-            )
+            checked = _when(source.last_checked_at) if source.last_checked_at else ""
             kind = (
                 "Mailbox"
                 if source.kind == "imap"
@@ -175,7 +172,7 @@ class SourcesPanel(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:
-            self.workspace.sources.add_imap(**dialog.values())  # type: ignore[arg-type]
+            self.service.add_imap(**dialog.values())  # type: ignore[arg-type]
         except UserError as exc:
             QMessageBox.warning(self, "Mailbox not added", str(exc))
             return
@@ -187,7 +184,7 @@ class SourcesPanel(QWidget):
         if not path:
             return
         try:
-            self.workspace.sources.add_folder(path)
+            self.service.add_folder(path)
         except UserError as exc:
             QMessageBox.warning(self, "Folder not added", str(exc))
             return
@@ -198,7 +195,7 @@ class SourcesPanel(QWidget):
         if source_id is None:
             return
         try:
-            self.workspace.sources.remove(source_id)
+            self.service.remove(source_id)
         except UserError as exc:
             QMessageBox.warning(self, "Source not removed", str(exc))
         self.reload()
@@ -217,3 +214,10 @@ class SourcesPanel(QWidget):
             text = f"Checking failed: {result}"
         self.status.setText(text)
         self.reload()
+
+
+def _when(moment: datetime) -> str:
+    """The app's one form of a moment, on this computer's clock (the panel has no workspace
+    clock)."""
+    now = datetime.now(UTC)
+    return format_moment(moment, now, now.astimezone().tzinfo or UTC)

@@ -16,6 +16,7 @@ from repdesk.store.models import ActivityRecord, LeadRecord
 from repdesk.ui import build_main_window
 from repdesk.ui.common.actions import ActionId
 from repdesk.ui.followups.today_page import TodayPage
+from repdesk.ui.shell.pages import today_services
 from tests.fixtures.workspace import FakeClock
 from tests.ui.helpers import make_small_workspace, window_on_clock
 
@@ -149,7 +150,7 @@ def test_mine_shows_my_steps_and_the_unassigned_ones(qtbot: QtBot, tmp_path: Pat
 def test_empty_state_names_the_next_step(
     qtbot: QtBot, workspace: Workspace, clock: FakeClock
 ) -> None:
-    page = TodayPage(workspace)
+    page = TodayPage(today_services(workspace.services))
     qtbot.addWidget(page)
     page.show()
     assert page.stack.currentWidget() is page.empty
