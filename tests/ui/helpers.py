@@ -161,7 +161,7 @@ def make_small_workspace(path: Path, clock: Any, now: datetime) -> None:
                 "last_name": "Tester",
                 "company": f"{first} {company}",
                 "email": f"{first.lower()}@example.com",
-                "phone": f"+1555010{2000 + i}",
+                "phone": f"+1614555{120 + i:04d}",  # valid numbers (555-01xx)
                 "product": "website",
             }
         )

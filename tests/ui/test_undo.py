@@ -218,7 +218,7 @@ def test_a_logged_call_a_note_and_a_new_lead_undo(setup, qtbot: QtBot) -> None: 
         ctrl(window, Qt.Key.Key_N)
         dialog = modal(qtbot, "newLeadDialog")
         qtbot.keyClicks(dialog.findChild(QLineEdit, "edit_first_name"), "Walk")
-        qtbot.keyClicks(dialog.findChild(QLineEdit, "edit_phone"), "555 010 3999")
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "edit_phone"), "614 555 0139")
         key(dialog, Qt.Key.Key_Return)
 
     inbox(window)

@@ -3,16 +3,13 @@ two menus: the row menu (the Lead actions on the row right-clicked) and the colu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QMenu, QSplitter, QTableView, QWidget
 
-from repdesk.ui.common.actions import ActionId
+from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.inbox.lead_table_model import COLUMNS
-
-if TYPE_CHECKING:
-    from repdesk.ui.inbox.inbox_page import InboxPage
 
 ROW_MENU = (
     ActionId.CALL_LEAD,
@@ -56,20 +53,21 @@ class CallLayout:
             self.splitter.setSizes(self._sizes[:2] + [0])
 
 
-def row_menu(page: InboxPage, pos: QPoint) -> QMenu | None:
+def row_menu(
+    table: QTableView, actions: ActionRegistry, has_lead: Callable[[], bool], pos: QPoint
+) -> QMenu | None:
     """Right-click on a row: it becomes the lead in focus, and the Lead menu acts on it."""
-    table = page.table
     index = table.indexAt(pos)
     if index.isValid():
         table.selectRow(index.row())
-    if page.detail.lead_id is None:
+    if not has_lead():
         return None
-    menu = QMenu(page)
+    menu = QMenu(table)
     for action_id in ROW_MENU:
         if action_id is None:
             menu.addSeparator()
         else:
-            menu.addAction(page.actions[action_id])
+            menu.addAction(actions[action_id])
     menu.popup(table.viewport().mapToGlobal(pos))
     return menu
 

@@ -454,7 +454,9 @@ class InboxPage(QWidget):
             self.reload(place=0)
 
     def _row_menu(self, pos: QPoint) -> None:
-        self.row_menu = row_menu(self, pos)  # kept for tests and so it is not collected while open
+        self.row_menu = row_menu(
+            self.table, self.actions, lambda: self.detail.lead_id is not None, pos
+        )  # kept for tests and so it is not collected while open
 
     def _column_menu(self, pos: QPoint) -> None:
         column_menu(self.table, pos)

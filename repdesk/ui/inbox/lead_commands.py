@@ -4,11 +4,11 @@ lost, assign — each really happened before it is logged, and each returns its 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
-from PySide6.QtCore import QObject, Qt, QUrl
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtCore import QObject, Qt, QUrl, SignalInstance
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.core.phone_display import display_phone, tel_uri
@@ -19,15 +19,38 @@ from repdesk.ui.inbox.contact_dialogs import CallOutcomeDialog, CopyContactDialo
 from repdesk.ui.inbox.lead_dialogs import AssignDialog, LostReasonDialog, NoteDialog
 
 if TYPE_CHECKING:
-    from repdesk.services.leads.lead_rows import LeadSummary
+    from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.leads.lead_rows import LeadDetail, LeadSummary
     from repdesk.services.leads.lead_service import LeadService
-    from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel
+
+
+class _Services(Protocol):
+    leads: LeadService
+    time: WorkspaceTime
+
+
+class LeadPane(Protocol):
+    """What the commands need of the pane that shows the lead (ui/inbox/lead_detail_panel)."""
+
+    detail: LeadDetail | None
+    during_call: Callable[[], bool]
+    sig_call_note_requested: SignalInstance
+
+    @property
+    def services(self) -> _Services: ...
+
+    def on_current_page(self) -> bool: ...
+
+    def refresh(self) -> None: ...
+
+    def changed(self, changes: Changes) -> None: ...
 
 
 class LeadCommands(QObject):
-    def __init__(self, panel: LeadDetailPanel) -> None:
-        super().__init__(panel)
+    def __init__(self, panel: LeadPane, parent: QWidget) -> None:
+        super().__init__(parent)
         self.panel = panel
+        self.parent_widget = parent  # the dialogs' parent (the pane itself)
 
     @property
     def leads(self) -> LeadService:
@@ -44,7 +67,7 @@ class LeadCommands(QObject):
         try:
             changes = action()
         except UserError as exc:
-            QMessageBox.warning(self.panel, "repdesk", str(exc))
+            QMessageBox.warning(self.parent_widget, "repdesk", str(exc))
             self.panel.refresh()
             return
         self.panel.changed(changes)
@@ -62,7 +85,7 @@ class LeadCommands(QObject):
             return
         if not lead.phone:
             QMessageBox.information(
-                self.panel,
+                self.parent_widget,
                 "No phone number",
                 "This lead has no phone number; edit the lead to add one.",
             )
@@ -70,11 +93,11 @@ class LeadCommands(QObject):
         dialled = self.panel.services.time.now()
         shown = display_phone(lead.phone, self.leads.region(), lead.phone_ext)
         if not open_with_system(QUrl(tel_uri(lead.phone, lead.phone_ext))):
-            self._open(CopyContactDialog("phone", shown, self.panel))
+            self._open(CopyContactDialog("phone", shown, self.parent_widget))
             return
         if self.panel.during_call():
             return  # the call-script panel logs this call, with its outcome, when it ends
-        dialog = CallOutcomeDialog(lead.display_name, shown, self.panel)
+        dialog = CallOutcomeDialog(lead.display_name, shown, self.parent_widget)
         lead_id, phone = lead.id, lead.phone
         dialog.sig_outcome_chosen.connect(
             lambda outcome: self._apply(
@@ -96,7 +119,7 @@ class LeadCommands(QObject):
             return
         if not lead.email:
             QMessageBox.information(
-                self.panel,
+                self.parent_widget,
                 "No email address",
                 "This lead has no email address; edit the lead to add one.",
             )
@@ -104,9 +127,9 @@ class LeadCommands(QObject):
         subject = quote("Your inquiry" + (f" about {lead.product}" if lead.product else ""))
         opened = self.panel.services.time.now()
         if not open_with_system(QUrl(f"mailto:{lead.email}?subject={subject}")):
-            self._open(CopyContactDialog("email", lead.email, self.panel))
+            self._open(CopyContactDialog("email", lead.email, self.parent_widget))
             return
-        dialog = EmailSentDialog(lead.display_name, lead.email, self.panel)
+        dialog = EmailSentDialog(lead.display_name, lead.email, self.parent_widget)
         lead_id, address = lead.id, lead.email
         dialog.accepted.connect(
             lambda: self._apply(
@@ -125,7 +148,7 @@ class LeadCommands(QObject):
         if self.panel.during_call():
             self.panel.sig_call_note_requested.emit()  # it goes into the call's own note
             return
-        dialog = NoteDialog(lead.display_name, self.panel)
+        dialog = NoteDialog(lead.display_name, self.parent_widget)
         lead_id = lead.id
         dialog.accepted.connect(
             lambda: self._apply(lambda: self.leads.add_note(lead_id, dialog.note()))
@@ -137,7 +160,7 @@ class LeadCommands(QObject):
             return
         from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
 
-        dialog = LeadEditDialog(self.leads, self.panel.detail, self.panel)
+        dialog = LeadEditDialog(self.leads, self.panel.detail, self.parent_widget)
         dialog.accepted.connect(lambda: self.panel.changed(dialog.changes))
         dialog.open()
 
@@ -161,7 +184,7 @@ class LeadCommands(QObject):
         lead = self._lead()
         if lead is None:
             return
-        dialog = LostReasonDialog(lead.display_name, self.panel)
+        dialog = LostReasonDialog(lead.display_name, self.parent_widget)
         lead_id = lead.id
         dialog.accepted.connect(
             lambda: self._apply(
@@ -175,7 +198,7 @@ class LeadCommands(QObject):
         lead = self._lead()
         if lead is None:
             return
-        dialog = AssignDialog(lead.display_name, self.leads.reps(), lead.owner, self.panel)
+        dialog = AssignDialog(lead.display_name, self.leads.reps(), lead.owner, self.parent_widget)
         lead_id = lead.id
         dialog.accepted.connect(
             lambda: self._apply(lambda: self.leads.assign(lead_id, dialog.chosen()))

@@ -94,7 +94,7 @@ class LeadDetailPanel(QStackedWidget):
         self._actions = actions
         self.during_call: Callable[[], bool] = lambda: False
         """Set by the inbox: true while the call-script panel is open (it logs that call)."""
-        self.commands = LeadCommands(self)
+        self.commands = LeadCommands(self, self)
         for action_id, slot in (
             (ActionId.CALL_LEAD, self.commands.call),
             (ActionId.EMAIL_LEAD, self.commands.email),

@@ -175,7 +175,7 @@ class LeadTableModel(QAbstractTableModel):
         if column == 7:
             return lead.product
         if column == 8:
-            return display_phone(lead.phone, self._region())
+            return display_phone(lead.phone, self._region(), lead.phone_ext)
         return lead.email
 
     def _waiting_tip(self, lead: LeadSummary) -> str:

@@ -12,14 +12,15 @@ def test_an_imported_extension_is_kept_and_an_edit_keeps_it_too(
 ) -> None:
     csv = tmp_path / "leads.csv"
     csv.write_text(
-        "First Name,Last Name,Email,Phone\nDana,Reyes,dana@example.com,(555) 010-2001 x12\n",
+        "First Name,Last Name,Email,Phone\nDana,Reyes,dana@example.com,(614) 555-0120 x12\n",
         encoding="utf-8",
     )
     summary = workspace.imports.import_files([csv])
     assert summary.added == 1
     (lead,) = workspace.leads.list_leads()
-    assert lead.phone == "+15550102001;ext=12"
-    workspace.leads.update_lead(lead.id, {"phone": "555-010-2001 ext. 34"})
-    assert workspace.leads.detail(lead.id).lead.phone == "+15550102001;ext=34"
-    edit = workspace.leads.detail(lead.id).activities[0]
-    assert edit.kind == "edit" and edit.body == "Phone: +15550102001;ext=12 → +15550102001;ext=34"
+    assert (lead.phone, lead.phone_ext) == ("+16145550120", "12")  # the number stays the key
+    workspace.leads.update_lead(lead.id, {"phone": "614-555-0120 ext. 34"})
+    edited = workspace.leads.detail(lead.id)
+    assert (edited.lead.phone, edited.lead.phone_ext) == ("+16145550120", "34")
+    edit = edited.activities[0]
+    assert edit.kind == "edit" and edit.body == "Extension: 12 → 34"
