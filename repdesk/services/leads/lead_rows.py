@@ -29,6 +29,9 @@ class LeadSummary:
     journey_stage: str = "awareness"
     do_not_contact: bool = False
     phone_ext: str = ""
+    #: The provisional verdict of the answers it arrived with, and their time frame.
+    form_verdict: str | None = None
+    form_note: str | None = None
 
     @property
     def name(self) -> str:

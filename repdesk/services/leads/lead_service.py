@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from repdesk.core import contact
+from repdesk.core import contact, do_not_contact
 from repdesk.core.business_hours import BusinessHours, business_seconds_between
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.core.phones import parse_phone
@@ -59,6 +59,11 @@ def summary_rows_select() -> Select[Any]:
 
 def row_summary(row: Any) -> LeadSummary:
     return LeadSummary(**row._mapping)
+
+
+def display_name(lead: LeadRecord) -> str:
+    name = f"{lead.first_name} {lead.last_name}".strip()
+    return name or lead.company or lead.email or lead.phone or f"Lead {lead.id}"
 
 
 def parse_status(text: str) -> LeadStatus:
@@ -203,11 +208,14 @@ class LeadService:
         occurred_at: datetime | None = None,
     ) -> Changes:
         """Record a call, email, meeting or note that really happened (at `occurred_at`, default
-        now); the first outbound one sets the first-response time and the business-hours wait."""
+        now); the first outbound one sets the first-response time and the business-hours wait. A
+        lead marked do not contact is neither called nor emailed (UserError)."""
         now = self._clock()
         when = min(occurred_at, now) if occurred_at is not None else now
         with self._sessions.begin() as session:
             lead = self._lead(session, lead_id)
+            if lead.do_not_contact and kind in do_not_contact.REFUSED_KINDS:
+                raise UserError(do_not_contact.refusal(display_name(lead)))
             undo = UndoRecorder(session, [lead_id])
             record_activity(
                 session,
@@ -244,6 +252,7 @@ class LeadService:
             lead = self._lead(session, lead_id)
             if bool(lead.do_not_contact) == on:
                 return Changes()
+            undo = UndoRecorder(session, [lead_id])
             lead.do_not_contact = on
             lead.updated_at = now
             session.add(
@@ -255,7 +264,8 @@ class LeadService:
                 )
             )
             self.run_hooks(session, lead, now)
-        return Changes(leads=True, activities=True, follow_ups=True)
+            step = undo.step("Marked do not contact" if on else "Do not contact cleared")
+        return Changes(leads=True, activities=True, follow_ups=True, undo=step)
 
     def assign(self, lead_id: int, rep: str | None) -> Changes:
         """Give the lead to a rep by name (None: nobody)."""

@@ -38,6 +38,7 @@ class ActionId(Enum):
     MARK_WON = "mark_won"
     MARK_LOST = "mark_lost"
     ASSIGN_LEAD = "assign_lead"
+    DO_NOT_CONTACT = "do_not_contact"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class ActionSpec:
     tip: str
     more: tuple[str, ...] = ()
     """Further shortcuts for the same action."""
+    checkable: bool = False
 
 
 SPECS: dict[ActionId, ActionSpec] = {
@@ -115,6 +117,12 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.UNDO: ActionSpec(
         "&Undo", "Ctrl+Z", "Take back the last quick action (newest first), exactly as it was"
     ),
+    ActionId.DO_NOT_CONTACT: ActionSpec(
+        "&Do not contact",
+        "Ctrl+Shift+D",
+        "Mark the selected lead do not contact (no calls, emails or follow-ups), or clear the mark",
+        checkable=True,
+    ),
 }
 
 
@@ -128,6 +136,7 @@ LEAD_ACTIONS = (
     ActionId.MARK_WON,
     ActionId.MARK_LOST,
     ActionId.ASSIGN_LEAD,
+    ActionId.DO_NOT_CONTACT,
 )
 
 
@@ -170,6 +179,7 @@ class ActionRegistry:
         for action_id, spec in SPECS.items():
             action = QAction(spec.text.replace("&&", "&"), parent)
             action.setObjectName(f"action_{action_id.value}")
+            action.setCheckable(spec.checkable)
             if spec.shortcut is not None:
                 action.setShortcuts(
                     [QKeySequence(spec.shortcut), *(QKeySequence(k) for k in spec.more)]

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 from PySide6.QtCore import QObject, Qt, QUrl, SignalInstance
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QWidget
 
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.core.phone_display import display_phone, tel_uri
+from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.ui.common.url_opener import open_with_system
@@ -40,6 +41,8 @@ class LeadPane(Protocol):
     def services(self) -> _Services: ...
 
     def on_current_page(self) -> bool: ...
+
+    def refuses_contact(self) -> bool: ...
 
     def refresh(self) -> None: ...
 
@@ -81,7 +84,7 @@ class LeadCommands(QObject):
         """Dial with the system's phone app; the call is logged only when the rep then says how
         it went (nothing without a phone app, or on Esc)."""
         lead = self._lead()
-        if lead is None:
+        if lead is None or self.panel.refuses_contact():
             return
         if not lead.phone:
             QMessageBox.information(
@@ -115,7 +118,7 @@ class LeadCommands(QObject):
     def email(self) -> None:
         """Write with the system's mail app; logged only when the rep says it was sent."""
         lead = self._lead()
-        if lead is None:
+        if lead is None or self.panel.refuses_contact():
             return
         if not lead.email:
             QMessageBox.information(
@@ -204,3 +207,29 @@ class LeadCommands(QObject):
             lambda: self._apply(lambda: self.leads.assign(lead_id, dialog.chosen()))
         )
         dialog.open()
+
+    def toggle_do_not_contact(self) -> None:
+        """Mark the lead do not contact, or clear the mark; the window says what it did (Ctrl+Z or
+        the same action takes it back)."""
+        lead = self._lead()
+        if lead is None:
+            return
+        on = not lead.do_not_contact
+        lead_id = lead.id
+        self._apply(lambda: self.leads.set_do_not_contact(lead_id, on))
+        if on:
+            text = (
+                f"Marked {lead.display_name} do not contact: follow-ups cancelled, no calls or "
+                "emails. Ctrl+Shift+D clears it."
+            )
+        else:
+            detail = self.panel.detail
+            step = detail.lead.next_follow_up_at if detail is not None else None
+            time = self.panel.services.time
+            when = format_moment(step, time.now(), time.zone()) if step else ""
+            text = f"{lead.display_name} may be contacted again" + (
+                f"; next step {when}." if step else "."
+            )
+        window = self.parent_widget.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 10_000)

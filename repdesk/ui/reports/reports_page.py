@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from repdesk.core import report_math as rm
 from repdesk.core.domain import JourneyStage, LeadStatus, Verdict
 from repdesk.services.reports.report_service import Report
 from repdesk.ui.reports.report_charts import WARN, ChartCard, TableCard
@@ -187,6 +188,18 @@ class ReportsPage(QWidget):
                 [GROUP_HEADERS[0].format("Product"), *GROUP_HEADERS[1:]],
                 self.service.export_table,
             ),
+            "form_answers": TableCard(
+                "form_answers",
+                "Form answers changed on the call",
+                ["Question", "On both", "Changed", "Changed share"],
+                self.service.export_table,
+            ),
+            "form_verdicts": TableCard(
+                "form_verdicts",
+                "Form verdict vs call verdict",
+                ["Form or source", "Called", "Agreed", "Agreement", "Answers changed"],
+                self.service.export_table,
+            ),
         }
         grid_host = QWidget()
         self.grid = QGridLayout(grid_host)
@@ -215,6 +228,8 @@ class ReportsPage(QWidget):
             self.charts["reps"],
             self.tables["source"],
             self.tables["product"],
+            self.tables["form_answers"],
+            self.tables["form_verdicts"],
         ]
         for card in cards:
             self.grid.removeWidget(card)
@@ -223,7 +238,7 @@ class ReportsPage(QWidget):
         for column in range(3):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
         rows = -(-len(cards) // columns)
-        for row in range(6):
+        for row in range(8):
             self.grid.setRowMinimumHeight(row, 290 if row < rows else 0)
             self.grid.setRowStretch(row, 1 if row < rows else 0)
 
@@ -419,6 +434,35 @@ class ReportsPage(QWidget):
             self.tables[key].model.set_rows(
                 [(g.name, g.leads, g.qualified, g.won, g.won_rate) for g in groups]
             )
+        self._show_forms(r)
+
+    def _show_forms(self, r: Report) -> None:
+        """What marketing learns: each form answer the call changed, verdicts that agreed."""
+        f = r.forms
+        self.tables["form_answers"].model.set_rows(
+            [
+                (r.prompts.get(q.key, q.key), q.compared, q.changed, q.changed_share)
+                for q in f.questions
+            ]
+        )
+        compared = sum(q.compared for q in f.questions)
+        changed = rm.rate(sum(q.changed for q in f.questions), compared)
+        rows: list[tuple[object, ...]] = [
+            ("All forms", f.called, f.agreed, f.agreement_share, changed)
+        ]
+        for prefix, groups in (("Form", f.by_form), ("Source", f.by_source)):
+            rows += [
+                (f"{prefix}: {a.name}", a.leads, a.agreed, a.agreement_share, a.changed_share)
+                for a in groups
+            ]
+        self.tables["form_verdicts"].model.set_rows(rows if f.called else [])
+        waiting = f" · {f.waiting:,} waiting for a call" if f.waiting else ""
+        self.tables["form_verdicts"].set_note(
+            f"{f.called:,} lead{'' if f.called == 1 else 's'} called after answering a form"
+            f"{waiting}."
+            if f.called or f.waiting
+            else "No lead has been called after answering a form in this period."
+        )
 
 
 def _two_lines(label: str) -> str:

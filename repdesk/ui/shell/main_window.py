@@ -236,6 +236,7 @@ class MainWindow(QMainWindow):
             ActionId.ASSIGN_LEAD,
             ActionId.MARK_WON,
             ActionId.MARK_LOST,
+            ActionId.DO_NOT_CONTACT,
         ):
             if action_id is None:
                 lead_menu.addSeparator()

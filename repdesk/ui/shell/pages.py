@@ -113,7 +113,13 @@ def inbox_services(services: Services) -> InboxServices:
 def detail_services(services: Services) -> LeadDetailServices:
     from repdesk.ui.inbox.lead_detail_panel import LeadDetailServices
 
-    return LeadDetailServices(services.leads, services.time, export_services(services))
+    return LeadDetailServices(
+        services.leads,
+        services.time,
+        export_services(services),
+        services.form_mappings,
+        services.scripts,
+    )
 
 
 def export_services(services: Services) -> ExportServices:

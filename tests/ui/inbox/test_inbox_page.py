@@ -11,7 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from repdesk.launch import open_for_cli
 from repdesk.ui import build_main_window
-from tests.ui.helpers import key, modal, url_handler
+from tests.ui.helpers import UrlRecorder, key, modal, url_handler
+
+__all__ = ["UrlRecorder"]  # other tests take it from here
 
 
 def demo_window(qtbot: QtBot, tmp_path: Path):  # type: ignore[no-untyped-def]
