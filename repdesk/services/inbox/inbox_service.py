@@ -166,7 +166,10 @@ class InboxService:
                 .select_from(LeadRecord)
                 .where(*base)
             ).one()
-        snapshot = InboxSnapshot(self._sessions, [Segment(true(), order, int(total))], base, total)
+        # One segment in the column's order (an empty second one: a snapshot counts its waiting
+        # leads from the first two).
+        segments = [Segment(true(), order, int(total)), Segment(false(), order, 0)]
+        snapshot = InboxSnapshot(self._sessions, segments, base, total)
         snapshot.waiting = int(waiting_n)
         return snapshot
 

@@ -458,7 +458,9 @@ class InboxPage(QWidget):
             return  # Qt asks once when sorting is switched on: nothing changes then
         self._sort = wanted
         if self._loaded:
-            self.reload(place=0)
+            # After the header's click has been handled: a model reset inside it pulls the
+            # header's sections away under its feet.
+            QTimer.singleShot(0, lambda: self.reload(place=0))
 
     def _row_menu(self, pos: QPoint) -> None:
         self.row_menu = row_menu(
