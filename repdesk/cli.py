@@ -15,6 +15,7 @@ from repdesk.commands import (
     import_cmd,
     lead_cmd,
     leads_cmd,
+    mail_cmd,
     report_cmd,
     script_cmd,
     source_cmd,
@@ -27,6 +28,7 @@ COMMANDS = [
     followup_cmd,
     calendar_cmd,
     source_cmd,
+    mail_cmd,
     report_cmd,
     script_cmd,
 ]

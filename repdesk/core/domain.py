@@ -33,6 +33,8 @@ class ActivityKind(StrEnum):
     QUALIFICATION = "qualification"
     EDIT = "edit"
     """A rep changed the lead's data or owner (the timeline's history of edits)."""
+    EMAIL_IN = "email_in"
+    """Mail from the lead filed on it: outcome reply, auto_reply or bounce (services/email)."""
 
 
 #: Activities that count as the business reaching out (they set first-response time).

@@ -478,16 +478,21 @@ def record_activity(
     if kind in OUTBOUND_KINDS and lead.first_response_at is None:
         if hours is None:
             raise ValueError("The first response needs the business hours to count the wait.")
-        lead.first_response_at = now
-        lead.first_response_business_seconds = business_seconds_between(
-            lead.received_at, now, hours
-        )
+        set_first_response(lead, now, hours)
+    if kind in OUTBOUND_KINDS:
+        lead.replied_at = None  # we got back to them: their reply is answered (services/email)
     # Reaching the person ends the new-inquiry cadence; an unanswered attempt does not.
     reached = (kind is ActivityKind.CALL and outcome == "connected") or kind is ActivityKind.MEETING
     if reached and lead.status == LeadStatus.NEW.value:
         change_status(session, lead, LeadStatus.CONTACTED, now)
     lead.updated_at = now
     return activity
+
+
+def set_first_response(lead: LeadRecord, at: datetime, hours: BusinessHours) -> None:
+    """The lead's first response was at `at`: speed to lead is the wait counted in `hours`."""
+    lead.first_response_at = at
+    lead.first_response_business_seconds = business_seconds_between(lead.received_at, at, hours)
 
 
 def change_status(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from repdesk.formats.form_email import parse_form_email
 from repdesk.formats.lead_file import ParsedLead
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.email.replies import Claim, ReplyFiler
 from repdesk.services.imports.import_service import ImportService
 from repdesk.services.settings.secrets import SecretStore
 from repdesk.services.sources.folder_watcher import scan_folder
@@ -67,6 +68,8 @@ class FetchResult:
     merged: int = 0
     errors: list[str] = field(default_factory=list)
     added_ids: list[int] = field(default_factory=list)
+    replies: int = 0
+    """Messages filed on leads as mail back from them (replies, automatic answers, bounces)."""
 
     def to_json(self) -> dict[str, Any]:
         return {"added": self.added, "merged": self.merged, "errors": list(self.errors)}
@@ -84,6 +87,8 @@ class SourceService:
         imports: ImportService,
         secrets: SecretStore,
         region: Callable[[], str] = lambda: "US",
+        *,
+        mail_back: ReplyFiler | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -91,6 +96,8 @@ class SourceService:
         self._secrets = secrets
         self._region = region
         self._lock = threading.Lock()  # one fetch at a time (GUI poller, "Check now")
+        self.mail_back = mail_back
+        """Files replies, automatic answers and bounces on their leads (services/email)."""
 
     def add_imap(
         self,
@@ -180,9 +187,9 @@ class SourceService:
                 raise NotFoundError(f"There is no source {source_id}.")
             kind, user = record.kind, str(record.config.get("user", ""))
             session.delete(record)
-        if kind == IMAP:
+        if kind in (IMAP, "smtp"):  # an outgoing account (services/email) has one as well
             try:
-                self._secrets.delete_password(secret_key(source_id), user)
+                self._secrets.delete_password(f"{kind}:{source_id}", user)
             except UserError as exc:
                 log.warning(
                     "Source %d removed but its keyring password was not: %s", source_id, exc
@@ -245,6 +252,8 @@ class SourceService:
                 self._fetch_imap(source, result)
             elif source.kind == FOLDER:
                 self._fetch_folder(source, result)
+            elif source.kind == "smtp":
+                return  # an outgoing account (services/email): nothing comes in through it
             else:
                 raise SourceFailed(
                     f"Source kind {source.kind!r} is not known to this version of repdesk."
@@ -328,7 +337,15 @@ class SourceService:
         self, source: SourceInfo, uidvalidity: int, batch: list[FetchedMail], result: FetchResult
     ) -> None:
         rows: list[ParsedLead] = []
+        claims: list[Claim] = []
         for mail in batch:
+            # Mail back from a lead (a reply, an automatic answer, a bounce) is filed on that lead.
+            claim = (
+                self.mail_back.claim(mail.raw, mail.uid) if self.mail_back and mail.raw else None
+            )
+            if claim is not None:
+                claims.append(claim)
+                continue
             row = self._parse(source, mail)
             if row is not None:
                 rows.append(row)
@@ -337,6 +354,8 @@ class SourceService:
         def remember(
             session: Session,
         ) -> None:  # in the import's transaction: no mail twice, none skipped
+            if claims and self.mail_back is not None:
+                result.replies += self.mail_back.file(session, claims).count
             record = session.get(SourceRecord, source.id)
             if record is not None:
                 record.state = {

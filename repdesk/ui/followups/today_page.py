@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.settings.settings_service import SettingsService
+    from repdesk.ui.email.composer import EmailServices
     from repdesk.ui.inbox.lead_detail_panel import LeadDetailServices
 
 OUTCOME_KEYS = {
@@ -50,8 +51,9 @@ OUTCOME_KEYS = {
     Qt.Key.Key_4: CallOutcome.WRONG_NUMBER,
 }
 HINT = (
-    "D or Space done · S snooze 1 h · Shift+S next business morning · R reschedule · "
-    "Enter show the lead (Esc hides it) · Ctrl+Z undo"
+    "D or Space done (an email step opens the composer) · S snooze 1 h · "
+    "Shift+S next business morning · R reschedule · Enter show the lead (Esc hides it) · "
+    "Ctrl+Z undo"
 )
 LATER_DAYS = 7
 
@@ -65,6 +67,8 @@ class TodayServices:
     time: WorkspaceTime
     leads: LeadService
     detail: LeadDetailServices
+    email: EmailServices | None = None
+    """Sending an email step's template (ui/email)."""
 
 
 class TodayPage(QWidget):
@@ -325,6 +329,13 @@ class TodayPage(QWidget):
         if row.kind == "call":
             self._pending_call = row
             self.outcome_bar.setVisible(True)
+            return
+        from repdesk.ui.email.composer import can_send, open_composer
+
+        email = self.services.email
+        if row.kind == "email" and email is not None and can_send(email):
+            # The step is done when the server accepts the email (services/email).
+            open_composer(self, email, row.lead_id, follow_up_id=row.id)
             return
         self._run(lambda: self.services.followups.complete(row.id))
 

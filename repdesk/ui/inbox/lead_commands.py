@@ -44,6 +44,8 @@ class LeadPane(Protocol):
 
     def refuses_contact(self) -> bool: ...
 
+    def compose_email(self) -> bool: ...
+
     def refresh(self) -> None: ...
 
     def changed(self, changes: Changes) -> None: ...
@@ -116,9 +118,13 @@ class LeadCommands(QObject):
         self._open(dialog)
 
     def email(self) -> None:
-        """Write with the system's mail app; logged only when the rep says it was sent."""
+        """Write in repdesk's composer when an outgoing account is set up (the outbox records what
+        the server accepted); else with the system's mail app, logged only when the rep says it
+        was sent (nothing without a mail app, or on Esc)."""
         lead = self._lead()
         if lead is None or self.panel.refuses_contact():
+            return
+        if self.panel.compose_email():
             return
         if not lead.email:
             QMessageBox.information(

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.script.form_mappings import FormMappingService
     from repdesk.services.script.script_service import ScriptService
+    from repdesk.ui.email.composer import EmailServices
     from repdesk.ui.followups.followup_dialogs import ExportServices
 
 DNC_BANNER = "⊘  Do not contact — no calls or emails"
@@ -57,6 +58,7 @@ _ICONS = {
     "status_change": "→",
     "qualification": "✓",
     "edit": "✐",
+    "email_in": "↩",
 }
 
 
@@ -70,6 +72,8 @@ class LeadDetailServices:
     #: Forms whose fields match no question: offered for mapping on their lead (once).
     form_mappings: FormMappingService
     scripts: ScriptService
+    email: EmailServices | None = None
+    """Writing to the lead from repdesk, and their stop requests (ui/email)."""
 
 
 class LeadDetailPanel(QStackedWidget):
@@ -116,6 +120,7 @@ class LeadDetailPanel(QStackedWidget):
             (ActionId.MARK_LOST, self.commands.mark_lost),
             (ActionId.ASSIGN_LEAD, self.commands.assign),
             (ActionId.DO_NOT_CONTACT, self.commands.toggle_do_not_contact),
+            (ActionId.REPLY_EMAIL, self.reply_by_email),
         ):
             actions[action_id].triggered.connect(slot)
 
@@ -136,6 +141,18 @@ class LeadDetailPanel(QStackedWidget):
         self.heading.addWidget(self.name_label, 1)
         layout.addLayout(self.heading)
         layout.addWidget(self.subtitle)
+        from repdesk.ui.email.stop_bar import StopRequestBar
+
+        self.stop_bar = StopRequestBar(
+            lambda: (
+                self._services.email.replies
+                if self._services is not None and self._services.email is not None
+                else None
+            ),
+            actions,
+        )
+        self.stop_bar.sig_lead_changed.connect(self._stop_changed)
+        layout.addWidget(self.stop_bar)
         self.dnc_banner = QLabel(DNC_BANNER)
         self.dnc_banner.setObjectName("dncBanner")
         self.dnc_banner.setWordWrap(True)
@@ -352,6 +369,7 @@ class LeadDetailPanel(QStackedWidget):
             verdict += " · re-qualify"
         f["verdict"].setText(verdict)
         self.status_box.setCurrentIndex(self.status_box.findData(lead.status))
+        self.stop_bar.show_for(lead.id)
         self.dnc_banner.setVisible(lead.do_not_contact)
         self.dnc_button.setChecked(lead.do_not_contact)
         self.dnc_button.setText("Allow contact" if lead.do_not_contact else "Do not contact")
@@ -389,6 +407,34 @@ class LeadDetailPanel(QStackedWidget):
         # Several pages hold a detail panel and share the actions: only the shown one decides.
         if self.on_current_page():
             self._actions.set_lead_actions_enabled(enabled)
+
+    # -- email (ui/email) ------------------------------------------------------------------------
+    def compose_email(self) -> bool:
+        """Open repdesk's composer on the shown lead when an outgoing account can send (False
+        when none is set up: the system's mail app is the way then)."""
+        from repdesk.ui.email.composer import can_send
+
+        email = self._services.email if self._services is not None else None
+        if self.detail is None or email is None or not can_send(email):
+            return False
+        from repdesk.ui.email.composer import open_composer
+
+        open_composer(self, email, self.detail.lead.id)
+        return True
+
+    def reply_by_email(self) -> None:
+        """The composer with the template that fits the lead now (services/email)."""
+        if self.detail is None or not self.on_current_page():
+            return
+        from repdesk.ui.email.composer import open_composer
+
+        email = self._services.email if self._services is not None else None
+        if email is not None:
+            open_composer(self, email, self.detail.lead.id)
+
+    def _stop_changed(self, changes: Changes) -> None:
+        self.refresh()
+        self.sig_lead_changed.emit(changes)
 
     # -- actions (ui/inbox/lead_commands) --------------------------------------------------------
     def export_to_calendar(self) -> None:

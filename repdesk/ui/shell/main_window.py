@@ -155,6 +155,9 @@ class MainWindow(QMainWindow):
 
         # polls mailboxes and watched folders off the GUI thread
         install_inquiry_watcher(self, self.services.sources)
+        from repdesk.ui.email.outbox_sender import install_outbox_sender
+
+        install_outbox_sender(self, self.services.outbox)  # hands email to the server off-thread
         from repdesk.ui.followups.requalify_timer import RequalifyTimer
 
         self.requalify_timer = RequalifyTimer(self.services.followups.plan_requalifications, self)
@@ -176,6 +179,9 @@ class MainWindow(QMainWindow):
         changed = getattr(widget, "sig_changes_made", None)
         if changed is not None:  # its Undo offered, the other pages refreshed
             changed.connect(lambda changes, page=widget: self.record_changes(changes, page))
+        inbox, templates = self.pages.get("inbox"), self.pages.get("templates")
+        if spec.key in ("inbox", "templates") and inbox is not None and templates is not None:
+            inbox.sig_lead_selected.connect(templates.preview_lead)  # type: ignore[attr-defined]
         return widget
 
     def _build_page(self, index: int) -> QWidget:
@@ -228,6 +234,7 @@ class MainWindow(QMainWindow):
         for action_id in (
             ActionId.CALL_LEAD,
             ActionId.EMAIL_LEAD,
+            ActionId.REPLY_EMAIL,
             ActionId.START_SCRIPT,
             ActionId.NEXT_LEAD,
             ActionId.ADD_NOTE,
@@ -242,6 +249,11 @@ class MainWindow(QMainWindow):
                 lead_menu.addSeparator()
             else:
                 lead_menu.addAction(a[action_id])
+        lead_menu.addAction(a[ActionId.STOP_EMAILS])
+        file_menu.insertAction(a[ActionId.BACKUP], a[ActionId.SHOW_OUTBOX])
+        a[ActionId.SHOW_OUTBOX].triggered.connect(
+            lambda: getattr(self, "outbox_sender", None) and self.outbox_sender.show_outbox()
+        )
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(a[ActionId.SHORTCUTS])
         help_menu.addAction(a[ActionId.ABOUT])

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
     from repdesk.services.workspace.services import Services
     from repdesk.ui.calendar.calendar_page import CalendarServices
+    from repdesk.ui.email.composer import EmailServices
     from repdesk.ui.followups.followup_dialogs import ExportServices
     from repdesk.ui.followups.today_page import TodayServices
     from repdesk.ui.inbox.inbox_page import InboxServices
@@ -78,6 +79,11 @@ def build_pages(
 
         return ScriptsPage(services.scripts)
 
+    def templates(services: Services) -> QWidget:
+        from repdesk.ui.email.templates_page import TemplatesPage
+
+        return TemplatesPage(services.templates, services.drafts, services.leads)
+
     def settings(services: Services) -> QWidget:
         from repdesk.ui.settings.settings_page import SettingsPage
 
@@ -90,6 +96,7 @@ def build_pages(
         PageSpec("leads", "Leads", ActionId.GO_LEADS, lambda s: inbox(s, all_leads=True)),
         PageSpec("reports", "Reports", ActionId.GO_REPORTS, reports),
         PageSpec("scripts", "Scripts", ActionId.GO_SCRIPTS, scripts),
+        PageSpec("templates", "Templates", ActionId.GO_TEMPLATES, templates),
         PageSpec("settings", "Settings", ActionId.GO_SETTINGS, settings),
     ]
 
@@ -106,7 +113,17 @@ def inbox_services(services: Services) -> InboxServices:
         services.leads,
         services.qualifications,
         detail_services(services),
-        ScriptPanelServices(services.qualifications, services.leads, services.time),
+        ScriptPanelServices(
+            services.qualifications, services.leads, services.time, email_services(services)
+        ),
+    )
+
+
+def email_services(services: Services) -> EmailServices:
+    from repdesk.ui.email.composer import EmailServices
+
+    return EmailServices(
+        services.drafts, services.outbox, services.templates, services.accounts, services.replies
     )
 
 
@@ -119,6 +136,7 @@ def detail_services(services: Services) -> LeadDetailServices:
         export_services(services),
         services.form_mappings,
         services.scripts,
+        email_services(services),
     )
 
 
@@ -137,6 +155,7 @@ def today_services(services: Services) -> TodayServices:
         services.time,
         services.leads,
         detail_services(services),
+        email_services(services),
     )
 
 
@@ -157,4 +176,6 @@ def reports_services(services: Services) -> ReportsServices:
 def settings_services(services: Services) -> SettingsServices:
     from repdesk.ui.settings.settings_page import SettingsServices
 
-    return SettingsServices(services.settings, services.reps, services.sources, services.caldav)
+    return SettingsServices(
+        services.settings, services.reps, services.sources, services.caldav, services.accounts
+    )
