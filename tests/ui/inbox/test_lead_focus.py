@@ -109,7 +109,10 @@ def test_the_first_lead_of_a_fresh_start_can_be_worked_at_once(
     qtbot.addWidget(window)
     window.resize(1400, 860)
     window.show()
-    qtbot.waitUntil(lambda: window.workspace.loaded and len(window.pages) == 7, timeout=20000)
+    qtbot.waitUntil(
+        lambda: window.workspace.loaded and len(window.pages) == window.navigation.count(),
+        timeout=20000,
+    )
     inbox = window.pages["inbox"]
     table = window.findChild(QTableView, "leadTable")
     qtbot.waitUntil(lambda: inbox.detail.lead_id is not None, timeout=5000)

@@ -103,3 +103,18 @@ def test_discard_after_a_mistaken_ctrl_k_leaves_no_trace(
     qtbot.waitUntil(lambda: not panel.isVisible())
     assert database_rows(path) == before
     assert window.pages["inbox"].detail.lead_id == lead.id  # still on the same lead
+
+
+def test_an_email_the_rep_did_not_send_is_not_logged(
+    qtbot: QtBot, demo_db: Path, tmp_path: Path
+) -> None:
+    # No outgoing account: the Email action opens the mail app, and only "Sent" logs it.
+    path, window, lead = _first_waiting(qtbot, demo_db, tmp_path)
+    before = database_rows(path)
+    with url_handler("mailto") as mail:
+        key(window, Qt.Key.Key_M, SHIFT_CTRL)
+        dialog = modal(qtbot, "emailSentDialog")
+        key(dialog, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: closed(dialog))
+    assert mail.urls and mail.urls[0].startswith(f"mailto:{lead.email}")
+    assert database_rows(path) == before
