@@ -4,12 +4,16 @@ two menus: the row menu (the Lead actions on the row right-clicked) and the colu
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QMenu, QSplitter, QTableView, QWidget
 
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.inbox.lead_table_model import COLUMNS
+
+if TYPE_CHECKING:
+    from repdesk.ui.inbox.column_fit import ColumnFit
 
 ROW_MENU = (
     ActionId.CALL_LEAD,
@@ -28,14 +32,16 @@ class CallLayout:
     """Remembers the table's columns and the panes' sizes when a call opens, and puts them back
     when it ends (the rep finds the layout as it was)."""
 
-    def __init__(self, table: QTableView, splitter: QSplitter) -> None:
+    def __init__(self, table: QTableView, splitter: QSplitter, fit: ColumnFit) -> None:
         self.table = table
         self.splitter = splitter
+        self.fit = fit
         self._columns: list[bool] | None = None
         self._sizes: list[int] = []
 
     def open_call(self, script: QWidget) -> None:
         self._sizes = self.splitter.sizes()
+        self.fit.paused = True
         self._columns = [self.table.isColumnHidden(c) for c in range(len(COLUMNS))]
         for column in range(2, len(COLUMNS)):  # who waits, and their name: the rest is beside
             self.table.setColumnHidden(column, True)
@@ -51,6 +57,8 @@ class CallLayout:
         self._columns = None
         if self._sizes:
             self.splitter.setSizes(self._sizes[:2] + [0])
+        self.fit.paused = False
+        self.fit.fit()
 
 
 def row_menu(
@@ -72,12 +80,21 @@ def row_menu(
     return menu
 
 
-def column_menu(table: QTableView, pos: QPoint) -> None:
+def column_menu(
+    table: QTableView, pos: QPoint, chosen: Callable[[int, bool], None] | None = None
+) -> None:
+    """The header's menu: which columns show (`chosen` hears the rep's choice)."""
+
+    def toggle(column: int, shown: bool) -> None:
+        table.setColumnHidden(column, not shown)
+        if chosen is not None:
+            chosen(column, shown)
+
     menu = QMenu(table)
     for column, title in enumerate(COLUMNS):
         action = menu.addAction(title)
         action.setCheckable(True)
         action.setChecked(not table.isColumnHidden(column))
         action.setEnabled(column != 1)  # the name always shows
-        action.toggled.connect(lambda shown, c=column: table.setColumnHidden(c, not shown))
+        action.toggled.connect(lambda shown, c=column: toggle(c, shown))
     menu.exec(table.horizontalHeader().mapToGlobal(pos))

@@ -25,8 +25,9 @@ from repdesk.core.inbox import InboxFilter
 from repdesk.services.common.changes import Changes
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.inbox.call_layout import CallLayout, column_menu, row_menu
+from repdesk.ui.inbox.column_fit import ColumnFit
 from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel, LeadDetailServices
-from repdesk.ui.inbox.lead_table_model import COLUMNS, LeadTableModel
+from repdesk.ui.inbox.lead_table_model import COLUMNS, REPLIED_TEXT, LeadTableModel
 
 if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
@@ -97,7 +98,8 @@ class InboxPage(QWidget):
         """The lead on the phone while the call-script panel is open (the focus is pinned to it)."""
         self._call_row = 0
         self._next_after_call: int | None = None
-        self._layout = CallLayout(self.table, self.splitter)
+        self.column_fit = ColumnFit(self.table)
+        self._layout = CallLayout(self.table, self.splitter, self.column_fit)
 
     def _build(self, actions: ActionRegistry) -> None:
         suffix = "All" if self.all_leads else ""
@@ -152,8 +154,10 @@ class InboxPage(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         # Name and company share what is left; the rest keep a width that fits their values.
-        # Status is wide enough for a waiting lead's "Form: qualified · this month".
-        for column, width in enumerate((66, 0, 0, 172, 128, 100, 100, 76, 128, 180)):
+        # Status is wide enough for a waiting lead's "Form: qualified · this month", Next step for
+        # "replied — waiting for you" in the table's own font (plus the cell's margins).
+        next_step = max(128, self.table.fontMetrics().horizontalAdvance(REPLIED_TEXT) + 20)
+        for column, width in enumerate((66, 0, 0, 172, next_step, 100, 100, 76, 128, 180)):
             if width:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 self.table.setColumnWidth(column, width)
@@ -471,7 +475,7 @@ class InboxPage(QWidget):
         )  # kept for tests and so it is not collected while open
 
     def _column_menu(self, pos: QPoint) -> None:
-        column_menu(self.table, pos)
+        column_menu(self.table, pos, self.column_fit.chosen)
 
     def _focus_search(self) -> None:
         if self.isVisible():
