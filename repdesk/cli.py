@@ -19,6 +19,7 @@ from repdesk.commands import (
     report_cmd,
     script_cmd,
     source_cmd,
+    team_cmd,
 )
 
 COMMANDS = [
@@ -31,6 +32,7 @@ COMMANDS = [
     mail_cmd,
     report_cmd,
     script_cmd,
+    team_cmd,
 ]
 
 
@@ -116,6 +118,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from repdesk.services.common.errors import user_sentence
     from repdesk.store.errors import StoreError
 
+    if getattr(args, "standalone", False):  # names its own database (`repdesk team init URL`)
+        try:
+            return int(args.run(args))
+        except KeyboardInterrupt:
+            return fail("Interrupted; nothing was changed by the unfinished command.", code=130)
+        except Exception as exc:
+            sentence = user_sentence(exc)
+            if sentence is None:
+                raise
+            return fail(sentence)
     try:
         workspace = open_for_cli(args.db, demo=args.demo)
     except StoreError as exc:

@@ -1,4 +1,4 @@
-"""Migration 0008 fills the business-hours wait of leads answered before it, and keeps the
+"""Migration 0009 fills the business-hours wait of leads answered before it, and keeps the
 triggers of `leads` (a plain ADD COLUMN, no table copy)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from repdesk.store.migrate import alembic_config
 def test_leads_answered_before_the_upgrade_get_their_business_wait(tmp_path: Path) -> None:
     engine = make_engine(resolve_url(str(tmp_path / "old.sqlite3")))
     config = alembic_config(engine)
-    upgrade(config, "0007")
+    upgrade(config, "0008")
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO settings (key, value) VALUES ('timezone', '\"UTC\"')"))
         for lead_id, received, answered in (
@@ -35,7 +35,7 @@ def test_leads_answered_before_the_upgrade_get_their_business_wait(tmp_path: Pat
                 ),
                 {"id": lead_id, "received": received, "answered": answered},
             )
-    upgrade(config, "0008")
+    upgrade(config, "0009")
     with engine.connect() as conn:
         waits = dict(
             conn.execute(text("SELECT id, first_response_business_seconds FROM leads")).all()

@@ -1,7 +1,7 @@
 """leads.first_response_business_seconds (speed to lead in business hours) and leads.phone_ext
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 21:30:00
 
 A Friday-evening inquiry answered on Monday at 09:03 waited three minutes, not sixty hours. The
@@ -25,8 +25,8 @@ from alembic import op
 from repdesk.core.business_hours import BusinessHours, business_seconds_between
 from repdesk.store.types import JSONValue, UTCDateTime
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
