@@ -1,8 +1,11 @@
 """Confirm and undo: every quick action says what it did and what comes next, and Ctrl+Z puts the
-database back exactly as it was (every row of every table compared before and after)."""
+database back exactly as it was (every row of every table compared before and after). The lead's
+history is the one exception, by design: it is the record of what happened, so it keeps the change
+and, after it, the change back."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,18 +47,45 @@ def message(window: QWidget) -> str:
     return bar.findChild(QLabel, "undoMessage").text()
 
 
+def state(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table but the lead history (see history_changed_back)."""
+    rows = database_rows(path)
+    rows.pop("lead_history")
+    return rows
+
+
+def history(path: Path) -> list[tuple[int, str, str | None, str | None]]:
+    with sqlite3.connect(path) as con:
+        return con.execute(
+            "SELECT lead_id, field, old_value, new_value FROM lead_history ORDER BY id"
+        ).fetchall()
+
+
+def history_changed_back(before: list[tuple[int, str, str | None, str | None]], path: Path) -> None:
+    """What the action and its undo added to the history: each field changed, then changed back
+    to exactly what it was."""
+    added = history(path)[len(before) :]
+    fields: dict[tuple[int, str], list[tuple[str | None, str | None]]] = {}
+    for lead_id, field, old, new in added:
+        fields.setdefault((lead_id, field), []).append((old, new))
+    for (lead_id, field), changes in fields.items():
+        assert changes[0][0] == changes[-1][1], f"lead {lead_id}'s {field} is not back: {changes}"
+        assert len(changes) % 2 == 0, f"lead {lead_id}'s {field}: a change without its undo"
+
+
 def undo_restores(
     qtbot: QtBot, path: Path, window: QWidget, act: Callable[[], None], expected: str
 ) -> str:
-    before = database_rows(path)
+    before, history_before = state(path), history(path)
     act()
-    qtbot.waitUntil(lambda: database_rows(path) != before, timeout=5000)
+    qtbot.waitUntil(lambda: state(path) != before, timeout=5000)
     said = message(window)
     assert said.startswith(expected), said
     window.activateWindow()  # a closed dialog gives the window back (as a desktop does)
     qtbot.waitUntil(window.isActiveWindow)
     ctrl(window, Qt.Key.Key_Z)
-    assert database_rows(path) == before
+    assert state(path) == before
+    history_changed_back(history_before, path)
     assert message(window).startswith("Undone: ")
     return said
 
