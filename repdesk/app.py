@@ -59,6 +59,9 @@ def build_services(
     from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
     from repdesk.services.sources.source_service import SourceService
+    from repdesk.services.team.claims import TeamQueue
+    from repdesk.services.team.identity import IdentityService
+    from repdesk.services.team.live import LiveChanges
     from repdesk.services.team.rep_service import RepService
     from repdesk.services.workspace.backup_service import BackupService
     from repdesk.services.workspace.services import Services
@@ -73,6 +76,10 @@ def build_services(
         return business_hours_from(settings.all(), time.zone())
 
     planner = FollowUpPlanner(load_default_cadences(), hours)
+    # Who is signed in (the rep of the PostgreSQL login); starting work on an unassigned lead
+    # (a call, an email, the script, a step) claims it for them in the same transaction.
+    identity = IdentityService(sessions)
+    team = TeamQueue(sessions, identity)
     # The invariant: every change to a lead, and every import, re-plans its next step in the same
     # transaction; the journey stage follows answers and engagement wherever those change. Speed
     # to lead counts the business hours.
@@ -82,6 +89,7 @@ def build_services(
         region,
         hooks=(planner.sync, requalify_hook(planner), journey_lead_hook),
         hours=hours,
+        claim=team.claim_in,
     )
     scripts = ScriptService(sessions, clock)
     form_answers = FormAnswerService(sessions, clock, settings, scripts, time.zone)
@@ -96,7 +104,14 @@ def build_services(
         arrivals=(form_answers.arrivals_hook,),
         undo_hooks=(form_answers.undo_hook,),
     )
-    followups = FollowUpService(sessions, clock, planner, leads, time.end_of_today)
+    followups = FollowUpService(
+        sessions,
+        clock,
+        planner,
+        leads,
+        time.end_of_today,
+        writable=lambda: identity.me().writable_leads(),
+    )
     # Email out and back: the sending identity, templates, drafts, the outbox, and the mail from
     # leads that each mailbox fetch files on them.
     accounts = AccountService(sessions, clock, secrets)
@@ -113,7 +128,7 @@ def build_services(
         time=time,
         settings=settings,
         leads=leads,
-        inbox=InboxService(sessions, clock),
+        inbox=InboxService(sessions, clock, lambda: identity.me().rep_id),
         imports=imports,
         followups=followups,
         sources=SourceService(sessions, clock, imports, secrets, region, mail_back=replies),
@@ -135,6 +150,9 @@ def build_services(
         drafts=drafts,
         outbox=outbox,
         replies=replies,
+        identity=identity,
+        team=team,
+        live=LiveChanges(url),
     )
 
 

@@ -20,6 +20,7 @@ from repdesk.commands import (
     script_cmd,
     source_cmd,
     team_cmd,
+    workspace_cmd,
 )
 
 COMMANDS = [
@@ -33,6 +34,7 @@ COMMANDS = [
     report_cmd,
     script_cmd,
     team_cmd,
+    workspace_cmd,
 ]
 
 

@@ -3,7 +3,7 @@ contact."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,8 @@ from repdesk.core.phones import parse_phone
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.common.undo import UndoRecorder
+from repdesk.services.leads.edit_conflicts import StaleEditError, changed_fields
+from repdesk.services.leads.lead_history import lead_history
 from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary, StepRow
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
@@ -80,15 +82,18 @@ class LeadService:
         *,
         hooks: Sequence[LeadHook] = (),
         hours: Callable[[], BusinessHours],
+        claim: Callable[[Session, LeadRecord], bool] | None = None,
     ) -> None:
         """`hooks` run inside every action's transaction after a lead changed, in order (the
         composition root passes follow-up planning and the journey stage); `hours`: the
-        workspace's business hours (speed to lead counts only those)."""
+        workspace's business hours (speed to lead counts only those). `claim` makes an
+        unassigned lead the signed-in rep's when work on it starts (services/team/claims)."""
         self._sessions = sessions
         self._clock = clock
         self._region = default_region
         self._hooks = tuple(hooks)
         self.hours = hours
+        self._claim = claim
 
     def region(self) -> str:
         """The workspace's phone region (numbers without +country code are read, and shown, in
@@ -138,8 +143,9 @@ class LeadService:
             lead = session.get(LeadRecord, lead_id)
             if row is None or lead is None:
                 raise NotFoundError(f"There is no lead with id {lead_id}.")
-            acts = session.scalars(
-                select(ActivityRecord)
+            acts = session.execute(
+                select(ActivityRecord, _Owner.name)
+                .outerjoin(_Owner, _Owner.id == ActivityRecord.rep_id)
                 .where(ActivityRecord.lead_id == lead_id)
                 .order_by(ActivityRecord.occurred_at.desc(), ActivityRecord.id.desc())
             )
@@ -153,9 +159,12 @@ class LeadService:
                 email_clicks=lead.email_clicks,
                 site_visits=lead.site_visits,
                 activities=[
-                    ActivityRow(a.id, a.kind, a.outcome, a.occurred_at, a.body, a.duration_seconds)
-                    for a in acts
+                    ActivityRow(
+                        a.id, a.kind, a.outcome, a.occurred_at, a.body, a.duration_seconds, by or ""
+                    )
+                    for a, by in acts
                 ],
+                history=lead_history(session, lead_id),
             )
 
     def steps(self, lead_id: int) -> list[StepRow]:
@@ -188,6 +197,11 @@ class LeadService:
             raise NotFoundError(f"There is no lead with id {lead_id}.")
         return lead
 
+    def claim_in(self, session: Session, lead: LeadRecord) -> bool:
+        """Work on `lead` starts: an unassigned lead becomes mine (True), atomically; another
+        rep's lead is refused for a rep (ClaimedError)."""
+        return self._claim(session, lead) if self._claim is not None else False
+
     def run_hooks(self, session: Session, lead: LeadRecord, now: datetime) -> None:
         session.flush()
         for hook in self._hooks:
@@ -213,6 +227,8 @@ class LeadService:
             if lead.do_not_contact and kind in do_not_contact.REFUSED_KINDS:
                 raise UserError(do_not_contact.refusal(display_name(lead)))
             undo = UndoRecorder(session, [lead_id])
+            if kind in OUTBOUND_KINDS:
+                self.claim_in(session, lead)
             record_activity(
                 session,
                 lead,
@@ -361,12 +377,30 @@ class LeadService:
             lead_id = lead.id
         return lead_id, Changes(leads=True, activities=True, follow_ups=True, undo=step)
 
-    def update_lead(self, lead_id: int, values: dict[str, str]) -> Changes:
-        """Save the edit dialog; every field the user changed is protected from later merges."""
+    def update_lead(
+        self,
+        lead_id: int,
+        values: dict[str, str],
+        *,
+        seen: Mapping[str, str] | None = None,
+        keep_mine: Collection[str] = (),
+    ) -> Changes:
+        """Save the edit dialog; every field the user changed is protected from later merges.
+
+        `seen`: the values the user saw when the edit began. Only the fields they changed are
+        written; when someone else changed one of those meanwhile (to something else), nothing is
+        saved (StaleEditError naming who changed what, when) unless it is in `keep_mine`."""
         cleaned = self._cleaned(values)
         now = self._clock()
         with self._sessions.begin() as session:
-            lead = self._lead(session, lead_id)
+            lead = session.get(LeadRecord, lead_id, with_for_update=seen is not None)
+            if lead is None:
+                raise NotFoundError(f"There is no lead with id {lead_id}.")
+            if seen is not None:
+                cleaned, conflicts = changed_fields(session, lead, cleaned, seen)
+                refused = [c for c in conflicts if c.field not in keep_mine]
+                if refused:
+                    raise StaleEditError(refused)
             undo = UndoRecorder(session, [lead_id])
             edited = set(lead.edited_fields or [])
             changed: list[tuple[str, str, str]] = []

@@ -25,7 +25,7 @@ from repdesk.services.script.answer_json import answers_from_json, answers_to_js
 from repdesk.services.script.form_arrivals import LeadLike, Prepared, take_arrivals
 from repdesk.services.script.form_mappings import MAPPED
 from repdesk.services.script.not_a_fit_reply import not_a_fit_draft, shipped_not_a_fit
-from repdesk.services.script.rep_routing import route
+from repdesk.services.script.rep_routing import overflow_note, route
 from repdesk.services.script.script_service import ScriptService, StoredBundle, sets_by_ids
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.models import FormMappingRecord, LeadRecord, QualificationRecord, RepRecord
@@ -155,7 +155,7 @@ class FormAnswerService:
             return ""
         rep_id = route(session, now, self._zone())
         if rep_id is None:
-            return " · every rep is full this month: left unassigned"
+            return f" · left unassigned: {overflow_note(session, now, self._zone())}"
         lead.owner_id = record.rep_id = rep_id
         rep = session.get(RepRecord, rep_id)
         return f" · routed to {rep.name if rep else rep_id}"

@@ -114,7 +114,11 @@ def inbox_services(services: Services) -> InboxServices:
         services.qualifications,
         detail_services(services),
         ScriptPanelServices(
-            services.qualifications, services.leads, services.time, email_services(services)
+            services.qualifications,
+            services.leads,
+            services.time,
+            email_services(services),
+            services.team,
         ),
     )
 
@@ -137,6 +141,7 @@ def detail_services(services: Services) -> LeadDetailServices:
         services.form_mappings,
         services.scripts,
         email_services(services),
+        services.team,
     )
 
 
