@@ -48,9 +48,12 @@ def message(window: QWidget) -> str:
 
 
 def state(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table but the lead history (see history_changed_back)."""
+    """Every row of every table but the lead history (see history_changed_back) and the call
+    markers (who is on the phone right now: a call that ended is not undone by taking back what
+    it logged)."""
     rows = database_rows(path)
     rows.pop("lead_history")
+    rows.pop("call_markers")
     return rows
 
 

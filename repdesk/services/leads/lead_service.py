@@ -3,6 +3,7 @@ contact."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -397,6 +398,9 @@ class LeadService:
             if lead is None:
                 raise NotFoundError(f"There is no lead with id {lead_id}.")
             if seen is not None:
+                # What they saw, in the stored form (a phone as shown is "(212) 555-0174").
+                with contextlib.suppress(UserError):  # else compared as it was shown
+                    seen = self._cleaned(dict(seen))
                 cleaned, conflicts = changed_fields(session, lead, cleaned, seen)
                 refused = [c for c in conflicts if c.field not in keep_mine]
                 if refused:

@@ -105,10 +105,12 @@ def test_ten_leads_in_a_row_by_keyboard_alone(qtbot: QtBot, demo_db: Path, tmp_p
         calls_before[lead_id] = len(_calls(window, lead_id))
         if i == 4:  # a mistaken start: Esc, D leaves no trace, then the call is made after all
             before = database_rows(path)
+            before.pop("call_markers")  # the call open now: Discard ends it too
             key(window, Qt.Key.Key_Escape)
             key(window, Qt.Key.Key_D)
             qtbot.waitUntil(lambda: not panel.isVisible())
-            assert database_rows(path) == before
+            after = database_rows(path)
+            assert after.pop("call_markers") == [] and after == before
             assert inbox.detail.lead_id == lead_id
             ctrl(window, Qt.Key.Key_K)
             qtbot.waitUntil(panel.isVisible)
