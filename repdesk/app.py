@@ -92,7 +92,11 @@ def build_services(
         claim=team.claim_in,
     )
     scripts = ScriptService(sessions, clock)
-    form_answers = FormAnswerService(sessions, clock, settings, scripts, time.zone)
+    templates = TemplateService(sessions, clock)
+    # The not-a-fit reply drafted for a form is the template as the user edited it, like the call's.
+    form_answers = FormAnswerService(
+        sessions, clock, settings, scripts, time.zone, templates.by_key_in
+    )
     # Answers that arrive with a lead (any import: files, watched folders, mailboxes) become its
     # qualification "from the form" in the same transaction; Undo import takes them back.
     imports = ImportService(
@@ -115,7 +119,6 @@ def build_services(
     # Email out and back: the sending identity, templates, drafts, the outbox, and the mail from
     # leads that each mailbox fetch files on them.
     accounts = AccountService(sessions, clock, secrets)
-    templates = TemplateService(sessions, clock)
     drafts = DraftService(sessions, clock, templates, accounts, planner.step_template)
     outbox = OutboxService(
         sessions, clock, accounts, EmailRecorder(sessions, clock, planner, leads.run_hooks, hours)

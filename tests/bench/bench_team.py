@@ -118,7 +118,7 @@ def worker(
     out.put((login, dict(timings), counts))
 
 
-def listener(url: str, seconds: float, heard: Any, ready: Any) -> None:
+def listener(url: str, finished: Any, heard: Any, ready: Any) -> None:
     """Another client: when did it hear of each lead's change."""
     received: list[tuple[float, frozenset[int] | None]] = []
 
@@ -130,7 +130,8 @@ def listener(url: str, seconds: float, heard: Any, ready: Any) -> None:
     feed.start()
     time.sleep(1.0)
     ready.set()
-    time.sleep(seconds + 3)
+    finished.wait()  # until every worker is done
+    time.sleep(2.5)  # the last commits' notifications
     feed.stop()
     heard.put(received)
 
@@ -139,8 +140,9 @@ def run(
     url: str, logins: list[str], seconds: float, leads: int
 ) -> tuple[list[Any], list[tuple[int, float]], list[tuple[float, frozenset[int] | None]]]:
     ctx = mp.get_context("spawn")
-    out, done, heard, ready = ctx.Queue(), ctx.Queue(), ctx.Queue(), ctx.Event()
-    watch = ctx.Process(target=listener, args=(url, seconds, heard, ready))
+    out, done, heard = ctx.Queue(), ctx.Queue(), ctx.Queue()
+    ready, finished = ctx.Event(), ctx.Event()
+    watch = ctx.Process(target=listener, args=(url, finished, heard, ready))
     watch.start()
     ready.wait(30)
     procs = [
@@ -152,6 +154,7 @@ def run(
     results = [out.get() for _ in procs]
     for p in procs:
         p.join()
+    finished.set()
     commits = []
     while not done.empty():
         commits.append(done.get())
