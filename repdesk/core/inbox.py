@@ -147,6 +147,12 @@ INBOX = (
 ALL_LEADS = (*INBOX, Segment("closed", (Check("status", "in", CLOSED_STATUSES),), NEWEST_FIRST))
 
 
+#: The segments whose leads the inbox's summary counts as "replied" and as "waiting for a first
+#: answer".
+REPLIED_SEGMENTS = frozenset({"replied"})
+WAITING_SEGMENTS = frozenset({"waiting_form_qualified", "waiting"})
+
+
 def segments(include_closed: bool = False) -> tuple[Segment, ...]:
     return ALL_LEADS if include_closed else INBOX
 

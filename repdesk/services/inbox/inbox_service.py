@@ -96,6 +96,8 @@ def sql_order(keys: tuple[order.Key, ...]) -> tuple[Any, ...]:
 
 @dataclass(frozen=True)
 class Segment:
+    name: str
+    """core.inbox's name of the segment."""
     where: ColumnElement[bool]
     order: tuple[Any, ...]
     count: int | None = None
@@ -139,6 +141,7 @@ class InboxService:
         base = self._filters(flt)
         segments = [
             Segment(
+                segment.name,
                 and_(*(sql_condition(c, end_of_today, late_before) for c in segment.where)),
                 sql_order(segment.order),
             )
@@ -184,8 +187,8 @@ class InboxService:
                 .select_from(LeadRecord)
                 .where(*base)
             ).one()
-        snapshot = InboxSnapshot(self._sessions, [Segment(true(), keys, int(total))], base, total)
-        snapshot.replied = 0  # the one segment is every lead, not the replied ones
+        segment = Segment("sorted", true(), keys, int(total))  # one segment: every listed lead
+        snapshot = InboxSnapshot(self._sessions, [segment], base, total)
         snapshot.waiting = int(waiting_n)
         return snapshot
 
@@ -256,7 +259,8 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     and later split the leads with a step at the end of today, a large range to count: they are
     left to the snapshot, which counts the split only when a window needs it.
     """
-    replied, form_first, waiting, _due, _later, no_step, *closed = segments
+    named = {segment.name: segment for segment in segments}
+    form_first, waiting = named["waiting_form_qualified"], named["waiting"]
 
     def count(where: ColumnElement[bool]) -> int:
         return int(session.scalar(select(func.count()).select_from(LeadRecord).where(where)) or 0)
@@ -274,18 +278,14 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     else:
         open_total = count(LeadRecord.status.in_(OPEN_STATUSES))
         rest_n = count(waiting.where)
-        closed_n = count(closed[0].where) if closed else 0
+        closed_n = count(named["closed"].where) if "closed" in named else 0
+    known = {"waiting_form_qualified": first_n, "waiting": rest_n, "closed": closed_n}
+    # Due today and later are left to the snapshot; the rest are small ranges, counted here.
     counts: list[int | None] = [
-        count(replied.where),
-        first_n,
-        rest_n,
-        None,
-        None,
-        count(no_step.where),
+        None if s.name in ("due", "later") else known[s.name] if s.name in known else count(s.where)
+        for s in segments
     ]
-    if closed:
-        counts.append(closed_n)
-    return counts, open_total + (closed_n if closed else 0)
+    return counts, open_total + (closed_n if "closed" in named else 0)
 
 
 class InboxSnapshot:
@@ -303,11 +303,10 @@ class InboxSnapshot:
         self._base = base
         self.total = total
         """Every row of the result; the segments' counts add up to it once they are all known."""
-        self.replied = segments[0].count or 0
-        """Leads whose reply waits for our answer (the first segment)."""
-        self.waiting = sum(seg.count or 0 for seg in segments[1:3])
-        """Leads still waiting for a first answer (the next two segments of the urgency order; a
-        sorted snapshot sets it from its own count)."""
+        self.replied = sum(s.count or 0 for s in segments if s.name in order.REPLIED_SEGMENTS)
+        """Leads whose reply waits for our answer."""
+        self.waiting = sum(s.count or 0 for s in segments if s.name in order.WAITING_SEGMENTS)
+        """Leads still waiting for a first answer."""
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered result."""

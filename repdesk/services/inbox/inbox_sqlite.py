@@ -184,8 +184,13 @@ class SqliteInboxSnapshot:
         self._counts = counts
         self._params = params
         self.total = sum(counts)
-        self.replied = counts[0]
-        self.waiting = counts[1] + counts[2]
+        names = [segment.name for segment in order.INBOX]
+        self.replied = sum(
+            n for s, n in zip(names, counts, strict=True) if s in order.REPLIED_SEGMENTS
+        )
+        self.waiting = sum(
+            n for s, n in zip(names, counts, strict=True) if s in order.WAITING_SEGMENTS
+        )
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered inbox."""
