@@ -68,6 +68,10 @@ def sql_condition(
             return column.is_(None)
         case "is not null":
             return column.is_not(None)
+        case "is true":
+            return column.is_(True)
+        case "is false":
+            return column.is_(False)
         case "=":
             return column == value
         case "!=":
@@ -131,6 +135,14 @@ class InboxService:
     @property
     def dialect(self) -> str:
         return str(self._sessions.kw["bind"].dialect.name)
+
+    def waiting_count(self) -> int:
+        """Inquiries nobody has answered yet (core.inbox.WAITING): the sidebar's Inbox count."""
+        now = self._clock()
+        waiting = [sql_condition(check, now) for check in order.WAITING]
+        with self._sessions() as session:
+            stmt = select(func.count()).select_from(LeadRecord).where(*waiting)
+            return int(session.scalar(stmt) or 0)
 
     def snapshot(
         self, flt: InboxFilter, end_of_today: datetime, late_before: datetime | None = None
@@ -270,8 +282,11 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     if has_status_counts(session):
         by_status = status_counts(session)
         open_total = sum(by_status.get(status, 0) for status in OPEN_STATUSES)
-        answered_new = count(
-            and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_not(None))
+        answered_new = count(  # answered, or a known contact (no waiting clock)
+            and_(
+                LeadRecord.status == "new",
+                or_(LeadRecord.first_response_at.is_not(None), LeadRecord.is_contact.is_(True)),
+            )
         )
         rest_n = by_status.get("new", 0) - answered_new - first_n
         closed_n = sum(by_status.get(status, 0) for status in CLOSED_STATUSES)

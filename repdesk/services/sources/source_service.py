@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -396,7 +396,7 @@ class SourceService:
             log.warning("%s (%s): %s", where, parsed.subject or "no subject", "; ".join(notes))
         if lead.problem:
             return None
-        return ParsedLead(mail.uid, lead.fields, lead.received_at, lead.extra, None)
+        return replace(lead, row=mail.uid, problem=None)
 
     def _save_state(self, source_id: int, uidvalidity: int, last_uid: int) -> None:
         with self._sessions.begin() as session:

@@ -1,11 +1,12 @@
-"""A table model over plain FollowUpRow values (Today list and calendar agenda); overdue times in
-red."""
+"""A lazy, windowed table model over follow-up steps (Today list and calendar agenda), optionally
+in groups under heading rows: it holds the pages on screen, never the list; overdue times in red."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -13,12 +14,37 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from repdesk.core.phone_display import display_phone
 from repdesk.core.when import format_absolute
 from repdesk.services.followups.followup_service import FollowUpRow
+from repdesk.services.followups.step_queries import ListWindow
 
 COLUMNS = ("Due", "Kind", "Lead", "Phone", "Note")
 KIND_LABELS = {"call": "☎ Call", "email": "✉ Email", "task": "✓ Task"}
 OVERDUE = QColor("#cf222e")
 DAY_FORMAT = "%a %d %b"
 AnyIndex = QModelIndex | QPersistentModelIndex
+PAGE = 200
+MAX_PAGES = 20
+
+
+class StepRows(Protocol):
+    """What the model shows: services.followups' StepWindow (or a ListWindow of a short list)."""
+
+    total: int
+    overdue: int
+
+    def fetch(self, offset: int, limit: int) -> list[FollowUpRow]: ...
+
+    def position(self, followup_id: int) -> int: ...
+
+
+class _Group:
+    """One group's place in the model: its heading row (when it has one) and its window."""
+
+    def __init__(self, heading: str, window: StepRows, first: int) -> None:
+        self.heading = f"{heading} · {window.total:,}" if heading else ""
+        self.window = window
+        self.heading_row = first if heading else -1
+        self.first = first + 1 if heading else first  # the model row of the window's row 0
+        self.end = self.first + window.total
 
 
 class FollowUpTableModel(QAbstractTableModel):
@@ -32,59 +58,101 @@ class FollowUpTableModel(QAbstractTableModel):
         super().__init__()
         self._clock = clock
         self._zone = zone
-        self._rows: list[FollowUpRow | str] = []  # a str is a group's heading row
         self._now = clock()
+        self._groups: list[_Group] = []
+        self._count = 0
+        self._pages: OrderedDict[tuple[int, int], list[FollowUpRow]] = OrderedDict()
         self._today = self._now.astimezone(zone()).date()
         self.day_format = day_format
         self.region: Callable[[], str] = lambda: "US"
         """The workspace's phone region (phones show in its readable form)."""
 
-    def set_rows(self, rows: Sequence[FollowUpRow]) -> None:
-        self.set_groups([("", rows)])
+    def set_window(self, window: StepRows) -> None:
+        """Show `window` (only the pages on screen are read from it)."""
+        self.set_groups([("", window)])
 
-    def set_groups(self, groups: Sequence[tuple[str, Sequence[FollowUpRow]]]) -> None:
-        """Rows under headings ("Overdue · 3"); a group without a heading or rows adds none."""
+    def set_groups(self, groups: Sequence[tuple[str, StepRows]]) -> None:
+        """Windows under headings ("Overdue · 3"); a group without rows adds no heading, one
+        without a heading adds its rows alone."""
         self.beginResetModel()
-        self._rows = []
-        for heading, rows in groups:
-            if heading and rows:
-                self._rows.append(f"{heading} · {len(rows):,}")
-            self._rows.extend(rows)
+        self._groups = []
+        row = 0
+        for heading, window in groups:
+            if window.total == 0 and (heading or len(groups) > 1):
+                continue
+            group = _Group(heading, window, row)
+            self._groups.append(group)
+            row = group.end
+        self._count = row
+        self._pages.clear()
         self._now = self._clock()
         self._today = self._now.astimezone(self._zone()).date()
         self.endResetModel()
 
+    def set_rows(self, rows: Sequence[FollowUpRow]) -> None:
+        """Show a short list already read."""
+        self.set_window(ListWindow(rows, self._clock()))
+
+    @property
+    def window(self) -> StepRows:
+        """The first group's window (the whole list when it has no groups)."""
+        return self._groups[0].window if self._groups else ListWindow([], self._now)
+
+    def _group_at(self, row: int) -> tuple[int, _Group] | None:
+        for number, group in enumerate(self._groups):
+            start = group.heading_row if group.heading_row >= 0 else group.first
+            if start <= row < group.end:
+                return number, group
+        return None
+
     def row_at(self, row: int) -> FollowUpRow | None:
-        found = self._rows[row] if 0 <= row < len(self._rows) else None
-        return found if isinstance(found, FollowUpRow) else None
+        found = self._group_at(row)
+        if found is None or row == found[1].heading_row:
+            return None
+        number, group = found
+        offset = row - group.first
+        key = (number, offset // PAGE)
+        page = self._pages.get(key)
+        if page is None:
+            page = self._pages[key] = group.window.fetch(key[1] * PAGE, PAGE)
+            if len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(key)
+        offset -= key[1] * PAGE
+        return page[offset] if offset < len(page) else None
 
     def row_of(self, followup_id: int) -> int:
-        return next(
-            (
-                i
-                for i, r in enumerate(self._rows)
-                if isinstance(r, FollowUpRow) and r.id == followup_id
-            ),
-            -1,
-        )
+        for group in self._groups:
+            position = group.window.position(followup_id)
+            if position >= 0:
+                return group.first + position
+        return -1
 
     def rows(self) -> list[FollowUpRow]:
-        return [r for r in self._rows if isinstance(r, FollowUpRow)]
+        """Every row the model shows, read in one go: for short lists (tests, a day's agenda)."""
+        return [r for g in self._groups for r in g.window.fetch(0, g.window.total)]
 
     def heading_rows(self) -> list[int]:
-        return [i for i, r in enumerate(self._rows) if isinstance(r, str)]
+        return [g.heading_row for g in self._groups if g.heading_row >= 0]
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if index.isValid() and isinstance(self._rows[index.row()], str):
-            return Qt.ItemFlag.NoItemFlags  # a heading: the keys and the mouse pass over it
-        return super().flags(index)
+    def cached_rows(self) -> int:
+        return sum(len(page) for page in self._pages.values())
 
     def is_overdue(self, row: FollowUpRow) -> bool:
         return row.due_at < self._now
 
+    def _heading_of(self, row: int) -> str | None:
+        return next((g.heading for g in self._groups if g.heading_row == row), None)
+
     # -- Qt model interface ----------------------------------------------------------------------
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if index.isValid() and self._heading_of(index.row()) is not None:
+            return Qt.ItemFlag.NoItemFlags  # a heading: the keys and the mouse pass over it
+        return super().flags(index)
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -103,8 +171,9 @@ class FollowUpTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
             return None
-        if 0 <= index.row() < len(self._rows) and isinstance(self._rows[index.row()], str):
-            return self._heading(str(self._rows[index.row()]), index.column(), role)
+        heading = self._heading_of(index.row())
+        if heading is not None:
+            return self._heading(heading, index.column(), role)
         row = self.row_at(index.row())
         if row is None or not 0 <= index.column() < len(COLUMNS):
             return None

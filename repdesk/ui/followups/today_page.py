@@ -193,21 +193,18 @@ class TodayPage(QWidget):
         now = self.services.time.now()
         end_of_today = self.services.time.end_of_today(now)
         owner, unassigned = self.mine_owner()
-        steps = self.services.followups.list(
-            "all",
-            end=end_of_today + timedelta(days=LATER_DAYS),
-            owner=owner,
-            unassigned_too=unassigned,
+        # Three windows, counted by index and read page by page as the list scrolls.
+        groups = self.services.followups.today_groups(
+            owner, unassigned_too=unassigned, later_days=LATER_DAYS
         )
-        overdue = [r for r in steps if r.due_at < now]
-        today = [r for r in steps if now <= r.due_at < end_of_today]
-        later = [r for r in steps if r.due_at >= end_of_today]
-        self.model.set_groups([("Overdue", overdue), ("Today", today), ("Later", later)])
+        self.model.set_groups(
+            [("Overdue", groups.overdue), ("Today", groups.today), ("Later", groups.later)]
+        )
         self.table.clearSpans()
         for heading in self.model.heading_rows():
             self.table.setSpan(heading, 0, 1, self.model.columnCount())
         self._show_counts(now, owner, unassigned)
-        if overdue or today or later:
+        if self.model.rowCount():
             self.stack.setCurrentWidget(self.table)
             wanted = select_id if select_id is not None else (current.id if current else None)
             target = self.model.row_of(wanted) if wanted is not None else -1
@@ -255,15 +252,9 @@ class TodayPage(QWidget):
 
     def _fill_empty_state(self, start: datetime) -> None:
         now = self.services.time.now()
-        upcoming: list[FollowUpRow] = []
-        for days in (60, None):
-            end = start + timedelta(days=days) if days is not None else None
-            upcoming = self.services.followups.list("all", start=start, end=end)
-            if upcoming:
-                break
+        nxt = self.services.followups.first_after(start)
         body = self.empty.findChild(QLabel, "emptyBody")
-        if upcoming:
-            nxt = upcoming[0]
+        if nxt is not None:
             when = format_moment(nxt.due_at, now, self.services.time.zone())
             who = (
                 f"{nxt.lead_name} ({nxt.company})"
@@ -423,7 +414,7 @@ def _table(model: FollowUpTableModel) -> QTableView:
     table.verticalHeader().setDefaultSectionSize(30)
     header = table.horizontalHeader()
     header.setStretchLastSection(True)
-    for column, width in enumerate((170, 84, 300, 140)):
+    for column, width in enumerate((215, 84, 320, 140)):
         table.setColumnWidth(column, width)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return table

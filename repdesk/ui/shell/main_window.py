@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
         for action_id in (
             ActionId.IMPORT,
             ActionId.UNDO_IMPORT,
+            ActionId.DUPLICATES,
             ActionId.EXPORT_ICS,
             ActionId.BACKUP,
         ):
@@ -291,7 +292,7 @@ class MainWindow(QMainWindow):
         if not self.workspace.loaded:
             return
         services = self.services
-        self.sidebar.set_count("inbox", services.leads.waiting_count() or None)
+        self.sidebar.set_count("inbox", services.inbox.waiting_count() or None)
         due = services.followups.due_count(services.time.end_of_today())
         self.sidebar.set_count("today", due or None)
 

@@ -97,7 +97,7 @@ def test_the_sidebar_narrows_on_a_laptop_with_counts_and_ctrl_backslash_switches
     nav = window.findChild(QListWidget, "navigation")
     try:
         assert nav.width() < 80
-        waiting = window.workspace.leads.waiting_count()
+        waiting = window.workspace.services.inbox.waiting_count()
         assert nav.item(0).text().endswith(f"{waiting:,}")
         ctrl(window, Qt.Key.Key_Backslash)
         assert nav.width() > 120 and nav.item(0).text() == f"Inbox   {waiting:,}"

@@ -1,79 +1,101 @@
-"""leads.first_response_business_seconds (speed to lead in business hours) and leads.phone_ext
+"""leads.first_response_business_seconds: speed to lead in business hours
 
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-01 21:30:00
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-02 03:30:00
 
 A Friday-evening inquiry answered on Monday at 09:03 waited three minutes, not sixty hours. The
 wait is computed once, by core.business_hours.business_seconds_between, when the first response
 is recorded, and stored on the lead so reports can aggregate it in SQL. This migration fills it
 for leads answered before it, with the workspace's business hours as they are now.
 
-The phone's extension ("x12") gets its own column, so the number itself stays the key imports
-match people on.
+Times are integers of UTC epoch microseconds, as every time column since 0009 (store.times); the
+answered leads are read in id ranges, so memory stays flat and progress moves on a big file.
 
-Plain ADD COLUMNs (no batch mode): on SQLite a batch copy of `leads` would drop the hand-made
+A plain ADD COLUMN (no batch mode): on SQLite a batch copy of `leads` would drop the hand-made
 search and status-count triggers.
 """
 
-from datetime import datetime, time, tzinfo
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 from repdesk.core.business_hours import BusinessHours, business_seconds_between
-from repdesk.store.types import JSONValue, UTCDateTime
+from repdesk.store.types import JSONValue
 
-revision = "0009"
-down_revision = "0008"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
 # The settings' defaults when this migration was written (a migration is history: frozen here).
 _DEFAULTS = {"business_start": "09:00", "business_end": "17:00", "workdays": [0, 1, 2, 3, 4]}
 _CHUNK = 5000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+_LEADS = sa.table(
+    "leads",
+    sa.column("id", sa.Integer()),
+    sa.column("received_at", sa.BigInteger()),
+    sa.column("first_response_at", sa.BigInteger()),
+    sa.column("first_response_business_seconds", sa.Integer()),
+)
 
 
 def upgrade() -> None:
     op.add_column("leads", sa.Column("first_response_business_seconds", sa.Integer(), nullable=True))
-    op.add_column(
-        "leads", sa.Column("phone_ext", sa.String(20), nullable=False, server_default="")
-    )
     bind = op.get_bind()
     hours = _hours(bind)
-    leads = sa.table(
-        "leads",
-        sa.column("id", sa.Integer()),
-        sa.column("received_at", UTCDateTime()),
-        sa.column("first_response_at", UTCDateTime()),
-        sa.column("first_response_business_seconds", sa.Integer()),
-    )
-    rows = bind.execute(
-        sa.select(leads.c.id, leads.c.received_at, leads.c.first_response_at)
-        .where(leads.c.first_response_at.is_not(None))
-        .order_by(leads.c.id)
-    ).all()
+    leads = _LEADS.c
+    answered = leads.first_response_at.is_not(None)
+    total = int(bind.scalar(sa.select(sa.func.count()).where(answered)) or 0)
+    report = _progress()
     update = (
-        sa.update(leads)
-        .where(leads.c.id == sa.bindparam("lead_id"))
+        sa.update(_LEADS)
+        .where(leads.id == sa.bindparam("lead_id"))
         .values(first_response_business_seconds=sa.bindparam("seconds"))
     )
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start : start + _CHUNK]
+    done, after = 0, -1
+    while True:
+        chunk = bind.execute(
+            sa.select(leads.id, leads.received_at, leads.first_response_at)
+            .where(answered, leads.id > after)
+            .order_by(leads.id)
+            .limit(_CHUNK)
+        ).all()
+        if not chunk:
+            break
         bind.execute(
             update,
             [
-                {"lead_id": i, "seconds": business_seconds_between(r, f, hours)}
+                {
+                    "lead_id": i,
+                    "seconds": business_seconds_between(_moment(r), _moment(f), hours),
+                }
                 for i, r, f in chunk
             ],
         )
+        after = chunk[-1][0]
+        done += len(chunk)
+        if report is not None:
+            report(min(1.0, done / max(total, 1)), "Counting response times in business hours")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("leads", recreate="never") as batch:
-        batch.drop_column("phone_ext")
         batch.drop_column("first_response_business_seconds")
+
+
+def _moment(micros: int) -> datetime:
+    """A stored time (UTC epoch microseconds) as an aware moment."""
+    return _EPOCH + timedelta(microseconds=int(micros))
+
+
+def _progress() -> Callable[[float, str], None] | None:
+    return context.config.attributes.get("progress") if context.config else None
 
 
 def _hours(bind: sa.Connection) -> BusinessHours:
