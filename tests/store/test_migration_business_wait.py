@@ -28,8 +28,7 @@ LEADS = (
 
 def test_leads_answered_before_the_upgrade_get_their_business_wait(any_db_url: str) -> None:
     engine = make_engine(any_db_url)
-    progress: list[tuple[float, str]] = []
-    config = alembic_config(engine, lambda share, what: progress.append((share, what)))
+    config = alembic_config(engine)
     upgrade(config, "0010")
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO settings (key, value) VALUES ('timezone', '\"UTC\"')"))
@@ -62,7 +61,6 @@ def test_leads_answered_before_the_upgrade_get_their_business_wait(any_db_url: s
         )
     assert waits == {1: 180, 2: 1200, 3: None, 4: 1200}
     assert times == micros("2026-11-13 19:00")  # the times stay integers
-    assert progress and progress[-1][0] == 1.0
     if triggers is not None:
         assert {"lead_status_counts_ai", "lead_status_counts_au", "lead_status_counts_ad"} <= (
             triggers

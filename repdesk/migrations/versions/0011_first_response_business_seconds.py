@@ -10,18 +10,17 @@ is recorded, and stored on the lead so reports can aggregate it in SQL. This mig
 for leads answered before it, with the workspace's business hours as they are now.
 
 Times are integers of UTC epoch microseconds, as every time column since 0009 (store.times); the
-answered leads are read in id ranges, so memory stays flat and progress moves on a big file.
+answered leads are read in id ranges, so memory stays flat on a big file.
 
 A plain ADD COLUMN (no batch mode): on SQLite a batch copy of `leads` would drop the hand-made
 search and status-count triggers.
 """
 
-from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from alembic import context, op
+from alembic import op
 
 from repdesk.core.business_hours import BusinessHours, business_seconds_between
 from repdesk.store.types import JSONValue
@@ -51,14 +50,12 @@ def upgrade() -> None:
     hours = _hours(bind)
     leads = _LEADS.c
     answered = leads.first_response_at.is_not(None)
-    total = int(bind.scalar(sa.select(sa.func.count()).where(answered)) or 0)
-    report = _progress()
     update = (
         sa.update(_LEADS)
         .where(leads.id == sa.bindparam("lead_id"))
         .values(first_response_business_seconds=sa.bindparam("seconds"))
     )
-    done, after = 0, -1
+    after = -1
     while True:
         chunk = bind.execute(
             sa.select(leads.id, leads.received_at, leads.first_response_at)
@@ -79,9 +76,6 @@ def upgrade() -> None:
             ],
         )
         after = chunk[-1][0]
-        done += len(chunk)
-        if report is not None:
-            report(min(1.0, done / max(total, 1)), "Counting response times in business hours")
 
 
 def downgrade() -> None:
@@ -92,10 +86,6 @@ def downgrade() -> None:
 def _moment(micros: int) -> datetime:
     """A stored time (UTC epoch microseconds) as an aware moment."""
     return _EPOCH + timedelta(microseconds=int(micros))
-
-
-def _progress() -> Callable[[float, str], None] | None:
-    return context.config.attributes.get("progress") if context.config else None
 
 
 def _hours(bind: sa.Connection) -> BusinessHours:

@@ -12,13 +12,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
+from repdesk.store.times import to_micros
 from repdesk.ui.inbox.lead_table_model import COLUMNS, REPLIED_TEXT
 from tests.ui.helpers import copy_demo, ctrl, key, open_window
 
 
 def _a_reply_waits(path: Path) -> int:
     """One contacted lead of the demo has just replied (as the mailbox fetch files it)."""
-    replied = (datetime.now(UTC) - timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    replied = to_micros(datetime.now(UTC) - timedelta(minutes=10))  # times are integers (0009)
     with sqlite3.connect(path) as con:
         (lead_id,) = con.execute(
             "SELECT id FROM leads WHERE status = 'contacted' AND do_not_contact = 0"
