@@ -4,7 +4,7 @@ template, offline then online, threading headers, refusals."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import keyring.backends.fail
 import pytest
@@ -159,6 +159,26 @@ def test_first_response_is_when_the_server_accepted(
     email = next(a for a in lead.activities if a.kind == "email")
     assert (email.outcome, email.occurred_at) == ("sent", queued_at + timedelta(minutes=2))
     assert smtp_server.messages()[0]["Message-ID"] == queued.message_id
+
+
+def test_an_email_accepted_on_monday_morning_waited_only_the_business_minutes(
+    mail_ws: Workspace, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    mail_ws.settings.set("timezone", "UTC")  # open 09:00–17:00, Monday to Friday
+    add_account(mail_ws, smtp_server)
+    friday_evening = datetime(2026, 11, 13, 19, 0, tzinfo=UTC)
+    lead_id = add_lead(mail_ws, received=friday_evening)
+    clock.now = datetime(2026, 11, 16, 9, 1, tzinfo=UTC)  # Monday
+    mail_ws.outbox.queue(mail_ws.drafts.draft(lead_id, "first_reply"))
+    clock.now += timedelta(minutes=2)
+    assert mail_ws.outbox.send_due().sent
+    with mail_ws.sessions() as session:
+        lead = session.get(LeadRecord, lead_id)
+        assert lead is not None
+        assert lead.first_response_at == clock.now
+        assert lead.first_response_business_seconds == 3 * 60  # not 62 hours
+    speed = mail_ws.services.reports.report(date(2026, 11, 1), date(2026, 11, 16)).speed
+    assert speed.median_minutes == 3
 
 
 def test_offline_then_online_the_queue_drains_once(
