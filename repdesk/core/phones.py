@@ -74,10 +74,15 @@ def parse_phone(raw: str, region: str = "US") -> tuple[str, str] | None:
             quick = _valid_international(digits[1:])
             if quick is not None:
                 return quick
+            if len(digits) == 12 and digits[1] == "1" and digits[2] in "23456789":
+                return None  # +1 and ten digits: no prefix fits, valid_national had the say
         elif digits.isdigit() and region in _NANP_REGIONS:
             national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
-            if len(national) == 10 and valid_national(1, national):
-                return "+1" + national, ""
+            if len(national) == 10 and national[0] in "23456789":
+                # Ten such digits in North America are a national number and nothing else (no
+                # international or trunk prefix fits them): phonenumbers' verdict is
+                # valid_national's, so an invalid one needs no parser either.
+                return ("+1" + national, "") if valid_national(1, national) else None
     return _parse(text, region.upper() or "US")
 
 
@@ -144,16 +149,25 @@ def _region_rules(region: str, code: int) -> tuple[re.Pattern[str] | None, _Desc
     return leading, general, kinds
 
 
+@lru_cache(maxsize=512)
+def _code_rules(code: int) -> tuple[tuple[re.Pattern[str] | None, _Desc, list[_Desc]], ...]:
+    """The rules of every region of a country code, in phonenumbers' order."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code) or ()
+    return tuple(_region_rules(region, code) for region in regions)
+
+
 def valid_national(code: int, national: str) -> bool:
     """Whether the national significant number `national` of country code `code` is valid, as
     phonenumbers.is_valid_number decides it (the region is the first whose leading digits match,
     else the first where the number is valid)."""
-    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code)
-    if not regions or not national.isdigit():
+    rules = _code_rules(code)
+    if not rules or not national.isdigit():
         return False
     size = len(national)
-    for region in regions:
-        leading, (lengths, pattern), kinds = _region_rules(region, code)
+    alone = len(rules) == 1
+    for leading, (lengths, pattern), kinds in rules:
+        if not alone and leading is not None and not leading.match(national):
+            continue  # a region of shared code whose leading digits are not these
         fits = (not lengths or size in lengths) and pattern.fullmatch(national) is not None
         if fits:
             for kind_lengths, kind_pattern in kinds:
@@ -161,14 +175,8 @@ def valid_national(code: int, national: str) -> bool:
                     break
             else:
                 fits = False
-        if len(regions) == 1:
+        if alone or leading is not None or fits:
             return fits
-        if leading is not None:
-            if leading.match(national):
-                return fits
-            continue
-        if fits:
-            return True
     return False
 
 
@@ -183,6 +191,8 @@ def phones_in(raw: str, region: str = "US") -> tuple[list[tuple[str, str]], bool
     single = parse_phone(text, region)
     if single is not None:
         return [single], False
+    if _no_number_in(text, region):
+        return _run_together(text, region), False
     found: list[tuple[str, str]] = []
     covered = 0
     try:
@@ -202,6 +212,42 @@ def phones_in(raw: str, region: str = "US") -> tuple[list[tuple[str, str]], bool
         leftover = any(ch.isalnum() for ch in rest)
         return found, leftover
     return _run_together(text, region), False
+
+
+_NANP_CELL = frozenset("0123456789 -.()")
+
+
+@lru_cache(maxsize=1)
+def _nanp_lengths() -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """Each length a North American national number can have, with what any number of that
+    length must look like in some region (a quick no before valid_national's full rules)."""
+    shapes: dict[int, list[str]] = {}
+    for _, (lengths, pattern), _ in _code_rules(1):
+        if not lengths:
+            return ()  # a region of any length: no quick no (the matcher reads every cell)
+        for size in lengths:
+            shapes.setdefault(size, []).append(f"(?:{pattern.pattern})")
+    return tuple((size, re.compile("|".join(shapes[size]))) for size in sorted(shapes))
+
+
+def _no_number_in(text: str, region: str) -> bool:
+    """True when phonenumbers' matcher (the slow part of reading a cell) can find no valid number
+    in a North American cell of digits and punctuation: whatever part of the cell it tries, its
+    national number is a run of the cell's digits (a trunk 1 dropped), so when no run of a valid
+    length is a valid number, and no 011 could start an international one, there is none."""
+    if text[:2] == "+1":
+        text = text[2:]  # read as +1: its national numbers are runs of the digits after it too
+    if region.upper() not in _NANP_REGIONS or not _NANP_CELL.issuperset(text):
+        return False
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if "011" in digits or not _nanp_lengths():
+        return False
+    return not any(
+        shape.fullmatch(run) and valid_national(1, run)
+        for size, shape in _nanp_lengths()
+        for start in range(len(digits) - size + 1)
+        if (run := digits[start : start + size])
+    )
 
 
 def _run_together(text: str, region: str) -> list[tuple[str, str]]:
