@@ -19,6 +19,7 @@ PERSON_KINDS = frozenset({"main", "mobile", "work", "home", "other"})
 
 _SEPARATORS = str.maketrans("", "", " -.()/\u00a0\t")
 _NANP_REGIONS = frozenset({"US", "CA"})
+_NANP_FIRST = frozenset("23456789")  # a North American national number's first digit
 
 
 class Phone(NamedTuple):
@@ -74,14 +75,14 @@ def parse_phone(raw: str, region: str = "US") -> tuple[str, str] | None:
             quick = _valid_international(digits[1:])
             if quick is not None:
                 return quick
-            if len(digits) == 12 and digits[1] == "1" and digits[2] in "23456789":
-                return None  # +1 and ten digits: no prefix fits, valid_national had the say
+            if digits[1] == "1" and digits[2:3] in _NANP_FIRST:
+                return None  # +1 and no trunk 1: no prefix fits, valid_national had the say
         elif digits.isdigit() and region in _NANP_REGIONS:
             national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
-            if len(national) == 10 and national[0] in "23456789":
-                # Ten such digits in North America are a national number and nothing else (no
-                # international or trunk prefix fits them): phonenumbers' verdict is
-                # valid_national's, so an invalid one needs no parser either.
+            if national[:1] in _NANP_FIRST:
+                # Digits that start 2-9 in North America (or a 1 and ten such) are a national
+                # number and nothing else (no international or trunk prefix fits them):
+                # phonenumbers' verdict is valid_national's, so an invalid one needs no parser.
                 return ("+1" + national, "") if valid_national(1, national) else None
     return _parse(text, region.upper() or "US")
 

@@ -169,13 +169,15 @@ def test_no_country_is_none() -> None:
     assert region_for_country("Atlantis") is None
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(
     st.one_of(
         st.from_regex(r"\+[1-9][0-9]{6,14}", fullmatch=True),
         st.from_regex(r"\+(1|44|49|33|39|7|30|420|48|800|882)[0-9]{4,12}", fullmatch=True),
         st.from_regex(r"1?[2-9][0-9]{9}", fullmatch=True),
         st.from_regex(r"\+1 ?[2-9][0-9]{2}[ -]?[0-9]{3}[ -]?[0-9]{4}", fullmatch=True),
+        st.from_regex(r"\+?1?[0-9]{1,18}", fullmatch=True),
+        st.from_regex(r"\+?1?3[0-9]{6}", fullmatch=True),
     ),
     st.sampled_from(["US", "CA", "GB", "DE"]),
 )
