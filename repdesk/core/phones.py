@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import phonenumbers
 
@@ -157,6 +157,47 @@ def _code_rules(code: int) -> tuple[tuple[re.Pattern[str] | None, _Desc, list[_D
     return tuple(_region_rules(region, code) for region in regions)
 
 
+_Rules = tuple[re.Pattern[str] | None, _Desc, list[_Desc]]
+
+
+def _fits(rules: _Rules, national: str) -> bool:
+    """The number is valid by one region's rules: its general shape and some kind's."""
+    _, (lengths, pattern), kinds = rules
+    size = len(national)
+    if (lengths and size not in lengths) or pattern.fullmatch(national) is None:
+        return False
+    return any(
+        (not kind_lengths or size in kind_lengths) and kind_pattern.fullmatch(national)
+        for kind_lengths, kind_pattern in kinds
+    )
+
+
+@lru_cache(maxsize=512)
+def _code_steps(code: int) -> tuple[tuple[re.Pattern[str] | None, tuple[_Rules, ...]], ...]:
+    """The regions of a shared country code as phonenumbers tries them: a region without leading
+    digits alone (None), each run of regions with leading digits as one pattern whose first
+    matching alternative names the region."""
+    steps: list[tuple[re.Pattern[str] | None, tuple[_Rules, ...]]] = []
+    run: list[_Rules] = []
+
+    def close() -> None:
+        if run:
+            alternatives = "|".join(
+                f"(?P<r{i}>{cast(re.Pattern[str], r[0]).pattern})" for i, r in enumerate(run)
+            )
+            steps.append((re.compile(alternatives), tuple(run)))
+            run.clear()
+
+    for rules in _code_rules(code):
+        if rules[0] is None:
+            close()
+            steps.append((None, (rules,)))
+        else:
+            run.append(rules)
+    close()
+    return tuple(steps)
+
+
 def valid_national(code: int, national: str) -> bool:
     """Whether the national significant number `national` of country code `code` is valid, as
     phonenumbers.is_valid_number decides it (the region is the first whose leading digits match,
@@ -164,20 +205,17 @@ def valid_national(code: int, national: str) -> bool:
     rules = _code_rules(code)
     if not rules or not national.isdigit():
         return False
-    size = len(national)
-    alone = len(rules) == 1
-    for leading, (lengths, pattern), kinds in rules:
-        if not alone and leading is not None and not leading.match(national):
-            continue  # a region of shared code whose leading digits are not these
-        fits = (not lengths or size in lengths) and pattern.fullmatch(national) is not None
-        if fits:
-            for kind_lengths, kind_pattern in kinds:
-                if (not kind_lengths or size in kind_lengths) and kind_pattern.fullmatch(national):
-                    break
-            else:
-                fits = False
-        if alone or leading is not None or fits:
-            return fits
+    if len(rules) == 1:
+        return _fits(rules[0], national)
+    for leading, regions in _code_steps(code):
+        if leading is None:
+            if _fits(regions[0], national):
+                return True
+            continue
+        found = leading.match(national)
+        if found is not None:
+            name = next(k for k, v in found.groupdict().items() if v is not None)
+            return _fits(regions[int(name[1:])], national)
     return False
 
 

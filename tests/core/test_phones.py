@@ -240,3 +240,22 @@ def _run_together_reference(text: str, region: str) -> list[tuple[str, str]]:
     from repdesk.core.phones import _run_together
 
     return _run_together(text, region)
+
+
+_SHARED_CODES = sorted(c for c, r in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items() if len(r) > 1)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from(_SHARED_CODES),
+    st.from_regex(r"[1-9][0-9]{3,11}", fullmatch=True),
+)
+def test_validity_under_a_shared_country_code_is_phonenumbers_verdict(
+    code: int, national: str
+) -> None:
+    """valid_national picks the region of a shared code (+1, +7, +44, …) as phonenumbers does:
+    the first whose leading digits match, else the first where the number is valid."""
+    from repdesk.core.phones import valid_national
+
+    number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    assert valid_national(code, national) == phonenumbers.is_valid_number(number)
