@@ -198,6 +198,7 @@ def _code_steps(code: int) -> tuple[tuple[re.Pattern[str] | None, tuple[_Rules, 
     return tuple(steps)
 
 
+@lru_cache(maxsize=8192)  # a cell's number is asked again when the cell is searched for others
 def valid_national(code: int, national: str) -> bool:
     """Whether the national significant number `national` of country code `code` is valid, as
     phonenumbers.is_valid_number decides it (the region is the first whose leading digits match,
