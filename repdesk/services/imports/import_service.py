@@ -35,6 +35,7 @@ from repdesk.services.imports.import_reading import (
     ImportCancelled,
     Reading,
     arrivals_of,
+    files_of,
     read_files,
 )
 from repdesk.services.imports.import_rows import NewRep, paused_gc
@@ -202,11 +203,11 @@ class ImportService:
         if as_kind is not None and as_kind not in KINDS:
             raise UserError(f"--as must be inquiries or contacts, not {as_kind!r}.")
         files: list[tuple[Path, LeadFile | UserError]] = []
-        for path in paths:
+        for path in files_of(paths):
             try:
-                files.append((Path(path), self.open(Path(path), mapping)))
+                files.append((path, self.open(path, mapping)))
             except UserError as exc:
-                files.append((Path(path), exc))
+                files.append((path, exc))
         reading_share = 0.7
 
         def reading_progress(share: float) -> None:
@@ -243,11 +244,11 @@ class ImportService:
         """What importing these files would do, read and matched but nothing written (the Import
         dialog's preview: rows, new leads, merges, possible duplicates, skipped rows)."""
         files: list[tuple[Path, LeadFile | UserError]] = []
-        for path in paths:
+        for path in files_of(paths):
             try:
-                files.append((Path(path), self.open(Path(path), mapping)))
+                files.append((path, self.open(path, mapping)))
             except UserError as exc:
-                files.append((Path(path), exc))
+                files.append((path, exc))
         with paused_gc():
             readings, refused = read_files(files, as_kind, None, cancelled)
             now = self._clock()

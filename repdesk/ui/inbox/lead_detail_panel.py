@@ -32,7 +32,7 @@ from repdesk.core.do_not_contact import refusal as dnc_refusal
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.core.form_match import form_summary
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import UserError
+from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
@@ -312,7 +312,11 @@ class LeadDetailPanel(QStackedWidget):
             self.setCurrentIndex(0)
             self._set_actions_enabled(False)
             return
-        self.detail = self.services.leads.detail(lead_id)
+        try:
+            self.detail = self.services.leads.detail(lead_id)
+        except NotFoundError:  # gone meanwhile (an undone import, a merge): nothing to show
+            self.show_lead(None)
+            return
         self._fill(self.detail)
         self._show_offer(lead_id)
         self.setCurrentIndex(1)

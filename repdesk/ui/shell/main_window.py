@@ -320,5 +320,5 @@ def _lead_files(mime: QMimeData) -> list[Path]:
     return [
         Path(u.toLocalFile())
         for u in mime.urls()
-        if u.isLocalFile() and Path(u.toLocalFile()).is_file()
+        if u.isLocalFile() and Path(u.toLocalFile()).exists()  # a folder: its files
     ]
