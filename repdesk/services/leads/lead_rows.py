@@ -132,6 +132,10 @@ class LeadDetail:
     activities: list[ActivityRow] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
     """Every change of the lead's fields, newest first (written by the database's triggers)."""
+    phones: list[dict[str, Any]] = field(default_factory=list)
+    """Every number an import kept, best first: {"number", "kind"[, "ext"][, "valid": False]}."""
+    phone_ext: str = ""
+    """The extension of the lead's main phone."""
 
     def to_json(self) -> dict[str, Any]:
         """The lead's fields (as `repdesk leads --json` lists them), its inquiry, tags, extra
@@ -147,6 +151,8 @@ class LeadDetail:
             site_visits=self.site_visits,
             activities=[a.to_json() for a in self.activities],
             history=[h.to_json() for h in self.history],
+            phones=self.phones,
+            phone_ext=self.phone_ext,
         )
         return data
 

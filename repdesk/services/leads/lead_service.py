@@ -212,6 +212,8 @@ class LeadService:
                     for a, by in acts
                 ],
                 history=lead_history(session, lead_id),
+                phones=list(lead.phones or []),
+                phone_ext=lead.phone_ext or "",
             )
 
     def steps(self, lead_id: int) -> list[StepRow]:

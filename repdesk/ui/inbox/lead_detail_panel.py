@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from repdesk.core.do_not_contact import refusal as dnc_refusal
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.core.form_match import form_summary
+from repdesk.core.phones import tel_uri, with_extension
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.leads.lead_rows import LeadDetail
@@ -199,6 +200,7 @@ class LeadDetailPanel(QStackedWidget):
         for key, label in (
             ("email", "Email"),
             ("phone", "Phone"),
+            ("phones", "Other numbers"),
             ("source", "Source"),
             ("product", "Product"),
             ("owner", "Owner"),
@@ -212,6 +214,8 @@ class LeadDetailPanel(QStackedWidget):
             value.setWordWrap(True)
             self.fields[key] = value
             self.form.addRow(label, value)
+        self.fields["phone"].setObjectName("detailPhone")
+        self.fields["phones"].setObjectName("detailOtherPhones")
         layout.addLayout(self.form)
         layout.addWidget(_section("Inquiry"))
         self.message = QLabel()
@@ -335,7 +339,10 @@ class LeadDetailPanel(QStackedWidget):
         now = self.services.time.now()
         f = self.fields
         f["email"].setText(lead.email or "—")
-        f["phone"].setText(lead.phone or "—")
+        f["phone"].setText(with_extension(lead.phone, d.phone_ext) or "—")
+        others = _other_numbers(d.phones, lead.phone)
+        f["phones"].setText(others)
+        self.form.setRowVisible(f["phones"], bool(others))
         f["source"].setText(lead.source or "—")
         f["product"].setText(lead.product or "—")
         over_capacity = "over_capacity" in {t.strip() for t in d.tags.replace(";", ",").split(",")}
@@ -438,10 +445,11 @@ class LeadDetailPanel(QStackedWidget):
                 self, "No phone number", "This lead has no phone number; edit the lead to add one."
             )
             return
-        QDesktopServices.openUrl(QUrl(f"tel:{phone}"))
+        ext = self.detail.phone_ext
+        QDesktopServices.openUrl(QUrl(tel_uri(phone, ext) or f"tel:{quote(phone)}"))
         self._apply(
             lambda: self.services.leads.log_activity(
-                self.lead_id or 0, ActivityKind.CALL, body=f"Called {phone}"
+                self.lead_id or 0, ActivityKind.CALL, body=f"Called {with_extension(phone, ext)}"
             )
         )
 
@@ -557,6 +565,23 @@ class LeadDetailPanel(QStackedWidget):
             return
         self.refresh()
         self.sig_lead_changed.emit(changes)
+
+
+def _other_numbers(phones: list[dict[str, object]], main: str) -> str:
+    """The numbers besides the main phone, one a line with its kind ("mobile +16465550171"); a
+    number that is no valid number is shown as written, and said to be so."""
+    shown = []
+    skipped = False
+    for phone in phones:
+        number = str(phone.get("number", ""))
+        if number == main and not skipped:
+            skipped = True
+            continue
+        text = f"{phone.get('kind', 'main')} {with_extension(number, str(phone.get('ext', '')))}"
+        if phone.get("valid") is False:
+            text += " (as written, not valid)"
+        shown.append(text)
+    return "\n".join(shown)
 
 
 def _section(text: str) -> QLabel:
