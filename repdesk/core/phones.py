@@ -19,7 +19,6 @@ PERSON_KINDS = frozenset({"main", "mobile", "work", "home", "other"})
 
 _SEPARATORS = str.maketrans("", "", " -.()/\u00a0\t")
 _NANP_REGIONS = frozenset({"US", "CA"})
-_NOT_DIGITS = re.compile(r"\D+")
 
 
 class Phone(NamedTuple):
@@ -228,22 +227,6 @@ def best_phone(phones: list[Phone] | tuple[Phone, ...]) -> Phone | None:
     return None
 
 
-def with_extension(number: str, ext: str = "") -> str:
-    """A number as shown to the rep: "+12125550170 ext. 102"."""
-    return f"{number} ext. {ext}" if number and ext else number
-
-
-def tel_uri(number: str, ext: str = "") -> str | None:
-    """The link that dials a number (RFC 3966): `tel:+15551234567` in the global form when it
-    starts with +, its extension as `;ext=102`; None when it holds no digit."""
-    digits = _NOT_DIGITS.sub("", number)
-    if not digits:
-        return None
-    link = f"tel:+{digits}" if number.strip().startswith("+") else f"tel:{digits}"
-    ext_digits = _NOT_DIGITS.sub("", ext)
-    return f"{link};ext={ext_digits}" if ext_digits else link
-
-
 def kind_of_label(label: str) -> str:
     """A phone kind for a header word, a vCard TYPE or an address-book label ("Mobile", "CELL",
     "Business Fax", "_$!<HomeFAX>!$_", "Company Main Phone"); "main" when it names no kind."""
@@ -370,6 +353,4 @@ __all__ = [
     "parse_phone",
     "phones_in",
     "region_for_country",
-    "tel_uri",
-    "with_extension",
 ]

@@ -191,15 +191,3 @@ def test_the_quick_reading_of_plain_digits_agrees_with_phonenumbers(text: str, r
     except phonenumbers.NumberParseException:
         expected = None
     assert normalize_phone(text, region) == expected
-
-
-def test_tel_links_dial_the_extension_and_shown_numbers_carry_it() -> None:
-    from repdesk.core.phones import tel_uri, with_extension
-
-    assert tel_uri("+12125550170", "102") == "tel:+12125550170;ext=102"
-    assert tel_uri("+1 (212) 555-0170") == "tel:+12125550170"
-    assert tel_uri("555 0100", "x 7") == "tel:5550100;ext=7"
-    assert tel_uri("call me") is None
-    assert with_extension("+12125550170", "102") == "+12125550170 ext. 102"
-    assert with_extension("+12125550170") == "+12125550170"
-    assert with_extension("", "102") == ""

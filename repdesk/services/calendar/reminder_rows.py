@@ -3,6 +3,7 @@ reminder says about the lead (latest note, open qualification questions), read p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -12,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from repdesk.core.contact import display_name
 from repdesk.core.domain import ActivityKind, FollowUpStatus
-from repdesk.core.phones import tel_uri as tel_uri  # the calendar's links (one definition)
 from repdesk.formats.ics import Reminder
 from repdesk.services.followups.step_queries import LeadName
 from repdesk.store.bulk import in_values
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, QualificationRecord
+
+_NOT_DIGITS = re.compile(r"\D+")
 
 
 class StepRow(NamedTuple):
@@ -108,6 +110,14 @@ def to_reminder(
         alarm_minutes=alarm,
         last_modified=step.updated_at,
     )
+
+
+def tel_uri(phone: str) -> str | None:
+    """`tel:+15551234567` for a dialable number (RFC 3966 global form when it starts with +)."""
+    digits = _NOT_DIGITS.sub("", phone)
+    if not digits:
+        return None
+    return f"tel:+{digits}" if phone.strip().startswith("+") else f"tel:{digits}"
 
 
 def latest_notes(session: Session, lead_ids: Sequence[int]) -> dict[int, str]:

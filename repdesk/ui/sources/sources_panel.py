@@ -3,6 +3,8 @@ check now."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from repdesk.core.when import format_moment
 from repdesk.services.common.errors import UserError
 from repdesk.services.sources.source_service import FetchResult, SourceInfo, SourceService
 from repdesk.ui.sources.inquiry_watcher import BackgroundFetch
@@ -136,11 +139,7 @@ class SourcesPanel(QWidget):
         self._sources = self.service.list_sources()
         self.table.setRowCount(len(self._sources))
         for row, source in enumerate(self._sources):
-            checked = (
-                source.last_checked_at.astimezone().strftime("%Y-%m-%d %H:%M")
-                if source.last_checked_at
-                else ""
-            )
+            checked = _when(source.last_checked_at) if source.last_checked_at else ""
             kind = (
                 "Mailbox"
                 if source.kind == "imap"
@@ -215,3 +214,10 @@ class SourcesPanel(QWidget):
             text = f"Checking failed: {result}"
         self.status.setText(text)
         self.reload()
+
+
+def _when(moment: datetime) -> str:
+    """The app's one form of a moment, on this computer's clock (the panel has no workspace
+    clock)."""
+    now = datetime.now(UTC)
+    return format_moment(moment, now, now.astimezone().tzinfo or UTC)
