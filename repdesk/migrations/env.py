@@ -5,6 +5,7 @@ from typing import Any
 
 from alembic import context
 
+from repdesk.store.engine import WRITES
 from repdesk.store.models import Base
 
 config = context.config
@@ -22,12 +23,16 @@ def include_object(
     return not (name or "").startswith(_HAND_MADE)
 
 
-with engine.begin() as connection:
+# One transaction for the whole upgrade, DDL included (the engine takes over the SQLite driver's
+# transaction handling, see store.engine): a start killed at any statement leaves the old schema
+# or the new one, never a mix (tests/store/test_migration_faults.py).
+with engine.execution_options(**{WRITES: True}).begin() as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=True,
         compare_type=True,
         include_object=include_object,
+        transactional_ddl=True,
     )
     context.run_migrations()

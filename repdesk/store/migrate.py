@@ -3,8 +3,6 @@ file."""
 
 from __future__ import annotations
 
-import shutil
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from repdesk.migrations import HEAD_REVISION
+from repdesk.store.backups import migration_backup
 from repdesk.store.errors import StoreError
 from repdesk.store.sqlite_file import sqlite_path, sqlite_tables_and_revision
 
@@ -105,10 +104,8 @@ def ensure_schema(engine: Engine) -> bool:
     if current == head:
         return False
     if path is not None and path.exists() and (current is not None or tables):
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = path.with_name(f"{path.name}.{stamp}.bak")
         engine.dispose()
-        shutil.copy2(path, backup)
+        migration_backup(path, current)
     try:
         upgrade(alembic_config(engine), "head")
     except OperationalError as exc:

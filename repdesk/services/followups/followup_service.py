@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import ActivityKind, CallOutcome, FollowUpKind, FollowUpStatus, LeadStatus
@@ -15,6 +15,7 @@ from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.services.leads.lead_service import LeadService, record_activity
+from repdesk.store.guarded import change_if
 from repdesk.store.models import FollowUpRecord, LeadRecord, RepRecord
 
 DUE_FILTERS = ("today", "overdue", "all")
@@ -154,11 +155,15 @@ class FollowUpService:
             record = self._pending(session, followup_id)
             lead = session.get(LeadRecord, record.lead_id)
             assert lead is not None
-            record.status = FollowUpStatus.DONE.value
-            record.done_at = now
-            record.outcome = outcome
-            record.sequence += 1
-            record.updated_at = now
+            self._claim(
+                session,
+                record,
+                status=FollowUpStatus.DONE.value,
+                done_at=now,
+                outcome=outcome,
+                sequence=record.sequence + 1,
+                updated_at=now,
+            )
             kind = {
                 FollowUpKind.CALL.value: ActivityKind.CALL,
                 FollowUpKind.EMAIL.value: ActivityKind.EMAIL,
@@ -191,12 +196,15 @@ class FollowUpService:
         now = self._clock()
         with self._sessions.begin() as session:
             record = self._pending(session, followup_id)
-            record.due_at = when
-            record.sequence += 1
-            record.updated_at = now
-            lead = session.get(LeadRecord, record.lead_id)
-            assert lead is not None
-            lead.next_follow_up_at = when
+            self._claim(session, record, due_at=when, sequence=record.sequence + 1, updated_at=now)
+            # The lead's next step is its earliest pending one, as the database holds it now (not
+            # simply `when`: another step may have been planned meanwhile).
+            session.execute(
+                update(LeadRecord)
+                .where(LeadRecord.id == record.lead_id)
+                .values(next_follow_up_at=_earliest_pending(record.lead_id)),
+                execution_options={"synchronize_session": "fetch"},
+            )
         return Changes(leads=True, follow_ups=True)
 
     def snooze(self, followup_id: int, delta: timedelta) -> Changes:
@@ -224,6 +232,14 @@ class FollowUpService:
     def import_hook(self, session: Session, lead_ids: list[int], now: datetime) -> None:
         self.planner.plan_bulk(session, lead_ids, now)
 
+    def _claim(self, session: Session, record: FollowUpRecord, **values: Any) -> None:
+        """Change a step only while it is still pending (a conditional UPDATE): of two programs
+        completing or moving one step at once, the second is told, never applied on top."""
+        pending = FollowUpStatus.PENDING.value
+        if not change_if(session, FollowUpRecord, record.id, {"status": pending}, values):
+            session.refresh(record)
+            raise UserError(f"Follow-up {record.id} is already {record.status}.")
+
     def _pending(self, session: Session, followup_id: int) -> FollowUpRecord:
         record = session.get(FollowUpRecord, followup_id)
         if record is None:
@@ -231,6 +247,17 @@ class FollowUpService:
         if record.status != FollowUpStatus.PENDING.value:
             raise UserError(f"Follow-up {followup_id} is already {record.status}.")
         return record
+
+
+def _earliest_pending(lead_id: int) -> Any:
+    return (
+        select(func.min(FollowUpRecord.due_at))
+        .where(
+            FollowUpRecord.lead_id == lead_id,
+            FollowUpRecord.status == FollowUpStatus.PENDING.value,
+        )
+        .scalar_subquery()
+    )
 
 
 def _row(f: FollowUpRecord, lead: LeadRecord, rep: str | None) -> FollowUpRow:

@@ -3,7 +3,7 @@ contact."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from repdesk.core import contact
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
+from repdesk.core.quoting import quoted
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary
+from repdesk.store.guarded import change_if, json_set_with
 from repdesk.store.models import ActivityRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
 
@@ -164,37 +166,62 @@ class LeadService:
             self.run_hooks(session, lead, now)
         return Changes(leads=True, activities=True, follow_ups=True)
 
-    def update_lead(self, lead_id: int, values: dict[str, str]) -> Changes:
-        """Save the edit dialog; every field the user changed is protected from later merges."""
+    def update_lead(
+        self, lead_id: int, values: Mapping[str, str], *, shown: Mapping[str, str] | None = None
+    ) -> Changes:
+        """Save an edit; every field the user changed is protected from later merges.
+
+        `shown` holds the values the edit dialog showed: a field whose value is still what was
+        shown is not written (the user did not touch it), and a changed field is saved only while
+        the lead still holds the shown value, so a dialog opened before someone else's change
+        cannot write over it. Without `shown` (the CLI), the values read here are the base.
+        """
         unknown = set(values) - set(EDITABLE)
         if unknown:
-            raise UserError(f"The field {sorted(unknown)[0]!r} cannot be edited.")
-        cleaned = dict(values)
+            raise UserError(f"The field {quoted(sorted(unknown)[0])} cannot be edited.")
+        touched = {k: v for k, v in values.items() if shown is None or v != shown.get(k, "")}
+        cleaned = {k: v.strip() for k, v in touched.items()}
         if cleaned.get("email"):
             email = contact.normalize_email(cleaned["email"])
             if email is None:
-                raise UserError(f"{cleaned['email']!r} is not a valid email address.")
+                raise UserError(f"{quoted(cleaned['email'])} is not a valid email address.")
             cleaned["email"] = email
         if cleaned.get("phone"):
             phone = contact.normalize_phone(cleaned["phone"], self._region())
             if phone is None:
-                raise UserError(f"{cleaned['phone']!r} is not a valid phone number.")
+                raise UserError(f"{quoted(cleaned['phone'])} is not a valid phone number.")
             cleaned["phone"] = phone
         now = self._clock()
+        columns = [getattr(LeadRecord, name) for name in EDITABLE]
         with self._sessions.begin() as session:
-            lead = self._lead(session, lead_id)
-            edited = set(lead.edited_fields or [])
-            for key, value in cleaned.items():
-                value = value.strip()
-                if getattr(lead, key) != value:
-                    setattr(lead, key, value)
-                    edited.add(key)
-            if not (lead.first_name or lead.last_name or lead.company or lead.email or lead.phone):
+            row = session.execute(select(*columns).where(LeadRecord.id == lead_id)).first()
+            if row is None:
+                raise NotFoundError(f"There is no lead with id {lead_id}.")
+            current = dict(row._mapping)
+            base = current if shown is None else {k: shown.get(k, "") for k in cleaned}
+            for key in cleaned:
+                if current[key] != base[key]:
+                    raise UserError(_stale(key, current[key]))
+            changed = {k: v for k, v in cleaned.items() if current[k] != v}
+            if not changed:
+                return Changes()
+            after = {**current, **changed}
+            if not any(after[k] for k in ("first_name", "last_name", "company", "email", "phone")):
                 raise UserError(
                     "A lead needs at least a name, a company, an email or a phone number."
                 )
-            lead.edited_fields = sorted(edited)
-            lead.updated_at = now
+            values_now = {
+                **changed,
+                "edited_fields": json_set_with(LeadRecord.edited_fields, changed, self.dialect),
+                "updated_at": now,
+            }
+            if not change_if(
+                session, LeadRecord, lead_id, {k: base[k] for k in changed}, values_now
+            ):
+                # Another program changed one of these fields between the read and the write.
+                fresh = session.execute(select(*columns).where(LeadRecord.id == lead_id)).one()
+                key = next(k for k in changed if fresh._mapping[k] != base[k])
+                raise UserError(_stale(key, fresh._mapping[key]))
         return Changes(leads=True)
 
     def add_note(self, lead_id: int, text: str) -> Changes:
@@ -210,6 +237,14 @@ class LeadService:
         col = getattr(LeadRecord, column)
         with self._sessions() as session:
             return [v for v in session.scalars(select(col).distinct().order_by(col)) if v]
+
+
+def _stale(field: str, now: str) -> str:
+    label = field.replace("_", " ")
+    return (
+        f"The {label} of this lead was changed elsewhere while you were editing it (it is now "
+        f"{quoted(now)}); nothing was saved, reopen the lead to see the change."
+    )
 
 
 def record_activity(

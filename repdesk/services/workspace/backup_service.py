@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from repdesk.services.common.errors import UserError
+from repdesk.store.backups import copy_database
+from repdesk.store.errors import StoreError
 from repdesk.store.sqlite_file import sqlite_path
 
 
@@ -17,12 +18,7 @@ def backup_database(url: str, target: Path) -> Path:
         )
     if target.resolve() == source.resolve():
         raise UserError("Choose a backup file other than the open database.")
-    partial = target.with_name(target.name + ".partial")
     try:
-        with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
-            src.backup(dst)
-        partial.replace(target)
-    except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"The backup could not be written to {target}: {exc}.") from exc
-    return target
+        return copy_database(source, target)
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc

@@ -64,6 +64,9 @@ class LeadEditDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.edits["first_name"].setFocus()
+        # What the lead held when the dialog opened: only fields the user changes are saved, and
+        # only while nobody else changed them meanwhile.
+        self._shown = self.values()
 
     def values(self) -> dict[str, str]:
         data = {k: e.text() for k, e in self.edits.items()}
@@ -72,7 +75,7 @@ class LeadEditDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self._workspace.leads.update_lead(self._lead_id, self.values())
+            self._workspace.leads.update_lead(self._lead_id, self.values(), shown=self._shown)
         except UserError as exc:
             self.error.setText(str(exc))
             return

@@ -1,0 +1,48 @@
+"""A released migration is history: once a migration has landed on main (databases have been
+made with it) its file never changes; a schema change is a new migration.
+
+When your migration lands, add its line below: the failure message of
+test_every_migration_is_listed prints it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import repdesk.migrations
+
+VERSIONS = Path(repdesk.migrations.__file__).resolve().parent / "versions"
+
+RELEASED = {
+    "0001_initial_schema.py": "7443fe4714e1ddbc734d38c8010790f0d729ce46450a443e97e79306e90c2d81",
+    "0002_inbox_indexes.py": "94f6f06d204388a4f87f0d82cf86be50257a731f4c1588d075cd3fa33a325e1f",
+    "0003_lead_status_counts.py": (
+        "632d07766670e93d2983e09e0d9b939a613c62aca59e96492e25412bca97f454"
+    ),
+    "0004_drop_redundant_indexes.py": (
+        "799e12195300c0c98fc9462c5a2cc017306213d2691e22c2c506f580848684cf"
+    ),
+}
+
+
+def checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_no_released_migration_was_edited() -> None:
+    changed = [
+        name
+        for name, digest in RELEASED.items()
+        if not (VERSIONS / name).is_file() or checksum(VERSIONS / name) != digest
+    ]
+    assert changed == [], (
+        f"released migrations changed or removed: {', '.join(changed)}; put the file back as it "
+        "was (git checkout main -- repdesk/migrations/versions/NAME) and add a new migration"
+    )
+
+
+def test_every_migration_is_listed() -> None:
+    unlisted = sorted(p.name for p in VERSIONS.glob("*.py") if p.name not in RELEASED)
+    lines = "\n".join(f'    "{name}": "{checksum(VERSIONS / name)}",' for name in unlisted)
+    assert unlisted == [], f"add to RELEASED in {__file__} as your migration lands:\n{lines}"
