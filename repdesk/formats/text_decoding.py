@@ -155,28 +155,32 @@ def open_text(path: Path, encoding: str) -> tuple[CountingReader, io.TextIOWrapp
 
 
 def sniff_delimiter(sample: str) -> str:
-    """Pick ",", ";" or tab from the header line (outside quotes) and the next lines."""
-    counts = {",": 0, ";": 0, "\t": 0}
-    lines = 0
+    """Pick ",", ";" or tab from the header line (outside quotes); the next lines break ties.
+
+    A header line with none of them is one column: its cells may hold any of them as text, so the
+    pick is the one that splits the next lines least (one cell per row).
+    """
+    candidates = (",", ";", "\t")
+    per_line: list[dict[str, int]] = []
     quoted = False
-    line_counts = dict(counts)
+    line_counts = dict.fromkeys(candidates, 0)
     for ch in sample:
         if ch == '"':
             quoted = not quoted
         elif quoted:
             continue
-        elif ch in counts:
+        elif ch in line_counts:
             line_counts[ch] += 1
         elif ch == "\n":
-            if lines == 0 or any(line_counts.values()):
-                for key, value in line_counts.items():
-                    # The header line decides; later lines only break ties.
-                    counts[key] += value * (1000 if lines == 0 else 1)
-            line_counts = dict.fromkeys(counts, 0)
-            lines += 1
-            if lines >= 5:
+            per_line.append(line_counts)
+            line_counts = dict.fromkeys(candidates, 0)
+            if len(per_line) >= 5:
                 break
-    if lines == 0:
-        counts = line_counts
-    best = max(counts, key=lambda key: (counts[key], key == ","))
-    return best if counts[best] else ","
+    else:
+        per_line.append(line_counts)
+    header, rest = per_line[0], per_line[1:]
+    if not any(header.values()):
+        return min(candidates, key=lambda key: sum(line[key] for line in rest))
+    # The header line decides; later lines only break ties.
+    score = {key: header[key] * 1000 + sum(line[key] for line in rest) for key in candidates}
+    return max(candidates, key=lambda key: (score[key], key == ","))

@@ -287,6 +287,18 @@ def test_delimiters_and_embedded_newlines(tmp_path: Path, delimiter: str) -> Non
     assert (first.row, second.row) == (1, 2)
 
 
+@pytest.mark.parametrize("cell", [";", "Ana; Bo", "\tAna", "Ruiz, Ana", '"Ruiz, Ana"'])
+def test_a_one_column_table_is_split_by_no_character_of_its_cells(
+    tmp_path: Path, cell: str
+) -> None:
+    """The header decides the delimiter: a header with none of , ; or tab is one column, whatever
+    its cells hold (hypothesis found a "First Name" file whose ';' cell made it ';'-separated)."""
+    path = write(tmp_path, f"First Name\n{cell}\nBo\n")
+    first, second = rows_of(open_lead_file(path))
+    assert first.fields["first_name"] == cell.strip().strip('"') and first.problem is None
+    assert second.fields["first_name"] == "Bo"
+
+
 def test_excel_sep_hint_and_short_and_long_rows(tmp_path: Path) -> None:
     path = write(tmp_path, "sep=;\nEmail;Name\na@b.example;Ann Bee;surplus\nc@d.example\n")
     lead_file = open_lead_file(path)
