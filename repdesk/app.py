@@ -172,6 +172,8 @@ def _build(workspace: Workspace, *, migrate: bool) -> None:
     imports.hooks.append(journey_import_hook)
     for name, value in parts.items():
         setattr(workspace, name, value)
+    # Expired verdicts get their re-qualify steps whenever a workspace opens (CLI and GUI alike).
+    parts["followups"].plan_requalifications()
 
 
 def open_workspace(url: str, *, clock: Clock = system_clock, migrate: bool = True) -> Workspace:

@@ -13,13 +13,23 @@ from repdesk.commands import (
     calendar_cmd,
     followup_cmd,
     import_cmd,
+    lead_cmd,
     leads_cmd,
     report_cmd,
     script_cmd,
     source_cmd,
 )
 
-COMMANDS = [import_cmd, leads_cmd, followup_cmd, calendar_cmd, source_cmd, report_cmd, script_cmd]
+COMMANDS = [
+    import_cmd,
+    leads_cmd,
+    lead_cmd,
+    followup_cmd,
+    calendar_cmd,
+    source_cmd,
+    report_cmd,
+    script_cmd,
+]
 
 
 class OneLineParser(argparse.ArgumentParser):

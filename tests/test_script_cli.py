@@ -106,3 +106,51 @@ def test_qualify_errors_are_one_sentence(tmp_path: Path) -> None:
     assert "need" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     missing = run_cli("--db", db, "qualify", "1", "--answer", "need=yes")
     assert missing.returncode != 0 and "required questions" in missing.stderr
+
+
+def test_forms_and_the_sheet_are_written_from_the_stored_versions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "f.sqlite3")
+    script = tmp_path / "s.repdesk-script"
+    assert main(["--db", db, "script", "export", str(script)]) == 0
+    text = script.read_text(encoding="utf-8")
+    script.write_text(
+        text.replace("form: When are you looking to start?", "form: When would you start?"),
+        encoding="utf-8",
+    )
+    assert main(["--db", db, "script", "import", str(script)]) == 0
+    capsys.readouterr()
+    html, cf7, fields, sheet = (tmp_path / n for n in ("f.html", "f.cf7", "f.csv", "s.pdf"))
+    assert main(["--db", db, "script", "form", str(html), "--product", "website"]) == 0
+    out = capsys.readouterr().out
+    assert "question sets core v2, website v1" in out and "--action" in out
+    page = html.read_text(encoding="utf-8")
+    assert "When would you start?" in page and 'content="core v2, website v1"' in page
+    assert main(["--db", db, "script", "form", str(cf7)]) == 0  # the suffix picks the format
+    assert "[radio* timeline" in cf7.read_text(encoding="utf-8")
+    assert main(["--db", db, "script", "form", str(fields), "--product", "seo"]) == 0
+    assert fields.read_text(encoding="utf-8").startswith("key,prompt,type,options,required")
+    assert main(["--db", db, "script", "sheet", str(sheet), "--product", "seo"]) == 0
+    assert sheet.read_bytes().startswith(b"%PDF-")
+    assert oct(html.stat().st_mode & 0o777) != oct(0o600)  # an ordinary file, not a private one
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["form", "{dir}/x.html", "--product", "boats"], "no question set for product 'boats'"),
+        (["form", "{dir}/x.html", "--action", "javascript:alert(1)"], "must be a web address"),
+        (["form", "{dir}/no/such/dir/x.html"], "Cannot write"),
+        (["sheet", "{dir}/x.pdf", "--product", "boats"], "no question set for product 'boats'"),
+    ],
+)
+def test_form_errors_are_one_sentence_and_write_nothing(
+    tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    db = str(tmp_path / "e.sqlite3")
+    result = run_cli("--db", db, "script", *(a.format(dir=tmp_path) for a in args))
+    assert result.returncode != 0 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and fragment in result.stderr
+    assert not (tmp_path / "x.html").exists() and not (tmp_path / "x.pdf").exists()
+    assert not list(tmp_path.glob(".repdesk-*"))

@@ -1,4 +1,5 @@
-"""`repdesk import FILE... [--map "Column=field"]... [--dry-run] [--json]`."""
+"""`repdesk import FILE... [--map "Column=field"]... [--dry-run] [--json]` and
+`repdesk import undo [IMPORT_ID] [--json]`."""
 
 from __future__ import annotations
 
@@ -14,8 +15,16 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("import", help="import leads from CSV or vCard files")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = sub.add_parser(
+        "import",
+        help="import leads from CSV or vCard files; 'import undo [IMPORT_ID]' takes one back",
+    )
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="files to import (a file named 'undo': ./undo), or: undo [IMPORT_ID]",
+    )
     p.add_argument(
         "--map",
         action="append",
@@ -40,6 +49,8 @@ def parse_map(items: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace, ws: Workspace) -> int:
+    if args.files[0] == "undo":
+        return run_undo(args, ws)
     summary = ws.imports.import_files(
         [Path(f) for f in args.files], mapping=parse_map(args.map) or None, dry_run=args.dry_run
     )
@@ -55,4 +66,42 @@ def run(args: argparse.Namespace, ws: Workspace) -> int:
         print(f"  {rejection.file} row {rejection.row}: {rejection.reason}")
     if len(summary.rejected) > 50:
         print(f"  … and {len(summary.rejected) - 50} more")
+    return 0
+
+
+def run_undo(args: argparse.Namespace, ws: Workspace) -> int:
+    """Undo an import (the newest not yet undone by default) over the import service's undo."""
+    if args.map or args.dry_run:
+        flag = "--map" if args.map else "--dry-run"
+        raise UserError(f"{flag} does not go with 'import undo'; it takes an import id and --json.")
+    words = args.files[1:]
+    if len(words) > 1:
+        raise UserError(f"'import undo' takes one import id, got {' '.join(words)}.")
+    import_id: int | None = None
+    if words:
+        if not words[0].isdigit():
+            raise UserError(f"{words[0]!r} is not an import id (a number).")
+        import_id = int(words[0])
+    record = ws.imports.undoable(import_id)
+    if record is None:
+        raise UserError(
+            "There is no import to undo."
+            if import_id is None
+            else f"There is no import {import_id} to undo (it does not exist or is undone)."
+        )
+    ws.imports.undo_import(record.id)
+    result = {
+        "import_id": record.id,
+        "files": list(record.files or []),
+        "undone": True,
+        "removed": record.added,
+        "restored": record.merged,
+    }
+    if args.json:
+        print_json(result)
+        return 0
+    print(
+        f"Undid import {record.id}: removed the {record.added} leads it added and put back the "
+        f"{record.merged} it merged into."
+    )
     return 0

@@ -1,5 +1,5 @@
-"""`repdesk script export|import FILE` and `repdesk qualify LEAD_ID --answer key=value ...
-[--json]`."""
+"""`repdesk script export|import|form|sheet FILE` and `repdesk qualify LEAD_ID --answer key=value
+... [--json]`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
     from repdesk.app import Workspace
+    from repdesk.services.script.form_output import FormOutput
 
 
 def add_parser(sub: Any) -> None:
@@ -29,6 +30,26 @@ def add_parser(sub: Any) -> None:
     )
     imp.add_argument("file", metavar="FILE")
     imp.set_defaults(run=run_import)
+    form = actions.add_parser(
+        "form",
+        help="write a web form of the questions on forms (HTML, Contact Form 7 or a fields CSV)",
+    )
+    form.add_argument("file", metavar="FILE")
+    form.add_argument("--product", metavar="KEY", default="", help="add this product's questions")
+    form.add_argument(
+        "--format",
+        choices=("html", "cf7", "fields"),
+        default=None,
+        help="html (default; .cf7 and .csv files get cf7 and fields)",
+    )
+    form.add_argument("--action", metavar="URL", default="", help="where the HTML form is sent")
+    form.set_defaults(run=run_form)
+    sheet = actions.add_parser(
+        "sheet", help="write a printable one-page call and trade-show sheet (PDF)"
+    )
+    sheet.add_argument("file", metavar="FILE.pdf")
+    sheet.add_argument("--product", metavar="KEY", default="", help="add this product's questions")
+    sheet.set_defaults(run=run_sheet)
     q = sub.add_parser("qualify", help="qualify a lead with answers, as the call-script panel does")
     q.add_argument("lead_id", metavar="LEAD_ID", type=int)
     q.add_argument(
@@ -42,20 +63,59 @@ def add_parser(sub: Any) -> None:
     q.set_defaults(run=run_qualify)
 
 
-def run_export(args: argparse.Namespace, ws: Workspace) -> int:
-    text = ws.scripts.export_text()
-    target = Path(args.file)
+def write_file(name: str, data: bytes) -> None:
+    """Write next to the target and rename, so a failed write never leaves half a file."""
+    target = Path(name)
+    tmp = ""
     try:
-        # Write next to the target and rename, so a failed write never leaves half a file.
         fd, tmp = tempfile.mkstemp(
-            dir=target.parent if str(target.parent) else ".", prefix=".repdesk-script-"
+            dir=target.parent if str(target.parent) else ".", prefix=".repdesk-"
         )
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # like any file the user writes (mkstemp makes it private)
         os.replace(tmp, target)
     except OSError as exc:
-        raise UserError(f"Cannot write {args.file}: {exc.strerror or exc}.") from None
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise UserError(f"Cannot write {name}: {exc.strerror or exc}.") from None
+
+
+def run_export(args: argparse.Namespace, ws: Workspace) -> int:
+    write_file(args.file, ws.scripts.export_text().encode("utf-8"))
     print(f"Wrote the question sets and rules to {args.file}.")
+    return 0
+
+
+def _form_output(ws: Workspace) -> FormOutput:
+    from repdesk.services.script.form_output import FormOutput
+
+    return FormOutput(ws.scripts, lambda: str(ws.settings.get("default_region")))
+
+
+def run_form(args: argparse.Namespace, ws: Workspace) -> int:
+    from repdesk.services.script.form_output import format_for
+
+    output = _form_output(ws)
+    kind = format_for(args.file, args.format)
+    text = output.form(kind, args.product, args.action)
+    plan = output.plan(args.product)
+    write_file(args.file, text.encode("utf-8"))
+    what = {"html": "an HTML form", "cf7": "a Contact Form 7 template", "fields": "a fields CSV"}
+    print(
+        f"Wrote {what[kind]} with {len(plan.questions)} questions "
+        f"(question sets {plan.versions}) to {args.file}."
+    )
+    if kind == "html" and not args.action:
+        print("Its answers go nowhere yet: give --action URL, where your site receives forms.")
+    return 0
+
+
+def run_sheet(args: argparse.Namespace, ws: Workspace) -> int:
+    write_file(args.file, _form_output(ws).sheet(args.product))
+    print(f"Wrote the call and trade-show sheet to {args.file}.")
     return 0
 
 

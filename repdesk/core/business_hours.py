@@ -10,6 +10,7 @@ __all__ = [
     "add_business_days",
     "at_local",
     "is_business_time",
+    "local_days_later",
     "next_business_time",
 ]
 
@@ -121,3 +122,22 @@ def add_business_days(dt: datetime, n: int, hours: BusinessHours) -> datetime:
         if day.weekday() in hours.workdays:
             remaining -= 1
     return next_business_time(at_local(day, base.time(), hours.tz), hours)
+
+
+def local_days_later(dt: datetime, days: int, hours: BusinessHours) -> datetime:
+    """The business moment `days` local calendar days after dt (days ≥ 0): the one rule for day-N
+    cadence steps and check-ins.
+
+    The time of day is anchored on the next business moment at or after dt (so a moment after
+    closing counts as the next opening), the days are counted on the wall calendar from dt's own
+    local day (so daylight-saving changes keep the time of day), and a day that is not a workday
+    moves to the next opening. Qualified Thursday at closing time: one day later is Friday at
+    opening, not Friday at closing time pushed to Monday.
+    """
+    if days < 0:
+        raise ValueError(f"The number of days to add must be 0 or more, got {days}.")
+    anchor = next_business_time(dt, hours)
+    if days == 0:
+        return anchor
+    day = dt.astimezone(hours.tz).date() + timedelta(days=days)
+    return next_business_time(at_local(day, anchor.time(), hours.tz), hours)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from repdesk.core.business_hours import BusinessHours, at_local, next_business_time
+from repdesk.core.business_hours import BusinessHours, local_days_later, next_business_time
 from repdesk.core.domain import FollowUpKind, LeadStatus
 
 __all__ = [
@@ -97,19 +97,13 @@ def step(cadence: Cadence, index: int) -> CadenceStep:
 def due_at(
     cadence: Cadence, step_index: int, started_at: datetime, hours: BusinessHours
 ) -> datetime:
-    """When step `step_index` is due: started_at plus its day offset (local calendar days), in
-    business hours."""
+    """When step `step_index` is due: its day offset in local calendar days after started_at, in
+    business hours (core.business_hours.local_days_later)."""
     if started_at.tzinfo is None or started_at.utcoffset() is None:
         raise ValueError(f"A cadence start needs a time zone, got {started_at.isoformat()}.")
-    offset = step(cadence, step_index).day_offset
-    if offset == 0:
-        return next_business_time(started_at, hours)
-    # Add calendar days on the local wall clock so a step keeps its time of day across
-    # daylight-saving changes; offsets never decrease and next_business_time is monotone,
-    # so due times never decrease with the index either.
-    local = started_at.astimezone(hours.tz)
-    shifted = at_local(local.date() + timedelta(days=offset), local.time(), hours.tz)
-    return next_business_time(shifted, hours)
+    # Offsets never decrease and local_days_later is monotone in its days, so due times never
+    # decrease with the index either.
+    return local_days_later(started_at, step(cadence, step_index).day_offset, hours)
 
 
 def cadence_for_status(cadences: Iterable[Cadence], status: LeadStatus) -> Cadence | None:

@@ -76,6 +76,12 @@ class Question:
     weight: float = 0.0
     #: Score value 0..1 of any answer to a number, money, date or text question.
     answered_points: float = 1.0
+    #: What a prospect reads on a web form or a printed sheet; a question with one is on forms.
+    form_prompt: str = ""
+
+    @property
+    def on_forms(self) -> bool:
+        return bool(self.form_prompt)
 
     def option(self, key: str) -> Option | None:
         return next((o for o in self.options if o.key == key), None)
@@ -92,7 +98,11 @@ class Question:
                     "digit)",
                 )
             )
-        for name, text in (("prompt", self.prompt), ("talk_track", self.talk_track)):
+        for name, text in (
+            ("prompt", self.prompt),
+            ("talk_track", self.talk_track),
+            ("form_prompt", self.form_prompt),
+        ):
             found.extend(_text_problems(name, text, required=name == "prompt"))
         if self.answer_type.has_options and not self.options:
             add(Problem("type", f"a {self.answer_type.value} question needs at least one option"))
@@ -123,6 +133,8 @@ class Question:
         if self.condition is not None:
             msgs = condition_problems(self.condition, earlier or {}, self_key=self.key)
             found.extend(Problem("condition", m) for m in msgs)
+            if self.on_forms:
+                found.extend(_form_condition_problems(self, earlier or {}))
         return found
 
     def validate(self, earlier: Mapping[str, Question] | None = None) -> list[str]:
@@ -167,6 +179,27 @@ class QuestionSet:
 
     def validate(self, preceding: Sequence[Question] = ()) -> list[str]:
         return [f"{k}: {p.message}" if k else p.message for k, p in self.problems(preceding)]
+
+
+def _form_condition_problems(question: Question, earlier: Mapping[str, Question]) -> list[Problem]:
+    """A question on forms may depend only on questions that are on forms too (a form cannot
+    show it on an answer it never asks for)."""
+    assert question.condition is not None
+    off = sorted(
+        {
+            cmp.question
+            for cmp in questions_named(question.condition)
+            if cmp.question in earlier and not earlier[cmp.question].on_forms
+        }
+    )
+    return [
+        Problem(
+            "form_prompt",
+            f"'{question.key}' is on forms but its condition names '{key}', which is not "
+            f"(give '{key}' a form prompt too, or remove this one)",
+        )
+        for key in off
+    ]
 
 
 def _text_problems(name: str, text: str, *, required: bool) -> list[Problem]:
@@ -272,6 +305,8 @@ def question_to_data(q: Question) -> dict[str, Any]:
         "options": [{"key": o.key, "label": o.label, "points": o.points} for o in q.options],
         "condition": condition_to_data(q.condition) if q.condition is not None else None,
     }
+    if q.form_prompt:  # absent for questions not on forms: versions stored before it stay equal
+        data["form_prompt"] = q.form_prompt
     return data
 
 
@@ -295,6 +330,7 @@ def question_from_data(data: Mapping[str, Any]) -> Question:
         condition=condition_from_data(cond) if cond is not None else None,
         weight=float(data.get("weight", 0.0)),
         answered_points=float(data.get("answered_points", 1.0)),
+        form_prompt=str(data.get("form_prompt", "")),
     )
 
 

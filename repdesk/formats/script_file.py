@@ -23,11 +23,22 @@ from repdesk.core.verdict_rules import RuleSet, VerdictRule
 HEADER_COMMENT = "# repdesk script: question sets and verdict rules (see docs/script-format.md)"
 _SECTION_RE = re.compile(r"\[\s*(\w+)(?:\s+(\S+))?\s*\]")
 _FIELD_RE = re.compile(r"([A-Za-z_]+)(?:\s+([^\s:]+))?\s*:(.*)")
-_QUESTION_FIELDS = ("type", "prompt", "talk", "required", "weight", "points", "when", "option KEY")
+_QUESTION_FIELDS = (
+    "type",
+    "prompt",
+    "talk",
+    "form",
+    "required",
+    "weight",
+    "points",
+    "when",
+    "option KEY",
+)
 _FIELD_TO_PROBLEM = {
     "type": "type",
     "prompt": "prompt",
     "talk": "talk_track",
+    "form": "form_prompt",
     "required": "required",
     "weight": "weight",
     "points": "points",
@@ -77,6 +88,8 @@ def dump(sets: tuple[QuestionSet, ...] | list[QuestionSet], rules: RuleSet) -> s
             ]
             if q.talk_track:
                 out.append(f"talk: {q.talk_track}")
+            if q.form_prompt:
+                out.append(f"form: {q.form_prompt}")
             out.append(f"required: {'yes' if q.required else 'no'}")
             out.append(f"weight: {_num(q.weight)}")
             if q.answered_points != 1.0:
@@ -217,6 +230,7 @@ def _build_question(d: _QuestionDraft) -> tuple[Question, dict[str, int]]:
         prompt=d.fields["prompt"][0],
         answer_type=AnswerType(type_text),
         talk_track=d.fields["talk"][0] if "talk" in d.fields else "",
+        form_prompt=d.fields["form"][0] if "form" in d.fields else "",
         options=tuple(o for o, _ in d.options),
         required=required,
         condition=condition,

@@ -13,6 +13,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -104,6 +105,14 @@ class LeadRecord(Base):
         # services/inbox/inbox_service).
         Index("ix_leads_waiting", "status", "first_response_at", "received_at"),
         Index("ix_leads_next_step", "next_follow_up_at", "status", "first_response_at"),
+        # Expired verdicts to re-qualify (services/followups/requalify.py); partial: only leads
+        # that were ever qualified (0005).
+        Index(
+            "ix_leads_qualification_expires",
+            "qualification_expires_at",
+            sqlite_where=text("qualification_expires_at IS NOT NULL"),
+            postgresql_where=text("qualification_expires_at IS NOT NULL"),
+        ),
     )
 
 

@@ -107,6 +107,18 @@ def test_qualified_hand_over_is_next_business_day() -> None:
     assert due_at(qualified, 1, ny(2024, 5, 15, 11, 0), NY_HOURS) == ny(2024, 5, 23, 11, 0)
 
 
+def test_day_n_steps_after_closing_count_from_the_day_they_started() -> None:
+    qualified, contacted = BY_KEY["qualified"], BY_KEY["contacted"]
+    # Qualified Thursday at 17:00 (closing): the hand-over is Friday at opening, not Monday.
+    assert due_at(qualified, 0, ny(2024, 5, 16, 17, 0), NY_HOURS) == ny(2024, 5, 17, 9, 0)
+    assert due_at(qualified, 0, ny(2024, 5, 16, 21, 0), NY_HOURS) == ny(2024, 5, 17, 9, 0)
+    # The weekly follow-ups count from the same day: day 8 is the next Friday.
+    assert due_at(qualified, 1, ny(2024, 5, 16, 17, 0), NY_HOURS) == ny(2024, 5, 24, 9, 0)
+    # Contacted Monday after closing: day 2 is Wednesday, day 5 Saturday → Monday.
+    assert due_at(contacted, 0, ny(2024, 5, 13, 17, 30), NY_HOURS) == ny(2024, 5, 15, 9, 0)
+    assert due_at(contacted, 1, ny(2024, 5, 13, 17, 30), NY_HOURS) == ny(2024, 5, 20, 9, 0)
+
+
 def test_month_end_and_leap_year_offsets_use_calendar_days() -> None:
     nurture = BY_KEY["nurture"]
     # 2024 is a leap year: Jan 31 + 30 days is Friday Mar 1.
@@ -231,9 +243,11 @@ def test_due_times_are_business_times_and_never_decrease(
         assert is_business_time(due, hours)
         assert due.weekday() in hours.workdays
         assert utc(due) >= utc(started)
-        assert utc(due) >= utc(started) + timedelta(
-            days=step(cadence, index).day_offset
-        ) - timedelta(hours=2)
+        # Day N is on the N-th local calendar day after the start's day, or later.
+        offset = step(cadence, index).day_offset
+        assert due.astimezone(hours.tz).date() >= (
+            started.astimezone(hours.tz).date() + timedelta(days=offset)
+        )
         if previous is not None:
             assert utc(due) >= utc(previous)
         previous = due

@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from repdesk.core.conditions import AllOf, Compare, Condition, Not, Op, parse_condition
+from repdesk.core.conditions import (
+    AllOf,
+    Compare,
+    Condition,
+    Not,
+    Op,
+    parse_condition,
+    questions_named,
+)
 from repdesk.core.domain import Verdict
 from repdesk.core.questions import AnswerType, Option, Question, QuestionSet, SetKind, validate_sets
 from repdesk.core.verdict_rules import RuleSet, VerdictRule, default_rules
@@ -51,6 +59,30 @@ def test_default_file_is_canonical_and_valid() -> None:
     ]
     assert {s.product for s in bundle.sets[1:]} == {"website", "seo"}
     assert all(q.talk_track for s in bundle.sets for q in s.questions)
+
+
+def test_form_prompts_are_read_and_written_back_in_place() -> None:
+    bundle = load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    timeline = bundle.sets[0].question("timeline")
+    assert timeline is not None and timeline.on_forms
+    assert timeline.form_prompt == "When are you looking to start?"
+    assert timeline.prompt == "When do they want this solved?"  # the rep's wording is its own
+    best_time = bundle.sets[0].question("best_time")
+    assert best_time is not None and not best_time.on_forms
+    text = dump(bundle.sets, bundle.rules)
+    assert "talk: If everything lined up" in text.split("form: When are you looking")[0][-200:]
+    assert dump(load(text).sets, load(text).rules) == text
+
+
+def test_a_file_written_before_form_prompts_still_imports() -> None:
+    old = "\n".join(
+        line
+        for line in DEFAULT_PATH.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("form:")
+    )
+    bundle = load(old + "\n")
+    assert not any(q.on_forms for s in bundle.sets for q in s.questions)
+    assert dump(bundle.sets, bundle.rules) == old + "\n"
 
 
 def test_comments_blank_lines_and_continuations_are_read() -> None:
@@ -125,6 +157,9 @@ def _question(draw: st.DrawFn, key: str, earlier: list[Question]) -> Question:
             else:
                 parts.append(Not(Compare(target.key, Op.ANSWERED)))
         condition = parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+    named = {c.question for c in questions_named(condition)} if condition is not None else set()
+    # On forms only when every question its condition names is on forms too (the rule of forms).
+    may_be_on_forms = all(q.on_forms for q in earlier if q.key in named)
     return Question(
         key=key,
         prompt=draw(_text),
@@ -135,6 +170,7 @@ def _question(draw: st.DrawFn, key: str, earlier: list[Question]) -> Question:
         condition=condition,
         weight=draw(_weight),
         answered_points=draw(st.sampled_from([1.0, 0.5, 0.0])) if not kind.has_options else 1.0,
+        form_prompt=draw(st.one_of(st.just(""), _text)) if may_be_on_forms else "",
     )
 
 
@@ -228,6 +264,16 @@ def _line_of(text: str, needle: str) -> int:
         ("product: seo", "nam: x", "unknown field 'nam' in a set"),
         ("prompt: What is the challenge, in their words?", "prompt:", "prompt must not be empty"),
         (
+            "form: Is there something specific you would like to fix or improve?",
+            "# need is not on forms",
+            "'challenge' is on forms but its condition names 'need', which is not",
+        ),
+        (
+            "[question challenge]\ntype: text",
+            "[question challenge]\ntype: text\nform: One?\nform: Two?",
+            "a second 'form:' line in question 'challenge'",
+        ),
+        (
             "type: text\nprompt: What is the challenge",
             "type: text\noption a: A\nprompt: What is the challenge",
             "a text question cannot have options",
@@ -237,7 +283,10 @@ def _line_of(text: str, needle: str) -> int:
 def test_load_errors_name_the_line(old: str, new: str, fragment: str) -> None:
     assert old in GOOD
     text = GOOD.replace(old, new, 1)
-    expected_line = _line_of(text, new.splitlines()[-1] if "option a" not in new else "option a: A")
+    needle = new.splitlines()[-1] if "option a" not in new else "option a: A"
+    if new.startswith("# need"):  # the problem is on the line of the question that depends on it
+        needle = "form: What is not working the way you would like?"
+    expected_line = _line_of(text, needle)
     with pytest.raises(ScriptFileError) as info:
         load(text)
     message = str(info.value)

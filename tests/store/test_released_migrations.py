@@ -23,6 +23,9 @@ RELEASED = {
     "0004_drop_redundant_indexes.py": (
         "799e12195300c0c98fc9462c5a2cc017306213d2691e22c2c506f580848684cf"
     ),
+    "0005_qualification_expiry_index.py": (
+        "ebef6a3b9b66d29f104cdd75bf1022299a7eed99b1833a75ff8f17fc7eb489b9"
+    ),
 }
 
 

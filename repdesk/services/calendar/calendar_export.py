@@ -67,15 +67,23 @@ class CalendarExportService:
         sessions: sessionmaker[Session],
         clock: Callable[[], datetime],
         settings: Callable[[str], Any],
+        before_export: Callable[[], object] = lambda: None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._setting = settings
+        self._before_export = before_export
+        """Run before an export writes its file (plans the re-qualify steps of expired verdicts)."""
 
     @classmethod
     def for_workspace(cls, workspace: Any) -> CalendarExportService:
         """Built from the composition root's parts (the workspace is passed in, never imported)."""
-        return cls(workspace.sessions, workspace.clock, workspace.settings.get)
+        return cls(
+            workspace.sessions,
+            workspace.clock,
+            workspace.settings.get,
+            workspace.followups.plan_requalifications,
+        )
 
     # -- reading ---------------------------------------------------------------------------------
     def reminders(
@@ -164,6 +172,7 @@ class CalendarExportService:
     ) -> ExportResult:
         """Write the .ics file atomically, then mark what it holds as exported (one transaction)."""
         path = Path(path).expanduser()
+        self._before_export()
         now = self._clock()
         with self._sessions.begin() as session:
             items = self._items(session, flt, alarm_minutes, True, progress)

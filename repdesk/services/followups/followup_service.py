@@ -14,6 +14,7 @@ from repdesk.core.domain import ActivityKind, CallOutcome, FollowUpKind, FollowU
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
+from repdesk.services.followups.requalify import plan_requalifications
 from repdesk.services.leads.lead_service import LeadService, record_activity
 from repdesk.store.guarded import change_if
 from repdesk.store.models import FollowUpRecord, LeadRecord, RepRecord
@@ -84,6 +85,7 @@ class FollowUpService:
     ) -> list[FollowUpRow]:
         if due not in DUE_FILTERS:
             raise UserError(f"--due must be one of {', '.join(DUE_FILTERS)}, not {due!r}.")
+        self.plan_requalifications()  # an expired verdict shows as its re-qualify step
         now = self._clock()
         stmt = (
             select(FollowUpRecord, LeadRecord, RepRecord.name)
@@ -213,6 +215,11 @@ class FollowUpService:
             record = self._pending(session, followup_id)
             base = max(record.due_at, now)
         return self.move(followup_id, base + delta)
+
+    def plan_requalifications(self) -> int:
+        """Give each open lead whose verdict expired its re-qualify step (at load, daily while the
+        app is open, and before the follow-up list, the .ics export and the report)."""
+        return plan_requalifications(self._sessions, self.planner, self._clock())
 
     def ensure_all(self) -> int:
         """Give every open lead that lacks one its next step (start-up, demo, after repairs)."""

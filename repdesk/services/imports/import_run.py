@@ -41,6 +41,7 @@ class ImportSummary:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "import_id": self.import_id,  # for `repdesk import undo IMPORT_ID`; null on a dry run
             "added": self.added,
             "merged": self.merged,
             "rejected": [{"file": r.file, "row": r.row, "reason": r.reason} for r in self.rejected],

@@ -185,13 +185,15 @@ class ImportService:
         return summary
 
     def last_import(self) -> ImportRecord | None:
+        return self.undoable()
+
+    def undoable(self, import_id: int | None = None) -> ImportRecord | None:
+        """The import `undo_import(import_id)` would take back (the newest by default), if any."""
+        query = select(ImportRecord).where(ImportRecord.undone_at.is_(None))
+        if import_id is not None:
+            query = query.where(ImportRecord.id == import_id)
         with self._sessions() as session:
-            return session.scalars(
-                select(ImportRecord)
-                .where(ImportRecord.undone_at.is_(None))
-                .order_by(ImportRecord.id.desc())
-                .limit(1)
-            ).first()
+            return session.scalars(query.order_by(ImportRecord.id.desc()).limit(1)).first()
 
     def undo_import(self, import_id: int | None = None) -> Changes:
         """Remove what an import added and put back what it merged (the newest import by

@@ -38,11 +38,8 @@ class LeadSummary:
         return self.name or self.company or self.email or self.phone or f"Lead {self.id}"
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _json(asdict(self))
         data["name"] = self.name
-        for key, value in data.items():
-            if isinstance(value, datetime):
-                data[key] = value.isoformat()
         return data
 
 
@@ -54,6 +51,27 @@ class ActivityRow:
     occurred_at: datetime
     body: str
     duration_seconds: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return _json(asdict(self))
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """One follow-up of a lead, whatever its state (pending, done or cancelled)."""
+
+    id: int
+    due_at: datetime
+    kind: str
+    note: str
+    status: str
+    cadence: str
+    outcome: str | None
+    done_at: datetime | None
+    cancelled_at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return _json(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -67,3 +85,27 @@ class LeadDetail:
     email_clicks: int
     site_visits: int
     activities: list[ActivityRow] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The lead's fields (as `repdesk leads --json` lists them), its inquiry, tags, extra
+        fields, engagement and timeline (newest first)."""
+        data = self.lead.to_json()
+        data.update(
+            message=self.message,
+            tags=self.tags,
+            extra=self.extra,
+            qualification_expires_at=_iso(self.qualification_expires_at),
+            email_opens=self.email_opens,
+            email_clicks=self.email_clicks,
+            site_visits=self.site_visits,
+            activities=[a.to_json() for a in self.activities],
+        )
+        return data
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _json(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}

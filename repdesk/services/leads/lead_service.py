@@ -15,9 +15,9 @@ from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.core.quoting import quoted
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
-from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary
+from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary, StepRow
 from repdesk.store.guarded import change_if, json_set_with
-from repdesk.store.models import ActivityRecord, LeadRecord, RepRecord
+from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
 
 #: Called inside the action's transaction after a lead changed (follow-up planning hooks in here).
@@ -36,6 +36,10 @@ EDITABLE = (
     "tags",
 )
 
+#: What the timeline says when the do-not-contact mark is set or cleared.
+DNC_ON_NOTE = "Marked do not contact: no calls, emails or follow-ups"
+DNC_OFF_NOTE = "Do not contact cleared: may be contacted again"
+
 _Owner = aliased(RepRecord)
 
 
@@ -53,6 +57,15 @@ def summary_rows_select() -> Select[Any]:
 
 def row_summary(row: Any) -> LeadSummary:
     return LeadSummary(**row._mapping)
+
+
+def parse_status(text: str) -> LeadStatus:
+    """The status named `text`; UserError with the choices when there is none of that name."""
+    try:
+        return LeadStatus(text)
+    except ValueError:
+        choices = ", ".join(s.value for s in LeadStatus)
+        raise UserError(f"Unknown status {text!r}; use one of {choices}.") from None
 
 
 class LeadService:
@@ -76,9 +89,8 @@ class LeadService:
     def list_leads(
         self, *, status: str | None = None, search: str | None = None, limit: int | None = None
     ) -> list[LeadSummary]:
-        if status is not None and status not in {s.value for s in LeadStatus}:
-            choices = ", ".join(s.value for s in LeadStatus)
-            raise UserError(f"Unknown status {status!r}; use one of {choices}.")
+        if status is not None:
+            parse_status(status)
         stmt = summary_rows_select().order_by(LeadRecord.received_at.desc(), LeadRecord.id.desc())
         if status:
             stmt = stmt.where(LeadRecord.status == status)
@@ -117,6 +129,29 @@ class LeadService:
                     for a in acts
                 ],
             )
+
+    def steps(self, lead_id: int) -> list[StepRow]:
+        """Every follow-up of the lead (pending, done and cancelled), earliest due first."""
+        with self._sessions() as session:
+            self._lead(session, lead_id)
+            return [
+                StepRow(
+                    f.id,
+                    f.due_at,
+                    f.kind,
+                    f.note,
+                    f.status,
+                    f.cadence,
+                    f.outcome,
+                    f.done_at,
+                    f.cancelled_at,
+                )
+                for f in session.scalars(
+                    select(FollowUpRecord)
+                    .where(FollowUpRecord.lead_id == lead_id)
+                    .order_by(FollowUpRecord.due_at, FollowUpRecord.id)
+                )
+            ]
 
     # -- writing ---------------------------------------------------------------------------------
     def _lead(self, session: Session, lead_id: int) -> LeadRecord:
@@ -166,6 +201,27 @@ class LeadService:
             self.run_hooks(session, lead, now)
         return Changes(leads=True, activities=True, follow_ups=True)
 
+    def set_do_not_contact(self, lead_id: int, on: bool = True) -> Changes:
+        """Mark the lead do not contact (its steps are cancelled and no new ones are planned), or
+        clear the mark (its cadence starts again from now); the timeline records either."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            lead = self._lead(session, lead_id)
+            if bool(lead.do_not_contact) == on:
+                return Changes()
+            lead.do_not_contact = on
+            lead.updated_at = now
+            session.add(
+                ActivityRecord(
+                    lead_id=lead.id,
+                    kind=ActivityKind.STATUS_CHANGE.value,
+                    occurred_at=now,
+                    body=DNC_ON_NOTE if on else DNC_OFF_NOTE,
+                )
+            )
+            self.run_hooks(session, lead, now)
+        return Changes(leads=True, activities=True, follow_ups=True)
+
     def update_lead(
         self, lead_id: int, values: Mapping[str, str], *, shown: Mapping[str, str] | None = None
     ) -> Changes:
@@ -178,7 +234,10 @@ class LeadService:
         """
         unknown = set(values) - set(EDITABLE)
         if unknown:
-            raise UserError(f"The field {quoted(sorted(unknown)[0])} cannot be edited.")
+            raise UserError(
+                f"The field {quoted(sorted(unknown)[0])} cannot be edited; the fields that can "
+                f"are {', '.join(EDITABLE)}."
+            )
         touched = {k: v for k, v in values.items() if shown is None or v != shown.get(k, "")}
         cleaned = {k: v.strip() for k, v in touched.items()}
         if cleaned.get("email"):

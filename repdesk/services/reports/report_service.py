@@ -146,6 +146,7 @@ class ReportService:
         self, start: date | None = None, end: date | None = None, owner: str | None = None
     ) -> Report:
         """The report over leads received from `start` to `end` (local dates, both included)."""
+        self._followups.plan_requalifications()  # the figures count re-qualify steps as due
         default_start, default_end = default_period(self.today())
         start, end = start or default_start, end or default_end
         if start > end:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.business_hours import next_business_time
+from repdesk.core.business_hours import local_days_later
 from repdesk.core.cadence import next_step_after
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, FollowUpStatus, LeadStatus, Verdict
@@ -30,6 +30,7 @@ from repdesk.core.verdict_rules import (
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
+from repdesk.services.followups.requalify import plan_requalifications
 from repdesk.services.leads.lead_service import LeadService, change_status, record_activity
 from repdesk.services.script.not_a_fit_reply import ReplyDraft, load_template
 from repdesk.services.script.script_service import ScriptService, sets_by_ids
@@ -42,7 +43,6 @@ from repdesk.store.models import (
     RuleSetRecord,
 )
 
-REQUALIFY_NOTE = "Re-qualify: the last qualification expired"
 OVER_CAPACITY_TAG = "over_capacity"
 #: The first nurture check-in comes at the lead's own time frame (answer to `timeline`).
 NURTURE_DAYS = {
@@ -214,6 +214,10 @@ class QualificationService:
         now = self._clock()
         with self._sessions.begin() as session:
             lead = _lead(session, lead_id)
+            if LeadStatus(lead.status).is_closed:
+                # A verdict would reopen the lead, start a cadence and route it to a rep: the
+                # rep reopens it on purpose first (the autosaved draft keeps the answers).
+                raise UserError(closed_refusal(lead))
             record = _draft(session, lead_id) or self._new_record(session, lead, now)
             sets = sets_by_ids(session, record.set_ids)
             rules = (
@@ -273,28 +277,8 @@ class QualificationService:
 
     def plan_requalifications(self) -> int:
         """Give each open lead whose qualification expired one re-qualify follow-up (once per
-        expiry)."""
-        now = self._clock()
-        asked = exists().where(
-            FollowUpRecord.lead_id == LeadRecord.id,
-            FollowUpRecord.note == REQUALIFY_NOTE,
-            FollowUpRecord.due_at >= LeadRecord.qualification_expires_at,
-        )
-        with self._sessions.begin() as session:
-            leads = list(
-                session.scalars(
-                    select(LeadRecord).where(
-                        LeadRecord.qualification_expires_at <= now,
-                        LeadRecord.status.not_in(("won", "lost")),
-                        LeadRecord.do_not_contact.is_(False),
-                        ~asked,
-                    )
-                )
-            )
-            due = next_business_time(now, self._planner.hours).astimezone(UTC)
-            for lead in leads:
-                self._planner.sync(session, lead, now, first_due=due, note=REQUALIFY_NOTE)
-            return len(leads)
+        expiry); see services/followups/requalify."""
+        return plan_requalifications(self._sessions, self._planner, self._clock())
 
     # -- verdict effects -------------------------------------------------------------------------
     def _apply_verdict(
@@ -323,10 +307,8 @@ class QualificationService:
             owner_name = session.get(RepRecord, owner_id).name if owner_id is not None else None  # type: ignore[union-attr]
         elif verdict is Verdict.NURTURE:
             days = NURTURE_DAYS.get(str(answers.get("timeline", "")))
-            if days is not None:
-                first_due = next_business_time(
-                    now + timedelta(days=days), self._planner.hours
-                ).astimezone(UTC)
+            if days is not None:  # local calendar days, like every cadence step
+                first_due = local_days_later(now, days, self._planner.hours).astimezone(UTC)
         else:
             reply = self._reply(lead, answers)
         if verdict is not Verdict.QUALIFIED:
@@ -458,6 +440,15 @@ def answers_from_json(
         else:
             out[key] = value
     return out
+
+
+def closed_refusal(lead: LeadRecord) -> str:
+    """Why a script cannot finish on a closed lead, in one sentence."""
+    name = f"{lead.first_name} {lead.last_name}".strip() or lead.company or f"Lead {lead.id}"
+    return (
+        f"{name} is {LeadStatus(lead.status).value}, a closed lead: reopen the lead (give it an "
+        "open status) before finishing the script."
+    )
 
 
 def _lead(session: Session, lead_id: int) -> LeadRecord:

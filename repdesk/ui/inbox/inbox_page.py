@@ -177,9 +177,7 @@ class InboxPage(QWidget):
             self.detail.show_lead(None)  # an empty inbox: the empty state replaces the blank pane
 
     def _first_load_chores(self) -> None:
-        self._fill_filters()
-        if not self.all_leads and self.workspace.qualifications.plan_requalifications():
-            self.reload()
+        self._fill_filters()  # (loading the workspace planned the re-qualify steps already)
 
     @property
     def service(self) -> InboxService:

@@ -1,5 +1,5 @@
-"""The form that edits one qualification question: key, prompt, talk track, type, options,
-condition, weight."""
+"""The form that edits one qualification question: key, prompt, talk track, form wording, type,
+options, condition, weight."""
 
 from __future__ import annotations
 
@@ -47,6 +47,12 @@ class QuestionEditor(QWidget):
         self.prompt = QLineEdit(objectName="questionPrompt", toolTip="Short: what the rep sees")
         self.talk = QPlainTextEdit(objectName="questionTalk", toolTip="What the rep reads aloud")
         self.talk.setMaximumHeight(74)
+        self.form_prompt = QLineEdit(
+            objectName="questionFormPrompt",
+            toolTip="What a prospect reads on web forms and the printed sheet; "
+            "leave empty to keep the question off forms",
+        )
+        self.form_prompt.setPlaceholderText("Leave empty to keep it off forms")
         self.kind = QComboBox(objectName="questionType")
         for kind, label in TYPE_LABELS.items():
             self.kind.addItem(label, kind.value)
@@ -66,6 +72,7 @@ class QuestionEditor(QWidget):
             ("Key", self.key),
             ("Prompt", self.prompt),
             ("Talk track", self.talk),
+            ("On forms", self.form_prompt),
             ("Answer type", self.kind),
             ("Options", self.options),
             ("", self.required),
@@ -82,6 +89,7 @@ class QuestionEditor(QWidget):
             self.key.textEdited,
             self.prompt.textEdited,
             self.talk.textChanged,
+            self.form_prompt.textEdited,
             self.options.textChanged,
             self.condition.textEdited,
             self.required.toggled,
@@ -98,6 +106,7 @@ class QuestionEditor(QWidget):
         self.key.setText(q.key)
         self.prompt.setText(q.prompt)
         self.talk.setPlainText(q.talk_track)
+        self.form_prompt.setText(q.form_prompt)
         self.kind.setCurrentIndex(self.kind.findData(q.answer_type.value))
         self.options.setPlainText("\n".join(_option_line(o) for o in q.options))
         self.required.setChecked(q.required)
@@ -136,6 +145,7 @@ class QuestionEditor(QWidget):
             condition=condition,
             weight=self.weight.value(),
             answered_points=self._answered_points,
+            form_prompt=" ".join(self.form_prompt.text().split()),
         )
 
     def _edited(self) -> None:

@@ -196,10 +196,7 @@ class ScriptsPage(QWidget):
         self.question_list.blockSignals(True)
         self.question_list.clear()
         for q in current.questions if current else ():
-            flags = ("required" if q.required else "optional") + (
-                " · conditional" if q.condition else ""
-            )
-            self.question_list.addItem(f"{q.prompt}\n    {q.key} · {q.answer_type.value} · {flags}")
+            self.question_list.addItem(_row_text(q))
         self.question_list.blockSignals(False)
         self.question_list.setCurrentRow(
             row if current and 0 <= row < len(current.questions) else -1
@@ -252,12 +249,7 @@ class ScriptsPage(QWidget):
         questions = list(current.questions)
         questions[row] = question
         self._replace_set(replace(current, questions=tuple(questions)))
-        flags = ("required" if question.required else "optional") + (
-            " · conditional" if question.condition else ""
-        )
-        self.question_list.item(row).setText(
-            f"{question.prompt}\n    {question.key} · {question.answer_type.value} · {flags}"
-        )
+        self.question_list.item(row).setText(_row_text(question))
 
     def _add_question(self) -> None:
         current = self._current_set()
@@ -433,3 +425,11 @@ def _titled(title: str, widget: QWidget) -> QWidget:
     layout.addWidget(label)
     layout.addWidget(widget, 1)
     return box
+
+
+def _row_text(q: Question) -> str:
+    """A question's row: its prompt, then key, type and flags (required, conditional, on forms)."""
+    flags = ["required" if q.required else "optional"]
+    flags += ["conditional"] if q.condition else []
+    flags += ["on forms"] if q.on_forms else []
+    return f"{q.prompt}\n    {q.key} · {q.answer_type.value} · {' · '.join(flags)}"

@@ -127,6 +127,12 @@ class MainWindow(QMainWindow):
         from repdesk.ui.sources.inquiry_watcher import install_inquiry_watcher
 
         install_inquiry_watcher(self)  # polls mailboxes and watched folders off the GUI thread
+        from repdesk.ui.followups.requalify_timer import RequalifyTimer
+
+        self.requalify_timer = RequalifyTimer(self.workspace.followups.plan_requalifications, self)
+        self.requalify_timer.sig_leads_requalified.connect(
+            lambda _count: self.apply_changes(Changes(leads=True, follow_ups=True))
+        )
 
     def _make_page(self, spec: PageSpec) -> QWidget:
         widget = spec.factory()
@@ -252,6 +258,9 @@ class MainWindow(QMainWindow):
             shutdown = getattr(page, "shutdown", None)
             if callable(shutdown):
                 shutdown()
+        timer = getattr(self, "requalify_timer", None)  # none before the workspace loaded
+        if timer is not None:
+            timer.stop()
         super().closeEvent(event)
 
 

@@ -112,18 +112,7 @@ class FollowUpMachine(RuleBasedStateMachine):
 
     @rule(index=st.integers(0, 4), flag=st.booleans())
     def do_not_contact(self, index: int, flag: bool) -> None:
-        setter = getattr(self.ws.leads, "set_do_not_contact", None)
-        if setter is not None:
-            setter(self.lead_ids[index], flag)
-            return
-        # No service method yet: flip the flag inside one transaction and run the lead hooks, as a
-        # service would.
-        now = self.clock()
-        with self.ws.sessions.begin() as session:
-            lead = session.get(LeadRecord, self.lead_ids[index])
-            assert lead is not None
-            lead.do_not_contact = flag
-            self.ws.leads.run_hooks(session, lead, now)
+        self.ws.leads.set_do_not_contact(self.lead_ids[index], flag)
 
     @precondition(lambda self: bool(self.pending_ids()))
     @rule(data=st.data(), hours=st.integers(min_value=-48, max_value=24 * 30))
@@ -148,12 +137,9 @@ class FollowUpMachine(RuleBasedStateMachine):
 
     @rule(index=st.integers(0, 4), answers=st.sampled_from(ANSWERS))
     def qualify(self, index: int, answers: dict[str, object]) -> None:
-        qualifications = getattr(self.ws, "qualifications", None)
-        if qualifications is None:
-            return
-        # A refusal (e.g. a closed lead) is fine; breaking the invariant is not.
+        # A refusal (a closed lead) is fine; breaking the invariant is not.
         with contextlib.suppress(UserError):
-            qualifications.finish(self.lead_ids[index], answers)
+            self.ws.qualifications.finish(self.lead_ids[index], answers)
 
     # -- the invariant -----------------------------------------------------------------------------
     @invariant()

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from repdesk.app import Workspace
-from repdesk.core.business_hours import next_business_time
+from repdesk.core.business_hours import local_days_later, next_business_time
 from repdesk.core.domain import ActivityKind, Verdict
 from repdesk.services.common.errors import UserError
-from repdesk.services.script.qualification_service import REQUALIFY_NOTE
+from repdesk.services.followups.requalify import REQUALIFY_NOTE
 from repdesk.store.models import FollowUpRecord, LeadRecord, QualificationRecord, RepRecord
 from tests.fixtures.workspace import FakeClock
 
@@ -157,6 +157,34 @@ def test_qualified_routes_by_capacity_and_plans_a_hand_over(
     assert ws.qualifications.finish(fifth, QUALIFIED).owner is not None
 
 
+def test_qualified_at_closing_on_thursday_is_handed_over_on_friday(
+    ws: Workspace, clock: FakeClock
+) -> None:
+    add_rep(ws, "Priya Shah", 5)
+    berlin = ZoneInfo("Europe/Berlin")
+    for hour, minute in ((17, 0), (19, 30)):  # Thursday at closing time, and later that evening
+        clock.now = datetime(2026, 11, 19, hour, minute, tzinfo=berlin).astimezone(UTC)
+        lead_id = add_lead(ws, email=f"{hour}@x.example")
+        result = ws.qualifications.finish(lead_id, QUALIFIED)
+        friday_opening = datetime(2026, 11, 20, 9, 0, tzinfo=berlin).astimezone(UTC)
+        assert [s.due_at for s in pending(ws, lead_id)] == [friday_opening]
+        assert result.next_follow_up_at == friday_opening
+        assert "Fri 20 Nov 09:00" in result.next_steps(berlin)
+
+
+def test_nurture_check_in_counts_local_days_across_daylight_saving(
+    ws: Workspace, clock: FakeClock
+) -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    # Tuesday 20 October 10:00 in Berlin; clocks go back on Sunday 25 October.
+    clock.now = datetime(2026, 10, 20, 10, 0, tzinfo=berlin).astimezone(UTC)
+    lead_id = add_lead(ws)
+    answers = {**QUALIFIED, "timeline": "1_3_months", "authority": "influences", "budget": "none"}
+    assert ws.qualifications.finish(lead_id, answers).verdict is Verdict.NURTURE
+    (step,) = pending(ws, lead_id)
+    assert step.due_at == datetime(2026, 11, 19, 10, 0, tzinfo=berlin).astimezone(UTC)
+
+
 def test_inbox_unassigned_filter_shows_the_over_capacity_queue(ws: Workspace) -> None:
     from repdesk.services.inbox.inbox_service import InboxFilter, InboxService
 
@@ -185,7 +213,7 @@ def test_nurture_first_check_in_follows_the_time_frame(
     answers = {**QUALIFIED, "timeline": timeline, "authority": "influences", "budget": "none"}
     result = ws.qualifications.finish(lead_id, answers)
     assert result.verdict is Verdict.NURTURE
-    expected = next_business_time(ws.clock() + timedelta(days=days), ws.followups.planner.hours)
+    expected = local_days_later(ws.clock(), days, ws.followups.planner.hours)
     steps = pending(ws, lead_id)
     assert len(steps) == 1 and steps[0].cadence == "nurture"
     assert steps[0].due_at == expected.astimezone(UTC)

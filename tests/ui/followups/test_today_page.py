@@ -12,7 +12,6 @@ from pytestqt.qtbot import QtBot
 
 from repdesk.app import Workspace
 from repdesk.launch import open_for_cli
-from repdesk.services.workspace.demo import spread_demo_followups
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord
 from repdesk.ui import build_main_window
 from repdesk.ui.followups.today_page import TodayPage
@@ -22,13 +21,7 @@ from tests.fixtures.workspace import FakeClock
 def make_demo(path: Path) -> None:
     """The demo workspace with its follow-ups planned and spread (as `repdesk --demo` sets it
     up)."""
-    ws = open_for_cli(str(path), demo=True)
-    if ws.followups.coverage().with_next_step == 0:
-        # launch.ensure_demo lost these two calls in af3c08f; plan the steps here until it has them
-        # again.
-        ws.followups.ensure_all()
-        spread_demo_followups(ws.sessions, ws.clock(), ws.followups.planner.hours)
-    ws.close()
+    open_for_cli(str(path), demo=True).close()
 
 
 def demo_window(qtbot: QtBot, tmp_path: Path):  # type: ignore[no-untyped-def]

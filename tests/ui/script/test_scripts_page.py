@@ -45,3 +45,23 @@ def test_edit_save_and_refuse_broken_rules(qtbot: QtBot, tmp_path: Path) -> None
         and scripts.current_bundle().rules.rules[0].verdict.value == "qualified"
     )
     assert len(scripts.current_bundle().rules.rules) == 2  # unchanged
+
+
+def test_the_form_wording_is_edited_and_saved(qtbot: QtBot, tmp_path: Path) -> None:
+    window = build_main_window(str(tmp_path / "f.sqlite3"))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("scripts")
+    questions = window.findChild(QListWidget, "scriptQuestionList")
+    questions.setCurrentRow(9)  # best_time: not on forms
+    form_prompt = window.findChild(QLineEdit, "questionFormPrompt")
+    assert form_prompt.text() == ""
+    form_prompt.setFocus()
+    qtbot.keyClicks(form_prompt, "When can we call you?")
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    core = window.workspace.scripts.current_bundle().sets[0]
+    best_time = core.question("best_time")
+    assert best_time is not None and best_time.form_prompt == "When can we call you?"
+    assert best_time.prompt == "When is the best time to reach them?"
+    questions.setCurrentRow(3)  # timeline keeps its own form wording
+    assert form_prompt.text() == "When are you looking to start?"
