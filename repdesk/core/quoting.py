@@ -6,9 +6,16 @@ from __future__ import annotations
 QUOTE_LIMIT = 60
 
 
+def clip(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """`value` as text, cut after `limit` characters with an ellipsis and the whole's length."""
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
 def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
-    """`value` in quotes as repr() writes it, cut after `limit` characters with an ellipsis and
-    the length of the whole."""
+    """`value` in quotes as repr() writes it, cut like clip()."""
     text = str(value)
     if len(text) <= limit:
         return repr(text)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from repdesk.core.domain import LEAD_FIELDS, LeadStatus
+from repdesk.core.quoting import clip
 from repdesk.formats.text_decoding import LeadFileError
 
 #: Fields a column (or vCard property) may fill, as in ParsedLead.fields (the inquiry time is
@@ -246,7 +247,7 @@ def build_plan(headers: Sequence[str], overrides: Mapping[str, str] | None = Non
         if wanted_field != EXTRA and wanted_field not in MAPPABLE:
             choices = ", ".join((*CANONICAL_FIELDS, NAME, RECEIVED_AT, EXTRA))
             raise LeadFileError(
-                f"The column mapping names an unknown field '{wanted_field}' (use one of: "
+                f"The column mapping names an unknown field '{clip(wanted_field)}' (use one of: "
                 f"{choices})."
             )
     format_overrides = _FORMAT_OVERRIDES.get(detected, {})

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from repdesk.core.contact import normalize_email, normalize_phone, split_name
+from repdesk.core.quoting import clip
 from repdesk.formats.header_map import HUMAN_NAMES, NAME, RECEIVED_AT, ColumnPlan, map_status
 from repdesk.formats.text_decoding import CountingReader, open_text
+from repdesk.formats.unique_names import UniqueNames
 
 # A lead's notes can be long, but not 128 KiB long only by accident; allow big cells.
 csv.field_size_limit(min(sys.maxsize, 64 * 1024 * 1024))
@@ -128,9 +130,9 @@ def finish_row(
     if bad_phone is not None:
         extra["phone_raw"] = bad_phone
     if bad_email is not None and "phone" not in fields:
-        return f"email '{bad_email}' is not a valid address"
+        return f"email '{clip(bad_email)}' is not a valid address"
     if bad_phone is not None and "email" not in fields:
-        return f"phone '{bad_phone}' is not a valid phone number"
+        return f"phone '{clip(bad_phone)}' is not a valid phone number"
     if not (
         "email" in fields or "phone" in fields or "first_name" in fields or "last_name" in fields
     ):
@@ -150,16 +152,8 @@ def outlook_shifted_work_fields(fields: dict[str, str], extra: dict[str, str]) -
 
 def extra_names(headers: Sequence[str]) -> list[str]:
     """The extra-dict key of each column: its header, made unique and never empty."""
-    names: list[str] = []
-    seen: set[str] = set()
-    for index, header in enumerate(headers):
-        name = header.strip() or f"column {index + 1}"
-        base, copy = name, 2
-        while name in seen:
-            name, copy = f"{base} ({copy})", copy + 1
-        seen.add(name)
-        names.append(name)
-    return names
+    unique = UniqueNames("{base} ({n})")
+    return [unique.take(header.strip() or f"column {i + 1}") for i, header in enumerate(headers)]
 
 
 def iter_csv(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from repdesk.core.contact import normalize_email, normalize_phone, split_name
+from repdesk.core.quoting import clip
 from repdesk.formats.header_map import (
     CANONICAL_FIELDS,
     EXTRA,
@@ -27,6 +28,7 @@ from repdesk.formats.lead_csv import (
     parse_datetime,
 )
 from repdesk.formats.text_decoding import CountingReader, LeadFileError, open_text
+from repdesk.formats.unique_names import UniqueNames
 
 #: vCard property -> field; "N" is split into last/first name by its structure.
 DEFAULT_PROPERTIES: dict[str, str | None] = {
@@ -56,7 +58,8 @@ def property_plan(overrides: Mapping[str, str] | None) -> dict[str, str | None]:
         if choice != EXTRA and choice not in MAPPABLE:
             choices = ", ".join((*CANONICAL_FIELDS, NAME, RECEIVED_AT, EXTRA))
             raise LeadFileError(
-                f"The column mapping names an unknown field '{choice}' (use one of: {choices})."
+                f"The column mapping names an unknown field '{clip(choice)}' "
+                f"(use one of: {choices})."
             )
         plan[prop.strip().upper()] = None if choice == EXTRA else choice
     return plan
@@ -76,20 +79,27 @@ class _Card:
 
 def _logical_lines(lines: Iterable[str]) -> Iterator[str]:
     """Unfold RFC 6350 continuation lines and vCard 2.1 quoted-printable soft line breaks."""
-    current: str | None = None
+    # A logical line is gathered as a list of pieces (joined once), and whether it is
+    # quoted-printable is decided once, when its name and parameters are complete (the first
+    # colon): both stay linear in the line's length however many lines it spans.
+    pieces: list[str] = []
+    quoted_printable: bool | None = None  # None: the colon has not come yet
     for physical in lines:
         line = physical.rstrip("\r\n")
-        if current is not None and line[:1] in (" ", "\t"):
-            current += line[1:]
+        if pieces and line[:1] in (" ", "\t"):
+            pieces.append(line[1:])
+            if quoted_printable is None and ":" in line:
+                quoted_printable = _is_quoted_printable("".join(pieces))
             continue
-        if current is not None and current.endswith("=") and _is_quoted_printable(current):
-            current = current + "\r\n" + line
+        if pieces and quoted_printable and pieces[-1].endswith("="):
+            pieces += ("\r\n", line)
             continue
-        if current is not None:
-            yield current
-        current = line
-    if current is not None:
-        yield current
+        if pieces:
+            yield "".join(pieces)
+        pieces = [line]
+        quoted_printable = _is_quoted_printable(line) if ":" in line else None
+    if pieces:
+        yield "".join(pieces)
 
 
 def _is_quoted_printable(line: str) -> bool:
@@ -212,13 +222,11 @@ def card_to_row(
     bad_email = bad_phone = None
     full_name = ""
 
+    names = UniqueNames()
+
     def keep(key: str, value: str) -> None:
-        if not value:
-            return
-        name, copy = key, 2
-        while name in extra:
-            name, copy = f"{key} {copy}", copy + 1
-        extra[name] = value
+        if value:
+            extra[names.take(key)] = value
 
     ordered = sorted(card.properties, key=lambda p: not _is_preferred(p))
     for prop in ordered:
