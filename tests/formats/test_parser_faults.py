@@ -2,8 +2,8 @@
 no input makes a parser raise, and no message quotes more than a readable piece of the input.
 
 Growth is measured as a ratio in one run (the best of three processor times of an input and of
-one four times its size): linear work gives about 4, the quadratic paths these tests were written against
-gave 16 and more. Full sizes are timed in tests/bench/bench_parsers.py.
+one four times its size): linear work gives about 4, the quadratic paths these tests were written
+against gave 16 and more. Full sizes are timed in tests/bench/bench_parsers.py.
 """
 
 from __future__ import annotations
