@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.errors
 import email.header
+import email.parser
 import email.policy
 import re
 from dataclasses import dataclass, field
@@ -83,11 +84,20 @@ def parse_form_email(raw: bytes, *, region: str = "US") -> FormEmail:
         return _parse(raw, region)
     except Exception as exc:  # noqa: BLE001  (the parsers below are not ours; no mail may raise)
         reason = "its parts are nested too deep" if isinstance(exc, RecursionError) else str(exc)
-        return _unreadable(f"it cannot be read as an email ({reason or type(exc).__name__})")
+        return _unreadable(raw, f"it cannot be read as an email ({reason or type(exc).__name__})")
 
 
-def _unreadable(problem: str) -> FormEmail:
-    return FormEmail(ParsedLead(0, {}, None, {}, problem), "", "", [])
+def _unreadable(raw: bytes, problem: str) -> FormEmail:
+    """A mail that is not read, with its subject when its headers can be read at least."""
+    notes: list[str] = []
+    try:
+        headers = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
+            raw[: MAX_HEADER * 20], headersonly=True
+        )
+        subject = _header(headers, "Subject", notes)
+    except Exception:  # noqa: BLE001  (the subject is only a courtesy)
+        subject = ""
+    return FormEmail(ParsedLead(0, {}, None, {}, problem), "", subject, [])
 
 
 def _parse(raw: bytes, region: str) -> FormEmail:
@@ -96,7 +106,7 @@ def _parse(raw: bytes, region: str) -> FormEmail:
         raw = raw[:MAX_MAIL_BYTES]
         notes.append(f"it is larger than {MAX_MAIL_BYTES // 2**20} MB; only its start was read")
     if len(_BOUNDARY.findall(raw, 0, MAX_MAIL_BYTES)) > MAX_BOUNDARIES:
-        return _unreadable(f"its parts are nested more than {MAX_BOUNDARIES} deep")
+        return _unreadable(raw, f"its parts are nested more than {MAX_BOUNDARIES} deep")
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     subject = _header(msg, "Subject", notes)
     sender = _header(msg, "From", notes)

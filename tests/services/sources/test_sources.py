@@ -161,7 +161,12 @@ def test_second_fetch_and_restart_import_nothing_twice(
     assert (again.added, again.merged) == (0, 0)
     ws.close()
     ws = open_ws(tmp_path / "w.sqlite3")  # a restart
-    assert ws.sources.fetch_all().to_json() == {"added": 0, "merged": 0, "errors": []}
+    assert ws.sources.fetch_all().to_json() == {
+        "added": 0,
+        "merged": 0,
+        "errors": [],
+        "could_not_read": [],
+    }
     imap_server.append(form_mail("Name: Eve Park\nEmail: eve@park.test\nMessage: Call me"))
     imap_server.append(
         form_mail("Name: Jane Doe\nEmail: jane@acme.test\nMessage: Any news?")
