@@ -133,6 +133,8 @@ def _build(workspace: Workspace, *, migrate: bool) -> None:
     from repdesk.services.settings.settings_service import SettingsService
     from repdesk.services.sources.source_service import SourceService
     from repdesk.store.engine import make_engine, make_session_factory
+    from repdesk.store.integrity import read_only_reason
+    from repdesk.store.sqlite_file import sqlite_path
 
     clock = workspace.clock
     engine = make_engine(workspace.url)
@@ -141,6 +143,9 @@ def _build(workspace: Workspace, *, migrate: bool) -> None:
 
         ensure_schema(engine)
     sessions = make_session_factory(engine)
+    path = sqlite_path(workspace.url)
+    if path is not None:  # a damaged file opens read-only (checked once, before the first write)
+        sessions.first_write_check = lambda: read_only_reason(path)
     settings = SettingsService(sessions)
     leads = LeadService(sessions, clock, default_region=lambda: str(settings.get("default_region")))
     imports = ImportService(sessions, clock, settings)

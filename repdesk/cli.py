@@ -10,6 +10,7 @@ from typing import NoReturn
 
 from repdesk import __version__
 from repdesk.commands import (
+    backup_cmd,
     calendar_cmd,
     followup_cmd,
     import_cmd,
@@ -29,6 +30,7 @@ COMMANDS = [
     source_cmd,
     report_cmd,
     script_cmd,
+    backup_cmd,
 ]
 
 
@@ -116,6 +118,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from repdesk.services.common.errors import UserError
     from repdesk.store.errors import StoreError, describe_database_error
 
+    if hasattr(args, "run_without_workspace"):  # e.g. `backup restore`, for a damaged file
+        from repdesk.store.locations import resolve_url
+
+        try:
+            return int(args.run_without_workspace(args, resolve_url(args.db, demo=args.demo)))
+        except (UserError, StoreError) as exc:
+            return fail(str(exc))
     try:
         workspace = open_for_cli(args.db, demo=args.demo)
     except StoreError as exc:

@@ -17,9 +17,13 @@ def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
     from repdesk.app import open_workspace
     from repdesk.store.locations import resolve_url
 
-    workspace = open_workspace(resolve_url(db, demo=demo))
+    url = resolve_url(db, demo=demo)
+    workspace = open_workspace(url)
     if demo:
         ensure_demo(workspace)
+    from repdesk.services.workspace.backup_service import daily_backup_quietly
+
+    daily_backup_quietly(url)  # the rolling backup, once a day (`repdesk backup restore`)
     return workspace
 
 

@@ -33,10 +33,15 @@ HUMAN_NAMES = {
 }
 
 
+#: A header is matched by its first characters only: no alias is this long, and a 10 MB column
+#: name must not cost seconds a character at a time.
+_MATCHED_CHARS = 300
+
+
 def squash(header: str) -> str:
     """Header key for field aliases: lower-case letters and digits only ("E-mail 1 - Value" ->
     "email1value")."""
-    return "".join(ch for ch in header.lower() if ch.isalnum())
+    return "".join(ch for ch in header[:_MATCHED_CHARS].lower() if ch.isalnum())
 
 
 def spaced(header: str) -> str:

@@ -3,7 +3,8 @@ the database's location are in store.sqlite_file and store.locations)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -75,6 +76,13 @@ class Sessions(sessionmaker[Session]):
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine, expire_on_commit=False)
         self.writer = engine.execution_options(**{WRITES: True})
+        self.read_only: str | None = None
+        """Set (to the sentence saying why) when the database must not be written: every
+        writing session is refused with it, and reads go on."""
+        self.first_write_check: Callable[[], str | None] | None = None
+        """Run once before the first write (unless `check_now` ran it first); a sentence it
+        returns makes the sessions read-only (a damaged SQLite file)."""
+        self._checked = threading.Lock()
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
@@ -83,8 +91,22 @@ class Sessions(sessionmaker[Session]):
 
     def writing(self) -> Session:
         """A session whose transactions write (BEGIN IMMEDIATE on SQLite); the caller begins and
-        closes it."""
+        closes it. StoreError when the database is read-only."""
+        self.check_now()
+        if self.read_only is not None:
+            raise StoreError(self.read_only)
         return self(bind=self.writer)
+
+    def check_now(self) -> str | None:
+        """Run the first-write check now (once; the GUI runs it in the background after its first
+        paint); returns why the database is read-only, if it is."""
+        with self._checked:
+            check, self.first_write_check = self.first_write_check, None
+            if check is not None:
+                problem = check()
+                if problem is not None:
+                    self.read_only = problem
+        return self.read_only
 
 
 def make_session_factory(engine: Engine) -> Sessions:

@@ -22,6 +22,13 @@ def describe_database_error(exc: BaseException) -> str:
         )
     if "readonly" in lowered or "read-only" in lowered:
         return "The database file is read-only; nothing was changed. Check the file's permissions."
+    from repdesk.store.integrity import looks_damaged
+
+    if looks_damaged(exc):
+        return (
+            f"The database file is damaged ({text}); nothing was changed. Close repdesk and run "
+            "`repdesk backup restore` to bring back its latest good backup."
+        )
     if "disk" in lowered and ("full" in lowered or "i/o" in lowered):
         return "The disk is full or failing; nothing was changed. Free some space and try again."
     if "connection" in lowered or "server closed" in lowered or "could not connect" in lowered:

@@ -57,7 +57,7 @@ def sqlite_tables_and_revision(path: Path) -> tuple[set[str], str | None]:
             revision = row[0] if row else None
         return tables, revision
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} cannot be opened as a database: {exc}.") from exc
+        raise StoreError(_unreadable(path, exc, "cannot be opened as a database")) from exc
     finally:
         con.close()
 
@@ -83,6 +83,18 @@ def check_sqlite_file(path: Path) -> None:
             raise StoreError(
                 f"The database {path} is locked by another program; close it and try again."
             ) from exc
-        raise StoreError(f"{path} cannot be opened as a database: {exc}.") from exc
+        raise StoreError(_unreadable(path, exc, "cannot be opened as a database")) from exc
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a repdesk database ({exc}).") from exc
+        raise StoreError(_unreadable(path, exc, "is not a repdesk database")) from exc
+
+
+def _unreadable(path: Path, exc: sqlite3.Error, otherwise: str) -> str:
+    """The sentence for an SQLite file that cannot be read: damaged (with where its latest good
+    backup is), or what SQLite said."""
+    from repdesk.store.integrity import damaged_sentence, looks_damaged
+
+    if looks_damaged(exc):
+        return damaged_sentence(path, str(exc))
+    return (
+        f"{path} {otherwise}: {exc}." if "cannot" in otherwise else f"{path} {otherwise} ({exc})."
+    )

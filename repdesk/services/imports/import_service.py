@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from repdesk.formats.lead_file import (
     LeadFile,
@@ -29,6 +29,7 @@ from repdesk.services.imports.import_rows import (
 from repdesk.services.imports.import_run import ImportRun, ImportSummary, Rejection, restorable
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.bulk import bulk_page_cache
+from repdesk.store.engine import Sessions
 from repdesk.store.models import (
     ActivityRecord,
     ImportMergeRecord,
@@ -63,7 +64,7 @@ Progress = Callable[[float], None]
 class ImportService:
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        sessions: Sessions,
         clock: Callable[[], datetime],
         settings: SettingsService,
     ) -> None:
@@ -117,7 +118,7 @@ class ImportService:
         summary = ImportSummary(dry_run=dry_run)
         total_bytes = sum(f.total_bytes for f in files) or 1
         done_bytes = 0
-        session = self._sessions()
+        session = self._sessions.writing()  # BEGIN IMMEDIATE; refused on a read-only file
         try:
             with paused_gc(), session.begin():
                 with bulk_page_cache(session.connection()):

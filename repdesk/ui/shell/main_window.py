@@ -115,6 +115,9 @@ class MainWindow(QMainWindow):
         if callable(loaded):
             loaded()
         self._install_watcher()
+        from repdesk.ui.shell.file_health import FileHealthCheck
+
+        self.file_health = FileHealthCheck(self)  # quick_check, then the day's backup
 
     def _load_failed(self, message: str) -> None:
         from PySide6.QtWidgets import QMessageBox
