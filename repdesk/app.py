@@ -1,206 +1,150 @@
-"""Composition root: builds engine, settings and services explicitly (no globals, no Qt).
+"""Composition root: opens a workspace and builds its engine and every service, once, with their
+collaborators passed in (no globals, no Qt, nothing built on demand elsewhere).
 
-A Workspace builds its SQLAlchemy engine and services on first use. The GUI opens its database
-with `open_workspace_lazily`, draws the first inbox straight from the SQLite file (services/
-inbox_sqlite) and loads the rest off the GUI thread after the first paint; the CLI and tests use
-`open_workspace`, which builds everything at once.
+The GUI opens its database with `open_workspace_lazily`, draws the first inbox straight from the
+SQLite file (services/inbox/inbox_sqlite.py) and loads the services off the GUI thread after the
+first paint; the CLI and tests use `open_workspace`, which builds everything at once.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from repdesk.core.inbox import end_of_day
-from repdesk.services.common.zones import workspace_zone
-from repdesk.services.settings.setting_defaults import DEFAULTS
+from repdesk.services.common.workspace_time import Clock, WorkspaceTime
+from repdesk.services.workspace.workspace import Opened, Workspace
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-    from repdesk.services.followups.followup_service import FollowUpService
-    from repdesk.services.imports.import_service import ImportService
-    from repdesk.services.inbox.inbox_sqlite import SqliteInbox
-    from repdesk.services.leads.lead_service import LeadService
-    from repdesk.services.script.qualification_service import QualificationService
-    from repdesk.services.script.script_service import ScriptService
-    from repdesk.services.settings.settings_service import SettingsService
-    from repdesk.services.sources.source_service import SourceService
+    from repdesk.services.settings.secrets import SecretStore
+    from repdesk.services.workspace.services import Services
 
-Clock = Callable[[], datetime]
-
-#: The parts `load()` builds; reading any of them before that loads the workspace.
-_LOADED_PARTS = frozenset(
-    {"engine", "sessions", "settings", "leads", "imports", "followups", "sources"}
-)
+__all__ = ["Clock", "Workspace", "open_workspace", "open_workspace_lazily", "system_clock"]
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class Workspace:
-    """Everything one open database needs; the UI and the CLI both start from here."""
-
-    engine: Engine
-    sessions: sessionmaker[Session]
-    settings: SettingsService
-    leads: LeadService
-    imports: ImportService
-    followups: FollowUpService
-    sources: SourceService
-
-    def __init__(self, url: str, clock: Clock = system_clock, *, migrate: bool = True) -> None:
-        self.url = url
-        self.clock = clock
-        self.first_screen: SqliteInbox | None = None
-        """The inbox read from the SQLite file with the standard library, until the workspace
-        loads."""
-        self._migrate = migrate
-        self._lock = threading.Lock()
-        self._loaded = False
-
-    def __getattr__(self, name: str) -> Any:
-        # Only called for attributes not set yet: the services before `load()`.
-        if name in _LOADED_PARTS:
-            self.load()
-            return self.__dict__[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    @property
-    def loaded(self) -> bool:
-        return self._loaded
-
-    def load(self) -> None:
-        """Build the engine and the services (once; safe to call from any thread)."""
-        with self._lock:
-            if not self._loaded:
-                _build(self, migrate=self._migrate)
-                self._loaded = True
-
-    def setting(self, key: str) -> Any:
-        """A setting's value; before the workspace loads, read from the file by the first screen."""
-        if not self._loaded and self.first_screen is not None:
-            stored = self.first_screen.settings()
-            return stored.get(key, DEFAULTS.get(key))
-        return self.settings.get(key)
-
-    @cached_property
-    def scripts(self) -> ScriptService:
-        from repdesk.services.script.script_service import ScriptService
-
-        return ScriptService(self.sessions, self.clock)
-
-    @cached_property
-    def qualifications(self) -> QualificationService:
-        from repdesk.services.script.qualification_service import QualificationService
-
-        return QualificationService(
-            self.sessions,
-            self.clock,
-            self.settings,
-            self.scripts,
-            self.followups.planner,
-            self.leads,
-            self.zone,
-        )
-
-    def zone(self) -> tzinfo:
-        return workspace_zone(str(self.setting("timezone")))
-
-    def end_of_today(self, now: datetime) -> datetime:
-        return end_of_day(now, self.zone())
-
-    def close(self) -> None:
-        if self.first_screen is not None:
-            self.first_screen.close()
-        if self._loaded:
-            self.engine.dispose()
-
-
-def _build(workspace: Workspace, *, migrate: bool) -> None:
+def build_services(
+    url: str, sessions: sessionmaker[Session], time: WorkspaceTime, secrets: SecretStore
+) -> Services:
+    """Every service of the workspace, each once, in the order their collaborators need."""
+    # Imported here: SQLAlchemy and the services load after the GUI's first paint.
     from repdesk.formats.cadence_file import load_default_cadences
+    from repdesk.services.calendar.caldav_sync import CalDavSync
+    from repdesk.services.calendar.calendar_export import CalendarExportService
     from repdesk.services.followups.followup_planner import FollowUpPlanner, business_hours_from
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.imports.import_service import ImportService
-    from repdesk.services.leads.journey_service import journey_import_hook, refresh_journey_stages
+    from repdesk.services.inbox.inbox_service import InboxService
+    from repdesk.services.leads.journey_service import journey_import_hook, journey_lead_hook
     from repdesk.services.leads.lead_service import LeadService
-    from repdesk.services.settings.secrets import SecretStore
+    from repdesk.services.reports.report_service import ReportService
+    from repdesk.services.script.form_output import FormOutput
+    from repdesk.services.script.qualification_service import QualificationService
+    from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
     from repdesk.services.sources.source_service import SourceService
-    from repdesk.store.engine import make_engine, make_session_factory
-    from repdesk.store.integrity import read_only_reason
-    from repdesk.store.sqlite_file import sqlite_path
+    from repdesk.services.team.rep_service import RepService
+    from repdesk.services.workspace.backup_service import BackupService
+    from repdesk.services.workspace.services import Services
 
-    clock = workspace.clock
-    engine = make_engine(workspace.url)
-    if migrate:
-        from repdesk.store.migrate import ensure_schema
-
-        ensure_schema(engine)
-    sessions = make_session_factory(engine)
-    path = sqlite_path(workspace.url)
-    if path is not None:  # a damaged file opens read-only (checked once, before the first write)
-        sessions.first_write_check = lambda: read_only_reason(path)
+    clock = time.clock
     settings = SettingsService(sessions)
-    leads = LeadService(sessions, clock, default_region=lambda: str(settings.get("default_region")))
-    imports = ImportService(sessions, clock, settings)
 
-    def zone() -> tzinfo:
-        return workspace_zone(str(settings.get("timezone")))
+    def region() -> str:
+        return str(settings.get("default_region"))
 
     planner = FollowUpPlanner(
-        load_default_cadences(), lambda: business_hours_from(settings.all(), zone())
+        load_default_cadences(), lambda: business_hours_from(settings.all(), time.zone())
     )
-    parts = {
-        "engine": engine,
-        "sessions": sessions,
-        "settings": settings,
-        "leads": leads,
-        "imports": imports,
-        "sources": SourceService(
-            sessions, clock, imports, SecretStore(), lambda: str(settings.get("default_region"))
-        ),
-        "followups": FollowUpService(sessions, clock, planner, leads, workspace.end_of_today),
-    }
     # The invariant: every change to a lead, and every import, re-plans its next step in the same
-    # transaction.
-    leads.hooks.append(parts["followups"].sync_hook)
-    imports.hooks.append(parts["followups"].import_hook)
-    imports.first_due = planner.first_due  # the hook's first step, written with each new lead
-    # Journey stage follows answers and engagement: recomputed wherever those change.
-    leads.hooks.append(lambda session, lead, _now: refresh_journey_stages(session, [lead.id]))
-    imports.hooks.append(journey_import_hook)
-    for name, value in parts.items():
-        setattr(workspace, name, value)
-    # Expired verdicts get their re-qualify steps whenever a workspace opens (CLI and GUI alike).
-    parts["followups"].plan_requalifications()
+    # transaction; the journey stage follows answers and engagement wherever those change.
+    leads = LeadService(sessions, clock, region, hooks=(planner.sync, journey_lead_hook))
+    imports = ImportService(sessions, clock, settings, planner, hooks=(journey_import_hook,))
+    followups = FollowUpService(sessions, clock, planner, leads, time.end_of_today)
+    scripts = ScriptService(sessions, clock)
+    calendar = CalendarExportService(
+        sessions, clock, settings.get, before_export=followups.plan_requalifications
+    )
+    return Services(
+        time=time,
+        settings=settings,
+        leads=leads,
+        inbox=InboxService(sessions, clock),
+        imports=imports,
+        followups=followups,
+        sources=SourceService(sessions, clock, imports, secrets, region),
+        scripts=scripts,
+        qualifications=QualificationService(
+            sessions, clock, settings, scripts, planner, leads, time.zone
+        ),
+        reports=ReportService(sessions, clock, settings, followups, time.zone),
+        calendar=calendar,
+        caldav=CalDavSync(sessions, clock, settings, secrets, calendar),
+        reps=RepService(sessions),
+        forms=FormOutput(scripts, region),
+        backup=BackupService(url, sessions),
+    )
 
 
-def open_workspace(url: str, *, clock: Clock = system_clock, migrate: bool = True) -> Workspace:
-    """Open (and migrate) the database at `url`; raises StoreError with one sentence on failure."""
-    workspace = Workspace(url, clock, migrate=migrate)
+def _builder(
+    url: str, *, migrate: bool, secrets: SecretStore | None
+) -> Callable[[WorkspaceTime], Opened]:
+    def build(time: WorkspaceTime) -> Opened:
+        from repdesk.services.settings.secrets import SecretStore
+        from repdesk.store.engine import make_engine, make_session_factory
+        from repdesk.store.integrity import read_only_reason
+        from repdesk.store.sqlite_file import sqlite_path
+
+        engine = make_engine(url)
+        if migrate:
+            from repdesk.store.migrate import ensure_schema
+
+            ensure_schema(engine)
+        sessions = make_session_factory(engine)
+        path = sqlite_path(url)
+        if path is not None:  # a damaged file opens read-only (checked once, before a write)
+            sessions.first_write_check = lambda: read_only_reason(path)
+        services = build_services(url, sessions, time, secrets or SecretStore())
+        # Expired verdicts get their re-qualify steps whenever a workspace opens (CLI and GUI).
+        services.followups.plan_requalifications()
+        return Opened(engine, sessions, services)
+
+    return build
+
+
+def open_workspace(
+    url: str,
+    *,
+    clock: Clock = system_clock,
+    migrate: bool = True,
+    secrets: SecretStore | None = None,
+) -> Workspace:
+    """Open (and migrate) the database at `url` with every service built; raises StoreError with
+    one sentence on failure. `secrets`: the keyring to use (default: the system's)."""
+    workspace = Workspace(url, clock, _builder(url, migrate=migrate, secrets=secrets))
     workspace.load()
     return workspace
 
 
-def open_workspace_lazily(url: str, *, clock: Clock = system_clock) -> Workspace:
+def open_workspace_lazily(
+    url: str, *, clock: Clock = system_clock, secrets: SecretStore | None = None
+) -> Workspace:
     """Open `url` for the GUI: an SQLite file already at the newest schema is opened for reading
-    with the standard library alone (the first inbox comes from it) and the services load later;
-    anything else (a server, a new file, a migration to run) is opened at once like
-    `open_workspace`."""
+    with the standard library alone (the first inbox comes from it) and the services load later
+    (`Workspace.load`); anything else (a server, a new file, a migration to run) is opened at once
+    like `open_workspace`."""
     from repdesk.migrations import HEAD_REVISION
     from repdesk.store.sqlite_file import sqlite_path, sqlite_tables_and_revision
 
     path = sqlite_path(url)
     if path is None or not path.is_file() or sqlite_tables_and_revision(path)[1] != HEAD_REVISION:
-        return open_workspace(url, clock=clock)
+        return open_workspace(url, clock=clock, secrets=secrets)
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
 
-    workspace = Workspace(url, clock, migrate=False)
-    workspace.first_screen = SqliteInbox(path)
-    return workspace
+    build = _builder(url, migrate=False, secrets=secrets)
+    return Workspace(url, clock, build, first_screen=SqliteInbox(path))

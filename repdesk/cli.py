@@ -112,11 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return launch_gui(args.db, demo=args.demo, files=extra)
     if extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from sqlalchemy.exc import SQLAlchemyError
-
     from repdesk.launch import open_for_cli
-    from repdesk.services.common.errors import UserError
-    from repdesk.store.errors import StoreError, describe_database_error
+    from repdesk.services.common.errors import user_sentence
+    from repdesk.store.errors import StoreError
 
     if hasattr(args, "run_without_workspace"):  # e.g. `backup restore`, for a damaged file
         from repdesk.store.locations import resolve_url
@@ -130,17 +128,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         return fail(str(exc))
     try:
-        return int(args.run(args, workspace))
-    except (UserError, StoreError) as exc:
-        return fail(str(exc))
-    except SQLAlchemyError as exc:
-        return fail(describe_database_error(exc))
+        return int(args.run(args, workspace.services))
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error; silence the flush at exit too.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 0
     except KeyboardInterrupt:
         return fail("Interrupted; nothing was changed by the unfinished command.", code=130)
+    except Exception as exc:
+        sentence = user_sentence(exc)  # a refused action or a database problem; else a bug
+        if sentence is None:
+            raise
+        return fail(sentence)
     finally:
         workspace.close()
 

@@ -27,21 +27,20 @@ def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
     return workspace
 
 
-def ensure_demo(workspace: Workspace) -> None:
-    from repdesk.services.workspace.demo import (
-        demo_is_populated,
-        demo_qualifications,
-        populate_demo,
-        spread_demo_followups,
-    )
+def open_for_embedding(database_url: str) -> Workspace:
+    """`repdesk.ui.build_main_window`'s workspace: a URL or an SQLite path, migrated, loaded."""
+    from repdesk.app import open_workspace
+    from repdesk.store.locations import resolve_url
 
-    if not demo_is_populated(workspace.sessions):
-        populate_demo(workspace.sessions, workspace.clock())
-        workspace.followups.ensure_all()  # every open demo lead gets its next step
-        demo_qualifications(workspace)
-        spread_demo_followups(
-            workspace.sessions, workspace.clock(), workspace.followups.planner.hours
-        )
+    return open_workspace(resolve_url(database_url))
+
+
+def ensure_demo(workspace: Workspace) -> None:
+    """Fill the demo workspace when it is empty (this loads the workspace's services)."""
+    from repdesk.services.workspace.demo import ensure_demo as fill
+
+    services = workspace.load()
+    fill(workspace.sessions, services)
 
 
 def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ()) -> int:

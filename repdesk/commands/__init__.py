@@ -1,2 +1,2 @@
 """CLI subcommands, one module per area; each exposes add_parser(subparsers) and run(args,
-workspace)."""
+services) (the workspace's Services, built by repdesk.app)."""

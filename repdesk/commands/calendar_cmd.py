@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from repdesk.commands.common import parse_when
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -32,8 +32,8 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, ws: Workspace) -> int:
-    zone = ws.zone()
+def run(args: argparse.Namespace, services: Services) -> int:
+    zone = services.time.zone()
     start = parse_when(args.start, tz=zone) if args.start else None
     end = None
     if args.end:
@@ -46,12 +46,13 @@ def run(args: argparse.Namespace, ws: Workspace) -> int:
         from repdesk.services.common.errors import UserError
 
         raise UserError(f"--alarm-minutes must be 0 or more, not {args.alarm_minutes}.")
-    from repdesk.services.calendar.calendar_export import CalendarExportService, ExportFilter
+    from repdesk.services.calendar.calendar_export import ExportFilter
 
     if args.lead is not None:
-        ws.leads.detail(args.lead)  # a lead that does not exist is an error, not an empty calendar
-    service = CalendarExportService.for_workspace(ws)
-    result = service.export(
+        services.leads.detail(
+            args.lead
+        )  # a lead that does not exist is an error, not an empty calendar
+    result = services.calendar.export(
         Path(args.file),
         ExportFilter(start, end, args.lead, args.owner),
         alarm_minutes=args.alarm_minutes,

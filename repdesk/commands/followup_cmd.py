@@ -9,7 +9,7 @@ from repdesk.commands.common import parse_when, print_json
 from repdesk.core.domain import CallOutcome
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -32,44 +32,41 @@ def add_parser(sub: Any) -> None:
     move.set_defaults(run=run_move)
 
 
-def run_list(args: argparse.Namespace, ws: Workspace) -> int:
-    rows = ws.followups.list(args.due)
+def run_list(args: argparse.Namespace, services: Services) -> int:
+    rows = services.followups.list(args.due)
     if args.json:
         print_json([r.to_json() for r in rows])
         return 0
     if not rows:
         print("Nothing due." if args.due != "all" else "No pending follow-ups.")
         return 0
-    now = ws.clock()
+    now, zone = services.time.now(), services.time.zone()
     for r in rows:
         flag = "OVERDUE " if r.due_at < now else ""
         print(
-            f"{r.id:>6}  {flag}{r.due_at.astimezone(ws.zone()):%a %d %b %H:%M}  {r.kind:<5} "
+            f"{r.id:>6}  {flag}{r.due_at.astimezone(zone):%a %d %b %H:%M}  {r.kind:<5} "
             f"{r.lead_name:<26.26} {r.phone:<16} {r.note}"
         )
     return 0
 
 
-def run_done(args: argparse.Namespace, ws: Workspace) -> int:
-    ws.followups.complete(args.id, outcome=args.outcome, note=args.note)
-    nxt = [r for r in ws.followups.list("all") if r.lead_id == _lead_of(ws, args.id)]
+def run_done(args: argparse.Namespace, services: Services) -> int:
+    services.followups.complete(args.id, outcome=args.outcome, note=args.note)
+    lead_id = services.followups.lead_of(args.id)
+    nxt = [r for r in services.followups.list("all") if r.lead_id == lead_id]
     suffix = (
-        f" Next: {nxt[0].kind} {nxt[0].due_at.astimezone(ws.zone()):%a %d %b %H:%M}." if nxt else ""
+        f" Next: {nxt[0].kind} {nxt[0].due_at.astimezone(services.time.zone()):%a %d %b %H:%M}."
+        if nxt
+        else ""
     )
     print(f"Follow-up {args.id} done.{suffix}")
     return 0
 
 
-def run_move(args: argparse.Namespace, ws: Workspace) -> int:
-    when = parse_when(args.when, tz=ws.zone())
-    ws.followups.move(args.id, when)
-    print(f"Follow-up {args.id} moved to {when.astimezone(ws.zone()):%a %d %b %Y %H:%M}.")
+def run_move(args: argparse.Namespace, services: Services) -> int:
+    when = parse_when(args.when, tz=services.time.zone())
+    services.followups.move(args.id, when)
+    print(
+        f"Follow-up {args.id} moved to {when.astimezone(services.time.zone()):%a %d %b %Y %H:%M}."
+    )
     return 0
-
-
-def _lead_of(ws: Workspace, followup_id: int) -> int | None:
-    from repdesk.store.models import FollowUpRecord
-
-    with ws.sessions() as session:
-        record = session.get(FollowUpRecord, followup_id)
-        return record.lead_id if record else None

@@ -11,7 +11,7 @@ from repdesk.commands.common import print_json
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -48,10 +48,10 @@ def parse_map(items: list[str]) -> dict[str, str]:
     return mapping
 
 
-def run(args: argparse.Namespace, ws: Workspace) -> int:
+def run(args: argparse.Namespace, services: Services) -> int:
     if args.files[0] == "undo":
-        return run_undo(args, ws)
-    summary = ws.imports.import_files(
+        return run_undo(args, services)
+    summary = services.imports.import_files(
         [Path(f) for f in args.files], mapping=parse_map(args.map) or None, dry_run=args.dry_run
     )
     if args.json:
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_undo(args: argparse.Namespace, ws: Workspace) -> int:
+def run_undo(args: argparse.Namespace, services: Services) -> int:
     """Undo an import (the newest not yet undone by default) over the import service's undo."""
     if args.map or args.dry_run:
         flag = "--map" if args.map else "--dry-run"
@@ -82,14 +82,14 @@ def run_undo(args: argparse.Namespace, ws: Workspace) -> int:
         if not words[0].isdigit():
             raise UserError(f"{words[0]!r} is not an import id (a number).")
         import_id = int(words[0])
-    record = ws.imports.undoable(import_id)
+    record = services.imports.undoable(import_id)
     if record is None:
         raise UserError(
             "There is no import to undo."
             if import_id is None
             else f"There is no import {import_id} to undo (it does not exist or is undone)."
         )
-    ws.imports.undo_import(record.id)
+    services.imports.undo_import(record.id)
     result = {
         "import_id": record.id,
         "files": list(record.files or []),

@@ -12,7 +12,7 @@ from repdesk.services.leads.lead_rows import LeadDetail, StepRow
 from repdesk.services.leads.lead_service import parse_status
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -44,23 +44,23 @@ def add_parser(sub: Any) -> None:
     dnc.set_defaults(run=run_dnc)
 
 
-def run_show(args: argparse.Namespace, ws: Workspace) -> int:
-    detail = ws.leads.detail(args.id)
-    steps = ws.leads.steps(args.id)
+def run_show(args: argparse.Namespace, services: Services) -> int:
+    detail = services.leads.detail(args.id)
+    steps = services.leads.steps(args.id)
     if args.json:
         data = detail.to_json()
         data["steps"] = [step.to_json() for step in steps]
         print_json(data)
         return 0
-    print_lead(detail, steps, ws.zone())
+    print_lead(detail, steps, services.time.zone())
     return 0
 
 
-def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
+def run_edit(args: argparse.Namespace, services: Services) -> int:
     values = parse_settings(args.values)
-    before = _fields(ws.leads.detail(args.id))
-    ws.leads.update_lead(args.id, values)
-    after = _fields(ws.leads.detail(args.id))
+    before = _fields(services.leads.detail(args.id))
+    services.leads.update_lead(args.id, values)
+    after = _fields(services.leads.detail(args.id))
     changed = [key for key in values if before.get(key) != after.get(key)]
     if not changed:
         print(f"Lead {args.id}: nothing changed.")
@@ -69,21 +69,22 @@ def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_status(args: argparse.Namespace, ws: Workspace) -> int:
+def run_status(args: argparse.Namespace, services: Services) -> int:
     status = parse_status(args.status)
-    before = ws.leads.detail(args.id).lead.status
+    before = services.leads.detail(args.id).lead.status
     if before == status.value:
         print(f"Lead {args.id} is already {status.label.lower()}.")
         return 0
-    ws.leads.set_status(args.id, status, note=args.reason.strip())
-    after = ws.leads.detail(args.id).lead
-    print(f"Lead {args.id}: {before} → {status.value}.{_next(after.next_follow_up_at, ws.zone())}")
+    services.leads.set_status(args.id, status, note=args.reason.strip())
+    after = services.leads.detail(args.id).lead
+    step = _next(after.next_follow_up_at, services.time.zone())
+    print(f"Lead {args.id}: {before} → {status.value}.{step}")
     return 0
 
 
-def run_dnc(args: argparse.Namespace, ws: Workspace) -> int:
+def run_dnc(args: argparse.Namespace, services: Services) -> int:
     on = not args.off
-    changes = ws.leads.set_do_not_contact(args.id, on)
+    changes = services.leads.set_do_not_contact(args.id, on)
     if not changes.any:
         state = "already marked do not contact" if on else "not marked do not contact"
         print(f"Lead {args.id} is {state}.")
@@ -91,8 +92,9 @@ def run_dnc(args: argparse.Namespace, ws: Workspace) -> int:
     if on:
         print(f"Lead {args.id} is marked do not contact: no calls, emails or follow-ups.")
         return 0
-    after = ws.leads.detail(args.id).lead
-    print(f"Lead {args.id} may be contacted again.{_next(after.next_follow_up_at, ws.zone())}")
+    after = services.leads.detail(args.id).lead
+    step = _next(after.next_follow_up_at, services.time.zone())
+    print(f"Lead {args.id} may be contacted again.{step}")
     return 0
 
 

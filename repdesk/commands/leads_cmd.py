@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from repdesk.commands.common import print_json
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -19,8 +19,8 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, ws: Workspace) -> int:
-    leads = ws.leads.list_leads(status=args.status, search=args.search)
+def run(args: argparse.Namespace, services: Services) -> int:
+    leads = services.leads.list_leads(status=args.status, search=args.search)
     if args.json:
         print_json([lead.to_json() for lead in leads])
         return 0

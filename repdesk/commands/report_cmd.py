@@ -11,8 +11,8 @@ from repdesk.commands.common import print_json
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
-    from repdesk.services.reports.report_service import Report, ReportService
+    from repdesk.services.reports.report_service import Report
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -26,12 +26,6 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-def report_service(ws: Workspace) -> ReportService:
-    from repdesk.services.reports.report_service import ReportService
-
-    return ReportService(ws.sessions, ws.clock, ws.settings, ws.followups, ws.zone)
-
-
 def parse_day(text: str | None, flag: str) -> date | None:
     if text is None:
         return None
@@ -41,8 +35,8 @@ def parse_day(text: str | None, flag: str) -> date | None:
         raise UserError(f"{flag} {text!r} is not a date (use YYYY-MM-DD).") from exc
 
 
-def run(args: argparse.Namespace, ws: Workspace) -> int:
-    report = report_service(ws).report(
+def run(args: argparse.Namespace, services: Services) -> int:
+    report = services.reports.report(
         parse_day(args.start, "--from"), parse_day(args.end, "--to"), args.owner
     )
     if args.json:

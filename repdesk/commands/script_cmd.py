@@ -13,8 +13,7 @@ from repdesk.commands.common import print_json
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
-    from repdesk.services.script.form_output import FormOutput
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -83,22 +82,16 @@ def write_file(name: str, data: bytes) -> None:
         raise UserError(f"Cannot write {name}: {exc.strerror or exc}.") from None
 
 
-def run_export(args: argparse.Namespace, ws: Workspace) -> int:
-    write_file(args.file, ws.scripts.export_text().encode("utf-8"))
+def run_export(args: argparse.Namespace, services: Services) -> int:
+    write_file(args.file, services.scripts.export_text().encode("utf-8"))
     print(f"Wrote the question sets and rules to {args.file}.")
     return 0
 
 
-def _form_output(ws: Workspace) -> FormOutput:
-    from repdesk.services.script.form_output import FormOutput
-
-    return FormOutput(ws.scripts, lambda: str(ws.settings.get("default_region")))
-
-
-def run_form(args: argparse.Namespace, ws: Workspace) -> int:
+def run_form(args: argparse.Namespace, services: Services) -> int:
     from repdesk.services.script.form_output import format_for
 
-    output = _form_output(ws)
+    output = services.forms
     kind = format_for(args.file, args.format)
     text = output.form(kind, args.product, args.action)
     plan = output.plan(args.product)
@@ -113,13 +106,13 @@ def run_form(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_sheet(args: argparse.Namespace, ws: Workspace) -> int:
-    write_file(args.file, _form_output(ws).sheet(args.product))
+def run_sheet(args: argparse.Namespace, services: Services) -> int:
+    write_file(args.file, services.forms.sheet(args.product))
     print(f"Wrote the call and trade-show sheet to {args.file}.")
     return 0
 
 
-def run_import(args: argparse.Namespace, ws: Workspace) -> int:
+def run_import(args: argparse.Namespace, services: Services) -> int:
     try:
         text = Path(args.file).read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -127,28 +120,28 @@ def run_import(args: argparse.Namespace, ws: Workspace) -> int:
     except OSError as exc:
         raise UserError(f"Cannot read {args.file}: {exc.strerror or exc}.") from None
     try:
-        result = ws.scripts.import_text(text)
+        result = services.scripts.import_text(text)
     except UserError as exc:
         raise UserError(f"{args.file}, {exc}") from None
     print(result.describe())
     return 0
 
 
-def run_qualify(args: argparse.Namespace, ws: Workspace) -> int:
+def run_qualify(args: argparse.Namespace, services: Services) -> int:
     pairs: dict[str, str] = {}
     for item in args.answer:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise UserError(f"Write each answer as --answer key=value, not {item!r}.")
         pairs[key.strip()] = value
-    answers = ws.qualifications.parse_answers(args.lead_id, pairs)
-    result = ws.qualifications.finish(args.lead_id, answers)
+    answers = services.qualifications.parse_answers(args.lead_id, pairs)
+    result = services.qualifications.finish(args.lead_id, answers)
     if args.json:
         print_json(result.to_json())
         return 0
     print(
         f"Lead {result.lead_id}: {result.verdict.value}, score {result.score}. "
-        f"{result.next_steps(ws.zone(), clipboard=False)}."
+        f"{result.next_steps(services.time.zone(), clipboard=False)}."
     )
     if result.reply is not None:
         print(f"\nSubject: {result.reply.subject}\n\n{result.reply.body}")

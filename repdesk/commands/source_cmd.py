@@ -12,7 +12,7 @@ from repdesk.commands.common import print_json
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.services import Services
 
 
 def add_parser(sub: Any) -> None:
@@ -64,10 +64,10 @@ def read_password() -> str:
     return line.removesuffix("\n").removesuffix("\r")
 
 
-def run_add_imap(args: argparse.Namespace, ws: Workspace) -> int:
+def run_add_imap(args: argparse.Namespace, services: Services) -> int:
     port = args.port or (993 if args.security == "tls" else 143)
     password = read_password()
-    source = ws.sources.add_imap(
+    source = services.sources.add_imap(
         host=args.host,
         port=port,
         user=args.user,
@@ -81,14 +81,14 @@ def run_add_imap(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_add_folder(args: argparse.Namespace, ws: Workspace) -> int:
-    source = ws.sources.add_folder(args.path, name=args.name)
+def run_add_folder(args: argparse.Namespace, services: Services) -> int:
+    source = services.sources.add_folder(args.path, name=args.name)
     print(f"Added source {source.id}: watching {source.config['path']}.")
     return 0
 
 
-def run_list(args: argparse.Namespace, ws: Workspace) -> int:
-    sources = ws.sources.list_sources()
+def run_list(args: argparse.Namespace, services: Services) -> int:
+    sources = services.sources.list_sources()
     if args.json:
         print_json([s.to_json() for s in sources])
         return 0
@@ -112,14 +112,14 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
     return 0
 
 
-def run_remove(args: argparse.Namespace, ws: Workspace) -> int:
-    ws.sources.remove(args.source_id)
+def run_remove(args: argparse.Namespace, services: Services) -> int:
+    services.sources.remove(args.source_id)
     print(f"Removed source {args.source_id}.")
     return 0
 
 
-def run_fetch(args: argparse.Namespace, ws: Workspace) -> int:
-    result = ws.sources.fetch_all()
+def run_fetch(args: argparse.Namespace, services: Services) -> int:
+    result = services.sources.fetch_all()
     if args.json:
         print_json(result.to_json())
     else:

@@ -13,13 +13,13 @@ def build_main_window(database_url: str) -> QMainWindow:
     loop."""
     from PySide6.QtWidgets import QApplication
 
-    from repdesk.app import open_workspace
-    from repdesk.store.locations import resolve_url
+    # The one way into the composition root from here: embedding opens the workspace as the CLI
+    # and the app do (tests/test_architecture.py names this exception).
+    from repdesk.launch import open_for_embedding
     from repdesk.ui.common.theme import apply_theme
     from repdesk.ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     app.setApplicationName("repdesk")
     apply_theme()
-    workspace = open_workspace(resolve_url(database_url))
-    return MainWindow(workspace)  # selecting the first page loads the inbox
+    return MainWindow(open_for_embedding(database_url))  # selecting the first page loads the inbox

@@ -57,18 +57,13 @@ class CalDavSync:
         clock: Callable[[], datetime],
         settings: Any,
         secrets: SecretStore,
+        export: CalendarExportService,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._settings = settings
         self._secrets = secrets
-        self._export = CalendarExportService(sessions, clock, settings.get)
-
-    @classmethod
-    def for_workspace(cls, workspace: Any, secrets: SecretStore | None = None) -> CalDavSync:
-        return cls(
-            workspace.sessions, workspace.clock, workspace.settings, secrets or SecretStore()
-        )
+        self._export = export
 
     # -- configuration ---------------------------------------------------------------------------
     def config(self) -> CalDavConfig:

@@ -75,16 +75,6 @@ class CalendarExportService:
         self._before_export = before_export
         """Run before an export writes its file (plans the re-qualify steps of expired verdicts)."""
 
-    @classmethod
-    def for_workspace(cls, workspace: Any) -> CalendarExportService:
-        """Built from the composition root's parts (the workspace is passed in, never imported)."""
-        return cls(
-            workspace.sessions,
-            workspace.clock,
-            workspace.settings.get,
-            workspace.followups.plan_requalifications,
-        )
-
     # -- reading ---------------------------------------------------------------------------------
     def reminders(
         self,

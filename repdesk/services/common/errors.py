@@ -1,5 +1,9 @@
 """Service errors: one sentence for the user (CLI prints it, UI shows it)."""
 
+from __future__ import annotations
+
+import sys
+
 
 class UserError(Exception):
     """Something the user asked for cannot be done; the message is one readable sentence."""
@@ -11,3 +15,19 @@ class NotFoundError(UserError):
 
 class Cancelled(UserError):
     """The user stopped long work; the sentence says what was (not) done."""
+
+
+def user_sentence(exc: BaseException) -> str | None:
+    """The sentence the user reads for an error the app expects (a refused action, a database
+    problem), the same in the CLI and the window; None for anything else (a bug)."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    from repdesk.store.errors import StoreError, describe_database_error
+
+    if isinstance(exc, StoreError):
+        return str(exc)
+    # Only a loaded SQLAlchemy raises its errors: no need to import it to tell.
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError):
+        return describe_database_error(exc)
+    return None

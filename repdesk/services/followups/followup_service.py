@@ -146,6 +146,16 @@ class FollowUpService:
             )
         return Coverage(int(total), int(covered), int(overdue))
 
+    def lead_of(self, followup_id: int) -> int:
+        """The lead a follow-up (pending or not) belongs to."""
+        with self._sessions() as session:
+            lead_id = session.scalar(
+                select(FollowUpRecord.lead_id).where(FollowUpRecord.id == followup_id)
+            )
+        if lead_id is None:
+            raise NotFoundError(f"There is no follow-up with id {followup_id}.")
+        return int(lead_id)
+
     # -- writing ---------------------------------------------------------------------------------
     def complete(self, followup_id: int, *, outcome: str | None = None, note: str = "") -> Changes:
         """Mark a step done: log what was done on the lead's timeline and schedule the next step."""
@@ -187,8 +197,7 @@ class FollowUpService:
                 ) + f"Wrong number on {now:%Y-%m-%d}: {lead.phone}"
             session.flush()
             self.planner.next_after(session, record, lead, now)
-            for hook in self._leads.hooks:
-                hook(session, lead, now)
+            self._leads.run_hooks(session, lead, now)
         return Changes(leads=True, activities=True, follow_ups=True)
 
     def move(self, followup_id: int, when: datetime) -> Changes:
@@ -231,13 +240,6 @@ class FollowUpService:
                 )
             )
             return self.planner.plan_bulk(session, ids, now)
-
-    def sync_hook(self, session: Session, lead: LeadRecord, now: datetime) -> None:
-        """LeadService hook: keep the invariant after any change to a lead."""
-        self.planner.sync(session, lead, now)
-
-    def import_hook(self, session: Session, lead_ids: list[int], now: datetime) -> None:
-        self.planner.plan_bulk(session, lead_ids, now)
 
     def _claim(self, session: Session, record: FollowUpRecord, **values: Any) -> None:
         """Change a step only while it is still pending (a conditional UPDATE): of two programs

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from repdesk.formats.header_map import CANONICAL_FIELDS, HUMAN_NAMES, NAME, RECEIVED_AT
 from repdesk.formats.lead_file import (
     LeadFile,
     LeadFileError,
@@ -23,6 +24,7 @@ from repdesk.formats.lead_file import (
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import Cancelled, UserError
 from repdesk.services.common.zones import workspace_zone
+from repdesk.services.followups.followup_planner import FollowUpPlanner
 from repdesk.services.imports.import_rows import (
     paused_gc,
 )
@@ -52,13 +54,35 @@ class ImportCancelled(Cancelled):
     """The user cancelled; nothing was written."""
 
 
+#: What a column can be mapped to, in the order the Import dialog offers them (or "extra").
+MAPPABLE_FIELDS: tuple[str, ...] = (NAME, RECEIVED_AT, *CANONICAL_FIELDS)
+
+
 @dataclass(frozen=True)
 class Preview:
     file: LeadFile
     rows: list[ParsedLead]
 
+    @property
+    def source_name(self) -> str:
+        """The kind of export the file is, as people call it ("HubSpot", "Google Contacts")."""
+        return HUMAN_NAMES.get(self.file.detected, self.file.detected)
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    """One import as File → Undo last import describes it."""
+
+    id: int
+    started_at: datetime
+    files: tuple[str, ...]
+    added: int
+    merged: int
+
 
 Progress = Callable[[float], None]
+#: Called in the import's transaction with the ids of the leads it added or merged.
+ImportHook = Callable[[Session, list[int], datetime], object]
 
 
 class ImportService:
@@ -67,17 +91,24 @@ class ImportService:
         sessions: Sessions,
         clock: Callable[[], datetime],
         settings: SettingsService,
+        planner: FollowUpPlanner,
+        *,
+        hooks: Sequence[ImportHook] = (),
     ) -> None:
+        """`planner` gives every lead an import adds or merges its next step, in the import's
+        transaction; `hooks` run after it there (the journey stage)."""
         self._sessions = sessions
         self._clock = clock
         self._settings = settings
-        self.hooks: list[Callable[[Session, list[int], datetime], None]] = []
-        """Called in the import's transaction with the ids of leads added or merged (follow-up
-        planning)."""
-        self.first_due: Callable[[str, datetime], datetime | None] | None = None
-        """When the follow-up planning (a hook) will schedule a new lead's first step, by status:
-        written into the lead's row as its next_follow_up_at, so the hook has no UPDATE of the leads
-        to make."""
+        self._planner = planner
+        self._hooks = tuple(hooks)
+
+    def _after_import(self, session: Session, touched: list[int], now: datetime) -> None:
+        # Each new lead's row already holds its first step's time (planner.first_due, written by
+        # the run), so the planning has no UPDATE of the leads to make.
+        self._planner.plan_bulk(session, touched, now)
+        for hook in self._hooks:
+            hook(session, touched, now)
 
     def open(self, path: Path, mapping: dict[str, str] | None = None) -> LeadFile:
         try:
@@ -126,7 +157,7 @@ class ImportService:
                     session.add(record)
                     session.flush()
                     summary.import_id = record.id
-                    run = ImportRun(session, record.id, now, zone, self.first_due)
+                    run = ImportRun(session, record.id, now, zone, self._planner.first_due)
                     for lead_file in files:
                         for chunk in _chunks(lead_file.rows(), CHUNK):
                             if cancelled():
@@ -141,8 +172,7 @@ class ImportService:
                     run.finish()
                     record.added, record.merged = summary.added, summary.merged
                     session.flush()
-                    for hook in self.hooks:
-                        hook(session, run.touched, now)
+                    self._after_import(session, run.touched, now)
                 if dry_run:
                     session.rollback()
         finally:
@@ -170,7 +200,7 @@ class ImportService:
                 record.id,
                 now,
                 workspace_zone(str(self._settings.get("timezone"))),
-                self.first_due,
+                self._planner.first_due,
             )
             run.add_chunk(label, rows, summary)
             run.finish()
@@ -179,22 +209,30 @@ class ImportService:
                 summary.merged,
                 record.id,
             )
-            for hook in self.hooks:
-                hook(session, run.touched, now)
+            self._after_import(session, run.touched, now)
             if also is not None:
                 also(session)
         return summary
 
-    def last_import(self) -> ImportRecord | None:
+    def last_import(self) -> ImportInfo | None:
         return self.undoable()
 
-    def undoable(self, import_id: int | None = None) -> ImportRecord | None:
+    def undoable(self, import_id: int | None = None) -> ImportInfo | None:
         """The import `undo_import(import_id)` would take back (the newest by default), if any."""
         query = select(ImportRecord).where(ImportRecord.undone_at.is_(None))
         if import_id is not None:
             query = query.where(ImportRecord.id == import_id)
         with self._sessions() as session:
-            return session.scalars(query.order_by(ImportRecord.id.desc()).limit(1)).first()
+            record = session.scalars(query.order_by(ImportRecord.id.desc()).limit(1)).first()
+            if record is None:
+                return None
+            return ImportInfo(
+                record.id,
+                record.started_at,
+                tuple(record.files or ()),
+                record.added,
+                record.merged,
+            )
 
     def undo_import(self, import_id: int | None = None) -> Changes:
         """Remove what an import added and put back what it merged (the newest import by
@@ -241,6 +279,8 @@ def _chunks(rows: Iterable[ParsedLead], size: int) -> Iterable[list[ParsedLead]]
 __all__ = [
     "CHUNK",
     "ImportCancelled",
+    "ImportInfo",
+    "MAPPABLE_FIELDS",
     "ImportService",
     "ImportSummary",
     "NeedsMapping",

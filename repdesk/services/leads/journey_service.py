@@ -79,6 +79,11 @@ def refresh_journey_stages(
     return changed
 
 
+def journey_lead_hook(session: Session, lead: LeadRecord, now: datetime) -> None:
+    """LeadService hook: a changed lead's stage follows its answers and engagement."""
+    refresh_journey_stages(session, [lead.id])
+
+
 def journey_import_hook(session: Session, lead_ids: list[int], now: datetime) -> None:
     """ImportService hook: imported engagement counts move the stage in the import's transaction."""
     refresh_journey_stages(session, lead_ids, with_signals_only=True)

@@ -21,7 +21,7 @@ from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, Rep
 from repdesk.store.search import apply_search
 
 #: Called inside the action's transaction after a lead changed (follow-up planning hooks in here).
-LeadHook = Callable[[Session, LeadRecord, datetime], None]
+LeadHook = Callable[[Session, LeadRecord, datetime], object]
 
 EDITABLE = (
     "first_name",
@@ -74,11 +74,15 @@ class LeadService:
         sessions: sessionmaker[Session],
         clock: Callable[[], datetime],
         default_region: Callable[[], str] = lambda: "US",
+        *,
+        hooks: Sequence[LeadHook] = (),
     ) -> None:
+        """`hooks` run inside every action's transaction after a lead changed, in order (the
+        composition root passes follow-up planning and the journey stage)."""
         self._sessions = sessions
         self._clock = clock
         self._region = default_region
-        self.hooks: list[LeadHook] = []
+        self._hooks = tuple(hooks)
 
     @property
     def dialect(self) -> str:
@@ -162,7 +166,7 @@ class LeadService:
 
     def run_hooks(self, session: Session, lead: LeadRecord, now: datetime) -> None:
         session.flush()
-        for hook in self.hooks:
+        for hook in self._hooks:
             hook(session, lead, now)
 
     def log_activity(

@@ -3,9 +3,10 @@ stages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core import report_math as rm
 from repdesk.core.domain import ActivityKind, JourneyStage, LeadStatus, Verdict
+from repdesk.formats.csv_export import write_csv
 from repdesk.services.common.errors import UserError
 from repdesk.services.followups.followup_service import FollowUpService
 from repdesk.services.settings.settings_service import SettingsService
@@ -141,6 +143,17 @@ class ReportService:
 
     def today(self) -> date:
         return self._clock().astimezone(self._zone()).date()
+
+    def export_table(
+        self, path: Path, headers: Sequence[str], rows: Iterable[Sequence[object]]
+    ) -> None:
+        """Save one of the report's tables as CSV (formulas neutralised, UTF-8 for Excel)."""
+        try:
+            write_csv(path, headers, rows)
+        except OSError as exc:
+            raise UserError(
+                f"The table could not be saved to {path}: {exc.strerror or exc}."
+            ) from exc
 
     def report(
         self, start: date | None = None, end: date | None = None, owner: str | None = None

@@ -314,3 +314,15 @@ def _rules_data(rules: RuleSet, set_keys: list[str]) -> dict[str, Any]:
     # The rule set row also lists the current sets in asking order, so removing a set is a new
     # version too.
     return {**rules_to_data(rules), "sets": set_keys}
+
+
+__all__ = [
+    "SaveResult",
+    "ScriptBundle",  # the sets and rules a save or an import takes (formats.script_file's)
+    "ScriptService",
+    "StoredBundle",
+    "check_bundle",
+    "parse_rules_text",
+    "rules_text",
+    "sets_by_ids",
+]

@@ -1,1 +1,1 @@
-"""The workspace as a whole: the demo generator and backup copies of the file."""
+"""The workspace as a whole: the open workspace and its services, the demo, backup copies."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from repdesk.services.common.errors import UserError
 from repdesk.store import backups
+from repdesk.store.engine import Sessions
 from repdesk.store.errors import StoreError
 from repdesk.store.sqlite_file import sqlite_path
 
@@ -90,3 +91,25 @@ def _has_leads(path: Path) -> bool:
             con.close()
     except Exception:  # noqa: BLE001  (not a workspace yet, or damaged: the copy would refuse)
         return True
+
+
+class BackupService:
+    """File → Back up, the file's health, and the rolling backups beside this workspace's file."""
+
+    def __init__(self, url: str, sessions: Sessions | None = None) -> None:
+        self._url = url
+        self._sessions = sessions
+
+    def check_file(self) -> str | None:
+        """Check the workspace file now (once; SQLite's quick_check): the sentence saying it is
+        damaged and open read-only, or None when it is sound (or not a file)."""
+        return self._sessions.check_now() if self._sessions is not None else None
+
+    def backup(self, target: Path) -> Path:
+        return backup_database(self._url, target)
+
+    def daily(self) -> Path | None:
+        return daily_backup(self._url)
+
+    def list(self) -> list[BackupInfo]:
+        return list_backups(self._url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +13,10 @@ from repdesk.core.business_hours import BusinessHours, at_local
 from repdesk.core.domain import ActivityKind, CallOutcome, JourneyStage, LeadStatus
 from repdesk.services.common.errors import UserError
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
+
+if TYPE_CHECKING:
+    from repdesk.services.script.qualification_service import QualificationService
+    from repdesk.services.workspace.services import Services
 
 FIRST = [
     "Ava",
@@ -165,10 +169,23 @@ _DEMO_TEXT = {
 }
 
 
-def demo_qualifications(workspace: Any) -> int:
+def ensure_demo(sessions: sessionmaker[Session], services: Services) -> None:
+    """Fill an empty demo workspace: leads, their next steps, qualifications, a spread-out Today."""
+    if demo_is_populated(sessions):
+        return
+    clock = services.time.clock
+    populate_demo(sessions, clock())
+    services.followups.ensure_all()  # every open demo lead gets its next step
+    demo_qualifications(sessions, services.qualifications)
+    spread_demo_followups(sessions, clock(), services.followups.planner.hours)
+
+
+def demo_qualifications(
+    sessions: sessionmaker[Session], qualifications: QualificationService
+) -> int:
     """Qualify the demo's qualified, nurture and not-a-fit leads through the real rules and routing,
     so hand-overs, verdicts, scores and the reports show real figures."""
-    with workspace.sessions() as session:
+    with sessions() as session:
         leads = session.execute(
             select(LeadRecord.id, LeadRecord.status)
             .where(LeadRecord.status.in_(tuple(_DEMO_ANSWERS)))
@@ -176,7 +193,7 @@ def demo_qualifications(workspace: Any) -> int:
         ).all()
     done = 0
     for lead_id, status in leads:
-        run = workspace.qualifications.start_or_resume(lead_id)
+        run = qualifications.start_or_resume(lead_id)
         questions = {q.key for q in run.questions}
         answers = {
             k: v for k, v in {**_DEMO_ANSWERS[status], **_DEMO_TEXT}.items() if k in questions
@@ -185,7 +202,7 @@ def demo_qualifications(workspace: Any) -> int:
             if question.key not in answers and question.required and question.options:
                 answers[question.key] = question.options[0].key
         try:
-            workspace.qualifications.finish(lead_id, answers)
+            qualifications.finish(lead_id, answers)
         except UserError:
             continue  # a set that needs more than the demo knows: leave the lead unqualified
         done += 1

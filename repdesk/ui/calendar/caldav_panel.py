@@ -19,22 +19,19 @@ from PySide6.QtWidgets import (
 
 from repdesk.services.calendar.caldav_sync import CalDavSync
 from repdesk.services.common.errors import UserError
-from repdesk.services.settings.secrets import SecretStore
 from repdesk.ui.common.background import BackgroundTask, run_in_background
 
 
 class CalDavPanel(QWidget):
-    """Self-contained: the Settings page embeds it as `CalDavPanel(workspace)`."""
+    """The Settings page's Calendar sync tab, on the workspace's CalDavSync."""
 
     sig_result_changed = Signal(str)
     """Emitted with the sentence shown as the last result (connection test or push)."""
 
-    def __init__(
-        self, workspace: Any, parent: QWidget | None = None, *, secrets: SecretStore | None = None
-    ) -> None:
+    def __init__(self, sync: CalDavSync, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("caldavPanel")
-        self.sync = CalDavSync.for_workspace(workspace, secrets)
+        self.sync = sync
         self.task: BackgroundTask | None = None
         cfg = self.sync.config()
         layout = QVBoxLayout(self)

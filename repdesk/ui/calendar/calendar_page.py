@@ -3,8 +3,9 @@ reminders."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,15 +24,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.followups.followup_service import FollowUpRow
 from repdesk.ui.calendar.calendar_month import FollowUpMonthCalendar
 from repdesk.ui.calendar.week_view import WeekView
 from repdesk.ui.common.actions import ActionId, ActionRegistry
-from repdesk.ui.followups.followup_dialogs import ExportDialog, RescheduleDialog
+from repdesk.ui.followups.followup_dialogs import ExportDialog, ExportServices, RescheduleDialog
 from repdesk.ui.followups.followup_table_model import KIND_LABELS, FollowUpTableModel
+
+if TYPE_CHECKING:
+    from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.followups.followup_service import FollowUpService
+    from repdesk.services.leads.lead_service import LeadService
+
+
+@dataclass(frozen=True)
+class CalendarServices:
+    """What the calendar page uses: the follow-ups, the reps to filter by, the export."""
+
+    followups: FollowUpService
+    leads: LeadService
+    time: WorkspaceTime
+    export: ExportServices
 
 
 class CalendarPage(QWidget):
@@ -40,20 +55,20 @@ class CalendarPage(QWidget):
 
     def __init__(
         self,
-        workspace: Workspace,
+        services: CalendarServices,
         actions: ActionRegistry | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("calendarView")
-        self.workspace = workspace
-        self.zone = workspace.zone()
-        self.model = FollowUpTableModel(workspace.clock, workspace.zone)
+        self.services = services
+        self.zone = services.time.zone()
+        self.model = FollowUpTableModel(services.time.clock, services.time.zone)
         self.mode = "month"
         self._build()
         if actions is not None:
             actions[ActionId.EXPORT_ICS].triggered.connect(self.open_export_dialog)
-        today = workspace.clock().astimezone(self.zone).date()
+        today = services.time.clock().astimezone(self.zone).date()
         self.month.setSelectedDate(QDate(today.year, today.month, today.day))
         self.reload()
 
@@ -107,7 +122,7 @@ class CalendarPage(QWidget):
         self.rep.setToolTip("Show the follow-ups of one rep's leads")
         self.rep.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.rep.addItem("All reps", "")
-        for name in self.workspace.leads.reps():
+        for name in self.services.leads.reps():
             self.rep.addItem(name, name)
         self.rep.activated.connect(lambda _i: self.reload())
         bar.addWidget(self.rep)
@@ -191,7 +206,7 @@ class CalendarPage(QWidget):
     def step(self, direction: int) -> None:
         """Previous/next month or week; 0 jumps back to today."""
         if direction == 0:
-            today = self.workspace.clock().astimezone(self.zone).date()
+            today = self.services.time.clock().astimezone(self.zone).date()
             target = QDate(today.year, today.month, today.day)
         elif self.mode == "week":
             target = self.month.selectedDate().addDays(7 * direction)
@@ -211,16 +226,16 @@ class CalendarPage(QWidget):
         return datetime.combine(day, time.min, tzinfo=self.zone)
 
     def reload(self) -> None:
-        self.zone = self.workspace.zone()
+        self.zone = self.services.time.zone()
         self.week.zone = self.zone
-        now = self.workspace.clock()
+        now = self.services.time.clock()
         day = self.selected_day()
         first = date(self.month.yearShown(), self.month.monthShown(), 1)
         grid_start = first - timedelta(days=first.weekday() + 7)
         monday = day - timedelta(days=day.weekday())
         start = min(grid_start, monday)
         end = max(grid_start + timedelta(days=7 * 8), monday + timedelta(days=7))
-        rows = self.workspace.followups.list(
+        rows = self.services.followups.list(
             "all", owner=self.owner(), start=self._local(start), end=self._local(end)
         )
         counts: dict[date, tuple[int, int]] = {}
@@ -289,7 +304,7 @@ class CalendarPage(QWidget):
 
     def move_followup(self, followup_id: int, when: datetime) -> None:
         try:
-            changes: Changes = self.workspace.followups.move(followup_id, when)
+            changes: Changes = self.services.followups.move(followup_id, when)
         except UserError as exc:
             QMessageBox.warning(self, "repdesk", str(exc))
             return
@@ -314,7 +329,7 @@ class CalendarPage(QWidget):
     def open_export_dialog(self) -> ExportDialog:
         """The export dialog (file, date range, rep, alarm minutes); File ▸ Export reminders… opens
         it too."""
-        dialog = ExportDialog(self.workspace, self.window(), owner=self.owner())
+        dialog = ExportDialog(self.services.export, self.window(), owner=self.owner())
         dialog.sig_exported.connect(self._exported)
         dialog.open()
         return dialog

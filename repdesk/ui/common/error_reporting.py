@@ -10,15 +10,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 
 def user_sentence(exc: BaseException) -> str:
-    from sqlalchemy.exc import SQLAlchemyError
+    from repdesk.services.common.errors import user_sentence as expected
 
-    from repdesk.services.common.errors import UserError
-    from repdesk.store.errors import StoreError, describe_database_error
-
-    if isinstance(exc, (UserError, StoreError)):
-        return str(exc)
-    if isinstance(exc, SQLAlchemyError):
-        return describe_database_error(exc)
+    sentence = expected(exc)
+    if sentence is not None:
+        return sentence
     return f"Something went wrong ({exc.__class__.__name__}: {exc}); your data is unchanged."
 
 

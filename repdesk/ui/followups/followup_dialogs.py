@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
@@ -26,12 +27,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.services.calendar.calendar_export import (
-    CalendarExportService,
-    ExportFilter,
-    ExportResult,
-)
+from repdesk.services.calendar.calendar_export import ExportFilter, ExportResult
 from repdesk.ui.common.background import BackgroundTask, run_in_background
+
+if TYPE_CHECKING:
+    from repdesk.services.calendar.calendar_export import CalendarExportService
+    from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.settings.settings_service import SettingsService
+
+
+@dataclass(frozen=True)
+class ExportServices:
+    """What the export dialog uses: the export, the reps to pick from, the default alarm."""
+
+    calendar: CalendarExportService
+    leads: LeadService
+    settings: SettingsService
+    time: WorkspaceTime
 
 
 def local_midnight(day: QDate, zone: tzinfo) -> datetime:
@@ -80,7 +93,7 @@ class ExportDialog(QDialog):
 
     def __init__(
         self,
-        workspace: Any,
+        services: ExportServices,
         parent: QWidget | None = None,
         *,
         lead_id: int | None = None,
@@ -91,13 +104,11 @@ class ExportDialog(QDialog):
         self.setObjectName("exportIcsDialog")
         self.setWindowTitle("Export reminders")
         self.setMinimumWidth(520)
-        self.workspace = workspace
+        self.services = services
         self.lead_id = lead_id
-        self.service = CalendarExportService.for_workspace(workspace)
         self.task: BackgroundTask | None = None
         self.last_result: ExportResult | None = None
-        zone = workspace.zone()
-        today = workspace.clock().astimezone(zone).date()
+        today = services.time.today()
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Pending follow-ups become calendar events with a reminder. Export to the same file "
@@ -138,7 +149,7 @@ class ExportDialog(QDialog):
         self.all_dates.toggled.emit(self.all_dates.isChecked())
         self.owner = QComboBox()
         self.owner.addItem("All reps", "")
-        for name in workspace.leads.reps():
+        for name in services.leads.reps():
             self.owner.addItem(name, name)
         if owner:
             self.owner.setCurrentIndex(max(0, self.owner.findData(owner)))
@@ -148,7 +159,7 @@ class ExportDialog(QDialog):
         self.alarm.setObjectName("exportAlarmMinutes")
         self.alarm.setRange(0, 24 * 60)
         self.alarm.setSuffix(" min before")
-        self.alarm.setValue(int(workspace.settings.get("alarm_minutes")))
+        self.alarm.setValue(int(services.settings.get("alarm_minutes")))
         form.addRow("Reminder", self.alarm)
         layout.addLayout(form)
         self.progress = QProgressBar()
@@ -180,7 +191,7 @@ class ExportDialog(QDialog):
             self.path.setText(name if name.endswith(".ics") else name + ".ics")
 
     def current_filter(self) -> ExportFilter:
-        zone = self.workspace.zone()
+        zone = self.services.time.zone()
         start = end = None
         if not self.all_dates.isChecked():
             start = local_midnight(self.start.date(), zone)
@@ -201,7 +212,7 @@ class ExportDialog(QDialog):
         self.progress.setVisible(True)
         self.status.setText("Exporting…")
         self.task = run_in_background(
-            lambda progress: self.service.export(
+            lambda progress: self.services.calendar.export(
                 path, flt, alarm_minutes=minutes, progress=progress
             ),
             on_done=self._done,

@@ -3,7 +3,9 @@ reschedule, open)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -19,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.domain import CallOutcome
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
@@ -28,6 +29,11 @@ from repdesk.ui.common.actions import ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
 from repdesk.ui.followups.followup_dialogs import RescheduleDialog
 from repdesk.ui.followups.followup_table_model import KIND_LABELS, FollowUpTableModel
+
+if TYPE_CHECKING:
+    from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.followups.followup_service import FollowUpService
+    from repdesk.services.settings.settings_service import SettingsService
 
 OUTCOME_KEYS = {
     Qt.Key.Key_1: CallOutcome.CONNECTED,
@@ -38,6 +44,15 @@ OUTCOME_KEYS = {
 HINT = "D or Space done · S snooze 1 h · Shift+S tomorrow 09:00 · R reschedule · Enter open lead"
 
 
+@dataclass(frozen=True)
+class TodayServices:
+    """What the Today page uses: the follow-ups, the business day's start, the clock."""
+
+    followups: FollowUpService
+    settings: SettingsService
+    time: WorkspaceTime
+
+
 class TodayPage(QWidget):
     sig_followups_changed = Signal(object)
     """Emitted with a Changes value after the rep completed, snoozed or moved a step."""
@@ -46,14 +61,14 @@ class TodayPage(QWidget):
 
     def __init__(
         self,
-        workspace: Workspace,
+        services: TodayServices,
         actions: ActionRegistry | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("todayPage")
-        self.workspace = workspace
-        self.model = FollowUpTableModel(workspace.clock, workspace.zone)
+        self.services = services
+        self.model = FollowUpTableModel(services.time.clock, services.time.zone)
         self._pending_call: FollowUpRow | None = None
         self._build()
         self._tick = QTimer(self, interval=60_000)
@@ -132,8 +147,8 @@ class TodayPage(QWidget):
         self._loaded = True
         current = self.current_row()
         row_no = max(self.table.currentIndex().row(), 0)
-        rows = self.workspace.followups.list("today")
-        now = self.workspace.clock()
+        rows = self.services.followups.list("today")
+        now = self.services.time.clock()
         # Overdue first (oldest first), then the rest of today in time order.
         rows.sort(key=lambda r: (r.due_at >= now, r.due_at, r.id))
         self.model.set_rows(rows)
@@ -151,7 +166,7 @@ class TodayPage(QWidget):
         return self.model.row_at(index.row()) if index.isValid() else None
 
     def _show_coverage(self) -> None:
-        cov = self.workspace.followups.coverage()
+        cov = self.services.followups.coverage()
         share = round(cov.share * 100)
         many = cov.with_next_step != 1
         text = (
@@ -165,12 +180,12 @@ class TodayPage(QWidget):
         )
 
     def _fill_empty_state(self) -> None:
-        zone = self.workspace.zone()
-        start = self.workspace.end_of_today(self.workspace.clock())
+        zone = self.services.time.zone()
+        start = self.services.time.end_of_today()
         upcoming: list[FollowUpRow] = []
         for days in (1, 7, 60, None):
             end = start + timedelta(days=days) if days is not None else None
-            upcoming = self.workspace.followups.list("all", start=start, end=end)
+            upcoming = self.services.followups.list("all", start=start, end=end)
             if upcoming:
                 break
         body = self.empty.findChild(QLabel, "emptyBody")
@@ -206,7 +221,7 @@ class TodayPage(QWidget):
                 call, self._pending_call = self._pending_call, None
                 self.outcome_bar.setVisible(False)
                 self._run(
-                    lambda: self.workspace.followups.complete(
+                    lambda: self.services.followups.complete(
                         call.id, outcome=OUTCOME_KEYS[key].value
                     )
                 )  # type: ignore[index]
@@ -222,9 +237,9 @@ class TodayPage(QWidget):
         if key in (Qt.Key.Key_D, Qt.Key.Key_Space):
             self.complete(row)
         elif key == Qt.Key.Key_S and mods & Qt.KeyboardModifier.ShiftModifier:
-            self._run(lambda: self.workspace.followups.move(row.id, self.tomorrow_morning()))
+            self._run(lambda: self.services.followups.move(row.id, self.tomorrow_morning()))
         elif key == Qt.Key.Key_S:
-            self._run(lambda: self.workspace.followups.snooze(row.id, timedelta(hours=1)))
+            self._run(lambda: self.services.followups.snooze(row.id, timedelta(hours=1)))
         elif key == Qt.Key.Key_R:
             self.reschedule(row)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -240,24 +255,24 @@ class TodayPage(QWidget):
             self._pending_call = row
             self.outcome_bar.setVisible(True)
             return
-        self._run(lambda: self.workspace.followups.complete(row.id))
+        self._run(lambda: self.services.followups.complete(row.id))
 
     def tomorrow_morning(self) -> datetime:
-        zone = self.workspace.zone()
-        start = str(self.workspace.settings.get("business_start") or "09:00")
-        day = self.workspace.clock().astimezone(zone).date() + timedelta(days=1)
+        zone = self.services.time.zone()
+        start = str(self.services.settings.get("business_start") or "09:00")
+        day = self.services.time.clock().astimezone(zone).date() + timedelta(days=1)
         return datetime.combine(day, time.fromisoformat(start), tzinfo=zone)
 
     def reschedule(self, row: FollowUpRow) -> None:
         dialog = RescheduleDialog(
             row.due_at,
-            self.workspace.zone(),
+            self.services.time.zone(),
             f"{KIND_LABELS.get(row.kind, row.kind)} {row.lead_name} — new date and time:",
             self,
         )
         if dialog.exec():
             when = dialog.when()
-            self._run(lambda: self.workspace.followups.move(row.id, when))
+            self._run(lambda: self.services.followups.move(row.id, when))
 
     def _open(self, row: FollowUpRow | None) -> None:
         if row is not None:

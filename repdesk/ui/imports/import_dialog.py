@@ -23,14 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
-from repdesk.formats.header_map import CANONICAL_FIELDS, HUMAN_NAMES
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
-from repdesk.services.imports.import_service import ImportSummary, NeedsMapping, Preview
+from repdesk.services.imports.import_service import (
+    MAPPABLE_FIELDS,
+    ImportService,
+    ImportSummary,
+    NeedsMapping,
+    Preview,
+)
 from repdesk.ui.common.worker import Worker
 
-FIELD_CHOICES = ("name", "received_at", *CANONICAL_FIELDS)
 PREVIEW_COLUMNS = ("Row", "Name", "Email", "Phone", "Company", "Status", "Received", "Problem")
 
 
@@ -41,13 +44,13 @@ class ImportDialog(QDialog):
     """Emitted with a Changes value for the pages to refresh."""
 
     def __init__(
-        self, workspace: Workspace, paths: list[Path], parent: QWidget | None = None
+        self, imports: ImportService, paths: list[Path], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("importDialog")
         self.setWindowTitle("Import leads")
         self.resize(980, 620)
-        self.workspace = workspace
+        self.imports = imports
         self.paths = paths
         self.overrides: dict[str, str] = {}
         self.preview: Preview | None = None
@@ -108,7 +111,7 @@ class ImportDialog(QDialog):
     # -- preview ---------------------------------------------------------------------------------
     def refresh_preview(self) -> None:
         try:
-            self.preview = self.workspace.imports.preview(self.paths[0], self.overrides or None)
+            self.preview = self.imports.preview(self.paths[0], self.overrides or None)
         except NeedsMapping as exc:
             self.preview = None
             self.detected.setText(
@@ -132,7 +135,7 @@ class ImportDialog(QDialog):
         more = f" and {len(self.paths) - 1} more file(s)" if len(self.paths) > 1 else ""
         kb = max(1, lead_file.total_bytes // 1024)
         self.detected.setText(
-            f"<b>{HUMAN_NAMES.get(lead_file.detected, lead_file.detected)}</b> export "
+            f"<b>{self.preview.source_name}</b> export "
             f"({lead_file.kind.upper()}, {kb:,} KB){more}. Check the columns, then Import."
         )
         self._fill_mapping(lead_file.mapping)
@@ -155,7 +158,7 @@ class ImportDialog(QDialog):
             self.mapping.setItem(row, 0, item)
             box = QComboBox()
             box.addItem("(keep as extra field)", "extra")
-            for choice in FIELD_CHOICES:
+            for choice in MAPPABLE_FIELDS:
                 box.addItem(choice.replace("_", " "), choice)
             box.setCurrentIndex(max(0, box.findData(field or "extra")))
             box.currentIndexChanged.connect(
@@ -199,7 +202,7 @@ class ImportDialog(QDialog):
             return
         overrides = dict(self.overrides) or None
         paths = list(self.paths)
-        service = self.workspace.imports
+        service = self.imports
         self.worker = Worker(
             lambda progress, cancelled: service.import_files(
                 paths, mapping=overrides, progress=progress, cancelled=cancelled

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
@@ -19,20 +20,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.domain import LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.services.common.changes import Changes
 from repdesk.ui.common.actions import ActionId, ActionRegistry
-from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel
+from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel, LeadDetailServices
 from repdesk.ui.inbox.lead_table_model import COLUMNS, LeadTableModel
 
 if TYPE_CHECKING:
+    from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.inbox.inbox_service import InboxService
+    from repdesk.services.inbox.inbox_sqlite import SqliteInbox
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.script.qualification_service import QualificationService
     from repdesk.ui.inbox.lead_table_model import InboxRows
-    from repdesk.ui.script.script_panel import ScriptPanel
+    from repdesk.ui.script.script_panel import ScriptPanel, ScriptPanelServices
 
 SEARCH_DELAY_MS = 120
+
+
+@dataclass(frozen=True)
+class InboxServices:
+    """What the inbox (and All leads) page uses once the workspace has loaded."""
+
+    inbox: InboxService
+    leads: LeadService
+    qualifications: QualificationService
+    detail: LeadDetailServices
+    script: ScriptPanelServices
 
 
 class InboxPage(QWidget):
@@ -41,19 +56,22 @@ class InboxPage(QWidget):
 
     def __init__(
         self,
-        workspace: Workspace,
+        time: WorkspaceTime,
         actions: ActionRegistry,
+        services: InboxServices | None = None,
         *,
+        first_screen: SqliteInbox | None = None,
         all_leads: bool = False,
         parent: QWidget | None = None,
     ) -> None:
+        """`services` None: the app's start; the page shows `first_screen` (the inbox read from
+        the file) until the main window calls `services_loaded`."""
         super().__init__(parent)
-        self.workspace = workspace
+        self.time = time
+        self._services = services
+        self.first_screen = first_screen
         self.all_leads = all_leads
-        self._service: InboxService | None = None
-        self.model = LeadTableModel(
-            workspace.clock, lambda: int(workspace.setting("response_target_minutes"))
-        )
+        self.model = LeadTableModel(time.clock, time.response_target_minutes)
         self._build(actions)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload)
@@ -63,8 +81,8 @@ class InboxPage(QWidget):
         self._loaded = False
         self.defer_until_painted = False
         """Set by the main window at start-up: the filter lists and other chores wait for
-        `workspace_loaded()`, which the window calls once the services have loaded after the first
-        paint."""
+        `services_loaded()`, which the window calls after the first paint once the services have
+        loaded."""
         self._columns_before_call: list[bool] | None = None
 
     def _build(self, actions: ActionRegistry) -> None:
@@ -132,7 +150,8 @@ class InboxPage(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.detail = LeadDetailPanel(self.workspace, actions)
+        services = self._services
+        self.detail = LeadDetailPanel(services.detail if services else None, actions)
         if self.all_leads:
             self.detail.setObjectName("leadDetailAll")
         self.detail.setMinimumWidth(360)
@@ -153,19 +172,28 @@ class InboxPage(QWidget):
         actions[ActionId.START_SCRIPT].triggered.connect(self._start_script)
 
     # -- loading ---------------------------------------------------------------------------------
+    @property
+    def services(self) -> InboxServices:
+        assert self._services is not None, "the inbox queries only once the services loaded"
+        return self._services
+
     def activate(self) -> None:
         """Called when the page is shown: load lazily the first time, refresh after that."""
         if not self._loaded:
             # Filter lists (a scan of every lead) and re-qualify steps for stale qualifications are
-            # not needed for the first screen: at start-up they wait until the workspace has loaded.
-            if not self.defer_until_painted:
+            # not needed for the first screen: at start-up they wait until the services load.
+            if self._services is not None and not self.defer_until_painted:
                 self._first_load_chores()
             self._loaded = True
         self.reload()
         self.table.setFocus()
 
-    def workspace_loaded(self) -> None:
+    def services_loaded(self, services: InboxServices) -> None:
         """The services are ready (start-up): do the chores, and show the first lead's detail."""
+        self._services = services
+        self.detail.services_loaded(services.detail)
+        if not self.current_filter().is_empty:
+            self.reload()  # a search typed during the start applies now
         self._first_load_chores()
         if (
             self.detail.lead_id is None
@@ -178,14 +206,6 @@ class InboxPage(QWidget):
 
     def _first_load_chores(self) -> None:
         self._fill_filters()  # (loading the workspace planned the re-qualify steps already)
-
-    @property
-    def service(self) -> InboxService:
-        if self._service is None:
-            from repdesk.services.inbox.inbox_service import InboxService
-
-            self._service = InboxService(self.workspace.sessions, self.workspace.clock)
-        return self._service
 
     def current_filter(self) -> InboxFilter:
         return InboxFilter(
@@ -200,19 +220,16 @@ class InboxPage(QWidget):
     def reload(self) -> None:
         selected = self.detail.lead_id
         flt = self.current_filter()
-        end_of_today = self.workspace.end_of_today(self.workspace.clock())
-        first_screen = self.workspace.first_screen
-        early = (
-            first_screen is not None
-            and not self.workspace.loaded
-            and not self.all_leads
-            and flt.is_empty
-        )
-        if early:
-            # Start-up: the inbox straight from the file, before the services have loaded.
-            snapshot: InboxRows = first_screen.snapshot(end_of_today)  # type: ignore[union-attr]
+        end_of_today = self.time.end_of_today()
+        early = self._services is None
+        if self._services is None:
+            # Start-up: the inbox straight from the file, before the services have loaded (a
+            # filter typed meanwhile applies once they have).
+            if self.first_screen is None:
+                return
+            snapshot: InboxRows = self.first_screen.snapshot(end_of_today)
         else:
-            snapshot = self.service.any_snapshot(flt, end_of_today)
+            snapshot = self._services.inbox.any_snapshot(flt, end_of_today)
         self.model.set_snapshot(snapshot)
         waiting = snapshot.waiting
         text = f"{snapshot.total:,} leads"
@@ -223,7 +240,7 @@ class InboxPage(QWidget):
             self._reselect(selected)
         elif (
             self.model.rowCount() and not early
-        ):  # the detail needs the services: workspace_loaded() selects
+        ):  # the detail needs the services: services_loaded() selects
             self.table.selectRow(0)
 
     def _reselect(self, lead_id: int) -> None:
@@ -235,7 +252,7 @@ class InboxPage(QWidget):
         self.detail.refresh()
 
     def _fill_filters(self) -> None:
-        leads = self.workspace.leads
+        leads = self.services.leads
         choices = {
             "status": [(s.label, s.value) for s in LeadStatus],
             "source": [(v, v) for v in leads.distinct_values("source")],
@@ -264,7 +281,7 @@ class InboxPage(QWidget):
             self.reload()
 
     def _start_script(self) -> None:
-        if not self.isVisible() or self.detail.lead_id is None:
+        if not self.isVisible() or self.detail.lead_id is None or self._services is None:
             return
         script = self.prepare_script_panel()
         if self._columns_before_call is None:
@@ -285,7 +302,7 @@ class InboxPage(QWidget):
             # Imported here, not at start-up: the first screen does not need the panel.
             from repdesk.ui.script.script_panel import ScriptPanel
 
-            self.script = ScriptPanel(self.workspace)
+            self.script = ScriptPanel(self.services.script)
             self.script.setObjectName("scriptPanelAll" if self.all_leads else "scriptPanel")
             self.script.sig_changes_made.connect(self.apply_changes)
             self.script.sig_close_requested.connect(self._close_script)

@@ -3,7 +3,9 @@ lead."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -24,13 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
+
+if TYPE_CHECKING:
+    from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.ui.followups.followup_dialogs import ExportServices
 
 _ICONS = {
     "call": "☎",
@@ -43,17 +49,31 @@ _ICONS = {
 }
 
 
+@dataclass(frozen=True)
+class LeadDetailServices:
+    """What the lead detail uses: the lead and its changes, the clock, the calendar export."""
+
+    leads: LeadService
+    time: WorkspaceTime
+    export: ExportServices
+
+
 class LeadDetailPanel(QStackedWidget):
     sig_lead_changed = Signal(object)
     """Emitted with a Changes value after the rep changed the lead (call logged, status, note,
     edit)."""
 
     def __init__(
-        self, workspace: Workspace, actions: ActionRegistry, parent: QWidget | None = None
+        self,
+        services: LeadDetailServices | None,
+        actions: ActionRegistry,
+        parent: QWidget | None = None,
     ) -> None:
+        """`services` None: the app's start, before the services load; the pane stays blank until
+        `services_loaded` hands them over."""
         super().__init__(parent)
         self.setObjectName("leadDetail")
-        self.workspace = workspace
+        self._services = services
         self.lead_id: int | None = None
         self.detail: LeadDetail | None = None
         self.addWidget(
@@ -65,7 +85,7 @@ class LeadDetailPanel(QStackedWidget):
         self.addWidget(
             QWidget()
         )  # blank while the services load at start-up (not "No lead selected")
-        if not workspace.loaded:
+        if services is None:
             self.setCurrentIndex(2)
         for action_id, slot in (
             (ActionId.CALL_LEAD, self.call),
@@ -165,15 +185,28 @@ class LeadDetailPanel(QStackedWidget):
         scroll.setWidget(body)
         return scroll
 
+    @property
+    def services(self) -> LeadDetailServices:
+        assert self._services is not None, "the lead detail acts only once the services loaded"
+        return self._services
+
+    def services_loaded(self, services: LeadDetailServices) -> None:
+        """The services have loaded (at start-up): show the lead chosen meanwhile, if any."""
+        self._services = services
+        if self.lead_id is not None:
+            self.show_lead(self.lead_id)
+
     # -- showing ---------------------------------------------------------------------------------
     def show_lead(self, lead_id: int | None) -> None:
         self.lead_id = lead_id
+        if self._services is None:
+            return  # blank until the services load; services_loaded() shows this lead
         if lead_id is None:
             self.detail = None
             self.setCurrentIndex(0)
             self._set_actions_enabled(False)
             return
-        self.detail = self.workspace.leads.detail(lead_id)
+        self.detail = self.services.leads.detail(lead_id)
         self._fill(self.detail)
         self.setCurrentIndex(1)
         self._set_actions_enabled(True)
@@ -188,7 +221,7 @@ class LeadDetailPanel(QStackedWidget):
         self.subtitle.setText(
             " · ".join(p for p in (lead.title, lead.company) if p) or "No company given"
         )
-        now = self.workspace.clock()
+        now = self.services.time.now()
         f = self.fields
         f["email"].setText(lead.email or "—")
         f["phone"].setText(lead.phone or "—")
@@ -253,7 +286,7 @@ class LeadDetailPanel(QStackedWidget):
             return
         QDesktopServices.openUrl(QUrl(f"tel:{phone}"))
         self._apply(
-            lambda: self.workspace.leads.log_activity(
+            lambda: self.services.leads.log_activity(
                 self.lead_id or 0, ActivityKind.CALL, body=f"Called {phone}"
             )
         )
@@ -275,7 +308,7 @@ class LeadDetailPanel(QStackedWidget):
         )
         QDesktopServices.openUrl(QUrl(f"mailto:{address}?subject={subject}"))
         self._apply(
-            lambda: self.workspace.leads.log_activity(
+            lambda: self.services.leads.log_activity(
                 self.lead_id or 0, ActivityKind.EMAIL, body=f"Emailed {address}"
             )
         )
@@ -285,14 +318,14 @@ class LeadDetailPanel(QStackedWidget):
             return
         text, ok = QInputDialog.getMultiLineText(self, "Add note", "Note for the timeline:")
         if ok and text.strip():
-            self._apply(lambda: self.workspace.leads.add_note(self.lead_id or 0, text))
+            self._apply(lambda: self.services.leads.add_note(self.lead_id or 0, text))
 
     def edit(self) -> None:
         if self.detail is None or not self.isVisible():
             return
         from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
 
-        dialog = LeadEditDialog(self.workspace, self.detail, self)
+        dialog = LeadEditDialog(self.services.leads, self.detail, self)
         if dialog.exec():
             self.refresh()
             self.sig_lead_changed.emit(Changes(leads=True))
@@ -303,7 +336,7 @@ class LeadDetailPanel(QStackedWidget):
         from repdesk.ui.followups.followup_dialogs import ExportDialog
 
         ExportDialog(
-            self.workspace,
+            self.services.export,
             self,
             lead_id=self.detail.lead.id,
             lead_name=self.detail.lead.display_name,
@@ -313,7 +346,7 @@ class LeadDetailPanel(QStackedWidget):
         if self.lead_id is None:
             return
         status = LeadStatus(self.status_box.itemData(index))
-        self._apply(lambda: self.workspace.leads.set_status(self.lead_id or 0, status))
+        self._apply(lambda: self.services.leads.set_status(self.lead_id or 0, status))
 
     def _apply(self, action: object) -> None:
         try:

@@ -3,6 +3,8 @@ valid)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,9 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
+
+if TYPE_CHECKING:
+    from repdesk.services.leads.lead_service import LeadService
 
 _FIELDS = (
     ("first_name", "First name"),
@@ -32,13 +36,13 @@ _FIELDS = (
 
 class LeadEditDialog(QDialog):
     def __init__(
-        self, workspace: Workspace, detail: LeadDetail, parent: QWidget | None = None
+        self, leads: LeadService, detail: LeadDetail, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("leadEditDialog")
         self.setWindowTitle(f"Edit {detail.lead.display_name}")
         self.setMinimumWidth(440)
-        self._workspace = workspace
+        self._leads = leads
         self._lead_id = detail.lead.id
         form = QFormLayout(self)
         self.edits: dict[str, QLineEdit] = {}
@@ -75,7 +79,7 @@ class LeadEditDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self._workspace.leads.update_lead(self._lead_id, self.values(), shown=self._shown)
+            self._leads.update_lead(self._lead_id, self.values(), shown=self._shown)
         except UserError as exc:
             self.error.setText(str(exc))
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCharts import (
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.formats.csv_export import write_csv
 from repdesk.ui.reports.report_table_model import ReportTableModel
 
 ACCENT = QColor("#2f6fde")
@@ -247,10 +246,17 @@ class TableCard(_Card):
     """A titled table; the header button saves it as CSV with formulas neutralised."""
 
     def __init__(
-        self, key: str, title: str, headers: Sequence[str], parent: QWidget | None = None
+        self,
+        key: str,
+        title: str,
+        headers: Sequence[str],
+        save: Callable[[Path, Sequence[str], list[tuple[object, ...]]], None],
+        parent: QWidget | None = None,
     ) -> None:
+        """`save(path, headers, rows)` writes the CSV (the report service's export_table)."""
         super().__init__(title, "CSV…", "Save this table as CSV", parent)
         self.key = key
+        self._save = save
         self.model = ReportTableModel(headers)
         self.table = QTableView()
         self.table.setObjectName(f"table_{key}")
@@ -267,7 +273,7 @@ class TableCard(_Card):
         self.export_button.clicked.connect(self.ask_export)
 
     def export_csv(self, path: Path) -> None:
-        write_csv(path, self.model.headers, self.model.raw_rows())
+        self._save(path, self.model.headers, self.model.raw_rows())
 
     def ask_export(self) -> None:
         name, _ = QFileDialog.getSaveFileName(

@@ -4,7 +4,9 @@ thread."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import (
@@ -20,10 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.domain import JourneyStage, LeadStatus, Verdict
-from repdesk.services.reports.report_service import Report, ReportService
+from repdesk.services.reports.report_service import Report
 from repdesk.ui.reports.report_charts import WARN, ChartCard, TableCard
+
+if TYPE_CHECKING:
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.reports.report_service import ReportService
 
 PRESETS = (
     ("Last 7 days", 7),
@@ -89,20 +94,22 @@ class Tile(QFrame):
         self.value.setStyleSheet(f"color: {colour};" if colour else "")
 
 
+@dataclass(frozen=True)
+class ReportsServices:
+    """What the Reports page uses: the report and the reps to narrow it to."""
+
+    reports: ReportService
+    leads: LeadService
+
+
 class ReportsPage(QWidget):
     sig_report_loaded = Signal(object)
     """Emitted with the Report once it is computed and shown."""
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, services: ReportsServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.workspace = workspace
-        self.service = ReportService(
-            workspace.sessions,
-            workspace.clock,
-            workspace.settings,
-            workspace.followups,
-            workspace.zone,
-        )
+        self.services = services
+        self.service = services.reports
         self.report: Report | None = None
         self._signals = _JobSignals(self)
         self._signals.sig_report_computed.connect(self._computed)
@@ -170,10 +177,16 @@ class ReportsPage(QWidget):
         }
         self.tables = {
             "source": TableCard(
-                "source", "By source", [GROUP_HEADERS[0].format("Source"), *GROUP_HEADERS[1:]]
+                "source",
+                "By source",
+                [GROUP_HEADERS[0].format("Source"), *GROUP_HEADERS[1:]],
+                self.service.export_table,
             ),
             "product": TableCard(
-                "product", "By product", [GROUP_HEADERS[0].format("Product"), *GROUP_HEADERS[1:]]
+                "product",
+                "By product",
+                [GROUP_HEADERS[0].format("Product"), *GROUP_HEADERS[1:]],
+                self.service.export_table,
             ),
         }
         grid_host = QWidget()
@@ -272,7 +285,7 @@ class ReportsPage(QWidget):
         current = self.rep.currentData()
         self.rep.clear()
         self.rep.addItem("All reps", "")
-        for name in self.workspace.leads.reps():
+        for name in self.services.leads.reps():
             self.rep.addItem(name, name)
         self.rep.setCurrentIndex(max(0, self.rep.findData(current)))
         days = int(self.preset.currentData())

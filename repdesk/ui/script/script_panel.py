@@ -4,7 +4,8 @@ autosave, end of call."""
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, CallOutcome, Verdict
 from repdesk.core.questions import AnswerType, Question
@@ -37,8 +37,22 @@ from repdesk.services.common.errors import UserError
 from repdesk.services.script.qualification_service import ScriptRun
 from repdesk.ui.script import script_panel_pages as parts
 
+if TYPE_CHECKING:
+    from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.script.qualification_service import QualificationService
+
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 QUESTIONS, OUTCOME, RESULT = range(3)
+
+
+@dataclass(frozen=True)
+class ScriptPanelServices:
+    """What a call uses: the script run and its verdict, the call log, the workspace's zone."""
+
+    qualifications: QualificationService
+    leads: LeadService
+    time: WorkspaceTime
 
 
 class ScriptPanel(QWidget):
@@ -48,12 +62,17 @@ class ScriptPanel(QWidget):
     """Emitted when the rep closes the panel after the call (or in preview)."""
 
     def __init__(
-        self, workspace: Workspace | None, *, preview: bool = False, parent: QWidget | None = None
+        self,
+        services: ScriptPanelServices | None,
+        *,
+        preview: bool = False,
+        parent: QWidget | None = None,
     ) -> None:
+        """`services` None: a preview that asks the questions it is given and saves nothing."""
         super().__init__(parent)
         self.setObjectName("scriptPanel")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.workspace = workspace
+        self.services = services
         self.preview = preview
         self.run: ScriptRun | None = None
         self.answers: dict[str, AnswerValue] = {}
@@ -158,8 +177,8 @@ class ScriptPanel(QWidget):
     # -- starting --------------------------------------------------------------------------------
     def start(self, lead_id: int) -> None:
         """Open the script for a lead, resuming its draft if there is one; the call timer starts."""
-        assert self.workspace is not None
-        self.begin(self.workspace.qualifications.start_or_resume(lead_id))
+        assert self.services is not None
+        self.begin(self.services.qualifications.start_or_resume(lead_id))
 
     def begin(self, run: ScriptRun) -> None:
         self.run = run
@@ -397,9 +416,9 @@ class ScriptPanel(QWidget):
         return self.answers.get(question.key) if question is not None else None
 
     def _autosave(self) -> None:
-        if self.preview or self.run is None or self.run.lead_id is None or self.workspace is None:
+        if self.preview or self.run is None or self.run.lead_id is None or self.services is None:
             return
-        self.workspace.qualifications.save_draft(self.run.lead_id, self.answers)
+        self.services.qualifications.save_draft(self.run.lead_id, self.answers)
 
     def _jump(self, item: QListWidgetItem) -> None:
         assert self.run is not None
@@ -418,13 +437,13 @@ class ScriptPanel(QWidget):
         self.setFocus()
 
     def _log_call(self, outcome: CallOutcome) -> None:
-        assert self.run is not None and self.workspace is not None and self.run.lead_id is not None
+        assert self.run is not None and self.services is not None and self.run.lead_id is not None
         self._tick.stop()
         seconds = max(1, math.ceil(self._elapsed.elapsed() / 1000))
         lead_id = self.run.lead_id
         label = outcome.value.replace("_", " ")
         try:
-            changes = self.workspace.leads.log_activity(
+            changes = self.services.leads.log_activity(
                 lead_id,
                 ActivityKind.CALL,
                 outcome=outcome.value,
@@ -439,7 +458,7 @@ class ScriptPanel(QWidget):
                     parts.draft_text(missing, {q.key: q for q in self.run.questions}),
                 )
             else:
-                result = self.workspace.qualifications.finish(lead_id, self.answers)
+                result = self.services.qualifications.finish(lead_id, self.answers)
                 changes = changes | result.changes
                 self._show_verdict(result.verdict, result.score)
                 if result.reply is not None:
@@ -447,7 +466,7 @@ class ScriptPanel(QWidget):
                     QDesktopServices.openUrl(QUrl(result.reply.mailto))
                 self._show_result(
                     f"Call logged ({label}) and qualification saved",
-                    result.next_steps(self.workspace.zone()) + ".",
+                    result.next_steps(self.services.time.zone()) + ".",
                 )
         except UserError as exc:
             self._show_result("Could not save", str(exc))

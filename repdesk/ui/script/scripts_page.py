@@ -25,21 +25,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.core.questions import AnswerType, Question, QuestionSet, SetKind
-from repdesk.formats.script_file import ScriptBundle
 from repdesk.services.common.errors import UserError
 from repdesk.services.script.qualification_service import ScriptRun
-from repdesk.services.script.script_service import parse_rules_text, rules_text
+from repdesk.services.script.script_service import (
+    ScriptBundle,
+    ScriptService,
+    parse_rules_text,
+    rules_text,
+)
 from repdesk.ui.script.question_editor import QuestionEditor
 from repdesk.ui.script.script_panel import ScriptPanel
 
 
 class ScriptsPage(QWidget):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, scripts: ScriptService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scriptsPage")
-        self.workspace = workspace
+        self.scripts = scripts
         self.sets: list[QuestionSet] = []
         self.dirty = False
         self._build()
@@ -170,7 +173,7 @@ class ScriptsPage(QWidget):
             self.load()
 
     def load(self) -> None:
-        stored = self.workspace.scripts.current()
+        stored = self.scripts.current()
         self.sets = list(stored.bundle.sets)
         self.rules.blockSignals(True)
         self.rules.setPlainText(rules_text(stored.bundle.rules))
@@ -344,7 +347,7 @@ class ScriptsPage(QWidget):
 
     def save(self) -> None:
         try:
-            result = self.workspace.scripts.save_bundle(self.bundle())
+            result = self.scripts.save_bundle(self.bundle())
         except UserError as exc:
             self._say(f"Nothing was saved. {exc}", error=True)
             return
@@ -390,9 +393,7 @@ class ScriptsPage(QWidget):
         if not path:
             return
         try:
-            Path(path).write_text(
-                self.workspace.scripts.export_text(), encoding="utf-8", newline="\n"
-            )
+            Path(path).write_text(self.scripts.export_text(), encoding="utf-8", newline="\n")
         except OSError as exc:
             self._say(f"Cannot write {path}: {exc.strerror or exc}.", error=True)
             return
@@ -406,7 +407,7 @@ class ScriptsPage(QWidget):
         if not path:
             return
         try:
-            result = self.workspace.scripts.import_text(Path(path).read_text(encoding="utf-8"))
+            result = self.scripts.import_text(Path(path).read_text(encoding="utf-8"))
         except (UserError, OSError, UnicodeDecodeError) as exc:
             self._say(f"Nothing was imported. {Path(path).name}, {exc}", error=True)
             return

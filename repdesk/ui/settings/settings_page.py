@@ -3,7 +3,8 @@ sync."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import Qt, QTime, Signal
@@ -22,10 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.common.zones import workspace_zone
+
+if TYPE_CHECKING:
+    from repdesk.services.calendar.caldav_sync import CalDavSync
+    from repdesk.services.settings.settings_service import SettingsService
+    from repdesk.services.sources.source_service import SourceService
+    from repdesk.services.team.rep_service import RepService
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -34,10 +40,10 @@ class GeneralSettingsPanel(QWidget):
     sig_settings_saved = Signal(object)
     """Emitted with a Changes value after the settings were saved."""
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: SettingsService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("generalSettings")
-        self.workspace = workspace
+        self.settings = settings
         form = QFormLayout(self)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.target = _spin(1, 1440, " min")
@@ -100,7 +106,7 @@ class GeneralSettingsPanel(QWidget):
         self.load()
 
     def load(self) -> None:
-        s = self.workspace.settings.all()
+        s = self.settings.all()
         self.target.setValue(int(s["response_target_minutes"]))
         self.region.setText(str(s["default_region"]))
         index = self.zone.findData(str(s["timezone"]))
@@ -137,7 +143,7 @@ class GeneralSettingsPanel(QWidget):
         try:
             validate(values)
             for key, value in values.items():
-                self.workspace.settings.set(key, value)
+                self.settings.set(key, value)
         except UserError as exc:
             self.error.setText(str(exc))
             return
@@ -170,14 +176,26 @@ def _spin(low: int, high: int, suffix: str) -> QSpinBox:
     return spin
 
 
+@dataclass(frozen=True)
+class SettingsServices:
+    """What the Settings page's tabs use: settings, reps, inquiry sources, calendar sync."""
+
+    settings: SettingsService
+    reps: RepService
+    sources: SourceService
+    caldav: CalDavSync
+
+
 class SettingsPage(QWidget):
     """Tabs, each built the first time the page is shown (start-up stays quick)."""
 
-    def __init__(self, workspace: Workspace, window: Any, parent: QWidget | None = None) -> None:
+    sig_changes_made = Signal(object)
+    """Emitted with a Changes value after a tab saved settings or changed the reps."""
+
+    def __init__(self, services: SettingsServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsPage")
-        self.workspace = workspace
-        self.window_ = window
+        self.services = services
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 6)
         title = QLabel("Settings")
@@ -195,15 +213,15 @@ class SettingsPage(QWidget):
         from repdesk.ui.sources.sources_panel import SourcesPanel
         from repdesk.ui.team.reps_panel import RepsPanel
 
-        general = GeneralSettingsPanel(self.workspace)
-        general.sig_settings_saved.connect(self.window_.apply_changes)
-        reps = RepsPanel(self.workspace)
-        reps.sig_reps_changed.connect(self.window_.apply_changes)
+        general = GeneralSettingsPanel(self.services.settings)
+        general.sig_settings_saved.connect(self.sig_changes_made)
+        reps = RepsPanel(self.services.reps)
+        reps.sig_reps_changed.connect(self.sig_changes_made)
         for widget, label in (
             (general, "General"),
             (reps, "Reps and capacity"),
-            (SourcesPanel(self.workspace), "Inquiry sources"),
-            (CalDavPanel(self.workspace), "Calendar sync"),
+            (SourcesPanel(self.services.sources), "Inquiry sources"),
+            (CalDavPanel(self.services.caldav), "Calendar sync"),
         ):
             page = QWidget()
             box = QVBoxLayout(page)

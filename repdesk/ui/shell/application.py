@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
-    from repdesk.app import Workspace
+    from repdesk.services.workspace.workspace import Workspace
 
 
 def run_application(open_workspace: Callable[[], Workspace], *, url: str, files: list[str]) -> int:

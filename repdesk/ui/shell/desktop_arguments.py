@@ -54,11 +54,11 @@ def find_lead(window: MainWindow, link: str) -> int | None:
     kind, value = contact_value(link)
     if not value:
         return None
-    leads = window.workspace.leads
+    leads = window.services.leads
     if kind == "email":
         wanted = normalize_email(value)
     else:
-        region = str(window.workspace.settings.get("default_region") or "US")
+        region = str(window.services.settings.get("default_region") or "US")
         wanted = normalize_phone(value, region)
     if wanted is None:
         return None

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
+from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
-from repdesk.ui.common.actions import ActionId
+from repdesk.ui.common.actions import ActionId, ActionRegistry
 
 if TYPE_CHECKING:
+    from repdesk.services.workspace.services import Services
     from repdesk.ui.imports.import_dialog import ImportDialog
-    from repdesk.ui.shell.main_window import MainWindow
 
 # The dialogs (and the import service behind them) load on first use: the menus exist before the
 # first paint, SQLAlchemy only after it (see MainWindow's deferred start).
 
 
 class FileActions:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        actions: ActionRegistry,
+        services: Callable[[], Services],
+        apply_changes: Callable[[Changes], None],
+        database: str,
+    ) -> None:
+        """`services` gives the workspace's services when an action needs them (the menus exist
+        before they have loaded); `apply_changes` refreshes the pages; `database` names the open
+        workspace in About."""
         self.window = window
-        actions = window.actions_
+        self._services = services
+        self._apply_changes = apply_changes
+        self._database = database
         actions[ActionId.BACKUP].triggered.connect(self.backup)
         actions[ActionId.ABOUT].triggered.connect(self.about)
         actions[ActionId.IMPORT].triggered.connect(self.choose_and_import)
@@ -44,14 +58,15 @@ class FileActions:
         launch)."""
         from repdesk.ui.imports.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self.window.workspace, [Path(p) for p in paths], self.window)
-        dialog.sig_changes_made.connect(self.window.apply_changes)
+        dialog = ImportDialog(self._services().imports, [Path(p) for p in paths], self.window)
+        dialog.sig_changes_made.connect(self._apply_changes)
         self.dialog = dialog
         dialog.open()
         return dialog
 
     def undo_import(self) -> None:
-        last = self.window.workspace.imports.last_import()
+        imports = self._services().imports
+        last = imports.last_import()
         if last is None:
             QMessageBox.information(self.window, "Undo import", "There is no import to undo.")
             return
@@ -65,11 +80,11 @@ class FileActions:
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            changes = self.window.workspace.imports.undo_import(last.id)
+            changes = imports.undo_import(last.id)
         except UserError as exc:
             QMessageBox.warning(self.window, "Undo import", str(exc))
             return
-        self.window.apply_changes(changes)
+        self._apply_changes(changes)
         self.window.statusBar().showMessage("Import undone.", 6000)
 
     def backup(self) -> None:
@@ -80,9 +95,7 @@ class FileActions:
         if not name:
             return
         try:
-            from repdesk.services.workspace.backup_service import backup_database
-
-            target = backup_database(self.window.workspace.url, Path(name))
+            target = self._services().backup.backup(Path(name))
         except UserError as exc:
             QMessageBox.warning(self.window, "Backup failed", str(exc))
             return
@@ -91,4 +104,4 @@ class FileActions:
     def about(self) -> None:
         from repdesk.ui.shell.about_dialog import show_about
 
-        show_about(self.window, self.window.status_workspace.text())
+        show_about(self.window, self._database)

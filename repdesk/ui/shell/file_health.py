@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from repdesk.services.workspace.backup_service import daily_backup
+from repdesk.services.workspace.backup_service import BackupService
 from repdesk.store.errors import StoreError
 from repdesk.ui.common.worker import Worker
 
@@ -23,19 +23,19 @@ class FileHealthCheck(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        workspace = window.workspace
-        self.worker = Worker(lambda _progress, _cancelled: self._check(workspace))
+        backup = window.workspace.services.backup
+        self.worker = Worker(lambda _progress, _cancelled: self._check(backup))
         self.worker.signals.sig_work_finished.connect(self._on_checked)
         self.worker.start()
 
     @staticmethod
-    def _check(workspace: object) -> tuple[str | None, str | None]:
+    def _check(backup: BackupService) -> tuple[str | None, str | None]:
         """(why the file is read-only, why there is no backup today), each None when all is well."""
-        damaged = workspace.sessions.check_now()  # type: ignore[attr-defined]
+        damaged = backup.check_file()
         if damaged is not None:
             return damaged, None
         try:
-            daily_backup(workspace.url)  # type: ignore[attr-defined]
+            backup.daily()
         except StoreError as exc:
             return None, str(exc)
         return None, None

@@ -4,6 +4,7 @@ geometry."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -17,12 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.services.common.changes import Changes
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.worker import Worker
 from repdesk.ui.shell.first_paint import after_first_paint
 from repdesk.ui.shell.pages import PageSpec, build_pages
+
+if TYPE_CHECKING:
+    from repdesk.services.workspace.services import Services
+    from repdesk.services.workspace.workspace import Workspace
 
 
 class MainWindow(QMainWindow):
@@ -34,15 +38,22 @@ class MainWindow(QMainWindow):
     ) -> None:
         """`defer_pages`: build only the inbox now; after its first paint load the workspace's
         services off the GUI thread, then build the other pages (the app's start). Without it every
-        page exists when the constructor returns (tests, embedding)."""
+        page exists when the constructor returns (tests, embedding).
+
+        The window is the shell: it holds the workspace to load and close it, and hands each page
+        only the services that page uses (ui/shell/pages.py)."""
         super().__init__(parent)
         self._defer_pages = defer_pages
         self.workspace = workspace
-        self.setWindowTitle(f"repdesk — {_workspace_title(workspace)}")
+        if not defer_pages:
+            workspace.load()
+        self.setWindowTitle(f"repdesk — {workspace.title}")
         self.setObjectName("mainWindow")
         self.actions_ = ActionRegistry(self)
         self.pages: dict[str, QWidget] = {}
-        self._specs: list[PageSpec] = build_pages(self)
+        self._specs: list[PageSpec] = build_pages(
+            self.actions_, workspace.time, workspace.first_screen
+        )
         self._build_body()
         self._build_menus()
         self._build_status_bar()
@@ -70,11 +81,13 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(item)
             if self._defer_pages and index > 0:
                 self.stack.addWidget(QWidget())  # stands in until _build_page replaces it
-            else:
-                page = self._make_page(spec)
-                if self._defer_pages and hasattr(page, "defer_until_painted"):
+            elif self._defer_pages:
+                page = self._make_page(spec, early=not self.workspace.loaded)
+                if hasattr(page, "defer_until_painted"):
                     page.defer_until_painted = True
                 self.stack.addWidget(page)
+            else:
+                self.stack.addWidget(self._make_page(spec))
             action = self.actions_[spec.action]
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             self.addAction(action)
@@ -110,10 +123,10 @@ class MainWindow(QMainWindow):
     def _finish_start(self) -> None:
         self._loader = None
         self.statusBar().showMessage("Ready", 3000)
+        first = self._specs[0]
+        if first.hand_over is not None:
+            first.hand_over(self.pages[first.key], self.services)
         self.build_all_pages()
-        loaded = getattr(self.pages.get("inbox"), "workspace_loaded", None)
-        if callable(loaded):
-            loaded()
         self._install_watcher()
         from repdesk.ui.shell.file_health import FileHealthCheck
 
@@ -129,16 +142,28 @@ class MainWindow(QMainWindow):
     def _install_watcher(self) -> None:
         from repdesk.ui.sources.inquiry_watcher import install_inquiry_watcher
 
-        install_inquiry_watcher(self)  # polls mailboxes and watched folders off the GUI thread
+        # polls mailboxes and watched folders off the GUI thread
+        install_inquiry_watcher(self, self.services.sources)
         from repdesk.ui.followups.requalify_timer import RequalifyTimer
 
-        self.requalify_timer = RequalifyTimer(self.workspace.followups.plan_requalifications, self)
+        self.requalify_timer = RequalifyTimer(self.services.followups.plan_requalifications, self)
         self.requalify_timer.sig_leads_requalified.connect(
             lambda _count: self.apply_changes(Changes(leads=True, follow_ups=True))
         )
 
-    def _make_page(self, spec: PageSpec) -> QWidget:
-        widget = spec.factory()
+    @property
+    def services(self) -> Services:
+        """The workspace's services (waiting for them when the start is still loading them)."""
+        return self.workspace.load()
+
+    def _make_page(self, spec: PageSpec, *, early: bool = False) -> QWidget:
+        if early and spec.build_early is not None:
+            widget = spec.build_early()
+        else:
+            widget = spec.build(self.services)
+        changed = getattr(widget, "sig_changes_made", None)
+        if changed is not None:
+            changed.connect(self.apply_changes)
         self.pages[spec.key] = widget
         return widget
 
@@ -195,10 +220,12 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a[ActionId.ABOUT])
         from repdesk.ui.shell.file_actions import FileActions
 
-        self.file_actions = FileActions(self)
+        self.file_actions = FileActions(
+            self, a, lambda: self.services, self.apply_changes, self.workspace.title
+        )
 
     def _build_status_bar(self) -> None:
-        self.status_workspace = QLabel(_workspace_title(self.workspace))
+        self.status_workspace = QLabel(self.workspace.title)
         self.status_workspace.setObjectName("muted")
         self.statusBar().addPermanentWidget(self.status_workspace)
         self.statusBar().showMessage("Ready", 3000)
@@ -275,12 +302,3 @@ def _lead_files(mime: QMimeData) -> list[Path]:
         for u in mime.urls()
         if u.isLocalFile() and Path(u.toLocalFile()).is_file()
     ]
-
-
-def _workspace_title(workspace: Workspace) -> str:
-    from repdesk.store.sqlite_file import sqlite_path
-
-    path = sqlite_path(workspace.url)
-    if path is None:
-        return workspace.engine.url.render_as_string(hide_password=True)
-    return path.name

@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QStyle, QSystemTrayIcon
 
-from repdesk.app import Workspace
 from repdesk.services.common.errors import NotFoundError
 from repdesk.services.sources.imap_fetcher import SourceFailed, SourceOffline
 from repdesk.services.sources.imap_idle import IDLE_TIMEOUT, IdleUnsupported
@@ -51,15 +50,15 @@ class _FetchJob(QRunnable):
 
 
 class BackgroundFetch(QObject):
-    """Runs `workspace.sources.fetch_all` (or one source) on a private thread pool, one run at a
+    """Runs `SourceService.fetch_all` (or one source) on a private thread pool, one run at a
     time."""
 
     sig_fetch_finished = Signal(object)
     """Emitted in the GUI thread with the FetchResult (or the Exception) of one run."""
 
-    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+    def __init__(self, sources: SourceService, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.workspace = workspace
+        self.sources = sources
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
@@ -70,7 +69,7 @@ class BackgroundFetch(QObject):
         if self.busy:
             return False
         self.busy = True
-        sources = self.workspace.sources
+        sources = self.sources
         work = (
             (lambda: sources.fetch_all(skip))
             if source_id is None
@@ -188,12 +187,12 @@ class InquiryWatcher(QObject):
     """Emitted with the number of leads a check added or merged (only when it is not zero)."""
 
     def __init__(
-        self, window: QMainWindow, workspace: Workspace, interval_ms: int = POLL_MS
+        self, window: QMainWindow, sources: SourceService, interval_ms: int = POLL_MS
     ) -> None:
         super().__init__(window)
         self.window = window
-        self.workspace = workspace
-        self.fetcher = BackgroundFetch(workspace, self)
+        self.sources = sources
+        self.fetcher = BackgroundFetch(sources, self)
         self.fetcher.sig_fetch_finished.connect(self._on_finished)
         self.idle_pool = QThreadPool(self)
         self.idle_pool.setMaxThreadCount(IDLE_THREADS)
@@ -243,7 +242,7 @@ class InquiryWatcher(QObject):
     def _sync_idlers(self) -> None:
         """One IDLE worker per mailbox: start them for new mailboxes, end them for removed ones."""
         try:
-            mailboxes = {s.id for s in self.workspace.sources.list_sources() if s.kind == IMAP}
+            mailboxes = {s.id for s in self.sources.list_sources() if s.kind == IMAP}
         except Exception as exc:  # the poll that follows reports the same problem
             log.warning("Cannot list the inquiry sources: %s", exc)
             return
@@ -254,7 +253,7 @@ class InquiryWatcher(QObject):
             stop = threading.Event()
             self._idlers[source_id] = stop
             self.idle_pool.start(
-                _IdleJob(self.workspace.sources, source_id, stop, self.idling, self._idle_relay)
+                _IdleJob(self.sources, source_id, stop, self.idling, self._idle_relay)
             )
 
     def _on_idle_ended(self, source_id: int, offered: bool) -> None:
@@ -301,8 +300,8 @@ def _headline(result: FetchResult) -> str:
     return " and ".join(parts) + " — see the Inbox."
 
 
-def install_inquiry_watcher(window: QMainWindow) -> InquiryWatcher:
-    """Start polling the window's workspace sources; the watcher lives and dies with the window."""
-    watcher = InquiryWatcher(window, window.workspace)  # type: ignore[attr-defined]
+def install_inquiry_watcher(window: QMainWindow, sources: SourceService) -> InquiryWatcher:
+    """Start polling the workspace's sources; the watcher lives and dies with the window."""
+    watcher = InquiryWatcher(window, sources)
     window.inquiry_watcher = watcher  # type: ignore[attr-defined]
     return watcher

@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.services.common.errors import UserError
-from repdesk.services.sources.source_service import FetchResult, SourceInfo
+from repdesk.services.sources.source_service import FetchResult, SourceInfo, SourceService
 from repdesk.ui.sources.inquiry_watcher import BackgroundFetch
 
 COLUMNS = ("Name", "Kind", "Status", "Last checked", "Last error")
@@ -95,13 +94,13 @@ class ImapSourceDialog(QDialog):
 
 
 class SourcesPanel(QWidget):
-    """Self-contained: give it the workspace; it talks to `workspace.sources` only."""
+    """Lists, adds, removes and checks the workspace's inquiry sources (through the service)."""
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, sources: SourceService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sourcesPanel")
-        self.workspace = workspace
-        self.fetcher = BackgroundFetch(workspace, self)
+        self.service = sources
+        self.fetcher = BackgroundFetch(sources, self)
         self.fetcher.sig_fetch_finished.connect(self._on_checked)
         layout = QVBoxLayout(self)
         title = QLabel(
@@ -145,7 +144,7 @@ class SourcesPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self._sources = self.workspace.sources.list_sources()
+        self._sources = self.service.list_sources()
         self.table.setRowCount(len(self._sources))
         for row, source in enumerate(self._sources):
             checked = (
@@ -192,7 +191,7 @@ class SourcesPanel(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:
-            self.workspace.sources.add_imap(**dialog.values())  # type: ignore[arg-type]
+            self.service.add_imap(**dialog.values())  # type: ignore[arg-type]
         except UserError as exc:
             QMessageBox.warning(self, "Mailbox not added", str(exc))
             return
@@ -204,7 +203,7 @@ class SourcesPanel(QWidget):
         if not path:
             return
         try:
-            self.workspace.sources.add_folder(path)
+            self.service.add_folder(path)
         except UserError as exc:
             QMessageBox.warning(self, "Folder not added", str(exc))
             return
@@ -215,7 +214,7 @@ class SourcesPanel(QWidget):
         if source_id is None:
             return
         try:
-            self.workspace.sources.remove(source_id)
+            self.service.remove(source_id)
         except UserError as exc:
             QMessageBox.warning(self, "Source not removed", str(exc))
         self.reload()

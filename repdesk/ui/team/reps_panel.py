@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.app import Workspace
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.team.rep_service import MAX_CAPACITY, RepRow, RepService
@@ -189,13 +188,13 @@ class RepsPanel(QWidget):
 
     def __init__(
         self,
-        workspace: Workspace,
+        service: RepService,
         parent: QWidget | None = None,
         confirm: Callable[[QWidget, str], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("repsPanel")
-        self.service = RepService(workspace.sessions)
+        self.service = service
         self._confirm = confirm or _ask
         self.model = RepTableModel()
         self.current_dialog: RepDialog | None = None

@@ -38,6 +38,11 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         self.store.pop((service, username), None)
 
 
+def caldav_sync(ws: Workspace, secrets: SecretStore) -> CalDavSync:
+    """The workspace's sync with another keyring (the services take theirs from the root)."""
+    return CalDavSync(ws.sessions, ws.clock, ws.settings, secrets, ws.services.calendar)
+
+
 def add_leads(ws: Workspace, count: int = 3) -> list[int]:
     now = ws.clock()
     ids = []
@@ -90,7 +95,7 @@ def test_push_creates_updates_and_cancels_on_radicale(
 ) -> None:
     ids = add_leads(workspace)
     keyring_ = MemoryKeyring()
-    sync = CalDavSync.for_workspace(workspace, SecretStore(keyring_))
+    sync = caldav_sync(workspace, SecretStore(keyring_))
     sync.configure(radicale_url, "rep", "secret")
     assert "holds 0 events" in sync.test_connection()
     first = sync.push()
@@ -123,7 +128,7 @@ def test_push_creates_updates_and_cancels_on_radicale(
 
 @pytest.mark.integration
 def test_unreachable_server_is_one_sentence(workspace: Workspace, radicale_url: str) -> None:
-    sync = CalDavSync.for_workspace(workspace, SecretStore(MemoryKeyring()))
+    sync = caldav_sync(workspace, SecretStore(MemoryKeyring()))
     sync.configure("http://127.0.0.1:9/", "rep", "x")
     with pytest.raises(UserError) as error:
         sync.push()
@@ -133,7 +138,7 @@ def test_unreachable_server_is_one_sentence(workspace: Workspace, radicale_url: 
 
 
 def test_settings_needed_and_bad_address(workspace: Workspace) -> None:
-    sync = CalDavSync.for_workspace(workspace, SecretStore(MemoryKeyring()))
+    sync = caldav_sync(workspace, SecretStore(MemoryKeyring()))
     with pytest.raises(UserError, match="Set the CalDAV address"):
         sync.push()
     with pytest.raises(UserError, match="must start with https://"):
@@ -143,7 +148,7 @@ def test_settings_needed_and_bad_address(workspace: Workspace) -> None:
 def test_no_keyring_backend_refuses_to_store(workspace: Workspace) -> None:
     from keyring.backends import fail
 
-    sync = CalDavSync.for_workspace(workspace, SecretStore(fail.Keyring()))
+    sync = caldav_sync(workspace, SecretStore(fail.Keyring()))
     with pytest.raises(SecretsUnavailable):
         sync.configure("https://cloud.example.com/dav/", "rep", "pw")
     assert workspace.settings.get("caldav_url") == ""
@@ -157,7 +162,7 @@ def test_real_keyring_round_trip(workspace: Workspace, radicale_url: str) -> Non
     if not usable_backend(store.backend):
         pytest.skip("no system keyring here; run under scripts/with-keyring")
     add_leads(workspace, 1)
-    sync = CalDavSync.for_workspace(workspace, store)
+    sync = caldav_sync(workspace, store)
     sync.configure(radicale_url, "rep", "secret")
     try:
         assert sync.push().created == 1

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from repdesk.app import Workspace
 from repdesk.cli import main
 from repdesk.core.domain import ActivityKind, LeadStatus
-from repdesk.services.calendar.calendar_export import CalendarExportService, ExportFilter
+from repdesk.services.calendar.calendar_export import ExportFilter
 from repdesk.services.common.errors import UserError
 from repdesk.store.models import FollowUpRecord, LeadRecord, RepRecord
 from tests.fixtures.workspace import FakeClock
@@ -97,7 +97,7 @@ def test_golden_export_then_update_and_cancel(
         lambda: f"followup-{next(numbers)}@repdesk",
     )
     ids = seed(workspace)
-    service = CalendarExportService.for_workspace(workspace)
+    service = workspace.services.calendar
     first = tmp_path / "a.ics"
     result = service.export(first, alarm_minutes=10)
     assert (result.events, result.cancelled) == (3, 0)
@@ -144,7 +144,7 @@ def test_golden_export_then_update_and_cancel(
 
 def test_filters_by_dates_lead_and_owner(workspace: Workspace, tmp_path: Path) -> None:
     ids = seed(workspace)
-    service = CalendarExportService.for_workspace(workspace)
+    service = workspace.services.calendar
     by_lead = service.reminders(ExportFilter(lead_id=ids["omar"]))
     assert [r.summary for r in by_lead] == ["Call Omar Haddad (Haddad HVAC)"]
     by_owner = service.reminders(ExportFilter(owner="Sam Ortiz"))
@@ -161,7 +161,7 @@ def test_event_minutes_and_alarm_minutes_come_from_settings(workspace: Workspace
     seed(workspace)
     workspace.settings.set("event_minutes", 30)
     workspace.settings.set("alarm_minutes", 25)
-    [reminder, *_] = CalendarExportService.for_workspace(workspace).reminders()
+    [reminder, *_] = workspace.services.calendar.reminders()
     assert (reminder.duration_minutes, reminder.alarm_minutes) == (30, 25)
 
 
@@ -169,7 +169,7 @@ def test_unwritable_file_is_one_sentence_and_marks_nothing(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     seed(workspace)
-    service = CalendarExportService.for_workspace(workspace)
+    service = workspace.services.calendar
     with pytest.raises(UserError) as error:
         service.export(tmp_path / "missing" / "x.ics")
     assert str(error.value).count(".") >= 1 and "\n" not in str(error.value)
@@ -194,9 +194,7 @@ def test_a_cancelled_export_writes_no_file_and_marks_nothing(
             raise Cancelled("Export cancelled; no file was written.")
 
     with pytest.raises(Cancelled):
-        CalendarExportService.for_workspace(workspace).export(
-            tmp_path / "out.ics", progress=cancel_at_the_last_report
-        )
+        workspace.services.calendar.export(tmp_path / "out.ics", progress=cancel_at_the_last_report)
     assert calls and not (tmp_path / "out.ics").exists() and not list(tmp_path.glob(".out.ics.*"))
     with workspace.sessions() as session:
         assert all(f.exported_sequence is None for f in session.scalars(select(FollowUpRecord)))
@@ -215,14 +213,10 @@ def test_open_qualification_questions_and_verdict_go_into_the_description(
         "site_goal": "leads",
     }
     verdict = workspace.qualifications.finish(ids["omar"], answers).verdict.value.replace("_", " ")
-    [omar] = CalendarExportService.for_workspace(workspace).reminders(
-        ExportFilter(lead_id=ids["omar"])
-    )
+    [omar] = workspace.services.calendar.reminders(ExportFilter(lead_id=ids["omar"]))
     assert f"Verdict: {verdict}" in omar.description
     workspace.qualifications.save_draft(ids["zoe"], {"need": True})  # half-way through the script
-    [zoe] = CalendarExportService.for_workspace(workspace).reminders(
-        ExportFilter(lead_id=ids["zoe"])
-    )
+    [zoe] = workspace.services.calendar.reminders(ExportFilter(lead_id=ids["zoe"]))
     ask = next(line for line in zoe.description.splitlines() if line.startswith("Ask: "))
     assert (
         "What is the challenge, in their words?" in ask
@@ -292,7 +286,7 @@ def test_exported_file_parses_with_icaljs(
     icaljs: Path,  # noqa: F811
 ) -> None:
     ids = seed(workspace)
-    service = CalendarExportService.for_workspace(workspace)
+    service = workspace.services.calendar
     service.export(tmp_path / "first.ics")
     jane = pending_of(workspace, ids["jane"])
     workspace.leads.set_status(ids["jane"], LeadStatus.LOST)  # the step is cancelled with the lead
@@ -344,7 +338,7 @@ def test_big_export_is_bulk(workspace: Workspace, tmp_path: Path) -> None:
     with workspace.sessions.begin() as session:
         session.execute(update(LeadRecord).values(notes="n"))
     seen: list[tuple[int, int]] = []
-    result = CalendarExportService.for_workspace(workspace).export(
+    result = workspace.services.calendar.export(
         tmp_path / "big.ics", progress=lambda d, t: seen.append((d, t))
     )
     assert result.events == 3000 and seen[-1] == (3000, 3000)
@@ -354,7 +348,5 @@ def test_big_export_is_bulk(workspace: Workspace, tmp_path: Path) -> None:
 def test_note_activity_beats_lead_notes(workspace: Workspace) -> None:
     ids = seed(workspace)
     workspace.leads.log_activity(ids["omar"], ActivityKind.NOTE, body="Call on the mobile instead")
-    [reminder] = CalendarExportService.for_workspace(workspace).reminders(
-        ExportFilter(lead_id=ids["omar"])
-    )
+    [reminder] = workspace.services.calendar.reminders(ExportFilter(lead_id=ids["omar"]))
     assert "Last note: Call on the mobile instead" in reminder.description

@@ -12,7 +12,6 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from repdesk.app import Workspace, open_workspace
-from repdesk.services.calendar.calendar_export import CalendarExportService
 from repdesk.services.followups.requalify import REQUALIFY_NOTE
 from repdesk.services.reports.report_service import ReportService
 from repdesk.store.models import FollowUpRecord
@@ -74,7 +73,7 @@ def test_the_ics_export_plans_them_first(
 ) -> None:
     clock.now += timedelta(days=91)
     path = tmp_path / "reminders.ics"
-    CalendarExportService.for_workspace(workspace).export(path)
+    workspace.services.calendar.export(path)
     calendar = Calendar.from_ical(path.read_bytes())
     descriptions = [str(e.get("DESCRIPTION", "")) for e in calendar.walk("VEVENT")]
     assert any(REQUALIFY_NOTE in d for d in descriptions), descriptions

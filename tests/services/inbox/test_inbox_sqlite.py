@@ -7,6 +7,7 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
@@ -17,6 +18,7 @@ from repdesk.core.inbox import InboxFilter
 from repdesk.launch import ensure_demo
 from repdesk.services.inbox.inbox_service import InboxService
 from repdesk.services.inbox.inbox_sqlite import SqliteInbox, stored_time
+from repdesk.services.workspace.workspace import NotLoaded
 from repdesk.store.models import LeadRecord
 from repdesk.store.sqlite_file import sqlite_path
 from tests.fixtures.workspace import FIXED_NOW, FakeClock
@@ -109,7 +111,7 @@ def test_stored_time_is_how_the_engine_writes_it(workspace: Workspace) -> None:
     assert len(raw) == len(stored_time(lead.received_at))
 
 
-def test_lazy_opening_reads_the_file_and_loads_the_services_on_first_use(
+def test_lazy_opening_reads_the_file_until_the_services_are_loaded(
     sqlite_url: str, clock: FakeClock
 ) -> None:
     ws = open_workspace(sqlite_url, clock=clock)
@@ -129,7 +131,9 @@ def test_lazy_opening_reads_the_file_and_loads_the_services_on_first_use(
         assert lazy.first_screen.has_leads()
         assert lazy.first_screen.snapshot(lazy.end_of_today(clock())).total > 0
         assert path.read_bytes() == before  # the first screen only reads
-        assert lazy.leads.list_leads()  # first use of a service loads the workspace
+        with pytest.raises(NotLoaded):  # nothing loads behind the caller's back
+            lazy.leads.list_leads()
+        assert lazy.load().leads.list_leads()
         assert lazy.loaded and lazy.setting("response_target_minutes") == 12
     finally:
         lazy.close()

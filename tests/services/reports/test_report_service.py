@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import insert
 
 from repdesk.app import Workspace
-from repdesk.commands.report_cmd import report_service
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.journey_service import refresh_journey_stages
 from repdesk.store.models import (
@@ -109,7 +108,7 @@ def add_followup(ws: Workspace, lead_id: int, due: datetime, status: str = "pend
 
 
 def test_no_leads_gives_null_median_and_zero_shares(ws: Workspace) -> None:
-    r = report_service(ws).report(date(2026, 11, 1), DAY)
+    r = ws.services.reports.report(date(2026, 11, 1), DAY)
     assert r.speed.median_minutes is None
     assert (r.speed.within_target_share, r.speed.within_hour_share, r.speed.within_day_share) == (
         0,
@@ -130,7 +129,7 @@ def test_speed_to_lead_over_every_lead_received_in_the_period(ws: Workspace) -> 
     add_lead(ws, base)
     add_lead(ws, datetime(2026, 10, 31, 23, 59, tzinfo=UTC), 1)  # before the period
     add_lead(ws, datetime(2026, 11, 21, 0, 0, tzinfo=UTC), 1)  # after the period
-    r = report_service(ws).report(date(2026, 11, 1), DAY)
+    r = ws.services.reports.report(date(2026, 11, 1), DAY)
     s = r.speed
     assert s.received == 8 and s.never_contacted == 2
     assert s.median_minutes == (20 + 61) / 2
@@ -145,7 +144,7 @@ def test_the_response_target_setting_moves_the_target_share(ws: Workspace) -> No
     for minutes in (3, 8, 14, 40):
         add_lead(ws, base, minutes, status="contacted")
     ws.settings.set("response_target_minutes", 15)
-    r = report_service(ws).report(date(2026, 11, 1), DAY)
+    r = ws.services.reports.report(date(2026, 11, 1), DAY)
     assert r.speed.within_target_share == 0.75 and r.target_minutes == 15
 
 
@@ -153,13 +152,13 @@ def test_period_days_are_local_dates(ws: Workspace) -> None:
     ws.settings.set("timezone", "America/New_York")  # UTC-5 in November
     add_lead(ws, datetime(2026, 11, 10, 4, 30, tzinfo=UTC), 1)  # 9 Nov 23:30 in New York
     add_lead(ws, datetime(2026, 11, 10, 5, 30, tzinfo=UTC), 1)  # 10 Nov 00:30 in New York
-    service = report_service(ws)
+    service = ws.services.reports
     assert service.report(date(2026, 11, 10), date(2026, 11, 10)).speed.received == 1
     assert service.report(date(2026, 11, 9), date(2026, 11, 9)).speed.received == 1
 
 
 def test_default_period_is_the_last_thirty_days(ws: Workspace) -> None:
-    r = report_service(ws).report()
+    r = ws.services.reports.report()
     assert (r.period_from, r.period_to) == (date(2026, 10, 22), DAY)
 
 
@@ -169,13 +168,13 @@ def test_owner_filter_and_unknown_owner(ws: Workspace) -> None:
     base = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
     add_lead(ws, base, 2, owner_id=sam, status="contacted")
     add_lead(ws, base)
-    r = report_service(ws).report(date(2026, 11, 1), DAY, "Sam")
+    r = ws.services.reports.report(date(2026, 11, 1), DAY, "Sam")
     assert r.speed.received == 1 and r.speed.never_contacted == 0
     assert [rep.name for rep in r.reps] == ["Sam"]
     with pytest.raises(UserError, match="no rep named 'Nobody'"):
-        report_service(ws).report(None, None, "Nobody")
+        ws.services.reports.report(None, None, "Nobody")
     with pytest.raises(UserError, match="after it ends"):
-        report_service(ws).report(DAY, date(2026, 11, 1))
+        ws.services.reports.report(DAY, date(2026, 11, 1))
 
 
 def test_coverage_follows_the_followup_service(ws: Workspace) -> None:
@@ -187,7 +186,7 @@ def test_coverage_follows_the_followup_service(ws: Workspace) -> None:
     add_followup(ws, a, NOW - timedelta(hours=1))
     add_followup(ws, b, NOW + timedelta(days=2))
     add_followup(ws, c, NOW - timedelta(days=1))
-    r = report_service(ws).report(date(2026, 11, 1), DAY)
+    r = ws.services.reports.report(date(2026, 11, 1), DAY)
     assert (r.coverage.open_leads, r.coverage.with_next_step, r.coverage.overdue) == (3, 2, 1)
     assert r.coverage.with_next_step_share == 2 / 3
 
@@ -202,7 +201,7 @@ def test_attempts_before_the_first_connect(ws: Workspace) -> None:
     add_call(ws, a, base + timedelta(minutes=30), "", kind="email")  # not a call attempt
     add_call(ws, b, base, "connected")
     add_call(ws, c, base, "voicemail")
-    r = report_service(ws).report(date(2026, 11, 1), DAY)
+    r = ws.services.reports.report(date(2026, 11, 1), DAY)
     assert r.attempts.connected_leads == 2
     assert r.attempts.median_attempts == 1.5 and r.attempts.max_attempts == 3
     assert r.attempts.unreached_leads == 1
@@ -221,7 +220,7 @@ def test_funnel_by_status_verdict_source_and_product(ws: Workspace) -> None:
     ]
     for status, verdict, source, product in spec:
         add_lead(ws, base, 1, status=status, verdict=verdict, source=source, product=product)
-    r = report_service(ws).report(date(2026, 11, 1), DAY)
+    r = ws.services.reports.report(date(2026, 11, 1), DAY)
     f = r.funnel
     assert f.by_status == {
         "new": 1,
@@ -258,13 +257,13 @@ def test_rep_load_counts_final_qualifications_completed_this_month(ws: Workspace
     add_qualification(ws, l3, datetime(2026, 11, 1, 0, 0, tzinfo=UTC))
     l4 = add_lead(ws, old, 1, owner_id=kim, verdict="nurture", status="nurture")
     add_qualification(ws, l4, this_month, "nurture")  # not qualified
-    r = report_service(ws).report(date(2026, 11, 1), DAY)
+    r = ws.services.reports.report(date(2026, 11, 1), DAY)
     assert [(x.name, x.capacity, x.qualified_this_month) for x in r.reps] == [
         ("Kim", 4, 1),
         ("Sam", 10, 1),
     ]
     # Rep load does not depend on the report period: it is always this calendar month.
-    r2 = report_service(ws).report(date(2026, 1, 1), date(2026, 1, 31))
+    r2 = ws.services.reports.report(date(2026, 1, 1), date(2026, 1, 31))
     assert [x.qualified_this_month for x in r2.reps] == [1, 1]
 
 
@@ -273,7 +272,7 @@ def test_month_boundary_follows_the_workspace_zone(ws: Workspace, clock: FakeClo
     sam = add_rep(ws, "Sam", 10)
     lead = add_lead(ws, datetime(2026, 10, 1, tzinfo=UTC), 1, owner_id=sam, verdict="qualified")
     add_qualification(ws, lead, datetime(2026, 10, 31, 23, 30, tzinfo=UTC))  # 1 Nov 00:30 in Berlin
-    assert report_service(ws).report().reps[0].qualified_this_month == 1
+    assert ws.services.reports.report().reps[0].qualified_this_month == 1
 
 
 def test_journey_counts_open_leads_after_refresh(ws: Workspace) -> None:
@@ -287,7 +286,7 @@ def test_journey_counts_open_leads_after_refresh(ws: Workspace) -> None:
         assert refresh_journey_stages(s) == 3
     with ws.sessions.begin() as s:
         assert refresh_journey_stages(s, [hot, warm]) == 0  # nothing changed since
-    r = report_service(ws).report(date(2026, 11, 1), DAY)
+    r = ws.services.reports.report(date(2026, 11, 1), DAY)
     assert r.journey == {"awareness": 1, "consideration": 1, "decision": 1}
 
 

@@ -16,7 +16,6 @@ from keyring.backend import KeyringBackend
 from repdesk.app import Workspace, open_workspace
 from repdesk.services.common.errors import UserError
 from repdesk.services.settings.secrets import SecretStore
-from repdesk.services.sources.source_service import SourceService
 from repdesk.store.locations import resolve_url
 from tests.fixtures.imap import ImapServer
 
@@ -45,9 +44,7 @@ KEYRING = MemoryKeyring()
 
 
 def open_ws(path: Path) -> Workspace:
-    ws = open_workspace(resolve_url(str(path)))
-    ws.sources = SourceService(ws.sessions, ws.clock, ws.imports, SecretStore(KEYRING))
-    return ws
+    return open_workspace(resolve_url(str(path)), secrets=SecretStore(KEYRING))
 
 
 @pytest.fixture

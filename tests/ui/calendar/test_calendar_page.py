@@ -17,8 +17,9 @@ from repdesk.store.models import FollowUpRecord, LeadRecord, RepRecord
 from repdesk.ui.calendar.caldav_panel import CalDavPanel
 from repdesk.ui.calendar.calendar_page import CalendarPage
 from repdesk.ui.followups.followup_dialogs import ExportDialog
+from repdesk.ui.shell.pages import calendar_services, export_services
 from tests.fixtures.workspace import FakeClock
-from tests.services.calendar.test_caldav_sync import MemoryKeyring
+from tests.services.calendar.test_caldav_sync import MemoryKeyring, caldav_sync
 
 
 def seed(ws: Workspace, count: int = 3) -> list[int]:
@@ -50,7 +51,7 @@ def seed(ws: Workspace, count: int = 3) -> list[int]:
 
 
 def page_for(qtbot: QtBot, ws: Workspace) -> CalendarPage:
-    page = CalendarPage(ws)
+    page = CalendarPage(calendar_services(ws.services))
     qtbot.addWidget(page)
     page.resize(1200, 760)
     page.show()
@@ -147,7 +148,7 @@ def test_export_dialog_reports_an_unwritable_file(
     qtbot: QtBot, workspace: Workspace, tmp_path: Path
 ) -> None:
     seed(workspace)
-    dialog = ExportDialog(workspace)
+    dialog = ExportDialog(export_services(workspace.services))
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.path.setText(str(tmp_path / "missing" / "out.ics"))
@@ -163,7 +164,7 @@ def test_export_can_be_cancelled_and_the_dialog_stays(
     import time
 
     seed(workspace)
-    dialog = ExportDialog(workspace)
+    dialog = ExportDialog(export_services(workspace.services))
     qtbot.addWidget(dialog)
     dialog.show()
     reports: list[int] = []
@@ -175,7 +176,7 @@ def test_export_can_be_cancelled_and_the_dialog_stays(
             time.sleep(0.005)
         raise AssertionError("the export was not cancelled")
 
-    dialog.service.export = slow_export  # type: ignore[method-assign]
+    dialog.services.calendar.export = slow_export  # type: ignore[method-assign]
     dialog.path.setText(str(tmp_path / "out.ics"))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(reports) >= 3, timeout=5000)
@@ -202,7 +203,7 @@ def test_main_window_action_opens_the_export_dialog(qtbot: QtBot, tmp_path: Path
 
 def caldav_panel(qtbot: QtBot, workspace: Workspace, url: str) -> CalDavPanel:
     """The panel filled in for the test server (the password goes to an in-memory keyring)."""
-    panel = CalDavPanel(workspace, secrets=SecretStore(MemoryKeyring()))
+    panel = CalDavPanel(caldav_sync(workspace, SecretStore(MemoryKeyring())))
     qtbot.addWidget(panel)
     panel.show()
     panel.url.setText(url)

@@ -15,6 +15,7 @@ from repdesk.launch import open_for_cli
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord
 from repdesk.ui import build_main_window
 from repdesk.ui.followups.today_page import TodayPage
+from repdesk.ui.shell.pages import today_services
 from tests.fixtures.workspace import FakeClock
 
 
@@ -125,7 +126,7 @@ def test_shift_s_moves_to_tomorrow_morning_and_enter_opens_the_lead(
 def test_empty_state_names_the_next_step(
     qtbot: QtBot, workspace: Workspace, clock: FakeClock
 ) -> None:
-    page = TodayPage(workspace)
+    page = TodayPage(today_services(workspace.services))
     qtbot.addWidget(page)
     page.show()
     assert page.stack.currentWidget() is page.empty

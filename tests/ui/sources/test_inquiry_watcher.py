@@ -13,10 +13,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QTableView
 from pytestqt.qtbot import QtBot
 
+from repdesk.app import open_workspace
 from repdesk.services.settings.secrets import SecretStore
 from repdesk.services.sources import imap_idle
-from repdesk.services.sources.source_service import FetchResult, SourceService
+from repdesk.services.sources.source_service import FetchResult
+from repdesk.store.locations import resolve_url
 from repdesk.ui import build_main_window
+from repdesk.ui.shell.main_window import MainWindow
 from repdesk.ui.sources import inquiry_watcher
 from repdesk.ui.sources.sources_panel import SourcesPanel
 from tests.fixtures.imap import ImapServer
@@ -56,7 +59,7 @@ def test_sources_panel_lists_sources_and_checks_now(qtbot: QtBot, tmp_path: Path
     drop.mkdir()
     (drop / "bad.csv").write_text("Colour,Size\nred,1\n")
     window.workspace.sources.add_folder(drop)  # type: ignore[attr-defined]
-    panel = SourcesPanel(window.workspace)  # type: ignore[attr-defined]
+    panel = SourcesPanel(window.workspace.sources)  # type: ignore[attr-defined]
     qtbot.addWidget(panel)
     panel.show()
     assert panel.table.rowCount() == 1 and panel.table.item(0, 0).text() == "drop"
@@ -72,12 +75,13 @@ def open_window_with_mailbox(
 ) -> tuple[Any, Any, int, list[Any]]:
     """The main window with one Dovecot mailbox; the list collects (leads added, sources skipped) of
     each poll."""
-    window = build_main_window(str(tmp_path / "w.sqlite3"))
+    # no system keyring here: the workspace's services keep the passwords in memory
+    workspace = open_workspace(
+        resolve_url(str(tmp_path / "w.sqlite3")), secrets=SecretStore(KEYRING)
+    )
+    window = MainWindow(workspace)
     qtbot.addWidget(window)
-    ws = window.workspace  # type: ignore[attr-defined]
-    ws.sources = SourceService(
-        ws.sessions, ws.clock, ws.imports, SecretStore(KEYRING)
-    )  # no system keyring here
+    ws = window.workspace
     polled: list[Any] = []
     fetch_all = ws.sources.fetch_all
 

@@ -19,7 +19,7 @@ def _save(qtbot: QtBot, dialog: RepDialog) -> None:
 
 def test_add_edit_remove(qtbot: QtBot, workspace: Workspace) -> None:
     asked: list[str] = []
-    panel = RepsPanel(workspace, confirm=lambda _w, q: asked.append(q) or True)
+    panel = RepsPanel(workspace.services.reps, confirm=lambda _w, q: asked.append(q) or True)
     qtbot.addWidget(panel)
     panel.show()
     assert panel.model.rowCount() == 0 and not panel.edit_button.isEnabled()
@@ -71,7 +71,7 @@ def test_add_edit_remove(qtbot: QtBot, workspace: Workspace) -> None:
 
 def test_duplicate_names_are_refused_in_the_dialog(qtbot: QtBot, workspace: Workspace) -> None:
     RepService(workspace.sessions).add(RepRow(None, "Sam Ortiz", "", 40, "09:00", "17:00", True))
-    panel = RepsPanel(workspace, confirm=lambda _w, _q: False)
+    panel = RepsPanel(workspace.services.reps, confirm=lambda _w, _q: False)
     qtbot.addWidget(panel)
     panel.show()
     qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
