@@ -96,8 +96,8 @@ def _builder(
 ) -> Callable[[WorkspaceTime], Opened]:
     def build(time: WorkspaceTime) -> Opened:
         from repdesk.services.settings.secrets import SecretStore
+        from repdesk.store.backups import read_only_reason
         from repdesk.store.engine import make_engine, make_session_factory
-        from repdesk.store.integrity import read_only_reason
         from repdesk.store.sqlite_file import sqlite_path
 
         engine = make_engine(url)
@@ -139,10 +139,15 @@ def open_workspace_lazily(
     (`Workspace.load`); anything else (a server, a new file, a migration to run) is opened at once
     like `open_workspace`."""
     from repdesk.migrations import HEAD_REVISION
+    from repdesk.store.errors import DamagedFileError
     from repdesk.store.sqlite_file import sqlite_path, sqlite_tables_and_revision
 
     path = sqlite_path(url)
-    if path is None or not path.is_file() or sqlite_tables_and_revision(path)[1] != HEAD_REVISION:
+    try:
+        current = sqlite_tables_and_revision(path)[1] if path and path.is_file() else None
+    except DamagedFileError:
+        current = None  # opening it for real says it is damaged and where its backup is
+    if path is None or current != HEAD_REVISION:
         return open_workspace(url, clock=clock, secrets=secrets)
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
 

@@ -121,8 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         try:
             return int(args.run_without_workspace(args, resolve_url(args.db, demo=args.demo)))
-        except (UserError, StoreError) as exc:
-            return fail(str(exc))
+        except Exception as exc:
+            sentence = user_sentence(exc)
+            if sentence is None:
+                raise
+            return fail(sentence)
     try:
         workspace = open_for_cli(args.db, demo=args.demo)
     except StoreError as exc:

@@ -21,7 +21,9 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from repdesk.core.quoting import clip
 from repdesk.store.errors import StoreError
+from repdesk.store.integrity import file_problem
 from repdesk.store.sqlite_file import read_only
 
 PARTIAL = ".partial"
@@ -31,8 +33,6 @@ DAILY_KEPT = 7
 def copy_database(source: Path, target: Path, *, check: bool = True) -> Path:
     """Copy the database at `source` to `target` (replaced only once the copy is complete); a
     damaged source is refused (StoreError) unless `check` is False."""
-    from repdesk.store.integrity import damaged_sentence, file_problem
-
     problem = file_problem(source, full=True) if check else None
     if problem is not None:
         raise StoreError(damaged_sentence(source, problem))
@@ -44,6 +44,7 @@ def copy_database(source: Path, target: Path, *, check: bool = True) -> Path:
             dst = sqlite3.connect(partial)
             try:
                 src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")  # one file, however it is opened
             finally:
                 dst.close()
         finally:
@@ -99,10 +100,8 @@ def list_backups(path: Path) -> list[Path]:
 
 def latest_good_backup(path: Path) -> Path | None:
     """The newest backup beside `path` that SQLite finds sound (None: there is none)."""
-    from repdesk.store.integrity import file_problem
-
     for backup in list_backups(path):
-        if file_problem(backup, full=True) is None:
+        if file_problem(backup, full=True, backup=True) is None:
             return backup
     return None
 
@@ -113,8 +112,6 @@ def restore(
     """Put `backup` (by default the newest sound one) in place of the workspace file `path`; the
     file it replaces is kept beside it as `<file>.<stamp>.replaced` (with its -wal and -shm), so
     nothing is lost. Returns (the backup restored, where the replaced file is kept)."""
-    from repdesk.store.integrity import file_problem
-
     if backup is None:
         backup = latest_good_backup(path)
         if backup is None:
@@ -122,7 +119,7 @@ def restore(
     elif not backup.is_file():
         raise StoreError(f"There is no backup file {backup}.")
     else:
-        problem = file_problem(backup, full=True)
+        problem = file_problem(backup, full=True, backup=True)
         if problem is not None:
             raise StoreError(f"The backup {backup} is damaged too ({problem}); choose another.")
     _refuse_if_in_use(path)
@@ -142,6 +139,31 @@ def restore(
     except OSError as exc:
         raise StoreError(f"{path} could not be replaced by its backup ({exc.strerror}).") from exc
     return backup, kept
+
+
+def damaged_sentence(path: Path, problem: str, *, read_only_now: bool = False) -> str:
+    """One sentence: the file is damaged, what SQLite found, and where the latest good backup is."""
+    opened = (
+        "repdesk opened it read-only, so nothing can be changed"
+        if read_only_now
+        else "nothing was changed"
+    )
+    backup = latest_good_backup(path)
+    if backup is None:
+        advice = "there is no good backup of it, so copy the file somewhere safe before anything"
+    else:
+        made = datetime.fromtimestamp(backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        advice = (
+            f"the latest good backup is {backup} ({made}): close repdesk and run "
+            "`repdesk backup restore` to bring it back"
+        )
+    return f"The workspace file {path} is damaged ({clip(problem, 80)}); {opened}; {advice}."
+
+
+def read_only_reason(path: Path) -> str | None:
+    """The sentence to open the workspace file read-only with, when its quick check fails."""
+    problem = file_problem(path) if path.exists() else None
+    return None if problem is None else damaged_sentence(path, problem, read_only_now=True)
 
 
 def _refuse_if_in_use(path: Path) -> None:

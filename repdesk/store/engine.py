@@ -12,7 +12,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.store.errors import StoreError
+from repdesk.store.backups import damaged_sentence
+from repdesk.store.errors import DamagedFileError, StoreError
 from repdesk.store.sqlite_file import BUSY_TIMEOUT_MS, check_sqlite_file, sqlite_path
 
 #: Execution option of an engine (or connection) whose transactions write: on SQLite they begin
@@ -46,7 +47,10 @@ def make_engine(url: str) -> Engine:
     if path is not None:
         if not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-        check_sqlite_file(path)
+        try:
+            check_sqlite_file(path)
+        except DamagedFileError as exc:
+            raise StoreError(damaged_sentence(path, exc.problem)) from exc
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "begin", _begin)

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from repdesk.migrations import HEAD_REVISION
-from repdesk.store.backups import migration_backup
-from repdesk.store.errors import StoreError
+from repdesk.store.backups import damaged_sentence, migration_backup
+from repdesk.store.errors import DamagedFileError, StoreError
 from repdesk.store.sqlite_file import sqlite_path, sqlite_tables_and_revision
 
 if TYPE_CHECKING:
@@ -70,7 +70,10 @@ def ensure_schema(engine: Engine) -> bool:
         if path is not None:
             # Read-only first: connecting through SQLAlchemy switches the file to WAL, and a file
             # that is not ours must stay byte-for-byte as it was.
-            tables, current = sqlite_tables_and_revision(path)
+            try:
+                tables, current = sqlite_tables_and_revision(path)
+            except DamagedFileError as exc:
+                raise StoreError(damaged_sentence(path, exc.problem)) from exc
         else:
             tables = set(inspect(engine).get_table_names())
             current = _stored_revision(engine) if "alembic_version" in tables else None

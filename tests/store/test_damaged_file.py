@@ -4,6 +4,7 @@ the rolling backups bring the workspace back (`repdesk backup restore`)."""
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import sqlite3
@@ -86,3 +87,42 @@ def test_a_damaged_copy_takes_no_import_and_says_it_is_damaged(
     )
     assert damaged >= COPIES - 2
     assert outcomes == [], f"{len(outcomes)} of {damaged} damaged copies:\n" + "\n".join(outcomes)
+
+
+def test_backup_restore_brings_back_the_latest_good_backup(
+    real_workspace: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "work.sqlite3"
+    shutil.copy2(real_workspace, path)
+    listed = run_cli("--db", str(path), "leads", "--json")  # the day's first use backs it up
+    assert listed.returncode == 0, listed.stderr
+    leads = len(json.loads(listed.stdout))
+    (daily,) = path.parent.glob("work.sqlite3.*.daily.bak")
+    with path.open("r+b") as handle:  # then a page goes bad
+        handle.seek(5 * 4096)
+        handle.write(random.Random(5).randbytes(4096))
+    damaged = path.read_bytes()
+    csv = tmp_path / "new.csv"
+    csv.write_text("Name,Email\nOla Okonkwo,ola@new.example\n", encoding="utf-8")
+    refused = run_cli("--db", str(path), "import", str(csv))
+    assert refused.returncode == 1 and str(daily) in refused.stderr
+    assert "backup restore" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    listing = json.loads(run_cli("--db", str(path), "backup", "list", "--json").stdout)
+    assert [b["path"] for b in listing] == [str(daily)]
+    restored = run_cli("--db", str(path), "backup", "restore", "--json")
+    assert restored.returncode == 0, restored.stderr
+    outcome = json.loads(restored.stdout)
+    assert outcome["restored"] == str(daily)
+    assert Path(outcome["replaced_file_kept_as"]).read_bytes() == damaged  # nothing is lost
+    assert integrity(path) == "ok"
+    after = run_cli("--db", str(path), "leads", "--json")
+    assert after.returncode == 0 and len(json.loads(after.stdout)) == leads
+    again = run_cli("--db", str(path), "import", str(csv))
+    assert again.returncode == 0, again.stderr
+
+
+def test_restore_without_a_sound_backup_is_one_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "none.sqlite3"
+    result = run_cli("--db", str(path), "backup", "restore")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"repdesk: There is no sound backup of {path} to restore."

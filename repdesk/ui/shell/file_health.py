@@ -4,26 +4,21 @@ its latest good backup is (every write is refused with the same sentence)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from repdesk.services.workspace.backup_service import BackupService
 from repdesk.store.errors import StoreError
 from repdesk.ui.common.worker import Worker
 
-if TYPE_CHECKING:
-    from repdesk.ui.shell.main_window import MainWindow
-
 
 class FileHealthCheck(QObject):
     """Runs once per window start; `worker.done` is set when the check and backup are over."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow, backup: BackupService) -> None:
         super().__init__(window)
         self._window = window
-        backup = window.workspace.services.backup
         self.worker = Worker(lambda _progress, _cancelled: self._check(backup))
         self.worker.signals.sig_work_finished.connect(self._on_checked)
         self.worker.start()
@@ -48,14 +43,24 @@ class FileHealthCheck(QObject):
             self._window.statusBar().showMessage(f"No daily backup today: {no_backup}", 15_000)
 
 
-def show_damaged_banner(window: MainWindow, sentence: str) -> QLabel:
+def show_damaged_banner(window: QMainWindow, sentence: str) -> QLabel:
     """A banner above the pages, kept for as long as the window is open."""
     banner = QLabel(sentence)
     banner.setObjectName("damagedBanner")
     banner.setWordWrap(True)
+    dark = window.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    background, text, line = (
+        ("#4a2410", "#ffd8c2", "#8a4a28")
+        if dark
+        else (
+            "#fff1e5",
+            "#8a1c00",
+            "#d9a07a",
+        )
+    )
     banner.setStyleSheet(
-        "QLabel#damagedBanner { background: #fff1e5; color: #8a1c00; padding: 8px 12px;"
-        " border-bottom: 1px solid #d9a07a; }"
+        f"QLabel#damagedBanner {{ background: {background}; color: {text}; padding: 8px 12px;"
+        f" border-bottom: 1px solid {line}; }}"
     )
     body = window.takeCentralWidget()
     container = QWidget()

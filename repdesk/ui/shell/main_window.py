@@ -130,7 +130,8 @@ class MainWindow(QMainWindow):
         self._install_watcher()
         from repdesk.ui.shell.file_health import FileHealthCheck
 
-        self.file_health = FileHealthCheck(self)  # quick_check, then the day's backup
+        # quick_check, then the day's backup
+        self.file_health = FileHealthCheck(self, self.workspace.services.backup)
 
     def _load_failed(self, message: str) -> None:
         from PySide6.QtWidgets import QMessageBox

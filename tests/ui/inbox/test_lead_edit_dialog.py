@@ -24,7 +24,7 @@ def one_lead(ws: Workspace, tmp_path: Path) -> int:
 
 
 def open_dialog(qtbot: QtBot, ws: Workspace, lead_id: int) -> LeadEditDialog:
-    dialog = LeadEditDialog(ws, ws.leads.detail(lead_id))
+    dialog = LeadEditDialog(ws.leads, ws.leads.detail(lead_id))
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

@@ -171,7 +171,7 @@ def test_the_sources_panel_lists_the_mails_it_could_not_read(
     window, _watcher, _source, _polled = open_window_with_mailbox(qtbot, tmp_path, imap_server)
     imap_server.append(CF7)
     imap_server.append(b"Subject: hello\r\n\r\nJust text, nobody signed.\r\n")
-    panel = SourcesPanel(window.workspace)
+    panel = SourcesPanel(window.workspace.sources)
     qtbot.addWidget(panel)
     panel.resize(1024, 640)
     panel.show()
