@@ -13,8 +13,8 @@ from repdesk.cli import main
 
 CSV = (
     "First Name,Last Name,Email,Phone,Company\n"
-    "Ana,Ruiz,ana@ruiz.example,555-010-1001,Ruiz Co\n"
-    "Ben,Okafor,ben@okafor.example,555-010-1002,Okafor HVAC\n"
+    "Ana,Ruiz,ana@ruiz.example,614-555-0101,Ruiz Co\n"
+    "Ben,Okafor,ben@okafor.example,614-555-0102,Okafor HVAC\n"
 )
 
 
@@ -118,13 +118,13 @@ def test_edit_sets_fields_and_protects_them(capsys: pytest.CaptureFixture[str], 
         "--set",
         "title=Owner=Founder",
         "--set",
-        "phone=(555) 010-9999",
+        "phone=(614) 555-0199",  # a valid number: fictional 555-01xx in a real area
     )
     assert code == 0, err
     assert "company" in out and "title" in out
     data = show(capsys, db, ana)
     assert (data["company"], data["title"]) == ("Ruiz & Hijos", "Owner=Founder")
-    assert data["phone"] == "+15550109999"
+    assert data["phone"] == "+16145550199"
 
 
 @pytest.mark.parametrize(

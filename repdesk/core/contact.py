@@ -1,21 +1,15 @@
-"""Contact normalisation as pure functions: e-mail addresses, phone numbers to E.164, names."""
+"""Contact normalisation as pure functions: e-mail addresses and names (phones: core.phones)."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-import phonenumbers
+from repdesk.core.phones import normalize_phone
 
 # One "@", something before it, a dot in the domain, no spaces or list separators.
 _EMAIL_RE = re.compile(
     r"[^@\s,;:<>()\[\]\"\\]+@[^@\s,;:<>()\[\]\"\\.][^@\s,;:<>()\[\]\"\\]*\.(?:[^\W_]|-){2,}"
 )
-
-# Separators people type inside phone numbers; deleting them leaves the digits.
-_PHONE_SEPARATORS = str.maketrans("", "", " -.()/\u00a0\t")
-
-_NANP_REGIONS = frozenset({"US", "CA"})
 
 _NAME_PARTICLES = frozenset(
     {
@@ -68,44 +62,6 @@ def normalize_email(raw: str) -> str | None:
     return text
 
 
-def normalize_phone(raw: str, region: str = "US") -> str | None:
-    """Return the number in E.164 ("+15550102001"), or None when it cannot be a phone number.
-
-    Numbers already in E.164 and plain NANP digits (for US/CA) take a fast path that does
-    not call phonenumbers; the rest are parsed by phonenumbers (results cached).
-    A number must be *possible* (right length for its country), not necessarily assigned:
-    the fictional 555-01xx numbers used in examples are accepted.
-    """
-    text = raw.strip()
-    if not text:
-        return None
-    digits = text.translate(_PHONE_SEPARATORS)
-    if digits.startswith("+"):
-        rest = digits[1:]
-        # Already E.164; "+1" must be followed by exactly ten digits, "(0)" is a trunk prefix.
-        plausible = rest.isdigit() and rest.isascii() and 8 <= len(rest) <= 15 and "(0)" not in text
-        if plausible and rest[0] != "0" and (rest[0] != "1" or len(rest) == 11):
-            return "+" + rest
-    elif digits.isdigit() and digits.isascii() and region in _NANP_REGIONS:
-        if len(digits) == 10 and digits[0] not in "01":
-            return "+1" + digits
-        if len(digits) == 11 and digits[0] == "1" and digits[1] not in "01":
-            return "+" + digits
-    return _parse_phone(text, region)
-
-
-@lru_cache(maxsize=65536)
-def _parse_phone(text: str, region: str) -> str | None:
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    formatted: str = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return formatted
-
-
 def split_name(full: str) -> tuple[str, str]:
     """Split a full name into (first, last).
 
@@ -143,3 +99,6 @@ def split_name(full: str) -> tuple[str, str]:
 def join_name(first: str, last: str) -> str:
     """The display name of a person from its parts ("" when both are empty)."""
     return " ".join(part for part in (first.strip(), last.strip()) if part)
+
+
+__all__ = ["join_name", "normalize_email", "normalize_phone", "split_name"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from repdesk.core.domain import LEAD_FIELDS, LeadStatus
+from repdesk.core.domain import LEAD_FIELDS
+from repdesk.core.phones import PHONE_KINDS, kind_of_label
 from repdesk.core.quoting import clip
 from repdesk.formats.text_decoding import LeadFileError
 
@@ -27,6 +27,8 @@ HUMAN_NAMES = {
     "zoho": "Zoho CRM",
     "google_contacts": "Google Contacts",
     "outlook": "Outlook",
+    "thunderbird": "Thunderbird",
+    "linkedin": "LinkedIn",
     "webform": "Web form",
     "vcard": "vCard",
     "generic": "Spreadsheet",
@@ -64,15 +66,12 @@ title 0: role | designation
 email 0: email | e-mail | email address | e-mail address | e-mail 1 - value | person - email
 email 0: work email | primary email | your email
 email 1: person - email - work | person - email - home | person - email - other | e-mail 2 address
-email 1: e-mail 2 - value | secondary email
-email 2: e-mail 3 address | e-mail 3 - value
-phone 0: phone | phone number | primary phone | phone 1 - value | person - phone | telephone | tel
-phone 0: your phone
-phone 1: mobile | mobile phone | mobilephone | cell | cell phone | person - phone - mobile
-phone 2: business phone | work phone | person - phone - work | phone 2 - value | company main phone
-phone 2: company phone
-phone 3: home phone | person - phone - home | business phone 2 | phone 3 - value | other phone
-phone 3: person - phone - other
+email 1: e-mail 2 - value | secondary email | email work | e-mail work | business email
+email 1: email (work) | e-mail - work
+email 2: e-mail 3 address | e-mail 3 - value | email home | e-mail home | home email
+email 2: personal email | private email | email (home) | e-mail - home
+email 3: email other | e-mail other | other email | email (other) | e-mail - other | email 2
+email 3: email 3 | e-mail 2 | e-mail 3 | alternate email | additional email
 source 0: lead source | source | original source | person - source | utm source | channel
 product 0: product | product interest | interested in | service | product of interest
 message 0: message | your message | comments | comment | inquiry | enquiry | description
@@ -108,6 +107,10 @@ google_contacts: organization name=2 | organization title=2 | labels=1 | group m
 google_contacts: file as=2 | name prefix=1
 outlook: e-mail address=3 | e-mail 2 address=3 | business phone=2 | home phone=1 | mobile phone=1
 outlook: primary phone=2 | categories=1 | business street=3 | internet free busy=3 | job title=1
+thunderbird: primary email=3 | secondary email=3 | screen name=3 | mobile number=3 | fax number=2
+thunderbird: pager number=2 | display name=1 | web page 1=2 | birth year=3 | home zipcode=3
+thunderbird: work zipcode=3 | custom 1=1
+linkedin: connected on=4 | url=1 | position=1 | email address=1 | company=1
 webform: timestamp=3 | email address=1 | your name=2 | your email=2 | submitted at=3
 webform: submission date=3 | date submitted=3 | message=1 | form name=3 | page url=3
 """
@@ -137,64 +140,81 @@ def _load_signatures() -> dict[str, dict[str, int]]:
 _ALIASES = _load_aliases()
 _SIGNATURES = _load_signatures()
 
+# A phone column: any header naming a number to call or fax ("Mobile Phone Number", "Telefon",
+# "Home Fax"); its kind comes from its words (core.phones.kind_of_label). Google's "Phone 1 - Value"
+# takes its kind from the row's "Phone 1 - Label" instead.
+_PHONE_WORDS = re.compile(r"phone|mobil|cell|fax|pager|telefon|telefono|handy|beeper|callback")
+_PHONE_TOKENS = frozenset({"tel", "tel.", "telex", "isdn", "tty/tdd", "gsm", "fon"})
+_NOT_PHONE = re.compile(r"phonetic|label|type|optout|opt out|donotcall|verified|status|count")
+_EXTENSION = frozenset({"ext", "extension", "phoneext", "phoneextension", "ext.", "durchwahl"})
+_GOOGLE_VALUE = re.compile(r"(phone|e-mail) (\d+) - value")
+_COUNTRY_TAILS = ("country", "countryregion")
+_PROFILE_HEADERS = frozenset(
+    {
+        "url",
+        "profileurl",
+        "linkedin",
+        "linkedinurl",
+        "linkedinprofile",
+        "linkedinprofileurl",
+        "publicprofileurl",
+        "website",
+        "webpage",
+        "webpage1",
+        "webpage2",
+        "website1value",
+        "website2value",
+        "personalwebsite",
+    }
+)
+# CRM record ids by the tool that wrote the file: a row's id there names one person for good.
+_ID_HEADERS: dict[str, frozenset[str]] = {
+    "hubspot": frozenset({"recordid", "contactid", "hubspotid", "vid", "recordidcontact"}),
+    "salesforce": frozenset({"leadid", "contactid", "id", "recordid", "leadid18", "contactid18"}),
+    "zoho": frozenset({"recordid", "leadid", "contactid", "id"}),
+    "pipedrive": frozenset({"personid"}),
+}
+_NOT_PERSON_ID = ("company", "account", "deal", "associated", "owner", "organization")
+_MIDDLE = frozenset({"middlename", "middle", "additionalname", "additionalnames", "secondname"})
+_SUFFIX = frozenset({"suffix", "namesuffix", "honorificsuffix"})
+
+#: Files of these kinds list people already known (a CRM or an address book): imported as contacts
+#: by default; anything else (web forms, spreadsheets) as new inquiries.
+CONTACT_FORMATS = frozenset(
+    {
+        "hubspot",
+        "salesforce",
+        "pipedrive",
+        "zoho",
+        "google_contacts",
+        "outlook",
+        "thunderbird",
+        "linkedin",
+        "vcard",
+    }
+)
+
+
+def default_kind(detected: str) -> str:
+    """ "contacts" for CRM and address-book exports, "inquiries" for forms and spreadsheets."""
+    return "contacts" if detected in CONTACT_FORMATS else "inquiries"
+
+
+def phone_column(header: str) -> bool:
+    """Whether a header names a phone number column (not a label, type or opt-out beside one)."""
+    text = spaced(header)
+    if _NOT_PHONE.search(text):
+        return False
+    if _PHONE_WORDS.search(squash(header)):
+        return True
+    return bool(set(re.split(r"[\s\-_:()]+", text)) & _PHONE_TOKENS)
+
+
 # Headers that mean something else in one format than the generic alias says.
 _FORMAT_OVERRIDES: dict[str, dict[str, str | None]] = {
     "outlook": {"title": None, "keywords": None},  # Outlook's "Title" is Mr./Ms.
     "google_contacts": {"nameprefix": None},
 }
-
-HUBSPOT_STATUS = {
-    "new": "new",
-    "open": "new",
-    "attempted to contact": "contacted",
-    "connected": "contacted",
-    "in progress": "contacted",
-    "open deal": "qualified",
-    "unqualified": "not_a_fit",
-    "bad timing": "nurture",
-}
-
-_STATUS_WORDS: dict[str, str] = {
-    **HUBSPOT_STATUS,
-    # Salesforce default picklist.
-    "open not contacted": "new",
-    "working contacted": "contacted",
-    "working": "contacted",
-    "closed converted": "won",
-    "closed not converted": "lost",
-    # Zoho CRM default picklist.
-    "not contacted": "new",
-    "contacted": "contacted",
-    "contact in future": "nurture",
-    "pre qualified": "qualified",
-    "qualified": "qualified",
-    "not qualified": "not_a_fit",
-    "junk lead": "not_a_fit",
-    "lost lead": "lost",
-    # Common words.
-    "nurture": "nurture",
-    "nurturing": "nurture",
-    "recycled": "nurture",
-    "not a fit": "not_a_fit",
-    "disqualified": "not_a_fit",
-    "junk": "not_a_fit",
-    "won": "won",
-    "closed won": "won",
-    "converted": "won",
-    "customer": "won",
-    "lost": "lost",
-    "closed lost": "lost",
-    **{status.value.replace("_", " "): status.value for status in LeadStatus},
-}
-_STATUS_SPLIT = re.compile(r"[\s_\-]+")
-
-
-@lru_cache(maxsize=4096)
-@lru_cache(maxsize=4096)  # a file repeats a handful of status values over every row
-def map_status(raw: str) -> str | None:
-    """A repdesk status for a CRM's status value, or None when it is not clear."""
-    key = _STATUS_SPLIT.sub(" ", raw.strip().lower()).strip()
-    return _STATUS_WORDS.get(key)
 
 
 def detect_format(headers: Sequence[str]) -> str:
@@ -219,6 +239,17 @@ def _is_question(header: str) -> bool:
     return text.endswith("?") or len(text.split()) >= 5
 
 
+@dataclass(frozen=True)
+class PhoneColumn:
+    """A column of phone numbers: its kind, or the column whose cell names the row's kind (Google's
+    "Phone 1 - Label"), and a column holding the extension of its numbers."""
+
+    index: int
+    kind: str
+    label: int | None = None
+    ext: int | None = None
+
+
 @dataclass
 class ColumnPlan:
     """How each column of one CSV file becomes ParsedLead fields (built once per file)."""
@@ -229,9 +260,17 @@ class ColumnPlan:
     simple: list[tuple[int, str]] = field(default_factory=list)  # copied as they are
     ranked: dict[str, list[int]] = field(
         default_factory=dict
-    )  # email/phone/…: first non-empty wins
+    )  # email, name, status, …: first non-empty wins
+    phones: list[PhoneColumn] = field(default_factory=list)  # every number is kept, best first
     questions: list[int] = field(default_factory=list)  # web-form questions -> message + extra
     extra: list[int] = field(default_factory=list)
+    # Extra columns that are also read: a country (the region of the row's phone numbers), a CRM
+    # record id or profile URL (stable ids), a middle name or name suffix (part of the name).
+    countries: list[int] = field(default_factory=list)
+    ids: list[tuple[int, str]] = field(default_factory=list)
+    profiles: list[int] = field(default_factory=list)
+    middles: list[int] = field(default_factory=list)
+    suffixes: list[int] = field(default_factory=list)
 
     @property
     def has_identity(self) -> bool:
@@ -258,6 +297,7 @@ def build_plan(headers: Sequence[str], overrides: Mapping[str, str] | None = Non
     format_overrides = _FORMAT_OVERRIDES.get(detected, {})
     plan = ColumnPlan(headers=list(headers), detected=detected, mapping={})
     ranked: dict[str, list[tuple[int, int]]] = {}
+    phones: list[tuple[int, int, int]] = []  # (rank, kind order, index)
     for index, header in enumerate(headers):
         key = squash(header)
         target: str | None
@@ -267,8 +307,10 @@ def build_plan(headers: Sequence[str], overrides: Mapping[str, str] | None = Non
             target, rank = (None if choice == EXTRA else choice), -1
         elif key in format_overrides:
             target, rank = format_overrides[key], 0
-        elif key in _ALIASES:
+        elif key in _ALIASES and _ALIASES[key][0] != "phone":
             target, rank = _ALIASES[key]
+        elif phone_column(header):
+            target, rank = "phone", 0
         elif detected == "webform" and _is_question(header):
             target, rank = "message", 99
         else:
@@ -276,8 +318,11 @@ def build_plan(headers: Sequence[str], overrides: Mapping[str, str] | None = Non
         plan.mapping.setdefault(header, target)
         if target is None:
             plan.extra.append(index)
+            _also_read(plan, index, header, key, detected)
         elif target == "message" and rank == 99:
             plan.questions.append(index)
+        elif target == "phone":
+            phones.append((rank, PHONE_KINDS.index(kind_of_label(header)), index))
         else:
             ranked.setdefault(target, []).append((rank, index))
     for target, columns in ranked.items():
@@ -286,4 +331,40 @@ def build_plan(headers: Sequence[str], overrides: Mapping[str, str] | None = Non
             plan.simple.append((order[0], target))
         else:
             plan.ranked[target] = order
+    plan.phones = _phone_columns(plan, sorted(phones))
     return plan
+
+
+def _also_read(plan: ColumnPlan, index: int, header: str, key: str, detected: str) -> None:
+    if key.endswith(_COUNTRY_TAILS):
+        plan.countries.append(index)
+    elif key in _PROFILE_HEADERS:
+        plan.profiles.append(index)
+    elif key in _MIDDLE:
+        plan.middles.append(index)
+    elif key in _SUFFIX:
+        plan.suffixes.append(index)
+    elif key in _ID_HEADERS.get(detected, ()) and not any(w in key for w in _NOT_PERSON_ID):
+        plan.ids.append((index, detected))
+
+
+def _phone_columns(plan: ColumnPlan, phones: list[tuple[int, int, int]]) -> list[PhoneColumn]:
+    """The phone columns best first, each with its label column (Google) and extension column."""
+    headers = plan.headers
+    by_spaced = {spaced(h): i for i, h in enumerate(headers)}
+    extensions = [i for i in plan.extra if squash(headers[i]) in _EXTENSION]
+    columns = []
+    phone_indexes = sorted(index for _, _, index in phones)
+    for _, kind_order, index in phones:
+        label = None
+        match = _GOOGLE_VALUE.fullmatch(spaced(headers[index]))
+        if match is not None:
+            for word in ("label", "type"):
+                label = by_spaced.get(f"{match.group(1)} {match.group(2)} - {word}", label)
+        ext = None
+        for candidate in extensions:  # an extension column belongs to the phone column before it
+            before = [i for i in phone_indexes if i < candidate]
+            if before and before[-1] == index:
+                ext = candidate
+        columns.append(PhoneColumn(index, PHONE_KINDS[kind_order], label, ext))
+    return columns

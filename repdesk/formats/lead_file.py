@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import io
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from repdesk.core.phones import Phone
 from repdesk.core.quoting import clip
-from repdesk.formats.header_map import ColumnPlan, build_plan
+from repdesk.formats.header_map import ColumnPlan, build_plan, default_kind
 from repdesk.formats.lead_csv import iter_csv
 from repdesk.formats.text_decoding import (
     CountingReader,
@@ -20,7 +23,7 @@ from repdesk.formats.text_decoding import (
     read_head,
     sniff_delimiter,
 )
-from repdesk.formats.vcard import iter_vcards, looks_like_vcard, property_plan
+from repdesk.formats.vcard import declared_code_page, iter_vcards, looks_like_vcard, property_plan
 
 __all__ = ["LeadFile", "LeadFileError", "ParsedLead", "UnmappedColumnsError", "open_lead_file"]
 
@@ -34,6 +37,12 @@ class ParsedLead:
     received_at: datetime | None
     extra: dict[str, str]
     problem: str | None
+    #: Every number of the row with its kind, best first; invalid ones as written (valid=False).
+    phones: tuple[Phone, ...] = ()
+    #: Every valid e-mail of the row, the lead's own (fields["email"]) first.
+    emails: tuple[str, ...] = ()
+    #: Stable ids of the person: "uid:…" (vCard), "hubspot:5101", "linkedin:in/ana-ruiz", …
+    keys: tuple[str, ...] = ()
 
 
 class _Progress:
@@ -62,8 +71,9 @@ class LeadFile:
     total_bytes: int
     encoding: str = field(default="utf-8-sig", repr=False)
     delimiter: str = field(default=",", repr=False)
-    skip_records: int = field(default=0, repr=False)
+    skip_lines: int = field(default=0, repr=False)
     default_region: str = field(default="US", repr=False)
+    code_page: str | None = field(default=None, repr=False)
     _plan: ColumnPlan | None = field(default=None, repr=False, compare=False)
     _progress: _Progress = field(default_factory=_Progress, repr=False, compare=False)
 
@@ -78,18 +88,24 @@ class LeadFile:
                 self.default_region,
                 ParsedLead,
                 self._progress.attach,
+                self.code_page,
             )
         assert self._plan is not None
         return iter_csv(
             self.path,
             self.encoding,
             self.delimiter,
-            self.skip_records,
+            self.skip_lines,
             self._plan,
             self.default_region,
             ParsedLead,
             self._progress.attach,
         )
+
+    @property
+    def default_kind(self) -> str:
+        """ "contacts" for a CRM or address-book export, "inquiries" for a form or spreadsheet."""
+        return default_kind(self.detected)
 
     def progress(self) -> float:
         """0..1 of the bytes consumed by the current rows() iteration (approximate)."""
@@ -127,12 +143,20 @@ def open_lead_file(
     region = (default_region or "US").upper()
     if looks_like_vcard(text):
         plan = property_plan(mapping)
+        code_page = None
+        if not encoding.startswith("utf"):  # vCard 2.1 from Windows: CHARSET per line, or none
+            code_page = declared_code_page(head) or encoding
         return LeadFile(
-            path, "vcard", "vcard", plan, total, encoding=encoding, default_region=region
+            path,
+            "vcard",
+            "vcard",
+            plan,
+            total,
+            encoding=encoding,
+            default_region=region,
+            code_page=code_page,
         )
-    skip, delimiter = _preamble(text)
-    if delimiter is None:
-        delimiter = sniff_delimiter(_drop_lines(text, skip))
+    skip, delimiter = find_header(text, mapping)
     headers = _read_header(path, encoding, delimiter, skip)
     column_plan = build_plan(headers, mapping)
     if not column_plan.has_identity:
@@ -149,39 +173,58 @@ def open_lead_file(
         total,
         encoding=encoding,
         delimiter=delimiter,
-        skip_records=skip,
+        skip_lines=skip,
         default_region=region,
         _plan=column_plan,
     )
 
 
-def _preamble(text: str) -> tuple[int, str | None]:
-    """Records before the header: blank lines and Excel's "sep=;" hint (which names the
-    delimiter)."""
-    skip = 0
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not line:
-            skip += 1
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_HEADER_SEARCH = 50  # records looked at for the header
+
+
+def find_header(text: str, mapping: Mapping[str, str] | None = None) -> tuple[int, str]:
+    """(physical lines before the header, delimiter) of a table's start.
+
+    The header is the first record whose columns map to person fields: lines before it (LinkedIn's
+    "Notes:" paragraph, a report title, blank lines, Excel's "sep=;" hint) are a preamble. A table
+    without such a record starts at its first non-blank line (its columns can be mapped by hand).
+    """
+    lines = _LINE.findall(text)
+    hint: str | None = None
+    fallback: tuple[int, str] | None = None
+    index = records = 0
+    while index < len(lines) and records < _HEADER_SEARCH:
+        start, record = index, lines[index]
+        index += 1
+        while record.count('"') % 2 and index < len(lines):  # a quoted field spans lines
+            record += lines[index]
+            index += 1
+        stripped = record.strip()
+        if not stripped:
             continue
+        records += 1
         if stripped.lower().startswith("sep=") and len(stripped) == 5:
-            return skip + 1, stripped[4]
-        break
-    return skip, None
-
-
-def _drop_lines(text: str, count: int) -> str:
-    for _ in range(count):
-        text = text.split("\n", 1)[1] if "\n" in text else ""
-    return text
+            hint = stripped[4]
+            continue
+        delimiter = hint or sniff_delimiter(record + "".join(lines[index : index + 4]))
+        try:
+            cells = next(csv.reader(io.StringIO(record), delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if fallback is None:
+            fallback = (start, delimiter)
+        if build_plan([c.strip() for c in cells], mapping).has_identity:
+            return start, delimiter
+    return fallback or (0, hint or ",")
 
 
 def _read_header(path: Path, encoding: str, delimiter: str, skip: int) -> list[str]:
     raw, stream = open_text(path, encoding)
     try:
-        reader = csv.reader(stream, delimiter=delimiter)
         for _ in range(skip):
-            next(reader, None)
+            stream.readline()
+        reader = csv.reader(stream, delimiter=delimiter)
         header = next(reader, None)
         if header is None:
             raise LeadFileError(f"{path.name} is empty.")

@@ -6,6 +6,8 @@ import codecs
 import io
 from pathlib import Path
 
+from repdesk.formats.code_pages import guess_code_page
+
 _HEAD_BYTES = 64 * 1024
 _CHUNK_BYTES = 1024 * 1024
 _LATIN1_FALLBACK = "repdesk-latin1"
@@ -49,7 +51,8 @@ def detect_encoding(path: Path, head: bytes) -> str:
     """Return a codec name for the file ("utf-8-sig", "utf-16", "cp1252", …).
 
     UTF-8 (with or without BOM) is chosen only when the whole file is valid UTF-8,
-    so that a Windows-1252 "é" on row 90,000 does not turn into garbage.
+    so that a Windows-1252 "é" on row 90,000 does not turn into garbage; other text is read in the
+    Windows code page its letters fit (Western, Central European, Cyrillic, Greek, …).
     Raises LeadFileError for an empty or binary file (a spreadsheet workbook is named as such).
     """
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
@@ -69,7 +72,7 @@ def detect_encoding(path: Path, head: bytes) -> str:
             return _check_text(path, head, guessed, strict=False)
         encoding = "utf-8-sig"
     if not _is_utf8(path):
-        return _check_text(path, head, "cp1252", strict=True)
+        return _check_text(path, head, guess_code_page(head), strict=True)
     return _check_text(path, head, encoding, strict=False)
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import quopri
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from repdesk.core.contact import normalize_email, normalize_phone, split_name
+from repdesk.core.contact import split_name
+from repdesk.core.phones import kind_of_label
 from repdesk.core.quoting import clip
+from repdesk.formats.crm_values import map_status
+from repdesk.formats.dates import parse_datetime
 from repdesk.formats.header_map import (
     CANONICAL_FIELDS,
     EXTRA,
@@ -18,17 +22,10 @@ from repdesk.formats.header_map import (
     MAPPABLE,
     NAME,
     RECEIVED_AT,
-    map_status,
 )
-from repdesk.formats.lead_csv import (
-    RowFactory,
-    finish_row,
-    normalize_count,
-    normalize_tags,
-    parse_datetime,
-)
+from repdesk.formats.lead_csv import normalize_count, normalize_tags
+from repdesk.formats.person_row import PersonRow, RowFactory
 from repdesk.formats.text_decoding import CountingReader, LeadFileError, open_text
-from repdesk.formats.unique_names import UniqueNames
 
 #: vCard property -> field; "N" is split into last/first name by its structure.
 DEFAULT_PROPERTIES: dict[str, str | None] = {
@@ -43,11 +40,29 @@ DEFAULT_PROPERTIES: dict[str, str | None] = {
 }
 _SKIPPED = frozenset({"BEGIN", "END", "VERSION", "PRODID", "PHOTO", "LOGO", "SOUND", "KEY"})
 _BARE_ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
+_BEGIN = re.compile(r"^(?:[A-Za-z0-9-]+\.)?BEGIN:VCARD\s*$", re.IGNORECASE)
+_END = re.compile(r"^(?:[A-Za-z0-9-]+\.)?END:VCARD\s*$", re.IGNORECASE)
+_CHARSET = re.compile(rb";CHARSET=([A-Za-z0-9_-]+)", re.IGNORECASE)
 
 
 def looks_like_vcard(text: str) -> bool:
-    """True when the text starts (after blank lines) with BEGIN:VCARD."""
-    return text.lstrip("\ufeff \t\r\n").upper().startswith("BEGIN:VCARD")
+    """True when the text starts (after blank lines) with BEGIN:VCARD, with or without a group."""
+    first = text.lstrip("\ufeff \t\r\n").split("\n", 1)[0].strip()
+    return bool(_BEGIN.match(first))
+
+
+def declared_code_page(head: bytes) -> str | None:
+    """The single-byte charset a vCard 2.1 file names on its lines (CHARSET=Windows-1251), if any:
+    the page of its other lines too."""
+    for match in _CHARSET.finditer(head):
+        name = match.group(1).decode("ascii").lower().replace("windows-", "cp")
+        if not name.startswith("utf"):
+            try:
+                "".encode(name)
+            except LookupError:
+                continue
+            return name
+    return None
 
 
 def property_plan(overrides: Mapping[str, str] | None) -> dict[str, str | None]:
@@ -68,6 +83,7 @@ def property_plan(overrides: Mapping[str, str] | None) -> dict[str, str | None]:
 @dataclass
 class _Property:
     name: str
+    group: str
     params: dict[str, list[str]]
     value: str
 
@@ -107,15 +123,16 @@ def _is_quoted_printable(line: str) -> bool:
     return "QUOTED-PRINTABLE" in head
 
 
-def _parse_property(line: str) -> _Property | None:
+def _parse_property(line: str, code_page: str | None) -> _Property | None:
     colon = _find_colon(line)
     if colon < 0:
         return None
     head, value = line[:colon], line[colon + 1 :]
     parts = head.split(";")
     name = parts[0].strip()
+    group = ""
     if "." in name:
-        name = name.rsplit(".", 1)[1]
+        group, name = name.rsplit(".", 1)
     params: dict[str, list[str]] = {}
     for part in parts[1:]:
         key, eq, raw = part.partition("=")
@@ -126,7 +143,7 @@ def _parse_property(line: str) -> _Property | None:
             params.setdefault("ENCODING", []).append(part.strip())
         elif part.strip():
             params.setdefault("TYPE", []).append(part.strip())
-    return _Property(name.upper(), params, _decode_value(value, params))
+    return _Property(name.upper(), group.lower(), params, _decode_value(value, params, code_page))
 
 
 def _find_colon(line: str) -> int:
@@ -139,14 +156,24 @@ def _find_colon(line: str) -> int:
     return -1
 
 
-def _decode_value(value: str, params: dict[str, list[str]]) -> str:
+def _decode_value(value: str, params: dict[str, list[str]], code_page: str | None) -> str:
+    """The value as text. With `code_page` the file was read as Latin-1 (its bytes as they are):
+    each value is decoded in its CHARSET, else in the file's code page."""
     encodings = {e.upper() for e in params.get("ENCODING", [])}
-    if "QUOTED-PRINTABLE" not in encodings:
+    declared = (params.get("CHARSET") or [""])[0]
+    if "QUOTED-PRINTABLE" in encodings:
+        carrier = "latin-1" if code_page else "utf-8"
+        data = quopri.decodestring(value.replace("=\r\n", "").encode(carrier, errors="replace"))
+        return _decode_bytes(data, declared or code_page or "utf-8")
+    if code_page is None:
         return value
-    data = quopri.decodestring(value.replace("=\r\n", "").encode("utf-8", errors="replace"))
-    charset = (params.get("CHARSET") or ["utf-8"])[0]
+    return _decode_bytes(value.encode("latin-1", errors="replace"), declared or code_page)
+
+
+def _decode_bytes(data: bytes, charset: str) -> str:
+    name = charset.lower().replace("windows-", "cp")
     try:
-        return data.decode(charset)
+        return data.decode(name)
     except (LookupError, UnicodeDecodeError):
         try:
             return data.decode("utf-8")
@@ -176,24 +203,24 @@ def _unescape(value: str) -> str:
     return _split_escaped(value, "\x00")[0] if "\\" in value else value
 
 
-def _cards(lines: Iterable[str]) -> Iterator[_Card]:
+def _cards(lines: Iterable[str], code_page: str | None) -> Iterator[_Card]:
     card: _Card | None = None
     depth = 0
     for line in _logical_lines(lines):
-        upper = line.strip().upper()
-        if upper == "BEGIN:VCARD":
+        stripped = line.strip()
+        if _BEGIN.match(stripped):
             depth += 1
             if depth == 1:
                 card = _Card()
             continue
-        if upper == "END:VCARD":
+        if _END.match(stripped):
             depth = max(0, depth - 1)
             if depth == 0 and card is not None:
                 yield card
                 card = None
             continue
-        if card is not None and depth == 1 and line.strip():
-            prop = _parse_property(line)
+        if card is not None and depth == 1 and stripped:
+            prop = _parse_property(line, code_page)
             if prop is not None and prop.name not in _SKIPPED:
                 card.properties.append(prop)
     if card is not None and card.properties:
@@ -206,43 +233,68 @@ def _is_preferred(prop: _Property) -> bool:
 
 
 def _tel_text(value: str) -> str:
-    text = value.strip()
-    if text.lower().startswith("tel:"):
-        text = text[4:].split(";", 1)[0]
-    return text
+    """A TEL value as a number to read ("tel:+1-555-0100;ext=12" keeps its extension)."""
+    return value.strip().removeprefix("tel:").removeprefix("TEL:")
+
+
+def _phone_kind(prop: _Property, labels: dict[str, str]) -> str:
+    words = " ".join(prop.params.get("TYPE", []))
+    kind = kind_of_label(words) if words else "main"
+    label = labels.get(prop.group) if prop.group else None
+    if label and kind == "main":
+        kind = kind_of_label(label)
+    return kind
+
+
+def _name_parts(person: PersonRow, value: str) -> None:
+    """N: family; given; additional (middle); prefixes; suffixes — each may list several."""
+    parts = [" ".join(p.split(",")).strip() for p in _split_escaped(value, ";")] + [""] * 5
+    family, given, middle, prefix, suffix = (" ".join(p.split()) for p in parts[:5])
+    fields = person.fields
+    if family and "last_name" not in fields:
+        fields["last_name"] = family
+    if given and "first_name" not in fields:
+        fields["first_name"] = given
+    person.middle = person.middle or middle
+    person.suffix = person.suffix or suffix
+    if prefix:
+        person.keep("Name prefix", prefix)
 
 
 def card_to_row(
     number: int, card: _Card, plan: dict[str, str | None], region: str, make: RowFactory
 ) -> Any:
-    """Turn one card into make(row, fields, received_at, extra, problem)."""
-    fields: dict[str, str] = {}
-    extra: dict[str, str] = {}
+    """Turn one card into make(row, fields, received_at, extra, problem, phones, emails, keys)."""
+    person = PersonRow(region)
+    fields = person.fields
     received_at: datetime | None = None
-    bad_email = bad_phone = None
     full_name = ""
-
-    names = UniqueNames()
-
-    def keep(key: str, value: str) -> None:
-        if value:
-            extra[names.take(key)] = value
-
+    labels = {
+        p.group: _unescape(p.value).strip().removeprefix("_$!<").removesuffix(">!$_")
+        for p in card.properties
+        if p.name == "X-ABLABEL" and p.group
+    }
+    for prop in card.properties:
+        if prop.name == "ADR":
+            country = _split_escaped(prop.value, ";") + [""] * 7
+            if country[6].strip():
+                person.set_country(country[6])
+                break
     ordered = sorted(card.properties, key=lambda p: not _is_preferred(p))
     for prop in ordered:
         target = plan.get(prop.name)
+        if prop.name == "UID" and prop.value.strip():
+            person.add_key("uid", _unescape(prop.value))
+        elif prop.name in ("URL", "X-SOCIALPROFILE"):
+            person.add_profile(_unescape(prop.value))
         if prop.name == "X-ABLABEL":
-            keep(prop.name, _unescape(prop.value).strip().removeprefix("_$!<").removesuffix(">!$_"))
+            person.keep(prop.name, labels.get(prop.group, _unescape(prop.value).strip()))
             continue
         if target is None:
-            keep(prop.name, _unescape(prop.value).strip())
+            person.keep(prop.name, _unescape(prop.value).strip())
             continue
         if prop.name == "N" and target == "last_name":
-            parts = [p.strip() for p in _split_escaped(prop.value, ";")] + ["", ""]
-            if parts[0]:
-                fields.setdefault("last_name", parts[0])
-            if parts[1]:
-                fields.setdefault("first_name", parts[1])
+            _name_parts(person, prop.value)
             continue
         if prop.name == "ORG":
             value = _split_escaped(prop.value, ";")[0].strip()
@@ -255,31 +307,19 @@ def card_to_row(
         if not value:
             continue
         if target == "email":
-            email = normalize_email(value)
-            if email is None:
-                bad_email = bad_email or value
-            elif "email" in fields:
-                keep(prop.name, value)
-            else:
-                fields["email"] = email
+            person.add_email(value, prop.name)
         elif target == "phone":
-            phone = normalize_phone(value, region)
-            if phone is None:
-                bad_phone = bad_phone or value
-            elif "phone" in fields:
-                keep(prop.name, value)
-            else:
-                fields["phone"] = phone
+            person.add_phone(value, _phone_kind(prop, labels), prop.name)
         elif target == NAME:
             full_name = full_name or value
         elif target == RECEIVED_AT:
             received_at = received_at or parse_datetime(value)
             if received_at is None:
-                keep(prop.name, value)
+                person.keep(prop.name, value)
         elif target == "status":
             status = map_status(value)
             if status is None:
-                keep(prop.name, value)
+                person.keep(prop.name, value)
             else:
                 fields["status"] = status
         elif target == "tags":
@@ -287,11 +327,11 @@ def card_to_row(
         elif target in ("email_opens", "email_clicks", "site_visits"):
             count = normalize_count(value)
             if count is None:
-                keep(prop.name, value)
+                person.keep(prop.name, value)
             else:
                 fields[target] = count
         elif target in fields:
-            keep(prop.name, value)
+            person.keep(prop.name, value)
         else:
             fields[target] = value
     if full_name and "first_name" not in fields and "last_name" not in fields:
@@ -300,15 +340,8 @@ def card_to_row(
             fields["first_name"] = first
         if last:
             fields["last_name"] = last
-    if bad_email is not None and "email" in fields:
-        keep("EMAIL", bad_email)
-        bad_email = None
-    if bad_phone is not None and "phone" in fields:
-        keep("TEL", bad_phone)
-        bad_phone = None
     fields.setdefault("source", HUMAN_NAMES["vcard"])
-    problem = finish_row(fields, extra, bad_email, bad_phone)
-    return make(number, fields, received_at, extra, problem)
+    return person.finish(number, received_at, make)
 
 
 def iter_vcards(
@@ -318,12 +351,14 @@ def iter_vcards(
     region: str,
     make: RowFactory,
     on_open: Callable[[CountingReader | None], None],
+    code_page: str | None = None,
 ) -> Iterator[Any]:
-    """Yield one parsed lead per card of the file, numbered from 1."""
-    raw, text = open_text(path, encoding)
+    """Yield one parsed lead per card of the file, numbered from 1. With `code_page` the file is
+    read byte for byte and each value decoded in its CHARSET or that page."""
+    raw, text = open_text(path, "latin-1" if code_page else encoding)
     on_open(raw)
     try:
-        for number, card in enumerate(_cards(text), start=1):
+        for number, card in enumerate(_cards(text, code_page), start=1):
             yield card_to_row(number, card, plan, region, make)
     finally:
         text.close()

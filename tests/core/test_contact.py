@@ -48,9 +48,9 @@ def test_invalid_emails_are_rejected(raw: str) -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("(555) 010-2001", "+15550102001"),
-        ("555.010.2003", "+15550102003"),
-        ("+1 555 010 2002", "+15550102002"),
+        ("(614) 555-0120", "+16145550120"),
+        ("614.555.0123", "+16145550123"),
+        ("+1 614 555 0122", "+16145550122"),
         ("1-614-555-0120", "+16145550120"),
         ("6145550120", "+16145550120"),
         ("+39 02 5550 4003", "+390255504003"),
@@ -70,7 +70,21 @@ def test_region_decides_numbers_without_country_code() -> None:
     assert normalize_phone("6145550120", "DE") != "+16145550120"
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "call me", "12", "+1 555", "n/a", "+0 123 456 789"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "   ",
+        "call me",
+        "12",
+        "+1 555",
+        "n/a",
+        "+0 123 456 789",
+        "(555) 010-2001",  # the fictional 555 area: a possible number, not a valid one
+        "034 12 345 67",  # "034" is no US area code: not +10341234567
+        "01.16.35.17.02",  # a French number read in the US: not +6351702
+    ],
+)
 def test_unusable_phones_give_none(raw: str) -> None:
     assert normalize_phone(raw, "US") is None
 

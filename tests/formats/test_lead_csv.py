@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from repdesk.core.phones import Phone
 from repdesk.formats.lead_csv import parse_datetime
 from repdesk.formats.lead_file import LeadFile, LeadFileError, ParsedLead, open_lead_file
 
@@ -29,24 +30,29 @@ def test_hubspot_export() -> None:
     assert (lead_file.kind, lead_file.detected) == ("csv", "hubspot")
     assert lead_file.mapping["Contact owner"] == "owner"
     assert lead_file.mapping["Record ID"] is None
+    assert lead_file.default_kind == "contacts"
     dana, marcus, elena = rows_of(lead_file)
     assert dana.row == 1 and dana.problem is None
     assert dana.fields["first_name"] == "Dana" and dana.fields["last_name"] == "Whitfield"
     assert dana.fields["email"] == "dana@whitfieldhvac.example"
-    assert dana.fields["phone"] == "+15550102001"
+    # 555-010-xxxx is a fictional range, no valid number: kept as written and flagged.
+    assert "phone" not in dana.fields and dana.fields["tags"] == "check phone"
+    assert dana.extra["Phone Number"] == "(555) 010-2001"
+    assert dana.phones == (Phone("(555) 010-2001", "main", valid=False),)
+    assert dana.keys == ("hubspot:5101",)
     assert dana.fields["company"] == "Whitfield HVAC"
     assert dana.fields["title"] == "Owner"
     assert dana.fields["owner"] == "Sam Ortiz"
     assert dana.fields["status"] == "new"
-    assert dana.fields["source"] == "ORGANIC_SEARCH"
+    assert dana.fields["source"] == "Organic search"
     assert dana.received_at == datetime(2026, 10, 12, 9, 14)
     assert dana.extra["Record ID"] == "5101"
     assert dana.extra["Lifecycle Stage"] == "lead"
     assert marcus.fields["status"] == "contacted"
-    assert marcus.fields["phone"] == "+15550102002"
+    assert marcus.extra["Phone Number"] == "+1 555 010 2002"
     assert elena.fields["status"] == "nurture"
     assert elena.fields["company"] == "Petrova Law, PLLC"
-    assert elena.fields["phone"] == "+15550102003"
+    assert elena.extra["Phone Number"] == "555.010.2003"
     assert "owner" not in elena.fields
     assert lead_file.progress() == 1.0
 
@@ -72,14 +78,15 @@ def test_google_contacts_splits_multiple_values() -> None:
     yuki, carlos = rows_of(lead_file)
     assert yuki.fields["company"] == "Tanaka Tea House"
     assert yuki.fields["title"] == "Owner"
-    assert yuki.fields["phone"] == "+15550103001"
+    assert yuki.phones == (Phone("+1 555 010 3001", "mobile", valid=False),)
     assert yuki.fields["notes"] == "Met at farmers market"
-    assert yuki.fields["tags"] == "myContacts, Leads"
+    assert yuki.fields["tags"] == "myContacts, Leads, check phone"
     assert yuki.fields["source"] == "Google Contacts"
     assert carlos.fields["email"] == "carlos.mendes@mail.example"
     assert carlos.extra["E-mail 1 - Value"] == "cmendes@work.example"
-    assert carlos.fields["phone"] == "+15550103002"
-    assert carlos.extra["Phone 1 - Value"] == "(555) 010-3003"
+    assert [p.kind for p in carlos.phones] == ["work", "work"]
+    assert carlos.extra["Phone 1 - Value"] == "(555) 010-3002"
+    assert carlos.extra["Phone 1 - Value 2"] == "(555) 010-3003"
 
 
 def test_legacy_google_headers(tmp_path: Path) -> None:
@@ -88,7 +95,7 @@ def test_legacy_google_headers(tmp_path: Path) -> None:
         "Name,Given Name,Family Name,Organization 1 - Name,Organization 1 - Title,"
         "E-mail 1 - Type,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value,Group Membership\n"
         "Ana Lima,Ana,Lima,Lima Cafe,Owner,* Work,ANA@limacafe.example,Mobile,"
-        "(555) 010-7001 ::: 555-010-7002,* myContacts ::: Leads\n",
+        "(614) 555-0170 ::: 614-555-0171,* myContacts ::: Leads\n",
     )
     lead_file = open_lead_file(path)
     assert lead_file.detected == "google_contacts"
@@ -96,8 +103,12 @@ def test_legacy_google_headers(tmp_path: Path) -> None:
     assert (ana.fields["first_name"], ana.fields["last_name"]) == ("Ana", "Lima")
     assert ana.fields["company"] == "Lima Cafe" and ana.fields["title"] == "Owner"
     assert ana.fields["email"] == "ana@limacafe.example"
-    assert ana.fields["phone"] == "+15550107001"
-    assert ana.extra["Phone 1 - Value"] == "555-010-7002"
+    assert ana.fields["phone"] == "+16145550170"
+    assert ana.extra["Phone 1 - Value"] == "614-555-0171"
+    assert [(p.number, p.kind) for p in ana.phones] == [
+        ("+16145550170", "mobile"),
+        ("+16145550171", "mobile"),
+    ]
     assert ana.fields["tags"] == "myContacts, Leads"
 
 
@@ -107,9 +118,9 @@ def test_outlook_com_sample_reads_its_late_company_and_title() -> None:
     (mei,) = rows_of(lead_file)
     assert mei.fields["first_name"] == "Mei" and mei.fields["last_name"] == "Chen"
     assert mei.fields["email"] == "mei.chen@chenaccounting.example"
-    assert mei.fields["phone"] == "+15550105001"
+    assert mei.extra["Mobile Phone"] == "+1 555 010 5001" and "phone" not in mei.fields
     assert mei.fields["notes"] == "Wants a callback Friday"
-    assert mei.fields["tags"] == "Leads"
+    assert mei.fields["tags"] == "Leads, check phone"
     assert mei.fields["source"] == "Outlook"
     # Outlook.com writes company and job title under "Department" and "Office Location".
     assert (mei.fields["company"], mei.fields["title"]) == ("Chen Accounting", "Partner")
@@ -307,7 +318,9 @@ def test_excel_sep_hint_and_short_and_long_rows(tmp_path: Path) -> None:
     assert second.fields["email"] == "c@d.example" and second.problem is None
 
 
-def test_row_problems_do_not_stop_the_import(tmp_path: Path) -> None:
+def test_a_person_is_kept_whatever_one_cell_holds(tmp_path: Path) -> None:
+    """A name or company with an unusable e-mail or phone is imported, the value kept as written and
+    the lead tagged; only a row that names nobody is refused."""
     path = write(
         tmp_path,
         "Name,Email,Phone,Company\n"
@@ -315,21 +328,24 @@ def test_row_problems_do_not_stop_the_import(tmp_path: Path) -> None:
         ",,,Only A Company\n"
         "Cy Dee,cy@dee.example,call me maybe,\n"
         "Di Eff,bad@,614-555-0100,\n"
-        "Ed Gee,,12,\n",
+        "Ed Gee,,12,\n"
+        ",not-an-email,12,\n"
+        ",,,\n",
     )
-    ann, company_only, cy, di, ed = rows_of(open_lead_file(path))
-    assert ann.problem == "email 'not-an-email' is not a valid address"
-    assert "email" not in ann.fields
-    assert company_only.problem == "no name, email or phone"
-    assert (
-        cy.problem is None and "phone" not in cy.fields and cy.extra["phone_raw"] == "call me maybe"
+    ann, company_only, cy, di, ed, nobody, empty = rows_of(open_lead_file(path))
+    assert ann.problem is None and "email" not in ann.fields
+    assert ann.extra == {"Email": "not-an-email"} and ann.fields["tags"] == "check email"
+    assert company_only.problem is None and company_only.fields["company"] == "Only A Company"
+    assert cy.problem is None and "phone" not in cy.fields
+    assert cy.extra["Phone"] == "call me maybe" and cy.fields["tags"] == "check phone"
+    assert di.problem is None and di.fields["phone"] == "+16145550100"
+    assert di.extra["Email"] == "bad@"
+    assert ed.problem is None and ed.extra["Phone"] == "12"
+    assert nobody.problem == (
+        "no name, company, email or phone (email 'not-an-email' is not a valid address; "
+        "phone '12' is not a valid phone number)"
     )
-    assert (
-        di.problem is None
-        and di.fields["phone"] == "+16145550100"
-        and di.extra["email_raw"] == "bad@"
-    )
-    assert ed.problem is not None and "12" in ed.problem
+    assert empty.problem == "no name, company, email or phone"
 
 
 def test_mapping_overrides(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from repdesk.core.phones import Phone
 from repdesk.formats.lead_file import LeadFileError, ParsedLead, open_lead_file
 
 DATA = Path(__file__).parent / "data"
@@ -27,13 +28,13 @@ def test_google_vcard_export() -> None:
     assert (olivia.row, ravi.row) == (1, 2)
     assert (olivia.fields["first_name"], olivia.fields["last_name"]) == ("Olivia", "Bennett")
     assert olivia.fields["email"] == "olivia@bennettfloral.example"
-    assert olivia.fields["phone"] == "+15550106001"
+    assert olivia.phones == (Phone("+1 555-010-6001", "mobile", valid=False),)
+    assert olivia.fields["tags"] == "myContacts, Leads 2026, check phone"
     assert olivia.fields["company"] == "Bennett Floral"
     assert olivia.fields["title"] == "Owner"
     assert olivia.fields["notes"] == "Asked about wedding season pricing – call back in spring"
-    assert olivia.fields["tags"] == "myContacts, Leads 2026"
     assert olivia.fields["source"] == "vCard"
-    assert ravi.fields["phone"] == "+15550106002"
+    assert ravi.extra["TEL"] == "(555) 010-6002" and ravi.phones[0].kind == "work"
     assert ravi.problem is None
 
 
@@ -61,8 +62,8 @@ def test_apple_grouped_properties_and_escapes(tmp_path: Path) -> None:
         "N:Okafor;Chidi;;;\nFN:Chidi Okafor\nORG:Okafor\\, Sons & Co;Sales;\n"
         "item1.EMAIL;type=INTERNET;type=pref:Chidi@Okafor.example\n"
         "item1.X-ABLabel:_$!<Work>!$_\n"
-        "item2.TEL:(555) 010-8001\nitem2.X-ABLabel:Shop\n"
-        "TEL;type=CELL;type=VOICE:555-010-8002\n"
+        "item2.TEL:(614) 555-0181\nitem2.X-ABLabel:Shop\n"
+        "TEL;type=CELL;type=VOICE:614-555-0182\n"
         "NOTE:First line\\nSecond line\\; with semicolon\n"
         "X-SOCIALPROFILE;type=twitter:https://twitter.com/chidi\n"
         "END:VCARD\n"
@@ -70,9 +71,13 @@ def test_apple_grouped_properties_and_escapes(tmp_path: Path) -> None:
     (chidi,) = cards(tmp_path, text)
     assert chidi.fields["company"] == "Okafor, Sons & Co"
     assert chidi.fields["email"] == "chidi@okafor.example"
-    assert chidi.fields["phone"] == "+15550108001"
+    assert chidi.fields["phone"] == "+16145550181"
+    assert [(p.number, p.kind) for p in chidi.phones] == [
+        ("+16145550181", "main"),
+        ("+16145550182", "mobile"),
+    ]
     assert chidi.fields["notes"] == "First line\nSecond line; with semicolon"
-    assert chidi.extra["TEL"] == "555-010-8002"
+    assert chidi.extra["TEL"] == "614-555-0182"
     assert chidi.extra["X-SOCIALPROFILE"] == "https://twitter.com/chidi"
     assert "Work" in chidi.extra.values()
 
@@ -80,14 +85,15 @@ def test_apple_grouped_properties_and_escapes(tmp_path: Path) -> None:
 def test_vcard_40_tel_uri_and_folded_lines(tmp_path: Path) -> None:
     text = (
         "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Sofia Rossi\r\nN:Rossi;Sofia;;;\r\n"
-        'TEL;VALUE=uri;TYPE="voice,cell":tel:+1-555-010-9001;ext=12\r\n'
+        'TEL;VALUE=uri;TYPE="voice,cell":tel:+1-614-555-0190;ext=12\r\n'
         "EMAIL;TYPE=work:sofia@rossi.exa\r\n mple\r\n"
         "NOTE:Wants a quote for the new\r\n\t warehouse and the office\r\n"
         "CATEGORIES:Leads,Trade show\r\n"
         "END:VCARD\r\n"
     )
     (sofia,) = cards(tmp_path, text)
-    assert sofia.fields["phone"] == "+15550109001"
+    assert sofia.fields["phone"] == "+16145550190" and sofia.fields["phone_ext"] == "12"
+    assert sofia.phones == (Phone("+16145550190", "mobile", "12"),)
     assert sofia.fields["email"] == "sofia@rossi.example"
     assert sofia.fields["notes"] == "Wants a quote for the new warehouse and the office"
     assert sofia.fields["tags"] == "Leads, Trade show"
@@ -101,8 +107,8 @@ def test_many_cards_case_insensitive_names_and_fn_only(tmp_path: Path) -> None:
     assert len(rows) == 302
     assert [row.row for row in rows] == list(range(1, 303))
     assert rows[0].fields["first_name"] == "Ann" and rows[0].fields["last_name"] == "Bee"
-    assert rows[300].problem == "no name, email or phone"
-    assert rows[301].problem == "email 'cy at dee' is not a valid address"
+    assert rows[300].problem is None and rows[300].fields["company"] == "Nameless Inc"
+    assert rows[301].problem is None and rows[301].extra["EMAIL"] == "cy at dee"
 
 
 def test_vcard_mapping_override(tmp_path: Path) -> None:

@@ -276,6 +276,9 @@ def _received(rng: random.Random, i: int, now: datetime) -> datetime:
     return now - timedelta(days=rng.uniform(1, 42))
 
 
+_AREAS = ("212", "312", "415", "614", "646", "718", "305", "512")
+
+
 def _add_lead(
     session: Session, rng: random.Random, i: int, now: datetime, rep_ids: list[int]
 ) -> None:
@@ -301,7 +304,9 @@ def _add_lead(
         company=company,
         title=rng.choice(["Owner", "Manager", "Director", ""]),
         email=f"{first.lower()}.{last.lower().replace('ü', 'ue')}{i}@{domain}",
-        phone=f"+1555010{1000 + i:04d}",
+        # Fictional numbers that are valid ones (555-0100..0199 in real area codes), so they read
+        # and dial like the numbers an import keeps.
+        phone=f"+1{_AREAS[i // 100 % len(_AREAS)]}5550{100 + i % 100:03d}",
         source=rng.choice(SOURCES),
         product=product,
         message=rng.choice(MESSAGES),

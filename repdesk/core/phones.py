@@ -1,0 +1,356 @@
+"""Phone numbers as pure functions: valid numbers to E.164 with their extension, several numbers in
+one cell, the kinds of a person's numbers, and country names to regions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+import phonenumbers
+
+#: A person's numbers by kind; the lead's main phone is the first valid one of a kind that can be
+#: called, in this order (a company switchboard only when nothing else is there).
+PHONE_KINDS = ("main", "mobile", "work", "home", "other", "company", "assistant", "fax", "pager")
+CALLABLE_KINDS = frozenset(PHONE_KINDS) - {"fax", "pager"}
+#: Kinds that identify the person (dedupe keys); a company's phone is shared by its people.
+PERSON_KINDS = frozenset({"main", "mobile", "work", "home", "other"})
+
+_SEPARATORS = str.maketrans("", "", " -.()/\u00a0\t")
+_NANP_REGIONS = frozenset({"US", "CA"})
+
+
+class Phone(NamedTuple):
+    """One number of a person: E.164 when valid (`valid`), otherwise exactly as written."""
+
+    number: str
+    kind: str = "main"
+    ext: str = ""
+    valid: bool = True
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"number": self.number, "kind": self.kind}
+        if self.ext:
+            data["ext"] = self.ext
+        if not self.valid:
+            data["valid"] = False
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Phone:
+        return cls(
+            str(data.get("number", "")),
+            str(data.get("kind", "main")),
+            str(data.get("ext", "") or ""),
+            bool(data.get("valid", True)),
+        )
+
+
+def normalize_phone(raw: str, region: str = "US") -> str | None:
+    """The number in E.164 ("+16145550120") when it is a valid number, else None.
+
+    Valid means assigned to a real numbering plan (phonenumbers' is_valid_number), not just of a
+    possible length: "034 12 345 67" read in the US is no number at all, not +10341234567.
+    A number starting with + is read in its own country; other numbers in `region`.
+    """
+    found = parse_phone(raw, region)
+    return None if found is None else found[0]
+
+
+def parse_phone(raw: str, region: str = "US") -> tuple[str, str] | None:
+    """(E.164, extension) of a valid number written as one number, else None."""
+    text = raw.strip()
+    if not text:
+        return None
+    if text[:4].lower() == "tel:":
+        text = text[4:]
+    digits = text.translate(_SEPARATORS)
+    if digits.isascii():
+        # Plain digits ("+4930123456", "(614) 555-0120"): phonenumbers' parser is the slow part of
+        # reading a number. A number its validity rules accept as written is taken at once; any
+        # other goes through the parser, which also knows the prefixes people add.
+        if digits[:1] == "+" and digits[1:].isdigit() and "(0" not in text:
+            quick = _valid_international(digits[1:])
+            if quick is not None:
+                return quick
+        elif digits.isdigit() and region in _NANP_REGIONS:
+            national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+            if len(national) == 10 and valid_national(1, national):
+                return "+1" + national, ""
+    return _parse(text, region.upper() or "US")
+
+
+def _valid_international(digits: str) -> tuple[str, str] | None:
+    for size in (1, 2, 3):
+        code = int(digits[:size]) if digits[:size] else 0
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            national = digits[size:]
+            if national.startswith("0") and code != 39:  # a trunk 0 after the code: let
+                return None  # phonenumbers decide what it means
+            return ("+" + digits, "") if valid_national(code, national) else None
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _parse(text: str, region: str) -> tuple[str, str] | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    national = phonenumbers.national_significant_number(number)
+    if number.country_code is None or not valid_national(number.country_code, national):
+        return None
+    e164: str = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164, number.extension or ""
+
+
+# -- validity: phonenumbers' is_valid_number with its patterns compiled once ---------------------
+_DESCS = (  # the common kinds first: for validity any kind will do
+    "fixed_line",
+    "mobile",
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
+_Desc = tuple[frozenset[int], "re.Pattern[str]"]
+
+
+def _desc(desc: object) -> _Desc | None:
+    pattern = getattr(desc, "national_number_pattern", None)
+    if desc is None or not pattern:
+        return None
+    return frozenset(getattr(desc, "possible_length", ()) or ()), re.compile(pattern)
+
+
+@lru_cache(maxsize=512)
+def _region_rules(region: str, code: int) -> tuple[re.Pattern[str] | None, _Desc, list[_Desc]]:
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    if region == "001":
+        metadata = PhoneMetadata.metadata_for_nongeo_region(code)
+    else:
+        metadata = PhoneMetadata.metadata_for_region(region)
+    general = _desc(metadata.general_desc) if metadata is not None else None
+    if metadata is None or general is None:
+        return None, (frozenset(), re.compile(r"(?!)")), []
+    leading = re.compile(metadata.leading_digits) if metadata.leading_digits else None
+    kinds = [d for name in _DESCS if (d := _desc(getattr(metadata, name, None))) is not None]
+    return leading, general, kinds
+
+
+def valid_national(code: int, national: str) -> bool:
+    """Whether the national significant number `national` of country code `code` is valid, as
+    phonenumbers.is_valid_number decides it (the region is the first whose leading digits match,
+    else the first where the number is valid)."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code)
+    if not regions or not national.isdigit():
+        return False
+    size = len(national)
+    for region in regions:
+        leading, (lengths, pattern), kinds = _region_rules(region, code)
+        fits = (not lengths or size in lengths) and pattern.fullmatch(national) is not None
+        if fits:
+            for kind_lengths, kind_pattern in kinds:
+                if (not kind_lengths or size in kind_lengths) and kind_pattern.fullmatch(national):
+                    break
+            else:
+                fits = False
+        if len(regions) == 1:
+            return fits
+        if leading is not None:
+            if leading.match(national):
+                return fits
+            continue
+        if fits:
+            return True
+    return False
+
+
+def phones_in(raw: str, region: str = "US") -> tuple[list[tuple[str, str]], bool]:
+    """Every valid number written in one cell, and whether the cell holds more than those numbers.
+
+    "415-555-0144 - ask for the office manager" gives the number and True (the words are worth
+    keeping); "415-555-0144 / 415-555-0199" gives both numbers; two numbers run together
+    ("415-555-0144415-555-0199") are split when both halves are valid numbers.
+    """
+    text = raw.strip()
+    single = parse_phone(text, region)
+    if single is not None:
+        return [single], False
+    found: list[tuple[str, str]] = []
+    covered = 0
+    try:
+        matches = list(
+            phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+        )
+    except Exception:  # the matcher is heuristic over arbitrary text: never let it raise out
+        matches = []
+    for match in matches:
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        found.append((e164, match.number.extension or ""))
+        covered += len(match.raw_string)
+    if found:
+        rest = text
+        for match in matches:
+            rest = rest.replace(match.raw_string, " ")
+        leftover = any(ch.isalnum() for ch in rest)
+        return found, leftover
+    return _run_together(text, region), False
+
+
+def _run_together(text: str, region: str) -> list[tuple[str, str]]:
+    """Two valid numbers whose digits were typed without a break between them, else []."""
+    if any(ch.isalpha() for ch in text) or text.count("+") > 2:
+        return []
+    digits = "".join(ch for ch in text if ch.isdigit() or ch == "+")
+    if not 12 <= len(digits) <= 34:
+        return []
+    for cut in range(6, len(digits) - 5):
+        first, second = digits[:cut], digits[cut:]
+        one, two = parse_phone(first, region), parse_phone(second, region)
+        if one is not None and two is not None:
+            return [one, two]
+    return []
+
+
+def best_phone(phones: list[Phone] | tuple[Phone, ...]) -> Phone | None:
+    """The number to call first: the first valid one of a callable kind, in the order given."""
+    for phone in phones:
+        if phone.valid and phone.kind in CALLABLE_KINDS:
+            return phone
+    return None
+
+
+def kind_of_label(label: str) -> str:
+    """A phone kind for a header word, a vCard TYPE or an address-book label ("Mobile", "CELL",
+    "Business Fax", "_$!<HomeFAX>!$_", "Company Main Phone"); "main" when it names no kind."""
+    text = label.lower().replace("_$!<", "").replace(">!$_", "")
+    words = set(re.findall(r"[a-z]+", text))
+    joined = "".join(re.findall(r"[a-z]+", text))  # "MobilePhone" and "Mobile Phone" alike
+
+    def has(*parts: str) -> bool:
+        return any(part in joined for part in parts)
+
+    if has("fax", "facsimile"):
+        return "fax"
+    if has("pager", "beeper", "bleeper"):
+        return "pager"
+    if has("assistant"):
+        return "assistant"
+    if has("mobil", "cell", "handy", "iphone", "portable") or "gsm" in words:
+        return "mobile"
+    if has("company", "switchboard", "organization", "organisation"):
+        return "company"
+    if has("work", "business", "office", "direct"):
+        return "work"
+    if has("home", "private", "personal"):
+        return "home"
+    if has("other", "callback", "radio", "isdn", "telex") or words & {"car", "tty", "tdd"}:
+        return "other"
+    return "main"
+
+
+# -- countries ---------------------------------------------------------------------------------
+_COUNTRY_ALIASES = {
+    "usa": "US",
+    "us": "US",
+    "u s": "US",
+    "u s a": "US",
+    "united states of america": "US",
+    "america": "US",
+    "uk": "GB",
+    "u k": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "deu": "DE",
+    "ger": "DE",
+    "gbr": "GB",
+    "fra": "FR",
+    "ita": "IT",
+    "esp": "ES",
+    "nld": "NL",
+    "can": "CA",
+    "aus": "AU",
+    "aut": "AT",
+    "che": "CH",
+    "bel": "BE",
+    "pol": "PL",
+    "cze": "CZ",
+    "swe": "SE",
+    "nor": "NO",
+    "dnk": "DK",
+    "fin": "FI",
+    "irl": "IE",
+    "prt": "PT",
+    "grc": "GR",
+    "rus": "RU",
+    "mex": "MX",
+    "bra": "BR",
+    "ind": "IN",
+    "jpn": "JP",
+    "chn": "CN",
+    "nzl": "NZ",
+    "zaf": "ZA",
+}
+
+
+def _fold(text: str) -> str:
+    """Lower-case, accents off, punctuation as spaces: "Österreich" -> "osterreich"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    from phonenumbers.geodata.locale import LOCALE_DATA  # country names in many languages
+
+    names: dict[str, str] = {}
+    for region, by_language in LOCALE_DATA.items():
+        if len(region) != 2:
+            continue
+        for name in by_language.values():
+            if name and not name.startswith("*"):
+                names.setdefault(_fold(name), region)
+    names.update(_COUNTRY_ALIASES)
+    return names
+
+
+@lru_cache(maxsize=4096)
+def region_for_country(text: str) -> str | None:
+    """The region code for a country as a file writes it ("Deutschland", "USA", "fr", "Czech
+    Republic"), or None when it names no country phonenumbers knows."""
+    folded = _fold(text)
+    if not folded:
+        return None
+    supported = phonenumbers.SUPPORTED_REGIONS
+    if len(folded) == 2 and folded.upper() in supported:
+        return folded.upper()
+    region = _country_names().get(folded)
+    return region if region in supported else None
+
+
+__all__ = [
+    "CALLABLE_KINDS",
+    "PERSON_KINDS",
+    "PHONE_KINDS",
+    "Phone",
+    "best_phone",
+    "kind_of_label",
+    "normalize_phone",
+    "parse_phone",
+    "phones_in",
+    "region_for_country",
+]
