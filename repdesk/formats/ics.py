@@ -168,7 +168,8 @@ def build_ics(
         "VERSION:2.0",
         fold_line("PRODID:" + escape_text(prodid)),
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        # No METHOD: with METHOD:PUBLISH, RFC 5546 wants an ORGANIZER on every event, and a
+        # follow-up reminder has none (libical's iTIP check refuses the file without one).
         fold_line("X-WR-CALNAME:" + escape_text(calendar_name)),
     ]
     for reminder in reminders:

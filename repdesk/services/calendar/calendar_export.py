@@ -4,6 +4,7 @@ was exported."""
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -200,6 +201,9 @@ def write_atomically(path: Path, text: str) -> None:
             f"The calendar file cannot be written to {folder} ({exc.strerror or exc})."
         ) from exc
     try:
+        # mkstemp makes the file private (0600); the calendar gets the mode any file the user
+        # writes gets (umask), or keeps the mode the user gave the one it replaces.
+        os.chmod(temp, _mode_for(path))
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
             out.flush()
@@ -210,6 +214,15 @@ def write_atomically(path: Path, text: str) -> None:
         raise UserError(
             f"The calendar file {path} cannot be written ({exc.strerror or exc})."
         ) from exc
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def to_reminder(
@@ -233,9 +246,10 @@ def to_reminder(
     if summary is None:
         summary = f"Task: {f.note} — {who}" if f.note else f"Task: {who}"
     lines = []
+    tel = tel_uri(lead.phone)
     for label, value in (("Phone", lead.phone), ("Email", lead.email), ("Company", lead.company)):
         if value:
-            lines.append(f"{label}: {value}")
+            lines.append(f"{label}: {value}" + (f" ({tel})" if label == "Phone" and tel else ""))
     if last_note:
         lines.append(f"Last note: {last_note}")
     if lead.verdict:
@@ -247,7 +261,8 @@ def to_reminder(
     asks += list(open_questions)
     if asks:
         lines.append("Ask: " + "; ".join(asks))
-    tel = tel_uri(lead.phone)
+    # The tel: link is the event's URL and is in its description; LOCATION is a place, and
+    # calendars that look a tel: link up on a map (or refuse it) get none.
     return Reminder(
         uid=f.uid,
         sequence=f.sequence,
@@ -255,7 +270,6 @@ def to_reminder(
         duration_minutes=minutes,
         summary=summary,
         description="\n".join(lines),
-        location=tel or lead.phone,
         url=tel,
         cancelled=f.status != FollowUpStatus.PENDING.value,
         alarm_minutes=alarm,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
-import ipaddress
 import re
 import socket
 import ssl
@@ -51,16 +50,6 @@ class FetchedMail:
     uid: int
     raw: bytes
     truncated: bool
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses: the only hosts allowed without TLS."""
-    if host.strip().lower() in ("localhost", "localhost.localdomain", "ip6-localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def tls_context(ca_file: str) -> ssl.SSLContext:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.hosts import is_loopback
 from repdesk.core.quoting import clip
 from repdesk.formats.form_email import parse_form_email
 from repdesk.formats.lead_file import ParsedLead
@@ -28,7 +29,6 @@ from repdesk.services.sources.imap_fetcher import (
     ImapSettings,
     SourceFailed,
     SourceOffline,
-    is_loopback,
 )
 from repdesk.services.sources.imap_idle import IdleUnsupported
 from repdesk.store.models import SourceRecord

@@ -284,7 +284,8 @@ class LeadDetailPanel(QStackedWidget):
                 self, "No phone number", "This lead has no phone number; edit the lead to add one."
             )
             return
-        QDesktopServices.openUrl(QUrl(f"tel:{phone}"))
+        # Escaped: the number is the whole link, whatever the stored value holds.
+        QDesktopServices.openUrl(QUrl(f"tel:{quote(phone, safe='+')}"))
         self._apply(
             lambda: self.services.leads.log_activity(
                 self.lead_id or 0, ActivityKind.CALL, body=f"Called {phone}"
@@ -306,7 +307,8 @@ class LeadDetailPanel(QStackedWidget):
             "Your inquiry"
             + (f" about {self.detail.lead.product}" if self.detail.lead.product else "")
         )
-        QDesktopServices.openUrl(QUrl(f"mailto:{address}?subject={subject}"))
+        # The address is escaped: whatever it holds cannot add a Cc, a Bcc or a body.
+        QDesktopServices.openUrl(QUrl(f"mailto:{quote(address, safe='@')}?subject={subject}"))
         self._apply(
             lambda: self.services.leads.log_activity(
                 self.lead_id or 0, ActivityKind.EMAIL, body=f"Emailed {address}"

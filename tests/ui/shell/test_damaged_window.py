@@ -70,9 +70,7 @@ def test_a_damaged_file_opens_read_only_and_names_its_latest_good_backup(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["work.sqlite3", good.name]
 
 
-def test_a_sound_file_gets_its_daily_backup(
-    qtbot: QtBot, demo_file: Path, tmp_path: Path
-) -> None:
+def test_a_sound_file_gets_its_daily_backup(qtbot: QtBot, demo_file: Path, tmp_path: Path) -> None:
     path = tmp_path / "work.sqlite3"
     shutil.copy2(demo_file, path)
     window = start_window(qtbot, path)
