@@ -258,9 +258,7 @@ def test_malformed_mails_never_stop_the_source_and_log_one_line_each(
         "no@body.test",
     } <= emails
     lines = [
-        r.getMessage()
-        for r in caplog.records
-        if r.name == "repdesk.services.sources.source_service"
+        r.getMessage() for r in caplog.records if r.name == "repdesk.services.sources.mailbox_check"
     ]
     for uid in range(1, 6):  # APPEND gives UIDs 1..5 to the malformed ones, in order
         mine = [line for line in lines if f"message UID {uid} " in line]
