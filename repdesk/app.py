@@ -43,6 +43,8 @@ def build_services(
     from repdesk.services.leads.journey_service import journey_import_hook, journey_lead_hook
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.reports.report_service import ReportService
+    from repdesk.services.script.form_answers import FormAnswerService
+    from repdesk.services.script.form_mappings import FormMappingService
     from repdesk.services.script.form_output import FormOutput
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.services.script.script_service import ScriptService
@@ -64,9 +66,20 @@ def build_services(
     # The invariant: every change to a lead, and every import, re-plans its next step in the same
     # transaction; the journey stage follows answers and engagement wherever those change.
     leads = LeadService(sessions, clock, region, hooks=(planner.sync, journey_lead_hook))
-    imports = ImportService(sessions, clock, settings, planner, hooks=(journey_import_hook,))
-    followups = FollowUpService(sessions, clock, planner, leads, time.end_of_today)
     scripts = ScriptService(sessions, clock)
+    form_answers = FormAnswerService(sessions, clock, settings, scripts, time.zone)
+    # Answers that arrive with a lead (any import: files, watched folders, mailboxes) become its
+    # qualification "from the form" in the same transaction; Undo import takes them back.
+    imports = ImportService(
+        sessions,
+        clock,
+        settings,
+        planner,
+        hooks=(journey_import_hook,),
+        arrivals=(form_answers.arrivals_hook,),
+        undo_hooks=(form_answers.undo_hook,),
+    )
+    followups = FollowUpService(sessions, clock, planner, leads, time.end_of_today)
     calendar = CalendarExportService(
         sessions, clock, settings.get, before_export=followups.plan_requalifications
     )
@@ -82,11 +95,13 @@ def build_services(
         qualifications=QualificationService(
             sessions, clock, settings, scripts, planner, leads, time.zone
         ),
-        reports=ReportService(sessions, clock, settings, followups, time.zone),
+        reports=ReportService(sessions, clock, settings, followups, time.zone, scripts),
         calendar=calendar,
         caldav=CalDavSync(sessions, clock, settings, secrets, calendar),
         reps=RepService(sessions),
         forms=FormOutput(scripts, region),
+        form_answers=form_answers,
+        form_mappings=FormMappingService(sessions, clock, form_answers.reread),
         backup=BackupService(url, sessions),
     )
 

@@ -101,7 +101,11 @@ def run_undo(args: argparse.Namespace, services: Services) -> int:
         print_json(result)
         return 0
     print(
-        f"Undid import {record.id}: removed the {record.added} leads it added and put back the "
-        f"{record.merged} it merged into."
+        f"Undid import {record.id}: removed {_leads(record.added)} it added and put back "
+        f"{_leads(record.merged)} it merged into."
     )
     return 0
+
+
+def _leads(count: int) -> str:
+    return f"{count} lead" if count == 1 else f"{count} leads"

@@ -83,6 +83,17 @@ def summary_text(r: Report) -> str:
             for rep in r.reps
         ]
     lines += ["", "Journey (open leads)  " + "  ".join(f"{k} {v}" for k, v in r.journey.items())]
+    forms = r.forms
+    if forms.called or forms.waiting:
+        lines += [
+            "",
+            f"Form answers: {forms.called} leads called after their form "
+            f"({forms.waiting} not called yet); verdicts agreed {_pct(forms.agreement_share)}",
+        ]
+        lines += [
+            f"  {r.prompts.get(q.key, q.key):<44.44} changed {q.changed} of {q.compared}"
+            for q in forms.questions
+        ]
     return "\n".join(lines)
 
 

@@ -9,6 +9,8 @@ from repdesk.core.questions import AnswerType, Question, QuestionSet, SetKind
 
 #: The hidden field every generated form carries: the set versions it was made from.
 FORM_ID_FIELD = "repdesk_form"
+#: The hidden field of a product's form: the lead's product, so its product questions count.
+PRODUCT_FIELD = "product"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class FormPlan:
 
     sets: tuple[QuestionSet, ...]
     questions: tuple[Question, ...]
+    #: The product of the product set, sent back in a hidden `product` field (the lead's product).
+    product: str = ""
 
     @property
     def versions(self) -> str:
@@ -56,6 +60,7 @@ class FormPlan:
             *(q.key for q in self.questions),
             MESSAGE_FIELD.name,
             FORM_ID_FIELD,
+            *((PRODUCT_FIELD,) if self.product else ()),
         )
 
 
@@ -88,7 +93,7 @@ def form_plan(sets: Sequence[QuestionSet], product: str = "") -> FormPlan:
             "no question is on forms yet: give the questions a form: line "
             "(see docs/script-format.md, 'On forms')"
         )
-    return FormPlan(chosen, questions)
+    return FormPlan(chosen, questions, chosen[1].product if len(chosen) > 1 else "")
 
 
 def sheet_questions(sets: Sequence[QuestionSet], product: str = "") -> FormPlan:

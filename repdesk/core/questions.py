@@ -21,6 +21,8 @@ from repdesk.core.conditions import (
 )
 
 OPTION_KEY_RE = re.compile(r"[A-Za-z0-9_]+")
+#: The question whose answer is the lead's buying time frame (nurture timing, the inbox's note).
+TIMEFRAME_KEY = "timeline"
 #: A label may not end like this: the script file reads it as the option's points.
 POINTS_SUFFIX_RE = re.compile(r"\(\s*points\s+([^)]*)\)\s*$", re.IGNORECASE)
 

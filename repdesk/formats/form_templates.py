@@ -14,6 +14,7 @@ from repdesk.core.form_plan import (
     CONTACT_FIELDS,
     FORM_ID_FIELD,
     MESSAGE_FIELD,
+    PRODUCT_FIELD,
     ContactField,
     FormPlan,
     choices,
@@ -43,11 +44,16 @@ def cf7_template(plan: FormPlan) -> str:
     lines += [_cf7_question(q) for q in plan.questions]
     lines.append(_cf7_contact(MESSAGE_FIELD))
     lines.append(f'[hidden {FORM_ID_FIELD} "{_quote(plan.versions)}"]')
+    if plan.product:
+        lines.append(f'[hidden {PRODUCT_FIELD} "{_quote(plan.product)}"]')
     lines.append('[submit "Send"]')
     lines += ["", "<!-- Mail tab, message body (paste it there):", ""]
     lines += [f"{f.name}: [{f.name}]" for f in CONTACT_FIELDS]
     lines += [f"{q.key}: [{q.key}]" for q in plan.questions]
-    lines += [f"{FORM_ID_FIELD}: [{FORM_ID_FIELD}]", "", "message:", "[message]", "-->", ""]
+    lines.append(f"{FORM_ID_FIELD}: [{FORM_ID_FIELD}]")
+    if plan.product:
+        lines.append(f"{PRODUCT_FIELD}: [{PRODUCT_FIELD}]")
+    lines += ["", "message:", "[message]", "-->", ""]
     return "\n".join(lines)
 
 
@@ -97,6 +103,8 @@ def fields_csv(plan: FormPlan) -> str:
         writer.writerow((q.key, q.form_prompt, q.answer_type.value, options, required))
     writer.writerow((MESSAGE_FIELD.name, MESSAGE_FIELD.label, "textarea", "", "no"))
     writer.writerow((FORM_ID_FIELD, plan.versions, "hidden", "", "no"))
+    if plan.product:
+        writer.writerow((PRODUCT_FIELD, plan.product, "hidden", "", "no"))
     return out.getvalue()
 
 

@@ -15,6 +15,7 @@ from repdesk.core.form_plan import (
     CONTACT_FIELDS,
     FORM_ID_FIELD,
     MESSAGE_FIELD,
+    PRODUCT_FIELD,
     ContactField,
     FormPlan,
     choices,
@@ -178,6 +179,7 @@ def web_form(plan: FormPlan, *, action: str = "", title: str = "") -> str:
             'Fields marked <span class="need">(required)</span> are needed.</p>',
             f'<form id="repdesk-form" method="post"{target} accept-charset="utf-8">',
             f'<input type="hidden" name="{FORM_ID_FIELD}" value="{versions}">',
+            *_product_field(plan),
             *body,
             '<button type="submit">Send</button>',
             "</form>",
@@ -188,6 +190,13 @@ def web_form(plan: FormPlan, *, action: str = "", title: str = "") -> str:
             "",
         ]
     )
+
+
+def _product_field(plan: FormPlan) -> list[str]:
+    if not plan.product:
+        return []
+    value = escape(plan.product, quote=True)
+    return [f'<input type="hidden" name="{PRODUCT_FIELD}" value="{value}">']
 
 
 def _need(required: bool) -> str:

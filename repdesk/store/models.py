@@ -96,6 +96,10 @@ class LeadRecord(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The provisional verdict of the answers it arrived with, and their time frame ("this month"):
+    # the latest qualification from a form, for the inbox (migration 0005).
+    form_verdict: Mapped[str | None] = mapped_column(String(20))
+    form_note: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (
         Index("ix_leads_email_norm", "email"),
@@ -181,6 +185,27 @@ class QualificationRecord(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
+    #: "call" (the script panel, `repdesk qualify`) or "form" (answers that arrived with it).
+    origin: Mapped[str] = mapped_column(String(10), default="call", server_default="call")
+    #: The form a "form" qualification came from: the set versions a repdesk form carried, or the
+    #: form tool and its fields.
+    form_id: Mapped[str | None] = mapped_column(String(200))
+    #: The import that brought the answers (Undo import takes the qualification back).
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
+
+
+class FormMappingRecord(Base):
+    """Which fields of one form are which questions, when they match none by themselves."""
+
+    __tablename__ = "form_mappings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(100))
+    labels: Mapped[Any] = mapped_column(JSONValue)  # the form's field labels, in arrival order
+    mapping: Mapped[Any] = mapped_column(JSONValue)  # label -> question key
+    state: Mapped[str] = mapped_column(String(10))  # offered | mapped | dismissed
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class FollowUpRecord(Base):

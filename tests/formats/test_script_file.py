@@ -264,7 +264,7 @@ def _line_of(text: str, needle: str) -> int:
         ("product: seo", "nam: x", "unknown field 'nam' in a set"),
         ("prompt: What is the challenge, in their words?", "prompt:", "prompt must not be empty"),
         (
-            "form: Is there something specific you would like to fix or improve?",
+            "form: Is there something you want to fix or improve?",
             "# need is not on forms",
             "'challenge' is on forms but its condition names 'need', which is not",
         ),

@@ -151,9 +151,12 @@ def test_the_form_names_its_set_versions_and_the_contact_fields() -> None:
     assert "action" not in form.form
     assert form.meta["repdesk-sets"] == "core v2, website v3"
     hidden = [i for i in form.inputs if i.get("type") == "hidden"]
-    assert hidden == [{"type": "hidden", "name": FORM_ID_FIELD, "value": "core v2, website v3"}]
+    assert hidden == [
+        {"type": "hidden", "name": FORM_ID_FIELD, "value": "core v2, website v3"},
+        {"type": "hidden", "name": "product", "value": "website"},  # the lead's product
+    ]
     names = [i["name"] for i in form.inputs]
-    assert names[:5] == [FORM_ID_FIELD, "name", "email", "phone", "company"]
+    assert names[:6] == [FORM_ID_FIELD, "product", "name", "email", "phone", "company"]
     assert names[-1] == "message"
     required = {i["name"] for i in form.inputs if "required" in i and i.get("type") != "radio"}
     assert {"name", "email"} <= required and "phone" not in required
@@ -211,7 +214,10 @@ def test_cf7_template_and_fields_csv_name_the_same_keys_as_the_html() -> None:
     assert timeline[4] == "yes"
     challenge = next(r for r in rows if r[0] == "challenge")
     assert challenge[4] == "yes, when need = yes"
-    assert rows[-1] == [FORM_ID_FIELD, plan.versions, "hidden", "", "no"]
+    assert rows[-2:] == [
+        [FORM_ID_FIELD, plan.versions, "hidden", "", "no"],
+        ["product", "website", "hidden", "", "no"],
+    ]
     assert '"This month|this_month"' in cf7 and "[radio* timeline use_label_element" in cf7
     # A conditional question cannot be required in CF7 (it has no conditions).
     assert "[textarea challenge]" in cf7 and f'[hidden {FORM_ID_FIELD} "{plan.versions}"]' in cf7

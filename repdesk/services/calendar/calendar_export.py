@@ -106,7 +106,9 @@ class CalendarExportService:
             raise UserError(f"Alarm minutes must be 0 or more, not {alarm}.")
         minutes = max(1, int(self._setting("event_minutes") or 15))
         pending = FollowUpRecord.status == FollowUpStatus.PENDING.value
-        in_range = [pending]
+        # A lead marked do not contact has no reminders (its steps were cancelled with the mark;
+        # a pending one left by an older version stays out too).
+        in_range = [pending, LeadRecord.do_not_contact.is_(False)]
         if flt.start is not None:
             in_range.append(FollowUpRecord.due_at >= flt.start)
         if flt.end is not None:

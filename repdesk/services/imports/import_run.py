@@ -4,7 +4,7 @@ leads), merges that fill gaps without overwriting a user's edit, and the bulk wr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -19,6 +19,9 @@ from repdesk.store.bulk import bulk_insert, in_values, insert_rows
 from repdesk.store.models import ActivityRecord, ImportMergeRecord, LeadRecord, RepRecord
 from repdesk.store.search import FtsBulkFill, pause_fts_insert_trigger
 
+#: Called in the import's transaction, per chunk, with (lead id, row) for every row with extra
+#: fields: form answers among them become a qualification (services.script.form_answers).
+ArrivalHook = Callable[[Session, list[tuple[int, ParsedLead]], int, datetime], None]
 FTS_BULK_ROWS = 500  # from this many new leads in a chunk, search rows are written in bulk (SQLite)
 _MERGE_COLUMNS = (*TEXT_FIELDS, *COUNT_FIELDS, "extra", "edited_fields")
 
@@ -63,8 +66,10 @@ class ImportRun:
         now: datetime,
         zone: Any,
         first_due: Callable[[str, datetime], datetime | None] | None,
+        arrivals: Sequence[ArrivalHook] = (),
     ) -> None:
         self.session = session
+        self.arrivals = tuple(arrivals)
         self.first_due = first_due
         self.due_by_status: dict[str, datetime | None] = {}
         self.import_id = import_id
@@ -109,6 +114,9 @@ class ImportRun:
         ] = {}  # email/phone -> index into new_rows (duplicates inside the chunk)
         by_email, by_phone, import_id = self.by_email, self.by_phone, self.import_id
         lead_values = LeadValues(self.zone, self.now, import_id)
+        # (lead id, or index into new_rows, row) of rows with extra fields, for the arrival hooks
+        arrived: list[tuple[int | None, int, ParsedLead]] = []
+        watch = bool(self.arrivals)
         for row in good:
             values = lead_values(row)
             owner = row.fields.get("owner")
@@ -119,10 +127,14 @@ class ImportRun:
             if existing is not None:
                 self._merge(existing, values, file_name)
                 summary.merged += 1
+                if watch and row.extra:
+                    arrived.append((existing, -1, row))
                 continue
             index = pending.get("e:" + email) if email else None
             if index is None and phone:
                 index = pending.get("p:" + phone)
+            if watch and row.extra:
+                arrived.append((None, len(new_rows) if index is None else index, row))
             if index is not None:
                 target = new_rows[index]
                 for key, value in fill_empty(target, values, set()).items():
@@ -132,6 +144,7 @@ class ImportRun:
                 continue
             new_rows.append(values)
             self._remember_pending(pending, len(new_rows) - 1, values)
+        ids: list[int] = []
         if new_rows:
             self._set_first_due(new_rows)
             stamps: dict[
@@ -158,6 +171,13 @@ class ImportRun:
             summary.added_ids.extend(ids)
             self.touched.extend(ids)
         self._write_merges()
+        if arrived:
+            pairs = [
+                (lead_id if lead_id is not None else ids[index], row)
+                for lead_id, index, row in arrived
+            ]
+            for hook in self.arrivals:
+                hook(self.session, pairs, import_id, self.now)
 
     def _set_first_due(self, rows: list[dict[str, Any]]) -> None:
         """next_follow_up_at of new leads: the first step the follow-up hook will give them."""

@@ -28,7 +28,13 @@ from repdesk.services.followups.followup_planner import FollowUpPlanner
 from repdesk.services.imports.import_rows import (
     paused_gc,
 )
-from repdesk.services.imports.import_run import ImportRun, ImportSummary, Rejection, restorable
+from repdesk.services.imports.import_run import (
+    ArrivalHook,
+    ImportRun,
+    ImportSummary,
+    Rejection,
+    restorable,
+)
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.bulk import bulk_page_cache
 from repdesk.store.engine import Sessions
@@ -83,6 +89,8 @@ class ImportInfo:
 Progress = Callable[[float], None]
 #: Called in the import's transaction with the ids of the leads it added or merged.
 ImportHook = Callable[[Session, list[int], datetime], object]
+#: Called in an undo's transaction with the import's id, before its leads are removed.
+UndoHook = Callable[[Session, int], object]
 
 
 class ImportService:
@@ -94,14 +102,20 @@ class ImportService:
         planner: FollowUpPlanner,
         *,
         hooks: Sequence[ImportHook] = (),
+        arrivals: Sequence[ArrivalHook] = (),
+        undo_hooks: Sequence[UndoHook] = (),
     ) -> None:
         """`planner` gives every lead an import adds or merges its next step, in the import's
-        transaction; `hooks` run after it there (the journey stage)."""
+        transaction; `hooks` run after it there (the journey stage). `arrivals` get each chunk's
+        rows with extra fields and their leads (form answers); `undo_hooks` the id of an import
+        being undone, before its leads are removed."""
         self._sessions = sessions
         self._clock = clock
         self._settings = settings
         self._planner = planner
         self._hooks = tuple(hooks)
+        self._arrivals = tuple(arrivals)
+        self._undo_hooks = tuple(undo_hooks)
 
     def _after_import(self, session: Session, touched: list[int], now: datetime) -> None:
         # Each new lead's row already holds its first step's time (planner.first_due, written by
@@ -157,7 +171,9 @@ class ImportService:
                     session.add(record)
                     session.flush()
                     summary.import_id = record.id
-                    run = ImportRun(session, record.id, now, zone, self._planner.first_due)
+                    run = ImportRun(
+                        session, record.id, now, zone, self._planner.first_due, self._arrivals
+                    )
                     for lead_file in files:
                         for chunk in _chunks(lead_file.rows(), CHUNK):
                             if cancelled():
@@ -201,6 +217,7 @@ class ImportService:
                 now,
                 workspace_zone(str(self._settings.get("timezone"))),
                 self._planner.first_due,
+                self._arrivals,
             )
             run.add_chunk(label, rows, summary)
             run.finish()
@@ -251,6 +268,8 @@ class ImportService:
             # Deleting a big import's leads walks the same randomly ordered indexes its insert
             # filled.
             with bulk_page_cache(session.connection()):
+                for hook in self._undo_hooks:
+                    hook(session, record.id)
                 for merge in session.scalars(
                     select(ImportMergeRecord).where(ImportMergeRecord.import_id == record.id)
                 ):

@@ -2,7 +2,8 @@
 cheap.
 
 The order is a concatenation of index-ordered segments (see core.inbox for the rule):
-uncontacted (longest waiting first), follow-ups before the end of today (overdue first),
+uncontacted (longest waiting first; among those past the response target, the ones whose form
+answers qualify them first), follow-ups before the end of today (overdue first),
 later follow-ups, open leads without a step, and on the Leads page closed leads last.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import JourneyStage, LeadStatus
@@ -27,6 +28,8 @@ from repdesk.store.search import fts5_query, search_filter, search_tokens
 from repdesk.store.status_counts import has_status_counts, status_counts
 
 CLOSED = ("won", "lost")
+#: Among leads waiting past the response target, those whose form answers gave this come first.
+FORM_FIRST = "qualified"
 OPEN = tuple(status.value for status in LeadStatus if not status.is_closed)
 #: Among leads due at the same moment, those closer to a decision come first (core.journey.rank).
 JOURNEY_RANK = case(
@@ -51,17 +54,38 @@ class InboxService:
     def dialect(self) -> str:
         return str(self._sessions.kw["bind"].dialect.name)
 
-    def snapshot(self, flt: InboxFilter, end_of_today: datetime) -> InboxSnapshot:
+    def snapshot(
+        self, flt: InboxFilter, end_of_today: datetime, late_before: datetime | None = None
+    ) -> InboxSnapshot:
         """Count the segments (the large ones only when a window needs them, see
-        _unfiltered_counts); the snapshot then serves windows of rows."""
+        _unfiltered_counts); the snapshot then serves windows of rows. `late_before`: leads
+        received before it wait past the response target (form-qualified ones come first)."""
         base = self._filters(flt)
         # Waiting = status new and never answered: an imported lead marked contacted has no
         # first-response time on record but is not waiting, and one we tried to reach is not either.
         open_ = LeadRecord.status.not_in(CLOSED)
         waiting = and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_(None))
         contacted = or_(LeadRecord.status != "new", LeadRecord.first_response_at.is_not(None))
+        # Spelled out both ways (not NOT(...)): a NULL form verdict must land in the second.
+        form_first: ColumnElement[bool] = false()
+        not_first: ColumnElement[bool] = true()
+        if late_before is not None:
+            form_first = and_(
+                LeadRecord.form_verdict == FORM_FIRST, LeadRecord.received_at < late_before
+            )
+            not_first = or_(
+                LeadRecord.form_verdict.is_(None),
+                LeadRecord.form_verdict != FORM_FIRST,
+                LeadRecord.received_at >= late_before,
+            )
         segments = [
-            Segment(waiting, (LeadRecord.received_at, JOURNEY_RANK, LeadRecord.id)),
+            Segment(
+                and_(waiting, form_first), (LeadRecord.received_at, JOURNEY_RANK, LeadRecord.id)
+            ),
+            Segment(
+                and_(waiting, not_first),
+                (LeadRecord.received_at, JOURNEY_RANK, LeadRecord.id),
+            ),
             Segment(
                 and_(open_, contacted, LeadRecord.next_follow_up_at < end_of_today),
                 (LeadRecord.next_follow_up_at, JOURNEY_RANK, LeadRecord.id),
@@ -123,7 +147,7 @@ class InboxService:
         return SearchSnapshot(self._sessions, clause, int(total or 0), fts)
 
     def any_snapshot(
-        self, flt: InboxFilter, end_of_today: datetime
+        self, flt: InboxFilter, end_of_today: datetime, late_before: datetime | None = None
     ) -> InboxSnapshot | SearchSnapshot:
         """What the inbox shows for `flt`: a plain search uses the index, anything else the
         segments."""
@@ -134,7 +158,7 @@ class InboxService:
             found = self.search_snapshot(flt.search)
             if found is not None:
                 return found
-        return self.snapshot(flt, end_of_today)
+        return self.snapshot(flt, end_of_today, late_before)
 
     def _filters(self, flt: InboxFilter) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = []
@@ -166,24 +190,26 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     and later split the leads with a step at the end of today, a large range to count: they are
     left to the snapshot, which counts the split only when a window needs it.
     """
-    waiting, _due, _later, no_step, *closed = segments
+    form_first, waiting, _due, _later, no_step, *closed = segments
 
     def count(where: ColumnElement[bool]) -> int:
         return int(session.scalar(select(func.count()).select_from(LeadRecord).where(where)) or 0)
 
+    # The waiting leads that the form qualified and that wait past the target: a few of the few.
+    first_n = count(form_first.where)
     if has_status_counts(session):
         by_status = status_counts(session)
         open_total = sum(by_status.get(status, 0) for status in OPEN)
         answered_new = count(
             and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_not(None))
         )
-        waiting_n = by_status.get("new", 0) - answered_new
+        rest_n = by_status.get("new", 0) - answered_new - first_n
         closed_n = sum(by_status.get(status, 0) for status in CLOSED)
     else:
         open_total = count(LeadRecord.status.in_(OPEN))
-        waiting_n = count(waiting.where)
+        rest_n = count(waiting.where)
         closed_n = count(closed[0].where) if closed else 0
-    counts: list[int | None] = [waiting_n, None, None, count(no_step.where)]
+    counts: list[int | None] = [first_n, rest_n, None, None, count(no_step.where)]
     if closed:
         counts.append(closed_n)
     return counts, open_total + (closed_n if closed else 0)
@@ -204,8 +230,8 @@ class InboxSnapshot:
         self._base = base
         self.total = total
         """Every row of the result; the segments' counts add up to it once they are all known."""
-        self.waiting = segments[0].count or 0
-        """Leads still waiting for a first answer (the first segment)."""
+        self.waiting = (segments[0].count or 0) + (segments[1].count or 0)
+        """Leads still waiting for a first answer (the first two segments)."""
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered result."""

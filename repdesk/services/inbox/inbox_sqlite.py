@@ -30,9 +30,15 @@ _RANK_SQL = (
 _CONTACTED = "(l.status != 'new' OR l.first_response_at IS NOT NULL)"
 _WAITING = "l.status = 'new' AND l.first_response_at IS NULL"
 _OPEN_CONTACTED = f"l.status NOT IN ('won', 'lost') AND {_CONTACTED}"
+#: Waiting past the response target with form answers that qualify: first (services.inbox).
+_FORM_FIRST = "l.form_verdict = 'qualified' AND l.received_at < :late_before"
+_NOT_FIRST = (
+    "(l.form_verdict IS NULL OR l.form_verdict != 'qualified' OR l.received_at >= :late_before)"
+)
 #: The inbox's segments in order: (where, order by) — the same as InboxService.snapshot's.
 SEGMENTS = (
-    (_WAITING, f"l.received_at, {_RANK_SQL}, l.id"),
+    (f"{_WAITING} AND {_FORM_FIRST}", f"l.received_at, {_RANK_SQL}, l.id"),
+    (f"{_WAITING} AND {_NOT_FIRST}", f"l.received_at, {_RANK_SQL}, l.id"),
     (
         f"{_OPEN_CONTACTED} AND l.next_follow_up_at < :end_of_today",
         f"l.next_follow_up_at, {_RANK_SQL}, l.id",
@@ -117,17 +123,24 @@ class SqliteInbox:
     def has_leads(self) -> bool:
         return self.con.execute("SELECT 1 FROM leads LIMIT 1").fetchone() is not None
 
-    def snapshot(self, end_of_today: datetime) -> SqliteInboxSnapshot:
+    def snapshot(
+        self, end_of_today: datetime, late_before: datetime | None = None
+    ) -> SqliteInboxSnapshot:
         """Count every segment of the unfiltered inbox; the snapshot then serves windows of rows."""
-        params = {"end_of_today": stored_time(end_of_today)}
+        params = {
+            "end_of_today": stored_time(end_of_today),
+            # '' is before every stored time: without a target nobody comes first.
+            "late_before": stored_time(late_before) if late_before is not None else "",
+        }
         # The waiting, due-today and no-step segments are small index ranges; 'later' is the rest.
-        waiting, due, no_step = (
+        first, waiting, due, no_step = (
             self.con.execute(
                 f"SELECT count(*) FROM leads AS l WHERE {SEGMENTS[i][0]}", params
             ).fetchone()[0]
-            for i in (0, 1, 3)
+            for i in (0, 1, 2, 4)
         )
-        counts = [waiting, due, self._open_total() - waiting - due - no_step, no_step]
+        later = self._open_total() - first - waiting - due - no_step
+        counts = [first, waiting, due, later, no_step]
         return SqliteInboxSnapshot(self.con, counts, params)
 
     def _open_total(self) -> int:
@@ -161,7 +174,7 @@ class SqliteInboxSnapshot:
         self._counts = counts
         self._params = params
         self.total = sum(counts)
-        self.waiting = counts[0]
+        self.waiting = counts[0] + counts[1]
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered inbox."""

@@ -28,6 +28,9 @@ class LeadSummary:
     score: int | None = None
     journey_stage: str = "awareness"
     do_not_contact: bool = False
+    #: The provisional verdict of the answers it arrived with, and their time frame.
+    form_verdict: str | None = None
+    form_note: str | None = None
 
     @property
     def name(self) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from repdesk.core import contact
+from repdesk.core import contact, do_not_contact
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.core.quoting import quoted
 from repdesk.services.common.changes import Changes
@@ -57,6 +57,11 @@ def summary_rows_select() -> Select[Any]:
 
 def row_summary(row: Any) -> LeadSummary:
     return LeadSummary(**row._mapping)
+
+
+def display_name(lead: LeadRecord) -> str:
+    name = f"{lead.first_name} {lead.last_name}".strip()
+    return name or lead.company or lead.email or lead.phone or f"Lead {lead.id}"
 
 
 def parse_status(text: str) -> LeadStatus:
@@ -179,10 +184,12 @@ class LeadService:
         duration_seconds: int | None = None,
     ) -> Changes:
         """Record a call, email, meeting or note; the first outbound one sets first-response
-        time."""
+        time. A lead marked do not contact is neither called nor emailed (UserError)."""
         now = self._clock()
         with self._sessions.begin() as session:
             lead = self._lead(session, lead_id)
+            if lead.do_not_contact and kind in do_not_contact.REFUSED_KINDS:
+                raise UserError(do_not_contact.refusal(display_name(lead)))
             record_activity(
                 session,
                 lead,

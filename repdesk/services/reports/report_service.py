@@ -4,7 +4,7 @@ stages."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -14,9 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core import report_math as rm
 from repdesk.core.domain import ActivityKind, JourneyStage, LeadStatus, Verdict
+from repdesk.core.form_learning import FormLearning, form_learning
 from repdesk.formats.csv_export import write_csv
 from repdesk.services.common.errors import UserError
 from repdesk.services.followups.followup_service import FollowUpService
+from repdesk.services.reports.form_report import form_learning_in, form_learning_json
+from repdesk.services.script.script_service import ScriptService
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.models import ActivityRecord, LeadRecord, QualificationRecord, RepRecord
 
@@ -76,6 +79,10 @@ class Report:
     funnel: Funnel
     reps: tuple[RepLoadRow, ...]
     journey: dict[str, int]
+    #: Form answers against the call's: changes per question, verdict agreement per form/source.
+    forms: FormLearning = field(default_factory=lambda: form_learning(()))
+    #: Question key -> the rep's prompt, to name the questions of `forms`.
+    prompts: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         s, f = self.speed, self.funnel
@@ -118,6 +125,7 @@ class Report:
                 for r in self.reps
             ],
             "journey": dict(self.journey),
+            "form_answers": form_learning_json(self.forms, self.prompts),
         }
 
 
@@ -134,7 +142,9 @@ class ReportService:
         settings: SettingsService,
         followups: FollowUpService,
         zone: Callable[[], tzinfo],
+        scripts: ScriptService | None = None,
     ) -> None:
+        self._scripts = scripts
         self._sessions = sessions
         self._clock = clock
         self._settings = settings
@@ -181,11 +191,30 @@ class ReportService:
             funnel = self._funnel(session, cohort)
             journey = self._journey(session, cohort)
             reps = self._rep_load(session, owner_id)
+            forms = form_learning_in(session, cohort)
         cov = self._followups.coverage(owner)
         coverage = CoverageFigures(cov.open_leads, cov.with_next_step, cov.share, cov.overdue)
-        return Report(start, end, owner, target, speed, coverage, attempts, funnel, reps, journey)
+        return Report(
+            start,
+            end,
+            owner,
+            target,
+            speed,
+            coverage,
+            attempts,
+            funnel,
+            reps,
+            journey,
+            forms,
+            self._prompts(),
+        )
 
     # -- pieces ----------------------------------------------------------------------------------
+    def _prompts(self) -> dict[str, str]:
+        if self._scripts is None:
+            return {}
+        return {q.key: q.prompt for s in self._scripts.current_bundle().sets for q in s.questions}
+
     def _owner_id(self, session: Session, owner: str | None) -> int | None:
         if not owner:
             return None

@@ -3,21 +3,20 @@ effects, expiry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.business_hours import local_days_later
 from repdesk.core.cadence import next_step_after
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, FollowUpStatus, LeadStatus, Verdict
-from repdesk.core.questions import AnswerType, Question, QuestionSet
-from repdesk.core.routing import RepLoad, pick_rep
-from repdesk.core.scoring import effective_answers, is_answered
+from repdesk.core.questions import TIMEFRAME_KEY, Question, QuestionSet
+from repdesk.core.scoring import effective_answers
 from repdesk.core.script_flow import parse_answer
 from repdesk.core.verdict_rules import (
     Decision,
@@ -32,7 +31,10 @@ from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.services.followups.requalify import plan_requalifications
 from repdesk.services.leads.lead_service import LeadService, change_status, record_activity
+from repdesk.services.script.answer_json import answers_from_json, answers_to_json
+from repdesk.services.script.form_answers import FORM, FormAnswers, latest_form_answers
 from repdesk.services.script.not_a_fit_reply import ReplyDraft, load_template
+from repdesk.services.script.rep_routing import route
 from repdesk.services.script.script_service import ScriptService, sets_by_ids
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.models import (
@@ -67,6 +69,12 @@ class ScriptRun:
     rules: RuleSet
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     resumed: bool = False
+    #: What the lead wrote on a form, if it arrived with answers: the call confirms or changes it.
+    form: FormAnswers | None = None
+
+    @property
+    def form_answers(self) -> dict[str, AnswerValue]:
+        return dict(self.form.answers) if self.form is not None else {}
 
     @property
     def questions(self) -> list[Question]:
@@ -112,6 +120,8 @@ class QualificationResult:
             return f"Unassigned — over capacity: every rep is full this month; {call}"
         if self.verdict is Verdict.NURTURE:
             return f"Nurture: next check-in {when:%d %b}" if when else "Nurture"
+        if self.reply is None:
+            return "Not a fit: no reply drafted, the lead is marked do not contact"
         return "Not a fit: reply drafted" + (" and copied to the clipboard" if clipboard else "")
 
 
@@ -173,7 +183,15 @@ class QualificationService:
                 or f"Lead {lead.id}"
             )
             return ScriptRun(
-                lead.id, name, lead.company, lead.product, sets, rules, answers, draft is not None
+                lead.id,
+                name,
+                lead.company,
+                lead.product,
+                sets,
+                rules,
+                answers,
+                draft is not None,
+                latest_form_answers(session, lead.id),
             )
 
     def save_draft(self, lead_id: int, answers: Mapping[str, AnswerValue | None]) -> Changes:
@@ -297,19 +315,23 @@ class QualificationService:
         first_due: datetime | None = None
         if verdict is Verdict.QUALIFIED:
             owner_id: int | None = lead.owner_id
-            # A lead already handed over keeps its owner when re-qualified; anyone else is routed.
-            if not (lead.status == LeadStatus.QUALIFIED.value and owner_id is not None):
-                owner_id = pick_rep(self._rep_loads(session, now), self._previous_rep(session))
+            # A lead already handed over keeps its owner when re-qualified, and so does one its
+            # form answers routed to that rep; anyone else is routed.
+            kept = owner_id is not None and (
+                lead.status == LeadStatus.QUALIFIED.value or _routed_by_form(session, lead)
+            )
+            if not kept:
+                owner_id = route(session, now, self._zone())
                 lead.owner_id = owner_id
                 record.rep_id = owner_id
             over = owner_id is None
             _set_tag(lead, OVER_CAPACITY_TAG, over)
             owner_name = session.get(RepRecord, owner_id).name if owner_id is not None else None  # type: ignore[union-attr]
         elif verdict is Verdict.NURTURE:
-            days = NURTURE_DAYS.get(str(answers.get("timeline", "")))
+            days = NURTURE_DAYS.get(str(answers.get(TIMEFRAME_KEY, "")))
             if days is not None:  # local calendar days, like every cadence step
                 first_due = local_days_later(now, days, self._planner.hours).astimezone(UTC)
-        else:
+        elif not lead.do_not_contact:  # nobody writes to a lead marked do not contact
             reply = self._reply(lead, answers)
         if verdict is not Verdict.QUALIFIED:
             _set_tag(lead, OVER_CAPACITY_TAG, False)
@@ -350,37 +372,6 @@ class QualificationService:
             reply=reply,
         )
 
-    def _rep_loads(self, session: Session, now: datetime) -> list[RepLoad]:
-        local = now.astimezone(self._zone())
-        month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(
-            UTC
-        )
-        counts = dict(
-            session.execute(
-                select(QualificationRecord.rep_id, func.count(QualificationRecord.id))
-                .where(
-                    QualificationRecord.is_draft.is_(False),
-                    QualificationRecord.verdict == Verdict.QUALIFIED.value,
-                    QualificationRecord.rep_id.is_not(None),
-                    QualificationRecord.completed_at >= month_start,
-                )
-                .group_by(QualificationRecord.rep_id)
-            ).all()
-        )
-        reps = session.scalars(select(RepRecord).order_by(RepRecord.id))
-        return [
-            RepLoad(r.id, r.monthly_capacity, int(counts.get(r.id, 0)), bool(r.active))
-            for r in reps
-        ]
-
-    def _previous_rep(self, session: Session) -> int | None:
-        return session.scalar(
-            select(QualificationRecord.rep_id)
-            .where(QualificationRecord.is_draft.is_(False), QualificationRecord.rep_id.is_not(None))
-            .order_by(QualificationRecord.completed_at.desc(), QualificationRecord.id.desc())
-            .limit(1)
-        )
-
     def _reply(self, lead: LeadRecord, answers: Mapping[str, AnswerValue]) -> ReplyDraft:
         challenge = answers.get("challenge")
         return load_template().render(
@@ -405,41 +396,6 @@ class QualificationService:
         session.add(record)
         session.flush()
         return record
-
-
-# -- answers as JSON -----------------------------------------------------------------------------
-def answers_to_json(answers: Mapping[str, AnswerValue | None]) -> dict[str, Any]:
-    """Dates as ISO strings, multiple choices as lists; unanswered keys are left out."""
-    out: dict[str, Any] = {}
-    for key, value in answers.items():
-        if value is None or not is_answered(value):
-            continue
-        if isinstance(value, date):
-            out[key] = value.isoformat()
-        elif isinstance(value, list | tuple):
-            out[key] = [str(v) for v in value]
-        else:
-            out[key] = value
-    return out
-
-
-def answers_from_json(
-    questions: Sequence[Question], data: Mapping[str, Any]
-) -> dict[str, AnswerValue]:
-    types = {q.key: q.answer_type for q in questions}
-    out: dict[str, AnswerValue] = {}
-    for key, value in data.items():
-        kind = types.get(key)
-        if kind is AnswerType.DATE and isinstance(value, str):
-            try:
-                out[key] = date.fromisoformat(value)
-            except ValueError:
-                out[key] = value
-        elif isinstance(value, list):
-            out[key] = tuple(str(v) for v in value)
-        else:
-            out[key] = value
-    return out
 
 
 def closed_refusal(lead: LeadRecord) -> str:
@@ -470,6 +426,17 @@ def _draft(session: Session, lead_id: int) -> QualificationRecord | None:
 def _rules(session: Session, rule_set_id: int | None) -> RuleSet | None:
     record = session.get(RuleSetRecord, rule_set_id) if rule_set_id is not None else None
     return rules_from_data(record.rules) if record is not None else None
+
+
+def _routed_by_form(session: Session, lead: LeadRecord) -> bool:
+    """The lead's owner is the rep its latest form answers routed it to."""
+    rep = session.scalar(
+        select(QualificationRecord.rep_id)
+        .where(QualificationRecord.lead_id == lead.id, QualificationRecord.origin == FORM)
+        .order_by(QualificationRecord.completed_at.desc(), QualificationRecord.id.desc())
+        .limit(1)
+    )
+    return rep is not None and rep == lead.owner_id
 
 
 def _set_tag(lead: LeadRecord, tag: str, present: bool) -> None:

@@ -14,6 +14,8 @@ DEFAULTS: dict[str, Any] = {
     "alarm_minutes": 10,
     "event_minutes": 15,
     "qualification_days": 90,
+    # A lead whose form answers qualify it goes straight to a rep by capacity (before any call).
+    "route_form_qualified": False,
     "caldav_url": "",
     "caldav_username": "",
 }

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from repdesk.services.inbox.inbox_service import InboxService
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.reports.report_service import ReportService
+    from repdesk.services.script.form_answers import FormAnswerService
+    from repdesk.services.script.form_mappings import FormMappingService
     from repdesk.services.script.form_output import FormOutput
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.services.script.script_service import ScriptService
@@ -44,3 +46,5 @@ class Services:
     reps: RepService
     forms: FormOutput
     backup: BackupService
+    form_answers: FormAnswerService
+    form_mappings: FormMappingService

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
     from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.script.form_answers import FormAnswerService
+    from repdesk.services.script.form_mappings import FormMappingService
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
@@ -122,6 +124,14 @@ class Workspace:
     @property
     def qualifications(self) -> QualificationService:
         return self.services.qualifications
+
+    @property
+    def form_answers(self) -> FormAnswerService:
+        return self.services.form_answers
+
+    @property
+    def form_mappings(self) -> FormMappingService:
+        return self.services.form_mappings
 
     def setting(self, key: str) -> Any:
         """A setting's value; before the services load, read from the file by the first screen."""

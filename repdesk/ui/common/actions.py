@@ -30,6 +30,7 @@ class ActionId(Enum):
     EDIT_LEAD = "edit_lead"
     ADD_NOTE = "add_note"
     START_SCRIPT = "start_script"
+    DO_NOT_CONTACT = "do_not_contact"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class ActionSpec:
     text: str
     shortcut: str | QKeySequence.StandardKey | None
     tip: str
+    checkable: bool = False
 
 
 SPECS: dict[ActionId, ActionSpec] = {
@@ -77,6 +79,12 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.START_SCRIPT: ActionSpec(
         "&Qualify…", "Ctrl+K", "Run the call script for the selected lead"
     ),
+    ActionId.DO_NOT_CONTACT: ActionSpec(
+        "&Do not contact",
+        "Ctrl+Shift+D",
+        "Mark the selected lead do not contact (no calls, emails or follow-ups), or clear the mark",
+        checkable=True,
+    ),
 }
 
 
@@ -88,6 +96,7 @@ class ActionRegistry:
         for action_id, spec in SPECS.items():
             action = QAction(spec.text.replace("&&", "&"), parent)
             action.setObjectName(f"action_{action_id.value}")
+            action.setCheckable(spec.checkable)
             if spec.shortcut is not None:
                 action.setShortcut(QKeySequence(spec.shortcut))
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
@@ -138,7 +139,8 @@ class InboxPage(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         # Name and company share what is left; the rest keep a width that fits their values.
-        for column, width in enumerate((66, 0, 0, 84, 128, 100, 100, 76)):
+        # Status is wide enough for a waiting lead's "Form: qualified · this month".
+        for column, width in enumerate((66, 0, 0, 172, 128, 100, 100, 76)):
             if width:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 self.table.setColumnWidth(column, width)
@@ -220,16 +222,19 @@ class InboxPage(QWidget):
     def reload(self) -> None:
         selected = self.detail.lead_id
         flt = self.current_filter()
-        end_of_today = self.time.end_of_today()
+        now = self.time.now()
+        end_of_today = self.time.end_of_today(now)
+        # Leads received before this wait past the response target: form-qualified ones first.
+        late_before = now - timedelta(minutes=self.time.response_target_minutes())
         early = self._services is None
         if self._services is None:
             # Start-up: the inbox straight from the file, before the services have loaded (a
             # filter typed meanwhile applies once they have).
             if self.first_screen is None:
                 return
-            snapshot: InboxRows = self.first_screen.snapshot(end_of_today)
+            snapshot: InboxRows = self.first_screen.snapshot(end_of_today, late_before)
         else:
-            snapshot = self._services.inbox.any_snapshot(flt, end_of_today)
+            snapshot = self._services.inbox.any_snapshot(flt, end_of_today, late_before)
         self.model.set_snapshot(snapshot)
         waiting = snapshot.waiting
         text = f"{snapshot.total:,} leads"
@@ -282,6 +287,8 @@ class InboxPage(QWidget):
 
     def _start_script(self) -> None:
         if not self.isVisible() or self.detail.lead_id is None or self._services is None:
+            return
+        if self.detail.refuses_contact():  # a script is a call
             return
         script = self.prepare_script_panel()
         if self._columns_before_call is None:

@@ -9,15 +9,17 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -26,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from repdesk.core.do_not_contact import refusal as dnc_refusal
 from repdesk.core.domain import ActivityKind, LeadStatus
+from repdesk.core.form_match import form_summary
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
@@ -36,7 +40,11 @@ from repdesk.ui.common.empty_state import EmptyStatePanel
 if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.leads.lead_service import LeadService
+    from repdesk.services.script.form_mappings import FormMappingService
+    from repdesk.services.script.script_service import ScriptService
     from repdesk.ui.followups.followup_dialogs import ExportServices
+
+DNC_BANNER = "⊘  Do not contact — no calls or emails"
 
 _ICONS = {
     "call": "☎",
@@ -56,6 +64,9 @@ class LeadDetailServices:
     leads: LeadService
     time: WorkspaceTime
     export: ExportServices
+    #: Forms whose fields match no question: offered for mapping on their lead (once).
+    form_mappings: FormMappingService
+    scripts: ScriptService
 
 
 class LeadDetailPanel(QStackedWidget):
@@ -92,6 +103,7 @@ class LeadDetailPanel(QStackedWidget):
             (ActionId.EMAIL_LEAD, self.email),
             (ActionId.ADD_NOTE, self.add_note),
             (ActionId.EDIT_LEAD, self.edit),
+            (ActionId.DO_NOT_CONTACT, self.toggle_do_not_contact),
         ):
             actions[action_id].triggered.connect(slot)
         self._actions = actions
@@ -114,6 +126,16 @@ class LeadDetailPanel(QStackedWidget):
         self.heading.addWidget(self.name_label, 1)
         layout.addLayout(self.heading)
         layout.addWidget(self.subtitle)
+        self.dnc_banner = QLabel(DNC_BANNER)
+        self.dnc_banner.setObjectName("dncBanner")
+        self.dnc_banner.setWordWrap(True)
+        # Its own colours, not the palette's: it must read as a warning in light and dark alike.
+        self.dnc_banner.setStyleSheet(
+            "QLabel#dncBanner { background: #cf222e; color: white; font-weight: 600;"
+            " padding: 4px 8px; border-radius: 4px; }"
+        )
+        self.dnc_banner.hide()
+        layout.addWidget(self.dnc_banner)
         # Two short rows so the pane stays narrow enough for the table beside it.
         first, second = QHBoxLayout(), QHBoxLayout()
         for row, action_ids in (
@@ -129,6 +151,13 @@ class LeadDetailPanel(QStackedWidget):
                 button.clicked.connect(actions[action_id].trigger)
                 button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
                 row.addWidget(button)
+        self.dnc_button = QPushButton()
+        self.dnc_button.setObjectName("leadDoNotContact")
+        self.dnc_button.setCheckable(True)
+        self.dnc_button.setToolTip(actions[ActionId.DO_NOT_CONTACT].toolTip())
+        self.dnc_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.dnc_button.clicked.connect(actions[ActionId.DO_NOT_CONTACT].trigger)
+        second.addWidget(self.dnc_button)
         export = QPushButton("Export to calendar…")
         export.setObjectName("leadExportIcs")
         export.setToolTip("Export this lead's next steps as an .ics file with reminders")
@@ -175,6 +204,7 @@ class LeadDetailPanel(QStackedWidget):
         self.extra.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.extra_title)
         layout.addWidget(self.extra)
+        layout.addWidget(self._build_offer())
         layout.addWidget(_section("Timeline"))
         self.timeline = QListWidget()
         self.timeline.setObjectName("timeline")
@@ -197,6 +227,62 @@ class LeadDetailPanel(QStackedWidget):
             self.show_lead(self.lead_id)
 
     # -- showing ---------------------------------------------------------------------------------
+    def _build_offer(self) -> QWidget:
+        """The bar offering (once per form) to map a form's fields that match no question."""
+        self.offer_bar = QFrame(objectName="formOffer")
+        self.offer_bar.setStyleSheet(
+            "QFrame#formOffer { border: 1px solid palette(mid); border-radius: 6px; }"
+        )
+        bar = QVBoxLayout(self.offer_bar)
+        self.offer_text = QLabel(wordWrap=True)
+        buttons = QHBoxLayout()
+        self.map_button = QPushButton("Map fields to questions…", objectName="mapFormFields")
+        self.map_button.clicked.connect(self.map_form)
+        dismiss = QPushButton("Not questions", objectName="dismissFormOffer")
+        dismiss.setToolTip("These fields are no qualification questions: do not ask again")
+        dismiss.clicked.connect(self.dismiss_form)
+        buttons.addWidget(self.map_button)
+        buttons.addWidget(dismiss)
+        buttons.addStretch(1)
+        bar.addWidget(self.offer_text)
+        bar.addLayout(buttons)
+        self.offer_bar.hide()
+        self.offer = None
+        return self.offer_bar
+
+    def _show_offer(self, lead_id: int) -> None:
+        self.offer = self.services.form_mappings.offer_for(lead_id)
+        self.offer_bar.setVisible(self.offer is not None)
+        if self.offer is not None:
+            fields = ", ".join(self.offer.labels[:4]) + ("…" if len(self.offer.labels) > 4 else "")
+            self.offer_text.setText(
+                f"This {self.offer.source} form's fields ({fields}) match no question. Map them "
+                "once and every answer it sends fills the script."
+            )
+
+    def map_form(self) -> None:
+        from repdesk.ui.script.form_mapping_dialog import FormMappingDialog
+
+        if self.offer is None or self.lead_id is None:
+            return
+        questions = [q for s in self.services.scripts.current_bundle().sets for q in s.questions]
+        dialog = FormMappingDialog(self.offer, questions, self)
+        if dialog.exec() != FormMappingDialog.DialogCode.Accepted:
+            return
+        try:
+            changes = self.services.form_mappings.map_form(self.offer.id, dialog.mapping())
+        except UserError as exc:
+            QMessageBox.warning(self, "Map the form", str(exc))
+            return
+        self.refresh()
+        self.sig_lead_changed.emit(changes)
+
+    def dismiss_form(self) -> None:
+        if self.offer is not None:
+            changes = self.services.form_mappings.dismiss(self.offer.id)
+            self.refresh()
+            self.sig_lead_changed.emit(changes)
+
     def show_lead(self, lead_id: int | None) -> None:
         self.lead_id = lead_id
         if self._services is None:
@@ -208,6 +294,7 @@ class LeadDetailPanel(QStackedWidget):
             return
         self.detail = self.services.leads.detail(lead_id)
         self._fill(self.detail)
+        self._show_offer(lead_id)
         self.setCurrentIndex(1)
         self._set_actions_enabled(True)
 
@@ -237,16 +324,24 @@ class LeadDetailPanel(QStackedWidget):
             _when(lead.first_response_at) if lead.first_response_at else "Not answered yet"
         )
         step = _when(lead.next_follow_up_at) if lead.next_follow_up_at else "None scheduled"
+        if lead.do_not_contact:
+            step = "None: do not contact"
         if lead.next_follow_up_at and lead.next_follow_up_at < now:
             step += " (overdue)"
         f["next_step"].setText(step)
         verdict = lead.verdict.replace("_", " ") if lead.verdict else "Not qualified yet"
+        if not lead.verdict and lead.form_verdict:  # provisional, until the call
+            verdict = form_summary(lead.form_verdict, lead.form_note) + " (not called yet)"
         if lead.score is not None:
             verdict += f" · score {lead.score}"
         if d.qualification_expires_at and d.qualification_expires_at < now:
             verdict += " · re-qualify"
         f["verdict"].setText(verdict)
         self.status_box.setCurrentIndex(self.status_box.findData(lead.status))
+        self.dnc_banner.setVisible(lead.do_not_contact)
+        self.dnc_button.setChecked(lead.do_not_contact)
+        self.dnc_button.setText("Allow contact" if lead.do_not_contact else "Do not contact")
+        self._actions[ActionId.DO_NOT_CONTACT].setChecked(lead.do_not_contact)
         self.message.setText(d.message or "No message with the inquiry.")
         extras = [(k, v) for k, v in d.extra.items() if str(v).strip()]
         self.extra_title.setVisible(bool(extras))
@@ -271,12 +366,20 @@ class LeadDetailPanel(QStackedWidget):
             ActionId.ADD_NOTE,
             ActionId.EDIT_LEAD,
             ActionId.START_SCRIPT,
+            ActionId.DO_NOT_CONTACT,
         ):
             self._actions[action_id].setEnabled(enabled)
 
     # -- actions ---------------------------------------------------------------------------------
+    def refuses_contact(self) -> bool:
+        """True (and says why, in one sentence) when the lead shown is marked do not contact."""
+        if self.detail is None or not self.detail.lead.do_not_contact:
+            return False
+        QMessageBox.information(self, "Do not contact", dnc_refusal(self.detail.lead.display_name))
+        return True
+
     def call(self) -> None:
-        if self.detail is None or not self.isVisible():
+        if self.detail is None or not self.isVisible() or self.refuses_contact():
             return
         phone = self.detail.lead.phone
         if not phone:
@@ -293,7 +396,7 @@ class LeadDetailPanel(QStackedWidget):
         )
 
     def email(self) -> None:
-        if self.detail is None or not self.isVisible():
+        if self.detail is None or not self.isVisible() or self.refuses_contact():
             return
         address = self.detail.lead.email
         if not address:
@@ -331,6 +434,33 @@ class LeadDetailPanel(QStackedWidget):
         if dialog.exec():
             self.refresh()
             self.sig_lead_changed.emit(Changes(leads=True))
+
+    def toggle_do_not_contact(self) -> None:
+        """Mark the lead do not contact, or clear the mark; the status bar says what it did (the
+        same action takes it back)."""
+        if self.detail is None or not self.isVisible():
+            return
+        lead = self.detail.lead
+        on = not lead.do_not_contact
+        self._apply(lambda: self.services.leads.set_do_not_contact(lead.id, on))
+        key = (
+            self._actions[ActionId.DO_NOT_CONTACT]
+            .shortcut()
+            .toString(QKeySequence.SequenceFormat.NativeText)
+        )
+        if on:
+            text = (
+                f"Marked {lead.display_name} do not contact: follow-ups cancelled, no calls or "
+                f"emails. {key} clears it."
+            )
+        else:
+            step = self.detail.lead.next_follow_up_at if self.detail else None
+            text = f"{lead.display_name} may be contacted again" + (
+                f"; next step {_when(step)}." if step else "."
+            )
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 10_000)
 
     def export_to_calendar(self) -> None:
         if self.detail is None:

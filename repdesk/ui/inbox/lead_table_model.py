@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from repdesk.core.form_match import form_summary
 from repdesk.core.inbox import waiting_level, waiting_text
 from repdesk.services.leads.lead_rows import LeadSummary
 
@@ -110,6 +111,16 @@ class LeadTableModel(QAbstractTableModel):
             return QBrush(_LEVEL_COLOURS[level])
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return self._waiting_tip(lead)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3 and lead.form_verdict:
+            return (
+                f"Status {lead.status.replace('_', ' ')}; its form answers say "
+                f"{lead.form_verdict.replace('_', ' ')} until the call confirms or changes them."
+            )
+        if lead.do_not_contact and column in (1, 4):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(_LEVEL_COLOURS[2])
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Do not contact: no calls, emails or follow-ups."
         return None
 
     def _display(self, lead: LeadSummary, column: int) -> str:
@@ -118,12 +129,17 @@ class LeadTableModel(QAbstractTableModel):
                 return waiting_text(lead.received_at, self._now)
             return ""
         if column == 1:
-            return lead.name or lead.email or lead.phone
+            name = lead.name or lead.email or lead.phone
+            return f"⊘ {name}" if lead.do_not_contact else name
         if column == 2:
             return lead.company
         if column == 3:
+            if _waiting(lead) and lead.form_verdict:  # the provisional verdict of its form
+                return form_summary(lead.form_verdict, lead.form_note)
             return lead.status.replace("_", " ")
         if column == 4:
+            if lead.do_not_contact:  # it has no step: the column says why
+                return "do not contact"
             return _next_step_text(lead.next_follow_up_at, self._now)
         if column == 5:
             return lead.source
@@ -143,7 +159,8 @@ class LeadTableModel(QAbstractTableModel):
 
 
 def _waiting(lead: LeadSummary) -> bool:
-    return lead.status == "new" and lead.first_response_at is None
+    # A lead marked do not contact shows no waiting clock: nobody is to answer them.
+    return lead.status == "new" and lead.first_response_at is None and not lead.do_not_contact
 
 
 def _next_step_text(when: datetime | None, now: datetime) -> str:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from repdesk.core import report_math as rm
 from repdesk.core.domain import JourneyStage, LeadStatus, Verdict
 from repdesk.services.reports.report_service import Report
 from repdesk.ui.reports.report_charts import WARN, ChartCard, TableCard
@@ -188,6 +189,18 @@ class ReportsPage(QWidget):
                 [GROUP_HEADERS[0].format("Product"), *GROUP_HEADERS[1:]],
                 self.service.export_table,
             ),
+            "form_answers": TableCard(
+                "form_answers",
+                "Form answers changed on the call",
+                ["Question", "On both", "Changed", "Changed share"],
+                self.service.export_table,
+            ),
+            "form_verdicts": TableCard(
+                "form_verdicts",
+                "Form verdict vs call verdict",
+                ["Form or source", "Called", "Agreed", "Agreement", "Answers changed"],
+                self.service.export_table,
+            ),
         }
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
@@ -199,9 +212,11 @@ class ReportsPage(QWidget):
         grid.addWidget(self.charts["reps"], 1, 0, 1, 2)
         grid.addWidget(self.tables["source"], 1, 2, 1, 2)
         grid.addWidget(self.tables["product"], 1, 4, 1, 2)
+        grid.addWidget(self.tables["form_answers"], 2, 0, 1, 3)
+        grid.addWidget(self.tables["form_verdicts"], 2, 3, 1, 3)
         for column in range(6):
             grid.setColumnStretch(column, 1)
-        for row in range(2):
+        for row in range(3):
             grid.setRowMinimumHeight(row, 280)
             grid.setRowStretch(row, 1)
         layout.addWidget(grid_host, 1)
@@ -386,6 +401,35 @@ class ReportsPage(QWidget):
             self.tables[key].model.set_rows(
                 [(g.name, g.leads, g.qualified, g.won, g.won_rate) for g in groups]
             )
+        self._show_forms(r)
+
+    def _show_forms(self, r: Report) -> None:
+        """What marketing learns: each form answer the call changed, verdicts that agreed."""
+        f = r.forms
+        self.tables["form_answers"].model.set_rows(
+            [
+                (r.prompts.get(q.key, q.key), q.compared, q.changed, q.changed_share)
+                for q in f.questions
+            ]
+        )
+        compared = sum(q.compared for q in f.questions)
+        changed = rm.rate(sum(q.changed for q in f.questions), compared)
+        rows: list[tuple[object, ...]] = [
+            ("All forms", f.called, f.agreed, f.agreement_share, changed)
+        ]
+        for prefix, groups in (("Form", f.by_form), ("Source", f.by_source)):
+            rows += [
+                (f"{prefix}: {a.name}", a.leads, a.agreed, a.agreement_share, a.changed_share)
+                for a in groups
+            ]
+        self.tables["form_verdicts"].model.set_rows(rows if f.called else [])
+        waiting = f" · {f.waiting:,} waiting for a call" if f.waiting else ""
+        self.tables["form_verdicts"].set_note(
+            f"{f.called:,} lead{'' if f.called == 1 else 's'} called after answering a form"
+            f"{waiting}."
+            if f.called or f.waiting
+            else "No lead has been called after answering a form in this period."
+        )
 
 
 def tile_texts(r: Report) -> dict[str, str]:

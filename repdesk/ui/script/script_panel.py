@@ -76,6 +76,7 @@ class ScriptPanel(QWidget):
         self.preview = preview
         self.run: ScriptRun | None = None
         self.answers: dict[str, AnswerValue] = {}
+        self.form_answers: dict[str, AnswerValue] = {}  # what the lead wrote on a form
         self.current: Question | None = None
         self._chosen: list[str] = []  # multiple choice being toggled
         self._skipped: set[str] = set()  # optional questions the rep passed over in this call
@@ -131,6 +132,13 @@ class ScriptPanel(QWidget):
         self.question_label = parts.wrapped("scriptQuestion")
         self.talk_label = parts.wrapped("talkTrack")
         self.talk_label.setStyleSheet("font-style: italic;")
+        # What the lead answered on a form: Enter confirms it, the usual keys change it.
+        self.form_label = parts.wrapped("scriptFormAnswer")
+        self.form_label.setStyleSheet(
+            "QLabel#scriptFormAnswer { background: palette(alternate-base); border-left: 3px solid"
+            " palette(highlight); padding: 6px 10px; font-size: 14px; }"
+        )
+        self.form_label.hide()
         self.options = QListWidget(
             objectName="scriptOptions",
             focusPolicy=Qt.FocusPolicy.NoFocus,
@@ -149,6 +157,7 @@ class ScriptPanel(QWidget):
         for widget in (
             self.question_label,
             self.talk_label,
+            self.form_label,
             self.options,
             self.entry,
             self.error_label,
@@ -183,6 +192,7 @@ class ScriptPanel(QWidget):
     def begin(self, run: ScriptRun) -> None:
         self.run = run
         self.answers = dict(run.answers)
+        self.form_answers = run.form_answers
         title = f"Preview — {run.lead_name}" if self.preview else run.lead_name
         self.lead_label.setText(
             title
@@ -206,7 +216,7 @@ class ScriptPanel(QWidget):
         assert self.run is not None
         self.current = question
         self._chosen = (
-            list(self._answer_of(question) or ())
+            list(self._shown_answer(question) or ())
             if question and question.answer_type is AnswerType.MULTI_CHOICE
             else []
         )
@@ -214,6 +224,11 @@ class ScriptPanel(QWidget):
         self.options.clear()
         questions = self.run.questions
         done = progress(questions, self.answers)
+        wrote = self.form_answers.get(question.key) if question is not None else None
+        self.form_label.setVisible(wrote is not None)
+        if question is not None and wrote is not None:
+            shown = format_answer(question, wrote)
+            self.form_label.setText(f"They wrote: {shown[:1].upper() + shown[1:]}")
         if question is None:
             self.progress_label.setText("Done")
             self.question_label.setText("That's every question.")
@@ -241,8 +256,8 @@ class ScriptPanel(QWidget):
         typed = not (question.answer_type.has_options or question.answer_type is AnswerType.YES_NO)
         self.entry.setVisible(typed)
         self.options.setVisible(not typed)
-        self.hint.setText(parts.hint_for(question))
-        previous = self._answer_of(question)
+        self.hint.setText(parts.hint_for(question, confirm=self._unconfirmed(question) is not None))
+        previous = self._shown_answer(question)
         if typed:
             self.entry.setText(format_answer(question, previous) if previous is not None else "")
             self.entry.setPlaceholderText(
@@ -333,6 +348,8 @@ class ScriptPanel(QWidget):
             Qt.Key.Key_Enter,
         ):
             self._accept_multi()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._unconfirmed(q) is not None:
+            self._answer(q, self._unconfirmed(q))  # what they wrote on the form, confirmed
         elif not q.required and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._skip(q)
         elif self.entry.isVisible() and event.text().strip():
@@ -414,6 +431,19 @@ class ScriptPanel(QWidget):
 
     def _answer_of(self, question: Question | None) -> AnswerValue | None:
         return self.answers.get(question.key) if question is not None else None
+
+    def _unconfirmed(self, question: Question) -> AnswerValue | None:
+        """The form's answer to a question the call has not answered yet (Enter confirms it)."""
+        if question.key in self.answers:
+            return None
+        return self.form_answers.get(question.key)
+
+    def _shown_answer(self, question: Question | None) -> AnswerValue | None:
+        """The call's answer, else what they wrote on the form (pre-selected, pre-filled)."""
+        if question is None:
+            return None
+        answer = self._answer_of(question)
+        return answer if answer is not None else self.form_answers.get(question.key)
 
     def _autosave(self) -> None:
         if self.preview or self.run is None or self.run.lead_id is None or self.services is None:

@@ -100,8 +100,19 @@ def option_rows(
     return rows
 
 
-def hint_for(question: Question) -> str:
-    """The keys that work on this question, for the line under it."""
+def hint_for(question: Question, *, confirm: bool = False) -> str:
+    """The keys that work on this question, for the line under it; `confirm` when the lead
+    answered it on a form and the call has not yet."""
+    if confirm:
+        if question.answer_type is AnswerType.YES_NO:
+            change = "Y / N  change"
+        elif question.answer_type is AnswerType.CHOICE:
+            change = "1–9  change"
+        elif question.answer_type is AnswerType.MULTI_CHOICE:
+            change = "1–9  tick or untick"
+        else:
+            change = "type to change"
+        return f"Enter  confirm what they wrote   ·   {change}   ·   Esc  end call"
     skip = "" if question.required else "   ·   Enter  skip"
     if question.answer_type is AnswerType.YES_NO:
         keys = "Y / N  answer and go on" + skip

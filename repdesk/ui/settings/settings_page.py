@@ -90,6 +90,13 @@ class GeneralSettingsPanel(QWidget):
             "After this, a qualified lead shows 're-qualify' and gets a follow-up to do it."
         )
         form.addRow("Qualification valid for", self.qualification)
+        self.route_form = QCheckBox(
+            "Hand leads whose form answers qualify them straight to a rep", objectName="routeForm"
+        )
+        self.route_form.setToolTip(
+            "By monthly capacity, before the first call (a short time frame goes directly to reps)"
+        )
+        form.addRow("Form answers", self.route_form)
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color: #cf222e")
@@ -118,6 +125,7 @@ class GeneralSettingsPanel(QWidget):
         self.alarm.setValue(int(s["alarm_minutes"]))
         self.event.setValue(int(s["event_minutes"]))
         self.qualification.setValue(int(s["qualification_days"]))
+        self.route_form.setChecked(bool(s["route_form_qualified"]))
         self.error.clear()
 
     def values(self) -> dict[str, Any]:
@@ -136,6 +144,7 @@ class GeneralSettingsPanel(QWidget):
             "alarm_minutes": self.alarm.value(),
             "event_minutes": self.event.value(),
             "qualification_days": self.qualification.value(),
+            "route_form_qualified": self.route_form.isChecked(),
         }
 
     def save(self) -> None:

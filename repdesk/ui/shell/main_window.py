@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
             ActionId.START_SCRIPT,
             ActionId.ADD_NOTE,
             ActionId.EDIT_LEAD,
+            ActionId.DO_NOT_CONTACT,
         ):
             lead_menu.addAction(a[action_id])
         help_menu = self.menuBar().addMenu("&Help")

@@ -105,7 +105,13 @@ def inbox_services(services: Services) -> InboxServices:
         services.inbox,
         services.leads,
         services.qualifications,
-        LeadDetailServices(services.leads, services.time, export_services(services)),
+        LeadDetailServices(
+            services.leads,
+            services.time,
+            export_services(services),
+            services.form_mappings,
+            services.scripts,
+        ),
         ScriptPanelServices(services.qualifications, services.leads, services.time),
     )
 

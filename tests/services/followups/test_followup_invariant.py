@@ -65,6 +65,7 @@ class FollowUpMachine(RuleBasedStateMachine):
             resolve_url(str(Path(self.folder.name) / "w.sqlite3")), clock=self.clock
         )
         self.lead_ids: list[int] = []
+        self.exporter = self.ws.services.calendar
 
     def teardown(self) -> None:
         self.ws.close()
@@ -95,16 +96,28 @@ class FollowUpMachine(RuleBasedStateMachine):
     def time_passes(self, minutes: int) -> None:
         self.clock.now += timedelta(minutes=minutes)
 
+    def log(self, lead_id: int, kind: ActivityKind, outcome: str | None = None) -> None:
+        """Log an activity; calls and emails to a lead marked do not contact must be refused."""
+        marked = self.ws.leads.detail(lead_id).lead.do_not_contact
+        refused = marked and kind in (ActivityKind.CALL, ActivityKind.EMAIL)
+        try:
+            self.ws.leads.log_activity(lead_id, kind, outcome=outcome, body="x")
+        except UserError as exc:
+            assert refused, f"lead {lead_id}: {exc}"
+            assert "do not contact" in str(exc)
+            return
+        assert not refused, f"lead {lead_id} is marked do not contact but was sent a {kind}"
+
     @rule(index=st.integers(0, 4), outcome=st.sampled_from(list(CallOutcome)))
     def log_call(self, index: int, outcome: CallOutcome) -> None:
-        self.ws.leads.log_activity(self.lead_ids[index], ActivityKind.CALL, outcome=outcome.value)
+        self.log(self.lead_ids[index], ActivityKind.CALL, outcome.value)
 
     @rule(
         index=st.integers(0, 4),
         kind=st.sampled_from([ActivityKind.EMAIL, ActivityKind.NOTE, ActivityKind.MEETING]),
     )
     def log_other(self, index: int, kind: ActivityKind) -> None:
-        self.ws.leads.log_activity(self.lead_ids[index], kind, body="x")
+        self.log(self.lead_ids[index], kind)
 
     @rule(index=st.integers(0, 4), status=st.sampled_from(list(LeadStatus)))
     def change_status(self, index: int, status: LeadStatus) -> None:
@@ -141,7 +154,26 @@ class FollowUpMachine(RuleBasedStateMachine):
         with contextlib.suppress(UserError):
             self.ws.qualifications.finish(self.lead_ids[index], answers)
 
+    @rule()
+    def requalify(self) -> None:
+        self.ws.followups.plan_requalifications()
+
     # -- the invariant -----------------------------------------------------------------------------
+    @invariant()
+    def reminders_leave_out_leads_marked_do_not_contact(self) -> None:
+        if not self.lead_ids:
+            return
+        exported = {r.uid for r in self.exporter.reminders(include_changed=False)}
+        with self.ws.sessions() as session:
+            expected = set(
+                session.scalars(
+                    select(FollowUpRecord.uid)
+                    .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
+                    .where(FollowUpRecord.status == "pending", LeadRecord.do_not_contact.is_(False))
+                )
+            )
+        assert exported == expected
+
     @invariant()
     def every_open_lead_has_exactly_one_next_step(self) -> None:
         if not self.lead_ids:

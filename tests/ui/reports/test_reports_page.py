@@ -124,3 +124,32 @@ def test_report_table_model_passes_the_model_tester(qtmodeltester) -> None:  # t
     qtmodeltester.check(model)
     model.set_rows([])
     qtmodeltester.check(model)
+
+
+def test_the_form_answers_tables_show_what_the_call_changed(qtbot: QtBot, tmp_path: Path) -> None:
+    from repdesk.app import open_workspace
+    from repdesk.store.locations import resolve_url
+    from tests.services.script.test_form_answers import FORM_FIELDS
+    from tests.services.script.test_qualification_service import QUALIFIED, add_lead
+
+    db = str(tmp_path / "forms.sqlite3")
+    ws = open_workspace(resolve_url(db))
+    lead_id = add_lead(ws)
+    ws.form_answers.arrive(lead_id, FORM_FIELDS)
+    ws.qualifications.finish(lead_id, {**QUALIFIED, "timeline": "no_plans"})
+    ws.close()
+    window = build_main_window(db)
+    qtbot.addWidget(window)
+    window.resize(1024, 640)
+    window.show()
+    page: ReportsPage = window.pages["reports"]  # type: ignore[assignment]
+    with qtbot.waitSignal(page.sig_report_loaded, timeout=20_000):
+        window.show_page("reports")
+    answers = page.tables["form_answers"].model
+    rows = {answers.raw_rows()[i][0]: answers.raw_rows()[i][1:] for i in range(answers.rowCount())}
+    assert rows["When do they want this solved?"] == (1, 1, 1.0)
+    assert rows["Is there a real problem to solve?"] == (1, 0, 0.0)
+    verdicts = page.tables["form_verdicts"].model.raw_rows()
+    assert verdicts[0][:4] == ("All forms", 1, 0, 0.0)  # the form said qualified, the call nurture
+    assert "1 lead called after answering a form" in page.tables["form_verdicts"].note.text()
+    page.shutdown()

@@ -170,3 +170,44 @@ def test_draft_survives_closing_the_window(qtbot: QtBot, tmp_path: Path) -> None
     answers = again.findChild(QWidget, "scriptAnswers")
     assert answers.count() == 2 and "Bookings get lost" in answers.item(1).text()
     assert isinstance(focused(), QLineEdit)
+
+
+def test_a_form_answer_is_confirmed_with_enter_and_changed_with_a_key(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    url, lead_id = make_db(tmp_path)
+    ws = open_workspace(url)
+    ws.form_answers.arrive(
+        lead_id,
+        {
+            "need": "yes",
+            "challenge": "Bookings get lost",
+            "timeline": "This month",
+            "budget_amount": "12,500",
+        },
+    )
+    ws.close()
+    window = open_window(qtbot, url)
+    start_script(qtbot, window)
+    wrote = window.findChild(QLabel, "scriptFormAnswer")
+    assert question(window).startswith("Is there a real problem to solve?")
+    assert wrote.isVisible() and wrote.text() == "They wrote: Yes"
+    hints = [label.text() for label in window.findChildren(QLabel, "muted")]
+    assert any(h.startswith("Enter  confirm what they wrote   ·   Y / N  change") for h in hints)
+    press(qtbot, Qt.Key.Key_Return)  # need: confirmed
+    assert question(window).startswith("What is the challenge")
+    assert wrote.text() == "They wrote: Bookings get lost"
+    assert focused().text() == "Bookings get lost"  # pre-filled: Enter confirms it
+    press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)  # current solution: optional, not on the form, skipped
+    assert question(window).startswith("When do they want this solved?")
+    assert wrote.text() == "They wrote: This month"
+    press(qtbot, Qt.Key.Key_2)  # changed on the call: in 1 to 3 months
+    assert question(window).startswith("What is their role in the decision?")
+    assert not wrote.isVisible()  # they did not answer this one on the form
+    panel = window.findChild(QWidget, "scriptPanel")
+    assert panel.answers["need"] is True and panel.answers["challenge"] == "Bookings get lost"
+    assert panel.answers["timeline"] == "1_3_months"
+    run = window.workspace.qualifications.start_or_resume(lead_id)
+    assert run.answers["timeline"] == "1_3_months"  # the draft autosaved the call's answers
+    assert run.form_answers["timeline"] == "this_month"  # the form's stay as they were
