@@ -23,13 +23,16 @@ ROOT = Path(__file__).resolve().parents[2]
 STATUSES = ["new"] * 4 + ["contacted"] * 3 + ["won", "not_a_fit", "nurture"]
 
 
-def schema(path: Path) -> tuple[tuple[str, str, str], ...]:
+def schema(path: Path) -> frozenset[tuple[str, str, tuple[str, ...]]]:
+    """Every table, index and trigger with its definition, compared line by line in any order
+    (a batch migration lists a rebuilt table's foreign keys in Python's set order, which differs
+    from one process to the next)."""
     with closing(sqlite3.connect(path)) as con:
-        return tuple(
-            con.execute(
-                "SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name"
-            ).fetchall()
-        )
+        rows = con.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_master").fetchall()
+    return frozenset(
+        (kind, name, tuple(sorted(line.strip().rstrip(",") for line in sql.splitlines())))
+        for kind, name, sql in rows
+    )
 
 
 def lead_statuses(path: Path) -> list[str]:
