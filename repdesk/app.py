@@ -36,6 +36,12 @@ def build_services(
     from repdesk.formats.cadence_file import load_default_cadences
     from repdesk.services.calendar.caldav_sync import CalDavSync
     from repdesk.services.calendar.calendar_export import CalendarExportService
+    from repdesk.services.email.accounts import AccountService
+    from repdesk.services.email.compose import DraftService
+    from repdesk.services.email.outbox import OutboxService
+    from repdesk.services.email.recording import EmailRecorder
+    from repdesk.services.email.replies import ReplyFiler
+    from repdesk.services.email.templates import TemplateService
     from repdesk.services.followups.followup_planner import FollowUpPlanner, business_hours_from
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.imports.import_service import ImportService
@@ -80,6 +86,15 @@ def build_services(
         undo_hooks=(form_answers.undo_hook,),
     )
     followups = FollowUpService(sessions, clock, planner, leads, time.end_of_today)
+    # Email out and back: the sending identity, templates, drafts, the outbox, and the mail from
+    # leads that each mailbox fetch files on them.
+    accounts = AccountService(sessions, clock, secrets)
+    templates = TemplateService(sessions, clock)
+    drafts = DraftService(sessions, clock, templates, accounts, planner.step_template)
+    outbox = OutboxService(
+        sessions, clock, accounts, EmailRecorder(sessions, clock, planner, leads.run_hooks)
+    )
+    replies = ReplyFiler(sessions, clock, leads.set_do_not_contact)
     calendar = CalendarExportService(
         sessions, clock, settings.get, before_export=followups.plan_requalifications
     )
@@ -90,10 +105,10 @@ def build_services(
         inbox=InboxService(sessions, clock),
         imports=imports,
         followups=followups,
-        sources=SourceService(sessions, clock, imports, secrets, region),
+        sources=SourceService(sessions, clock, imports, secrets, region, mail_back=replies),
         scripts=scripts,
         qualifications=QualificationService(
-            sessions, clock, settings, scripts, planner, leads, time.zone
+            sessions, clock, settings, scripts, planner, leads, time.zone, templates.pick
         ),
         reports=ReportService(sessions, clock, settings, followups, time.zone, scripts),
         calendar=calendar,
@@ -103,6 +118,11 @@ def build_services(
         form_answers=form_answers,
         form_mappings=FormMappingService(sessions, clock, form_answers.reread),
         backup=BackupService(url, sessions),
+        accounts=accounts,
+        templates=templates,
+        drafts=drafts,
+        outbox=outbox,
+        replies=replies,
     )
 
 

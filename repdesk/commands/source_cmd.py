@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from repdesk.commands.common import print_json
+from repdesk.commands.mail_cmd import add_smtp_parser
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ def add_parser(sub: Any) -> None:
     )
     imap.add_argument("--name", default="", help="how the source is shown")
     imap.set_defaults(run=run_add_imap)
+    add_smtp_parser(kinds)  # the outgoing account (commands/mail_cmd)
     folder = kinds.add_parser("folder", help="a folder whose CSV and vCard files are imported")
     folder.add_argument("path", metavar="PATH")
     folder.add_argument("--name", default="")
@@ -124,6 +126,10 @@ def run_fetch(args: argparse.Namespace, services: Services) -> int:
         print_json(result.to_json())
     else:
         print(f"Added {result.added} leads, merged {result.merged} into existing leads.")
+        if result.replies:  # mail back from leads, filed on them (services/email)
+            print(
+                f"Filed {result.replies} messages from leads (replies, automatic answers, bounces)."
+            )
         for mail in result.could_not_read:
             print(f"Could not read {mail['source']} message {mail['uid']}: {mail['reason']}")
     for error in result.errors:

@@ -31,6 +31,8 @@ class CadenceStep:
     day_offset: int
     kind: FollowUpKind
     note: str
+    template: str = ""
+    """The email template an email step sends (services/email); "" for none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class Cadence:
     repeat_every_days: int | None
     repeat_kind: FollowUpKind
     repeat_note: str = "Regular check-in"
+    repeat_template: str = ""
 
     def __post_init__(self) -> None:
         if not self.key:
@@ -91,6 +94,7 @@ def step(cadence: Cadence, index: int) -> CadenceStep:
         day_offset=last + beyond * cadence.repeat_days,
         kind=cadence.repeat_kind,
         note=cadence.repeat_note,
+        template=cadence.repeat_template,
     )
 
 

@@ -31,6 +31,8 @@ class ActivityKind(StrEnum):
     INQUIRY = "inquiry"
     STATUS_CHANGE = "status_change"
     QUALIFICATION = "qualification"
+    EMAIL_IN = "email_in"
+    """Mail from the lead filed on it: outcome reply, auto_reply or bounce (services/email)."""
 
 
 #: Activities that count as the business reaching out (they set first-response time).

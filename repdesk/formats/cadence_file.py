@@ -10,14 +10,25 @@ from typing import Any, TypeVar
 
 from repdesk.core.cadence import Cadence, CadenceStep
 from repdesk.core.domain import FollowUpKind, LeadStatus
+from repdesk.core.email_rules import KEY_RE
 
 __all__ = ["CadenceFileError", "load_cadence_file", "load_default_cadences", "parse_cadences"]
 
 _CADENCE_FIELDS = frozenset(
-    {"key", "name", "trigger_status", "steps", "repeat_every_days", "repeat_kind", "repeat_note"}
+    {
+        "key",
+        "name",
+        "trigger_status",
+        "steps",
+        "repeat_every_days",
+        "repeat_kind",
+        "repeat_note",
+        "repeat_template",
+    }
 )
-_REQUIRED_CADENCE_FIELDS = _CADENCE_FIELDS - {"repeat_note"}
-_STEP_FIELDS = frozenset({"day_offset", "kind", "note"})
+_REQUIRED_CADENCE_FIELDS = _CADENCE_FIELDS - {"repeat_note", "repeat_template"}
+_STEP_FIELDS = frozenset({"day_offset", "kind", "note", "template"})
+_OPTIONAL_STEP_FIELDS = frozenset({"note", "template"})
 _SUPPORTED_VERSION = 1
 _E = TypeVar("_E", LeadStatus, FollowUpKind)
 
@@ -115,10 +126,13 @@ def _cadence(item: Any, where: str) -> Cadence:
     repeat_note = (
         _text(item, "repeat_note", where, allow_empty=True) if "repeat_note" in item else None
     )
+    repeat_template = _template(item, "repeat_template", repeat_kind, where)
     try:
         if repeat_note is None:
-            return Cadence(key, name, status, steps, repeat, repeat_kind)
-        return Cadence(key, name, status, steps, repeat, repeat_kind, repeat_note)
+            return Cadence(
+                key, name, status, steps, repeat, repeat_kind, repeat_template=repeat_template
+            )
+        return Cadence(key, name, status, steps, repeat, repeat_kind, repeat_note, repeat_template)
     except ValueError as error:  # belt and braces: core validation agrees with the checks above
         raise CadenceFileError(f"{where}: {error}") from error
 
@@ -126,12 +140,26 @@ def _cadence(item: Any, where: str) -> Cadence:
 def _step(raw: Any, where: str) -> CadenceStep:
     if not isinstance(raw, dict):
         raise CadenceFileError(f"{where}: expected an object with day_offset, kind and note.")
-    _check_fields(raw, _STEP_FIELDS, _STEP_FIELDS - {"note"}, where)
+    _check_fields(raw, _STEP_FIELDS, _STEP_FIELDS - _OPTIONAL_STEP_FIELDS, where)
+    kind = _enum(FollowUpKind, raw["kind"], "kind", where)
     return CadenceStep(
         day_offset=_whole(raw["day_offset"], "day_offset", where, minimum=0),
-        kind=_enum(FollowUpKind, raw["kind"], "kind", where),
+        kind=kind,
         note=_text(raw, "note", where, allow_empty=True) if "note" in raw else "",
+        template=_template(raw, "template", kind, where),
     )
+
+
+def _template(item: dict[str, Any], field: str, kind: FollowUpKind, where: str) -> str:
+    """An email step's template key ("" when none is named)."""
+    if field not in item:
+        return ""
+    value = _text(item, field, where, allow_empty=False).strip()
+    if kind is not FollowUpKind.EMAIL:
+        raise CadenceFileError(f"{where}: only an email step can name a {field}.")
+    if KEY_RE.fullmatch(value) is None:
+        raise CadenceFileError(f"{where}: {field} {value!r} is not a template key.")
+    return value
 
 
 def _check_fields(

@@ -100,6 +100,11 @@ class LeadRecord(Base):
     # the latest qualification from a form, for the inbox (migration 0005).
     form_verdict: Mapped[str | None] = mapped_column(String(20))
     form_note: Mapped[str | None] = mapped_column(String(200))
+    # When the lead's unanswered reply came in ("replied — waiting for you"); cleared by our next
+    # outbound contact (services/email).
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The address a delivery report said bounces; sending to it is refused while it is the email.
+    bouncing_email: Mapped[str] = mapped_column(String(320), default="", server_default="")
 
     __table_args__ = (
         Index("ix_leads_email_norm", "email"),
@@ -240,3 +245,75 @@ class SourceRecord(Base):
     status: Mapped[str] = mapped_column(String(20), default="idle")
     last_error: Mapped[str] = mapped_column(Text, default="")
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EmailTemplateRecord(Base):
+    """One email template (a key, optionally for one product); see formats/template_file."""
+
+    __tablename__ = "email_templates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(50))
+    product: Mapped[str] = mapped_column(String(100), default="")
+    name: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_email_templates_key_product", "key", "product", unique=True),)
+
+
+class OutboxRecord(Base):
+    """One outgoing email, from queued to accepted by the server (or unsure, or failed).
+
+    The Message-ID is fixed when it is queued; `handing_over` is written just before the message
+    text goes to the server, so a crash after that point is known and it is never sent twice.
+    """
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL")
+    )
+    follow_up_id: Mapped[int | None] = mapped_column(
+        ForeignKey("follow_ups.id", ondelete="SET NULL")
+    )
+    template: Mapped[str] = mapped_column(String(50), default="")
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    in_reply_to: Mapped[str] = mapped_column(String(250), default="")
+    thread_refs: Mapped[str] = mapped_column(Text, default="")
+    from_header: Mapped[str] = mapped_column(String(400))
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str] = mapped_column(String(100), default="")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class InboundMailRecord(Base):
+    """Mail from a lead that the mailbox source filed on the lead: a reply, an automatic answer
+    or a delivery report (bounce)."""
+
+    __tablename__ = "inbound_mail"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL")
+    )
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    message_id: Mapped[str] = mapped_column(String(250), index=True)
+    from_address: Mapped[str] = mapped_column(String(320), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    asks_to_stop: Mapped[bool] = mapped_column(Boolean, default=False)
+    stop_answered: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -27,6 +27,7 @@ RELEASED = {
         "ebef6a3b9b66d29f104cdd75bf1022299a7eed99b1833a75ff8f17fc7eb489b9"
     ),
     "0006_form_answers.py": "07af7b691f452c1fac08deefb31ecf5cd8811cab778946fe3afbe71609da1ad7",
+    "0007_email.py": "0e04fa3c2466131895736cc9e88fe031a7bb09a202b5a5cec477fe3f816165a5",
 }
 
 

@@ -66,6 +66,13 @@ class FollowUpPlanner:
     def hours(self) -> BusinessHours:
         return self._hours()
 
+    def step_template(self, cadence_key: str, index: int) -> str:
+        """The email template step `index` of a cadence names ("" for none, services/email)."""
+        for cadence in self.cadences:
+            if cadence.key == cadence_key:
+                return step(cadence, index).template
+        return ""
+
     def cadence_for(self, status: str) -> Cadence | None:
         return cadence_for_status(self.cadences, LeadStatus(status))
 

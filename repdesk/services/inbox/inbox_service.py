@@ -66,6 +66,10 @@ class InboxService:
         open_ = LeadRecord.status.not_in(CLOSED)
         waiting = and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_(None))
         contacted = or_(LeadRecord.status != "new", LeadRecord.first_response_at.is_not(None))
+        # A lead whose reply waits for us comes first (services/email sets replied_at only for a
+        # lead we have answered before, so no lead is in this segment and a waiting one).
+        replied = and_(LeadRecord.replied_at.is_not(None), LeadRecord.status.in_(OPEN))
+        contacted = and_(contacted, LeadRecord.replied_at.is_(None))
         # Spelled out both ways (not NOT(...)): a NULL form verdict must land in the second.
         form_first: ColumnElement[bool] = false()
         not_first: ColumnElement[bool] = true()
@@ -79,6 +83,7 @@ class InboxService:
                 LeadRecord.received_at >= late_before,
             )
         segments = [
+            Segment(replied, (LeadRecord.replied_at, LeadRecord.id)),
             Segment(
                 and_(waiting, form_first), (LeadRecord.received_at, JOURNEY_RANK, LeadRecord.id)
             ),
@@ -190,7 +195,7 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     and later split the leads with a step at the end of today, a large range to count: they are
     left to the snapshot, which counts the split only when a window needs it.
     """
-    form_first, waiting, _due, _later, no_step, *closed = segments
+    replied, form_first, waiting, _due, _later, no_step, *closed = segments
 
     def count(where: ColumnElement[bool]) -> int:
         return int(session.scalar(select(func.count()).select_from(LeadRecord).where(where)) or 0)
@@ -209,7 +214,14 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
         open_total = count(LeadRecord.status.in_(OPEN))
         rest_n = count(waiting.where)
         closed_n = count(closed[0].where) if closed else 0
-    counts: list[int | None] = [first_n, rest_n, None, None, count(no_step.where)]
+    counts: list[int | None] = [
+        count(replied.where),
+        first_n,
+        rest_n,
+        None,
+        None,
+        count(no_step.where),
+    ]
     if closed:
         counts.append(closed_n)
     return counts, open_total + (closed_n if closed else 0)
@@ -230,8 +242,10 @@ class InboxSnapshot:
         self._base = base
         self.total = total
         """Every row of the result; the segments' counts add up to it once they are all known."""
-        self.waiting = (segments[0].count or 0) + (segments[1].count or 0)
-        """Leads still waiting for a first answer (the first two segments)."""
+        self.replied = segments[0].count or 0
+        """Leads whose reply waits for our answer (the first segment)."""
+        self.waiting = (segments[1].count or 0) + (segments[2].count or 0)
+        """Leads still waiting for a first answer (the next two segments)."""
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered result."""
@@ -307,6 +321,7 @@ class SearchSnapshot:
     """Search results, newest first, fetched by window through the search index."""
 
     waiting = 0
+    replied = 0
 
     def __init__(
         self,

@@ -27,7 +27,8 @@ _RANK_SQL = (
     + " ".join(f"WHEN '{stage.value}' THEN {rank(stage)}" for stage in JourneyStage)
     + " ELSE 9 END"
 )
-_CONTACTED = "(l.status != 'new' OR l.first_response_at IS NOT NULL)"
+_CONTACTED = "(l.status != 'new' OR l.first_response_at IS NOT NULL) AND l.replied_at IS NULL"
+_REPLIED = f"l.replied_at IS NOT NULL AND l.status IN ({_OPEN_SQL})"
 _WAITING = "l.status = 'new' AND l.first_response_at IS NULL"
 _OPEN_CONTACTED = f"l.status NOT IN ('won', 'lost') AND {_CONTACTED}"
 #: Waiting past the response target with form answers that qualify: first (services.inbox).
@@ -37,6 +38,7 @@ _NOT_FIRST = (
 )
 #: The inbox's segments in order: (where, order by) — the same as InboxService.snapshot's.
 SEGMENTS = (
+    (_REPLIED, "l.replied_at, l.id"),
     (f"{_WAITING} AND {_FORM_FIRST}", f"l.received_at, {_RANK_SQL}, l.id"),
     (f"{_WAITING} AND {_NOT_FIRST}", f"l.received_at, {_RANK_SQL}, l.id"),
     (
@@ -57,7 +59,7 @@ SEGMENTS = (
 _COLUMNS = ", ".join(
     f"l.{name}" if name != "owner" else "r.name" for name in LeadSummary.__dataclass_fields__
 )
-_TIMES = {"received_at", "first_response_at", "next_follow_up_at"}
+_TIMES = {"received_at", "first_response_at", "next_follow_up_at", "replied_at"}
 #: A search on SQLite (services.inbox.inbox_service runs these through the engine's driver
 #: connection:
 #: no statement compilation, no per-value type processing while the rep types).
@@ -132,15 +134,16 @@ class SqliteInbox:
             # '' is before every stored time: without a target nobody comes first.
             "late_before": stored_time(late_before) if late_before is not None else "",
         }
-        # The waiting, due-today and no-step segments are small index ranges; 'later' is the rest.
-        first, waiting, due, no_step = (
+        # The replied, waiting, due-today and no-step segments are small index ranges; 'later' is
+        # the rest.
+        replied, first, waiting, due, no_step = (
             self.con.execute(
                 f"SELECT count(*) FROM leads AS l WHERE {SEGMENTS[i][0]}", params
             ).fetchone()[0]
-            for i in (0, 1, 2, 4)
+            for i in (0, 1, 2, 3, 5)
         )
-        later = self._open_total() - first - waiting - due - no_step
-        counts = [first, waiting, due, later, no_step]
+        later = self._open_total() - replied - first - waiting - due - no_step
+        counts = [replied, first, waiting, due, later, no_step]
         return SqliteInboxSnapshot(self.con, counts, params)
 
     def _open_total(self) -> int:
@@ -174,7 +177,8 @@ class SqliteInboxSnapshot:
         self._counts = counts
         self._params = params
         self.total = sum(counts)
-        self.waiting = counts[0] + counts[1]
+        self.replied = counts[0]
+        self.waiting = counts[1] + counts[2]
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered inbox."""

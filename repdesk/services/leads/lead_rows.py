@@ -28,6 +28,8 @@ class LeadSummary:
     score: int | None = None
     journey_stage: str = "awareness"
     do_not_contact: bool = False
+    replied_at: datetime | None = None
+    """When their reply came in, while it waits for our answer (services/email)."""
     #: The provisional verdict of the answers it arrived with, and their time frame.
     form_verdict: str | None = None
     form_note: str | None = None

@@ -338,6 +338,8 @@ def record_activity(
     session.add(activity)
     if kind in OUTBOUND_KINDS and lead.first_response_at is None:
         lead.first_response_at = now
+    if kind in OUTBOUND_KINDS:
+        lead.replied_at = None  # we got back to them: their reply is answered (services/email)
     # Reaching the person ends the new-inquiry cadence; an unanswered attempt does not.
     reached = (kind is ActivityKind.CALL and outcome == "connected") or kind is ActivityKind.MEETING
     if reached and lead.status == LeadStatus.NEW.value:

@@ -23,7 +23,7 @@ from repdesk.services.common.errors import NotFoundError
 from repdesk.services.leads.lead_service import record_activity
 from repdesk.services.script.answer_json import answers_from_json, answers_to_json
 from repdesk.services.script.form_mappings import MAPPED, offer_mapping
-from repdesk.services.script.not_a_fit_reply import load_template
+from repdesk.services.script.not_a_fit_reply import lead_values, not_a_fit_draft, shipped_not_a_fit
 from repdesk.services.script.rep_routing import route
 from repdesk.services.script.script_service import ScriptService, StoredBundle, sets_by_ids
 from repdesk.services.settings.settings_service import SettingsService
@@ -148,13 +148,16 @@ class FormAnswerService:
 
     def _draft_reply(self, lead: LeadRecord, answers: Mapping[str, AnswerValue]) -> str:
         challenge = answers.get("challenge")
-        draft = load_template().render(
-            to=lead.email,
+        values = lead_values(
             first_name=lead.first_name,
+            last_name=lead.last_name,
             company=lead.company,
-            challenge=challenge if isinstance(challenge, str) else "",
+            title=lead.title,
             product=lead.product,
+            inquiry=lead.message,
+            challenge=challenge if isinstance(challenge, str) else "",
         )
+        draft = not_a_fit_draft(shipped_not_a_fit(lead.product), lead.email, values)
         return f"\nHelpful reply drafted (not sent):\nSubject: {draft.subject}\n\n{draft.body}"
 
     # -- arrivals (every import: files, watched folders, mailboxes) ------------------------------

@@ -1,11 +1,14 @@
-"""The helpful reply for a lead who is not a fit: a template with placeholders and referrals by
-product."""
+"""The helpful reply for a lead who is not a fit, as a draft for the mail program: the text is
+the `not_a_fit` email template (per product; services/email/templates)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from urllib.parse import quote
+
+from repdesk.core.email_rules import NOT_A_FIT, Template, pick_template, render
+from repdesk.formats.template_file import load_default
 
 
 @dataclass(frozen=True)
@@ -22,57 +25,38 @@ class ReplyDraft:
         return f"mailto:{quote(self.to, safe='@')}?subject={subject}&body={body}"
 
 
-@dataclass(frozen=True)
-class ReplyTemplate:
-    subject: str
-    body: str
-    referrals: dict[str, str]
-
-    def render(
-        self, *, to: str, first_name: str, company: str, challenge: str, product: str
-    ) -> ReplyDraft:
-        referral = self.referrals.get(product) or self.referrals.get("default", "")
-        values = _Blank(
-            first_name=first_name or "there",
-            company=company or "your business",
-            challenge=challenge or "what you are working on",
-            referral=referral,
-        )
-        return ReplyDraft(
-            to, self.subject.format_map(values), self.body.format_map(values).strip() + "\n"
-        )
+def not_a_fit_draft(template: Template, to: str, values: Mapping[str, str]) -> ReplyDraft:
+    """The template filled in; what has no value stays written ("{company}") for the rep."""
+    subject, _ = render(template.subject, values)
+    body, _ = render(template.body, values)
+    return ReplyDraft(to, subject, body.strip() + "\n")
 
 
-class _Blank(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return ""
+def shipped_not_a_fit(product: str) -> Template:
+    """The not-a-fit template that ships with repdesk (for the product when it has its own)."""
+    shipped = {(t.key, t.product): t for t in load_default()}
+    return pick_template(shipped, NOT_A_FIT, product)
 
 
-def parse_template(text: str) -> ReplyTemplate:
-    """Read the template: '#' comments, a 'Subject:' line, the body, then '[referrals]' lines
-    'product: text'."""
-    subject = ""
-    body: list[str] = []
-    referrals: dict[str, str] = {}
-    section = "head"
-    for line in text.splitlines():
-        if line.startswith("#") and section != "body":
-            continue
-        if section == "head":
-            if line.lower().startswith("subject:"):
-                subject, section = line.split(":", 1)[1].strip(), "body"
-            continue
-        if line.strip() == "[referrals]":
-            section = "referrals"
-            continue
-        if section == "body":
-            body.append(line)
-        elif ":" in line and not line.startswith("#"):
-            key, value = line.split(":", 1)
-            referrals[key.strip()] = value.strip()
-    return ReplyTemplate(subject, "\n".join(body).strip("\n"), referrals)
-
-
-def load_template() -> ReplyTemplate:
-    path = resources.files("repdesk") / "resources" / "templates" / "not_a_fit.txt"
-    return parse_template(path.read_text(encoding="utf-8"))
+def lead_values(
+    *,
+    first_name: str,
+    last_name: str = "",
+    company: str = "",
+    title: str = "",
+    product: str = "",
+    inquiry: str = "",
+    challenge: str = "",
+    rep_name: str = "",
+) -> dict[str, str]:
+    return {
+        "first_name": first_name,
+        "last_name": last_name,
+        "name": f"{first_name} {last_name}".strip(),
+        "company": company,
+        "title": title,
+        "product": product,
+        "inquiry": inquiry,
+        "challenge": challenge,
+        "rep_name": rep_name,
+    }

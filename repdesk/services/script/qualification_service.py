@@ -15,6 +15,7 @@ from repdesk.core.business_hours import local_days_later
 from repdesk.core.cadence import next_step_after
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, FollowUpStatus, LeadStatus, Verdict
+from repdesk.core.email_rules import NOT_A_FIT, Template
 from repdesk.core.questions import TIMEFRAME_KEY, Question, QuestionSet
 from repdesk.core.scoring import effective_answers
 from repdesk.core.script_flow import parse_answer
@@ -33,7 +34,12 @@ from repdesk.services.followups.requalify import plan_requalifications
 from repdesk.services.leads.lead_service import LeadService, change_status, record_activity
 from repdesk.services.script.answer_json import answers_from_json, answers_to_json
 from repdesk.services.script.form_answers import FORM, FormAnswers, latest_form_answers
-from repdesk.services.script.not_a_fit_reply import ReplyDraft, load_template
+from repdesk.services.script.not_a_fit_reply import (
+    ReplyDraft,
+    lead_values,
+    not_a_fit_draft,
+    shipped_not_a_fit,
+)
 from repdesk.services.script.rep_routing import route
 from repdesk.services.script.script_service import ScriptService, sets_by_ids
 from repdesk.services.settings.settings_service import SettingsService
@@ -147,7 +153,10 @@ class QualificationService:
         planner: FollowUpPlanner,
         leads: LeadService,
         zone: Callable[[], tzinfo],
+        templates: Callable[[str, str], Template] | None = None,
     ) -> None:
+        self._templates = templates
+        """The email template (key, product) for the not-a-fit reply (services/email)."""
         self._sessions = sessions
         self._clock = clock
         self._settings = settings
@@ -332,7 +341,8 @@ class QualificationService:
             if days is not None:  # local calendar days, like every cadence step
                 first_due = local_days_later(now, days, self._planner.hours).astimezone(UTC)
         elif not lead.do_not_contact:  # nobody writes to a lead marked do not contact
-            reply = self._reply(lead, answers)
+            owner = session.get(RepRecord, lead.owner_id) if lead.owner_id is not None else None
+            reply = self._reply(lead, answers, owner.name if owner is not None else "")
         if verdict is not Verdict.QUALIFIED:
             _set_tag(lead, OVER_CAPACITY_TAG, False)
         status = LeadStatus(verdict.value)
@@ -372,15 +382,28 @@ class QualificationService:
             reply=reply,
         )
 
-    def _reply(self, lead: LeadRecord, answers: Mapping[str, AnswerValue]) -> ReplyDraft:
-        challenge = answers.get("challenge")
-        return load_template().render(
-            to=lead.email,
-            first_name=lead.first_name,
-            company=lead.company,
-            challenge=str(challenge) if isinstance(challenge, str) else "",
-            product=lead.product,
+    def _reply(
+        self, lead: LeadRecord, answers: Mapping[str, AnswerValue], owner: str
+    ) -> ReplyDraft:
+        """The not-a-fit template filled in; what the lead has no value for stays written
+        ("{company}") for the rep to fill in before sending."""
+        template = (
+            shipped_not_a_fit(lead.product)
+            if self._templates is None
+            else self._templates(NOT_A_FIT, lead.product)
         )
+        challenge = answers.get("challenge")
+        values = lead_values(
+            first_name=lead.first_name,
+            last_name=lead.last_name,
+            company=lead.company,
+            title=lead.title,
+            product=lead.product,
+            inquiry=lead.message,
+            challenge=challenge if isinstance(challenge, str) else "",
+            rep_name=owner,
+        )
+        return not_a_fit_draft(template, lead.email, values)
 
     def _new_record(self, session: Session, lead: LeadRecord, now: datetime) -> QualificationRecord:
         current = self._scripts.current_in(session)

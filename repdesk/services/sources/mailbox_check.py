@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from repdesk.core.quoting import clip
 from repdesk.formats.form_email import parse_form_email
 from repdesk.formats.lead_file import ParsedLead
+from repdesk.services.email.replies import Claim, ReplyFiler
 from repdesk.services.imports.import_service import ImportService
 from repdesk.services.settings.secrets import SecretStore
 from repdesk.services.sources.imap_fetcher import FetchedMail, ImapMailbox, ImapSettings
@@ -56,8 +57,10 @@ class MailboxCheck:
         imports: ImportService,
         secrets: SecretStore,
         region: Callable[[], str],
+        mail_back: ReplyFiler | None = None,
     ) -> None:
         self._sessions = sessions
+        self._mail_back = mail_back
         self._clock = clock
         self._imports = imports
         self._secrets = secrets
@@ -105,7 +108,15 @@ class MailboxCheck:
     ) -> None:
         rows: list[ParsedLead] = []
         unread: list[dict[str, Any]] = []
+        claims: list[Claim] = []
         for mail in batch:
+            # Mail back from a lead (a reply, an automatic answer, a bounce) is filed on that lead.
+            claim = (
+                self._mail_back.claim(mail.raw, mail.uid) if self._mail_back and mail.raw else None
+            )
+            if claim is not None:
+                claims.append(claim)
+                continue
             row, problem = self._parse(source, mail)
             if row is not None:
                 rows.append(row)
@@ -116,6 +127,8 @@ class MailboxCheck:
         def remember(
             session: Session,
         ) -> None:  # in the import's transaction: no mail twice, none skipped
+            if claims and self._mail_back is not None:
+                result.replies += self._mail_back.file(session, claims).count
             record = session.get(SourceRecord, source.id)
             if record is not None:
                 record.state = {

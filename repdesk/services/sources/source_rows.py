@@ -39,6 +39,8 @@ class FetchResult:
     errors: list[str] = field(default_factory=list)
     added_ids: list[int] = field(default_factory=list)
     could_not_read: list[dict[str, Any]] = field(default_factory=list)
+    replies: int = 0
+    """Messages filed on leads as mail back from them (replies, automatic answers, bounces)."""
 
     def to_json(self) -> dict[str, Any]:
         return {

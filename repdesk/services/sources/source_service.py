@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from repdesk.core.hosts import is_loopback
 from repdesk.core.quoting import clip
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.email.replies import ReplyFiler
 from repdesk.services.imports.import_service import ImportService
 from repdesk.services.settings.secrets import SecretStore
 from repdesk.services.sources.folder_watcher import scan_folder
@@ -51,6 +52,8 @@ class SourceService:
         imports: ImportService,
         secrets: SecretStore,
         region: Callable[[], str] = lambda: "US",
+        *,
+        mail_back: ReplyFiler | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -58,7 +61,9 @@ class SourceService:
         self._secrets = secrets
         self._region = region
         self._lock = threading.Lock()  # one fetch at a time (GUI poller, "Check now")
-        self._mailboxes = MailboxCheck(sessions, clock, imports, secrets, region)
+        self.mail_back = mail_back
+        """Files replies, automatic answers and bounces on their leads (services/email)."""
+        self._mailboxes = MailboxCheck(sessions, clock, imports, secrets, region, mail_back)
 
     def add_imap(
         self,
@@ -148,9 +153,9 @@ class SourceService:
                 raise NotFoundError(f"There is no source {source_id}.")
             kind, user = record.kind, str(record.config.get("user", ""))
             session.delete(record)
-        if kind == IMAP:
+        if kind in (IMAP, "smtp"):  # an outgoing account (services/email) has one as well
             try:
-                self._secrets.delete_password(secret_key(source_id), user)
+                self._secrets.delete_password(f"{kind}:{source_id}", user)
             except UserError as exc:
                 log.warning(
                     "Source %d removed but its keyring password was not: %s", source_id, exc
@@ -213,6 +218,8 @@ class SourceService:
                 self._fetch_imap(source, result)
             elif source.kind == FOLDER:
                 self._fetch_folder(source, result)
+            elif source.kind == "smtp":
+                return  # an outgoing account (services/email): nothing comes in through it
             else:
                 raise SourceFailed(
                     f"Source kind {source.kind!r} is not known to this version of repdesk."

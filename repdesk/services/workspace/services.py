@@ -11,6 +11,11 @@ if TYPE_CHECKING:
     from repdesk.services.calendar.caldav_sync import CalDavSync
     from repdesk.services.calendar.calendar_export import CalendarExportService
     from repdesk.services.common.workspace_time import WorkspaceTime
+    from repdesk.services.email.accounts import AccountService
+    from repdesk.services.email.compose import DraftService
+    from repdesk.services.email.outbox import OutboxService
+    from repdesk.services.email.replies import ReplyFiler
+    from repdesk.services.email.templates import TemplateService
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_service import InboxService
@@ -46,5 +51,10 @@ class Services:
     reps: RepService
     forms: FormOutput
     backup: BackupService
+    accounts: AccountService
+    templates: TemplateService
+    drafts: DraftService
+    outbox: OutboxService
+    replies: ReplyFiler
     form_answers: FormAnswerService
     form_mappings: FormMappingService

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from repdesk.services.email.accounts import AccountService
+    from repdesk.services.email.compose import DraftService
+    from repdesk.services.email.outbox import OutboxService
+    from repdesk.services.email.templates import TemplateService
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
@@ -124,6 +128,22 @@ class Workspace:
     @property
     def qualifications(self) -> QualificationService:
         return self.services.qualifications
+
+    @property
+    def accounts(self) -> AccountService:
+        return self.services.accounts
+
+    @property
+    def templates(self) -> TemplateService:
+        return self.services.templates
+
+    @property
+    def drafts(self) -> DraftService:
+        return self.services.drafts
+
+    @property
+    def outbox(self) -> OutboxService:
+        return self.services.outbox
 
     @property
     def form_answers(self) -> FormAnswerService:

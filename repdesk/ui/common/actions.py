@@ -30,6 +30,11 @@ class ActionId(Enum):
     EDIT_LEAD = "edit_lead"
     ADD_NOTE = "add_note"
     START_SCRIPT = "start_script"
+    REPLY_EMAIL = "reply_email"
+    SEND_EMAIL = "send_email"
+    STOP_EMAILS = "stop_emails"
+    GO_TEMPLATES = "go_templates"
+    SHOW_OUTBOX = "show_outbox"
     DO_NOT_CONTACT = "do_not_contact"
 
 
@@ -78,6 +83,25 @@ SPECS: dict[ActionId, ActionSpec] = {
     ),
     ActionId.START_SCRIPT: ActionSpec(
         "&Qualify…", "Ctrl+K", "Run the call script for the selected lead"
+    ),
+    ActionId.REPLY_EMAIL: ActionSpec(
+        "&Reply by email…",
+        "Ctrl+R",
+        "Write to the selected lead with the template that fits them now",
+    ),
+    ActionId.SEND_EMAIL: ActionSpec(
+        "Send email",
+        "Ctrl+Return",
+        "Send the email in the composer (it waits in the outbox offline)",
+    ),
+    ActionId.STOP_EMAILS: ActionSpec(
+        "Stop emailing them (do not contact)",
+        "Ctrl+Shift+U",
+        "They asked to stop: mark the selected lead do not contact",
+    ),
+    ActionId.GO_TEMPLATES: ActionSpec("Templates", "Ctrl+7", "Email templates with a preview"),
+    ActionId.SHOW_OUTBOX: ActionSpec(
+        "&Outbox…", "Ctrl+Shift+O", "Emails waiting to be sent, and any that need a look"
     ),
     ActionId.DO_NOT_CONTACT: ActionSpec(
         "&Do not contact",

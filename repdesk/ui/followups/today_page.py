@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.settings.settings_service import SettingsService
+    from repdesk.ui.email.composer import EmailServices
 
 OUTCOME_KEYS = {
     Qt.Key.Key_1: CallOutcome.CONNECTED,
@@ -41,7 +42,10 @@ OUTCOME_KEYS = {
     Qt.Key.Key_3: CallOutcome.NO_ANSWER,
     Qt.Key.Key_4: CallOutcome.WRONG_NUMBER,
 }
-HINT = "D or Space done · S snooze 1 h · Shift+S tomorrow 09:00 · R reschedule · Enter open lead"
+HINT = (
+    "D or Space done (an email step opens the composer) · S snooze 1 h · Shift+S tomorrow 09:00 · "
+    "R reschedule · Enter open lead"
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class TodayServices:
     followups: FollowUpService
     settings: SettingsService
     time: WorkspaceTime
+    email: EmailServices | None = None
+    """Sending an email step's template (ui/email)."""
 
 
 class TodayPage(QWidget):
@@ -254,6 +260,13 @@ class TodayPage(QWidget):
         if row.kind == "call":
             self._pending_call = row
             self.outcome_bar.setVisible(True)
+            return
+        from repdesk.ui.email.composer import can_send, open_composer
+
+        email = self.services.email
+        if row.kind == "email" and email is not None and can_send(email):
+            # The step is done when the server accepts the email (services/email).
+            open_composer(self, email, row.lead_id, follow_up_id=row.id)
             return
         self._run(lambda: self.services.followups.complete(row.id))
 

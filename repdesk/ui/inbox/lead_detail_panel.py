@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.script.form_mappings import FormMappingService
     from repdesk.services.script.script_service import ScriptService
+    from repdesk.ui.email.composer import EmailServices
     from repdesk.ui.followups.followup_dialogs import ExportServices
 
 DNC_BANNER = "⊘  Do not contact — no calls or emails"
@@ -54,6 +55,7 @@ _ICONS = {
     "inquiry": "★",
     "status_change": "→",
     "qualification": "✓",
+    "email_in": "↩",
 }
 
 
@@ -67,6 +69,8 @@ class LeadDetailServices:
     #: Forms whose fields match no question: offered for mapping on their lead (once).
     form_mappings: FormMappingService
     scripts: ScriptService
+    email: EmailServices | None = None
+    """Writing to the lead from repdesk, and their stop requests (ui/email)."""
 
 
 class LeadDetailPanel(QStackedWidget):
@@ -103,6 +107,7 @@ class LeadDetailPanel(QStackedWidget):
             (ActionId.EMAIL_LEAD, self.email),
             (ActionId.ADD_NOTE, self.add_note),
             (ActionId.EDIT_LEAD, self.edit),
+            (ActionId.REPLY_EMAIL, self.reply_by_email),
             (ActionId.DO_NOT_CONTACT, self.toggle_do_not_contact),
         ):
             actions[action_id].triggered.connect(slot)
@@ -126,6 +131,18 @@ class LeadDetailPanel(QStackedWidget):
         self.heading.addWidget(self.name_label, 1)
         layout.addLayout(self.heading)
         layout.addWidget(self.subtitle)
+        from repdesk.ui.email.stop_bar import StopRequestBar
+
+        self.stop_bar = StopRequestBar(
+            lambda: (
+                self._services.email.replies
+                if self._services is not None and self._services.email is not None
+                else None
+            ),
+            actions,
+        )
+        self.stop_bar.sig_lead_changed.connect(self._stop_changed)
+        layout.addWidget(self.stop_bar)
         self.dnc_banner = QLabel(DNC_BANNER)
         self.dnc_banner.setObjectName("dncBanner")
         self.dnc_banner.setWordWrap(True)
@@ -338,6 +355,7 @@ class LeadDetailPanel(QStackedWidget):
             verdict += " · re-qualify"
         f["verdict"].setText(verdict)
         self.status_box.setCurrentIndex(self.status_box.findData(lead.status))
+        self.stop_bar.show_for(lead.id)
         self.dnc_banner.setVisible(lead.do_not_contact)
         self.dnc_button.setChecked(lead.do_not_contact)
         self.dnc_button.setText("Allow contact" if lead.do_not_contact else "Do not contact")
@@ -366,6 +384,7 @@ class LeadDetailPanel(QStackedWidget):
             ActionId.ADD_NOTE,
             ActionId.EDIT_LEAD,
             ActionId.START_SCRIPT,
+            ActionId.REPLY_EMAIL,
             ActionId.DO_NOT_CONTACT,
         ):
             self._actions[action_id].setEnabled(enabled)
@@ -395,8 +414,28 @@ class LeadDetailPanel(QStackedWidget):
             )
         )
 
+    def reply_by_email(self) -> None:
+        """The composer with the template that fits the lead now (services/email)."""
+        if self.detail is None or not self.isVisible():
+            return
+        from repdesk.ui.email.composer import open_composer
+
+        email = self._services.email if self._services is not None else None
+        if email is not None:
+            open_composer(self, email, self.detail.lead.id)
+
+    def _stop_changed(self, changes: Changes) -> None:
+        self.refresh()
+        self.sig_lead_changed.emit(changes)
+
     def email(self) -> None:
         if self.detail is None or not self.isVisible() or self.refuses_contact():
+            return
+        from repdesk.ui.email.composer import can_send
+
+        email = self._services.email if self._services is not None else None
+        if email is not None and can_send(email):  # write it here, not in a mail program
+            self.reply_by_email()
             return
         address = self.detail.lead.email
         if not address:

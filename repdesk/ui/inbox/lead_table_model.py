@@ -17,6 +17,7 @@ from repdesk.services.leads.lead_rows import LeadSummary
 PAGE = 200
 MAX_PAGES = 40
 COLUMNS = ("Waiting", "Name", "Company", "Status", "Next step", "Source", "Owner", "Product")
+REPLIED_TEXT = "replied — waiting for you"
 _LEVEL_COLOURS = (QColor("#1a7f37"), QColor("#bf8700"), QColor("#cf222e"))
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -106,10 +107,15 @@ class LeadTableModel(QAbstractTableModel):
             return self._display(lead, column)
         if role == Qt.ItemDataRole.UserRole:
             return lead.id
+        if role == Qt.ItemDataRole.ForegroundRole and column in (0, 4) and lead.replied_at:
+            level = waiting_level(lead.replied_at, self._now, timedelta(minutes=self._target()))
+            return QBrush(_LEVEL_COLOURS[level])
         if role == Qt.ItemDataRole.ForegroundRole and column == 0 and _waiting(lead):
             level = waiting_level(lead.received_at, self._now, timedelta(minutes=self._target()))
             return QBrush(_LEVEL_COLOURS[level])
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+        if role == Qt.ItemDataRole.ToolTipRole and (
+            column == 0 or (column == 4 and lead.replied_at)
+        ):
             return self._waiting_tip(lead)
         if role == Qt.ItemDataRole.ToolTipRole and column == 3 and lead.form_verdict:
             return (
@@ -125,6 +131,8 @@ class LeadTableModel(QAbstractTableModel):
 
     def _display(self, lead: LeadSummary, column: int) -> str:
         if column == 0:
+            if lead.replied_at is not None:  # their reply waits for us: its own clock
+                return "↩ " + waiting_text(lead.replied_at, self._now)
             if _waiting(lead):
                 return waiting_text(lead.received_at, self._now)
             return ""
@@ -140,6 +148,8 @@ class LeadTableModel(QAbstractTableModel):
         if column == 4:
             if lead.do_not_contact:  # it has no step: the column says why
                 return "do not contact"
+            if lead.replied_at is not None:
+                return REPLIED_TEXT
             return _next_step_text(lead.next_follow_up_at, self._now)
         if column == 5:
             return lead.source
@@ -148,6 +158,9 @@ class LeadTableModel(QAbstractTableModel):
         return lead.product
 
     def _waiting_tip(self, lead: LeadSummary) -> str:
+        if lead.replied_at is not None:
+            when = lead.replied_at.astimezone().strftime("%a %d %b %H:%M")
+            return f"They replied {when}; waiting for your answer (target {self._target()} min)."
         received = lead.received_at.astimezone().strftime("%a %d %b %H:%M")
         if lead.first_response_at is None:
             if lead.status != "new":

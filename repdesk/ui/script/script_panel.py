@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.script.qualification_service import QualificationService
+    from repdesk.ui.email.composer import EmailServices
 
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 QUESTIONS, OUTCOME, RESULT = range(3)
@@ -53,6 +54,8 @@ class ScriptPanelServices:
     qualifications: QualificationService
     leads: LeadService
     time: WorkspaceTime
+    email: EmailServices | None = None
+    """The not-a-fit reply sent from repdesk when an outgoing account is set up (ui/email)."""
 
 
 class ScriptPanel(QWidget):
@@ -492,8 +495,14 @@ class ScriptPanel(QWidget):
                 changes = changes | result.changes
                 self._show_verdict(result.verdict, result.score)
                 if result.reply is not None:
-                    QGuiApplication.clipboard().setText(result.reply.body)
-                    QDesktopServices.openUrl(QUrl(result.reply.mailto))
+                    from repdesk.ui.email.composer import can_send, open_composer
+
+                    email = self.services.email if self.services is not None else None
+                    if email is not None and can_send(email):  # the not-a-fit template, from here
+                        open_composer(self, email, lead_id)
+                    else:
+                        QGuiApplication.clipboard().setText(result.reply.body)
+                        QDesktopServices.openUrl(QUrl(result.reply.mailto))
                 self._show_result(
                     f"Call logged ({label}) and qualification saved",
                     result.next_steps(self.services.time.zone()) + ".",

@@ -29,6 +29,7 @@ from repdesk.services.common.zones import workspace_zone
 
 if TYPE_CHECKING:
     from repdesk.services.calendar.caldav_sync import CalDavSync
+    from repdesk.services.email.accounts import AccountService
     from repdesk.services.settings.settings_service import SettingsService
     from repdesk.services.sources.source_service import SourceService
     from repdesk.services.team.rep_service import RepService
@@ -193,6 +194,8 @@ class SettingsServices:
     reps: RepService
     sources: SourceService
     caldav: CalDavSync
+    accounts: AccountService | None = None
+    """The outgoing mail account (Settings → Email)."""
 
 
 class SettingsPage(QWidget):
@@ -219,6 +222,7 @@ class SettingsPage(QWidget):
         if self._built:
             return
         from repdesk.ui.calendar.caldav_panel import CalDavPanel
+        from repdesk.ui.email.email_settings import EmailSettingsPanel
         from repdesk.ui.sources.sources_panel import SourcesPanel
         from repdesk.ui.team.reps_panel import RepsPanel
 
@@ -230,6 +234,11 @@ class SettingsPage(QWidget):
             (general, "General"),
             (reps, "Reps and capacity"),
             (SourcesPanel(self.services.sources), "Inquiry sources"),
+            *(
+                [(EmailSettingsPanel(self.services.accounts), "Email")]
+                if self.services.accounts is not None
+                else []
+            ),
             (CalDavPanel(self.services.caldav), "Calendar sync"),
         ):
             page = QWidget()

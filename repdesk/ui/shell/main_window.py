@@ -145,6 +145,9 @@ class MainWindow(QMainWindow):
 
         # polls mailboxes and watched folders off the GUI thread
         install_inquiry_watcher(self, self.services.sources)
+        from repdesk.ui.email.outbox_sender import install_outbox_sender
+
+        install_outbox_sender(self, self.services.outbox)  # hands email to the server off-thread
         from repdesk.ui.followups.requalify_timer import RequalifyTimer
 
         self.requalify_timer = RequalifyTimer(self.services.followups.plan_requalifications, self)
@@ -166,6 +169,9 @@ class MainWindow(QMainWindow):
         if changed is not None:
             changed.connect(self.apply_changes)
         self.pages[spec.key] = widget
+        inbox, templates = self.pages.get("inbox"), self.pages.get("templates")
+        if spec.key in ("inbox", "templates") and inbox is not None and templates is not None:
+            inbox.sig_lead_selected.connect(templates.preview_lead)  # type: ignore[attr-defined]
         return widget
 
     def _build_page(self, index: int) -> QWidget:
@@ -212,12 +218,18 @@ class MainWindow(QMainWindow):
         for action_id in (
             ActionId.CALL_LEAD,
             ActionId.EMAIL_LEAD,
+            ActionId.REPLY_EMAIL,
             ActionId.START_SCRIPT,
             ActionId.ADD_NOTE,
             ActionId.EDIT_LEAD,
             ActionId.DO_NOT_CONTACT,
         ):
             lead_menu.addAction(a[action_id])
+        lead_menu.addAction(a[ActionId.STOP_EMAILS])
+        file_menu.insertAction(a[ActionId.BACKUP], a[ActionId.SHOW_OUTBOX])
+        a[ActionId.SHOW_OUTBOX].triggered.connect(
+            lambda: getattr(self, "outbox_sender", None) and self.outbox_sender.show_outbox()
+        )
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(a[ActionId.ABOUT])
         from repdesk.ui.shell.file_actions import FileActions

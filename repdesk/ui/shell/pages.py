@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
     from repdesk.services.workspace.services import Services
     from repdesk.ui.calendar.calendar_page import CalendarServices
+    from repdesk.ui.email.composer import EmailServices
     from repdesk.ui.followups.followup_dialogs import ExportServices
     from repdesk.ui.followups.today_page import TodayServices
     from repdesk.ui.inbox.inbox_page import InboxServices
@@ -77,6 +78,11 @@ def build_pages(
 
         return ScriptsPage(services.scripts)
 
+    def templates(services: Services) -> QWidget:
+        from repdesk.ui.email.templates_page import TemplatesPage
+
+        return TemplatesPage(services.templates, services.drafts, services.leads)
+
     def settings(services: Services) -> QWidget:
         from repdesk.ui.settings.settings_page import SettingsPage
 
@@ -89,6 +95,7 @@ def build_pages(
         PageSpec("leads", "Leads", ActionId.GO_LEADS, lambda s: inbox(s, all_leads=True)),
         PageSpec("reports", "Reports", ActionId.GO_REPORTS, reports),
         PageSpec("scripts", "Scripts", ActionId.GO_SCRIPTS, scripts),
+        PageSpec("templates", "Templates", ActionId.GO_TEMPLATES, templates),
         PageSpec("settings", "Settings", ActionId.GO_SETTINGS, settings),
     ]
 
@@ -111,8 +118,19 @@ def inbox_services(services: Services) -> InboxServices:
             export_services(services),
             services.form_mappings,
             services.scripts,
+            email_services(services),
         ),
-        ScriptPanelServices(services.qualifications, services.leads, services.time),
+        ScriptPanelServices(
+            services.qualifications, services.leads, services.time, email_services(services)
+        ),
+    )
+
+
+def email_services(services: Services) -> EmailServices:
+    from repdesk.ui.email.composer import EmailServices
+
+    return EmailServices(
+        services.drafts, services.outbox, services.templates, services.accounts, services.replies
     )
 
 
@@ -125,7 +143,9 @@ def export_services(services: Services) -> ExportServices:
 def today_services(services: Services) -> TodayServices:
     from repdesk.ui.followups.today_page import TodayServices
 
-    return TodayServices(services.followups, services.settings, services.time)
+    return TodayServices(
+        services.followups, services.settings, services.time, email_services(services)
+    )
 
 
 def calendar_services(services: Services) -> CalendarServices:
@@ -145,4 +165,6 @@ def reports_services(services: Services) -> ReportsServices:
 def settings_services(services: Services) -> SettingsServices:
     from repdesk.ui.settings.settings_page import SettingsServices
 
-    return SettingsServices(services.settings, services.reps, services.sources, services.caldav)
+    return SettingsServices(
+        services.settings, services.reps, services.sources, services.caldav, services.accounts
+    )

@@ -275,6 +275,12 @@ class InquiryWatcher(QObject):
             )
             return
         count = result.added + result.merged
+        if not count and result.replies:  # mail back from leads (services/email)
+            inbox = getattr(self.window, "pages", {}).get("inbox")
+            if inbox is not None and hasattr(inbox, "reload"):
+                inbox.reload()
+            self.window.statusBar().showMessage("A lead wrote back — see the Inbox.", 15_000)
+            return
         if not count:
             return
         inbox = getattr(self.window, "pages", {}).get("inbox")

@@ -27,6 +27,7 @@ def test_tabs_hold_every_settings_area(qtbot: QtBot, tmp_path: Path) -> None:
         "General",
         "Reps and capacity",
         "Inquiry sources",
+        "Email",
         "Calendar sync",
     ]
 

@@ -38,7 +38,7 @@ def painted():
     seen["loaded_at_paint"] = window.workspace.loaded
     seen["detail_page_at_paint"] = inbox.detail.currentIndex()
 def check():
-    if window.workspace.loaded and len(window.pages) == 7:
+    if window.workspace.loaded and len(window.pages) == window.navigation.count():
         seen["detail_lead"] = inbox.detail.lead_id
         seen["first_row_lead"] = inbox.model.lead_at(0).id
         seen["status_choices"] = inbox.filters["source"].count()

@@ -19,7 +19,16 @@ def test_every_navigation_entry_shows_a_page(qtbot: QtBot, tmp_path: Path) -> No
     nav = window.findChild(QListWidget, "navigation")
     assert nav is not None
     titles = [nav.item(i).text() for i in range(nav.count())]
-    assert titles == ["Inbox", "Today", "Calendar", "Leads", "Reports", "Scripts", "Settings"]
+    assert titles == [
+        "Inbox",
+        "Today",
+        "Calendar",
+        "Leads",
+        "Reports",
+        "Scripts",
+        "Templates",
+        "Settings",
+    ]
     seen = []
     for row in range(nav.count()):
         rect = nav.visualItemRect(nav.item(row))
@@ -33,7 +42,16 @@ def test_every_navigation_entry_shows_a_page(qtbot: QtBot, tmp_path: Path) -> No
         ]
         assert texts, f"page {titles[row]} shows no text"
         seen.append(window.current_page_key())
-    assert seen == ["inbox", "today", "calendar", "leads", "reports", "scripts", "settings"]
+    assert seen == [
+        "inbox",
+        "today",
+        "calendar",
+        "leads",
+        "reports",
+        "scripts",
+        "templates",
+        "settings",
+    ]
 
 
 def test_shortcuts_switch_pages(qtbot: QtBot, tmp_path: Path) -> None:

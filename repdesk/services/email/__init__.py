@@ -1,0 +1,1 @@
+"""Email that goes out and comes back: account, templates, outbox, replies."""

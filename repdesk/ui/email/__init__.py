@@ -1,0 +1,1 @@
+"""Email in the desktop app: composer, outbox, Settings → Email, Templates page."""
