@@ -19,8 +19,9 @@ test: $(STAMP)
 	scripts/with-keyring $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(PY) -m ruff check repdesk tests
-	$(PY) -m mypy repdesk/core
+	$(PY) -m ruff check repdesk tests resources setup.py
+	$(PY) -m ruff format --check repdesk tests resources setup.py
+	$(PY) -m mypy --strict repdesk/core repdesk/formats repdesk/store repdesk/services
 
 bench: $(STAMP)
 	for b in tests/bench/bench_*.py; do $(PY) $$b || exit 1; done

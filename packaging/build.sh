@@ -13,7 +13,7 @@ if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
 fi
 start=$(date +%s)
 # The icons are committed; render them again only when the SVG is newer than a PNG.
-if [[ repdesk/resources/icons/repdesk.svg -nt repdesk/resources/icons/repdesk-512.png ]]; then
+if [[ resources/icons/repdesk.svg -nt resources/icons/repdesk-512.png ]]; then
   QT_QPA_PLATFORM=offscreen "$PY" packaging/render_icons.py >/dev/null
 fi
 rm -rf dist/repdesk build/repdesk
@@ -26,10 +26,10 @@ if [[ "$(uname -s)" == Linux ]]; then
   cp packaging/linux/io.repdesk.Repdesk.metainfo.xml dist/repdesk/share/metainfo/
   for size in 16 32 48 64 128 256 512; do
     dir="dist/repdesk/share/icons/hicolor/${size}x${size}/apps"
-    mkdir -p "$dir" && cp "repdesk/resources/icons/repdesk-${size}.png" "$dir/repdesk.png"
+    mkdir -p "$dir" && cp "resources/icons/repdesk-${size}.png" "$dir/repdesk.png"
   done
   mkdir -p dist/repdesk/share/icons/hicolor/scalable/apps
-  cp repdesk/resources/icons/repdesk.svg dist/repdesk/share/icons/hicolor/scalable/apps/repdesk.svg
+  cp resources/icons/repdesk.svg dist/repdesk/share/icons/hicolor/scalable/apps/repdesk.svg
 fi
 "dist/repdesk/repdesk" --version
 echo "build: dist/repdesk in $(( $(date +%s) - start )) s, $(du -sh dist/repdesk | cut -f1)"

@@ -1,4 +1,4 @@
-"""Render repdesk/resources/icons/repdesk.svg to the PNG sizes the app and desktop entries use."""
+"""Render resources/icons/repdesk.svg to the PNG sizes the app and desktop entries use."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
-ICONS = Path(__file__).resolve().parent.parent / "repdesk" / "resources" / "icons"
+ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
 SIZES = (16, 32, 48, 64, 128, 256, 512)
 
 

@@ -44,6 +44,7 @@ def build_services(
     from repdesk.services.email.templates import TemplateService
     from repdesk.services.followups.followup_planner import FollowUpPlanner, business_hours_from
     from repdesk.services.followups.followup_service import FollowUpService
+    from repdesk.services.followups.requalify import requalify_hook
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_service import InboxService
     from repdesk.services.leads.journey_service import journey_import_hook, journey_lead_hook
@@ -71,7 +72,9 @@ def build_services(
     )
     # The invariant: every change to a lead, and every import, re-plans its next step in the same
     # transaction; the journey stage follows answers and engagement wherever those change.
-    leads = LeadService(sessions, clock, region, hooks=(planner.sync, journey_lead_hook))
+    leads = LeadService(
+        sessions, clock, region, hooks=(planner.sync, requalify_hook(planner), journey_lead_hook)
+    )
     scripts = ScriptService(sessions, clock)
     form_answers = FormAnswerService(sessions, clock, settings, scripts, time.zone)
     # Answers that arrive with a lead (any import: files, watched folders, mailboxes) become its

@@ -20,6 +20,7 @@ from repdesk.commands import (
     report_cmd,
     script_cmd,
     source_cmd,
+    team_cmd,
 )
 
 COMMANDS = [
@@ -33,6 +34,7 @@ COMMANDS = [
     report_cmd,
     script_cmd,
     backup_cmd,
+    team_cmd,
 ]
 
 
@@ -123,6 +125,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         try:
             return int(args.run_without_workspace(args, resolve_url(args.db, demo=args.demo)))
+        except Exception as exc:
+            sentence = user_sentence(exc)
+            if sentence is None:
+                raise
+            return fail(sentence)
+    if getattr(args, "standalone", False):  # names its own database (`repdesk team init URL`)
+        try:
+            return int(args.run(args))
+        except KeyboardInterrupt:
+            return fail("Interrupted; nothing was changed by the unfinished command.", code=130)
         except Exception as exc:
             sentence = user_sentence(exc)
             if sentence is None:

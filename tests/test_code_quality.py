@@ -1,4 +1,5 @@
-"""The code's own checks run with the tests: ruff over everything, mypy --strict over core."""
+"""The code's own checks run with the tests: ruff (lint and format) over everything, mypy --strict
+over the layers below the UI (STRICT)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Everything ruff reads; and the packages mypy checks strictly (the Makefile's lint uses both).
+LINTED = ("repdesk", "tests", "resources", "setup.py")
+STRICT = ("repdesk/core", "repdesk/formats", "repdesk/store", "repdesk/services")
 
 
 def test_ruff_finds_nothing() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "repdesk", "tests"],
+        [sys.executable, "-m", "ruff", "check", *LINTED],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -20,9 +24,20 @@ def test_ruff_finds_nothing() -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-1000:]
 
 
-def test_core_is_strictly_typed() -> None:
+def test_ruff_format_would_change_nothing() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "repdesk/core"],
+        [sys.executable, "-m", "ruff", "format", "--check", *LINTED],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-1000:]
+
+
+def test_the_layers_below_the_ui_are_strictly_typed() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", *STRICT],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,13 +1,17 @@
-"""The installable app: dist/repdesk/repdesk (PyInstaller one-folder) starts, migrates and quits."""
+"""The installable app: the wheel and dist/repdesk/repdesk (PyInstaller one-folder) ship the
+resources, and the built app starts, migrates and quits."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -26,9 +30,10 @@ def _newest_source() -> float:
         *(ROOT / "packaging").glob("*.spec"),
         *(ROOT / "packaging").glob("*.sh"),
     ]
-    for path in (ROOT / "repdesk").rglob("*"):
-        if path.is_file() and "__pycache__" not in path.parts:
-            paths.append(path)
+    for folder in (ROOT / "repdesk", ROOT / "resources"):
+        for path in folder.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                paths.append(path)
     return max(p.stat().st_mtime for p in paths if p.exists())
 
 
@@ -47,6 +52,75 @@ def built_app() -> Path:
         )
         assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     return BINARY
+
+
+def shipped_resources() -> dict[str, bytes]:
+    """Every file of the top-level resources/ folder by its path inside it."""
+    folder = ROOT / "resources"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def test_the_checkout_reads_the_top_level_resources() -> None:
+    """An editable install (make run, make test) reads resources/ beside repdesk/, as a package."""
+    from importlib import resources
+
+    root = resources.files("repdesk.resources")
+    found = {name: root.joinpath(*name.split("/")).read_bytes() for name in shipped_resources()}
+    assert found == shipped_resources()
+    assert {"cadences.json", "icons/repdesk.svg", "scripts/default.repdesk-script"} <= set(found)
+    assert not (ROOT / "repdesk" / "resources").exists()
+
+
+def test_the_wheel_ships_the_resources_inside_the_package(tmp_path: Path) -> None:
+    """A wheel built from the checkout holds resources/ as repdesk/resources/, and an install of
+    it (with nothing else on the path) reads them through importlib.resources."""
+    source = tmp_path / "source"  # a copy: the build writes build/ and egg-info beside setup.py
+    source.mkdir()
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for folder in ("repdesk", "resources"):
+        shutil.copytree(
+            ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+        + ["-w", str(tmp_path / "wheel"), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    [wheel] = (tmp_path / "wheel").glob("repdesk-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        shipped = {name: archive.read(f"repdesk/resources/{name}") for name in shipped_resources()}
+    assert shipped == shipped_resources()
+    assert "repdesk/migrations/versions/0001_initial_schema.py" in names
+    assert not any(name.startswith("resources/") for name in names)  # no top-level package
+    target = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(target)  # what pip installs: the wheel's files, as they are
+    probe = (
+        "import json, sys; from importlib import resources;"
+        "root = resources.files('repdesk.resources');"
+        "print(json.dumps([str(root), json.loads(root.joinpath('cadences.json').read_text())"
+        " is not None]))"
+    )
+    read = subprocess.run(
+        [sys.executable, "-S", "-c", probe],  # -S: no site-packages, no editable install
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(target), "PATH": os.environ.get("PATH", "")},
+        cwd=tmp_path,
+    )
+    assert read.returncode == 0, read.stderr[-2000:]
+    where, parsed = json.loads(read.stdout)
+    assert Path(where) == target / "repdesk" / "resources" and parsed
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -125,6 +199,17 @@ def test_built_app_second_launch_hands_over_and_exits(built_app: Path, tmp_path:
     finally:
         first.terminate()
         first.wait(timeout=30)
+
+
+@pytest.mark.integration
+def test_built_folder_holds_the_resources_where_the_package_reads_them(built_app: Path) -> None:
+    folder = built_app.parent / "_internal" / "repdesk" / "resources"
+    found = {
+        name: (folder / name).read_bytes()
+        for name in shipped_resources()
+        if (folder / name).is_file()
+    }
+    assert found == shipped_resources()
 
 
 def _migrated(db: Path) -> bool:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from repdesk.commands.common import print_json
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail, StepRow
-from repdesk.services.leads.lead_service import parse_status
 
 if TYPE_CHECKING:
     from repdesk.services.workspace.services import Services
@@ -70,6 +69,9 @@ def run_edit(args: argparse.Namespace, services: Services) -> int:
 
 
 def run_status(args: argparse.Namespace, services: Services) -> int:
+    # Imported here: the GUI starts through this module, and the service imports SQLAlchemy.
+    from repdesk.services.leads.lead_service import parse_status
+
     status = parse_status(args.status)
     before = services.leads.detail(args.id).lead.status
     if before == status.value:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from repdesk.core.phones import normalize_phone
 
@@ -104,4 +105,33 @@ def join_name(first: str, last: str) -> str:
     return " ".join(part for part in (first.strip(), last.strip()) if part)
 
 
-__all__ = ["join_name", "normalize_email", "normalize_phone", "split_name"]
+class Named(Protocol):
+    """What a lead's name is made of (a LeadRecord or a LeadSummary)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+
+
+def display_name(lead: Named) -> str:
+    """What a lead is called everywhere (lists, the detail, calendar events, the call script): the
+    person, else the company, the email, the phone, else "Lead 12"."""
+    return (
+        join_name(lead.first_name or "", lead.last_name or "")
+        or lead.company
+        or lead.email
+        or lead.phone
+        or f"Lead {lead.id}"
+    )
+
+
+__all__ = ["display_name", "join_name", "normalize_email", "normalize_phone", "split_name"]

@@ -23,6 +23,11 @@ class LeadStatus(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+#: The statuses a lead ends in (won and lost), and all the others: a not-a-fit lead stays open.
+CLOSED_STATUSES: tuple[str, ...] = tuple(s.value for s in LeadStatus if s.is_closed)
+OPEN_STATUSES: tuple[str, ...] = tuple(s.value for s in LeadStatus if not s.is_closed)
+
+
 class ActivityKind(StrEnum):
     CALL = "call"
     EMAIL = "email"

@@ -39,8 +39,8 @@ class CadenceFileError(ValueError):
 
 
 def load_default_cadences() -> tuple[Cadence, ...]:
-    """The cadences shipped in repdesk/resources/cadences.json."""
-    text = resources.files("repdesk").joinpath("resources", "cadences.json").read_text("utf-8")
+    """The cadences shipped in resources/cadences.json (the package repdesk.resources)."""
+    text = resources.files("repdesk.resources").joinpath("cadences.json").read_text("utf-8")
     return parse_cadences(text, source="cadences.json")
 
 

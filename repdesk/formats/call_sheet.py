@@ -53,7 +53,8 @@ def _fonts() -> _Fonts:
 
 def page_size(region: str) -> tuple[float, float]:
     """US Letter where it is the custom, A4 elsewhere."""
-    return letter if region.upper() in _LETTER_REGIONS else A4
+    size: tuple[float, float] = letter if region.upper() in _LETTER_REGIONS else A4
+    return size
 
 
 def call_sheet(plan: FormPlan, *, region: str = "US") -> bytes:

@@ -420,5 +420,5 @@ def _finish(
 
 def load_default() -> ScriptBundle:
     """The question sets and rules that ship with repdesk."""
-    path = resources.files("repdesk") / "resources" / "scripts" / "default.repdesk-script"
+    path = resources.files("repdesk.resources") / "scripts" / "default.repdesk-script"
     return load(path.read_text(encoding="utf-8"))

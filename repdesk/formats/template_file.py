@@ -180,5 +180,5 @@ def _finish(drafts: list[_Draft], last_line: int) -> list[Template]:
 
 def load_default() -> list[Template]:
     """The templates that ship with repdesk."""
-    path = resources.files("repdesk") / "resources" / "templates" / "default.repdesk-templates"
+    path = resources.files("repdesk.resources") / "templates" / "default.repdesk-templates"
     return load(path.read_text(encoding="utf-8"))

@@ -48,6 +48,16 @@ def describe_database_error(exc: BaseException) -> str:
         )
     if "disk" in lowered and ("full" in lowered or "i/o" in lowered):
         return "The disk is full or failing; nothing was changed. Free some space and try again."
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return "The database refused the login or its password; check them and sign in again."
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if sqlstate == "42501" or "row-level security" in lowered:
+        if text.startswith("Lead "):  # the team's guard trigger names the lead and its owner
+            return f"{text.rstrip('.')}; nothing was changed."
+        return (
+            "Your login may not make this change (only a manager, or the lead's owner, may); "
+            "nothing was changed."
+        )
     if "connection" in lowered or "server closed" in lowered or "could not connect" in lowered:
         return (
             "The database server cannot be reached; nothing was changed. "

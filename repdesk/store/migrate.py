@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from repdesk.migrations import HEAD_REVISION
 from repdesk.store.backups import damaged_sentence, migration_backup
@@ -113,4 +113,22 @@ def ensure_schema(engine: Engine) -> bool:
         upgrade(alembic_config(engine), "head")
     except OperationalError as exc:
         raise StoreError(f"The database {where} could not be updated: {exc.orig}.") from exc
+    except ProgrammingError as exc:  # a team rep's login may not change the schema
+        if getattr(exc.orig, "sqlstate", "") != "42501":
+            raise
+        raise StoreError(
+            f"The team database {where} needs an update that only its owner can make: ask them "
+            "to run `repdesk team init URL` with this version of repdesk."
+        ) from exc
+    if path is None:
+        _refresh_team_privileges(engine)
     return True
+
+
+def _refresh_team_privileges(engine: Engine) -> None:
+    """A migration may add tables: a team database's owner re-applies the team's privileges."""
+    from repdesk.store import team_roles
+
+    with engine.begin() as conn:
+        if team_roles.is_team_database(conn) and team_roles.is_owner(conn):
+            team_roles.apply_privileges(conn)

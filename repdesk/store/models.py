@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -47,6 +49,13 @@ class RepRecord(Base):
     work_start: Mapped[str] = mapped_column(String(5), default="09:00")
     work_end: Mapped[str] = mapped_column(String(5), default="17:00")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The PostgreSQL login of this rep on a team database (`repdesk team add-rep`); the rep
+    #: linked to `current_user` is "me". None on a one-person workspace.
+    login: Mapped[str | None] = mapped_column(String(63))
+    #: Away (holiday, sick): routing hands them nothing and the overflow queue says so.
+    away: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    __table_args__ = (Index("ix_reps_login", "login", unique=True),)
 
 
 class ImportRecord(Base):
@@ -105,6 +114,9 @@ class LeadRecord(Base):
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The address a delivery report said bounces; sending to it is refused while it is the email.
     bouncing_email: Mapped[str] = mapped_column(String(320), default="", server_default="")
+    #: Bumped by the database (migration 0008's triggers) whenever a field the history keeps
+    #: changes, whoever writes: a change made from a stale view names the version it saw.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __table_args__ = (
         Index("ix_leads_email_norm", "email"),
@@ -162,6 +174,7 @@ class QuestionSetRecord(Base):
     version: Mapped[int] = mapped_column(Integer)
     questions: Mapped[Any] = mapped_column(JSONValue)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(Integer)  # a rep id (migration 0008)
 
     __table_args__ = (Index("ix_question_sets_key_version", "key", "version", unique=True),)
 
@@ -174,6 +187,7 @@ class RuleSetRecord(Base):
     version: Mapped[int] = mapped_column(Integer, unique=True)
     rules: Mapped[Any] = mapped_column(JSONValue)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(Integer)  # a rep id (migration 0008)
 
 
 class QualificationRecord(Base):
@@ -231,6 +245,9 @@ class FollowUpRecord(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     exported_sequence: Mapped[int | None] = mapped_column(Integer)
+    #: Bumped by the database on every change, like leads.version; who made the latest change.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    updated_by: Mapped[int | None] = mapped_column(Integer)  # a rep id (migration 0008)
 
 
 class SourceRecord(Base):
@@ -317,3 +334,34 @@ class InboundMailRecord(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     asks_to_stop: Mapped[bool] = mapped_column(Boolean, default=False)
     stop_answered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LeadHistoryRecord(Base):
+    """One field of a lead changed: old and new value, who (the rep of the PostgreSQL login, or
+    the login alone), when. Written by database triggers (migration 0008), so every writer is
+    recorded: the app, an import, a rep's psql."""
+
+    __tablename__ = "lead_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
+    login: Mapped[str] = mapped_column(String(63), default="", server_default="")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CallMarkerRecord(Base):
+    """A rep is on a call with this lead now. Times are the database's clock in milliseconds
+    (every client judges expiry by the same clock); a marker whose heartbeat is older than the
+    time to live is ignored (a crashed client's marker expires by itself)."""
+
+    __tablename__ = "call_markers"
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"))
+    login: Mapped[str] = mapped_column(String(63), default="", server_default="")
+    started_ms: Mapped[int] = mapped_column(BigInteger)
+    heartbeat_ms: Mapped[int] = mapped_column(BigInteger)

@@ -8,7 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from repdesk.core.domain import JourneyStage
-from repdesk.core.inbox import InboxFacts, sort_key
 from repdesk.core.journey import (
     AnswerRule,
     Engagement,
@@ -106,17 +105,3 @@ def test_rank_puts_decision_first_and_tolerates_unknown_text() -> None:
     assert [rank(s) for s in ORDER] == [2, 1, 0]
     assert rank("decision") == 0
     assert rank("bogus") == 3
-
-
-def test_inbox_breaks_ties_by_journey_stage() -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from repdesk.core.domain import LeadStatus
-
-    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
-    due = now + timedelta(hours=1)
-    facts = [InboxFacts(LeadStatus.CONTACTED, now, now, due, stage) for stage in ORDER]
-    ordered = sorted(
-        facts, key=lambda f: sort_key(f, now, now + timedelta(hours=12), timedelta(minutes=5))
-    )
-    assert [f.journey_stage for f in ordered] == list(reversed(ORDER))

@@ -92,7 +92,7 @@ def test_damaging_the_default_cadence_file_is_refused_or_still_valid(data: st.Da
 def _default_text() -> str:
     from importlib import resources
 
-    return (resources.files("repdesk") / "resources" / "cadences.json").read_text(encoding="utf-8")
+    return (resources.files("repdesk.resources") / "cadences.json").read_text(encoding="utf-8")
 
 
 def test_the_default_cadences_load() -> None:

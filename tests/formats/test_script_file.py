@@ -23,9 +23,7 @@ from repdesk.core.questions import AnswerType, Option, Question, QuestionSet, Se
 from repdesk.core.verdict_rules import RuleSet, VerdictRule, default_rules
 from repdesk.formats.script_file import ScriptBundle, ScriptFileError, dump, load, load_default
 
-DEFAULT_PATH = (
-    Path(__file__).parents[2] / "repdesk" / "resources" / "scripts" / "default.repdesk-script"
-)
+DEFAULT_PATH = Path(__file__).parents[2] / "resources" / "scripts" / "default.repdesk-script"
 
 
 def test_default_file_is_canonical_and_valid() -> None:

@@ -28,6 +28,7 @@ RELEASED = {
     ),
     "0006_form_answers.py": "07af7b691f452c1fac08deefb31ecf5cd8811cab778946fe3afbe71609da1ad7",
     "0007_email.py": "0e04fa3c2466131895736cc9e88fe031a7bb09a202b5a5cec477fe3f816165a5",
+    "0008_team.py": "81a64f6fa2bde021da2c42dd47283b86a656503daf1a2b0e8b6deb4d7ef3aec9",
 }
 
 

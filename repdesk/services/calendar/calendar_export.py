@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.contact import display_name
 from repdesk.core.domain import ActivityKind, FollowUpStatus
 from repdesk.formats.ics import Reminder, build_ics
 from repdesk.services.common.errors import UserError
@@ -237,12 +238,7 @@ def to_reminder(
     open_questions: Iterable[str] = (),
 ) -> Reminder:
     """One follow-up as a calendar event; cancelled when the step is done or cancelled."""
-    name = (
-        f"{lead.first_name} {lead.last_name}".strip()
-        or lead.email
-        or lead.phone
-        or f"Lead {lead.id}"
-    )
+    name = display_name(lead)
     who = f"{name} ({lead.company})" if lead.company and lead.company != name else name
     summary = {"call": f"Call {who}", "email": f"Email {who}"}.get(f.kind)
     if summary is None:
@@ -322,7 +318,7 @@ def _open_questions(session: Session, lead_ids: Sequence[int]) -> dict[int, tupl
     prompts)."""
     from repdesk.core.scoring import applicable_questions, effective_answers
     from repdesk.core.verdict_rules import asked_questions
-    from repdesk.services.script.qualification_service import answers_from_json
+    from repdesk.services.script.answer_json import answers_from_json
     from repdesk.services.script.script_service import sets_by_ids
 
     result: dict[int, tuple[str, ...]] = {}

@@ -10,11 +10,19 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.domain import ActivityKind, CallOutcome, FollowUpKind, FollowUpStatus, LeadStatus
+from repdesk.core.contact import display_name
+from repdesk.core.domain import (
+    CLOSED_STATUSES,
+    ActivityKind,
+    CallOutcome,
+    FollowUpKind,
+    FollowUpStatus,
+    LeadStatus,
+)
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
-from repdesk.services.followups.requalify import plan_requalifications
+from repdesk.services.followups.requalify import Requalifier
 from repdesk.services.leads.lead_service import LeadService, record_activity
 from repdesk.store.guarded import change_if
 from repdesk.store.models import FollowUpRecord, LeadRecord, RepRecord
@@ -70,6 +78,7 @@ class FollowUpService:
         self._sessions = sessions
         self._clock = clock
         self.planner = planner
+        self._requalifier = Requalifier(sessions, planner)
         self._leads = leads
         self._end_of_today = end_of_today
 
@@ -111,7 +120,7 @@ class FollowUpService:
 
     def coverage(self, owner: str | None = None) -> Coverage:
         now = self._clock()
-        open_ = (LeadRecord.status.not_in(("won", "lost"))) & (LeadRecord.do_not_contact.is_(False))
+        open_ = (LeadRecord.status.not_in(CLOSED_STATUSES)) & (LeadRecord.do_not_contact.is_(False))
         base = select(func.count(LeadRecord.id)).where(open_)
         if owner:
             base = base.join(RepRecord, RepRecord.id == LeadRecord.owner_id).where(
@@ -228,7 +237,7 @@ class FollowUpService:
     def plan_requalifications(self) -> int:
         """Give each open lead whose verdict expired its re-qualify step (at load, daily while the
         app is open, and before the follow-up list, the .ics export and the report)."""
-        return plan_requalifications(self._sessions, self.planner, self._clock())
+        return self._requalifier.plan(self._clock())
 
     def ensure_all(self) -> int:
         """Give every open lead that lacks one its next step (start-up, demo, after repairs)."""
@@ -236,7 +245,7 @@ class FollowUpService:
         with self._sessions.begin() as session:
             ids = list(
                 session.scalars(
-                    select(LeadRecord.id).where(LeadRecord.status.not_in(("won", "lost")))
+                    select(LeadRecord.id).where(LeadRecord.status.not_in(CLOSED_STATUSES))
                 )
             )
             return self.planner.plan_bulk(session, ids, now)
@@ -270,12 +279,6 @@ def _earliest_pending(lead_id: int) -> Any:
 
 
 def _row(f: FollowUpRecord, lead: LeadRecord, rep: str | None) -> FollowUpRow:
-    name = (
-        f"{lead.first_name} {lead.last_name}".strip()
-        or lead.company
-        or lead.email
-        or f"Lead {lead.id}"
-    )
     return FollowUpRow(
         f.id,
         f.lead_id,
@@ -283,7 +286,7 @@ def _row(f: FollowUpRecord, lead: LeadRecord, rep: str | None) -> FollowUpRow:
         f.kind,
         f.note,
         f.status,
-        name,
+        display_name(lead),
         lead.company,
         lead.phone,
         lead.email,

@@ -251,8 +251,8 @@ class ImportRun:
             query = select(*columns).where(
                 in_values(LeadRecord.id, ordered[start : start + size], dialect)
             )
-            for row in connection.execute(query):
-                values = row._asdict()
+            for found in connection.execute(query):
+                values = found._asdict()
                 self.targets[values["id"]] = values
 
     @staticmethod

@@ -1,10 +1,11 @@
 """The inbox query: leads in urgency order, counted and fetched by window so a million rows stay
 cheap.
 
-The order is a concatenation of index-ordered segments (see core.inbox for the rule):
-uncontacted (longest waiting first; among those past the response target, the ones whose form
-answers qualify them first), follow-ups before the end of today (overdue first),
-later follow-ups, open leads without a step, and on the Leads page closed leads last.
+The order is core.inbox's table of index-ordered segments, rendered here with SQLAlchemy:
+leads whose reply waits for us, uncontacted (longest waiting first; among those past the response
+target, the ones whose form answers qualify them first), follow-ups before the end of today
+(overdue first), later follow-ups, open leads without a step, and on the Leads page closed leads
+last.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
-from repdesk.core.domain import JourneyStage, LeadStatus
+from repdesk.core import inbox as order
+from repdesk.core.domain import CLOSED_STATUSES, OPEN_STATUSES
 from repdesk.core.inbox import InboxFilter
-from repdesk.core.journey import rank
 from repdesk.services.inbox.inbox_sqlite import SEARCH_COUNT_SQL, SEARCH_WINDOW_SQL, sqlite_summary
 from repdesk.services.leads.lead_rows import LeadSummary
 from repdesk.services.leads.lead_service import row_summary, summary_rows_select
@@ -27,14 +28,52 @@ from repdesk.store.models import LeadRecord, RepRecord
 from repdesk.store.search import fts5_query, search_filter, search_tokens
 from repdesk.store.status_counts import has_status_counts, status_counts
 
-CLOSED = ("won", "lost")
-#: Among leads waiting past the response target, those whose form answers gave this come first.
-FORM_FIRST = "qualified"
-OPEN = tuple(status.value for status in LeadStatus if not status.is_closed)
 #: Among leads due at the same moment, those closer to a decision come first (core.journey.rank).
 JOURNEY_RANK = case(
-    {stage.value: rank(stage) for stage in JourneyStage}, value=LeadRecord.journey_stage, else_=9
+    order.JOURNEY_RANKS, value=LeadRecord.journey_stage, else_=order.UNKNOWN_JOURNEY_RANK
 )
+
+
+def sql_condition(
+    condition: order.Condition, end_of_today: datetime, late_before: datetime | None = None
+) -> ColumnElement[bool]:
+    """One of core.inbox's conditions as a SQLAlchemy expression on LeadRecord."""
+    if isinstance(condition, order.AnyOf):
+        return or_(*(sql_condition(c, end_of_today, late_before) for c in condition.checks))
+    column: InstrumentedAttribute[Any] = getattr(LeadRecord, condition.column)
+    if condition.value == order.LATE_BEFORE and late_before is None:
+        return true() if condition.op == ">=" else false()  # nobody waits past the target
+    params = {order.END_OF_TODAY: end_of_today, order.LATE_BEFORE: late_before}
+    value = params.get(str(condition.value), condition.value)
+    match condition.op:
+        case "is null":
+            return column.is_(None)
+        case "is not null":
+            return column.is_not(None)
+        case "=":
+            return column == value
+        case "!=":
+            return column != value
+        case "in":
+            return column.in_(value if isinstance(value, tuple) else (value,))
+        case "not in":
+            return column.not_in(value if isinstance(value, tuple) else (value,))
+        case "<":
+            return column < value
+        case ">=":
+            return column >= value
+    raise ValueError(f"unknown operator {condition.op!r}")
+
+
+def sql_order(keys: tuple[order.Key, ...]) -> tuple[Any, ...]:
+    columns = [
+        JOURNEY_RANK if key.column == order.JOURNEY else getattr(LeadRecord, key.column)
+        for key in keys
+    ]
+    return tuple(
+        column.desc() if key.descending else column
+        for column, key in zip(columns, keys, strict=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -61,60 +100,13 @@ class InboxService:
         _unfiltered_counts); the snapshot then serves windows of rows. `late_before`: leads
         received before it wait past the response target (form-qualified ones come first)."""
         base = self._filters(flt)
-        # Waiting = status new and never answered: an imported lead marked contacted has no
-        # first-response time on record but is not waiting, and one we tried to reach is not either.
-        open_ = LeadRecord.status.not_in(CLOSED)
-        waiting = and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_(None))
-        contacted = or_(LeadRecord.status != "new", LeadRecord.first_response_at.is_not(None))
-        # A lead whose reply waits for us comes first (services/email sets replied_at only for a
-        # lead we have answered before, so no lead is in this segment and a waiting one).
-        replied = and_(LeadRecord.replied_at.is_not(None), LeadRecord.status.in_(OPEN))
-        contacted = and_(contacted, LeadRecord.replied_at.is_(None))
-        # Spelled out both ways (not NOT(...)): a NULL form verdict must land in the second.
-        form_first: ColumnElement[bool] = false()
-        not_first: ColumnElement[bool] = true()
-        if late_before is not None:
-            form_first = and_(
-                LeadRecord.form_verdict == FORM_FIRST, LeadRecord.received_at < late_before
-            )
-            not_first = or_(
-                LeadRecord.form_verdict.is_(None),
-                LeadRecord.form_verdict != FORM_FIRST,
-                LeadRecord.received_at >= late_before,
-            )
         segments = [
-            Segment(replied, (LeadRecord.replied_at, LeadRecord.id)),
             Segment(
-                and_(waiting, form_first), (LeadRecord.received_at, JOURNEY_RANK, LeadRecord.id)
-            ),
-            Segment(
-                and_(waiting, not_first),
-                (LeadRecord.received_at, JOURNEY_RANK, LeadRecord.id),
-            ),
-            Segment(
-                and_(open_, contacted, LeadRecord.next_follow_up_at < end_of_today),
-                (LeadRecord.next_follow_up_at, JOURNEY_RANK, LeadRecord.id),
-            ),
-            Segment(
-                and_(open_, contacted, LeadRecord.next_follow_up_at >= end_of_today),
-                (LeadRecord.next_follow_up_at, JOURNEY_RANK, LeadRecord.id),
-            ),
-            # Open statuses listed (not "not closed"): the index then seeks past the closed leads,
-            # which have no step either, and counting this segment stays a small range.
-            Segment(
-                and_(
-                    LeadRecord.status.in_(OPEN), contacted, LeadRecord.next_follow_up_at.is_(None)
-                ),
-                (LeadRecord.received_at.desc(), LeadRecord.id.desc()),
-            ),
-        ]
-        if flt.include_closed:
-            segments.append(
-                Segment(
-                    LeadRecord.status.in_(CLOSED),
-                    (LeadRecord.received_at.desc(), LeadRecord.id.desc()),
-                )
+                and_(*(sql_condition(c, end_of_today, late_before) for c in segment.where)),
+                sql_order(segment.order),
             )
+            for segment in order.segments(flt.include_closed)
+        ]
         with self._sessions() as session:
             if base:
                 # Filtered: one pass over the matching leads counts every segment.
@@ -190,7 +182,7 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     """Segment sizes without walking a large index range, and the total.
 
     The total comes from the trigger-kept status counts (migration 0003; PostgreSQL counts the
-    open leads instead). The waiting and no-step segments are small index ranges, and the
+    open leads instead). The replied, waiting and no-step segments are small index ranges, and the
     waiting one on SQLite is "new" less the few new leads somebody already answered. Due today
     and later split the leads with a step at the end of today, a large range to count: they are
     left to the snapshot, which counts the split only when a window needs it.
@@ -204,14 +196,14 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     first_n = count(form_first.where)
     if has_status_counts(session):
         by_status = status_counts(session)
-        open_total = sum(by_status.get(status, 0) for status in OPEN)
+        open_total = sum(by_status.get(status, 0) for status in OPEN_STATUSES)
         answered_new = count(
             and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_not(None))
         )
         rest_n = by_status.get("new", 0) - answered_new - first_n
-        closed_n = sum(by_status.get(status, 0) for status in CLOSED)
+        closed_n = sum(by_status.get(status, 0) for status in CLOSED_STATUSES)
     else:
-        open_total = count(LeadRecord.status.in_(OPEN))
+        open_total = count(LeadRecord.status.in_(OPEN_STATUSES))
         rest_n = count(waiting.where)
         closed_n = count(closed[0].where) if closed else 0
     counts: list[int | None] = [

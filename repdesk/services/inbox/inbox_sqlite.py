@@ -2,8 +2,9 @@
 
 Start-up draws the inbox from here while SQLAlchemy and the services load off the GUI thread
 (tests/bench/bench_start.py measures it). It answers the unfiltered inbox only, in exactly the
-order of services.inbox.inbox_service (tests/services/inbox/test_inbox_sqlite.py compares the two
-row by row); everything else waits for the loaded workspace.
+order of services.inbox.inbox_service: both render core.inbox's table of segments
+(tests/services/inbox/test_inbox_sqlite.py compares the two row by row); everything else waits for
+the loaded workspace.
 """
 
 from __future__ import annotations
@@ -15,46 +16,51 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from repdesk.core.domain import JourneyStage, LeadStatus
-from repdesk.core.journey import rank
+from repdesk.core import inbox as order
+from repdesk.core.domain import OPEN_STATUSES
 from repdesk.services.leads.lead_rows import LeadSummary
 from repdesk.store.sqlite_file import read_only
 
-OPEN = tuple(status.value for status in LeadStatus if not status.is_closed)
-_OPEN_SQL = ", ".join(f"'{status}'" for status in OPEN)
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_condition(condition: order.Condition) -> str:
+    """One of core.inbox's conditions as SQLite text on `leads AS l` (the parameters are named
+    :end_of_today and :late_before)."""
+    if isinstance(condition, order.AnyOf):
+        return "(" + " OR ".join(sql_condition(check) for check in condition.checks) + ")"
+    column, value = f"l.{condition.column}", condition.value
+    if condition.op in ("is null", "is not null"):
+        return f"{column} {condition.op.upper()}"
+    if isinstance(value, tuple):
+        return f"{column} {condition.op.upper()} ({', '.join(_literal(v) for v in value)})"
+    assert value is not None
+    parameter = value in (order.END_OF_TODAY, order.LATE_BEFORE)
+    return f"{column} {condition.op} {value if parameter else _literal(value)}"
+
+
 _RANK_SQL = (
     "CASE l.journey_stage "
-    + " ".join(f"WHEN '{stage.value}' THEN {rank(stage)}" for stage in JourneyStage)
-    + " ELSE 9 END"
+    + " ".join(f"WHEN {_literal(text)} THEN {n}" for text, n in order.JOURNEY_RANKS.items())
+    + f" ELSE {order.UNKNOWN_JOURNEY_RANK} END"
 )
-_CONTACTED = "(l.status != 'new' OR l.first_response_at IS NOT NULL) AND l.replied_at IS NULL"
-_REPLIED = f"l.replied_at IS NOT NULL AND l.status IN ({_OPEN_SQL})"
-_WAITING = "l.status = 'new' AND l.first_response_at IS NULL"
-_OPEN_CONTACTED = f"l.status NOT IN ('won', 'lost') AND {_CONTACTED}"
-#: Waiting past the response target with form answers that qualify: first (services.inbox).
-_FORM_FIRST = "l.form_verdict = 'qualified' AND l.received_at < :late_before"
-_NOT_FIRST = (
-    "(l.form_verdict IS NULL OR l.form_verdict != 'qualified' OR l.received_at >= :late_before)"
-)
-#: The inbox's segments in order: (where, order by) — the same as InboxService.snapshot's.
-SEGMENTS = (
-    (_REPLIED, "l.replied_at, l.id"),
-    (f"{_WAITING} AND {_FORM_FIRST}", f"l.received_at, {_RANK_SQL}, l.id"),
-    (f"{_WAITING} AND {_NOT_FIRST}", f"l.received_at, {_RANK_SQL}, l.id"),
-    (
-        f"{_OPEN_CONTACTED} AND l.next_follow_up_at < :end_of_today",
-        f"l.next_follow_up_at, {_RANK_SQL}, l.id",
-    ),
-    (
-        f"{_OPEN_CONTACTED} AND l.next_follow_up_at >= :end_of_today",
-        f"l.next_follow_up_at, {_RANK_SQL}, l.id",
-    ),
-    # Open statuses listed (not "not closed"): the index then skips the closed leads, which have no
-    # step.
-    (
-        f"l.status IN ({_OPEN_SQL}) AND {_CONTACTED} AND l.next_follow_up_at IS NULL",
-        "l.received_at DESC, l.id DESC",
-    ),
+
+
+def sql_order(keys: tuple[order.Key, ...]) -> str:
+    return ", ".join(
+        (_RANK_SQL if key.column == order.JOURNEY else f"l.{key.column}")
+        + (" DESC" if key.descending else "")
+        for key in keys
+    )
+
+
+_OPEN_SQL = ", ".join(_literal(status) for status in OPEN_STATUSES)
+#: The inbox's segments in order: (where, order by), core.inbox.INBOX rendered for sqlite3.
+SEGMENTS = tuple(
+    (" AND ".join(sql_condition(c) for c in segment.where), sql_order(segment.order))
+    for segment in order.INBOX
 )
 _COLUMNS = ", ".join(
     f"l.{name}" if name != "owner" else "r.name" for name in LeadSummary.__dataclass_fields__
@@ -130,20 +136,21 @@ class SqliteInbox:
     ) -> SqliteInboxSnapshot:
         """Count every segment of the unfiltered inbox; the snapshot then serves windows of rows."""
         params = {
-            "end_of_today": stored_time(end_of_today),
+            order.END_OF_TODAY[1:]: stored_time(end_of_today),
             # '' is before every stored time: without a target nobody comes first.
-            "late_before": stored_time(late_before) if late_before is not None else "",
+            order.LATE_BEFORE[1:]: stored_time(late_before) if late_before is not None else "",
         }
-        # The replied, waiting, due-today and no-step segments are small index ranges; 'later' is
-        # the rest.
-        replied, first, waiting, due, no_step = (
-            self.con.execute(
-                f"SELECT count(*) FROM leads AS l WHERE {SEGMENTS[i][0]}", params
+        # Every segment but 'later' is a small index range; 'later' is the rest of the open leads.
+        counts = [
+            0
+            if segment.name == "later"
+            else self.con.execute(
+                f"SELECT count(*) FROM leads AS l WHERE {where}", params
             ).fetchone()[0]
-            for i in (0, 1, 2, 3, 5)
-        )
-        later = self._open_total() - replied - first - waiting - due - no_step
-        counts = [replied, first, waiting, due, later, no_step]
+            for segment, (where, _order) in zip(order.INBOX, SEGMENTS, strict=True)
+        ]
+        later = [segment.name for segment in order.INBOX].index("later")
+        counts[later] = self._open_total() - sum(counts)
         return SqliteInboxSnapshot(self.con, counts, params)
 
     def _open_total(self) -> int:
@@ -184,12 +191,12 @@ class SqliteInboxSnapshot:
         """Rows offset .. offset+limit-1 of the whole ordered inbox."""
         rows: list[LeadSummary] = []
         start = 0
-        for (where, order), count in zip(SEGMENTS, self._counts, strict=True):
+        for (where, order_by), count in zip(SEGMENTS, self._counts, strict=True):
             end = start + count
             if offset < end and len(rows) < limit:
                 sql = (
                     f"SELECT {_COLUMNS} FROM leads AS l LEFT JOIN reps AS r ON l.owner_id = r.id "
-                    f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"
+                    f"WHERE {where} ORDER BY {order_by} LIMIT :limit OFFSET :offset"
                 )
                 params = {
                     **self._params,

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from repdesk.core.contact import display_name, join_name
+
 
 @dataclass(frozen=True)
 class LeadSummary:
@@ -36,11 +38,11 @@ class LeadSummary:
 
     @property
     def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return join_name(self.first_name, self.last_name)
 
     @property
     def display_name(self) -> str:
-        return self.name or self.company or self.email or self.phone or f"Lead {self.id}"
+        return display_name(self)
 
     def to_json(self) -> dict[str, Any]:
         data = _json(asdict(self))

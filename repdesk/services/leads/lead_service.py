@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from repdesk.core import contact, do_not_contact
+from repdesk.core.contact import display_name
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.core.quoting import quoted
 from repdesk.services.common.changes import Changes
@@ -57,11 +58,6 @@ def summary_rows_select() -> Select[Any]:
 
 def row_summary(row: Any) -> LeadSummary:
     return LeadSummary(**row._mapping)
-
-
-def display_name(lead: LeadRecord) -> str:
-    name = f"{lead.first_name} {lead.last_name}".strip()
-    return name or lead.company or lead.email or lead.phone or f"Lead {lead.id}"
 
 
 def parse_status(text: str) -> LeadStatus:

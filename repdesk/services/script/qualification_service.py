@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from repdesk.core.business_hours import local_days_later
 from repdesk.core.cadence import next_step_after
 from repdesk.core.conditions import AnswerValue
+from repdesk.core.contact import display_name
 from repdesk.core.domain import ActivityKind, FollowUpStatus, LeadStatus, Verdict
 from repdesk.core.email_rules import NOT_A_FIT, Template
 from repdesk.core.questions import TIMEFRAME_KEY, Question, QuestionSet
@@ -185,15 +186,9 @@ class QualificationService:
                     current.bundle.rules,
                     {},
                 )
-            name = (
-                f"{lead.first_name} {lead.last_name}".strip()
-                or lead.company
-                or lead.email
-                or f"Lead {lead.id}"
-            )
             return ScriptRun(
                 lead.id,
-                name,
+                display_name(lead),
                 lead.company,
                 lead.product,
                 sets,
@@ -423,10 +418,9 @@ class QualificationService:
 
 def closed_refusal(lead: LeadRecord) -> str:
     """Why a script cannot finish on a closed lead, in one sentence."""
-    name = f"{lead.first_name} {lead.last_name}".strip() or lead.company or f"Lead {lead.id}"
     return (
-        f"{name} is {LeadStatus(lead.status).value}, a closed lead: reopen the lead (give it an "
-        "open status) before finishing the script."
+        f"{display_name(lead)} is {LeadStatus(lead.status).value}, a closed lead: reopen the lead "
+        "(give it an open status) before finishing the script."
     )
 
 

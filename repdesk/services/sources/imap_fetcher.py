@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from repdesk.core.quoting import quoted
 from repdesk.services.sources import imap_idle
@@ -222,7 +223,7 @@ class _NetworkGuard:
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object
-    ) -> bool:
+    ) -> Literal[False]:
         if exc is None:
             return False
         if isinstance(exc, imaplib.IMAP4.abort | OSError | socket.timeout):
@@ -255,10 +256,11 @@ def _number(value: object, what: str, where: str) -> int:
     )
 
 
-def _first(data: object) -> object:
-    if isinstance(data, list) and data:
+def _first(data: object) -> str | None:
+    """The first item of an IMAP response as text (None when there is none)."""
+    if isinstance(data, list) and data and data[0] is not None:
         value = data[0]
-        return value.decode("ascii", "replace") if isinstance(value, bytes) else value
+        return value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
     return None
 
 

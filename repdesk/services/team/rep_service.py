@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core import contact
+from repdesk.core.domain import CLOSED_STATUSES
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.store.models import LeadRecord, RepRecord
@@ -67,7 +68,7 @@ class RepService:
     def list(self) -> list[RepRow]:
         open_leads = (
             select(LeadRecord.owner_id, func.count(LeadRecord.id).label("n"))
-            .where(LeadRecord.status.not_in(("won", "lost")))
+            .where(LeadRecord.status.not_in(CLOSED_STATUSES))
             .group_by(LeadRecord.owner_id)
             .subquery()
         )

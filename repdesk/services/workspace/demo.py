@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.business_hours import BusinessHours, at_local
+from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, CallOutcome, JourneyStage, LeadStatus
 from repdesk.services.common.errors import UserError
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
@@ -146,7 +147,7 @@ def populate_demo(
     return count
 
 
-_DEMO_ANSWERS = {
+_DEMO_ANSWERS: dict[str, dict[str, AnswerValue]] = {
     "qualified": {
         "need": True,
         "timeline": "this_month",
@@ -161,7 +162,7 @@ _DEMO_ANSWERS = {
     },
     "not_a_fit": {"need": False, "timeline": "no_plans", "authority": "no_role", "budget": "none"},
 }
-_DEMO_TEXT = {
+_DEMO_TEXT: dict[str, AnswerValue] = {
     "challenge": "Customers cannot book online",
     "current_solution": "A page builder site from 2015",
     "team_size": 6,
@@ -229,8 +230,8 @@ def spread_demo_followups(
             .order_by(FollowUpRecord.id)
         ).all()
         for fid, lead_id, status, first_response in pending:
-            if status == "new" and first_response is None:
-                continue  # waiting leads: their first call is due right now
+            if status == LeadStatus.NEW and first_response is None:
+                continue  # waiting leads (core.inbox.WAITING): their first call is due right now
             roll = rng.random()
             if roll < 0.12:
                 due = _business_moment(_workday(today, -rng.randint(1, 3), hours), rng, hours)
@@ -298,7 +299,7 @@ def _add_lead(
     if first_response and first_response > now:
         first_response = now - timedelta(minutes=1)
     stage = rng.choice(list(JourneyStage))
-    values = dict(
+    values: dict[str, Any] = dict(
         first_name=first,
         last_name=last,
         company=company,
@@ -363,4 +364,5 @@ def _status(rng: random.Random, i: int, age_days: float) -> LeadStatus:
     if age_days > 10:
         weights += [(LeadStatus.WON, 9), (LeadStatus.LOST, 7)]
     statuses, w = zip(*weights, strict=True)
-    return rng.choices(statuses, weights=w)[0]
+    status: LeadStatus = rng.choices(statuses, weights=w)[0]
+    return status

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from repdesk.core.form_match import form_summary
-from repdesk.core.inbox import waiting_level, waiting_text
+from repdesk.core.inbox import is_waiting, waiting_level, waiting_text
 from repdesk.services.leads.lead_rows import LeadSummary
 
 PAGE = 200
@@ -173,7 +173,7 @@ class LeadTableModel(QAbstractTableModel):
 
 def _waiting(lead: LeadSummary) -> bool:
     # A lead marked do not contact shows no waiting clock: nobody is to answer them.
-    return lead.status == "new" and lead.first_response_at is None and not lead.do_not_contact
+    return is_waiting(lead) and not lead.do_not_contact
 
 
 def _next_step_text(when: datetime | None, now: datetime) -> str:

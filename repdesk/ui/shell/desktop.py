@@ -25,7 +25,7 @@ SCREENSHOT_ENV = (
 
 def app_icon() -> QIcon:
     """The repdesk icon from the shipped PNGs (crisp at 1x and 2x) with the SVG for other sizes."""
-    folder = resources.files("repdesk") / "resources" / "icons"
+    folder = resources.files("repdesk.resources") / "icons"
     icon = QIcon()
     for size in ICON_SIZES:
         png = folder / f"repdesk-{size}.png"

@@ -105,15 +105,65 @@ def test_a_lead_that_cannot_be_contacted_or_is_closed_gets_none(
     assert requalify_steps(workspace, other) == []
 
 
-def test_the_check_reads_the_expiry_index_not_every_lead(workspace: Workspace) -> None:
+def test_a_lead_reopened_after_its_verdict_expired_is_asked_at_once(
+    workspace: Workspace, clock: FakeClock, qualified_lead: int
+) -> None:
+    from repdesk.core.domain import LeadStatus
+
+    other = add_lead(workspace, email="other@x.example")
+    workspace.qualifications.finish(other, NURTURE)
+    workspace.leads.set_status(qualified_lead, LeadStatus.LOST)
+    workspace.leads.set_do_not_contact(other)
+    clock.now += timedelta(days=91)
+    workspace.followups.list("all")  # the check runs while neither may be asked
+    clock.now += timedelta(days=30)
+    workspace.followups.list("all")
+    assert requalify_steps(workspace, qualified_lead) == requalify_steps(workspace, other) == []
+    workspace.leads.set_status(qualified_lead, LeadStatus.CONTACTED, note="called back")
+    workspace.leads.set_do_not_contact(other, False)
+    for lead_id in (qualified_lead, other):
+        (step,) = requalify_steps(workspace, lead_id)
+        assert [r.note for r in workspace.followups.list("all") if r.lead_id == lead_id] == [
+            REQUALIFY_NOTE
+        ]
+    workspace.leads.add_note(qualified_lead, "Still interested")
+    assert len(requalify_steps(workspace, qualified_lead)) == 1  # once per expiry
+
+
+@pytest.mark.parametrize("since", [False, True])
+def test_the_check_reads_the_expiry_index_not_every_lead(workspace: Workspace, since: bool) -> None:
     from sqlalchemy import select as select_
 
     from repdesk.services.followups.requalify import expired_verdicts
     from repdesk.store.models import LeadRecord
 
-    statement = select_(LeadRecord.id).where(expired_verdicts(workspace.clock()))
+    now = workspace.clock()
+    lower = now - timedelta(days=2) if since else None
+    statement = select_(LeadRecord.id).where(expired_verdicts(now, lower))
     with workspace.engine.connect() as conn:
         sql = str(statement.compile(conn, compile_kwargs={"literal_binds": True}))
         plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
     assert "ix_leads_qualification_expires" in plan, plan
     assert "SCAN leads" not in plan, plan
+
+
+def test_a_reader_takes_no_write_lock_when_nothing_expired(
+    workspace: Workspace, clock: FakeClock, qualified_lead: int, tmp_path: Path
+) -> None:
+    import sqlite3
+    import time
+
+    from repdesk.store.sqlite_file import sqlite_path
+
+    clock.now += timedelta(minutes=10)  # within the hour after the load's check
+    path = sqlite_path(workspace.url)
+    assert path is not None
+    other = sqlite3.connect(path, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")  # another program (the app) is writing
+    try:
+        started = time.perf_counter()
+        assert [r.lead_id for r in workspace.followups.list("all")] == [qualified_lead]
+        assert time.perf_counter() - started < 2.0  # no wait for the write lock
+    finally:
+        other.rollback()
+        other.close()

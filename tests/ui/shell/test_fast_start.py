@@ -75,6 +75,24 @@ def test_the_inbox_is_painted_before_sqlalchemy_loads(demo_db: Path) -> None:
     assert seen["status_choices"] > 1
 
 
+def test_the_command_line_imports_no_database_code_before_the_window_opens() -> None:
+    """`repdesk` starts through repdesk.cli, which imports every command's module: none of them
+    may import SQLAlchemy or Alembic at the top (a service's module does), or the first paint
+    waits for them."""
+    probe = "import sys, repdesk.cli\n"
+    probe += "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic'}))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
+
+
 def test_a_failed_load_after_the_first_paint_says_so_and_closes(
     qtbot: QtBot, demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
