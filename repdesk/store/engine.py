@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.store.backups import damaged_sentence
-from repdesk.store.errors import DamagedFileError, StoreError
+from repdesk.store.errors import DamagedFileError, ReadOnlyError, StoreError
 from repdesk.store.sqlite_file import BUSY_TIMEOUT_MS, check_sqlite_file, sqlite_path
 
 #: Execution option of an engine (or connection) whose transactions write: on SQLite they begin
@@ -95,10 +95,10 @@ class Sessions(sessionmaker[Session]):
 
     def writing(self) -> Session:
         """A session whose transactions write (BEGIN IMMEDIATE on SQLite); the caller begins and
-        closes it. StoreError when the database is read-only."""
+        closes it. ReadOnlyError when the database is read-only."""
         self.check_now()
         if self.read_only is not None:
-            raise StoreError(self.read_only)
+            raise ReadOnlyError(self.read_only)
         return self(bind=self.writer)
 
     def check_now(self) -> str | None:
@@ -115,3 +115,12 @@ class Sessions(sessionmaker[Session]):
 
 def make_session_factory(engine: Engine) -> Sessions:
     return Sessions(engine)
+
+
+def refuse_writes_if_read_only(sessions: object) -> None:
+    """ReadOnlyError at once, before any slow reading whose result could not be kept, when these
+    sessions refuse writes (a damaged file)."""
+    if isinstance(sessions, Sessions):
+        problem = sessions.check_now()
+        if problem is not None:
+            raise ReadOnlyError(problem)

@@ -7,6 +7,11 @@ class StoreError(Exception):
     """A database problem explained in one sentence for the user."""
 
 
+class ReadOnlyError(StoreError):
+    """A write refused because the workspace was opened read-only (its sentence says why); it
+    stays read-only until repdesk is started again."""
+
+
 class DamagedFileError(StoreError):
     """An SQLite workspace file SQLite finds damaged; store.backups.damaged_sentence says where
     its latest good backup is."""

@@ -34,6 +34,8 @@ from repdesk.services.sources.mailbox_check import (
     secret_key,
 )
 from repdesk.services.sources.source_rows import FetchResult, SourceInfo
+from repdesk.store.engine import refuse_writes_if_read_only
+from repdesk.store.errors import ReadOnlyError
 from repdesk.store.models import SourceRecord
 
 __all__ = ["FIRST_RUN_DAYS", "FetchResult", "SourceInfo", "SourceService", "secret_key"]
@@ -166,6 +168,7 @@ class SourceService:
         and reported."""
         result = FetchResult()
         with self._lock:
+            refuse_writes_if_read_only(self._sessions)  # nothing read that could not be kept
             for source in self.list_sources():
                 if source.id not in skip:
                     self._fetch_one(source, result)
@@ -209,6 +212,7 @@ class SourceService:
             matches = [s for s in self.list_sources() if s.id == source_id]
             if not matches:
                 raise NotFoundError(f"There is no source {source_id}.")
+            refuse_writes_if_read_only(self._sessions)
             self._fetch_one(matches[0], result)
         return result
 
@@ -235,6 +239,8 @@ class SourceService:
                 else str(exc)
             )
             self._mark(source.id, OFFLINE, reason, result, source.name)
+        except ReadOnlyError:
+            raise  # no source can be checked (or marked) on a read-only workspace
         except Exception as exc:  # noqa: BLE001  (one source's surprise never stops the others)
             log.exception("Source %s failed unexpectedly", source.name)
             what = f"{type(exc).__name__}: {clip(str(exc))}" if str(exc) else type(exc).__name__

@@ -4,6 +4,7 @@ with its reason instead of only logged."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from repdesk.app import Workspace
+from repdesk.store.engine import Sessions
+from repdesk.store.errors import ReadOnlyError
 from tests.fixtures.imap import ImapServer
 from tests.services.sources.test_sources import CF7, PLAIN, add_mailbox, form_mail, leads_by_email
 from tests.services.sources.test_sources import ws as ws  # noqa: F401  (the fixture)
@@ -166,3 +169,22 @@ def test_a_mail_that_cannot_be_read_is_listed_with_its_reason(
     assert [m["uid"] for m in result.to_json()["could_not_read"]] == [2, 3]
     assert ws.sources.fetch_all().to_json()["could_not_read"] == []  # listed once, read once
     assert len(ws.sources.list_sources()[0].could_not_read) == 2
+
+
+def test_a_read_only_workspace_reads_no_source_and_says_why_once(
+    ws: Workspace,  # noqa: F811
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    ws.sources.add_folder(drop)
+    five_leads(drop)
+    sentence = "The workspace file work.sqlite3 is damaged; repdesk opened it read-only."
+    sessions = ws.sessions
+    assert isinstance(sessions, Sessions)
+    sessions.first_write_check = lambda: sentence  # what the damaged-file check sets
+    with caplog.at_level(logging.INFO), pytest.raises(ReadOnlyError, match="read-only"):
+        ws.sources.fetch_all()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert [s.status for s in ws.sources.list_sources()] == ["idle"]  # nothing was read
