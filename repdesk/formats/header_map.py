@@ -48,8 +48,8 @@ def squash(header: str) -> str:
 
 def spaced(header: str) -> str:
     """Header key for format signatures: lower-case, single spaces ("E-mail  Address" -> "e-mail
-    address")."""
-    return " ".join(header.replace("\ufeff", "").lower().split())
+    address"); like squash, only the first _MATCHED_CHARS characters count."""
+    return " ".join(header[:_MATCHED_CHARS].replace("\ufeff", "").lower().split())
 
 
 # field rank: headers (a lower rank wins when several columns fill one field).
@@ -236,7 +236,7 @@ def detect_format(headers: Sequence[str]) -> str:
 
 def _is_question(header: str) -> bool:
     text = header.strip()
-    return text.endswith("?") or len(text.split()) >= 5
+    return text.endswith("?") or len(text[:_MATCHED_CHARS].split()) >= 5
 
 
 @dataclass(frozen=True)

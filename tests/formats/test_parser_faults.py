@@ -160,3 +160,11 @@ def test_a_rejected_row_quotes_a_readable_piece_of_its_address(tmp_path: Path) -
     path.write_bytes(("Email\n" + "not-an-address" * 100_000 + "\n").encode())
     (row,) = list(open_lead_file(path).rows())
     assert row.problem is not None and len(row.problem) < 200
+
+
+def test_a_column_name_with_a_line_break_is_quoted_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"  # found by the fuzzer: a quoted header holding a newline
+    path.write_bytes(b'",Email\nEmail,"\n",')
+    with pytest.raises(LeadFileError) as info:
+        list(open_lead_file(path).rows())
+    assert "\n" not in str(info.value) and "Email\\nEmail" in str(info.value)
