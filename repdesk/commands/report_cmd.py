@@ -87,7 +87,8 @@ def summary_text(r: Report) -> str:
     if forms.called or forms.waiting:
         lines += [
             "",
-            f"Form answers: {forms.called} leads called after their form "
+            f"Form answers: {forms.called} lead{'' if forms.called == 1 else 's'} called after "
+            "their form "
             f"({forms.waiting} not called yet); verdicts agreed {_pct(forms.agreement_share)}",
         ]
         lines += [

@@ -9,7 +9,6 @@ from typing import Any
 
 from repdesk.commands.common import print_json
 from repdesk.services.common.errors import UserError
-from repdesk.services.team import team_setup
 
 
 def add_parser(sub: Any) -> None:
@@ -48,6 +47,8 @@ def read_password(login: str) -> str:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from repdesk.services.team import team_setup  # the database code only when it is needed
+
     team_setup.init_team(args.url)
     print(
         "The team database is ready: roles repdesk_manager and repdesk_rep have their "
@@ -57,6 +58,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_add_rep(args: argparse.Namespace) -> int:
+    from repdesk.services.team import team_setup
+
     team_setup.validate_login(args.login)  # before asking for a password
     member = team_setup.add_rep(
         args.url,
@@ -74,6 +77,8 @@ def run_add_rep(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from repdesk.services.team import team_setup
+
     members = team_setup.list_team(args.url)
     if args.json:
         print_json([m.to_json() for m in members])

@@ -8,7 +8,9 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
+from repdesk.core.contact import join_name
 from repdesk.core.domain import LeadStatus
 
 FIRST_REPLY = "first_reply"
@@ -33,6 +35,50 @@ PLACEHOLDERS: dict[str, str] = {
     "rep_email": "your email address (Settings → Email)",
     "rep_phone": "your phone number (Settings → Email)",
 }
+
+
+class PlaceholderLead(Protocol):
+    """What the placeholders read of a lead (a LeadRecord has it all)."""
+
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def product(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+def placeholder_values(
+    lead: PlaceholderLead,
+    *,
+    challenge: str = "",
+    rep_name: str = "",
+    rep_email: str = "",
+    rep_phone: str = "",
+) -> dict[str, str]:
+    """The value of every placeholder for one lead and sender ("" where there is none)."""
+    values = {
+        "first_name": lead.first_name or "",
+        "last_name": lead.last_name or "",
+        "name": join_name(lead.first_name or "", lead.last_name or ""),
+        "company": lead.company or "",
+        "title": lead.title or "",
+        "product": lead.product or "",
+        "inquiry": lead.message or "",
+        "challenge": challenge,
+        "rep_name": rep_name,
+        "rep_email": rep_email,
+        "rep_phone": rep_phone,
+    }
+    assert values.keys() == PLACEHOLDERS.keys()
+    return values
+
 
 KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,49}")
 _FORMATTER = string.Formatter()

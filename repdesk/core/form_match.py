@@ -18,6 +18,8 @@ from repdesk.core.form_plan import FORM_ID_FIELD
 from repdesk.core.questions import AnswerType, Question
 from repdesk.core.script_flow import NO_WORDS, YES_WORDS, parse_answer
 
+_MAX_CACHED_VALUES = 20_000
+_FORM_ID = "".join(ch for ch in FORM_ID_FIELD.casefold() if ch.isalnum())
 _SPLIT = re.compile(r"\s*(?:[,;|\n]| ::: )\s*")
 _YES = frozenset({"yes", "y", "true", "on", "checked", "ja", "oui", "si"} | YES_WORDS)
 _NO = frozenset({"no", "n", "false", "off", "unchecked", "nein", "non"} | NO_WORDS)
@@ -68,12 +70,21 @@ class FormMatcher:
         by_label.pop("", None)
         self._by_label = by_label
         self._cache: dict[str, Question | None] = {}
+        # A form's rows repeat the same few values ("This month"): each is read once.
+        self._values: dict[tuple[str, str], AnswerValue | None] = {}
+        self._form_ids: dict[str, bool] = {}
 
     def question_for(self, label: str) -> Question | None:
         """The question a field name or label stands for, if any."""
         if label not in self._cache:
             self._cache[label] = self._by_label.get(fold(label))
         return self._cache[label]
+
+    def _is_form_id(self, label: str) -> bool:
+        found = self._form_ids.get(label)
+        if found is None:
+            found = self._form_ids[label] = fold(label) == _FORM_ID
+        return found
 
     def names_a_question(self, labels: Sequence[str]) -> bool:
         return any(self.question_for(label) is not None for label in labels)
@@ -83,17 +94,25 @@ class FormMatcher:
         wins."""
         result = FormMatch()
         for label, text in fields.items():
-            if fold(label) == fold(FORM_ID_FIELD):
+            if self._is_form_id(label):
                 result.form_id = " ".join(text.split())
                 continue
             question = self.question_for(label)
-            value = answer_value(question, text) if question is not None else None
+            value = self._value(question, text) if question is not None else None
             if question is None or value is None or question.key in result.answers:
                 result.rest[label] = text
                 continue
             result.answers[question.key] = value
             result.fields[question.key] = label
         return result
+
+    def _value(self, question: Question, text: str) -> AnswerValue | None:
+        key = (question.key, text)
+        if key not in self._values:
+            if len(self._values) >= _MAX_CACHED_VALUES:
+                self._values.clear()
+            self._values[key] = answer_value(question, text)
+        return self._values[key]
 
 
 def form_summary(verdict: str | None, note: str | None) -> str:

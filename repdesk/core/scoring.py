@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from repdesk.core.conditions import (
@@ -39,7 +39,13 @@ def effective_answers(questions: Sequence[Question], answers: Answers) -> dict[s
 
 def applicable_questions(questions: Sequence[Question], answers: Answers) -> list[Question]:
     """The questions whose condition holds (or that have none), in asking order."""
-    kept = effective_answers(questions, answers)
+    return applicable_given(questions, effective_answers(questions, answers))
+
+
+def applicable_given(
+    questions: Sequence[Question], kept: Mapping[str, AnswerValue]
+) -> list[Question]:
+    """applicable_questions, given the effective answers already worked out."""
     return [q for q in questions if q.condition is None or evaluate_condition(q.condition, kept)]
 
 
@@ -74,9 +80,14 @@ def score(questions: Sequence[Question], answers: Answers) -> int:
     the call goes on (unless an answer switches questions on or off).
     """
     kept = effective_answers(questions, answers)
+    return score_given(applicable_given(questions, kept), kept)
+
+
+def score_given(applicable: Sequence[Question], kept: Mapping[str, AnswerValue]) -> int:
+    """score, given the applicable questions and the effective answers already worked out."""
     total = 0.0
     earned = 0.0
-    for q in applicable_questions(questions, answers):
+    for q in applicable:
         total += q.weight
         points = answer_points(q, kept.get(q.key))
         if points is not None:

@@ -17,11 +17,11 @@ from repdesk.core.conditions import (
 from repdesk.core.domain import Verdict
 from repdesk.core.questions import Question, QuestionSet, condition_problems
 from repdesk.core.scoring import (
-    applicable_questions,
+    applicable_given,
     effective_answers,
     evaluate_condition,
     is_answered,
-    score,
+    score_given,
 )
 
 DEFAULT_EXPIRY_DAYS = 90
@@ -100,13 +100,15 @@ def decide(sets: Sequence[QuestionSet], rules: RuleSet, answers: Answers) -> Dec
     """
     questions = asked_questions(sets)
     keys = {q.key for q in questions}
+    effective = effective_answers(questions, answers)
+    applicable = applicable_given(questions, effective)
     kept: dict[str, Any] = {k: v for k, v in answers.items() if k not in keys and is_answered(v)}
-    kept.update(effective_answers(questions, answers))
-    missing = [
-        q.key for q in applicable_questions(questions, answers) if q.required and q.key not in kept
-    ]
+    kept.update(effective)
+    missing = [q.key for q in applicable if q.required and q.key not in kept]
     return Decision(
-        score=score(questions, answers), verdict=evaluate(rules, kept), missing_required=missing
+        score=score_given(applicable, effective),
+        verdict=evaluate(rules, kept),
+        missing_required=missing,
     )
 
 

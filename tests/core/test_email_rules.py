@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -10,8 +11,10 @@ from hypothesis import strategies as st
 
 from repdesk.core.domain import LeadStatus
 from repdesk.core.email_rules import (
+    PLACEHOLDERS,
     PlaceholderError,
     fitting_template,
+    placeholder_values,
     placeholders_in,
     render,
     retry_delay,
@@ -68,3 +71,24 @@ def test_backoff_grows_and_stops_at_fifteen_minutes() -> None:
     delays = [retry_delay(n) for n in range(1, 12)]
     assert delays == sorted(delays)
     assert delays[0] == timedelta(seconds=15) and delays[-1] == timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class _Lead:
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    title: str = ""
+    product: str = ""
+    message: str = ""
+
+
+def test_every_placeholder_has_its_value_from_one_place() -> None:
+    lead = _Lead(" Ana ", "Díaz", "Acme", "Buyer", "Pumps", "Need 40 pumps")
+    values = placeholder_values(lead, challenge="uptime", rep_name="Sam", rep_email="s@x.test")
+    assert values.keys() == PLACEHOLDERS.keys()
+    assert values["name"] == "Ana Díaz" and values["inquiry"] == "Need 40 pumps"
+    assert values["rep_phone"] == ""  # none given: the template keeps "{rep_phone}" for the rep
+    text, missing = render("Hi {first_name} from {company}, {rep_phone}", values)
+    assert text == "Hi Ana from Acme, {rep_phone}" and missing == ["rep_phone"]
+    assert placeholder_values(_Lead(last_name="Díaz"))["name"] == "Díaz"

@@ -11,12 +11,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.contact import display_name
 from repdesk.core.domain import FollowUpKind, FollowUpStatus, LeadStatus
 from repdesk.core.email_rules import (
     NOT_A_FIT,
-    PLACEHOLDERS,
     fitting_template,
     pick_template,
+    placeholder_values,
     render,
 )
 from repdesk.services.common.errors import NotFoundError, UserError
@@ -105,7 +106,7 @@ class DraftService:
             thread = _thread(session, lead)
             in_reply_to = thread[-1][1] if thread else ""
             subject = _reply_subject(session, lead, in_reply_to) or subject
-            name = f"{lead.first_name} {lead.last_name}".strip() or lead.company or lead.email
+            name = display_name(lead)
             refs = [mid for _when, mid in thread]
             if len(refs) > MAX_REFERENCES:
                 refs = refs[:1] + refs[-(MAX_REFERENCES - 1) :]
@@ -161,7 +162,7 @@ class DraftService:
 
 def check_can_email(lead: LeadRecord) -> None:
     """One sentence when this lead must not (or cannot) get an email from us."""
-    name = f"{lead.first_name} {lead.last_name}".strip() or lead.company or f"Lead {lead.id}"
+    name = display_name(lead)
     if lead.do_not_contact:
         raise UserError(f"{name} is marked do not contact, so repdesk will not email them.")
     if not lead.email:
@@ -183,21 +184,13 @@ def _values(session: Session, lead: LeadRecord, account: AccountInfo | None) -> 
     )
     if isinstance(answers, dict) and isinstance(answers.get("challenge"), str):
         challenge = answers["challenge"]
-    values = {
-        "first_name": lead.first_name,
-        "last_name": lead.last_name,
-        "name": f"{lead.first_name} {lead.last_name}".strip(),
-        "company": lead.company,
-        "title": lead.title,
-        "product": lead.product,
-        "inquiry": lead.message,
-        "challenge": challenge,
-        "rep_name": account.from_name if account else "",
-        "rep_email": account.from_address if account else "",
-        "rep_phone": account.phone if account else "",
-    }
-    assert set(values) == set(PLACEHOLDERS)
-    return values
+    return placeholder_values(
+        lead,
+        challenge=challenge,
+        rep_name=account.from_name if account else "",
+        rep_email=account.from_address if account else "",
+        rep_phone=account.phone if account else "",
+    )
 
 
 def _thread(session: Session, lead: LeadRecord) -> list[tuple[datetime, str]]:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.contact import join_name
 from repdesk.core.domain import ActivityKind
 from repdesk.core.email_rules import retry_delay, unfilled
 from repdesk.services.common.changes import Changes
@@ -116,7 +117,7 @@ class OutboxService:
             )
             session.add(activity)
             session.flush()
-            name = f"{lead.first_name} {lead.last_name}".strip()
+            name = join_name(lead.first_name, lead.last_name)
             record = OutboxRecord(
                 lead_id=lead.id,
                 account_id=account.id,
@@ -362,6 +363,17 @@ class OutboxService:
         if was_sent:
             self._recorder.record_sent(outbox_id, handed, allow=(UNSURE,))
         return Changes(leads=True, activities=True, follow_ups=True)
+
+    def try_now(self, outbox_id: int) -> None:
+        """The rep asked to send a waiting message now: it is due at once, whatever the backoff."""
+        with self._sessions.begin() as session:
+            done = session.execute(
+                update(OutboxRecord)
+                .where(OutboxRecord.id == outbox_id, OutboxRecord.status == QUEUED)
+                .values(next_attempt_at=self._clock())
+            )
+            if not done.rowcount:  # type: ignore[attr-defined]
+                raise UserError(f"Message {outbox_id} is not waiting to be sent.")
 
     def cancel(self, outbox_id: int) -> Changes:
         """Take a message that has not gone out of the outbox (its timeline entry says so)."""

@@ -10,6 +10,7 @@ from email.policy import SMTP
 from email.utils import format_datetime
 from typing import Any
 
+from repdesk.core.contact import display_name
 from repdesk.store.models import LeadRecord, OutboxRecord
 
 QUEUED, SENDING, HANDING_OVER, SENT = "queued", "sending", "handing_over", "sent"
@@ -103,7 +104,7 @@ def build_message(row: OutboxRecord, now: datetime) -> bytes:
 
 
 def outbox_row(o: OutboxRecord, lead: LeadRecord) -> OutboxRow:
-    name = f"{lead.first_name} {lead.last_name}".strip() or lead.company or lead.email
+    name = display_name(lead)
     return OutboxRow(
         o.id,
         o.lead_id,

@@ -17,7 +17,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.domain import ActivityKind, FollowUpKind, FollowUpStatus, LeadStatus
+from repdesk.core.domain import (
+    CLOSED_STATUSES,
+    ActivityKind,
+    FollowUpKind,
+    FollowUpStatus,
+)
 from repdesk.core.email_rules import asks_to_stop, own_words
 from repdesk.formats.mail_reply import AUTO_REPLY, BOUNCE, REPLY, InboundMessage, read_inbound
 from repdesk.services.common.changes import Changes
@@ -33,7 +38,6 @@ from repdesk.store.models import (
 
 log = logging.getLogger(__name__)
 
-CLOSED = tuple(s.value for s in LeadStatus if s.is_closed)
 ANSWER_NOTE = "Answer the reply"
 BOUNCE_NOTE = "Find another way to reach them"
 MAX_DATE_SKEW = timedelta(days=7)
@@ -131,7 +135,7 @@ class ReplyFiler:
             for address in filter(None, addresses):
                 lead_id = session.scalar(
                     select(LeadRecord.id)
-                    .where(LeadRecord.email == address, LeadRecord.status.not_in(CLOSED))
+                    .where(LeadRecord.email == address, LeadRecord.status.not_in(CLOSED_STATUSES))
                     .order_by(LeadRecord.received_at.desc(), LeadRecord.id.desc())
                     .limit(1)
                 )

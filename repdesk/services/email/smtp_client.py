@@ -129,9 +129,16 @@ def deliver(
     MailOffline; after it MailUnsure; a refusal raises MailRefused (5xx) or MailOffline (4xx).
     """
     try:
-        _expect(conn.mail(sender), (250,), f"the sender {sender}")
-        _expect(conn.rcpt(recipient), (250, 251), f"the recipient {recipient}")
-        _expect(conn.docmd("DATA"), (354,), "the message")
+        try:
+            _expect(conn.mail(sender), (250,), f"the sender {sender}")
+            _expect(conn.rcpt(recipient), (250, 251), f"the recipient {recipient}")
+            _expect(conn.docmd("DATA"), (354,), "the message")
+        except (MailRefused, MailOffline):
+            # The server still holds this message's sender: without a reset the next message on
+            # the connection is refused as a "nested MAIL command".
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                conn.rset()
+            raise
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
         raise MailOffline(f"The connection to the mail server broke ({_text(exc)}).") from exc
     handing_over()

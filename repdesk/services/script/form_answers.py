@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, LeadStatus, Verdict
+from repdesk.core.email_rules import placeholder_values
 from repdesk.core.form_match import FormMatch, FormMatcher, form_summary
-from repdesk.core.form_plan import FORM_ID_FIELD
 from repdesk.core.questions import TIMEFRAME_KEY, Question
 from repdesk.core.script_flow import format_answer
 from repdesk.core.verdict_rules import asked_questions, decide
@@ -22,8 +22,9 @@ from repdesk.formats.lead_file import ParsedLead
 from repdesk.services.common.errors import NotFoundError
 from repdesk.services.leads.lead_service import record_activity
 from repdesk.services.script.answer_json import answers_from_json, answers_to_json
-from repdesk.services.script.form_mappings import MAPPED, offer_mapping
-from repdesk.services.script.not_a_fit_reply import lead_values, not_a_fit_draft, shipped_not_a_fit
+from repdesk.services.script.form_arrivals import LeadLike, Prepared, take_arrivals
+from repdesk.services.script.form_mappings import MAPPED
+from repdesk.services.script.not_a_fit_reply import not_a_fit_draft, shipped_not_a_fit
 from repdesk.services.script.rep_routing import route
 from repdesk.services.script.script_service import ScriptService, StoredBundle, sets_by_ids
 from repdesk.services.settings.settings_service import SettingsService
@@ -64,6 +65,10 @@ class FormAnswerService:
         self._zone = zone
         self._matchers: dict[tuple[object, ...], FormMatcher] = {}
 
+    @property
+    def scripts(self) -> ScriptService:
+        return self._scripts
+
     # -- matching --------------------------------------------------------------------------------
     def take(
         self,
@@ -77,7 +82,7 @@ class FormAnswerService:
     ) -> QualificationRecord | None:
         """Store the answers among a lead's arriving fields (if any) as a form qualification."""
         current = current or self._scripts.current_in(session)
-        matcher = self._matcher(current, lead.product or "", self._mapping(session))
+        matcher = self.matcher(current, lead.product or "", self.mapping(session))
         match = matcher.match(fields)
         if not match.matched:
             return None
@@ -97,41 +102,50 @@ class FormAnswerService:
         """The qualification "from the form": score and verdict by the current rules; the lead's
         provisional verdict; a rep when routing is on; the helpful reply when not a fit."""
         current = current or self._scripts.current_in(session)
-        sets = current.sets_for_product(lead.product or "")
-        decision = decide(sets, current.bundle.rules, match.answers)
+        prepared = self.prepare(lead, match, current)
         record = QualificationRecord(
+            **prepared.values,
             lead_id=lead.id,
-            set_ids=[current.set_ids[s.key] for s in sets],
-            rule_set_id=current.rule_set_id,
-            answers=answers_to_json(match.answers),
-            score=decision.score,
-            verdict=decision.verdict.value,
-            is_draft=False,
+            import_id=import_id,
             started_at=now,
             completed_at=now,
-            origin=FORM,
-            form_id=_form_id(match, lead.source),
-            import_id=import_id,
         )
         session.add(record)
-        questions = {q.key: q for q in asked_questions(sets)}
-        lead.form_verdict = decision.verdict.value
-        lead.form_note = _time_frame(questions, match.answers)
-        body = f"From the form: {decision.verdict.value.replace('_', ' ')} · score {decision.score}"
+        lead.form_verdict, lead.form_note = prepared.verdict.value, prepared.time_frame
+        body = prepared.note
         closed = LeadStatus(lead.status).is_closed  # a closed lead stays as it is, unrouted
         if (
-            decision.verdict is Verdict.QUALIFIED
+            prepared.verdict is Verdict.QUALIFIED
             and self._settings.get(ROUTE_SETTING)
             and not closed
         ):
             body += self._route(session, lead, record, now)
-        elif decision.verdict is Verdict.NOT_A_FIT:
-            body += self._draft_reply(lead, match.answers)
         # A note, not an outbound step: the lead still waits for its first real answer.
         note = record_activity(session, lead, ActivityKind.NOTE, now, body=body)
         note.import_id = import_id  # Undo import takes it back with the answers
         session.flush()
         return record
+
+    def prepare(self, lead: LeadLike, match: FormMatch, current: StoredBundle) -> Prepared:
+        """Score and verdict of the answers by the current rules, the qualification's columns,
+        and the note for the lead's timeline (with the helpful reply when not a fit)."""
+        sets = current.sets_for_product(lead.product or "")
+        decision = decide(sets, current.bundle.rules, match.answers)
+        questions = {q.key: q for q in asked_questions(sets)}
+        note = f"From the form: {decision.verdict.value.replace('_', ' ')} · score {decision.score}"
+        if decision.verdict is Verdict.NOT_A_FIT:
+            note += self._draft_reply(lead, match.answers)
+        values = {
+            "set_ids": [current.set_ids[s.key] for s in sets],
+            "rule_set_id": current.rule_set_id,
+            "answers": answers_to_json(match.answers),
+            "score": decision.score,
+            "verdict": decision.verdict.value,
+            "is_draft": False,
+            "origin": FORM,
+            "form_id": _form_id(match, lead.source),
+        }
+        return Prepared(values, decision.verdict, note, _time_frame(questions, match.answers))
 
     def _route(
         self, session: Session, lead: LeadRecord, record: QualificationRecord, now: datetime
@@ -146,17 +160,9 @@ class FormAnswerService:
         rep = session.get(RepRecord, rep_id)
         return f" · routed to {rep.name if rep else rep_id}"
 
-    def _draft_reply(self, lead: LeadRecord, answers: Mapping[str, AnswerValue]) -> str:
+    def _draft_reply(self, lead: LeadLike, answers: Mapping[str, AnswerValue]) -> str:
         challenge = answers.get("challenge")
-        values = lead_values(
-            first_name=lead.first_name,
-            last_name=lead.last_name,
-            company=lead.company,
-            title=lead.title,
-            product=lead.product,
-            inquiry=lead.message,
-            challenge=challenge if isinstance(challenge, str) else "",
-        )
+        values = placeholder_values(lead, challenge=challenge if isinstance(challenge, str) else "")
         draft = not_a_fit_draft(shipped_not_a_fit(lead.product), lead.email, values)
         return f"\nHelpful reply drafted (not sent):\nSubject: {draft.subject}\n\n{draft.body}"
 
@@ -171,23 +177,8 @@ class FormAnswerService:
         """ImportService.arrivals: the answers among each arriving row's extra fields become a
         form qualification, and those fields stop being extras; a form whose fields name no
         question is offered for mapping (once)."""
-        current = self._scripts.current_in(session)
-        mapping = self._mapping(session)
-        every = self._matcher(current, None, mapping)
-        for lead_id, row in pairs:
-            if not every.names_a_question(list(row.extra)):
-                offer_mapping(session, lead_id, row, now)
-                continue
-            lead = session.get(LeadRecord, lead_id)
-            if lead is None:
-                continue
-            match = self._matcher(current, lead.product or "", mapping).match(row.extra)
-            if not match.matched:
-                continue
-            self.record(session, lead, match, now, import_id=import_id, current=current)
-            taken = set(match.fields.values()) | ({FORM_ID_FIELD} if match.form_id else set())
-            lead.extra = {k: v for k, v in (lead.extra or {}).items() if k not in taken}
-        session.flush()  # the import's next chunk reads leads with Core statements
+        route = bool(self._settings.get(ROUTE_SETTING))
+        take_arrivals(self, session, pairs, import_id, now, route=route)
 
     def undo_hook(self, session: Session, import_id: int) -> None:
         """ImportService.undo_hooks: the form qualifications an import brought go with it."""
@@ -206,7 +197,7 @@ class FormAnswerService:
             if lead is not None:
                 refresh_form_verdict(session, lead)
 
-    def _mapping(self, session: Session) -> dict[str, str]:
+    def mapping(self, session: Session) -> dict[str, str]:
         """Every remembered field mapping (label -> question key) of the forms mapped so far."""
         found: dict[str, str] = {}
         for mapping in session.scalars(
@@ -215,7 +206,7 @@ class FormAnswerService:
             found.update(mapping or {})
         return found
 
-    def _matcher(
+    def matcher(
         self, current: StoredBundle, product: str | None, mapping: Mapping[str, str]
     ) -> FormMatcher:
         """Built once per set versions, product and mapping; product None: every set's questions
@@ -240,7 +231,7 @@ class FormAnswerService:
             if lead is None:
                 raise NotFoundError(f"There is no lead with id {lead_id}.")
             current = self._scripts.current_in(session)
-            matcher = self._matcher(current, lead.product or "", self._mapping(session))
+            matcher = self.matcher(current, lead.product or "", self.mapping(session))
             match = matcher.match(dict(lead.extra or {}))
             if not match.matched:
                 return None

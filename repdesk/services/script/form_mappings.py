@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,26 +64,43 @@ def signature(source: str, labels: list[str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:64]
 
 
-def offer_mapping(session: Session, lead_id: int, row: ParsedLead, now: datetime) -> None:
-    """Remember a form (once) whose fields named no question, so the user can map them."""
-    source = row.fields.get("source", "")
-    labels = form_labels(row.extra)
-    if source not in FORM_SOURCES or not labels:
+def offer_mappings(
+    session: Session, pairs: Sequence[tuple[int, ParsedLead]], now: datetime
+) -> None:
+    """Remember each form (once) whose fields named no question, so the user can map them; one
+    read for the chunk (its rows mostly share one form)."""
+    wanted: dict[str, tuple[int, str, list[str]]] = {}
+    seen: dict[tuple[str, tuple[str, ...]], str | None] = {}
+    for lead_id, row in pairs:
+        source = row.fields.get("source", "")
+        if source not in FORM_SOURCES:
+            continue
+        key = (source, tuple(row.extra))
+        if key not in seen:
+            labels = form_labels(row.extra)
+            seen[key] = signature(source, labels) if labels else None
+            if labels and seen[key] not in wanted:
+                wanted[str(seen[key])] = (lead_id, source, labels)
+    if not wanted:
         return
-    sig = signature(source, labels)
-    if session.scalar(select(FormMappingRecord.id).where(FormMappingRecord.signature == sig)):
-        return
-    session.add(
-        FormMappingRecord(
-            signature=sig,
-            source=source[:100],
-            labels=labels,
-            mapping={},
-            state=OFFERED,
-            lead_id=lead_id,
-            created_at=now,
+    known = set(
+        session.scalars(
+            select(FormMappingRecord.signature).where(FormMappingRecord.signature.in_(wanted))
         )
     )
+    for sig, (lead_id, source, labels) in wanted.items():
+        if sig not in known:
+            session.add(
+                FormMappingRecord(
+                    signature=sig,
+                    source=source[:100],
+                    labels=labels,
+                    mapping={},
+                    state=OFFERED,
+                    lead_id=lead_id,
+                    created_at=now,
+                )
+            )
     session.flush()
 
 

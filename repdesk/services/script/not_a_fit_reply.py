@@ -36,27 +36,3 @@ def shipped_not_a_fit(product: str) -> Template:
     """The not-a-fit template that ships with repdesk (for the product when it has its own)."""
     shipped = {(t.key, t.product): t for t in load_default()}
     return pick_template(shipped, NOT_A_FIT, product)
-
-
-def lead_values(
-    *,
-    first_name: str,
-    last_name: str = "",
-    company: str = "",
-    title: str = "",
-    product: str = "",
-    inquiry: str = "",
-    challenge: str = "",
-    rep_name: str = "",
-) -> dict[str, str]:
-    return {
-        "first_name": first_name,
-        "last_name": last_name,
-        "name": f"{first_name} {last_name}".strip(),
-        "company": company,
-        "title": title,
-        "product": product,
-        "inquiry": inquiry,
-        "challenge": challenge,
-        "rep_name": rep_name,
-    }

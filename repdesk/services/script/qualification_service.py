@@ -16,7 +16,7 @@ from repdesk.core.cadence import next_step_after
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.contact import display_name
 from repdesk.core.domain import ActivityKind, FollowUpStatus, LeadStatus, Verdict
-from repdesk.core.email_rules import NOT_A_FIT, Template
+from repdesk.core.email_rules import NOT_A_FIT, Template, placeholder_values
 from repdesk.core.questions import TIMEFRAME_KEY, Question, QuestionSet
 from repdesk.core.scoring import effective_answers
 from repdesk.core.script_flow import parse_answer
@@ -37,7 +37,6 @@ from repdesk.services.script.answer_json import answers_from_json, answers_to_js
 from repdesk.services.script.form_answers import FORM, FormAnswers, latest_form_answers
 from repdesk.services.script.not_a_fit_reply import (
     ReplyDraft,
-    lead_values,
     not_a_fit_draft,
     shipped_not_a_fit,
 )
@@ -388,15 +387,8 @@ class QualificationService:
             else self._templates(NOT_A_FIT, lead.product)
         )
         challenge = answers.get("challenge")
-        values = lead_values(
-            first_name=lead.first_name,
-            last_name=lead.last_name,
-            company=lead.company,
-            title=lead.title,
-            product=lead.product,
-            inquiry=lead.message,
-            challenge=challenge if isinstance(challenge, str) else "",
-            rep_name=owner,
+        values = placeholder_values(
+            lead, challenge=challenge if isinstance(challenge, str) else "", rep_name=owner
         )
         return not_a_fit_draft(template, lead.email, values)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -52,7 +52,9 @@ class OutboxDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selected)
         layout.addWidget(self.table, 1)
@@ -89,17 +91,24 @@ class OutboxDialog(QDialog):
             for c, text in enumerate((f"{row.lead_name} <{row.to}>", row.subject, queued, row.why)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
-                if row.status == UNSURE:
-                    item.setForeground(Qt.GlobalColor.darkYellow)
+                if row.status == UNSURE:  # the inbox's "late" and "very late" colours
+                    item.setForeground(QColor("#bf8700"))
                 elif row.status == FAILED:
-                    item.setForeground(Qt.GlobalColor.red)
+                    item.setForeground(QColor("#cf222e"))
                 self.table.setItem(r, c, item)
         waiting = sum(1 for r in self.rows if r.status not in (UNSURE, FAILED))
+        unsure = sum(1 for r in self.rows if r.status == UNSURE)
+        failed = len(self.rows) - waiting - unsure
+        parts = [f"{waiting} waiting to be sent"] if waiting else []
+        if failed:
+            parts.append(f"{failed} not sent (the server's reason is in Status)")
+        if unsure:
+            parts.append(
+                f"{unsure} unsure: it went to the server but it did not confirm — look in your "
+                "Sent folder before sending again"
+            )
         self.summary.setText(
-            "Nothing waits: every email has been sent."
-            if not self.rows
-            else f"{waiting} waiting to be sent; unsure ones went to the server but it did not "
-            "confirm: look in your Sent folder before sending again."
+            "; ".join(parts) + "." if parts else "Nothing waits: every email has been sent."
         )
         if self.rows:
             self.table.selectRow(0)
@@ -140,6 +149,12 @@ class OutboxDialog(QDialog):
             self._after()
 
     def _try_now(self) -> None:
+        row = self._current()
+        if row is not None:
+            try:
+                self._outbox.try_now(row.id)
+            except UserError as exc:
+                self.error.setText(str(exc))
         self._after()
 
     def _after(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QPushButton
 
 from repdesk.services.common.changes import Changes
@@ -139,6 +139,8 @@ class OutboxSender(QObject):
         from repdesk.ui.email.outbox_dialog import OutboxDialog
 
         dialog = OutboxDialog(self.outbox, self._settled, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.sig_outbox_changed.connect(dialog.reload)  # it shows what the sender did meanwhile
         dialog.open()
 
     def _settled(self) -> None:

@@ -238,9 +238,8 @@ class InboxPage(QWidget):
         self.model.set_snapshot(snapshot)
         waiting = snapshot.waiting
         text = f"{snapshot.total:,} leads"
-        replied = getattr(snapshot, "replied", 0)
-        if replied:
-            text += f" · {replied:,} replied"
+        if snapshot.replied:
+            text += f" · {snapshot.replied:,} replied"
         if waiting:
             text += f" · {waiting:,} waiting for a first answer"
         self.summary.setText(text)

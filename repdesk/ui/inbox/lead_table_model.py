@@ -29,6 +29,7 @@ class InboxRows(Protocol):
 
     total: int
     waiting: int
+    replied: int
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]: ...
 

@@ -3,6 +3,7 @@ template, offline then online, threading headers, refusals."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import keyring.backends.fail
@@ -43,6 +44,36 @@ def test_an_account_is_added_only_after_a_real_login(
         from repdesk.store.models import SourceRecord
 
         assert "s3cret" not in repr([r.config for r in session.query(SourceRecord)])
+
+
+def test_a_login_to_the_test_server_logs_no_deprecation(
+    mail_ws: Workspace, smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    add_account(mail_ws, smtp_server)  # logs in on STARTTLS
+    add_account(mail_ws, smtp_server, security="tls")  # and on implicit TLS
+    assert mail_ws.accounts.list_accounts()[0].settings.port == smtp_server.tls_port
+    assert [r.getMessage() for r in caplog.records if "deprecated" in r.getMessage()] == []
+
+
+def test_a_refused_recipient_fails_alone_and_a_dropped_hand_over_is_unsure(
+    mail_ws: Workspace, smtp_server: SmtpServer
+) -> None:
+    add_account(mail_ws, smtp_server)
+    smtp_server.refuse.add("nobody@acme.test")
+    refused = add_lead(mail_ws, email="nobody@acme.test", first_name="Nob")
+    dropped = add_lead(mail_ws)
+    for lead_id in (refused, dropped):
+        mail_ws.outbox.queue(mail_ws.drafts.draft(lead_id, "first_reply"))
+    smtp_server.drop.set()
+    report = mail_ws.outbox.send_due()
+    assert (len(report.failed), len(report.unsure), report.sent) == (1, 1, []), report.errors
+    assert "refused the recipient" in report.errors[0] and "(550 5.1.1" in report.errors[0]
+    assert len(smtp_server.received) == 1  # the dropped one's text reached the server
+    assert {r.lead_id: r.status for r in mail_ws.outbox.rows()} == {
+        refused: "failed",
+        dropped: "unsure",
+    }
 
 
 def test_an_untrusted_certificate_is_refused(mail_ws: Workspace, smtp_server: SmtpServer) -> None:
