@@ -57,6 +57,9 @@ def build_services(
     from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
     from repdesk.services.sources.source_service import SourceService
+    from repdesk.services.team.claims import TeamQueue
+    from repdesk.services.team.identity import IdentityService
+    from repdesk.services.team.live import LiveChanges
     from repdesk.services.team.rep_service import RepService
     from repdesk.services.workspace.backup_service import BackupService
     from repdesk.services.workspace.services import Services
@@ -70,13 +73,25 @@ def build_services(
     planner = FollowUpPlanner(
         load_default_cadences(), lambda: business_hours_from(settings.all(), time.zone())
     )
+    # Who is signed in (the rep of the PostgreSQL login); starting work on an unassigned lead
+    # (a call, an email, the script, a step) claims it for them in the same transaction.
+    identity = IdentityService(sessions)
+    team = TeamQueue(sessions, identity)
     # The invariant: every change to a lead, and every import, re-plans its next step in the same
     # transaction; the journey stage follows answers and engagement wherever those change.
     leads = LeadService(
-        sessions, clock, region, hooks=(planner.sync, requalify_hook(planner), journey_lead_hook)
+        sessions,
+        clock,
+        region,
+        hooks=(planner.sync, requalify_hook(planner), journey_lead_hook),
+        claim=team.claim_in,
     )
     scripts = ScriptService(sessions, clock)
-    form_answers = FormAnswerService(sessions, clock, settings, scripts, time.zone)
+    templates = TemplateService(sessions, clock)
+    # The not-a-fit reply drafted for a form is the template as the user edited it, like the call's.
+    form_answers = FormAnswerService(
+        sessions, clock, settings, scripts, time.zone, templates.by_key_in
+    )
     # Answers that arrive with a lead (any import: files, watched folders, mailboxes) become its
     # qualification "from the form" in the same transaction; Undo import takes them back.
     imports = ImportService(
@@ -88,11 +103,17 @@ def build_services(
         arrivals=(form_answers.arrivals_hook,),
         undo_hooks=(form_answers.undo_hook,),
     )
-    followups = FollowUpService(sessions, clock, planner, leads, time.end_of_today)
+    followups = FollowUpService(
+        sessions,
+        clock,
+        planner,
+        leads,
+        time.end_of_today,
+        writable=lambda: identity.me().writable_leads(),
+    )
     # Email out and back: the sending identity, templates, drafts, the outbox, and the mail from
     # leads that each mailbox fetch files on them.
     accounts = AccountService(sessions, clock, secrets)
-    templates = TemplateService(sessions, clock)
     drafts = DraftService(sessions, clock, templates, accounts, planner.step_template)
     outbox = OutboxService(
         sessions, clock, accounts, EmailRecorder(sessions, clock, planner, leads.run_hooks)
@@ -105,7 +126,7 @@ def build_services(
         time=time,
         settings=settings,
         leads=leads,
-        inbox=InboxService(sessions, clock),
+        inbox=InboxService(sessions, clock, lambda: identity.me().rep_id),
         imports=imports,
         followups=followups,
         sources=SourceService(sessions, clock, imports, secrets, region, mail_back=replies),
@@ -126,6 +147,9 @@ def build_services(
         drafts=drafts,
         outbox=outbox,
         replies=replies,
+        identity=identity,
+        team=team,
+        live=LiveChanges(url),
     )
 
 

@@ -21,6 +21,7 @@ from repdesk.commands import (
     script_cmd,
     source_cmd,
     team_cmd,
+    workspace_cmd,
 )
 
 COMMANDS = [
@@ -35,6 +36,7 @@ COMMANDS = [
     script_cmd,
     backup_cmd,
     team_cmd,
+    workspace_cmd,
 ]
 
 

@@ -18,12 +18,16 @@ def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
     from repdesk.store.locations import resolve_url
 
     url = resolve_url(db, demo=demo)
+    if "://" in url and not url.startswith("sqlite"):
+        # A team database without a password in its URL: the one the app's sign-in keeps.
+        from repdesk.services.settings.secrets import SecretStore
+        from repdesk.services.team.sign_in import needs_password, remembered_url
+
+        if needs_password(url):
+            url = remembered_url(url, SecretStore()) or url
     workspace = open_workspace(url)
     if demo:
         ensure_demo(workspace)
-    from repdesk.services.workspace.backup_service import daily_backup_quietly
-
-    daily_backup_quietly(url)  # the rolling backup, once a day (`repdesk backup restore`)
     return workspace
 
 
@@ -54,7 +58,9 @@ def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ())
         return 1
     from repdesk.ui.shell.application import run_application
 
-    return run_application(lambda: open_for_gui(url, demo=demo), url=url, files=list(files))
+    return run_application(
+        lambda signed: open_for_gui(signed, demo=demo), url=url, files=list(files)
+    )
 
 
 def open_for_gui(url: str, *, demo: bool = False) -> Workspace:

@@ -125,6 +125,9 @@ def test_edit_sets_fields_and_protects_them(capsys: pytest.CaptureFixture[str], 
     data = show(capsys, db, ana)
     assert (data["company"], data["title"]) == ("Ruiz & Hijos", "Owner=Founder")
     assert data["phone"] == "+16145550199"
+    # The person-readable show says what was typed, the title too.
+    code, out, _ = cli(capsys, "--db", db, "lead", "show", str(ana))
+    assert code == 0 and "Ruiz & Hijos" in out and "Owner=Founder" in out
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,7 @@ def print_lead(detail: LeadDetail, steps: list[StepRow], zone: tzinfo) -> None:
     lead = detail.lead
     print(f"{lead.display_name} · {lead.company or 'no company'}  (lead {lead.id}, {lead.status})")
     rows = [
+        ("Title", lead.title),
         ("Email", lead.email),
         ("Phone", lead.phone),
         ("Source", lead.source),

@@ -13,6 +13,8 @@ class RepLoad:
     capacity: int
     assigned_this_month: int
     active: bool = True
+    away: bool = False  # on holiday or sick: hands nothing over until they are back
+    name: str = ""
 
     @property
     def remaining(self) -> int:
@@ -20,7 +22,21 @@ class RepLoad:
 
     @property
     def can_take(self) -> bool:
-        return self.active and self.capacity > 0 and self.remaining > 0
+        return self.active and not self.away and self.capacity > 0 and self.remaining > 0
+
+
+def overflow_reason(reps: Sequence[RepLoad]) -> str:
+    """Why nobody can take a lead, rep by rep: "Ann Lee away; Ben Okafor full (30 of 30)"."""
+    reasons = []
+    for r in reps:
+        if not r.active:
+            continue
+        who = r.name or f"rep {r.rep_id}"
+        if r.away:
+            reasons.append(f"{who} away")
+        elif r.remaining <= 0:
+            reasons.append(f"{who} full ({r.assigned_this_month} of {r.capacity})")
+    return "; ".join(reasons) if reasons else "no active rep"
 
 
 def pick_rep(reps: Sequence[RepLoad], previous_rep_id: int | None) -> int | None:
@@ -56,7 +72,12 @@ def assign_many(
         if pick is not None:
             load = loads[pick]
             loads[pick] = RepLoad(
-                load.rep_id, load.capacity, load.assigned_this_month + 1, load.active
+                load.rep_id,
+                load.capacity,
+                load.assigned_this_month + 1,
+                load.active,
+                load.away,
+                load.name,
             )
             previous = pick
     return picks

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -148,7 +149,10 @@ class ActivityRecord(Base):
     )  # no index: nothing selects by time alone (0004)
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text, default="")
-    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
+    #: Left out when not given: a team database fills in the signed-in rep (`repdesk team init`).
+    rep_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reps.id", ondelete="SET NULL"), server_default=FetchedValue()
+    )
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
 
 
@@ -291,7 +295,10 @@ class OutboxRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
-    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
+    #: Left out when not given: a team database fills in the signed-in rep (`repdesk team init`).
+    rep_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reps.id", ondelete="SET NULL"), server_default=FetchedValue()
+    )
     activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("activities.id", ondelete="SET NULL")
     )

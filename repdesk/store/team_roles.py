@@ -80,7 +80,17 @@ BEGIN
   END IF;
   RETURN COALESCE(NEW, OLD);
 END $$;
+CREATE OR REPLACE FUNCTION repdesk_stamp_rep() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  NEW.updated_by := repdesk_me();
+  RETURN NEW;
+END $$;
 """
+
+#: Columns that say which rep did something: the database fills them in with the signed-in rep
+#: when the writer leaves them out (every activity records which rep did it).
+REP_DEFAULTS = (("activities", "rep_id"), ("outbox", "rep_id"))
 
 _MINE = "owner_id IS NULL OR owner_id = repdesk_me()"
 
@@ -160,6 +170,15 @@ def apply_privileges(conn: Connection) -> None:
     for table, name, tail in _policies():
         conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
         conn.execute(text(f"CREATE POLICY {name} ON {table} {tail}"))
+    for table, column in REP_DEFAULTS:
+        conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT repdesk_me()"))
+    conn.execute(text("DROP TRIGGER IF EXISTS repdesk_stamp_rep ON follow_ups"))
+    conn.execute(
+        text(
+            "CREATE TRIGGER repdesk_stamp_rep BEFORE UPDATE ON follow_ups "
+            "FOR EACH ROW EXECUTE FUNCTION repdesk_stamp_rep()"
+        )
+    )
     for table in ("leads", *LEAD_TABLES):
         conn.execute(text(f"DROP TRIGGER IF EXISTS repdesk_guard ON {table}"))
         conn.execute(

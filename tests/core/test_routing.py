@@ -82,3 +82,17 @@ def test_nobody_exceeds_capacity_and_split_tracks_remaining(
             if other.can_take:
                 assert chosen.remaining * other.capacity >= other.remaining * chosen.capacity
         loads[pick] = RepLoad(chosen.rep_id, chosen.capacity, chosen.assigned_this_month + 1)
+
+
+def test_away_reps_get_nothing_and_the_overflow_says_why() -> None:
+    from repdesk.core.routing import overflow_reason
+
+    reps = [
+        RepLoad(1, 10, 2, away=True, name="Ann Lee"),
+        RepLoad(2, 5, 5, name="Ben Okafor"),
+        RepLoad(3, 5, 0, active=False, name="Old Rep"),
+    ]
+    assert pick_rep(reps, None) is None
+    assert overflow_reason(reps) == "Ann Lee away; Ben Okafor full (5 of 5)"
+    assert pick_rep([*reps, RepLoad(4, 5, 1, name="Mia")], None) == 4
+    assert overflow_reason([]) == "no active rep"

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core import do_not_contact
 from repdesk.core.contact import display_name
 from repdesk.core.domain import FollowUpKind, FollowUpStatus, LeadStatus
 from repdesk.core.email_rules import (
@@ -164,7 +165,7 @@ def check_can_email(lead: LeadRecord) -> None:
     """One sentence when this lead must not (or cannot) get an email from us."""
     name = display_name(lead)
     if lead.do_not_contact:
-        raise UserError(f"{name} is marked do not contact, so repdesk will not email them.")
+        raise UserError(do_not_contact.refusal(name))
     if not lead.email:
         raise UserError(f"{name} has no email address; edit the lead to add one.")
     if lead.bouncing_email and lead.bouncing_email == lead.email:

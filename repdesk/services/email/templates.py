@@ -68,6 +68,10 @@ class TemplateService:
     def by_key(self) -> dict[tuple[str, str], Template]:
         return {(t.key, t.product): t for t in self.all()}
 
+    def by_key_in(self, session: Session) -> dict[tuple[str, str], Template]:
+        """by_key, read in a session already open (an import's transaction)."""
+        return {(t.key, t.product): t for t in self._all(session)}
+
     def pick(self, key: str, product: str) -> Template:
         """The product's own version of `key`, else the one for every product."""
         try:

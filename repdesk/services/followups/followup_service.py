@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.contact import display_name
@@ -74,11 +74,13 @@ class FollowUpService:
         planner: FollowUpPlanner,
         leads: LeadService,
         end_of_today: Callable[[datetime], datetime],
+        writable: Callable[[], ColumnElement[bool] | None] = lambda: None,
     ) -> None:
+        """`writable`: the leads the signed-in login may change (services/team/identity)."""
         self._sessions = sessions
         self._clock = clock
         self.planner = planner
-        self._requalifier = Requalifier(sessions, planner)
+        self._requalifier = Requalifier(sessions, planner, writable)
         self._leads = leads
         self._end_of_today = end_of_today
 
@@ -176,6 +178,7 @@ class FollowUpService:
             record = self._pending(session, followup_id)
             lead = session.get(LeadRecord, record.lead_id)
             assert lead is not None
+            self._leads.claim_in(session, lead)
             self._claim(
                 session,
                 record,
@@ -209,13 +212,23 @@ class FollowUpService:
             self._leads.run_hooks(session, lead, now)
         return Changes(leads=True, activities=True, follow_ups=True)
 
-    def move(self, followup_id: int, when: datetime) -> Changes:
-        """Reschedule a step (snooze, drag in the calendar, `followup move`)."""
+    def move(
+        self, followup_id: int, when: datetime, *, seen_due: datetime | None = None
+    ) -> Changes:
+        """Reschedule a step (snooze, drag in the calendar, `followup move`). `seen_due`: the time
+        the user saw; when someone else moved the step meanwhile, nothing is changed (UserError
+        saying who moved it where)."""
         if when.tzinfo is None:
             raise UserError("A new time needs a time zone.")
         now = self._clock()
         with self._sessions.begin() as session:
             record = self._pending(session, followup_id)
+            if seen_due is not None and record.due_at != seen_due:
+                who = _who(session, record.updated_by) or "Someone"
+                raise UserError(
+                    f"{who} moved this step to {record.due_at.astimezone():%a %d %b %H:%M} "
+                    "meanwhile; nothing was changed."
+                )
             self._claim(session, record, due_at=when, sequence=record.sequence + 1, updated_at=now)
             # The lead's next step is its earliest pending one, as the database holds it now (not
             # simply `when`: another step may have been planned meanwhile).
@@ -259,11 +272,22 @@ class FollowUpService:
             raise UserError(f"Follow-up {record.id} is already {record.status}.")
 
     def _pending(self, session: Session, followup_id: int) -> FollowUpRecord:
-        record = session.get(FollowUpRecord, followup_id)
+        """The pending step, locked until the transaction ends: of two people completing or moving
+        it at once, the second waits, then reads what the first did (read, then write, in one
+        transaction; SQLite's single writer does the same)."""
+        record = session.get(FollowUpRecord, followup_id, with_for_update=True)
         if record is None:
             raise NotFoundError(f"There is no follow-up with id {followup_id}.")
         if record.status != FollowUpStatus.PENDING.value:
-            raise UserError(f"Follow-up {followup_id} is already {record.status}.")
+            who = _who(session, record.updated_by)
+            at = record.done_at or record.cancelled_at
+            when = f" at {at.astimezone():%H:%M on %a %d %b}" if at else ""
+            verb = "completed" if record.status == FollowUpStatus.DONE.value else record.status
+            raise UserError(
+                f"{who} already {verb} this step{when}; nothing was logged twice."
+                if who
+                else f"This step was already {verb}{when}; nothing was logged twice."
+            )
         return record
 
 
@@ -276,6 +300,13 @@ def _earliest_pending(lead_id: int) -> Any:
         )
         .scalar_subquery()
     )
+
+
+def _who(session: Session, rep_id: int | None) -> str:
+    """The name of the rep who last changed a step ("" when not known: a solo file)."""
+    if rep_id is None:
+        return ""
+    return session.scalar(select(RepRecord.name).where(RepRecord.id == rep_id)) or ""
 
 
 def _row(f: FollowUpRecord, lead: LeadRecord, rep: str | None) -> FollowUpRow:

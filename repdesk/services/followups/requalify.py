@@ -73,9 +73,18 @@ class Requalifier:
     moves it forward, so a remembered one is at most too early (a wider look, never a verdict
     missed), and a check that finds nothing then costs one indexed read."""
 
-    def __init__(self, sessions: sessionmaker[Session], planner: FollowUpPlanner) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        planner: FollowUpPlanner,
+        writable: Callable[[], ColumnElement[bool] | None] = lambda: None,
+    ) -> None:
+        """`writable`: the leads the signed-in login may change (a team's rep: their own and
+        unassigned ones); such a check leaves the others' leads, and the shared watermark, to
+        the clients of those who may change them."""
         self._sessions = sessions
         self._planner = planner
+        self._writable = writable
         self._through: datetime | None = None
 
     def plan(self, now: datetime) -> int:
@@ -84,22 +93,26 @@ class Requalifier:
         A look without a write transaction first: mostly there is nothing to do, and a reader (the
         follow-up list, a report) then takes no write lock.
         """
+        only = self._writable()
+        look, load = (_LOOK, _LEADS) if only is None else (_LOOK.where(only), _LEADS.where(only))
         with self._sessions() as session:
             stored = self._through or _watermark(session)
             since = None if stored is None else min(stored, now) - SLACK
             bounds = {"now": now, "since": since or _EPOCH}
-            found = session.scalar(_LOOK, bounds) is not None
+            found = session.scalar(look, bounds) is not None
         self._through = stored
         if not found and stored is not None and now - stored < WRITE_EVERY:
             return 0
         count = 0
         if found:
             with self._sessions.begin() as session:
-                leads = list(session.scalars(_LEADS, bounds))
+                leads = list(session.scalars(load, bounds))
                 due = next_business_time(now, self._planner.hours).astimezone(UTC)
                 for lead in leads:
                     self._planner.sync(session, lead, now, first_due=due, note=REQUALIFY_NOTE)
                 count = len(leads)
+        if only is not None:
+            return count  # looked at a part only: the watermark is not this check's to move
         through = now if stored is None else max(stored, now)
         _advance_watermark(self._sessions, through)
         self._through = through

@@ -84,10 +84,29 @@ class Segment:
     """None until needed: the snapshot counts it when a window reaches past its start."""
 
 
+#: The inbox's owner filter on a team: whose leads (values of InboxFilter.owner).
+MINE_AND_UNASSIGNED = "@mine+unassigned"
+MINE = "@mine"
+
+
 class InboxService:
-    def __init__(self, sessions: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        my_rep: Callable[[], int | None] = lambda: None,
+    ) -> None:
+        """`my_rep`: the signed-in rep on a team database (None: a solo file, or no rep)."""
         self._sessions = sessions
         self._clock = clock
+        self._my_rep = my_rep
+
+    def owner_scopes(self) -> list[tuple[str, str]]:
+        """The "whose leads" choices before the reps' names, the default first: on a team
+        "Mine + Unassigned" and "Mine"; nothing on a solo file (every lead is mine)."""
+        if self._my_rep() is None:
+            return []
+        return [("Mine + Unassigned", MINE_AND_UNASSIGNED), ("Mine", MINE)]
 
     @property
     def dialect(self) -> str:
@@ -165,7 +184,12 @@ class InboxService:
             where.append(LeadRecord.source == flt.source)
         if flt.product:
             where.append(LeadRecord.product == flt.product)
-        if flt.owner == "-":
+        me = self._my_rep() if flt.owner in (MINE, MINE_AND_UNASSIGNED) else None
+        if flt.owner == MINE:
+            where.append(LeadRecord.owner_id == me)
+        elif flt.owner == MINE_AND_UNASSIGNED:
+            where.append((LeadRecord.owner_id == me) | LeadRecord.owner_id.is_(None))
+        elif flt.owner == "-":
             where.append(LeadRecord.owner_id.is_(None))
         elif flt.owner:
             where.append(

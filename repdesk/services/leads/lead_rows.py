@@ -58,6 +58,21 @@ class ActivityRow:
     occurred_at: datetime
     body: str
     duration_seconds: int | None
+    by: str = ""  # the rep who did it ("" on a solo file, or before reps were recorded)
+
+    def to_json(self) -> dict[str, Any]:
+        return _json(asdict(self))
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One field of the lead changed: old and new value (owners by name), who, when."""
+
+    field: str
+    old: str | None
+    new: str | None
+    by: str  # the rep's name, the login when it has no rep, "" on a solo file
+    changed_at: datetime
 
     def to_json(self) -> dict[str, Any]:
         return _json(asdict(self))
@@ -92,6 +107,8 @@ class LeadDetail:
     email_clicks: int
     site_visits: int
     activities: list[ActivityRow] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)
+    """Every change of the lead's fields, newest first (written by the database's triggers)."""
 
     def to_json(self) -> dict[str, Any]:
         """The lead's fields (as `repdesk leads --json` lists them), its inquiry, tags, extra
@@ -106,6 +123,7 @@ class LeadDetail:
             email_clicks=self.email_clicks,
             site_visits=self.site_visits,
             activities=[a.to_json() for a in self.activities],
+            history=[h.to_json() for h in self.history],
         )
         return data
 

@@ -3,11 +3,11 @@ contact."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from repdesk.core import contact, do_not_contact
@@ -16,8 +16,10 @@ from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.core.quoting import quoted
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.leads.edit_conflicts import StaleEditError, changed_fields
+from repdesk.services.leads.lead_history import lead_history
 from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary, StepRow
-from repdesk.store.guarded import change_if, json_set_with
+from repdesk.store.guarded import json_set_with
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
 
@@ -77,13 +79,16 @@ class LeadService:
         default_region: Callable[[], str] = lambda: "US",
         *,
         hooks: Sequence[LeadHook] = (),
+        claim: Callable[[Session, LeadRecord], bool] | None = None,
     ) -> None:
         """`hooks` run inside every action's transaction after a lead changed, in order (the
-        composition root passes follow-up planning and the journey stage)."""
+        composition root passes follow-up planning and the journey stage). `claim` makes an
+        unassigned lead the signed-in rep's when work on it starts (services/team/claims)."""
         self._sessions = sessions
         self._clock = clock
         self._region = default_region
         self._hooks = tuple(hooks)
+        self._claim = claim
 
     @property
     def dialect(self) -> str:
@@ -115,8 +120,9 @@ class LeadService:
             lead = session.get(LeadRecord, lead_id)
             if row is None or lead is None:
                 raise NotFoundError(f"There is no lead with id {lead_id}.")
-            acts = session.scalars(
-                select(ActivityRecord)
+            acts = session.execute(
+                select(ActivityRecord, _Owner.name)
+                .outerjoin(_Owner, _Owner.id == ActivityRecord.rep_id)
                 .where(ActivityRecord.lead_id == lead_id)
                 .order_by(ActivityRecord.occurred_at.desc(), ActivityRecord.id.desc())
             )
@@ -130,9 +136,12 @@ class LeadService:
                 email_clicks=lead.email_clicks,
                 site_visits=lead.site_visits,
                 activities=[
-                    ActivityRow(a.id, a.kind, a.outcome, a.occurred_at, a.body, a.duration_seconds)
-                    for a in acts
+                    ActivityRow(
+                        a.id, a.kind, a.outcome, a.occurred_at, a.body, a.duration_seconds, by or ""
+                    )
+                    for a, by in acts
                 ],
+                history=lead_history(session, lead_id),
             )
 
     def steps(self, lead_id: int) -> list[StepRow]:
@@ -165,6 +174,11 @@ class LeadService:
             raise NotFoundError(f"There is no lead with id {lead_id}.")
         return lead
 
+    def claim_in(self, session: Session, lead: LeadRecord) -> bool:
+        """Work on `lead` starts: an unassigned lead becomes mine (True), atomically; another
+        rep's lead is refused for a rep (ClaimedError)."""
+        return self._claim(session, lead) if self._claim is not None else False
+
     def run_hooks(self, session: Session, lead: LeadRecord, now: datetime) -> None:
         session.flush()
         for hook in self._hooks:
@@ -186,6 +200,8 @@ class LeadService:
             lead = self._lead(session, lead_id)
             if lead.do_not_contact and kind in do_not_contact.REFUSED_KINDS:
                 raise UserError(do_not_contact.refusal(display_name(lead)))
+            if kind in OUTBOUND_KINDS:
+                self.claim_in(session, lead)
             record_activity(
                 session,
                 lead,
@@ -230,23 +246,25 @@ class LeadService:
         return Changes(leads=True, activities=True, follow_ups=True)
 
     def update_lead(
-        self, lead_id: int, values: Mapping[str, str], *, shown: Mapping[str, str] | None = None
+        self,
+        lead_id: int,
+        values: dict[str, str],
+        *,
+        seen: Mapping[str, str] | None = None,
+        keep_mine: Collection[str] = (),
     ) -> Changes:
-        """Save an edit; every field the user changed is protected from later merges.
+        """Save the edit dialog; every field the user changed is protected from later merges.
 
-        `shown` holds the values the edit dialog showed: a field whose value is still what was
-        shown is not written (the user did not touch it), and a changed field is saved only while
-        the lead still holds the shown value, so a dialog opened before someone else's change
-        cannot write over it. Without `shown` (the CLI), the values read here are the base.
-        """
+        `seen`: the values the user saw when the edit began. Only the fields they changed are
+        written; when someone else changed one of those meanwhile (to something else), nothing is
+        saved (StaleEditError naming who changed what, when) unless it is in `keep_mine`."""
         unknown = set(values) - set(EDITABLE)
         if unknown:
             raise UserError(
                 f"The field {quoted(sorted(unknown)[0])} cannot be edited; the fields that can "
                 f"are {', '.join(EDITABLE)}."
             )
-        touched = {k: v for k, v in values.items() if shown is None or v != shown.get(k, "")}
-        cleaned = {k: v.strip() for k, v in touched.items()}
+        cleaned = dict(values)
         if cleaned.get("email"):
             email = contact.normalize_email(cleaned["email"])
             if email is None:
@@ -257,37 +275,38 @@ class LeadService:
             if phone is None:
                 raise UserError(f"{quoted(cleaned['phone'])} is not a valid phone number.")
             cleaned["phone"] = phone
+        cleaned = {k: v.strip() for k, v in cleaned.items()}
         now = self._clock()
-        columns = [getattr(LeadRecord, name) for name in EDITABLE]
         with self._sessions.begin() as session:
-            row = session.execute(select(*columns).where(LeadRecord.id == lead_id)).first()
-            if row is None:
+            lead = session.get(LeadRecord, lead_id, with_for_update=seen is not None)
+            if lead is None:
                 raise NotFoundError(f"There is no lead with id {lead_id}.")
-            current = dict(row._mapping)
-            base = current if shown is None else {k: shown.get(k, "") for k in cleaned}
-            for key in cleaned:
-                if current[key] != base[key]:
-                    raise UserError(_stale(key, current[key]))
-            changed = {k: v for k, v in cleaned.items() if current[k] != v}
-            if not changed:
-                return Changes()
-            after = {**current, **changed}
-            if not any(after[k] for k in ("first_name", "last_name", "company", "email", "phone")):
+            if seen is not None:
+                cleaned, conflicts = changed_fields(session, lead, cleaned, seen)
+                refused = [c for c in conflicts if c.field not in keep_mine]
+                if refused:
+                    raise StaleEditError(refused)
+            edited: set[str] = set()
+            for key, value in cleaned.items():
+                if getattr(lead, key) != value:
+                    setattr(lead, key, value)
+                    edited.add(key)
+            if not (lead.first_name or lead.last_name or lead.company or lead.email or lead.phone):
                 raise UserError(
                     "A lead needs at least a name, a company, an email or a phone number."
                 )
-            values_now = {
-                **changed,
-                "edited_fields": json_set_with(LeadRecord.edited_fields, changed, self.dialect),
-                "updated_at": now,
-            }
-            if not change_if(
-                session, LeadRecord, lead_id, {k: base[k] for k in changed}, values_now
-            ):
-                # Another program changed one of these fields between the read and the write.
-                fresh = session.execute(select(*columns).where(LeadRecord.id == lead_id)).one()
-                key = next(k for k in changed if fresh._mapping[k] != base[k])
-                raise UserError(_stale(key, fresh._mapping[key]))
+            lead.updated_at = now
+            session.flush()
+            # The protected fields merged in SQL from the row as it is now (no read-modify-write:
+            # two edits adding different fields at once both stay protected).
+            session.execute(
+                update(LeadRecord)
+                .where(LeadRecord.id == lead_id)
+                .values(
+                    edited_fields=json_set_with(LeadRecord.edited_fields, edited, self.dialect)
+                ),
+                execution_options={"synchronize_session": "fetch"},
+            )
         return Changes(leads=True)
 
     def add_note(self, lead_id: int, text: str) -> Changes:
@@ -303,14 +322,6 @@ class LeadService:
         col = getattr(LeadRecord, column)
         with self._sessions() as session:
             return [v for v in session.scalars(select(col).distinct().order_by(col)) if v]
-
-
-def _stale(field: str, now: str) -> str:
-    label = field.replace("_", " ")
-    return (
-        f"The {label} of this lead was changed elsewhere while you were editing it (it is now "
-        f"{quoted(now)}); nothing was saved, reopen the lead to see the change."
-    )
 
 
 def record_activity(

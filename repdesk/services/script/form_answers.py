@@ -13,19 +13,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, LeadStatus, Verdict
-from repdesk.core.email_rules import placeholder_values
+from repdesk.core.email_rules import NOT_A_FIT, Template, pick_template, placeholder_values
 from repdesk.core.form_match import FormMatch, FormMatcher, form_summary
 from repdesk.core.questions import TIMEFRAME_KEY, Question
 from repdesk.core.script_flow import format_answer
 from repdesk.core.verdict_rules import asked_questions, decide
 from repdesk.formats.lead_file import ParsedLead
+from repdesk.formats.template_file import load_default
 from repdesk.services.common.errors import NotFoundError
 from repdesk.services.leads.lead_service import record_activity
 from repdesk.services.script.answer_json import answers_from_json, answers_to_json
 from repdesk.services.script.form_arrivals import LeadLike, Prepared, take_arrivals
 from repdesk.services.script.form_mappings import MAPPED
 from repdesk.services.script.not_a_fit_reply import not_a_fit_draft, shipped_not_a_fit
-from repdesk.services.script.rep_routing import route
+from repdesk.services.script.rep_routing import overflow_note, route
 from repdesk.services.script.script_service import ScriptService, StoredBundle, sets_by_ids
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.models import FormMappingRecord, LeadRecord, QualificationRecord, RepRecord
@@ -57,8 +58,12 @@ class FormAnswerService:
         settings: SettingsService,
         scripts: ScriptService,
         zone: Callable[[], tzinfo],
+        templates: Callable[[Session], Mapping[tuple[str, str], Template]] | None = None,
     ) -> None:
+        """`templates`: the email templates as stored, read in the caller's session
+        (TemplateService.by_key_in); without it the shipped ones."""
         self._sessions = sessions
+        self._templates = templates
         self._clock = clock
         self._settings = settings
         self._scripts = scripts
@@ -102,7 +107,7 @@ class FormAnswerService:
         """The qualification "from the form": score and verdict by the current rules; the lead's
         provisional verdict; a rep when routing is on; the helpful reply when not a fit."""
         current = current or self._scripts.current_in(session)
-        prepared = self.prepare(lead, match, current)
+        prepared = self.prepare(lead, match, current, self.reply_templates(session))
         record = QualificationRecord(
             **prepared.values,
             lead_id=lead.id,
@@ -126,15 +131,28 @@ class FormAnswerService:
         session.flush()
         return record
 
-    def prepare(self, lead: LeadLike, match: FormMatch, current: StoredBundle) -> Prepared:
+    def reply_templates(self, session: Session) -> Mapping[tuple[str, str], Template]:
+        """The email templates the not-a-fit reply is drafted from: as the user edited them."""
+        if self._templates is None:
+            return {(t.key, t.product): t for t in load_default()}
+        return self._templates(session)
+
+    def prepare(
+        self,
+        lead: LeadLike,
+        match: FormMatch,
+        current: StoredBundle,
+        templates: Mapping[tuple[str, str], Template],
+    ) -> Prepared:
         """Score and verdict of the answers by the current rules, the qualification's columns,
-        and the note for the lead's timeline (with the helpful reply when not a fit)."""
+        and the note for the lead's timeline (with the helpful reply, from `templates`, when not a
+        fit)."""
         sets = current.sets_for_product(lead.product or "")
         decision = decide(sets, current.bundle.rules, match.answers)
         questions = {q.key: q for q in asked_questions(sets)}
         note = f"From the form: {decision.verdict.value.replace('_', ' ')} · score {decision.score}"
         if decision.verdict is Verdict.NOT_A_FIT:
-            note += self._draft_reply(lead, match.answers)
+            note += self._draft_reply(lead, match.answers, templates)
         values = {
             "set_ids": [current.set_ids[s.key] for s in sets],
             "rule_set_id": current.rule_set_id,
@@ -155,15 +173,24 @@ class FormAnswerService:
             return ""
         rep_id = route(session, now, self._zone())
         if rep_id is None:
-            return " · every rep is full this month: left unassigned"
+            return f" · left unassigned: {overflow_note(session, now, self._zone())}"
         lead.owner_id = record.rep_id = rep_id
         rep = session.get(RepRecord, rep_id)
         return f" · routed to {rep.name if rep else rep_id}"
 
-    def _draft_reply(self, lead: LeadLike, answers: Mapping[str, AnswerValue]) -> str:
+    def _draft_reply(
+        self,
+        lead: LeadLike,
+        answers: Mapping[str, AnswerValue],
+        templates: Mapping[tuple[str, str], Template],
+    ) -> str:
         challenge = answers.get("challenge")
         values = placeholder_values(lead, challenge=challenge if isinstance(challenge, str) else "")
-        draft = not_a_fit_draft(shipped_not_a_fit(lead.product), lead.email, values)
+        try:
+            template = pick_template(templates, NOT_A_FIT, lead.product)
+        except KeyError:  # the workspace's set lacks it (it is required): the shipped one
+            template = shipped_not_a_fit(lead.product)
+        draft = not_a_fit_draft(template, lead.email, values)
         return f"\nHelpful reply drafted (not sent):\nSubject: {draft.subject}\n\n{draft.body}"
 
     # -- arrivals (every import: files, watched folders, mailboxes) ------------------------------

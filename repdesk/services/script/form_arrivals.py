@@ -13,6 +13,7 @@ from sqlalchemy import TableClause, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from repdesk.core.domain import ActivityKind, LeadStatus, Verdict
+from repdesk.core.email_rules import Template
 from repdesk.core.form_match import FormMatch, FormMatcher
 from repdesk.core.form_plan import FORM_ID_FIELD
 from repdesk.formats.lead_file import ParsedLead
@@ -57,7 +58,15 @@ class ArrivalService(Protocol):
         self, current: StoredBundle, product: str | None, mapping: Mapping[str, str]
     ) -> FormMatcher: ...
 
-    def prepare(self, lead: LeadLike, match: FormMatch, current: StoredBundle) -> Prepared: ...
+    def reply_templates(self, session: Session) -> Mapping[tuple[str, str], Template]: ...
+
+    def prepare(
+        self,
+        lead: LeadLike,
+        match: FormMatch,
+        current: StoredBundle,
+        templates: Mapping[tuple[str, str], Template],
+    ) -> Prepared: ...
 
     def record(
         self,
@@ -118,6 +127,7 @@ def take_arrivals(
     if not candidates:
         return
     facts = _facts(session, sorted({lead_id for lead_id, _ in candidates}))
+    templates = service.reply_templates(session)  # the not-a-fit reply, as the user edited it
     qualifications: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
     changed: dict[int, LeadFacts] = {}
@@ -131,7 +141,7 @@ def take_arrivals(
             continue
         taken = set(match.fields.values()) | ({FORM_ID_FIELD} if match.form_id else set())
         lead.extra = {k: v for k, v in lead.extra.items() if k not in taken}
-        prepared = service.prepare(lead, match, current)
+        prepared = service.prepare(lead, match, current, templates)
         closed = LeadStatus(lead.status).is_closed
         if prepared.verdict is Verdict.QUALIFIED and route and not closed:
             one_by_one.append((lead_id, match))  # routing reads the month's hand-overs so far

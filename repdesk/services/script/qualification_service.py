@@ -40,7 +40,7 @@ from repdesk.services.script.not_a_fit_reply import (
     not_a_fit_draft,
     shipped_not_a_fit,
 )
-from repdesk.services.script.rep_routing import route
+from repdesk.services.script.rep_routing import overflow_note, route
 from repdesk.services.script.script_service import ScriptService, sets_by_ids
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.models import (
@@ -170,6 +170,7 @@ class QualificationService:
         """The core set and the lead's product set, with the draft's answers when a draft exists."""
         with self._sessions.begin() as session:
             lead = _lead(session, lead_id)
+            self._leads.claim_in(session, lead)  # the script is a call: the lead becomes mine
             draft = _draft(session, lead_id)
             if draft is not None:
                 sets = sets_by_ids(session, draft.set_ids)
@@ -345,7 +346,9 @@ class QualificationService:
         body = f"{verdict.value.replace('_', ' ').capitalize()} · score {decision.score}"
         if verdict is Verdict.QUALIFIED:
             body += (
-                f" · handed to {owner_name}" if owner_name else " · unassigned, every rep is full"
+                f" · handed to {owner_name}"
+                if owner_name
+                else f" · unassigned: {overflow_note(session, now, self._zone())}"
             )
         record_activity(session, lead, ActivityKind.QUALIFICATION, now, body=body)
         if needs_step(lead):

@@ -8,7 +8,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from repdesk.core.domain import Verdict
-from repdesk.core.routing import RepLoad, pick_rep
+from repdesk.core.routing import RepLoad, overflow_reason, pick_rep
 from repdesk.store.models import QualificationRecord, RepRecord
 
 
@@ -36,8 +36,21 @@ def rep_loads(session: Session, now: datetime, zone: tzinfo) -> list[RepLoad]:
     )
     reps = session.scalars(select(RepRecord).order_by(RepRecord.id))
     return [
-        RepLoad(r.id, r.monthly_capacity, int(counts.get(r.id, 0)), bool(r.active)) for r in reps
+        RepLoad(
+            r.id,
+            r.monthly_capacity,
+            int(counts.get(r.id, 0)),
+            bool(r.active),
+            bool(r.away),
+            r.name,
+        )
+        for r in reps
     ]
+
+
+def overflow_note(session: Session, now: datetime, zone: tzinfo) -> str:
+    """Why a qualified lead waits unassigned (the overflow queue): each rep full or away."""
+    return f"every rep is full or away ({overflow_reason(rep_loads(session, now, zone))})"
 
 
 def previous_rep(session: Session) -> int | None:

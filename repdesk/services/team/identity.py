@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, false, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.services.common.changes import Changes
+from repdesk.services.common.errors import UserError
 from repdesk.store import team_roles
-from repdesk.store.models import RepRecord
+from repdesk.store.models import LeadRecord, RepRecord
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,15 @@ class Me:
     @property
     def is_team(self) -> bool:
         return self.role != "solo"
+
+    def writable_leads(self) -> ColumnElement[bool] | None:
+        """Which leads this login may change (None: all). Background chores (re-qualify steps)
+        only try those; the database is what refuses the rest."""
+        if self.role == "rep":
+            return LeadRecord.owner_id.is_(None) | (LeadRecord.owner_id == self.rep_id)
+        if self.role == "guest":
+            return false()
+        return None
 
     def describe(self) -> str:
         """What the window title and status bar say: "Ann Lee (ann, rep)"."""
@@ -69,3 +80,17 @@ class IdentityService:
             with self._sessions() as session:
                 self._me = who_am_i(session)
         return self._me
+
+    def set_away(self, away: bool, rep_id: int | None = None) -> Changes:
+        """Mark a rep away (routing hands them nothing) or back; default: me. A rep may mark
+        only themselves (the database's policy), a manager anyone."""
+        target = self.me().rep_id if rep_id is None else rep_id
+        if target is None:
+            raise UserError("Name the rep to mark away: you are signed in without a rep.")
+        with self._sessions.begin() as session:
+            changed = session.execute(
+                update(RepRecord).where(RepRecord.id == target).values(away=away)
+            ).rowcount  # type: ignore[attr-defined]
+        if not changed:
+            raise UserError("Only a manager can mark another rep away; nothing was changed.")
+        return Changes(reps=True)

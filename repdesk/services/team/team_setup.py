@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -14,9 +15,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from repdesk.services.common.errors import UserError
+from repdesk.services.script.script_service import ScriptService
 from repdesk.services.team.rep_service import MAX_CAPACITY
 from repdesk.store import team_roles
-from repdesk.store.engine import make_engine
+from repdesk.store.engine import make_engine, make_session_factory
 from repdesk.store.errors import StoreError, describe_database_error
 from repdesk.store.locations import resolve_url
 from repdesk.store.migrate import ensure_schema
@@ -67,6 +69,9 @@ def init_team(url: str) -> None:
             _require_owner(conn)
             team_roles.create_groups(conn)
             team_roles.apply_privileges(conn)
+        # The shipped question sets and rules, stored by the owner: reps may not write them, so
+        # the first rep to start a call must find them there.
+        ScriptService(make_session_factory(engine), lambda: datetime.now(UTC)).current()
 
 
 def validate_login(login: str) -> str:

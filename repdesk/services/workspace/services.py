@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from repdesk.services.script.script_service import ScriptService
     from repdesk.services.settings.settings_service import SettingsService
     from repdesk.services.sources.source_service import SourceService
+    from repdesk.services.team.claims import TeamQueue
+    from repdesk.services.team.identity import IdentityService
+    from repdesk.services.team.live import LiveChanges
     from repdesk.services.team.rep_service import RepService
     from repdesk.services.workspace.backup_service import BackupService
 
@@ -58,3 +61,9 @@ class Services:
     replies: ReplyFiler
     form_answers: FormAnswerService
     form_mappings: FormMappingService
+    identity: IdentityService
+    """Who is signed in and what they may do (a solo file: one implicit me)."""
+    team: TeamQueue
+    """Claims and who is on a call with which lead."""
+    live: LiveChanges
+    """Other clients' committed changes, as they happen (the window's live queue)."""

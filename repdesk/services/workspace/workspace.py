@@ -183,4 +183,5 @@ class Workspace:
         if self.first_screen is not None:
             self.first_screen.close()
         if self._opened is not None:
+            self._opened.services.live.stop()  # a window's live queue ends with its database
             self._opened.engine.dispose()

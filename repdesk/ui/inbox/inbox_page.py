@@ -72,6 +72,7 @@ class InboxPage(QWidget):
         self._services = services
         self.first_screen = first_screen
         self.all_leads = all_leads
+        self._scope_set = False  # a team's "Mine + Unassigned" chosen once, at the first fill
         self.model = LeadTableModel(time.clock, time.response_target_minutes)
         self._build(actions)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -263,15 +264,30 @@ class InboxPage(QWidget):
         choices = {
             "status": [(s.label, s.value) for s in LeadStatus],
             "source": [(v, v) for v in leads.distinct_values("source")],
-            "owner": [("Unassigned", "-")] + [(v, v) for v in leads.reps()],
+            "owner": self.services.inbox.owner_scopes()
+            + [("Unassigned", "-")]
+            + [(v, v) for v in leads.reps()],
             "product": [(v, v) for v in leads.distinct_values("product")],
         }
         for key, items in choices.items():
             box = self.filters[key]
+            kept = box.currentData()
+            box.blockSignals(True)
             while box.count() > 1:
                 box.removeItem(1)
             for label, value in items:
                 box.addItem(label, value)
+            box.setCurrentIndex(max(0, box.findData(kept)) if kept else 0)
+            box.blockSignals(False)
+        scopes = choices["owner"][:2] if self.services.inbox.owner_scopes() else []
+        if scopes and not self._scope_set:
+            # A team's rep starts on their own and the unassigned leads; "Everyone" is one pick.
+            self._scope_set = True
+            owner = self.filters["owner"]
+            owner.setItemText(0, "Everyone")
+            if not self.all_leads:
+                owner.setCurrentIndex(owner.findData(scopes[0][1]))
+                self.reload()
 
     # -- events ----------------------------------------------------------------------------------
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:

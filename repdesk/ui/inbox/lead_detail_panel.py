@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.script.form_mappings import FormMappingService
     from repdesk.services.script.script_service import ScriptService
+    from repdesk.services.team.claims import TeamQueue
     from repdesk.ui.email.composer import EmailServices
     from repdesk.ui.followups.followup_dialogs import ExportServices
 
@@ -71,6 +72,8 @@ class LeadDetailServices:
     scripts: ScriptService
     email: EmailServices | None = None
     """Writing to the lead from repdesk, and their stop requests (ui/email)."""
+    team: TeamQueue | None = None
+    """Who else is on a call with the lead now (ui/team)."""
 
 
 class LeadDetailPanel(QStackedWidget):
@@ -332,9 +335,17 @@ class LeadDetailPanel(QStackedWidget):
         f["source"].setText(lead.source or "—")
         f["product"].setText(lead.product or "—")
         over_capacity = "over_capacity" in {t.strip() for t in d.tags.replace(";", ",").split(",")}
+        on_call = (
+            self.services.team.on_calls([lead.id]).get(lead.id)
+            if self.services.team is not None
+            else None
+        )
         f["owner"].setText(
-            lead.owner
-            or ("Unassigned — every rep is at capacity" if over_capacity else "Unassigned")
+            (
+                lead.owner
+                or ("Unassigned — every rep is at capacity" if over_capacity else "Unassigned")
+            )
+            + (f" · on a call with {on_call.who} now" if on_call and not on_call.mine else "")
         )
         f["received"].setText(_when(lead.received_at))
         f["first_response"].setText(
@@ -366,6 +377,7 @@ class LeadDetailPanel(QStackedWidget):
         self.extra.setVisible(bool(extras))
         self.extra.setText("<br>".join(f"<b>{_esc(k)}</b>: {_esc(str(v))}" for k, v in extras))
         self.timeline.clear()
+        entries = []
         for act in d.activities:
             icon, kind = _ICONS.get(act.kind, "•"), act.kind.replace("_", " ")
             text = f"{icon}  {_when(act.occurred_at)}  {kind}"
@@ -373,8 +385,24 @@ class LeadDetailPanel(QStackedWidget):
                 text += f" — {act.outcome.replace('_', ' ')}"
             if act.duration_seconds:
                 text += f" ({act.duration_seconds // 60}:{act.duration_seconds % 60:02d})"
+            if act.by:
+                text += f" · {act.by}"
             if act.body:
                 text += f"\n      {act.body}"
+            entries.append((act.occurred_at, text))
+        for change in d.history:
+            if change.field == "status":
+                continue  # the status change is on the timeline already, as an activity
+            by = f" · {change.by}" if change.by else ""
+            entries.append(
+                (
+                    change.changed_at,
+                    f"✐  {_when(change.changed_at)}  {change.field.replace('_', ' ')} changed{by}"
+                    f"\n      {_shown(change.old)} → {_shown(change.new)}",
+                )
+            )
+        entries.sort(key=lambda e: e[0], reverse=True)  # stable: activities first at a tie
+        for _at, text in entries:
             self.timeline.addItem(QListWidgetItem(text))
 
     def _set_actions_enabled(self, enabled: bool) -> None:
@@ -541,3 +569,11 @@ def _when(moment: datetime | None) -> str:
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _shown(value: str | None) -> str:
+    """A history value on the timeline: empty values say so, long ones are shortened."""
+    if value is None or value == "":
+        return "(empty)"
+    text = " ".join(value.split())
+    return text if len(text) <= 80 else text[:79] + "…"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.services.common.errors import UserError
+from repdesk.services.leads.edit_conflicts import StaleEditError
 from repdesk.services.leads.lead_rows import LeadDetail
 
 if TYPE_CHECKING:
@@ -61,6 +63,13 @@ class LeadEditDialog(QDialog):
         self.error.setStyleSheet("color: #cf222e")
         self.error.setWordWrap(True)
         form.addRow(self.error)
+        # Fields someone else changed meanwhile: one "keep mine" box each (unticked: theirs).
+        self.conflicts = QWidget()
+        self.conflicts.setObjectName("editConflicts")
+        self._conflict_form = QFormLayout(self.conflicts)
+        self._conflict_form.setContentsMargins(0, 0, 0, 0)
+        self.keep_boxes: dict[str, QCheckBox] = {}
+        form.addRow(self.conflicts)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -68,9 +77,8 @@ class LeadEditDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.edits["first_name"].setFocus()
-        # What the lead held when the dialog opened: only fields the user changes are saved, and
-        # only while nobody else changed them meanwhile.
-        self._shown = self.values()
+        self._seen = self.values()  # what the user saw: only what they change is written
+        self._keep: set[str] = set()
 
     def values(self) -> dict[str, str]:
         data = {k: e.text() for k, e in self.edits.items()}
@@ -78,9 +86,45 @@ class LeadEditDialog(QDialog):
         return data
 
     def accept(self) -> None:
+        self._resolve()
         try:
-            self._leads.update_lead(self._lead_id, self.values(), shown=self._shown)
+            self._leads.update_lead(
+                self._lead_id, self.values(), seen=self._seen, keep_mine=self._keep
+            )
+        except StaleEditError as exc:
+            self.error.setText(
+                f"{exc} Tick what to keep of yours (the rest becomes theirs), then save again."
+            )
+            self._show_conflicts(exc)
+            return
         except UserError as exc:
             self.error.setText(str(exc))
             return
         super().accept()
+
+    def _show_conflicts(self, exc: StaleEditError) -> None:
+        for conflict in exc.conflicts:
+            when = f", {conflict.when.astimezone():%H:%M}" if conflict.when else ""
+            box = QCheckBox(
+                f"Keep mine: {conflict.mine!r} — theirs: {conflict.theirs!r} ({conflict.who}{when})"
+            )
+            box.setObjectName(f"keep_{conflict.field}")
+            box.setProperty("theirs", conflict.theirs)
+            label = dict(_FIELDS).get(conflict.field, "Notes")
+            self._conflict_form.addRow(label, box)
+            self.keep_boxes[conflict.field] = box
+
+    def _resolve(self) -> None:
+        """Apply the ticks: a kept field overwrites theirs, an unticked one takes theirs."""
+        for field, box in self.keep_boxes.items():
+            theirs = str(box.property("theirs"))
+            self._seen[field] = theirs
+            if box.isChecked():
+                self._keep.add(field)
+            elif field == "notes":
+                self.notes.setPlainText(theirs)
+            else:
+                self.edits[field].setText(theirs)
+        self.keep_boxes.clear()
+        while self._conflict_form.rowCount():
+            self._conflict_form.removeRow(0)

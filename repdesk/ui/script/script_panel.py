@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -41,7 +42,9 @@ if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.script.qualification_service import QualificationService
+    from repdesk.services.team.claims import TeamQueue
     from repdesk.ui.email.composer import EmailServices
+    from repdesk.ui.team.call_marker import CallMarker
 
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 QUESTIONS, OUTCOME, RESULT = range(3)
@@ -56,6 +59,8 @@ class ScriptPanelServices:
     time: WorkspaceTime
     email: EmailServices | None = None
     """The not-a-fit reply sent from repdesk when an outgoing account is set up (ui/email)."""
+    team: TeamQueue | None = None
+    """Claims and call markers: the others see who is on a call with the lead (ui/team)."""
 
 
 class ScriptPanel(QWidget):
@@ -86,6 +91,7 @@ class ScriptPanel(QWidget):
         self._elapsed = QElapsedTimer()
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._show_time)
+        self.call_marker: CallMarker | None = None  # made at the first call on a team database
         self._build()
 
     # -- construction ----------------------------------------------------------------------------
@@ -188,8 +194,21 @@ class ScriptPanel(QWidget):
 
     # -- starting --------------------------------------------------------------------------------
     def start(self, lead_id: int) -> None:
-        """Open the script for a lead, resuming its draft if there is one; the call timer starts."""
+        """Open the script for a lead, resuming its draft if there is one; the call timer starts.
+        On a team the lead becomes mine when unassigned, and the others see I am on a call."""
         assert self.services is not None
+        if self.services.team is not None and not self.preview:
+            if self.call_marker is None:
+                from repdesk.ui.team.call_marker import CallMarker
+
+                self.call_marker = CallMarker(self.services.team, self)
+            self.call_marker.end()  # a call still marked (the rep jumped to another lead)
+            try:
+                if not self.call_marker.begin(lead_id):
+                    return
+            except UserError as exc:  # another rep's lead
+                QMessageBox.information(self, "repdesk", str(exc))
+                return
         self.begin(self.services.qualifications.start_or_resume(lead_id))
 
     def begin(self, run: ScriptRun) -> None:
@@ -472,6 +491,8 @@ class ScriptPanel(QWidget):
     def _log_call(self, outcome: CallOutcome) -> None:
         assert self.run is not None and self.services is not None and self.run.lead_id is not None
         self._tick.stop()
+        if self.call_marker is not None:
+            self.call_marker.end()
         seconds = max(1, math.ceil(self._elapsed.elapsed() / 1000))
         lead_id = self.run.lead_id
         label = outcome.value.replace("_", " ")
@@ -521,5 +542,7 @@ class ScriptPanel(QWidget):
 
     def _close(self) -> None:
         self._tick.stop()
+        if self.call_marker is not None:
+            self.call_marker.end()
         self.run = None
         self.sig_close_requested.emit()

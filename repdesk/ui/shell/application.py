@@ -12,11 +12,14 @@ if TYPE_CHECKING:
     from repdesk.services.workspace.workspace import Workspace
 
 
-def run_application(open_workspace: Callable[[], Workspace], *, url: str, files: list[str]) -> int:
+def run_application(
+    open_workspace: Callable[[str], Workspace], *, url: str, files: list[str]
+) -> int:
     """Start the app on `url`, or hand `files` to the repdesk already running on it and return 0.
 
-    `open_workspace` opens (and migrates) the database; it runs only when no other instance has
-    the database open, so a second launch costs a socket round trip and no migration check.
+    `open_workspace` opens (and migrates) the database at the URL it is given (a team database's
+    with the signed-in login's password); it runs only when no other instance has the database
+    open, so a second launch costs a socket round trip and no migration check.
     """
     from repdesk.ui.shell.single_instance import InstanceServer, send_to_running, server_name
 
@@ -30,8 +33,20 @@ def run_application(open_workspace: Callable[[], Workspace], *, url: str, files:
     server = InstanceServer(name)  # listens before the slow part, so a quick second launch waits
     from repdesk.store.errors import StoreError
 
+    signed = url
+    if not url.startswith("sqlite"):  # a team database: sign in (SQLAlchemy loads only here)
+        from repdesk.services.settings.secrets import SecretStore
+        from repdesk.ui.common.theme import apply_theme
+        from repdesk.ui.team.sign_in_dialog import signed_in_url
+
+        apply_theme()
+        signed = signed_in_url(url, SecretStore()) or ""
+        if not signed:
+            server.close()
+            print("repdesk: Not signed in; nothing was opened.", file=sys.stderr)
+            return 1
     try:
-        workspace = open_workspace()
+        workspace = open_workspace(signed)
     except StoreError as exc:
         server.close()
         print(f"repdesk: {exc}", file=sys.stderr)

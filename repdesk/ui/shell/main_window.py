@@ -154,6 +154,12 @@ class MainWindow(QMainWindow):
         self.requalify_timer.sig_leads_requalified.connect(
             lambda _count: self.apply_changes(Changes(leads=True, follow_ups=True))
         )
+        from repdesk.ui.team.live_queue import LiveQueue
+        from repdesk.ui.team.signed_in import show_signed_in
+
+        # Other clients' changes (other reps, a second window, the CLI) show up here at once.
+        self.live_queue = LiveQueue(self.services.live, self.apply_changes, self)
+        show_signed_in(self, self.services.identity.me(), self.workspace.url)
 
     @property
     def services(self) -> Services:
@@ -305,6 +311,9 @@ class MainWindow(QMainWindow):
         timer = getattr(self, "requalify_timer", None)  # none before the workspace loaded
         if timer is not None:
             timer.stop()
+        live = getattr(self, "live_queue", None)
+        if live is not None:
+            live.stop()
         super().closeEvent(event)
 
 

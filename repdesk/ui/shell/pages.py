@@ -119,9 +119,14 @@ def inbox_services(services: Services) -> InboxServices:
             services.form_mappings,
             services.scripts,
             email_services(services),
+            services.team,
         ),
         ScriptPanelServices(
-            services.qualifications, services.leads, services.time, email_services(services)
+            services.qualifications,
+            services.leads,
+            services.time,
+            email_services(services),
+            services.team,
         ),
     )
 

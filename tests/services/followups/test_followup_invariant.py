@@ -1,6 +1,7 @@
 """The follow-up invariant under random user actions (hypothesis state machine): every open lead has
 exactly one pending step and next_follow_up_at equals its due time; closed and do-not-contact leads
-have none."""
+have none. The actions include people asking again (an import row of their own time, also into a
+closed or do-not-contact lead), hand edits after an import, and undoing those imports."""
 
 from __future__ import annotations
 
@@ -66,6 +67,8 @@ class FollowUpMachine(RuleBasedStateMachine):
         )
         self.lead_ids: list[int] = []
         self.exporter = self.ws.services.calendar
+        self.asked: list[int] = []  # the re-inquiry imports not undone yet, oldest first
+        self.files = 0
 
     def teardown(self) -> None:
         self.ws.close()
@@ -147,6 +150,38 @@ class FollowUpMachine(RuleBasedStateMachine):
     )
     def complete(self, data: st.DataObject, outcome: str | None) -> None:
         self.ws.followups.complete(data.draw(st.sampled_from(self.pending_ids())), outcome=outcome)
+
+    @rule(index=st.integers(0, 4), message=st.sampled_from(["Call me back", "", "Price?"]))
+    def asks_again(self, index: int, message: str) -> None:
+        """One of the five fills in the form again: an import row of its own (current) time."""
+        name, last, email = CSV.splitlines()[index + 1].split(",")[:3]
+        self.files += 1
+        path = Path(self.folder.name) / f"again-{self.files}.csv"
+        when = self.clock().isoformat()
+        header = "First Name,Last Name,Email,Timestamp,Message"
+        path.write_text(f"{header}\n{name},{last},{email},{when},{message}\n", encoding="utf-8")
+        summary = self.ws.imports.import_files([path])
+        assert summary.added == 0, "a person already known is merged, never added twice"
+        assert summary.import_id is not None
+        self.asked.append(summary.import_id)
+
+    @rule(
+        index=st.integers(0, 4),
+        field=st.sampled_from(["company", "title"]),
+        value=st.sampled_from(["Typed Co", "Owner", ""]),
+    )
+    def edit(self, index: int, field: str, value: str) -> None:
+        self.ws.leads.update_lead(self.lead_ids[index], {field: value})
+
+    @precondition(lambda self: bool(self.asked))
+    @rule(data=st.data())
+    def undo_import(self, data: st.DataObject) -> None:
+        import_id = data.draw(st.sampled_from(self.asked))
+        self.ws.imports.undo_import(import_id)
+        self.asked.remove(import_id)
+        with self.ws.sessions() as session:
+            kept = session.scalar(select(func.count(LeadRecord.id)))
+        assert kept == 5, "undoing a merge keeps the person"
 
     @rule(index=st.integers(0, 4), answers=st.sampled_from(ANSWERS))
     def qualify(self, index: int, answers: dict[str, object]) -> None:

@@ -3,10 +3,14 @@ provisional verdict, routing when asked, the not-a-fit reply, and the call store
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from sqlalchemy import select
 
 from repdesk.app import Workspace
 from repdesk.core.domain import Verdict
+from repdesk.core.email_rules import NOT_A_FIT, Template
 from repdesk.services.script.form_answers import ROUTE_SETTING, form_summary
 from repdesk.store.models import ActivityRecord, LeadRecord, QualificationRecord
 from tests.services.script.test_qualification_service import QUALIFIED, add_lead, add_rep
@@ -122,3 +126,41 @@ def test_the_call_sees_the_form_answers_and_is_stored_beside_them(workspace: Wor
     assert (form.origin, call.origin) == ("form", "call")
     assert form.answers["timeline"] == "this_month" and call.answers["timeline"] == "1_3_months"
     assert _lead(workspace, lead_id).verdict == "qualified"
+
+
+EDITED = Template(
+    NOT_A_FIT,
+    "",
+    "Not a fit",
+    "Our own words for {first_name}",
+    "Hi {first_name},\n\nThe text the manager wrote in Templates.\n",
+)
+
+
+def _drafted_notes(ws: Workspace, lead_id: int) -> list[str]:
+    with ws.sessions() as session:
+        bodies = session.scalars(
+            select(ActivityRecord.body).where(ActivityRecord.lead_id == lead_id)
+        )
+        return [b for b in bodies if "Helpful reply drafted (not sent)" in b]
+
+
+def test_the_not_a_fit_reply_from_the_form_is_the_template_as_the_user_edited_it(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # Both as the user edited them: the one for every product, and the website's own.
+    workspace.services.templates.save(EDITED, original=(NOT_A_FIT, ""))
+    website = replace(EDITED, product="website")
+    workspace.services.templates.save(website, original=(NOT_A_FIT, "website"))
+    lead_id = add_lead(workspace)
+    workspace.form_answers.arrive(lead_id, {"need": "no"})
+    [note] = _drafted_notes(workspace, lead_id)
+    assert "Subject: Our own words for" in note and "The text the manager wrote" in note
+    # The same through an import (a chunk's answers are taken at once).
+    path = tmp_path / "form.csv"
+    path.write_text("First Name,Email,need\nLou,lou@ng.example,no\n", encoding="utf-8")
+    assert workspace.imports.import_files([path]).added == 1
+    with workspace.sessions() as session:
+        lou = session.scalars(select(LeadRecord.id).where(LeadRecord.email == "lou@ng.example"))
+        [imported] = _drafted_notes(workspace, lou.one())
+    assert "Subject: Our own words for Lou" in imported and "The text the manager" in imported

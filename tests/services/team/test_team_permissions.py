@@ -198,3 +198,47 @@ def test_a_refused_write_is_one_sentence(team: Team) -> None:
         "Your login may not make this change (only a manager, or the lead's owner, may); "
         "nothing was changed."
     )
+
+
+def test_away_reps_are_skipped_by_routing_and_named_in_the_overflow(team: Team) -> None:
+    from repdesk.services.common.errors import UserError
+    from repdesk.services.script.rep_routing import overflow_note, route
+
+    ann = IdentityService(make_session_factory(make_engine(team.url_for("ann"))))
+    ann.set_away(True)
+    with pytest.raises(UserError, match="Only a manager can mark another rep away"):
+        ann.set_away(True, team.rep_ids["ben"])
+    mia = IdentityService(make_session_factory(make_engine(team.url_for("mia"))))
+    mia.set_away(True, team.rep_ids["ben"])
+    mia.set_away(True)
+    with make_session_factory(make_engine(team.owner_url))() as session:
+        assert route(session, NOW, UTC) is None
+        assert overflow_note(session, NOW, UTC) == (
+            "every rep is full or away (Ann Lee away; Ben Okafor away; Mia Novak away)"
+        )
+    ann.set_away(False)
+    with make_session_factory(make_engine(team.owner_url))() as session:
+        assert route(session, NOW, UTC) == team.rep_ids["ann"]
+
+
+def test_the_timeline_shows_who_changed_what_with_owners_by_name(team: Team) -> None:
+    from repdesk.app import open_workspace
+
+    lead = _lead(team, None)
+    ann = open_workspace(team.url_for("ann"), clock=lambda: NOW)
+    owner = open_workspace(team.owner_url, clock=lambda: NOW)
+    try:
+        from repdesk.core.domain import ActivityKind
+
+        ann.leads.log_activity(lead, ActivityKind.CALL, outcome="voicemail")  # claims it
+        ann.leads.update_lead(lead, {"company": "Acme Ltd"})
+        detail = owner.leads.detail(lead)
+        assert [(h.field, h.old, h.new, h.by) for h in detail.history] == [
+            ("company", "", "Acme Ltd", "Ann Lee"),
+            ("owner", None, "Ann Lee", "Ann Lee"),
+        ]
+        assert [a.by for a in detail.activities] == ["Ann Lee"]
+        assert detail.to_json()["history"][0]["by"] == "Ann Lee"
+    finally:
+        ann.close()
+        owner.close()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
 from repdesk.app import Workspace
+from repdesk.core.do_not_contact import refusal as dnc_refusal
 from repdesk.store.models import LeadRecord
 from repdesk.ui.email.composer import EmailComposerDialog
 from repdesk.ui.shell.main_window import MainWindow
@@ -118,5 +119,6 @@ def test_a_do_not_contact_lead_is_refused_in_one_sentence(
     qtbot.waitUntil(
         lambda: bool(box.extend(window.findChildren(QMessageBox, "emailRefused")) or box)
     )
-    assert box[0].text() == "Jane Doe is marked do not contact, so repdesk will not email them."
+    # The same sentence as Call, Email and the call script say (core.do_not_contact).
+    assert box[0].text() == dnc_refusal("Jane Doe")
     assert not any(isinstance(w, EmailComposerDialog) for w in QApplication.topLevelWidgets())

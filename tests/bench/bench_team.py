@@ -1,0 +1,235 @@
+"""Benchmark (issue 16): reps in separate processes, each signed in with its own PostgreSQL login,
+work one team database for a while: open the inbox (Mine + Unassigned, first page), claim a lead,
+answer the script (start it, save the answers), complete a step.
+
+Printed: p50/p95 of each action with every rep working against one rep alone on the same database
+in the same run (target ≤ 1.5×); the p95 delay until another client (a LISTEN process) hears of a
+completed step (target ≤ 2 s); the counts of lost updates (a completion that reported success but
+logged no call), duplicate call logs (two calls for one step) and deadlock errors (target 0).
+A throwaway PostgreSQL is started on 127.0.0.1 (initdb, like the tests').
+Run: .venv/bin/python tests/bench/bench_team.py [--reps 20] [--leads 100000] [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import random
+import sys
+import time
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from sqlalchemy import func, insert, select  # noqa: E402
+
+from repdesk.app import open_workspace  # noqa: E402
+from repdesk.core.inbox import InboxFilter  # noqa: E402
+from repdesk.services.common.errors import UserError  # noqa: E402
+from repdesk.services.inbox.inbox_service import MINE_AND_UNASSIGNED  # noqa: E402
+from repdesk.services.team import team_setup  # noqa: E402
+from repdesk.store.change_feed import Changed, ChangeFeed  # noqa: E402
+from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord  # noqa: E402
+from tests.fixtures.postgres import start_postgres  # noqa: E402
+
+PASSWORD = "bench-password-1"
+ACTIONS = ("inbox", "claim", "script", "complete")
+TARGET_RATIO = 1.5
+TARGET_DELAY_S = 2.0
+
+
+def setup(base: str, reps: int, leads: int) -> tuple[str, list[str]]:
+    import psycopg
+
+    url = f"{base}/bench"
+    with psycopg.connect(base.replace("+psycopg", "") + "/postgres", autocommit=True) as conn:
+        conn.execute("CREATE DATABASE bench")
+    team_setup.init_team(url)
+    logins = []
+    for i in range(reps + 1):  # the last one works alone first
+        login = f"rep{i:02d}"
+        team_setup.add_rep(url, name=f"Rep {i:02d}", login=login, password=PASSWORD)
+        logins.append(login)
+    now = datetime.now(UTC)
+    ws = open_workspace(url)
+    with ws.sessions.begin() as session:
+        rows = [
+            {
+                "first_name": f"Lead{i}",
+                "last_name": "Bench",
+                "company": f"Company {i % 5000}",
+                "email": f"lead{i}@bench{i % 997}.example",
+                "received_at": now - timedelta(minutes=i % 20_000),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i in range(leads)
+        ]
+        for start in range(0, leads, 5000):
+            session.execute(insert(LeadRecord), rows[start : start + 5000])
+    ws.followups.ensure_all()  # every lead has its pending step
+    ws.close()
+    return url, logins
+
+
+def worker(
+    url: str, login: str, seconds: float, leads: int, seed: int, out: Any, done: Any
+) -> None:
+    """One rep's client: the four actions in turn until the time is up."""
+    rep_url = url.replace("postgres@", f"{login}:{PASSWORD}@")
+    ws = open_workspace(rep_url)
+    services = ws.services
+    rng = random.Random(seed)
+    timings: dict[str, list[float]] = defaultdict(list)
+    counts = {"completed": 0, "refused": 0, "deadlocks": 0, "errors": 0}
+    flt = InboxFilter(owner=MINE_AND_UNASSIGNED)
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        lead = rng.randint(1, leads)
+        try:
+            t0 = time.perf_counter()
+            snapshot = services.inbox.any_snapshot(flt, datetime.now(UTC) + timedelta(hours=12))
+            snapshot.fetch(0, 100)
+            t1 = time.perf_counter()
+            services.team.claim(lead)
+            t2 = time.perf_counter()
+            run = services.qualifications.start_or_resume(lead)
+            services.qualifications.save_draft(lead, {q.key: None for q in run.questions[:1]})
+            t3 = time.perf_counter()
+            step = services.followups.list(lead_id=lead)[0].id
+            services.followups.complete(step, outcome="voicemail")
+            t4 = time.perf_counter()
+            done.put((lead, time.time()))
+            counts["completed"] += 1
+            for name, a, b in (("inbox", t0, t1), ("claim", t1, t2), ("script", t2, t3)):
+                timings[name].append(b - a)
+            timings["complete"].append(t4 - t3)
+        except UserError:
+            counts["refused"] += 1  # another rep's lead, or a step just completed: one sentence
+        except Exception as exc:  # noqa: BLE001 - counted, the benchmark goes on
+            if "deadlock" in str(exc).lower():
+                counts["deadlocks"] += 1
+            else:
+                counts["errors"] += 1
+    ws.close()
+    out.put((login, dict(timings), counts))
+
+
+def listener(url: str, finished: Any, heard: Any, ready: Any) -> None:
+    """Another client: when did it hear of each lead's change."""
+    received: list[tuple[float, frozenset[int] | None]] = []
+
+    def on_change(changed: Changed) -> None:
+        if changed.table == "follow_ups":
+            received.append((time.time(), changed.ids))
+
+    feed = ChangeFeed(url.replace("postgres@", f"rep00:{PASSWORD}@"), on_change)
+    feed.start()
+    time.sleep(1.0)
+    ready.set()
+    finished.wait()  # until every worker is done
+    time.sleep(2.5)  # the last commits' notifications
+    feed.stop()
+    heard.put(received)
+
+
+def run(
+    url: str, logins: list[str], seconds: float, leads: int
+) -> tuple[list[Any], list[tuple[int, float]], list[tuple[float, frozenset[int] | None]]]:
+    ctx = mp.get_context("spawn")
+    out, done, heard = ctx.Queue(), ctx.Queue(), ctx.Queue()
+    ready, finished = ctx.Event(), ctx.Event()
+    watch = ctx.Process(target=listener, args=(url, finished, heard, ready))
+    watch.start()
+    ready.wait(30)
+    procs = [
+        ctx.Process(target=worker, args=(url, login, seconds, leads, i, out, done))
+        for i, login in enumerate(logins)
+    ]
+    for p in procs:
+        p.start()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+    finished.set()
+    commits = []
+    while not done.empty():
+        commits.append(done.get())
+    received = heard.get()
+    watch.join()
+    return results, commits, received
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--leads", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    base, stop = start_postgres()
+    try:
+        print(f"Setting up {args.leads:,} leads and {args.reps + 1} logins …", flush=True)
+        url, logins = setup(base, args.reps, args.leads)
+        alone, _, _ = run(url, logins[-1:], args.seconds / 2, args.leads)
+        team, commits, received = run(url, logins[:-1], args.seconds, args.leads)
+        solo_t = alone[0][1]
+        merged: dict[str, list[float]] = defaultdict(list)
+        totals: dict[str, int] = defaultdict(int)
+        for _login, timings, counts in team:
+            for name, values in timings.items():
+                merged[name].extend(values)
+            for key, value in counts.items():
+                totals[key] += value
+        print(f"\n{args.reps} reps for {args.seconds:.0f} s against 1 rep alone, same database:")
+        worst = 0.0
+        for name in ACTIONS:
+            s50, s95 = pct(solo_t.get(name, []), 0.5), pct(solo_t.get(name, []), 0.95)
+            t50, t95 = pct(merged[name], 0.5), pct(merged[name], 0.95)
+            ratio = t95 / s95 if s95 else float("nan")
+            worst = max(worst, ratio)
+            print(
+                f"  {name:<9} alone p50 {s50 * 1000:7.1f} ms p95 {s95 * 1000:7.1f} ms | "
+                f"team p50 {t50 * 1000:7.1f} ms p95 {t95 * 1000:7.1f} ms | p95 ratio {ratio:.2f}×"
+            )
+        delays = []
+        for lead, at in commits:
+            later = [t for t, ids in received if t >= at - 0.05 and (ids is None or lead in ids)]
+            delays.append(max(0.0, min(later) - at) if later else float("inf"))
+        ws = open_workspace(url)
+        with ws.sessions() as session:
+            calls = session.scalar(
+                select(func.count(ActivityRecord.id)).where(ActivityRecord.kind == "call")
+            )
+            done_steps = session.scalar(
+                select(func.count(FollowUpRecord.id)).where(FollowUpRecord.status == "done")
+            )
+        ws.close()
+        completed = totals["completed"] + alone[0][2]["completed"]
+        print(
+            f"  change seen by another client: p50 {pct(delays, 0.5) * 1000:.0f} ms, "
+            f"p95 {pct(delays, 0.95) * 1000:.0f} ms over {len(delays)} commits "
+            f"(target ≤ {TARGET_DELAY_S:.0f} s)"
+        )
+        print(
+            f"  completed {completed}, refused with a sentence {totals['refused']}; "
+            f"lost updates {max(0, completed - int(calls or 0))}, "
+            f"duplicate call logs {max(0, int(calls or 0) - int(done_steps or 0))}, "
+            f"deadlocks {totals['deadlocks']}, other errors {totals['errors']}"
+        )
+        print(f"  worst p95 ratio {worst:.2f}× (target ≤ {TARGET_RATIO}×)")
+    finally:
+        stop()
+
+
+if __name__ == "__main__":
+    main()

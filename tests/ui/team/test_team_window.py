@@ -1,0 +1,201 @@
+"""The team in the window: who is signed in, a rep's read-only manager pages, and other clients'
+changes in this window's inbox within two seconds (SQLite and PostgreSQL), offline and back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from repdesk.app import Workspace, open_workspace
+from repdesk.store.models import LeadRecord
+from repdesk.ui.shell.main_window import MainWindow
+from tests.fixtures.team import Team
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+LIVE_MS = 2000  # the issue's promise: another client's change shows within two seconds
+
+
+def _add_lead(ws: Workspace, company: str) -> int:
+    with ws.sessions.begin() as session:
+        record = LeadRecord(
+            first_name="Pat", company=company, received_at=NOW, created_at=NOW, updated_at=NOW
+        )
+        session.add(record)
+        session.flush()
+        return int(record.id)
+
+
+def _inbox_companies(window: MainWindow) -> set[str]:
+    model = window.pages["inbox"].model  # type: ignore[attr-defined]
+    return {
+        lead.company for row in range(model.rowCount()) if (lead := model.lead_at(row)) is not None
+    }
+
+
+def _window(qtbot: QtBot, ws: Workspace) -> MainWindow:
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_a_second_window_or_the_cli_on_the_same_file_shows_up_at_once(
+    qtbot: QtBot, sqlite_url: str
+) -> None:
+    mine = open_workspace(sqlite_url)
+    other = open_workspace(sqlite_url)
+    try:
+        window = _window(qtbot, mine)
+        assert window.windowTitle() == "repdesk — test.sqlite3"  # solo: nobody to name
+        lead = _add_lead(other, "Globex")
+        qtbot.waitUntil(lambda: "Globex" in _inbox_companies(window), timeout=LIVE_MS)
+        other.leads.update_lead(lead, {"company": "Globex Ltd"})
+        qtbot.waitUntil(lambda: "Globex Ltd" in _inbox_companies(window), timeout=LIVE_MS)
+        window.close()
+    finally:
+        other.close()
+        mine.close()
+
+
+@pytest.mark.integration
+def test_a_rep_is_named_sees_others_changes_live_and_reads_the_script_only(
+    qtbot: QtBot, team: Team
+) -> None:
+    ann = open_workspace(team.url_for("ann"))
+    ben = open_workspace(team.url_for("ben"))
+    try:
+        window = _window(qtbot, ann)
+        who = f"Ann Lee ({team.logins['ann']}, rep)"
+        assert window.windowTitle().startswith(f"repdesk — {who} — ")
+        assert window.status_workspace.text().startswith(f"Signed in as {who}")
+        banner = window.pages["scripts"].findChild(QLabel, "readOnlyBanner")
+        assert banner is not None and "Only a manager can change" in banner.text()
+        assert window.pages["inbox"].findChild(QLabel, "readOnlyBanner") is None
+        lead = _add_lead(ben, "Initech")
+        qtbot.waitUntil(lambda: "Initech" in _inbox_companies(window), timeout=LIVE_MS)
+        ben.leads.update_lead(lead, {"company": "Initech Corp"})  # ben's unassigned lead edit
+        qtbot.waitUntil(lambda: "Initech Corp" in _inbox_companies(window), timeout=LIVE_MS)
+        window.close()
+    finally:
+        ben.close()
+        ann.close()
+
+
+@pytest.mark.integration
+def test_a_lost_connection_says_offline_and_catches_up(qtbot: QtBot, team: Team) -> None:
+    mia = open_workspace(team.url_for("mia"))
+    owner = open_workspace(team.owner_url)
+    try:
+        window = _window(qtbot, mia)
+        seen: list[bool] = []
+        window.live_queue.sig_online_changed.connect(seen.append)
+        status: QWidget = window.live_queue.status
+        admin = team.owner_url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            qtbot.waitUntil(
+                lambda: (
+                    conn.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE usename = %s "
+                        "AND query = 'LISTEN repdesk'",
+                        (team.logins["mia"],),
+                    ).fetchone()
+                    == (1,)
+                ),
+                timeout=LIVE_MS,
+            )
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s "
+                "AND query = 'LISTEN repdesk'",
+                (team.logins["mia"],),
+            )
+        qtbot.waitUntil(lambda: seen[:1] == [False], timeout=LIVE_MS)
+        _add_lead(owner, "Umbrella")  # made while the window was offline
+        qtbot.waitUntil(lambda: seen == [False, True], timeout=10_000)
+        assert not status.isVisible()
+        qtbot.waitUntil(lambda: "Umbrella" in _inbox_companies(window), timeout=LIVE_MS)
+        window.close()
+    finally:
+        owner.close()
+        mia.close()
+
+
+@pytest.mark.integration
+def test_on_a_call_shows_in_the_other_window_which_asks_before_calling_too(
+    qtbot: QtBot, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from repdesk.services.team.claims import TeamQueue
+    from repdesk.services.team.identity import IdentityService
+
+    mia = open_workspace(team.url_for("mia"))
+    ann = open_workspace(team.url_for("ann"))
+    try:
+        lead = _add_lead(ann, "Hooli")
+        window = _window(qtbot, mia)
+        inbox = window.pages["inbox"]
+        qtbot.waitUntil(lambda: "Hooli" in _inbox_companies(window), timeout=LIVE_MS)
+        inbox.detail.show_lead(lead)  # type: ignore[attr-defined]
+        ann_queue = TeamQueue(ann.sessions, IdentityService(ann.sessions))
+        ann_queue.start_call(lead)  # Ann starts her call: the lead is hers now
+        owner = inbox.detail.fields["owner"]  # type: ignore[attr-defined]
+        qtbot.waitUntil(
+            lambda: owner.text() == "Ann Lee · on a call with Ann Lee now", timeout=LIVE_MS
+        )
+        asked: list[str] = []
+
+        def say_no(_parent: object, _title: str, text: str, *_args: object) -> object:
+            asked.append(text)
+            return QMessageBox.StandardButton.No
+
+        monkeypatch.setattr(QMessageBox, "question", say_no)
+        script = inbox.prepare_script_panel()  # type: ignore[attr-defined]
+        script.start(lead)
+        assert asked == ["Ann Lee is on a call with this lead now. Start your call anyway?"]
+        assert script.run is None  # Mia did not start a second call
+        ann_queue.end_call(lead)
+        qtbot.waitUntil(lambda: owner.text() == "Ann Lee", timeout=LIVE_MS)
+        window.close()
+    finally:
+        ann.close()
+        mia.close()
+
+
+@pytest.mark.integration
+def test_a_reps_inbox_shows_mine_and_unassigned_first_and_everyone_on_request(
+    qtbot: QtBot, team: Team
+) -> None:
+    owner = open_workspace(team.owner_url)
+    ann = open_workspace(team.url_for("ann"))
+    try:
+        with owner.sessions.begin() as session:
+            for company, who in (("Mine Co", "ann"), ("Free Co", None), ("Bens Co", "ben")):
+                session.add(
+                    LeadRecord(
+                        first_name="Pat",
+                        company=company,
+                        owner_id=team.rep_ids[who] if who else None,
+                        received_at=NOW,
+                        created_at=NOW,
+                        updated_at=NOW,
+                    )
+                )
+        window = _window(qtbot, ann)
+        box = window.pages["inbox"].filters["owner"]  # type: ignore[attr-defined]
+        assert box.currentText() == "Mine + Unassigned"
+        assert [box.itemText(i) for i in range(3)] == ["Everyone", "Mine + Unassigned", "Mine"]
+        assert _inbox_companies(window) == {"Mine Co", "Free Co"}
+        box.setCurrentIndex(0)
+        box.activated.emit(0)
+        assert _inbox_companies(window) == {"Mine Co", "Free Co", "Bens Co"}
+        box.setCurrentIndex(box.findText("Mine"))
+        box.activated.emit(box.currentIndex())
+        assert _inbox_companies(window) == {"Mine Co"}
+        window.close()
+    finally:
+        ann.close()
+        owner.close()
