@@ -45,6 +45,7 @@ def build_services(
     from repdesk.services.followups.followup_planner import FollowUpPlanner, business_hours_from
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.followups.requalify import requalify_hook
+    from repdesk.services.imports.duplicates import DuplicateService
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_service import InboxService
     from repdesk.services.leads.journey_service import journey_import_hook, journey_lead_hook
@@ -109,6 +110,7 @@ def build_services(
         planner,
         leads,
         time.end_of_today,
+        time.zone,
         writable=lambda: identity.me().writable_leads(),
     )
     # Email out and back: the sending identity, templates, drafts, the outbox, and the mail from
@@ -142,6 +144,7 @@ def build_services(
         form_answers=form_answers,
         form_mappings=FormMappingService(sessions, clock, form_answers.reread),
         backup=BackupService(url, sessions),
+        duplicates=DuplicateService(sessions, clock, planner),
         accounts=accounts,
         templates=templates,
         drafts=drafts,
@@ -154,7 +157,11 @@ def build_services(
 
 
 def _builder(
-    url: str, *, migrate: bool, secrets: SecretStore | None
+    url: str,
+    *,
+    migrate: bool,
+    secrets: SecretStore | None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> Callable[[WorkspaceTime], Opened]:
     def build(time: WorkspaceTime) -> Opened:
         from repdesk.services.settings.secrets import SecretStore
@@ -166,7 +173,7 @@ def _builder(
         if migrate:
             from repdesk.store.migrate import ensure_schema
 
-            ensure_schema(engine)
+            ensure_schema(engine, progress)
         sessions = make_session_factory(engine)
         path = sqlite_path(url)
         if path is not None:  # a damaged file opens read-only (checked once, before a write)
@@ -185,16 +192,24 @@ def open_workspace(
     clock: Clock = system_clock,
     migrate: bool = True,
     secrets: SecretStore | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> Workspace:
     """Open (and migrate) the database at `url` with every service built; raises StoreError with
-    one sentence on failure. `secrets`: the keyring to use (default: the system's)."""
-    workspace = Workspace(url, clock, _builder(url, migrate=migrate, secrets=secrets))
+    one sentence on failure. `secrets`: the keyring to use (default: the system's); `progress`:
+    told how a long migration is getting on (store.migrate.Progress)."""
+    workspace = Workspace(
+        url, clock, _builder(url, migrate=migrate, secrets=secrets, progress=progress)
+    )
     workspace.load()
     return workspace
 
 
 def open_workspace_lazily(
-    url: str, *, clock: Clock = system_clock, secrets: SecretStore | None = None
+    url: str,
+    *,
+    clock: Clock = system_clock,
+    secrets: SecretStore | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> Workspace:
     """Open `url` for the GUI: an SQLite file already at the newest schema is opened for reading
     with the standard library alone (the first inbox comes from it) and the services load later
@@ -210,7 +225,7 @@ def open_workspace_lazily(
     except DamagedFileError:
         current = None  # opening it for real says it is damaged and where its backup is
     if path is None or current != HEAD_REVISION:
-        return open_workspace(url, clock=clock, secrets=secrets)
+        return open_workspace(url, clock=clock, secrets=secrets, progress=progress)
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
 
     build = _builder(url, migrate=False, secrets=secrets)

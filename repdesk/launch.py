@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,10 +25,31 @@ def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
 
         if needs_password(url):
             url = remembered_url(url, SecretStore()) or url
-    workspace = open_workspace(url)
+    # A long start-up migration says how far it got, on a terminal only (stderr otherwise carries
+    # nothing but an error's one sentence).
+    progress = _terminal_progress if sys.stderr.isatty() else None
+    workspace = open_workspace(url, progress=progress)
+    if progress is not None and _shown[0]:
+        sys.stderr.write("\n")
     if demo:
         ensure_demo(workspace)
+    from repdesk.services.workspace.backup_service import daily_backup_quietly
+
+    daily_backup_quietly(url)  # the rolling backup, once a day (`repdesk backup restore`)
     return workspace
+
+
+_shown: list[str] = []
+
+
+def _terminal_progress(share: float, what: str) -> None:
+    line = (
+        f"repdesk: updating the workspace file (once, a backup was made first): {share:4.0%} {what}"
+    )
+    if not _shown or _shown[-1] != line:
+        sys.stderr.write("\r" + line.ljust(100)[:100])
+        sys.stderr.flush()
+        _shown.append(line)
 
 
 def open_for_embedding(database_url: str) -> Workspace:
@@ -59,15 +80,20 @@ def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ())
     from repdesk.ui.shell.application import run_application
 
     return run_application(
-        lambda signed: open_for_gui(signed, demo=demo), url=url, files=list(files)
+        lambda signed, progress: open_for_gui(signed, demo=demo, progress=progress),
+        url=url,
+        files=list(files),
     )
 
 
-def open_for_gui(url: str, *, demo: bool = False) -> Workspace:
-    """The workspace for the window: services load after the first paint when the file allows it."""
+def open_for_gui(
+    url: str, *, demo: bool = False, progress: Callable[[float, str], None] | None = None
+) -> Workspace:
+    """The workspace for the window: services load after the first paint when the file allows it.
+    A migration (the file is from an older repdesk) reports to `progress`."""
     from repdesk.app import open_workspace_lazily
 
-    workspace = open_workspace_lazily(url)
+    workspace = open_workspace_lazily(url, progress=progress)
     if demo and (workspace.first_screen is None or not workspace.first_screen.has_leads()):
         ensure_demo(workspace)
     return workspace

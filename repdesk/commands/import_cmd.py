@@ -1,5 +1,5 @@
-"""`repdesk import FILE... [--map "Column=field"]... [--dry-run] [--json]` and
-`repdesk import undo [IMPORT_ID] [--json]`."""
+"""`repdesk import FILE... [--as inquiries|contacts] [--map "Column=field"]... [--dry-run] [--json]`
+and `repdesk import undo [IMPORT_ID] [--json]`."""
 
 from __future__ import annotations
 
@@ -33,6 +33,13 @@ def add_parser(sub: Any) -> None:
         help="use this column for this field (repeatable); field 'extra' keeps it as an extra "
         "field",
     )
+    p.add_argument(
+        "--as",
+        dest="as_kind",
+        choices=("inquiries", "contacts"),
+        help="new inquiries (a waiting clock from their received time) or known contacts (no "
+        "clock); default: contacts for CRM and address-book exports, inquiries otherwise",
+    )
     p.add_argument("--dry-run", action="store_true", help="read and dedupe, report, write nothing")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)
@@ -52,7 +59,10 @@ def run(args: argparse.Namespace, services: Services) -> int:
     if args.files[0] == "undo":
         return run_undo(args, services)
     summary = services.imports.import_files(
-        [Path(f) for f in args.files], mapping=parse_map(args.map) or None, dry_run=args.dry_run
+        [Path(f) for f in args.files],
+        mapping=parse_map(args.map) or None,
+        as_kind=args.as_kind,
+        dry_run=args.dry_run,
     )
     if args.json:
         print_json(summary.to_json())
@@ -62,6 +72,15 @@ def run(args: argparse.Namespace, services: Services) -> int:
         f"{verb} {summary.added} leads, merged {summary.merged} into existing leads, "
         f"rejected {len(summary.rejected)} rows."
     )
+    if summary.possible_duplicates:
+        print(
+            f"  {summary.possible_duplicates} pairs may be the same person (a shared phone, the "
+            "same name and company): review them in the app (File → Possible duplicates)."
+        )
+    if summary.reopened:
+        print(f"  {summary.reopened} closed leads asked again and are new inquiries now.")
+    for refusal in summary.refused:
+        print(f"  not imported: {refusal.reason}")
     for rejection in summary.rejected[:50]:
         print(f"  {rejection.file} row {rejection.row}: {rejection.reason}")
     if len(summary.rejected) > 50:
@@ -89,21 +108,11 @@ def run_undo(args: argparse.Namespace, services: Services) -> int:
             if import_id is None
             else f"There is no import {import_id} to undo (it does not exist or is undone)."
         )
-    services.imports.undo_import(record.id)
-    result = {
-        "import_id": record.id,
-        "files": list(record.files or []),
-        "undone": True,
-        "removed": record.added,
-        "restored": record.merged,
-    }
+    undone = services.imports.undo(record.id)
     if args.json:
-        print_json(result)
+        print_json(undone.result.to_json())
         return 0
-    print(
-        f"Undid import {record.id}: removed {_leads(record.added)} it added and put back "
-        f"{_leads(record.merged)} it merged into."
-    )
+    print(f"Undid import {record.id}. {undone.message}")
     return 0
 
 

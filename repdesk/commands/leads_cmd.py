@@ -1,11 +1,12 @@
-"""`repdesk leads`: list and search leads."""
+"""`repdesk leads`: list and search leads, streamed (a page of rows at a time)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
-from repdesk.commands.common import print_json
+from repdesk.commands.common import add_paging, print_json_array
 
 if TYPE_CHECKING:
     from repdesk.services.workspace.services import Services
@@ -16,21 +17,26 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--status", help="only leads with this status")
     p.add_argument("--search", help="search name, company, email, phone and notes")
     p.add_argument("--json", action="store_true", help="print one JSON array")
+    add_paging(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, services: Services) -> int:
-    leads = services.leads.list_leads(status=args.status, search=args.search)
+    paging = {"status": args.status, "search": args.search}
+    paging.update(offset=args.offset, limit=args.limit)
     if args.json:
-        print_json([lead.to_json() for lead in leads])
+        print_json_array(services.leads.stream_leads_json(**paging))
         return 0
-    if not leads:
-        print("No leads match.")
-        return 0
+    leads = services.leads.stream_leads(**paging)
+    write = sys.stdout.write
+    any_lead = False
     for lead in leads:
+        any_lead = True
         when = lead.received_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(
+        write(
             f"{lead.id:>6}  {lead.status:<10} {when}  {lead.display_name:<28.28} "
-            f"{lead.company:<24.24} {lead.email}"
+            f"{lead.company:<24.24} {lead.email}\n"
         )
+    if not any_lead:
+        print("No leads match.")
     return 0

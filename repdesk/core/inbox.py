@@ -46,7 +46,7 @@ JOURNEY = "journey"
 JOURNEY_RANKS = {stage.value: journey_rank(stage) for stage in JourneyStage}
 UNKNOWN_JOURNEY_RANK = journey_rank("")
 
-Op = Literal["=", "!=", "in", "not in", "is null", "is not null", "<", ">="]
+Op = Literal["=", "!=", "in", "not in", "is null", "is not null", "<", ">=", "is true", "is false"]
 
 
 @dataclass(frozen=True)
@@ -85,10 +85,19 @@ class Segment:
 
 
 # Waiting = status new and never answered: an imported lead marked contacted has no first-response
-# time on record but is not waiting, and one we tried to reach is not either.
-WAITING = (Check("status", "=", LeadStatus.NEW.value), Check("first_response_at", "is null"))
+# time on record but is not waiting, and one we tried to reach is not either; a known contact
+# (imported as one, services.imports) has no waiting clock at all.
+WAITING = (
+    Check("status", "=", LeadStatus.NEW.value),
+    Check("first_response_at", "is null"),
+    Check("is_contact", "is false"),
+)
 CONTACTED = AnyOf(
-    (Check("status", "!=", LeadStatus.NEW.value), Check("first_response_at", "is not null"))
+    (
+        Check("status", "!=", LeadStatus.NEW.value),
+        Check("first_response_at", "is not null"),
+        Check("is_contact", "is true"),
+    )
 )
 # A lead whose reply waits for us comes first (services/email sets replied_at only for a lead we
 # have answered before, so no lead is in that segment and a waiting one); the later segments
@@ -147,6 +156,12 @@ INBOX = (
 ALL_LEADS = (*INBOX, Segment("closed", (Check("status", "in", CLOSED_STATUSES),), NEWEST_FIRST))
 
 
+#: The segments whose leads the inbox's summary counts as "replied" and as "waiting for a first
+#: answer".
+REPLIED_SEGMENTS = frozenset({"replied"})
+WAITING_SEGMENTS = frozenset({"waiting_form_qualified", "waiting"})
+
+
 def segments(include_closed: bool = False) -> tuple[Segment, ...]:
     return ALL_LEADS if include_closed else INBOX
 
@@ -170,6 +185,8 @@ class LeadFacts(Protocol):
     def form_verdict(self) -> str | None: ...
     @property
     def replied_at(self) -> datetime | None: ...
+    @property
+    def is_contact(self) -> bool: ...
 
 
 class Waiting(Protocol):
@@ -177,6 +194,8 @@ class Waiting(Protocol):
     def status(self) -> str: ...
     @property
     def first_response_at(self) -> datetime | None: ...
+    @property
+    def is_contact(self) -> bool: ...
 
 
 def is_waiting(lead: Waiting) -> bool:
@@ -207,6 +226,10 @@ def holds(
             return value is None
         case "is not null":
             return value is not None
+        case "is true":
+            return value is not None and bool(value)
+        case "is false":
+            return value is not None and not value
         case "=":
             return value is not None and value == wanted
         case "!=":

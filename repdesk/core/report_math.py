@@ -142,6 +142,58 @@ def speed_figures(delays: Sequence[float | None], target_minutes: float) -> Spee
     )
 
 
+def speed_from_counts(
+    target_minutes: float,
+    received: int,
+    within: tuple[int, int, int],
+    buckets: Sequence[int],
+    median_minutes: float | None,
+) -> SpeedFigures:
+    """The speed figures from counts a database made: `within` counts the leads answered within
+    the target, an hour and a day; `buckets` holds one count per bar of bucket_bounds(target),
+    then the over-the-last-bound count, then the never-answered count (speed_figures' order)."""
+    labels = bucket_labels(bucket_bounds(target_minutes))
+    never = buckets[-1]
+    return SpeedFigures(
+        received=received,
+        contacted=received - never,
+        never_contacted=never,
+        median_minutes=median_minutes,
+        within_target_share=rate(within[0], received),
+        within_hour_share=rate(within[1], received),
+        within_day_share=rate(within[2], received),
+        buckets=tuple(Bucket(label, n) for label, n in zip(labels, buckets, strict=True)),
+    )
+
+
+def histogram_median(counts: Mapping[int, int]) -> float | None:
+    """The median of values given as value -> how many times it occurs."""
+    n = sum(counts.values())
+    if n == 0:
+        return None
+    wanted = (n - 1) // 2, n // 2  # the middle position(s), 0-based
+    found: list[float] = []
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(found) < 2 and seen > wanted[len(found)]:
+            found.append(float(value))
+    return (found[0] + found[1]) / 2.0
+
+
+def attempt_figures_from(histogram: Mapping[int, int], unreached: int) -> AttemptFigures:
+    """attempt_figures from attempts -> how many leads were reached after that many."""
+    reached = sum(histogram.values())
+    total = sum(n * count for n, count in histogram.items())
+    return AttemptFigures(
+        connected_leads=reached,
+        median_attempts=histogram_median(histogram),
+        mean_attempts=None if not reached else total / reached,
+        max_attempts=max((n for n, count in histogram.items() if count), default=0),
+        unreached_leads=unreached,
+    )
+
+
 def attempts_before_connect(
     calls: Iterable[tuple[int, datetime, int, str | None]],
 ) -> dict[int, int | None]:

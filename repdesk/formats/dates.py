@@ -4,7 +4,7 @@ orders decided from all of a column's values (the workspace's region breaking a 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 _UTC_SUFFIXES = (" utc", " gmt", " z")
 _TEXT_FORMATS = (
@@ -16,6 +16,8 @@ _TEXT_FORMATS = (
     "%d %B %Y",
     "%d %b %Y %H:%M",
 )
+# A zone after a time: "10:31:07 AM GMT", "14:05 UTC+1", "09:00 GMT-05:00" (Google Forms and mail).
+_ZONE = re.compile(r"\s*(?:GMT|UTC|Z)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4}),?(?:[ T](.*))?")
 #: Regions whose people write the month first (03/04/2026 is March 4).
 MONTH_FIRST_REGIONS = frozenset({"US", "CA", "PH", "FM", "MH", "PW", "GU", "PR", "VI", "AS", "MP"})
@@ -92,6 +94,13 @@ def _numeric(match: re.Match[str], day_first: bool | None) -> datetime | None:
         year = third + 2000 if len(third_text) == 2 else third
     hour = minute = seconds = 0
     text = (clock or "").strip().upper()
+    zone: timezone | None = None
+    found = _ZONE.search(text) if text else None
+    if found is not None:
+        sign, hours, minutes = found.groups()
+        offset = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
+        zone = timezone(-offset if sign == "-" else offset)
+        text = text[: found.start()].strip()
     if text:
         meridiem = ""
         if text.endswith(("AM", "PM")):
@@ -106,7 +115,7 @@ def _numeric(match: re.Match[str], day_first: bool | None) -> datetime | None:
             if not 1 <= hour <= 12:
                 return None
             hour = hour % 12 + (12 if meridiem == "PM" else 0)
-    return datetime(year, month, day, hour, minute, seconds)
+    return datetime(year, month, day, hour, minute, seconds, tzinfo=zone)
 
 
 class ColumnOrder:

@@ -9,7 +9,7 @@ import email.header
 import email.parser
 import email.policy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
@@ -137,7 +137,17 @@ def _parse(raw: bytes, region: str) -> FormEmail:
     if problem and not sender:
         problem = "no From header and no form fields naming a person"
     return FormEmail(
-        ParsedLead(0, fields, lead.received_at or received, extra, problem), tool, subject, notes
+        replace(
+            lead,
+            row=0,
+            fields=fields,
+            received_at=lead.received_at or received,
+            extra=extra,
+            problem=problem,
+        ),
+        tool,
+        subject,
+        notes,
     )
 
 
@@ -423,7 +433,9 @@ def _fallback(
             if automatic
             else "no sender address and no form fields naming a person"
         )
-    return ParsedLead(0, fields, partial.received_at if partial else None, extra, problem)
+    if partial is None:
+        return ParsedLead(0, fields, None, extra, problem)
+    return replace(partial, row=0, fields=fields, extra=extra, problem=problem, emails=())
 
 
 def _header(msg: Message, name: str, notes: list[str]) -> str:

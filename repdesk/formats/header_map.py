@@ -60,7 +60,7 @@ name 0: name | full name | contact name | person - name | your name | contact | 
 name 0: lead name | display name
 company 0: company | company name | organization name | organization 1 - name | organisation
 company 0: organization | account name | business name | person - organization
-company 0: organization - name
+company 0: organization - name | associated company | associated company name
 title 0: job title | title | organization title | organization 1 - title | position | job title
 title 0: role | designation
 email 0: email | e-mail | email address | e-mail address | e-mail 1 - value | person - email

@@ -14,6 +14,10 @@ __all__ = [
     "build_ics",
     "escape_text",
     "fold_line",
+    "ics_events",
+    "ics_footer",
+    "ics_header",
+    "ics_stamp",
 ]
 
 DEFAULT_PRODID = "-//repdesk//repdesk 0.1//EN"
@@ -25,7 +29,7 @@ _CRLF = "\r\n"
 _NEWLINES = re.compile(r"\r\n?")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NEEDS_ESCAPE = re.compile(r"[\\;,\n\r\x00-\x08\x0b-\x1f\x7f]")
-_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
+_BAD_URL = re.compile(r"[\x00- \x7f]")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,9 +72,7 @@ class Reminder:
                 raise ValueError(
                     f"Reminder {self.uid}: {name} needs a time zone, got {value.isoformat()}."
                 )
-        if self.url is not None and (
-            not self.url or any(c <= " " or c == "\x7f" for c in self.url)
-        ):
+        if self.url is not None and (not self.url or _BAD_URL.search(self.url)):
             raise ValueError(
                 f"Reminder {self.uid}: the URL must not be empty or contain spaces, got "
                 f"{self.url!r}."
@@ -85,7 +87,8 @@ def escape_text(value: str) -> str:
     if "\r" in value:
         value = _NEWLINES.sub("\n", value)
     value = _CONTROLS.sub("", value)
-    return value.translate(_ESCAPES)
+    # Chained replace (backslash first) runs in C; str.translate looks every character up.
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold_line(line: str) -> str:
@@ -114,8 +117,16 @@ def fold_line(line: str) -> str:
 
 
 def _utc_stamp(value: datetime) -> str:
-    u = value.astimezone(UTC)
-    return f"{u.year:04d}{u.month:02d}{u.day:02d}T{u.hour:02d}{u.minute:02d}{u.second:02d}Z"
+    u = value if value.tzinfo is UTC else value.astimezone(UTC)
+    # %-formatting: the fastest of the spellings, and this runs three times per event.
+    return "%04d%02d%02dT%02d%02d%02dZ" % (  # noqa: UP031
+        u.year,
+        u.month,
+        u.day,
+        u.hour,
+        u.minute,
+        u.second,
+    )
 
 
 def _event(reminder: Reminder, stamp: str) -> list[str]:
@@ -152,17 +163,16 @@ def _event(reminder: Reminder, stamp: str) -> list[str]:
     return lines
 
 
-def build_ics(
-    reminders: Iterable[Reminder],
-    *,
-    now: datetime,
-    prodid: str = DEFAULT_PRODID,
-    calendar_name: str = DEFAULT_CALENDAR_NAME,
-) -> str:
-    """The whole VCALENDAR as text with CRLF line endings; `now` (aware) becomes every DTSTAMP."""
+def ics_stamp(now: datetime) -> str:
+    """The DTSTAMP line every event of one export carries (`now` must be aware)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError(f"The export time needs a time zone, got {now.isoformat()}.")
-    stamp = "DTSTAMP:" + _utc_stamp(now)
+    return "DTSTAMP:" + _utc_stamp(now)
+
+
+def ics_header(prodid: str = DEFAULT_PRODID, calendar_name: str = DEFAULT_CALENDAR_NAME) -> str:
+    """The text before the first event (a streamed export writes it, then events, then
+    ics_footer())."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -172,8 +182,28 @@ def build_ics(
         # follow-up reminder has none (libical's iTIP check refuses the file without one).
         fold_line("X-WR-CALNAME:" + escape_text(calendar_name)),
     ]
+    return _CRLF.join(lines) + _CRLF
+
+
+def ics_events(reminders: Iterable[Reminder], stamp: str) -> str:
+    """The VEVENTs of `reminders` as text, each line ended by CRLF (stamp: ics_stamp(now))."""
+    lines: list[str] = []
     for reminder in reminders:
         lines += _event(reminder, stamp)
-    lines.append("END:VCALENDAR")
-    lines.append("")
-    return _CRLF.join(lines)
+    return _CRLF.join(lines) + _CRLF if lines else ""
+
+
+def ics_footer() -> str:
+    return "END:VCALENDAR" + _CRLF
+
+
+def build_ics(
+    reminders: Iterable[Reminder],
+    *,
+    now: datetime,
+    prodid: str = DEFAULT_PRODID,
+    calendar_name: str = DEFAULT_CALENDAR_NAME,
+) -> str:
+    """The whole VCALENDAR as text with CRLF line endings; `now` (aware) becomes every DTSTAMP."""
+    stamp = ics_stamp(now)
+    return ics_header(prodid, calendar_name) + ics_events(reminders, stamp) + ics_footer()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from datetime import datetime
 from operator import itemgetter
 from typing import Any, cast
 
@@ -16,18 +16,17 @@ from sqlalchemy import (
     Dialect,
     FromClause,
     TableClause,
-    TypeDecorator,
     bindparam,
     func,
     insert,
     literal_column,
     select,
 )
-from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import Select
 
-from repdesk.store.types import UTCDateTime
+from repdesk.store.times import to_micros
+from repdesk.store.types import UTCTime
 
 _UNSET = object()
 #: SQLite's page cache during a bulk write. The default 2 MiB holds a fraction of the lead indexes
@@ -61,7 +60,7 @@ def bulk_insert(
     connection: Connection,
     table: FromClause,
     rows: Sequence[dict[str, Any]],
-    stamps: dict[datetime, str] | None = None,
+    stamps: dict[datetime, int] | None = None,
 ) -> None:
     """INSERT many rows (all with the keys of the first) in one executemany, no RETURNING."""
     if rows:
@@ -82,7 +81,7 @@ def insert_rows(
     table: FromClause,
     keys: Sequence[str],
     rows: Sequence[Sequence[Any]],
-    stamps: dict[datetime, str] | None = None,
+    stamps: dict[datetime, int] | None = None,
 ) -> None:
     """INSERT many rows given as value tuples in the order of `keys`, in one executemany, no
     RETURNING.
@@ -94,9 +93,8 @@ def insert_rows(
     through the driver's executemany: SQLAlchemy's per-row parameter handling costs more than
     SQLite's insert itself on a large import. Values are converted a column at a time, and a
     converted value is reused while the same value repeats (an import's one `now`, one due time).
-    Times are stored as text made once per distinct time: `stamps` holds those texts, and passing
-    the same dict to several inserts (a lead's received time is also its inquiry's time) shares
-    them.
+    Times are converted once per distinct time: `stamps` holds those integers, and passing the
+    same dict to several inserts (a lead's received time is also its inquiry's time) shares them.
     """
     if not rows:
         return
@@ -112,11 +110,11 @@ def insert_rows(
     params: Sequence[Sequence[Any]] = rows
     if converters:
         columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
-        memo: dict[datetime, str] = {} if stamps is None else stamps
+        memo: dict[datetime, int] = {} if stamps is None else stamps
         for i, convert in converters:
             columns[i] = (
                 _stamp_column(columns[i], memo)
-                if convert is utc_stamp
+                if convert is to_micros
                 else _convert_column(columns[i], convert)
             )
         params = list(zip(*columns, strict=True))
@@ -126,19 +124,19 @@ def insert_rows(
     )
 
 
-def _stamp_column(values: Sequence[datetime | None], memo: dict[datetime, str]) -> list[str | None]:
-    """utc_stamp of each value, each distinct time converted once (equal instants have one text)."""
-    out: list[str | None] = []
+def _stamp_column(values: Sequence[datetime | None], memo: dict[datetime, int]) -> list[int | None]:
+    """to_micros of each value, each distinct time converted once."""
+    out: list[int | None] = []
     append = out.append
     get = memo.get
     for value in values:
         if value is None:
             append(None)
             continue
-        text = get(value)
-        if text is None:
-            text = memo[value] = utc_stamp(value)
-        append(text)
+        micros = get(value)
+        if micros is None:
+            micros = memo[value] = to_micros(value)
+        append(micros)
     return out
 
 
@@ -161,28 +159,11 @@ def _convert_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> lis
 def _sqlite_converter(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
     """The bind processing of a column on SQLite as one function (None: values go in as they
     are)."""
-    if isinstance(column_type, UTCDateTime):
-        impl = column_type.dialect_impl(dialect)
-        storage = cast(Any, impl).impl_instance if isinstance(impl, TypeDecorator) else impl
-        if (
-            type(storage) is SQLITE_DATETIME
-            and storage._storage_format == SQLITE_DATETIME._storage_format
-        ):
-            return utc_stamp  # the same text as the two processors below, without their layers
+    if isinstance(column_type, UTCTime):
+        return to_micros  # what UTCTime's processor does, without its layers
     return cast(
         Callable[[Any], Any] | None, column_type.dialect_impl(dialect).bind_processor(dialect)
     )
-
-
-def utc_stamp(value: datetime) -> str:
-    """How a UTCDateTime is stored in SQLite ("YYYY-MM-DD HH:MM:SS.ffffff", naive UTC)."""
-    if value.tzinfo is not UTC:
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
-    return value.isoformat(" ", "microseconds")[
-        :26
-    ]  # without the "+00:00"; the year always has 4 digits
 
 
 def in_values(

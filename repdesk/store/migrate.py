@@ -3,6 +3,7 @@ file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,12 +25,18 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def alembic_config(engine: Engine) -> Config:
+#: Told the share of an upgrade done (0.0 to 1.0) and what it is doing (a short phrase).
+Progress = Callable[[float, str], None]
+
+
+def alembic_config(engine: Engine, progress: Progress | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
+    if progress is not None:
+        config.attributes["progress"] = progress
     return config
 
 
@@ -58,8 +65,9 @@ def _stored_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def ensure_schema(engine: Engine) -> bool:
-    """Bring the database to the newest schema; returns True when a migration ran.
+def ensure_schema(engine: Engine, progress: Progress | None = None) -> bool:
+    """Bring the database to the newest schema; returns True when a migration ran. A long
+    migration (a table rebuilt) reports to `progress` as it goes.
 
     Raises StoreError (one sentence) for a database that is not repdesk's, is newer than
     this program, or cannot be reached; such a database is left untouched.
@@ -110,7 +118,7 @@ def ensure_schema(engine: Engine) -> bool:
         engine.dispose()
         migration_backup(path, current)
     try:
-        upgrade(alembic_config(engine), "head")
+        upgrade(alembic_config(engine, progress), "head")
     except OperationalError as exc:
         raise StoreError(f"The database {where} could not be updated: {exc.orig}.") from exc
     except ProgrammingError as exc:  # a team rep's login may not change the schema

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Connection, text
 from sqlalchemy.sql import Select
 
 from repdesk.store.models import LeadRecord
+from repdesk.store.search_rows import BULK_FILL, INSERT_TRIGGER, create_trigger_sql
 from repdesk.store.status_counts import pause_count_insert_trigger
 
 # The same expression the PostgreSQL index is built on (migration 0001): keep them identical.
@@ -83,14 +84,6 @@ def apply_search(stmt: Select, dialect: str, query: str | None) -> Select:  # ty
     return stmt if clause is None else stmt.where(clause)
 
 
-_INSERT_TRIGGER = "leads_fts_ai"
-_TRIGGER_BODY = re.compile(
-    r"AFTER INSERT ON leads\s+BEGIN\s+INSERT INTO "
-    r"leads_fts\s*\(([^)]*)\)\s*VALUES\s*\((.*)\);\s*END\s*$",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
 @dataclass(frozen=True)
 class FtsBulkFill:
     """SQLite: the per-row insert triggers on leads (search rows, and the status counts of
@@ -117,21 +110,17 @@ class FtsBulkFill:
 
 
 def pause_fts_insert_trigger(connection: Connection) -> FtsBulkFill | None:
-    """Drop the insert triggers inside the open transaction, or None (not SQLite, unknown FTS
-    trigger)."""
+    """Drop the insert triggers inside the open transaction, or None (not SQLite, or a schema
+    without the search trigger). The trigger and the fill are the one definition in
+    store.search_rows."""
     if connection.dialect.name != "sqlite":
         return None
     row = connection.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INSERT_TRIGGER,)
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INSERT_TRIGGER,)
     ).first()
-    match = _TRIGGER_BODY.search(row[0]) if row else None
-    if row is None or match is None:
+    if row is None:
         return None
-    # The trigger's own statement, as a set-based INSERT ... SELECT: one definition, in the
-    # migration.
-    values = re.sub(r"\bnew\.", "", match.group(2))
-    target = f"leads_fts({match.group(1)})"
-    fill = f"INSERT INTO {target} SELECT {values} FROM leads WHERE id BETWEEN ? AND ?"
-    connection.exec_driver_sql(f"DROP TRIGGER {_INSERT_TRIGGER}")
+    connection.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
     counts = pause_count_insert_trigger(connection)
-    return FtsBulkFill(connection, ((row[0], fill),) + ((counts,) if counts else ()))
+    search = (create_trigger_sql(INSERT_TRIGGER), BULK_FILL)
+    return FtsBulkFill(connection, (search,) + ((counts,) if counts else ()))

@@ -25,9 +25,12 @@ LEAD_TABLES = (
     "outbox",
     "inbound_mail",
     "import_merges",
+    "lead_keys",
+    "possible_duplicates",
 )
-#: Tables a rep writes freely (an import run belongs to nobody's lead).
-REP_FREE_TABLES = ("imports",)
+#: Tables a rep writes freely (an import run belongs to nobody's lead; a merge of two leads and the
+#: calendar events an undo left to cancel neither).
+REP_FREE_TABLES = ("imports", "lead_merges", "calendar_tombstones")
 #: Written by triggers only (as the owner), never by a login: nobody forges history.
 OWNER_ONLY_TABLES = ("lead_history", "alembic_version")
 

@@ -1,14 +1,15 @@
-"""Benchmark (issue 3): import of 100,000 CSV rows, prefix search and inbox open / jump-to-bottom on
-1,000,000 leads, each against a plain sqlite3 / Qt floor measured in the same run.
+"""Benchmark (issues 3 and 15): import of 100,000 CSV rows against honest floors, the same import
+into a workspace that already holds 100,000 leads (half the rows people already there), its undo;
+prefix search and inbox open / jump-to-bottom on 1,000,000 leads. Every floor is measured in the
+same run and every ratio printed (tests/bench/import_floors.py says what each floor writes).
 
-Targets: import ≤ 4×, search ≤ 2×, inbox open and bottom ≤ 2×, inbox peak memory ≤ 1.5×.
+Targets: import ≤ 6× bare and ≤ 1.3× lean; merge-path import ≤ 1.5× the empty-workspace import;
+undo ≤ 1× the import; the import's write-lock time ≤ 1.2× the lean floor's BEGIN … COMMIT (issue
+19.4: repdesk reads, parses, normalises and matches before taking the lock); search ≤ 2×, inbox
+open and bottom ≤ 2×, inbox peak memory ≤ 1.5×. The rows import as inquiries, as the floors write
+them. `--rows N` imports fewer rows while developing.
 Run: .venv/bin/python tests/bench/bench_inbox.py [--only import|search|inbox ...]
-(the 1M-lead file is generated once and cached; `--only import` needs none of it).
-
-The import also gets an informational "same-tables floor": the same DictReader rows written by raw
-sqlite3 executemany into repdesk's real schema (leads with its indexes, the search index, one
-inquiry activity and one follow-up per lead), which shows how much of the ratio is only writing
-what repdesk must write. The verdict stays against the issue's floor.
+(the 1M-lead file is generated once per schema revision and cached; `--only import` needs none).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,7 +33,17 @@ sys.path.insert(0, str(ROOT))
 IMPORT_ROWS = 100_000
 LEADS = 1_000_000
 CACHE = Path(tempfile.gettempdir()) / "repdesk-bench-inbox"
-TARGETS = {"import": 4.0, "search": 2.0, "open": 2.0, "bottom": 2.0, "memory": 1.5}
+TARGETS = {
+    "bare": 6.0,
+    "lean": 1.3,
+    "merge": 1.5,
+    "undo": 1.0,
+    "lock": 1.2,
+    "search": 2.0,
+    "open": 2.0,
+    "bottom": 2.0,
+    "memory": 1.5,
+}
 WORDS = ["okafor", "globex", "martin", "555123", "zq"]  # typed one key at a time from 2 letters
 FIRST = [
     "Dana",
@@ -106,9 +116,11 @@ COMPANY = [
 SUFFIX = ["Inc.", "GmbH", "Ltd", "LLC", "SA", "& Co", "Group", ""]
 
 
-def stamp(moment: datetime) -> str:
-    """How SQLAlchemy's DateTime stores a (naive UTC) value in SQLite."""
-    return moment.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+def stamp(moment: datetime) -> int:
+    """How a time is stored (store.times: UTC epoch microseconds)."""
+    from repdesk.store.times import to_micros
+
+    return to_micros(moment)
 
 
 # -- 1. import ------------------------------------------------------------------------------------
@@ -203,138 +215,38 @@ def make_csv(path: Path, rows: int) -> None:
             out.writerow(record)
 
 
-def floor_import(source: Path, target: Path) -> float:
-    """csv.DictReader + executemany of the same rows into a plain table with the same columns."""
-    for leftover in target.parent.glob(target.name + "*"):
-        leftover.unlink()
-    con = sqlite3.connect(target)
-    con.execute("CREATE TABLE leads (" + ", ".join(f'"{h}" TEXT' for h in HEADERS) + ")")
-    con.commit()
-    started = time.perf_counter()
+def make_prior_csv(source: Path, path: Path) -> None:
+    """100,000 rows for the workspace the merge-path import goes into: every other row of `source`
+    (the same people: same e-mail and phone) and as many other people."""
     with source.open(newline="", encoding="utf-8") as handle:
-        rows = ([row[h] for h in HEADERS] for row in csv.DictReader(handle))
-        con.executemany(f"INSERT INTO leads VALUES ({', '.join('?' * len(HEADERS))})", rows)
-    con.commit()
-    seconds = time.perf_counter() - started
-    assert con.execute("SELECT count(*) FROM leads").fetchone()[0] == IMPORT_ROWS
-    con.close()
-    return seconds
+        rows = list(csv.reader(handle))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(rows[0])
+        for i, row in enumerate(rows[1:]):
+            if i % 2 == 0:
+                out.writerow([str(2_000_000 + i), *row[1:]])
+            else:
+                other = list(row)
+                other[0], other[3], other[4] = str(3_000_000 + i), f"n{i}@other.example", ""
+                out.writerow(other)
 
 
-def same_tables_floor_import(source: Path, target: Path) -> float:
-    """DictReader + raw sqlite3 executemany into the real schema: what an import must write at
-    least.
-
-    Every row becomes a lead (no normalisation, no dedupe, next step already set), its search row,
-    one inquiry activity and one pending follow-up; one transaction, the app's pragmas and the page
-    cache its import uses (store.bulk.bulk_page_cache; the schema is the app's newest). The search
-    rows are written the cheapest known way, one INSERT ... SELECT with the per-row trigger dropped
-    (as repdesk does); with the trigger firing per row this floor takes about twice as long.
-    """
-    from repdesk.store.bulk import BULK_CACHE_KIB
-    from repdesk.store.engine import make_engine
-    from repdesk.store.migrate import ensure_schema
-
-    for leftover in target.parent.glob(target.name + "*"):
-        leftover.unlink()
-    engine = make_engine(f"sqlite:///{target}")
-    ensure_schema(engine)
-    engine.dispose()
-    con = sqlite3.connect(target, isolation_level=None)
-    for pragma in (
-        "journal_mode = WAL",
-        "foreign_keys = ON",
-        "synchronous = NORMAL",
-        f"cache_size = -{BULK_CACHE_KIB}",
-    ):
-        con.execute(f"PRAGMA {pragma}")
-    now = stamp(datetime.now(UTC))
-    due = stamp(datetime.now(UTC) + timedelta(hours=1))
-    lead_columns = (
-        "id, first_name, last_name, company, title, email, phone, source, product, message, notes, "
-        "tags, status, received_at, next_follow_up_at, journey_stage, email_opens, email_clicks, "
-        "site_visits, do_not_contact, extra, edited_fields, import_id, created_at, updated_at"
-    )
-    started = time.perf_counter()
-    con.execute("BEGIN")
-    con.execute(
-        "INSERT INTO imports (id, started_at, files, added, merged) VALUES (1, ?, '[]', 0, 0)",
-        (now,),
-    )
-    with source.open(newline="", encoding="utf-8") as handle:
-        rows = [row for row in csv.DictReader(handle)]
-    leads = [
-        (
-            i,
-            r["First Name"],
-            r["Last Name"],
-            r["Company Name"],
-            "",
-            r["Email"],
-            r["Phone Number"],
-            r["Original Source"],
-            "",
-            "",
-            "",
-            "",
-            "new",
-            r["Create Date"],
-            due,
-            "awareness",
-            0,
-            0,
-            0,
-            0,
-            json.dumps({"Record ID": r["Record ID"]}),
-            "[]",
-            1,
-            now,
-            now,
-        )
-        for i, r in enumerate(rows, start=1)
-    ]
-    trigger = con.execute("SELECT sql FROM sqlite_master WHERE name = 'leads_fts_ai'").fetchone()[0]
-    con.execute("DROP TRIGGER leads_fts_ai")
-    con.executemany(
-        f"INSERT INTO leads ({lead_columns}) "
-        f"VALUES ({', '.join('?' * len(lead_columns.split(',')))})",
-        leads,
-    )
-    con.execute(
-        "INSERT INTO leads_fts(rowid, name, company, email, phone, notes) SELECT id, "
-        "first_name || ' ' || last_name, company, email, replace(phone, '+', '') || ' ' || "
-        "substr(replace(phone, '+', ''), -10) || ' ' || substr(replace(phone, '+', ''), -7), notes "
-        "FROM leads"
-    )
-    con.execute(trigger)
-    con.executemany(
-        "INSERT INTO activities (lead_id, kind, occurred_at, body, import_id) VALUES (?, "
-        "'inquiry', ?, ?, 1)",
-        [(lead[0], lead[13], "Imported from hubspot-export.csv") for lead in leads],
-    )
-    con.executemany(
-        "INSERT INTO follow_ups (lead_id, due_at, kind, note, status, cadence, step_index, "
-        "cadence_started_at, uid, sequence, updated_at) VALUES (?, ?, 'call', 'First call', "
-        "'pending', "
-        "'new_lead', 0, ?, ?, 0, ?)",
-        [(lead[0], due, now, f"{uuid.uuid4()}@repdesk", now) for lead in leads],
-    )
-    con.execute("COMMIT")
-    seconds = time.perf_counter() - started
-    assert con.execute("SELECT count(*) FROM leads_fts").fetchone()[0] == IMPORT_ROWS
-    con.close()
-    return seconds
-
-
-def app_import(source: Path, target: Path) -> tuple[float, str]:
+def app_import(
+    source: Path, target: Path, prior: Path | None = None, undo: bool = False
+) -> tuple[float, str, float | None, float]:
+    """repdesk's import of `source` into a new workspace (holding `prior`'s leads first, when
+    given); with `undo`, the undo of that import is timed too. The last value: the seconds the
+    import held the write lock."""
     from repdesk.app import open_workspace
 
     for leftover in target.parent.glob(target.name + "*"):
         leftover.unlink()
     workspace = open_workspace(f"sqlite:///{target}")
     try:
+        before = workspace.imports.import_files([prior]).added if prior else 0
         started = time.perf_counter()
-        summary = workspace.imports.import_files([source])
+        summary = workspace.imports.import_files([source], as_kind="inquiries")
         seconds = time.perf_counter() - started
         with workspace.engine.connect() as con:
             leads, fts, steps = (
@@ -345,41 +257,84 @@ def app_import(source: Path, target: Path) -> tuple[float, str]:
                     "SELECT count(*) FROM follow_ups WHERE status = 'pending'",
                 )
             )
+        undo_seconds = None
+        if undo:
+            started = time.perf_counter()
+            workspace.imports.undo_import(summary.import_id)
+            undo_seconds = time.perf_counter() - started
+            with workspace.engine.connect() as con:
+                assert con.exec_driver_sql("SELECT count(*) FROM leads").scalar() == before
     finally:
         workspace.close()
     assert summary.added + summary.merged + len(summary.rejected) == IMPORT_ROWS, summary.to_json()
-    assert leads == fts == summary.added, (leads, fts, summary.added)
+    assert leads == fts == before + summary.added, (leads, fts, summary.added)
     return (
         seconds,
         f"{summary.added:,} added, {summary.merged:,} merged, {len(summary.rejected)} rejected, "
         f"{steps:,} steps",
+        undo_seconds,
+        summary.lock_seconds,
     )
 
 
+def import_measures(work: Path) -> list[tuple[str, str, str, float, str]]:
+    """Every import floor and ratio of issue 15, in one run."""
+    from tests.bench import import_floors
+
+    source, prior = work / "hubspot-export.csv", work / "prior.csv"
+    make_csv(source, IMPORT_ROWS)
+    make_prior_csv(source, prior)
+    bare = min(import_floors.bare(source, work / "bare.sqlite3", HEADERS) for _ in range(3))
+    tables = min(import_floors.same_tables(source, work / "tables.sqlite3") for _ in range(3))
+    lean_runs = [import_floors.lean_timed(source, work / "lean.sqlite3") for _ in range(3)]
+    lean = min(total for total, _ in lean_runs)
+    lean_lock = min(locked for _, locked in lean_runs)
+    lean_after = min(
+        import_floors.lean(source, work / "lean2.sqlite3", indexes_after=True) for _ in range(2)
+    )
+    runs = [app_import(source, work / "app.sqlite3", undo=True) for _ in range(2)]
+    app, detail, _, _ = min(runs, key=lambda r: r[0])
+    held = min(r[3] for r in runs)
+    undo = min(r[2] or 0.0 for r in runs)
+    merged = [app_import(source, work / "merge.sqlite3", prior) for _ in range(2)]
+    merge, merge_detail, _, _ = min(merged, key=lambda r: r[0])
+    print(f"import {IMPORT_ROWS:,} rows into an empty workspace: repdesk {app:.2f} s ({detail})")
+    print(f"  floor bare (one table, executemany):            {bare:.2f} s")
+    print(f"  floor same tables as written (before lean):     {tables:.2f} s "
+          f"= {tables / bare:.2f}× bare; repdesk / it {app / tables:.2f}×")  # fmt: skip
+    print(f"  floor lean (current schema, fastest safe way):  {lean:.2f} s "
+          f"= {lean / bare:.2f}× bare; repdesk / it {app / lean:.2f}×")  # fmt: skip
+    print(f"  floor lean, leads' indexes built after the rows: {lean_after:.2f} s "
+          f"= {lean_after / lean:.2f}× lean (informational)")  # fmt: skip
+    print(f"  into a workspace of {IMPORT_ROWS:,} leads (half the rows people already there): "
+          f"{merge:.2f} s ({merge_detail})")  # fmt: skip
+    print(f"  undo of the empty-workspace import: {undo:.2f} s")
+    print(f"  write lock held: lean floor BEGIN…COMMIT {lean_lock:.2f} s, "
+          f"repdesk {held:.2f} s of its {app:.2f} s")  # fmt: skip
+    return [
+        ("import 100k rows / bare", f"{bare:.2f} s", f"{app:.2f} s", app / bare, "bare"),
+        ("import 100k rows / lean", f"{lean:.2f} s", f"{app:.2f} s", app / lean, "lean"),
+        (
+            "merge-path import / empty import",
+            f"{app:.2f} s",
+            f"{merge:.2f} s",
+            merge / app,
+            "merge",
+        ),
+        ("undo import / the import", f"{app:.2f} s", f"{undo:.2f} s", undo / app, "undo"),
+        ("import write-lock time", f"{lean_lock:.2f} s", f"{held:.2f} s", held / lean_lock, "lock"),
+    ]
+
+
 # -- the 1,000,000-lead database ------------------------------------------------------------------
-def _upgrade_in_place(path: Path) -> None:
-    """A cache made by an older schema gets the app's newer migrations (no backup copy: it is a
-    cache)."""
-    from alembic.command import upgrade
-
-    from repdesk.migrations import HEAD_REVISION
-    from repdesk.store.engine import make_engine
-    from repdesk.store.migrate import alembic_config
-    from repdesk.store.sqlite_file import sqlite_tables_and_revision
-
-    if sqlite_tables_and_revision(path)[1] != HEAD_REVISION:
-        print(f"upgrading the cached database to {HEAD_REVISION} …", flush=True)
-        engine = make_engine(f"sqlite:///{path}")
-        upgrade(alembic_config(engine), "head")
-        engine.dispose()
-
-
 def database() -> Path:
     """1M leads made with the app's migrations and executemany (the FTS triggers fill leads_fts);
     cached."""
-    path = CACHE / f"leads-{LEADS}.sqlite3"
+    from repdesk.migrations import HEAD_REVISION
+
+    # One cache per schema revision: engineers on other branches share /tmp.
+    path = CACHE / f"leads-{LEADS}-{HEAD_REVISION}.sqlite3"
     if path.exists():
-        _upgrade_in_place(path)
         return path
     from repdesk.store.engine import make_engine
     from repdesk.store.migrate import ensure_schema
@@ -636,6 +591,7 @@ def verdict(ratio: float, key: str) -> str:
 
 
 def main() -> int:
+    global IMPORT_ROWS
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
         "--only",
@@ -647,29 +603,16 @@ def main() -> int:
     parser.add_argument(
         "measures", nargs="*", help=argparse.SUPPRESS
     )  # the older spelling: bench_inbox.py import
+    parser.add_argument("--rows", type=int, default=IMPORT_ROWS, help="rows the import reads")
     args = parser.parse_args()
+    IMPORT_ROWS = args.rows
     if unknown := set(args.measures) - {"import", "search", "inbox"}:
         parser.error(f"unknown measure(s): {', '.join(sorted(unknown))}")
     only = set(args.only) | set(args.measures) or {"import", "search", "inbox"}
     work = Path(tempfile.mkdtemp(prefix="repdesk-bench-inbox-"))
     summary: list[tuple[str, str, str, float, str]] = []
     if "import" in only:
-        source = work / "hubspot-export.csv"
-        make_csv(source, IMPORT_ROWS)
-        floor = min(floor_import(source, work / "floor.sqlite3") for _ in range(3))
-        tables = min(same_tables_floor_import(source, work / "tables.sqlite3") for _ in range(3))
-        runs = [app_import(source, work / "app.sqlite3") for _ in range(2)]
-        app, detail = min(runs)
-        print(f"import {IMPORT_ROWS:,} rows: floor {floor:.2f} s, repdesk {app:.2f} s ({detail})")
-        print(
-            "import same-tables floor (raw executemany into repdesk's schema: leads + indexes, "
-            "search index, activity, follow-up): "
-            f"{tables:.2f} s; repdesk / same-tables floor {app / tables:.2f}×, "
-            f"same-tables floor / floor {tables / floor:.2f}× (informational)"
-        )
-        summary.append(
-            ("import 100k CSV rows", f"{floor:.2f} s", f"{app:.2f} s", app / floor, "import")
-        )
+        summary += import_measures(work)
     if only & {"search", "inbox"}:
         db = database()
     if "search" in only:
@@ -736,13 +679,13 @@ def main() -> int:
             )
         )
     print()
-    print(f"{'measure':34} {'floor':>11} {'repdesk':>11} {'ratio':>7}  target  verdict")
+    print(f"{'measure':36} {'floor':>11} {'repdesk':>11} {'ratio':>7}  target  verdict")
     failed = 0
     for name, floor_text, app_text, ratio, key in summary:
         result = verdict(ratio, key)
         failed += result == "FAIL"
         print(
-            f"{name:34} {floor_text:>11} {app_text:>11} {ratio:6.2f}×  ≤ {TARGETS[key]:<4}  "
+            f"{name:36} {floor_text:>11} {app_text:>11} {ratio:6.2f}×  ≤ {TARGETS[key]:<4}  "
             f"{result}"
         )
     return 1 if failed else 0

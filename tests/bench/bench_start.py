@@ -54,7 +54,11 @@ app.exec()
 
 def database() -> Path:
     """A 100,000-lead SQLite file made with the app's migrations and bulk Core inserts (cached)."""
-    path = CACHE / f"leads-{LEADS}.sqlite3"
+    from repdesk.migrations import HEAD_REVISION
+
+    # One cache per schema revision: engineers on other branches share /tmp, and a file at an
+    # older revision would be migrated (with a backup) by the first start instead of opened.
+    path = CACHE / f"leads-{LEADS}-{HEAD_REVISION}.sqlite3"
     if path.exists():
         return path
     from repdesk.store.engine import make_engine

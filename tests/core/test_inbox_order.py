@@ -33,6 +33,7 @@ class Lead:
     journey_stage: str = JourneyStage.AWARENESS.value
     form_verdict: str | None = None
     replied_at: datetime | None = None
+    is_contact: bool = False  # a known contact: never waiting
 
 
 moments = st.integers(-30 * 24, 30 * 24).map(lambda hours: NOW + timedelta(hours=hours))
@@ -46,6 +47,7 @@ leads = st.builds(
     journey_stage=st.sampled_from([s.value for s in JourneyStage] + ["unknown"]),
     form_verdict=st.sampled_from([None, "qualified", "nurture", "not_a_fit"]),
     replied_at=st.none() | moments,
+    is_contact=st.booleans(),
 ).map(
     # services/email marks a reply as waiting for us only on a lead we have answered before
     lambda lead: lead if lead.first_response_at else replace(lead, replied_at=None)
@@ -125,3 +127,4 @@ def test_waiting_means_new_and_never_answered() -> None:
     assert is_waiting(Lead(1, "new", NOW, None, None))
     assert not is_waiting(Lead(1, "new", NOW, NOW, None))  # answered, still marked new
     assert not is_waiting(Lead(1, "contacted", NOW, None, None))  # imported as contacted
+    assert not is_waiting(Lead(1, "new", NOW, None, None, is_contact=True))  # a known contact

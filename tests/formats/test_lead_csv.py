@@ -427,6 +427,13 @@ def test_missing_file_and_unknown_mapping_field(tmp_path: Path) -> None:
         ("10/12/2026 12:05 AM", datetime(2026, 10, 12, 0, 5)),
         ("11/20/2026 8:02:11", datetime(2026, 11, 20, 8, 2, 11)),
         ("1791796440000", datetime(2026, 10, 12, 9, 14, tzinfo=UTC)),
+        # Google Forms' export and mail-like stamps carry their zone after the time.
+        ("2026/11/20 10:31:07 AM GMT", datetime(2026, 11, 20, 10, 31, 7, tzinfo=UTC)),
+        (
+            "2026/11/20 2:05:44 PM GMT+1",
+            datetime(2026, 11, 20, 14, 5, 44, tzinfo=timezone(timedelta(hours=1))),
+        ),
+        ("11/20/2026 14:05 UTC", datetime(2026, 11, 20, 14, 5, tzinfo=UTC)),
     ],
 )
 def test_dates(text: str, expected: datetime) -> None:

@@ -3,7 +3,6 @@ backend."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -11,11 +10,11 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import sqlite
 
-from repdesk.services.followups.followup_planner import new_uids
-from repdesk.store.bulk import in_values, insert_rows, utc_stamp
+from repdesk.store.bulk import in_values, insert_rows
 from repdesk.store.engine import make_engine
 from repdesk.store.migrate import ensure_schema
 from repdesk.store.models import ImportRecord, LeadRecord
+from repdesk.store.times import from_micros, to_micros
 
 MOMENTS = [
     datetime(2026, 1, 1, tzinfo=UTC),
@@ -27,31 +26,18 @@ MOMENTS = [
 
 
 @pytest.mark.parametrize("moment", MOMENTS)
-def test_a_utc_stamp_is_the_text_sqlalchemy_stores_in_sqlite(moment: datetime) -> None:
+def test_bulk_inserts_convert_times_as_the_column_type_does(moment: datetime) -> None:
     dialect = sqlite.dialect()
     processor = LeadRecord.__table__.c.received_at.type.dialect_impl(dialect).bind_processor(
         dialect
     )
-    assert utc_stamp(moment) == processor(moment)
+    assert to_micros(moment) == processor(moment)
+    assert from_micros(to_micros(moment)) == moment.astimezone(UTC)
 
 
 def test_a_naive_time_is_refused_like_the_orm_refuses_it() -> None:
     with pytest.raises(ValueError, match="naive"):
-        utc_stamp(datetime(2026, 1, 1))
-
-
-def test_new_uids_are_distinct_random_uuid4s_like_new_uid() -> None:
-    uids = new_uids(500)
-    assert len(set(uids)) == 500
-    for uid in uids:
-        value, _, host = uid.partition("@")
-        parsed = uuid.UUID(value)
-        assert (host, str(parsed), parsed.version, parsed.variant) == (
-            "repdesk",
-            value,
-            4,
-            uuid.RFC_4122,
-        )
+        to_micros(datetime(2026, 1, 1))
 
 
 def test_insert_rows_round_trips_and_in_values_matches(any_db_url: str) -> None:

@@ -22,9 +22,7 @@ def test_history_and_versions(any_db_url: str) -> None:
         lead = LeadRecord(first_name="Pat", received_at=NOW, created_at=NOW, updated_at=NOW)
         session.add(lead)
         session.flush()
-        step = FollowUpRecord(
-            lead_id=lead.id, due_at=NOW, kind="call", uid="t-1@repdesk", updated_at=NOW
-        )
+        step = FollowUpRecord(lead_id=lead.id, due_at=NOW, kind="call", updated_at=NOW)
         session.add(step)
     later = NOW + timedelta(minutes=5)
     with sessions.begin() as session:

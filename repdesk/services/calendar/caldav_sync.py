@@ -9,16 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.calendar_uids import follow_up_id_of
 from repdesk.core.domain import FollowUpStatus
 from repdesk.core.hosts import plain_http_elsewhere
 from repdesk.formats.ics import Reminder, build_ics
 from repdesk.services.calendar.calendar_export import CalendarExportService, ExportFilter
+from repdesk.services.calendar.tombstones import buried_uids
 from repdesk.services.common.errors import UserError
 from repdesk.services.settings.secrets import SecretStore
-from repdesk.store.models import FollowUpRecord
+from repdesk.store.models import PENDING_STEP, FollowUpRecord
 
 CALENDAR_NAME = "repdesk follow-ups"
 Progress = Callable[[int, int], None]
@@ -140,34 +142,42 @@ class CalDavSync:
 
     def push(self, progress: Progress | None = None, *, owner: str | None = None) -> PushResult:
         """Make the calendar match the follow-ups: pending ones present and current, the rest
-        gone."""
+        gone. Steps are read and sent a batch at a time (memory stays flat); a push stopped half
+        way (Cancel, a server error) is finished by the next one."""
         calendar = self._calendar()
         try:
             on_server = _events_by_uid(calendar)
-            reminders = self._export.reminders(ExportFilter(owner=owner), include_changed=False)
-            gone = self._finished_uids(set(on_server) - {r.uid for r in reminders})
-            total = len(reminders) + len(gone)
-            created = updated = unchanged = 0
+            flt = ExportFilter(owner=owner)
+            gone = self._finished_uids(set(on_server))
+            with self._sessions() as session:
+                pending = session.scalar(
+                    select(func.count()).select_from(FollowUpRecord).where(PENDING_STEP)
+                )
+            total = int(pending or 0) + len(gone)
+            created = updated = unchanged = number = 0
             now = self._clock()
-            for number, reminder in enumerate(reminders, start=1):
-                current = on_server.get(reminder.uid)
-                # increase_seqno=False: SEQUENCE is ours (the same as in the .ics export), not
-                # caldav's.
-                if current is None:
-                    calendar.add_event(_single(reminder, now), increase_seqno=False)
-                    created += 1
-                elif current[0] < reminder.sequence:
-                    current[1].data = _single(reminder, now)
-                    current[1].save(increase_seqno=False)
-                    updated += 1
-                else:
-                    unchanged += 1
-                if progress is not None:
-                    progress(number, total)
-            for number, uid in enumerate(gone, start=len(reminders) + 1):
+            for batch in self._export.reminder_batches(flt, include_changed=False):
+                for reminder in batch:
+                    number += 1
+                    current = on_server.get(reminder.uid)
+                    # increase_seqno=False: SEQUENCE is ours (the same as in the .ics export), not
+                    # caldav's.
+                    if current is None:
+                        calendar.add_event(_single(reminder, now), increase_seqno=False)
+                        created += 1
+                    elif current[0] < reminder.sequence:
+                        current[1].data = _single(reminder, now)
+                        current[1].save(increase_seqno=False)
+                        updated += 1
+                    else:
+                        unchanged += 1
+                    if progress is not None:
+                        progress(number, max(total, number))
+            for uid in gone:
                 on_server[uid][1].delete()
+                number += 1
                 if progress is not None:
-                    progress(number, total)
+                    progress(number, max(total, number))
         except UserError:
             raise
         except Exception as exc:
@@ -178,20 +188,35 @@ class CalDavSync:
 
     def _finished_uids(self, uids: set[str]) -> list[str]:
         """Of these server UIDs, the follow-ups that are done or cancelled here (others are left
-        alone)."""
+        alone): a derived UID names its step's id, an older step is found by its stored UID."""
         if not uids:
             return []
+        workspace_id = str(self._settings.get("workspace_id"))
+        by_id = {
+            step: uid for uid in uids if (step := follow_up_id_of(uid, workspace_id)) is not None
+        }
+        legacy = sorted(uids - set(by_id.values()))
+        ids = sorted(by_id)
         found: list[str] = []
-        ordered = sorted(uids)
+        finished = FollowUpRecord.status != FollowUpStatus.PENDING.value
         with self._sessions() as session:
-            for start in range(0, len(ordered), 1000):
-                found += session.scalars(
-                    select(FollowUpRecord.uid).where(
-                        FollowUpRecord.uid.in_(ordered[start : start + 1000]),
-                        FollowUpRecord.status != FollowUpStatus.PENDING.value,
+            for start in range(0, len(ids), 1000):
+                found += (
+                    by_id[step]
+                    for step in session.scalars(
+                        select(FollowUpRecord.id).where(
+                            FollowUpRecord.id.in_(ids[start : start + 1000]), finished
+                        )
                     )
                 )
-        return sorted(found)
+            for start in range(0, len(legacy), 1000):
+                found += session.scalars(
+                    select(FollowUpRecord.legacy_uid).where(
+                        FollowUpRecord.legacy_uid.in_(legacy[start : start + 1000]), finished
+                    )
+                )
+            found += buried_uids(session, sorted(uids))  # steps whose lead an undo removed
+        return sorted({uid for uid in found if uid})
 
 
 def _single(reminder: Reminder, now: datetime) -> str:

@@ -27,8 +27,9 @@ from repdesk.core.email_rules import asks_to_stop, own_words
 from repdesk.formats.mail_reply import AUTO_REPLY, BOUNCE, REPLY, InboundMessage, read_inbound
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
-from repdesk.services.followups.followup_planner import cancel, new_uid
+from repdesk.services.followups.followup_planner import cancel
 from repdesk.store.models import (
+    HAS_EMAIL,
     ActivityRecord,
     FollowUpRecord,
     InboundMailRecord,
@@ -135,7 +136,11 @@ class ReplyFiler:
             for address in filter(None, addresses):
                 lead_id = session.scalar(
                     select(LeadRecord.id)
-                    .where(LeadRecord.email == address, LeadRecord.status.not_in(CLOSED_STATUSES))
+                    .where(
+                        LeadRecord.email == address,
+                        HAS_EMAIL,
+                        LeadRecord.status.not_in(CLOSED_STATUSES),
+                    )
                     .order_by(LeadRecord.received_at.desc(), LeadRecord.id.desc())
                     .limit(1)
                 )
@@ -247,7 +252,6 @@ def _give_way(
             cadence=pending.cadence,
             step_index=pending.step_index,
             cadence_started_at=pending.cadence_started_at,
-            uid=new_uid(),
             sequence=0,
             updated_at=now,
         )

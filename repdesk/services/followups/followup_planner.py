@@ -6,8 +6,6 @@ none.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, tzinfo
@@ -21,23 +19,6 @@ from repdesk.core.cadence import Cadence, cadence_for_status, next_step_after, s
 from repdesk.core.domain import FollowUpStatus, LeadStatus
 from repdesk.store.bulk import in_values, insert_rows
 from repdesk.store.models import FollowUpRecord, LeadRecord
-
-
-def new_uid() -> str:
-    return f"{uuid.uuid4()}@repdesk"
-
-
-def new_uids(count: int) -> list[str]:
-    """`count` values of new_uid() (random version-4 UUIDs), from one read of the random source."""
-    raw = bytearray(os.urandom(16 * count))
-    raw[6::16] = bytes(b & 0x0F | 0x40 for b in raw[6::16])  # version 4
-    raw[8::16] = bytes(b & 0x3F | 0x80 for b in raw[8::16])  # RFC 4122 variant
-    h = raw.hex()
-    return [
-        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-"
-        f"{h[i + 16 : i + 20]}-{h[i + 20 : i + 32]}@repdesk"
-        for i in range(0, 32 * count, 32)
-    ]
 
 
 def business_hours_from(settings: dict[str, Any], zone: tzinfo) -> BusinessHours:
@@ -138,7 +119,6 @@ class FollowUpPlanner:
             cadence=cadence.key,
             step_index=index,
             cadence_started_at=started_at,
-            uid=new_uid(),
             sequence=0,
             updated_at=now,
         )
@@ -241,10 +221,8 @@ class FollowUpPlanner:
             return 0
         pending = FollowUpStatus.PENDING.value
         rows = [
-            (lead_id, due, kind, note, pending, key, index, now, uid, 0, now)
-            for (lead_id, (key, index, due, kind, note)), uid in zip(
-                chosen, new_uids(len(chosen)), strict=True
-            )
+            (lead_id, due, kind, note, pending, key, index, now, 0, now)
+            for lead_id, (key, index, due, kind, note) in chosen
         ]
         connection = session.connection()
         insert_rows(
@@ -259,7 +237,6 @@ class FollowUpPlanner:
                 "cadence",
                 "step_index",
                 "cadence_started_at",
-                "uid",
                 "sequence",
                 "updated_at",
             ),

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import builtins
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.contact import display_name
 from repdesk.core.domain import (
     CLOSED_STATUSES,
+    OPEN_STATUSES,
     ActivityKind,
     CallOutcome,
     FollowUpKind,
@@ -21,38 +22,16 @@ from repdesk.core.domain import (
 )
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.followups import step_queries
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.services.followups.requalify import Requalifier
+from repdesk.services.followups.step_queries import FollowUpRow, StepWindow
 from repdesk.services.leads.lead_service import LeadService, record_activity
 from repdesk.store.guarded import change_if
-from repdesk.store.models import FollowUpRecord, LeadRecord, RepRecord
+from repdesk.store.models import DO_NOT_CONTACT, FollowUpRecord, LeadRecord, RepRecord
+from repdesk.store.status_counts import has_status_counts, leads_with_status
 
 DUE_FILTERS = ("today", "overdue", "all")
-
-
-@dataclass(frozen=True)
-class FollowUpRow:
-    id: int
-    lead_id: int
-    due_at: datetime
-    kind: str
-    note: str
-    status: str
-    lead_name: str
-    company: str
-    phone: str
-    email: str
-    owner: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "lead_id": self.lead_id,
-            "due_at": self.due_at.isoformat(),
-            "kind": self.kind,
-            "note": self.note,
-            "status": self.status,
-        }
 
 
 @dataclass(frozen=True)
@@ -74,9 +53,11 @@ class FollowUpService:
         planner: FollowUpPlanner,
         leads: LeadService,
         end_of_today: Callable[[datetime], datetime],
+        zone: Callable[[], tzinfo],
         writable: Callable[[], ColumnElement[bool] | None] = lambda: None,
     ) -> None:
         """`writable`: the leads the signed-in login may change (services/team/identity)."""
+        self._zone = zone
         self._sessions = sessions
         self._clock = clock
         self.planner = planner
@@ -94,68 +75,85 @@ class FollowUpService:
         end: datetime | None = None,
         lead_id: int | None = None,
     ) -> list[FollowUpRow]:
+        """Pending steps, earliest first, as one list (a short one: views use windows, the CLI
+        streams)."""
+        return list(self.stream(due, owner=owner, start=start, end=end, lead_id=lead_id))
+
+    def stream(
+        self,
+        due: str = "all",
+        *,
+        owner: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        lead_id: int | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> Iterator[FollowUpRow]:
+        """Pending steps, earliest first, read a page at a time as they are consumed."""
+        return step_queries.stream(
+            self._sessions,
+            self._due_where(due, owner, start, end, lead_id),
+            offset=offset,
+            limit=limit,
+        )
+
+    def stream_json(
+        self, due: str = "all", *, offset: int = 0, limit: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The `followups --json` objects of stream(), read from the steps alone."""
+        return step_queries.stream_json(
+            self._sessions, self._due_where(due, None, None, None, None), offset=offset, limit=limit
+        )
+
+    def _due_where(
+        self,
+        due: str,
+        owner: str | None,
+        start: datetime | None,
+        end: datetime | None,
+        lead_id: int | None,
+    ) -> builtins.list[ColumnElement[bool]]:
         if due not in DUE_FILTERS:
             raise UserError(f"--due must be one of {', '.join(DUE_FILTERS)}, not {due!r}.")
         self.plan_requalifications()  # an expired verdict shows as its re-qualify step
         now = self._clock()
-        stmt = (
-            select(FollowUpRecord, LeadRecord, RepRecord.name)
-            .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
-            .outerjoin(RepRecord, RepRecord.id == LeadRecord.owner_id)
-            .where(FollowUpRecord.status == FollowUpStatus.PENDING.value)
-            .order_by(FollowUpRecord.due_at, FollowUpRecord.id)
-        )
-        if due == "overdue":
-            stmt = stmt.where(FollowUpRecord.due_at < now)
-        elif due == "today":
-            stmt = stmt.where(FollowUpRecord.due_at < self._end_of_today(now))
-        if start is not None:
-            stmt = stmt.where(FollowUpRecord.due_at >= start)
-        if end is not None:
-            stmt = stmt.where(FollowUpRecord.due_at < end)
-        if owner:
-            stmt = stmt.where(RepRecord.name == owner)
+        until = {"overdue": now, "today": self._end_of_today(now)}.get(due)
+        if until is not None:
+            end = until if end is None else min(end, until)
+        where = step_queries.pending_due(start, end, owner)
         if lead_id is not None:
-            stmt = stmt.where(FollowUpRecord.lead_id == lead_id)
-        with self._sessions() as session:
-            return [_row(f, lead, rep) for f, lead, rep in session.execute(stmt)]
+            where.append(FollowUpRecord.lead_id == lead_id)
+        return where
 
-    def coverage(self, owner: str | None = None) -> Coverage:
-        now = self._clock()
-        open_ = (LeadRecord.status.not_in(CLOSED_STATUSES)) & (LeadRecord.do_not_contact.is_(False))
-        base = select(func.count(LeadRecord.id)).where(open_)
-        if owner:
-            base = base.join(RepRecord, RepRecord.id == LeadRecord.owner_id).where(
-                RepRecord.name == owner
-            )
+    def today(self, owner: str | None = None) -> StepWindow:
+        """The Today list: pending steps due before the end of today, overdue first (by due time),
+        counted and fetched by window."""
+        self.plan_requalifications()  # an expired verdict shows as its re-qualify step
+        return self.window(None, self._end_of_today(self._clock()), owner)
+
+    def window(
+        self, start: datetime | None, end: datetime | None, owner: str | None = None
+    ) -> StepWindow:
+        """Pending steps due in [start, end), by due time, counted and fetched by window."""
+        return StepWindow(
+            self._sessions, step_queries.pending_due(start, end, owner), self._clock()
+        )
+
+    def day_counts(
+        self, first: date, last: date, owner: str | None = None
+    ) -> dict[date, tuple[int, int]]:
+        """(pending, overdue) per local day, from first to last: the month view's badges."""
+        self.plan_requalifications()
         with self._sessions() as session:
-            total = session.scalar(base) or 0
-            covered = (
-                session.scalar(
-                    base.where(
-                        LeadRecord.id.in_(
-                            select(FollowUpRecord.lead_id).where(
-                                FollowUpRecord.status == FollowUpStatus.PENDING.value
-                            )
-                        )
-                    )
-                )
-                or 0
-            )
-            overdue = (
-                session.scalar(
-                    base.where(
-                        LeadRecord.id.in_(
-                            select(FollowUpRecord.lead_id).where(
-                                FollowUpRecord.status == FollowUpStatus.PENDING.value,
-                                FollowUpRecord.due_at < now,
-                            )
-                        )
-                    )
-                )
-                or 0
-            )
-        return Coverage(int(total), int(covered), int(overdue))
+            return step_queries.day_counts(session, first, last, self._zone(), self._clock(), owner)
+
+    def week(
+        self, monday: date, per_slot: int, owner: str | None = None
+    ) -> tuple[builtins.list[FollowUpRow], dict[tuple[date, int], int]]:
+        """The week view's steps (at most per_slot a quarter hour) and each quarter hour's count."""
+        with self._sessions() as session:
+            return step_queries.week_rows(session, monday, self._zone(), per_slot, owner)
 
     def lead_of(self, followup_id: int) -> int:
         """The lead a follow-up (pending or not) belongs to."""
@@ -166,6 +164,48 @@ class FollowUpService:
         if lead_id is None:
             raise NotFoundError(f"There is no follow-up with id {followup_id}.")
         return int(lead_id)
+
+    def next_step(self, lead_id: int) -> FollowUpRow | None:
+        """A lead's pending step (what `followup done` reports next)."""
+        return next(self.stream(lead_id=lead_id, limit=1), None)
+
+    def first_after(self, moment: datetime, owner: str | None = None) -> FollowUpRow | None:
+        """The first pending step due at or after `moment` (Today's "next up" when clear)."""
+        return next(self.stream(start=moment, owner=owner, limit=1), None)
+
+    def coverage(self, owner: str | None = None) -> Coverage:
+        """Open leads (not do-not-contact), how many have a next step and how many are overdue.
+
+        A lead's next step is its next_follow_up_at, which every change writes in the same
+        transaction as the one pending step (the invariant, tests/services/followups): counted
+        from the leads' indexes, never by joining every pending step to its lead. Do-not-contact
+        leads are few, and counted apart (a partial index) to be taken out.
+        """
+        now = self._clock()
+        open_ = LeadRecord.status.in_(OPEN_STATUSES)
+        mine: list[ColumnElement[bool]] = []
+        if owner:
+            mine.append(
+                LeadRecord.owner_id.in_(select(RepRecord.id).where(RepRecord.name == owner))
+            )
+        stepped = LeadRecord.next_follow_up_at.is_not(None)
+        overdue = LeadRecord.next_follow_up_at < now
+        with self._sessions() as session:
+
+            def count(*where: ColumnElement[bool]) -> int:
+                stmt = select(func.count()).select_from(LeadRecord).where(*where, *mine)
+                return int(session.scalar(stmt) or 0)
+
+            if not owner and has_status_counts(session):
+                total = leads_with_status(session, OPEN_STATUSES)
+            else:
+                total = count(open_)
+            skip = DO_NOT_CONTACT
+            return Coverage(
+                total - count(skip, open_),
+                count(stepped, open_) - count(skip, stepped, open_),
+                count(overdue, open_) - count(skip, overdue, open_),
+            )
 
     # -- writing ---------------------------------------------------------------------------------
     def complete(self, followup_id: int, *, outcome: str | None = None, note: str = "") -> Changes:
@@ -309,20 +349,11 @@ def _who(session: Session, rep_id: int | None) -> str:
     return session.scalar(select(RepRecord.name).where(RepRecord.id == rep_id)) or ""
 
 
-def _row(f: FollowUpRecord, lead: LeadRecord, rep: str | None) -> FollowUpRow:
-    return FollowUpRow(
-        f.id,
-        f.lead_id,
-        f.due_at,
-        f.kind,
-        f.note,
-        f.status,
-        display_name(lead),
-        lead.company,
-        lead.phone,
-        lead.email,
-        rep,
-    )
-
-
-__all__ = ["Coverage", "FollowUpRow", "FollowUpService", "LeadStatus", "needs_step"]
+__all__ = [
+    "Coverage",
+    "FollowUpRow",
+    "FollowUpService",
+    "LeadStatus",
+    "StepWindow",
+    "needs_step",
+]

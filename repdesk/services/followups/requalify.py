@@ -22,7 +22,7 @@ from repdesk.core.business_hours import next_business_time
 from repdesk.core.domain import CLOSED_STATUSES
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.store.models import FollowUpRecord, LeadRecord, SettingRecord
-from repdesk.store.types import UTCDateTime
+from repdesk.store.types import UTCTime
 
 REQUALIFY_NOTE = "Re-qualify: the last qualification expired"
 #: The settings row holding the time the last check looked up to (ISO 8601, UTC).
@@ -61,9 +61,7 @@ def expired_verdicts(
 
 # Built once, run with parameters: building the expression costs more than the indexed read.
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "since" when nothing was checked before
-_WHERE = expired_verdicts(
-    bindparam("now", type_=UTCDateTime()), bindparam("since", type_=UTCDateTime())
-)
+_WHERE = expired_verdicts(bindparam("now", type_=UTCTime()), bindparam("since", type_=UTCTime()))
 _LOOK = select(LeadRecord.id).where(_WHERE).limit(1)
 _LEADS = select(LeadRecord).where(_WHERE)
 

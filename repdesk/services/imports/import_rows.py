@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -30,6 +31,34 @@ _STATUSES = {s.value for s in LeadStatus}
 # Every new lead starts from these (copied per row: one C-level dict copy instead of a key at a
 # time).
 _BLANK_LEAD: dict[str, Any] = {**dict.fromkeys(TEXT_FIELDS, ""), **dict.fromkeys(COUNT_FIELDS, 0)}
+#: The columns of an import_merges snapshot (imports made before 0006) that an undo puts back.
+_SNAPSHOT_COLUMNS = (*TEXT_FIELDS, *COUNT_FIELDS, "extra", "edited_fields")
+
+
+@dataclass(frozen=True)
+class NewRep:
+    """An owner a file names who is no rep yet: made when the import writes (and undo removes it
+    when nothing refers to it)."""
+
+    name: str
+
+
+def json_value(value: Any) -> Any:
+    """A column value as JSON (times as {"utc": ISO 8601}) for an undo record."""
+    if isinstance(value, datetime):
+        return {"utc": value.astimezone(UTC).isoformat()}
+    return value
+
+
+def from_json_value(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"utc"}:
+        return datetime.fromisoformat(value["utc"])
+    return value
+
+
+def restorable(before: dict[str, Any]) -> dict[str, Any]:
+    """The columns an undo puts back from an old import's snapshot."""
+    return {k: v for k, v in before.items() if k in _SNAPSHOT_COLUMNS}
 
 
 class LeadValues:

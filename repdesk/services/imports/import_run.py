@@ -1,29 +1,51 @@
-"""One import run inside its transaction: which people it has seen (so one person never becomes two
-leads), merges that fill gaps without overwriting a user's edit, and the bulk writes."""
+"""One import run against the database: load the people its rows may be, then write what matching
+decided (new leads, merges with their before/after values for undo, keys, re-inquiries, possible
+duplicates) with bulk statements."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import TableClause, bindparam, func, insert, or_, select, update
+from sqlalchemy import TableClause, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from repdesk.core.domain import ActivityKind
+from repdesk.core.dedupe import Identity, phone_keys
+from repdesk.core.domain import ActivityKind, LeadStatus
+from repdesk.core.phones import Phone
 from repdesk.formats.lead_file import ParsedLead
-from repdesk.services.imports.import_rows import COUNT_FIELDS, TEXT_FIELDS, LeadValues, fill_empty
+from repdesk.services.imports.import_people import (
+    MERGED_COLUMNS,
+    Arrival,
+    Pair,
+    People,
+    Person,
+)
+from repdesk.services.imports.import_rows import json_value
 from repdesk.store.bulk import bulk_insert, in_values, insert_rows
-from repdesk.store.models import ActivityRecord, ImportMergeRecord, LeadRecord, RepRecord
+from repdesk.store.models import (
+    HAS_EMAIL,
+    HAS_NAME_KEY,
+    HAS_PHONE,
+    ActivityRecord,
+    ImportMergeRecord,
+    LeadKeyRecord,
+    LeadRecord,
+    PossibleDuplicateRecord,
+    RepRecord,
+)
 from repdesk.store.search import FtsBulkFill, pause_fts_insert_trigger
 
-#: Called in the import's transaction, per chunk, with (lead id, row) for every row with extra
-#: fields: form answers among them become a qualification (services.script.form_answers).
+#: Called in the import's transaction with (lead id, row) for every row with extra fields: form
+#: answers among them become a qualification (services.script.form_answers).
 ArrivalHook = Callable[[Session, list[tuple[int, ParsedLead]], int, datetime], None]
-FTS_BULK_ROWS = 500  # from this many new leads in a chunk, search rows are written in bulk (SQLite)
-_MERGE_COLUMNS = (*TEXT_FIELDS, *COUNT_FIELDS, "extra", "edited_fields")
+FTS_BULK_ROWS = 500  # from this many new leads, search rows are written in bulk (SQLite)
+CHUNK = 2000
+_LOAD_COLUMNS = (*MERGED_COLUMNS, "edited_fields", "import_id")
+_CLOSED = (LeadStatus.WON.value, LeadStatus.LOST.value)
 
 
 @dataclass(frozen=True)
@@ -33,326 +55,376 @@ class Rejection:
     reason: str
 
 
+@dataclass(frozen=True)
+class Refusal:
+    file: str
+    reason: str
+
+
 @dataclass
 class ImportSummary:
     added: int = 0
     merged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
     import_id: int | None = None
     dry_run: bool = False
     added_ids: list[int] = field(default_factory=list)
+    possible_duplicates: int = 0
+    reopened: int = 0
+    updated: int = 0  # leads already there that the merges changed
+    files: list[str] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)  # file -> "inquiries" | "contacts"
+    lock_seconds: float = 0.0  # how long the write transaction held the database (measured)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.possible_duplicates)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "import_id": self.import_id,  # for `repdesk import undo IMPORT_ID`; null on a dry run
             "added": self.added,
             "merged": self.merged,
+            "possible_duplicates": self.possible_duplicates,
+            "reopened": self.reopened,
             "rejected": [{"file": r.file, "row": r.row, "reason": r.reason} for r in self.rejected],
+            "refused": [{"file": r.file, "reason": r.reason} for r in self.refused],
+            "files": [{"file": f, "as": self.kinds.get(f, "inquiries")} for f in self.files],
         }
 
 
-def restorable(before: dict[str, Any]) -> dict[str, Any]:
-    """The columns an undo puts back from a merge's snapshot."""
-    return {k: v for k, v in before.items() if k in _MERGE_COLUMNS}
+# -- loading ---------------------------------------------------------------------------------
+def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) -> People:
+    """Everyone in the database one of these rows may be (with what their dedupe needs)."""
+    people = People(now)
+    connection = session.connection()
+    dialect = connection.dialect.name
+    emails: set[str] = set()
+    numbers: set[str] = set()
+    keys: set[str] = set()
+    names: set[str] = set()
+    for row in arrivals:
+        identity = row.identity
+        emails |= identity.emails
+        numbers |= {p.split(";", 1)[0] for p in identity.phones}
+        keys |= identity.keys
+        keys |= {f"email:{e}" for e in identity.emails}
+        keys |= {f"phone:{p}" for p in identity.phones}
+        if identity.name_key:
+            names.add(identity.name_key)
+    ids: set[int] = set()
+    # Each with the condition of its partial index (leads without one are not indexed).
+    for column, indexed, wanted in (
+        (LeadRecord.email, HAS_EMAIL, emails),
+        (LeadRecord.phone, HAS_PHONE, numbers),
+        (LeadRecord.name_key, HAS_NAME_KEY, names),
+    ):
+        for chunk in _chunks(sorted(wanted), dialect):
+            ids.update(
+                session.scalars(
+                    select(LeadRecord.id).where(indexed, in_values(column, chunk, dialect))
+                )
+            )
+    for chunk in _chunks(sorted(keys), dialect):
+        ids.update(
+            session.scalars(
+                select(LeadKeyRecord.lead_id).where(in_values(LeadKeyRecord.key, chunk, dialect))
+            )
+        )
+    if not ids:
+        return people
+    stored: dict[int, set[str]] = defaultdict(set)
+    inquiries: dict[int, set[tuple[datetime, str]]] = defaultdict(set)
+    closed: dict[int, datetime] = {}
+    apart: dict[int, set[int]] = defaultdict(set)
+    rows: list[dict[str, Any]] = []
+    columns = [LeadRecord.id, *(getattr(LeadRecord, c) for c in _LOAD_COLUMNS)]
+    for chunk in _chunks(sorted(ids), dialect):
+        rows += [
+            r._asdict()
+            for r in session.execute(
+                select(*columns).where(in_values(LeadRecord.id, chunk, dialect))
+            )
+        ]
+        for lead_id, key in session.execute(
+            select(LeadKeyRecord.lead_id, LeadKeyRecord.key).where(
+                in_values(LeadKeyRecord.lead_id, chunk, dialect)
+            )
+        ):
+            stored[lead_id].add(key)
+        for lead_id, kind, when, body in session.execute(
+            select(
+                ActivityRecord.lead_id,
+                ActivityRecord.kind,
+                ActivityRecord.occurred_at,
+                ActivityRecord.body,
+            ).where(
+                in_values(ActivityRecord.lead_id, chunk, dialect),
+                ActivityRecord.kind.in_(
+                    (ActivityKind.INQUIRY.value, ActivityKind.STATUS_CHANGE.value)
+                ),
+            )
+        ):
+            if kind == ActivityKind.INQUIRY.value:
+                inquiries[lead_id].add((when, inquiry_message(body)))
+            elif lead_id not in closed or when > closed[lead_id]:
+                closed[lead_id] = when
+        for a, b in session.execute(
+            select(PossibleDuplicateRecord.lead_id, PossibleDuplicateRecord.other_id).where(
+                in_values(PossibleDuplicateRecord.lead_id, chunk, dialect)
+                | in_values(PossibleDuplicateRecord.other_id, chunk, dialect)
+            )
+        ):
+            apart[a].add(b)
+            apart[b].add(a)
+    for order, values in enumerate(sorted(rows, key=lambda r: r["id"]), start=-len(rows)):
+        lead_id = values.pop("id")
+        values["phones"] = list(values.get("phones") or [])
+        person = Person(
+            values,
+            stored_identity(values, stored[lead_id]),
+            order,
+            lead_id=lead_id,
+            inquiries=inquiries[lead_id],
+            closed_at=(closed.get(lead_id) or values["received_at"])
+            if values["status"] in _CLOSED
+            else None,
+            apart=apart[lead_id],
+            stored_keys=stored[lead_id],
+        )
+        people.add(person)
+    return people
 
 
-class ImportRun:
-    """State of one import: which people it has seen, so one person never becomes two leads."""
+def inquiry_message(body: str) -> str:
+    """The message of an inquiry activity as an import wrote it ("Imported from F" when the row
+    had none, "Re-inquired (import of F): message" for a re-inquiry)."""
+    if body.startswith("Imported from "):
+        return ""
+    if body.startswith("Re-inquired ("):
+        _, sep, message = body.partition("): ")
+        return message if sep else ""
+    return body
+
+
+def stored_identity(values: dict[str, Any], keys: Iterable[str]) -> Identity:
+    """A database lead's identity: its e-mail and phones and the keys on record."""
+    emails = {values["email"]} if values["email"] else set()
+    phones = [Phone.from_json(p) for p in values.get("phones") or []]
+    if not phones and values["phone"]:
+        phones = [Phone(values["phone"], "main", values.get("phone_ext") or "")]
+    numbers = set(phone_keys(phones))
+    stable: set[str] = set()
+    for key in keys:
+        kind, _, value = key.partition(":")
+        if kind == "email":
+            emails.add(value)
+        elif kind == "phone":
+            numbers.add(value)
+        else:
+            stable.add(key)
+    return Identity(
+        frozenset(emails),
+        frozenset(numbers),
+        frozenset(stable),
+        values["first_name"],
+        values["last_name"],
+        values["company"],
+    )
+
+
+def fingerprint(people: People) -> list[tuple[Any, ...]]:
+    """What the matching read from the database: when it is the same under the write lock, a plan
+    made before the lock still holds."""
+    return sorted(
+        (
+            p.lead_id,
+            tuple(repr(p.values.get(c)) for c in _LOAD_COLUMNS) if not p.before else (),
+            tuple(sorted(p.stored_keys)),
+            tuple(sorted(p.inquiries)),
+            p.closed_at,
+            tuple(sorted(p.apart)),
+        )
+        for p in people.everyone
+        if not p.new
+    )
+
+
+def _chunks(values: Sequence[Any], dialect: str) -> Iterable[Sequence[Any]]:
+    size = len(values) if dialect == "sqlite" else 5000
+    for start in range(0, len(values), max(1, size)):
+        yield values[start : start + size]
+
+
+# -- writing ---------------------------------------------------------------------------------
+class ImportWriter:
+    """Writes one planned run in the import's transaction."""
 
     def __init__(
         self,
         session: Session,
         import_id: int,
         now: datetime,
-        zone: Any,
         first_due: Callable[[str, datetime], datetime | None] | None,
-        arrivals: Sequence[ArrivalHook] = (),
+        cancelled: Callable[[], object] = lambda: False,
     ) -> None:
         self.session = session
-        self.arrivals = tuple(arrivals)
-        self.first_due = first_due
-        self.due_by_status: dict[str, datetime | None] = {}
         self.import_id = import_id
         self.now = now
-        self.zone = zone
-        self.by_email: dict[str, int] = {}
-        self.by_phone: dict[str, int] = {}
-        self.merged_ids: set[int] = set()
+        self.first_due = first_due
+        self.cancelled = cancelled
         self.touched: list[int] = []
-        self.next_id: int | None = None
-        self.fts: FtsBulkFill | None = None
-        # The leads this chunk merges into (id -> column values), and what the merges write at its
-        # end.
-        self.targets: dict[int, dict[str, Any]] = {}
-        self.lead_changes: dict[int, dict[str, Any]] = {}
-        self.befores: list[tuple[int, int, dict[str, Any]]] = []
-        self.reinquiries: list[tuple[int, str, datetime, str, int]] = []
-        self.reps: dict[str, int] = {
-            n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))
-        }
-        # SQLite: this transaction holds the write lock since it wrote the import record, so when
-        # there was no lead then, every lead the database will hold until the commit is one this
-        # run wrote and knows (by_email, by_phone): nothing to look up (a new workspace's first
-        # import). PostgreSQL: other reps may add leads meanwhile; always look.
-        self.nothing_to_match = (
-            session.get_bind().dialect.name == "sqlite"
-            and session.scalar(select(LeadRecord.id).limit(1)) is None
-        )
+        self.created_reps: list[int] = []
+        self._reps: dict[str, int] | None = None
+        self._next_id: int | None = None
 
-    def add_chunk(self, file_name: str, rows: list[ParsedLead], summary: ImportSummary) -> None:
-        good = []
-        for row in rows:
-            if row.problem:
-                summary.rejected.append(Rejection(file_name, row.row, row.problem))
-            else:
-                good.append(row)
-        self._load_existing(good)
-        self._load_merge_targets(good)
-        new_rows: list[dict[str, Any]] = []
-        pending: dict[
-            str, int
-        ] = {}  # email/phone -> index into new_rows (duplicates inside the chunk)
-        by_email, by_phone, import_id = self.by_email, self.by_phone, self.import_id
-        lead_values = LeadValues(self.zone, self.now, import_id)
-        # (lead id, or index into new_rows, row) of rows with extra fields, for the arrival hooks
-        arrived: list[tuple[int | None, int, ParsedLead]] = []
-        watch = bool(self.arrivals)
-        for row in good:
-            values = lead_values(row)
-            owner = row.fields.get("owner")
-            values["owner_id"] = self._rep_id(owner) if owner else None
-            email, phone = values["email"], values["phone"]
-            existing = by_email.get(email) if email else None
-            existing = existing or (by_phone.get(phone) if phone else None)
-            if existing is not None:
-                self._merge(existing, values, file_name)
-                summary.merged += 1
-                if watch and row.extra:
-                    arrived.append((existing, -1, row))
-                continue
-            index = pending.get("e:" + email) if email else None
-            if index is None and phone:
-                index = pending.get("p:" + phone)
-            if watch and row.extra:
-                arrived.append((None, len(new_rows) if index is None else index, row))
-            if index is not None:
-                target = new_rows[index]
-                for key, value in fill_empty(target, values, set()).items():
-                    target[key] = value
-                summary.merged += 1
-                self._remember_pending(pending, index, target)
-                continue
-            new_rows.append(values)
-            self._remember_pending(pending, len(new_rows) - 1, values)
-        ids: list[int] = []
-        if new_rows:
-            self._set_first_due(new_rows)
-            stamps: dict[
-                datetime, str
-            ] = {}  # a lead's received time is its inquiry's time: stored once
-            ids = self._insert_leads(new_rows, stamps)
-            kind, imported = ActivityKind.INQUIRY.value, f"Imported from {file_name}"
-            insert_rows(
-                self.session.connection(),
-                ActivityRecord.__table__,
-                ("lead_id", "kind", "occurred_at", "body", "import_id"),
-                [
-                    (lead_id, kind, values["received_at"], values["message"] or imported, import_id)
-                    for lead_id, values in zip(ids, new_rows, strict=True)
-                ],
-                stamps,
-            )
-            for lead_id, values in zip(ids, new_rows, strict=True):
-                if values["email"]:
-                    by_email[values["email"]] = lead_id
-                if values["phone"]:
-                    by_phone[values["phone"]] = lead_id
-            summary.added += len(ids)
-            summary.added_ids.extend(ids)
-            self.touched.extend(ids)
-        self._write_merges()
-        if arrived:
-            pairs = [
-                (lead_id if lead_id is not None else ids[index], row)
-                for lead_id, index, row in arrived
-            ]
-            for hook in self.arrivals:
-                hook(self.session, pairs, import_id, self.now)
+    def rep_id(self, name: str) -> int | None:
+        """The rep of this name, made (and remembered for undo) when there is none."""
+        name = name.strip()
+        if not name:
+            return None
+        if self._reps is None:
+            self._reps = {
+                n: i for i, n in self.session.execute(select(RepRecord.id, RepRecord.name))
+            }
+        if name not in self._reps:
+            rep = RepRecord(name=name, monthly_capacity=40)
+            self.session.add(rep)
+            self.session.flush()
+            self._reps[name] = rep.id
+            self.created_reps.append(rep.id)
+        return self._reps[name]
 
-    def _set_first_due(self, rows: list[dict[str, Any]]) -> None:
-        """next_follow_up_at of new leads: the first step the follow-up hook will give them."""
-        due_by_status, first_due = self.due_by_status, self.first_due
+    def write(self, people: People, summary: ImportSummary, check: Callable[[], None]) -> None:
+        new = [p for p in people.everyone if p.new]
+        changed = [
+            p
+            for p in people.everyone
+            if not p.new and (p.before or p.activities or p.keys_to_store())
+        ]
+        for start in range(0, len(new), CHUNK):
+            check()
+            self._insert(new[start : start + CHUNK], summary)
+        for start in range(0, len(changed), CHUNK):
+            check()
+            self._update(changed[start : start + CHUNK])
+        summary.updated = len(changed)
+        self._pairs(people.pairs)
+        summary.possible_duplicates = len(people.pairs)
+        summary.reopened = sum(1 for p in people.everyone if p.reopened)
+
+    def _insert(self, persons: list[Person], summary: ImportSummary) -> None:
+        rows = [p.values for p in persons]
+        due: dict[str, datetime | None] = {}
         for values in rows:
             status = values["status"]
-            if status not in due_by_status:
-                due_by_status[status] = first_due(status, self.now) if first_due else None
-            values["next_follow_up_at"] = due_by_status[status]
+            if status not in due:
+                due[status] = self.first_due(status, self.now) if self.first_due else None
+            values["next_follow_up_at"] = due[status]
+        stamps: dict[datetime, int] = {}
+        ids = self._insert_leads(rows, stamps)
+        for person, lead_id in zip(persons, ids, strict=True):
+            person.lead_id = lead_id
+        self._activities(persons, stamps)
+        self._keys(persons)
+        summary.added += len(ids)
+        summary.added_ids.extend(ids)
+        self.touched.extend(ids)
 
-    def _insert_leads(self, rows: list[dict[str, Any]], stamps: dict[datetime, str]) -> list[int]:
-        """Insert new leads; their ids in row order."""
-        if self.session.get_bind().dialect.name != "sqlite":
+    def _insert_leads(self, rows: list[dict[str, Any]], stamps: dict[datetime, int]) -> list[int]:
+        session = self.session
+        if session.get_bind().dialect.name != "sqlite":
             return list(
-                self.session.scalars(
+                session.scalars(
                     insert(LeadRecord).returning(LeadRecord.id, sort_by_parameter_order=True), rows
                 )
             )
-        # SQLite gives an INTEGER PRIMARY KEY max(id) + 1; this transaction already wrote the import
-        # record, so it holds the write lock and nobody else can take those ids before the commit.
-        # Naming them lets one executemany insert the chunk instead of one INSERT ... RETURNING per
-        # row.
-        if self.next_id is None:
-            self.next_id = (
-                int(self.session.scalar(select(func.coalesce(func.max(LeadRecord.id), 0))) or 0) + 1
-            )
-        ids = list(range(self.next_id, self.next_id + len(rows)))
-        self.next_id += len(rows)
+        # SQLite gives an INTEGER PRIMARY KEY max(id) + 1; this transaction holds the write lock
+        # (it wrote the import record), so nobody else can take those ids before the commit.
+        # Naming them lets one executemany insert a chunk instead of one INSERT … RETURNING a row.
+        if self._next_id is None:
+            top = session.scalar(select(func.coalesce(func.max(LeadRecord.id), 0)))
+            self._next_id = int(top or 0) + 1
+        ids = list(range(self._next_id, self._next_id + len(rows)))
+        self._next_id += len(rows)
         for lead_id, values in zip(ids, rows, strict=True):
             values["id"] = lead_id
-        connection = self.session.connection()
-        if self.fts is None and len(rows) >= FTS_BULK_ROWS:
-            self.fts = pause_fts_insert_trigger(connection)
-        bulk_insert(connection, LeadRecord.__table__, rows, stamps)
-        if self.fts is not None:
-            self.fts.fill(ids[0], ids[-1])
+        connection = session.connection()
+        fts: FtsBulkFill | None = None
+        if len(rows) >= FTS_BULK_ROWS:
+            fts = pause_fts_insert_trigger(connection)
+        try:
+            bulk_insert(connection, LeadRecord.__table__, rows, stamps)
+            if fts is not None:
+                fts.fill(ids[0], ids[-1])
+        finally:
+            if fts is not None:
+                fts.restore()
         return ids
 
-    def finish(self) -> None:
-        """Put back what the run changed for speed (the FTS insert trigger) before anything else
-        runs."""
-        if self.fts is not None:
-            self.fts.restore()
-            self.fts = None
-
-    def _load_merge_targets(self, rows: list[ParsedLead]) -> None:
-        """Read the leads this chunk merges into with one query (Core rows: no ORM objects to
-        track)."""
-        ids = set()
-        for row in rows:
-            email, phone = row.fields.get("email", ""), row.fields.get("phone", "")
-            lead_id = (self.by_email.get(email) if email else None) or (
-                self.by_phone.get(phone) if phone else None
-            )
-            if lead_id is not None:
-                ids.add(lead_id)
-        self.targets = {}
-        if not ids:
-            return
-        connection = self.session.connection()
-        dialect = connection.dialect.name
-        ordered = sorted(ids)
-        size = len(ordered) if dialect == "sqlite" else 5000
-        columns = [
-            LeadRecord.id,
-            LeadRecord.owner_id,
-            LeadRecord.import_id,
-            *(getattr(LeadRecord, key) for key in _MERGE_COLUMNS),
+    def _activities(self, persons: Iterable[Person], stamps: dict[datetime, int]) -> None:
+        rows = [
+            (p.lead_id, kind, when, body, self.import_id)
+            for p in persons
+            for kind, when, body in p.activities
         ]
-        for start in range(0, len(ordered), size):
-            query = select(*columns).where(
-                in_values(LeadRecord.id, ordered[start : start + size], dialect)
-            )
-            for found in connection.execute(query):
-                values = found._asdict()
-                self.targets[values["id"]] = values
-
-    @staticmethod
-    def _remember_pending(pending: dict[str, int], index: int, values: dict[str, Any]) -> None:
-        if values["email"]:
-            pending.setdefault("e:" + values["email"], index)
-        if values["phone"]:
-            pending.setdefault("p:" + values["phone"], index)
-
-    def _load_existing(self, rows: list[ParsedLead]) -> None:
-        if self.nothing_to_match:
-            return
-        emails = {e for r in rows if (e := r.fields.get("email", "")) and e not in self.by_email}
-        phones = {p for r in rows if (p := r.fields.get("phone", "")) and p not in self.by_phone}
-        if not emails and not phones:
-            return
-        dialect = self.session.get_bind().dialect.name
-        clauses = []
-        if emails:
-            clauses.append(in_values(LeadRecord.email, sorted(emails), dialect))
-        if phones:
-            clauses.append(in_values(LeadRecord.phone, sorted(phones), dialect))
-        found = self.session.execute(
-            select(LeadRecord.id, LeadRecord.email, LeadRecord.phone)
-            .where(or_(*clauses))
-            .order_by(LeadRecord.id)
+        insert_rows(
+            self.session.connection(),
+            ActivityRecord.__table__,
+            ("lead_id", "kind", "occurred_at", "body", "import_id"),
+            rows,
+            stamps,
         )
-        for lead_id, email, phone in found:
-            if email:
-                self.by_email.setdefault(email, lead_id)
-            if phone:
-                self.by_phone.setdefault(phone, lead_id)
 
-    def _merge(self, lead_id: int, values: dict[str, Any], file_name: str) -> None:
-        lead = self.targets[lead_id]
-        current = {key: lead[key] for key in _MERGE_COLUMNS}
-        changes = fill_empty(current, values, set(lead["edited_fields"] or []))
-        if lead_id not in self.merged_ids and lead["import_id"] != self.import_id:
-            self.befores.append((self.import_id, lead_id, current))
-            self.merged_ids.add(lead_id)
-        if lead["owner_id"] is None and values.get("owner_id"):
-            changes["owner_id"] = values["owner_id"]
-        lead.update(changes)  # a second merge into the same lead in this chunk sees the first
-        changes["updated_at"] = self.now
-        self.lead_changes.setdefault(lead_id, {}).update(changes)
-        body = (
-            "Re-inquired (import of "
-            + file_name
-            + ")"
-            + (f": {values['message']}" if values.get("message") else "")
+    def _keys(self, persons: Iterable[Person]) -> None:
+        rows = [(p.lead_id, key, self.import_id) for p in persons for key in p.keys_to_store()]
+        insert_rows(
+            self.session.connection(),
+            LeadKeyRecord.__table__,
+            ("lead_id", "key", "import_id"),
+            rows,
         )
-        self.reinquiries.append(
-            (lead_id, ActivityKind.INQUIRY.value, self.now, body, self.import_id)
-        )
-        self.touched.append(lead_id)
-        if values["email"]:
-            self.by_email.setdefault(values["email"], lead_id)
-        if values["phone"]:
-            self.by_phone.setdefault(values["phone"], lead_id)
 
-    def _write_merges(self) -> None:
-        """Write the chunk's merges: one UPDATE executemany per set of changed columns, the undo
-        snapshots and the re-inquiry activities each as one insert."""
+    def _update(self, persons: list[Person]) -> None:
         connection = self.session.connection()
         table = cast(TableClause, LeadRecord.__table__)
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-        for lead_id, changes in self.lead_changes.items():
-            by_columns[tuple(sorted(changes))].append(
-                {"lead_id_": lead_id, **{"v_" + k: v for k, v in changes.items()}}
+        merges = []
+        for person in persons:
+            if not person.before:
+                continue
+            columns = {c: person.values[c] for c in person.before}
+            columns["updated_at"] = self.now
+            by_columns[tuple(sorted(columns))].append(
+                {"lead_id_": person.lead_id, **{"v_" + k: v for k, v in columns.items()}}
             )
+            changes = {
+                c: [json_value(person.before[c]), json_value(person.values[c])]
+                for c in sorted(person.before)
+            }
+            merges.append((self.import_id, person.lead_id, changes))
+        self.touched.extend(cast(int, p.lead_id) for p in persons)
         for keys, params in by_columns.items():
             statement = (
                 update(table)
                 .where(table.c.id == bindparam("lead_id_"))
-                .values(
-                    {table.c[key]: bindparam("v_" + key, type_=table.c[key].type) for key in keys}
-                )
+                .values({table.c[k]: bindparam("v_" + k, type_=table.c[k].type) for k in keys})
             )
             connection.execute(statement, params)
         insert_rows(
-            connection,
-            ImportMergeRecord.__table__,
-            ("import_id", "lead_id", "before"),
-            self.befores,
+            connection, ImportMergeRecord.__table__, ("import_id", "lead_id", "changes"), merges
         )
-        insert_rows(
-            connection,
-            ActivityRecord.__table__,
-            ("lead_id", "kind", "occurred_at", "body", "import_id"),
-            self.reinquiries,
-        )
-        self.lead_changes, self.befores, self.reinquiries = {}, [], []
+        self._activities(persons, {})
+        self._keys(persons)
 
-    def _rep_id(self, name: str) -> int | None:
-        name = name.strip()
-        if not name:
-            return None
-        if name not in self.reps:
-            rep = RepRecord(name=name, monthly_capacity=40)
-            self.session.add(rep)
-            self.session.flush()
-            self.reps[name] = rep.id
-        return self.reps[name]
+    def _pairs(self, pairs: list[Pair]) -> None:
+        insert_rows(
+            self.session.connection(),
+            PossibleDuplicateRecord.__table__,
+            ("lead_id", "other_id", "reason", "import_id", "created_at"),
+            [
+                (pair.first.lead_id, pair.second.lead_id, pair.reason, self.import_id, self.now)
+                for pair in pairs
+            ],
+        )

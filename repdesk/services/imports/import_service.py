@@ -1,16 +1,20 @@
 """Import leads from CSV and vCard files: preview, dedupe and merge, one transaction, undo.
 
-The work of one run (dedupe, merge, bulk writes) is services.imports.import_run.ImportRun.
+Files are read and their rows matched before the write transaction begins; the transaction looks
+the people up again and writes (SQLite holds its write lock only for that). The matching is
+services.imports.import_people, its database side import_run, the undo import_undo.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from repdesk.formats.header_map import CANONICAL_FIELDS, HUMAN_NAMES, NAME, RECEIVED_AT
@@ -22,30 +26,37 @@ from repdesk.formats.lead_file import (
     open_lead_file,
 )
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import Cancelled, UserError
+from repdesk.services.common.errors import UserError
 from repdesk.services.common.zones import workspace_zone
 from repdesk.services.followups.followup_planner import FollowUpPlanner
-from repdesk.services.imports.import_rows import (
-    paused_gc,
+from repdesk.services.imports.import_people import Arrival, People
+from repdesk.services.imports.import_reading import (
+    KINDS,
+    ImportCancelled,
+    Reading,
+    arrivals_of,
+    read_files,
 )
+from repdesk.services.imports.import_rows import NewRep, paused_gc
 from repdesk.services.imports.import_run import (
+    CHUNK,
     ArrivalHook,
-    ImportRun,
     ImportSummary,
+    ImportWriter,
+    Refusal,
     Rejection,
-    restorable,
+    fingerprint,
+    load_people,
 )
+from repdesk.services.imports.import_undo import UndoResult, undo_run
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.bulk import bulk_page_cache
 from repdesk.store.engine import Sessions
-from repdesk.store.models import (
-    ActivityRecord,
-    ImportMergeRecord,
-    ImportRecord,
-    LeadRecord,
-)
+from repdesk.store.models import ImportRecord, LeadRecord, RepRecord
 
-CHUNK = 2000
+#: Concurrent imports of one PostgreSQL database take turns (their lookups inside the turn), so
+#: two imports of the same people never both add them.
+_PG_IMPORT_LOCK = 7_283_461
 
 
 class NeedsMapping(UserError):
@@ -54,14 +65,6 @@ class NeedsMapping(UserError):
     def __init__(self, message: str, headers: tuple[str, ...]) -> None:
         super().__init__(message)
         self.headers = headers
-
-
-class ImportCancelled(Cancelled):
-    """The user cancelled; nothing was written."""
-
-
-#: What a column can be mapped to, in the order the Import dialog offers them (or "extra").
-MAPPABLE_FIELDS: tuple[str, ...] = (NAME, RECEIVED_AT, *CANONICAL_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,39 @@ class Preview:
     def source_name(self) -> str:
         """The kind of export the file is, as people call it ("HubSpot", "Google Contacts")."""
         return HUMAN_NAMES.get(self.file.detected, self.file.detected)
+
+    @property
+    def kind(self) -> str:
+        """How its rows import unless the user says otherwise: "inquiries" or "contacts"."""
+        return self.file.default_kind
+
+
+#: What a column can be mapped to, in the order the Import dialog offers them (or "extra").
+MAPPABLE_FIELDS: tuple[str, ...] = (NAME, RECEIVED_AT, *CANONICAL_FIELDS)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What an import of some files would do (nothing written)."""
+
+    rows: int
+    new: int
+    merges: int
+    possible_duplicates: int
+    skipped: int
+    refused: list[Refusal]
+    kinds: dict[str, str]
+
+    @property
+    def sentence(self) -> str:
+        parts = [f"{self.new:,} new", f"{self.merges:,} already known (merged)"]
+        if self.possible_duplicates:
+            many = "s" if self.possible_duplicates != 1 else ""
+            parts.append(f"{self.possible_duplicates:,} possible duplicate{many} to review")
+        if self.skipped:
+            parts.append(f"{self.skipped:,} skipped (nobody named)")
+        rows = f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
+        return f"{rows}: " + ", ".join(parts) + "."
 
 
 @dataclass(frozen=True)
@@ -124,11 +160,12 @@ class ImportService:
         for hook in self._hooks:
             hook(session, touched, now)
 
+    def _region(self) -> str:
+        return str(self._settings.get("default_region"))
+
     def open(self, path: Path, mapping: dict[str, str] | None = None) -> LeadFile:
         try:
-            return open_lead_file(
-                path, mapping=mapping, default_region=str(self._settings.get("default_region"))
-            )
+            return open_lead_file(path, mapping=mapping, default_region=self._region())
         except UnmappedColumnsError as exc:
             raise NeedsMapping(str(exc), exc.headers) from exc
         except LeadFileError as exc:
@@ -141,10 +178,13 @@ class ImportService:
     ) -> Preview:
         lead_file = self.open(path, mapping)
         rows = []
-        for row in lead_file.rows():
-            rows.append(row)
-            if len(rows) >= limit:
-                break
+        try:
+            for row in lead_file.rows():
+                rows.append(row)
+                if len(rows) >= limit:
+                    break
+        except LeadFileError as exc:
+            raise UserError(str(exc)) from exc
         return Preview(lead_file, rows)
 
     def import_files(
@@ -152,95 +192,237 @@ class ImportService:
         paths: Sequence[Path],
         *,
         mapping: dict[str, str] | None = None,
+        as_kind: str | None = None,
         dry_run: bool = False,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] = lambda: False,
+        origin: str = "user",
     ) -> ImportSummary:
-        """Import every file in one transaction; any file that is not leads at all aborts it all."""
-        files = [self.open(Path(p), mapping) for p in paths]  # every file readable before a write
+        """Import every readable file in one run (one transaction, one undo); a file that is not
+        leads is refused with its reason, and the run fails only when no file can be imported."""
+        if as_kind is not None and as_kind not in KINDS:
+            raise UserError(f"--as must be inquiries or contacts, not {as_kind!r}.")
+        files: list[tuple[Path, LeadFile | UserError]] = []
+        for path in paths:
+            try:
+                files.append((Path(path), self.open(Path(path), mapping)))
+            except UserError as exc:
+                files.append((Path(path), exc))
+        reading_share = 0.7
+
+        def reading_progress(share: float) -> None:
+            if progress is not None:
+                progress(share * reading_share)
+
+        with paused_gc():
+            readings, refused = read_files(files, as_kind, reading_progress, cancelled)
+            if not readings:
+                reasons = [reason for _, reason in refused]
+                if len(reasons) == 1:
+                    raise UserError(reasons[0])
+                raise UserError(
+                    "None of the files could be imported: "
+                    + " ".join(r if r.endswith(".") else r + "." for r in reasons)
+                )
+            summary = ImportSummary(dry_run=dry_run)
+            summary.refused = [Refusal(name, reason) for name, reason in refused]
+            summary.files = [r.name for r in readings]
+            summary.kinds = {r.name: r.kind for r in readings}
+            self._run(readings, summary, origin, dry_run, progress, cancelled)
+        if progress is not None:
+            progress(1.0)
+        return summary
+
+    def estimate(
+        self,
+        paths: Sequence[Path],
+        *,
+        mapping: dict[str, str] | None = None,
+        as_kind: str | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> Estimate:
+        """What importing these files would do, read and matched but nothing written (the Import
+        dialog's preview: rows, new leads, merges, possible duplicates, skipped rows)."""
+        files: list[tuple[Path, LeadFile | UserError]] = []
+        for path in paths:
+            try:
+                files.append((Path(path), self.open(Path(path), mapping)))
+            except UserError as exc:
+                files.append((Path(path), exc))
+        with paused_gc():
+            readings, refused = read_files(files, as_kind, None, cancelled)
+            now = self._clock()
+            zone = workspace_zone(str(self._settings.get("timezone")))
+            with self._sessions() as session:
+                reps = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
+                arrivals, rejected = arrivals_of(
+                    readings, zone, now, lambda n: reps.get(n.strip()) or NewRep(n.strip())
+                )
+
+                def check() -> None:
+                    if cancelled():
+                        raise ImportCancelled("Cancelled.")
+
+                people, _ = self._plan(session, arrivals, now, check)
+        added = sum(1 for p in people.everyone if p.new)
+        return Estimate(
+            rows=len(arrivals) + len(rejected),
+            new=added,
+            merges=len(arrivals) - added,
+            possible_duplicates=len(people.pairs),
+            skipped=len(rejected),
+            refused=[Refusal(name, reason) for name, reason in refused],
+            kinds={r.name: r.kind for r in readings},
+        )
+
+    def import_parsed(
+        self,
+        rows: list[ParsedLead],
+        label: str,
+        also: Callable[[Session], None] | None = None,
+        *,
+        origin: str = "mailbox",
+    ) -> ImportSummary:
+        """Import rows from elsewhere (a mailbox) with the same dedupe; `also` writes in the same
+        transaction. A batch that changes nothing leaves no import record."""
+        summary = ImportSummary(files=[label], kinds={label: "inquiries"})
+        with paused_gc():
+            self._run([Reading(label, "inquiries", rows)], summary, origin, False, None, None, also)
+        return summary
+
+    # -- one run -----------------------------------------------------------------------------------
+    def _run(
+        self,
+        readings: list[Reading],
+        summary: ImportSummary,
+        origin: str,
+        dry_run: bool,
+        progress: Progress | None,
+        cancelled: Callable[[], bool] | None,
+        also: Callable[[Session], None] | None = None,
+    ) -> None:
         now = self._clock()
         zone = workspace_zone(str(self._settings.get("timezone")))
-        summary = ImportSummary(dry_run=dry_run)
-        total_bytes = sum(f.total_bytes for f in files) or 1
-        done_bytes = 0
+        is_cancelled = cancelled or (lambda: False)
+
+        def check() -> None:
+            if is_cancelled():
+                raise ImportCancelled("Import cancelled; nothing was imported.")
+
+        # Before the write transaction: the rows become arrivals and are matched against a read of
+        # the database (on SQLite the write lock is held only while that read is checked and the
+        # plan written).
+        with self._sessions() as session:
+            reps = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
+            arrivals, rejected = arrivals_of(
+                readings, zone, now, lambda name: reps.get(name.strip()) or NewRep(name.strip())
+            )
+            summary.rejected = [Rejection(*r) for r in rejected]
+            planned = self._plan(session, arrivals, now, check)
+        if progress is not None:
+            progress(0.8)
         session = self._sessions.writing()  # BEGIN IMMEDIATE; refused on a read-only file
         try:
-            with paused_gc(), session.begin():
+            transaction = session.begin()
+            started = time.perf_counter()
+            try:
                 with bulk_page_cache(session.connection()):
-                    record = ImportRecord(started_at=now, files=[str(f.path) for f in files])
-                    session.add(record)
-                    session.flush()
-                    summary.import_id = record.id
-                    run = ImportRun(
-                        session, record.id, now, zone, self._planner.first_due, self._arrivals
-                    )
-                    for lead_file in files:
-                        for chunk in _chunks(lead_file.rows(), CHUNK):
-                            if cancelled():
-                                raise ImportCancelled("Import cancelled; nothing was imported.")
-                            run.add_chunk(lead_file.path.name, chunk, summary)
-                            if progress:
-                                progress(
-                                    (done_bytes + lead_file.progress() * lead_file.total_bytes)
-                                    / total_bytes
-                                )
-                        done_bytes += lead_file.total_bytes
-                    run.finish()
-                    record.added, record.merged = summary.added, summary.merged
-                    session.flush()
-                    self._after_import(session, run.touched, now)
-                if dry_run:
-                    session.rollback()
+                    self._write(session, readings, arrivals, planned, summary, origin, now, check)
+                    if also is not None:
+                        also(session)
+            except BaseException:
+                transaction.rollback()
+                raise
+            if dry_run:
+                transaction.rollback()
+            else:
+                transaction.commit()
+            summary.lock_seconds = time.perf_counter() - started
         finally:
             session.close()
         if dry_run:
             summary.import_id = None
             summary.added_ids = []
-        if progress:
-            progress(1.0)
-        return summary
 
-    def import_parsed(
-        self, rows: list[ParsedLead], label: str, also: Callable[[Session], None] | None = None
-    ) -> ImportSummary:
-        """Import rows from elsewhere (a mailbox) with the same dedupe; `also` writes in the same
-        transaction."""
-        now = self._clock()
-        summary = ImportSummary()
-        with paused_gc(), self._sessions.begin() as session:
-            record = ImportRecord(started_at=now, files=[label])
-            session.add(record)
+    def _plan(
+        self,
+        session: Session,
+        arrivals: list[Arrival],
+        now: datetime,
+        check: Callable[[], None],
+    ) -> tuple[People, list[Any]]:
+        people = load_people(session, arrivals, now)
+        seen = fingerprint(people)
+        for number, row in enumerate(arrivals, start=1):
+            if number % CHUNK == 0:
+                check()
+            people.arrive(row)
+        return people, seen
+
+    def _write(
+        self,
+        session: Session,
+        readings: list[Reading],
+        arrivals: list[Arrival],
+        planned: tuple[People, list[Any]],
+        summary: ImportSummary,
+        origin: str,
+        now: datetime,
+        check: Callable[[], None],
+    ) -> None:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_IMPORT_LOCK})
+        kinds = sorted({r.kind for r in readings})
+        record = ImportRecord(
+            started_at=now,
+            files=[r.name for r in readings],
+            origin=origin,
+            kind=kinds[0] if len(kinds) == 1 else "mixed",
+            refused=[{"file": r.file, "reason": r.reason} for r in summary.refused],
+        )
+        session.add(record)
+        session.flush()
+        people, seen = planned
+        # Under the lock: the people of the plan as the database holds them now. When anything
+        # changed since the plan was made (another import, an edit), the rows are matched again.
+        fresh = load_people(session, arrivals, now)
+        if fingerprint(fresh) != seen:
+            people, _ = self._plan(session, arrivals, now, check)
+        writer = ImportWriter(session, record.id, now, self._planner.first_due, check)
+        for person in people.everyone:
+            owner = person.values.get("owner_id")
+            if isinstance(owner, NewRep):
+                person.values["owner_id"] = writer.rep_id(owner.name)
+            if isinstance(person.before.get("owner_id"), NewRep):
+                person.before["owner_id"] = None
+            if person.new:
+                person.values["import_id"] = record.id
+        writer.write(people, summary, check)
+        summary.merged = people.merged_rows
+        arrived = [(cast(int, p.lead_id), row) for p, row in people.arrived]
+        for start in range(0, len(arrived), CHUNK):
+            for hook in self._arrivals:
+                hook(session, arrived[start : start + CHUNK], record.id, now)
+        record.added, record.merged = summary.added, summary.merged
+        record.created_reps = writer.created_reps
+        if not summary.changed:
+            session.delete(record)  # nothing happened: no import to offer for undo
             session.flush()
-            run = ImportRun(
-                session,
-                record.id,
-                now,
-                workspace_zone(str(self._settings.get("timezone"))),
-                self._planner.first_due,
-                self._arrivals,
-            )
-            run.add_chunk(label, rows, summary)
-            run.finish()
-            record.added, record.merged, summary.import_id = (
-                summary.added,
-                summary.merged,
-                record.id,
-            )
-            self._after_import(session, run.touched, now)
-            if also is not None:
-                also(session)
-        return summary
+            summary.import_id = None
+            return
+        session.flush()
+        summary.import_id = record.id
+        self._after_import(session, writer.touched, now)
 
+    # -- undo --------------------------------------------------------------------------------------
     def last_import(self) -> ImportInfo | None:
+        """The last import the user started (not a mailbox check or a watched folder's)."""
         return self.undoable()
 
     def undoable(self, import_id: int | None = None) -> ImportInfo | None:
-        """The import `undo_import(import_id)` would take back (the newest by default), if any."""
-        query = select(ImportRecord).where(ImportRecord.undone_at.is_(None))
-        if import_id is not None:
-            query = query.where(ImportRecord.id == import_id)
+        """The import `undo_import(import_id)` would take back (the user's newest by default)."""
         with self._sessions() as session:
-            record = session.scalars(query.order_by(ImportRecord.id.desc()).limit(1)).first()
+            record = _undoable(session, import_id)
             if record is None:
                 return None
             return ImportInfo(
@@ -252,51 +434,55 @@ class ImportService:
             )
 
     def undo_import(self, import_id: int | None = None) -> Changes:
-        """Remove what an import added and put back what it merged (the newest import by
-        default)."""
+        return self.undo(import_id).changes
+
+    def undo(self, import_id: int | None = None) -> UndoImport:
+        """Remove what an import added and put back what it merged, field by field, keeping what the
+        user changed since (the user's newest import by default)."""
         now = self._clock()
+        workspace_id = str(self._settings.get("workspace_id"))
         with self._sessions.begin() as session:
-            query = select(ImportRecord).where(ImportRecord.undone_at.is_(None))
-            query = (
-                query.where(ImportRecord.id == import_id)
-                if import_id
-                else query.order_by(ImportRecord.id.desc())
-            )
-            record = session.scalars(query.limit(1)).first()
+            record = _undoable(session, import_id)
             if record is None:
-                raise UserError("There is no import to undo.")
-            # Deleting a big import's leads walks the same randomly ordered indexes its insert
-            # filled.
+                raise UserError(
+                    "There is no import to undo."
+                    if not import_id
+                    else f"There is no import {import_id} to undo (it does not exist or is undone)."
+                )
             with bulk_page_cache(session.connection()):
                 for hook in self._undo_hooks:
                     hook(session, record.id)
-                for merge in session.scalars(
-                    select(ImportMergeRecord).where(ImportMergeRecord.import_id == record.id)
-                ):
-                    session.execute(
-                        update(LeadRecord)
-                        .where(LeadRecord.id == merge.lead_id)
-                        .values(**restorable(merge.before))
-                    )
-                session.execute(delete(ActivityRecord).where(ActivityRecord.import_id == record.id))
-                session.execute(delete(LeadRecord).where(LeadRecord.import_id == record.id))
-            record.undone_at = now
-        return Changes(leads=True, activities=True, follow_ups=True)
+                result = undo_run(session, record, now, workspace_id)
+                session.flush()
+                for lead_id in result.merged_ids:  # back to its own status: its own next step
+                    lead = session.get(LeadRecord, lead_id)
+                    if lead is not None:
+                        self._planner.sync(session, lead, now)
+        return UndoImport(result, Changes(leads=True, activities=True, follow_ups=True, reps=True))
 
 
-def _chunks(rows: Iterable[ParsedLead], size: int) -> Iterable[list[ParsedLead]]:
-    chunk: list[ParsedLead] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+@dataclass(frozen=True)
+class UndoImport:
+    result: UndoResult
+    changes: Changes
+
+    @property
+    def message(self) -> str:
+        return self.result.message
+
+
+def _undoable(session: Session, import_id: int | None) -> ImportRecord | None:
+    query = select(ImportRecord).where(ImportRecord.undone_at.is_(None))
+    if import_id:
+        query = query.where(ImportRecord.id == import_id)
+    else:
+        query = query.where(ImportRecord.origin == "user")
+    return session.scalars(query.order_by(ImportRecord.id.desc()).limit(1)).first()
 
 
 __all__ = [
     "CHUNK",
+    "Estimate",
     "ImportCancelled",
     "ImportInfo",
     "MAPPABLE_FIELDS",
@@ -305,4 +491,5 @@ __all__ = [
     "NeedsMapping",
     "Preview",
     "Rejection",
+    "UndoImport",
 ]

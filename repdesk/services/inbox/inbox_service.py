@@ -50,6 +50,10 @@ def sql_condition(
             return column.is_(None)
         case "is not null":
             return column.is_not(None)
+        case "is true":
+            return column.is_(True)
+        case "is false":
+            return column.is_(False)
         case "=":
             return column == value
         case "!=":
@@ -78,6 +82,8 @@ def sql_order(keys: tuple[order.Key, ...]) -> tuple[Any, ...]:
 
 @dataclass(frozen=True)
 class Segment:
+    name: str
+    """core.inbox's name of the segment."""
     where: ColumnElement[bool]
     order: tuple[Any, ...]
     count: int | None = None
@@ -121,6 +127,7 @@ class InboxService:
         base = self._filters(flt)
         segments = [
             Segment(
+                segment.name,
                 and_(*(sql_condition(c, end_of_today, late_before) for c in segment.where)),
                 sql_order(segment.order),
             )
@@ -211,7 +218,8 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     and later split the leads with a step at the end of today, a large range to count: they are
     left to the snapshot, which counts the split only when a window needs it.
     """
-    replied, form_first, waiting, _due, _later, no_step, *closed = segments
+    named = {segment.name: segment for segment in segments}
+    form_first, waiting = named["waiting_form_qualified"], named["waiting"]
 
     def count(where: ColumnElement[bool]) -> int:
         return int(session.scalar(select(func.count()).select_from(LeadRecord).where(where)) or 0)
@@ -221,26 +229,25 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     if has_status_counts(session):
         by_status = status_counts(session)
         open_total = sum(by_status.get(status, 0) for status in OPEN_STATUSES)
-        answered_new = count(
-            and_(LeadRecord.status == "new", LeadRecord.first_response_at.is_not(None))
+        answered_new = count(  # answered, or a known contact (no waiting clock)
+            and_(
+                LeadRecord.status == "new",
+                or_(LeadRecord.first_response_at.is_not(None), LeadRecord.is_contact.is_(True)),
+            )
         )
         rest_n = by_status.get("new", 0) - answered_new - first_n
         closed_n = sum(by_status.get(status, 0) for status in CLOSED_STATUSES)
     else:
         open_total = count(LeadRecord.status.in_(OPEN_STATUSES))
         rest_n = count(waiting.where)
-        closed_n = count(closed[0].where) if closed else 0
+        closed_n = count(named["closed"].where) if "closed" in named else 0
+    known = {"waiting_form_qualified": first_n, "waiting": rest_n, "closed": closed_n}
+    # Due today and later are left to the snapshot; the rest are small ranges, counted here.
     counts: list[int | None] = [
-        count(replied.where),
-        first_n,
-        rest_n,
-        None,
-        None,
-        count(no_step.where),
+        None if s.name in ("due", "later") else known[s.name] if s.name in known else count(s.where)
+        for s in segments
     ]
-    if closed:
-        counts.append(closed_n)
-    return counts, open_total + (closed_n if closed else 0)
+    return counts, open_total + (closed_n if "closed" in named else 0)
 
 
 class InboxSnapshot:
@@ -258,10 +265,10 @@ class InboxSnapshot:
         self._base = base
         self.total = total
         """Every row of the result; the segments' counts add up to it once they are all known."""
-        self.replied = segments[0].count or 0
-        """Leads whose reply waits for our answer (the first segment)."""
-        self.waiting = (segments[1].count or 0) + (segments[2].count or 0)
-        """Leads still waiting for a first answer (the next two segments)."""
+        self.replied = sum(s.count or 0 for s in segments if s.name in order.REPLIED_SEGMENTS)
+        """Leads whose reply waits for our answer."""
+        self.waiting = sum(s.count or 0 for s in segments if s.name in order.WAITING_SEGMENTS)
+        """Leads still waiting for a first answer."""
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered result."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from repdesk.core import inbox as order
 from repdesk.core.domain import OPEN_STATUSES
 from repdesk.services.leads.lead_rows import LeadSummary
 from repdesk.store.sqlite_file import read_only
+from repdesk.store.times import from_micros, to_micros
 
 
 def _literal(text: str) -> str:
@@ -34,6 +35,8 @@ def sql_condition(condition: order.Condition) -> str:
     column, value = f"l.{condition.column}", condition.value
     if condition.op in ("is null", "is not null"):
         return f"{column} {condition.op.upper()}"
+    if condition.op in ("is true", "is false"):
+        return column if condition.op == "is true" else f"NOT {column}"
     if isinstance(value, tuple):
         return f"{column} {condition.op.upper()} ({', '.join(_literal(v) for v in value)})"
     assert value is not None
@@ -77,16 +80,6 @@ SEARCH_WINDOW_SQL = (
 )
 
 
-def stored_time(moment: datetime) -> str:
-    """A UTC moment as SQLAlchemy's SQLite DateTime stores it (naive UTC text with microseconds)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _time(text: str | None) -> datetime | None:
-    # Stored as naive UTC: parsing it with the offset appended is cheaper than replace(tzinfo=UTC).
-    return None if text is None else datetime.fromisoformat(text + "+00:00")
-
-
 _FIELDS = tuple(LeadSummary.__dataclass_fields__)
 _TIME_AT = tuple(i for i, name in enumerate(_FIELDS) if name in _TIMES)
 _FLAG_AT = _FIELDS.index("do_not_contact")
@@ -96,7 +89,8 @@ def sqlite_summary(row: Sequence[Any]) -> LeadSummary:
     """A LeadSummary from a raw SQLite row of the summary columns, in LeadSummary's field order."""
     values = list(row)
     for at in _TIME_AT:
-        values[at] = _time(values[at])
+        if values[at] is not None:
+            values[at] = from_micros(values[at])
     values[_FLAG_AT] = bool(values[_FLAG_AT])
     return LeadSummary(*values)
 
@@ -136,9 +130,9 @@ class SqliteInbox:
     ) -> SqliteInboxSnapshot:
         """Count every segment of the unfiltered inbox; the snapshot then serves windows of rows."""
         params = {
-            order.END_OF_TODAY[1:]: stored_time(end_of_today),
-            # '' is before every stored time: without a target nobody comes first.
-            order.LATE_BEFORE[1:]: stored_time(late_before) if late_before is not None else "",
+            order.END_OF_TODAY[1:]: to_micros(end_of_today),
+            # Before every stored time: without a target nobody comes first.
+            order.LATE_BEFORE[1:]: to_micros(late_before) if late_before is not None else -(2**63),
         }
         # Every segment but 'later' is a small index range; 'later' is the rest of the open leads.
         counts = [
@@ -179,13 +173,18 @@ class SqliteInbox:
 class SqliteInboxSnapshot:
     """Rows of the unfiltered inbox at one moment, fetched by window (like InboxSnapshot)."""
 
-    def __init__(self, con: sqlite3.Connection, counts: list[int], params: dict[str, str]) -> None:
+    def __init__(self, con: sqlite3.Connection, counts: list[int], params: dict[str, int]) -> None:
         self._con = con
         self._counts = counts
         self._params = params
         self.total = sum(counts)
-        self.replied = counts[0]
-        self.waiting = counts[1] + counts[2]
+        names = [segment.name for segment in order.INBOX]
+        self.replied = sum(
+            n for s, n in zip(names, counts, strict=True) if s in order.REPLIED_SEGMENTS
+        )
+        self.waiting = sum(
+            n for s, n in zip(names, counts, strict=True) if s in order.WAITING_SEGMENTS
+        )
 
     def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
         """Rows offset .. offset+limit-1 of the whole ordered inbox."""

@@ -43,7 +43,10 @@ def refresh_journey_stages(
                     LeadRecord.email_opens > 0,
                     LeadRecord.email_clicks > 0,
                     LeadRecord.site_visits > 0,
-                    LeadRecord.id.in_(select(QualificationRecord.lead_id)),
+                    # Correlated: one index lookup per lead, not every qualification read.
+                    select(QualificationRecord.id)
+                    .where(QualificationRecord.lead_id == LeadRecord.id)
+                    .exists(),
                 )
             )
         quals = (

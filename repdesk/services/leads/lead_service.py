@@ -3,7 +3,7 @@ contact."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +16,17 @@ from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.core.quoting import quoted
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.common.keyset import keyset_rows
 from repdesk.services.leads.edit_conflicts import StaleEditError, changed_fields
 from repdesk.services.leads.lead_history import lead_history
-from repdesk.services.leads.lead_rows import ActivityRow, LeadDetail, LeadSummary, StepRow
+from repdesk.services.leads.lead_rows import (
+    LEAD_FIELDS,
+    ActivityRow,
+    LeadDetail,
+    LeadSummary,
+    StepRow,
+    lead_json,
+)
 from repdesk.store.guarded import json_set_with
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
@@ -44,22 +52,31 @@ DNC_ON_NOTE = "Marked do not contact: no calls, emails or follow-ups"
 DNC_OFF_NOTE = "Do not contact cleared: may be contacted again"
 
 _Owner = aliased(RepRecord)
+#: What `leads --json` adds to each lead's fields: what an import kept of it.
+_IMPORT_KEPT = (
+    LeadRecord.tags,
+    LeadRecord.message,
+    LeadRecord.extra,
+    LeadRecord.phones,
+    LeadRecord.phone_ext,
+)
 
 
 _SUMMARY_COLUMNS = [
-    getattr(LeadRecord, name) for name in LeadSummary.__dataclass_fields__ if name != "owner"
+    _Owner.name.label("owner") if name == "owner" else getattr(LeadRecord, name)
+    for name in LEAD_FIELDS
 ]
 
 
 def summary_rows_select() -> Select[Any]:
-    """Only the columns a LeadSummary needs, as plain rows (lists of thousands stay cheap)."""
-    return select(*_SUMMARY_COLUMNS, _Owner.name.label("owner")).outerjoin(
-        _Owner, LeadRecord.owner_id == _Owner.id
-    )
+    """Only the columns a LeadSummary needs, in its field order, as plain rows (lists of
+    thousands stay cheap)."""
+    return select(*_SUMMARY_COLUMNS).outerjoin(_Owner, LeadRecord.owner_id == _Owner.id)
 
 
 def row_summary(row: Any) -> LeadSummary:
-    return LeadSummary(**row._mapping)
+    """A LeadSummary from a summary_rows_select() row (its columns are in field order)."""
+    return LeadSummary(*row)
 
 
 def parse_status(text: str) -> LeadStatus:
@@ -99,16 +116,71 @@ class LeadService:
     def list_leads(
         self, *, status: str | None = None, search: str | None = None, limit: int | None = None
     ) -> list[LeadSummary]:
+        return list(self.stream_leads(status=status, search=search, limit=limit))
+
+    def stream_leads(
+        self,
+        *,
+        status: str | None = None,
+        search: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> Iterator[LeadSummary]:
+        """Leads newest first (received time, then id), read a page at a time as they are
+        consumed: a million leads stream in flat memory."""
+        for row in self._stream_rows(status, search, offset, limit):
+            yield row_summary(row)
+
+    def stream_leads_json(
+        self,
+        *,
+        status: str | None = None,
+        search: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """The `leads --json` objects of stream_leads(), made straight from the rows, plus what an
+        import kept of each lead (tags, message, the extra fields kept as written, every phone with
+        its kind, the main phone's extension)."""
+        n = len(LEAD_FIELDS)
+        for row in self._stream_rows(status, search, offset, limit, _IMPORT_KEPT):
+            data = lead_json(tuple(row[:n]))
+            tags, message, extra, phones, phone_ext = row[n:]
+            data["phone_ext"] = phone_ext
+            data.update(
+                tags=tags or "",  # as `lead show --json` gives them: "a, b, check phone"
+                message=message,
+                extra=dict(extra or {}),
+                phones=list(phones or []),
+            )
+            yield data
+
+    def _stream_rows(
+        self,
+        status: str | None,
+        search: str | None,
+        offset: int,
+        limit: int | None,
+        more: tuple[Any, ...] = (),
+    ) -> Iterator[Any]:
+        """LEAD_FIELDS' values of each lead, then the `more` columns."""
         if status is not None:
             parse_status(status)
-        stmt = summary_rows_select().order_by(LeadRecord.received_at.desc(), LeadRecord.id.desc())
+        stmt = summary_rows_select().add_columns(*more) if more else summary_rows_select()
         if status:
             stmt = stmt.where(LeadRecord.status == status)
         stmt = apply_search(stmt, self.dialect, search)
-        if limit:
-            stmt = stmt.limit(limit)
+        received = LEAD_FIELDS.index("received_at")
         with self._sessions() as session:
-            return [row_summary(row) for row in session.execute(stmt)]
+            yield from keyset_rows(
+                session,
+                stmt,
+                (LeadRecord.received_at, LeadRecord.id),
+                key=lambda r: (r[received], r[0]),
+                descending=True,
+                offset=offset,
+                limit=limit,
+            )
 
     def count(self) -> int:
         with self._sessions() as session:

@@ -17,13 +17,13 @@ FORM = "form"
 def form_learning_in(session: Session, cohort: Sequence[ColumnElement[bool]]) -> FormLearning:
     """Pairs each form qualification of the cohort's leads with the first call qualification
     finished after it; a form not called on yet is waiting."""
-    forms = (
-        select(QualificationRecord.lead_id)
-        .join(LeadRecord, LeadRecord.id == QualificationRecord.lead_id)
-        .where(QualificationRecord.origin == FORM, *cohort)
-        .distinct()
-        .subquery()
+    # The cohort's leads (their received-time range) that have a form answer (by lead).
+    answered = (
+        select(QualificationRecord.id)
+        .where(QualificationRecord.lead_id == LeadRecord.id, QualificationRecord.origin == FORM)
+        .exists()
     )
+    forms = select(LeadRecord.id.label("lead_id")).where(answered, *cohort).subquery()
     rows = session.execute(
         select(
             QualificationRecord.lead_id,
@@ -33,9 +33,11 @@ def form_learning_in(session: Session, cohort: Sequence[ColumnElement[bool]]) ->
             QualificationRecord.verdict,
             LeadRecord.source,
         )
-        .join(forms, forms.c.lead_id == QualificationRecord.lead_id)
         .join(LeadRecord, LeadRecord.id == QualificationRecord.lead_id)
         .where(
+            # IN, not a join: the leads with a form answer drive, their qualifications are found
+            # by lead (a join had SQLite walk every qualification).
+            QualificationRecord.lead_id.in_(select(forms.c.lead_id)),
             QualificationRecord.is_draft.is_(False),
             QualificationRecord.completed_at.is_not(None),
         )

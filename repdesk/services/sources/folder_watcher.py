@@ -48,7 +48,7 @@ def scan_folder(folder: Path, imports: ImportService) -> FolderResult:
         raise FileNotFoundError(f"The watched folder {folder} does not exist (or is not mounted).")
     for path in pending_files(folder):
         try:
-            summary = imports.import_files([path])
+            summary = imports.import_files([path], origin="folder")
         except UserError as exc:
             if _young(path):
                 log.info(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -184,7 +185,7 @@ class MailboxCheck:
             log.warning("%s (%s): %s", where, parsed.subject or "no subject", "; ".join(notes))
         if lead.problem:
             return None, self._unread_entry(mail.uid, subject=parsed.subject, reason=lead.problem)
-        return ParsedLead(mail.uid, lead.fields, lead.received_at, lead.extra, None), None
+        return replace(lead, row=mail.uid, problem=None), None
 
     def _save_state(
         self, source_id: int, uidvalidity: int, last_uid: int, *, checked_ok_at: datetime

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from repdesk.services.email.replies import ReplyFiler
     from repdesk.services.email.templates import TemplateService
     from repdesk.services.followups.followup_service import FollowUpService
+    from repdesk.services.imports.duplicates import DuplicateService
     from repdesk.services.imports.import_service import ImportService
     from repdesk.services.inbox.inbox_service import InboxService
     from repdesk.services.leads.lead_service import LeadService
@@ -61,6 +62,7 @@ class Services:
     replies: ReplyFiler
     form_answers: FormAnswerService
     form_mappings: FormMappingService
+    duplicates: DuplicateService
     identity: IdentityService
     """Who is signed in and what they may do (a solo file: one implicit me)."""
     team: TeamQueue

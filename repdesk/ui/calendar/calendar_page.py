@@ -28,7 +28,7 @@ from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.followups.followup_service import FollowUpRow
 from repdesk.ui.calendar.calendar_month import FollowUpMonthCalendar
-from repdesk.ui.calendar.week_view import WeekView
+from repdesk.ui.calendar.week_view import MAX_LANES, WeekView
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.followups.followup_dialogs import ExportDialog, ExportServices, RescheduleDialog
 from repdesk.ui.followups.followup_table_model import KIND_LABELS, FollowUpTableModel
@@ -226,46 +226,45 @@ class CalendarPage(QWidget):
         return datetime.combine(day, time.min, tzinfo=self.zone)
 
     def reload(self) -> None:
+        """Counts per day for the month grid and the week's headers (one aggregate query), the
+        week's steps by quarter hour, and the agenda as a window over the day or week: nothing
+        here reads every step of a busy month."""
         self.zone = self.services.time.zone()
         self.week.zone = self.zone
         now = self.services.time.clock()
+        owner = self.owner()
         day = self.selected_day()
         first = date(self.month.yearShown(), self.month.monthShown(), 1)
         grid_start = first - timedelta(days=first.weekday() + 7)
         monday = day - timedelta(days=day.weekday())
         start = min(grid_start, monday)
         end = max(grid_start + timedelta(days=7 * 8), monday + timedelta(days=7))
-        rows = self.services.followups.list(
-            "all", owner=self.owner(), start=self._local(start), end=self._local(end)
-        )
-        counts: dict[date, tuple[int, int]] = {}
-        for row in rows:
-            local = row.due_at.astimezone(self.zone).date()
-            total, overdue = counts.get(local, (0, 0))
-            counts[local] = (total + 1, overdue + (row.due_at < now))
+        counts = self.services.followups.day_counts(start, end - timedelta(days=1), owner)
         self.month.set_counts(counts)
-        self.week.set_week(monday, rows, now)
         if self.mode == "week":
-            shown = [
-                r
-                for r in rows
-                if monday <= r.due_at.astimezone(self.zone).date() < monday + timedelta(days=7)
-            ]
+            rows, slots = self.services.followups.week(monday, MAX_LANES, owner)
+            self.week.set_week(monday, rows, now, day_totals=counts, slot_totals=slots)
+            window = self.services.followups.window(
+                self._local(monday), self._local(monday + timedelta(days=7)), owner
+            )
             self.agenda_title.setText(
-                f"Week of {monday:%a %d %b} · {len(shown)} step{'s' * (len(shown) != 1)}"
+                f"Week of {monday:%a %d %b} · {window.total:,} step{'s' * (window.total != 1)}"
             )
             self.period_label.setText(f"{monday:%d %b} – {monday + timedelta(days=6):%d %b %Y}")
         else:
-            shown = [r for r in rows if r.due_at.astimezone(self.zone).date() == day]
+            window = self.services.followups.window(
+                self._local(day), self._local(day + timedelta(days=1)), owner
+            )
             self.agenda_title.setText(
-                f"{day:%A %d %B} · {len(shown)} step{'s' * (len(shown) != 1)}"
+                f"{day:%A %d %B} · {window.total:,} step{'s' * (window.total != 1)}"
             )
             self.period_label.setText(f"{first:%B %Y}")
         self.model.day_format = "%a %d" if self.mode == "week" else "%a %d %b"
-        self.model.set_rows(shown)
+        self.model.set_window(window)
+        shown = window.total > 0
         self.agenda_empty.setVisible(not shown)
-        self.agenda.setVisible(bool(shown))
-        self.reschedule_button.setEnabled(bool(shown))
+        self.agenda.setVisible(shown)
+        self.reschedule_button.setEnabled(shown)
         self.agenda_empty.setText(
             "No follow-ups on this day." if self.mode == "month" else "No follow-ups this week."
         )

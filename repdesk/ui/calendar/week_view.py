@@ -46,10 +46,12 @@ class WeekView(QWidget):
         self.monday = date.today() - timedelta(days=date.today().weekday())
         self.now = datetime.now(zone)
         self.rows: list[FollowUpRow] = []
+        self.day_totals: dict[date, tuple[int, int]] | None = None
+        self.slot_totals: dict[tuple[date, int], int] = {}
         self.first_hour, self.last_hour = 7, 20
         self.selected_id: int | None = None
         self._blocks: list[_Block] = []
-        self._more: list[tuple[QRectF, list[FollowUpRow]]] = []
+        self._more: list[tuple[QRectF, list[FollowUpRow], int]] = []
         self._drag: tuple[_Block, QPointF] | None = None
         self._drag_pos: QPointF | None = None
         self._dragging = False
@@ -61,11 +63,24 @@ class WeekView(QWidget):
         return QSize(GUTTER + 7 * 34, 300)
 
     # -- data ------------------------------------------------------------------------------------
-    def set_week(self, monday: date, rows: list[FollowUpRow], now: datetime) -> None:
+    def set_week(
+        self,
+        monday: date,
+        rows: list[FollowUpRow],
+        now: datetime,
+        *,
+        day_totals: dict[date, tuple[int, int]] | None = None,
+        slot_totals: dict[tuple[date, int], int] | None = None,
+    ) -> None:
+        """Show a week. `rows` may be a sample (a few per quarter hour): `day_totals` (pending,
+        overdue per day) and `slot_totals` (steps per day and quarter hour) then say how many
+        there are, for the headers and the "+N" chips."""
         self.monday, self.now = monday, now
         self.rows = [
             r for r in rows if 0 <= (r.due_at.astimezone(self.zone).date() - monday).days < 7
         ]
+        self.day_totals = day_totals
+        self.slot_totals = slot_totals or {}
         hours = [r.due_at.astimezone(self.zone).hour for r in self.rows]
         # Business hours by default; stretch to show steps planned early or late.
         self.first_hour = min([7, *hours])
@@ -96,12 +111,21 @@ class WeekView(QWidget):
         day = self.monday + timedelta(days=column)
         return datetime.combine(day, time(int(minutes // 60), int(minutes % 60)), tzinfo=self.zone)
 
+    def chips(self) -> list[tuple[QRectF, int]]:
+        """The "+N" chips drawn: where, and how many steps each stands for."""
+        return [(QRectF(rect), len(hidden) + unread) for rect, hidden, unread in self._more]
+
+    def drawn(self) -> int:
+        """How many steps are drawn as blocks."""
+        return len(self._blocks)
+
     def block_rect(self, followup_id: int) -> QRectF | None:
         return next((QRectF(b.rect) for b in self._blocks if b.row.id == followup_id), None)
 
     def _layout_blocks(self) -> None:
         """Side-by-side lanes per cluster of overlapping steps; past MAX_LANES the rest fold into a
-        "+N" chip."""
+        "+N" chip per hour (on a busy day every quarter hour's blocks overlap into one cluster,
+        and one chip for the whole day would say nothing about when)."""
         self._blocks, self._more = [], []
         width, height = self.day_width(), max(MIN_BLOCK, self.hour_height() / 4)
         for offset, day in enumerate(self.days()):
@@ -126,24 +150,64 @@ class WeekView(QWidget):
                         lanes.append(0.0)
                     lanes[lane] = top + height
                     placed.append((row, top, lane))
+                unread = self._unread(day, [row for row, _top in cluster])
                 count = min(len(lanes), max(2, min(MAX_LANES, int(width // 64))))
-                lane_w = (width - 4) / count
+                count = max(count, 2) if unread else count
                 hidden = (
                     [(row, top) for row, top, lane in placed if lane >= count - 1]
-                    if len(lanes) > count
+                    if len(lanes) > count or unread
                     else []
                 )
                 for row, top, lane in placed:
                     if hidden and lane >= count - 1:
                         continue
-                    x = GUTTER + offset * width + 2 + lane * lane_w
-                    self._blocks.append(_Block(row, QRectF(x, top + 1, lane_w - 2, height - 2)))
-                if hidden:
-                    x = GUTTER + offset * width + 2 + (count - 1) * lane_w
-                    top = hidden[0][1]
-                    self._more.append(
-                        (QRectF(x, top + 1, lane_w - 2, height - 2), [r for r, _t in hidden])
+                    x = GUTTER + offset * width + 2 + lane * lane_w_of(width, count)
+                    self._blocks.append(
+                        _Block(row, QRectF(x, top + 1, lane_w_of(width, count) - 2, height - 2))
                     )
+                # One chip per hour: its hidden blocks and the steps of its quarter hours that
+                # were not read at all.
+                hours = {self._hour(row) for row, _top in cluster}
+                unread_by_hour = {
+                    hour: self._unread(day, [r for r, _t in cluster if self._hour(r) == hour])
+                    for hour in hours
+                }
+                chips: dict[int, tuple[float, list[FollowUpRow]]] = {}
+                for row, top in hidden:
+                    chips.setdefault(self._hour(row), (top, []))[1].append(row)
+                for row, top in cluster:  # an hour with unread steps and no hidden block
+                    if unread_by_hour[self._hour(row)]:
+                        chips.setdefault(self._hour(row), (top, []))
+                x = GUTTER + offset * width + 2 + (count - 1) * lane_w_of(width, count)
+                placed_chips: list[tuple[float, list[FollowUpRow], int]] = []
+                for hour, (top, rows) in sorted(chips.items(), key=lambda c: c[1][0]):
+                    extra = unread_by_hour.get(hour, 0)
+                    if not (rows or extra):
+                        continue
+                    if placed_chips and top < placed_chips[-1][0] + height:  # would overlap
+                        first, seen, more = placed_chips[-1]
+                        placed_chips[-1] = (first, seen + rows, more + extra)
+                    else:
+                        placed_chips.append((top, rows, extra))
+                for top, rows, extra in placed_chips:
+                    rect = QRectF(x, top + 1, lane_w_of(width, count) - 2, height - 2)
+                    self._more.append((rect, rows, extra))
+
+    def _hour(self, row: FollowUpRow) -> int:
+        return row.due_at.astimezone(self.zone).hour
+
+    def _unread(self, day: date, rows: list[FollowUpRow]) -> int:
+        """Steps of these rows' quarter hours that were not read (only a few per quarter hour
+        are)."""
+        slots: dict[int, int] = {}
+        for row in rows:
+            local = row.due_at.astimezone(self.zone)
+            slot = (local.hour * 60 + local.minute) // 15
+            slots[slot] = slots.get(slot, 0) + 1
+        return sum(
+            max(0, self.slot_totals.get((day, slot), shown) - shown)
+            for slot, shown in slots.items()
+        )
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt override)
         self._layout_blocks()
@@ -171,10 +235,15 @@ class WeekView(QWidget):
                 tint = QColor("#2f6fde")
                 tint.setAlpha(22)
                 painter.fillRect(QRectF(x, 0, width, self.height()), tint)
-            count = sum(1 for r in self.rows if r.due_at.astimezone(self.zone).date() == day)
+            if self.day_totals is not None:
+                count = self.day_totals.get(day, (0, 0))[0]
+            else:
+                count = sum(1 for r in self.rows if r.due_at.astimezone(self.zone).date() == day)
             painter.setFont(bold if day == today else self.font())
             painter.setPen(text)
-            label = f"{day:%a %d}" + (f"  ·  {count}" if count else "")
+            label = f"{day:%a %d}" + (f"  ·  {compact(count)}" if count else "")
+            if painter.fontMetrics().horizontalAdvance(label) > width - 6:
+                label = f"{day:%a %d}"  # a narrow column: the day, its count in the month view
             painter.drawText(QRectF(x, 0, width, HEADER), Qt.AlignmentFlag.AlignCenter, label)
             painter.setPen(QPen(grid))
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
@@ -196,12 +265,14 @@ class WeekView(QWidget):
         dragged = self._drag[0].row.id if self._drag and self._dragging else None
         for block in self._blocks:
             self._paint_block(painter, block.row, block.rect, faded=block.row.id == dragged)
-        for rect, hidden in self._more:
+        for rect, hidden, unread in self._more:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#57606a"))
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(QColor("white"))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"+{len(hidden)}")
+            painter.drawText(
+                rect, Qt.AlignmentFlag.AlignCenter, f"+{compact(len(hidden) + unread)}"
+            )
         if self._drag and self._dragging and self._drag_pos is not None:
             block, grab = self._drag
             when = self.slot_at(self._drag_pos - grab + QPointF(4, 0))
@@ -249,7 +320,7 @@ class WeekView(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
         block = self._block_at(event.position())
         more = next(
-            (hidden for rect, hidden in self._more if rect.contains(event.position())), None
+            (hidden for rect, hidden, _n in self._more if rect.contains(event.position())), None
         )
         if block is None and more:
             self.sig_followup_selected.emit(more[0].id)
@@ -267,15 +338,17 @@ class WeekView(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
         if self._drag is None:
             block = self._block_at(event.position())
-            more = next(
-                (hidden for rect, hidden in self._more if rect.contains(event.position())), None
+            chip = next(
+                ((hidden, n) for rect, hidden, n in self._more if rect.contains(event.position())),
+                None,
             )
             tip = _tooltip(block.row, self.zone) if block else ""
-            if more:
+            if chip:
+                more, unread = chip
                 tip = "\n".join(
                     f"{r.due_at.astimezone(self.zone):%H:%M} {ICONS.get(r.kind, '•')} {r.lead_name}"
                     for r in more
-                )
+                ) + (f"\n… and {unread:,} more (see the agenda)" if unread else "")
             self.setToolTip(tip)
             return
         start = self._drag[0].rect.topLeft() + self._drag[1]
@@ -301,6 +374,19 @@ class WeekView(QWidget):
         block = self._block_at(event.position())
         if block is not None:
             self.sig_followup_activated.emit(block.row.id)
+
+
+def compact(count: int) -> str:
+    """A count as a short label: 950, 13.7k, 1.2M."""
+    if count < 1000:
+        return str(count)
+    if count < 1_000_000:
+        return f"{count / 1000:.1f}k".replace(".0k", "k")
+    return f"{count / 1_000_000:.1f}M".replace(".0M", "M")
+
+
+def lane_w_of(width: float, lanes: int) -> float:
+    return (width - 4) / lanes
 
 
 def _tooltip(row: FollowUpRow, zone: tzinfo) -> str:

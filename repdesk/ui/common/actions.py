@@ -25,6 +25,7 @@ class ActionId(Enum):
     GO_SCRIPTS = "go_scripts"
     GO_SETTINGS = "go_settings"
     UNDO_IMPORT = "undo_import"
+    DUPLICATES = "duplicates"
     CALL_LEAD = "call_lead"
     EMAIL_LEAD = "email_lead"
     EDIT_LEAD = "edit_lead"
@@ -68,6 +69,11 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.GO_SETTINGS: ActionSpec("Settings", "Ctrl+,", "Response target, business hours, reps"),
     ActionId.UNDO_IMPORT: ActionSpec(
         "&Undo last import", None, "Remove what the last import added and revert what it merged"
+    ),
+    ActionId.DUPLICATES: ActionSpec(
+        "Possible &duplicates…",
+        "Ctrl+Alt+D",
+        "Leads an import could not tell apart: merge them or keep them apart",
     ),
     ActionId.CALL_LEAD: ActionSpec(
         "&Call", "Ctrl+Shift+C", "Call the selected lead (logs an outbound call)"

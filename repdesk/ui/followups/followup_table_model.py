@@ -1,21 +1,36 @@
-"""A table model over plain FollowUpRow values (Today list and calendar agenda); overdue times in
-red."""
+"""A lazy, windowed table model over follow-up steps (Today list and calendar agenda): it holds the
+pages on screen, never the list; overdue times in red."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from repdesk.services.followups.followup_service import FollowUpRow
+from repdesk.services.followups.step_queries import ListWindow
 
 COLUMNS = ("Due", "Kind", "Lead", "Phone", "Note")
 KIND_LABELS = {"call": "☎ Call", "email": "✉ Email", "task": "✓ Task"}
 OVERDUE = QColor("#cf222e")
 AnyIndex = QModelIndex | QPersistentModelIndex
+PAGE = 200
+MAX_PAGES = 20
+
+
+class StepRows(Protocol):
+    """What the model shows: services.followups' StepWindow (or a ListWindow of a short list)."""
+
+    total: int
+    overdue: int
+
+    def fetch(self, offset: int, limit: int) -> list[FollowUpRow]: ...
+
+    def position(self, followup_id: int) -> int: ...
 
 
 class FollowUpTableModel(QAbstractTableModel):
@@ -29,33 +44,59 @@ class FollowUpTableModel(QAbstractTableModel):
         super().__init__()
         self._clock = clock
         self._zone = zone
-        self._rows: list[FollowUpRow] = []
         self._now = clock()
+        self._window: StepRows = ListWindow([], self._now)
+        self._pages: OrderedDict[int, list[FollowUpRow]] = OrderedDict()
         self._today = self._now.astimezone(zone()).date()
         self.day_format = day_format
 
-    def set_rows(self, rows: Sequence[FollowUpRow]) -> None:
+    def set_window(self, window: StepRows) -> None:
+        """Show `window` (only the pages on screen are read from it)."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._window = window
+        self._pages.clear()
         self._now = self._clock()
         self._today = self._now.astimezone(self._zone()).date()
         self.endResetModel()
 
+    def set_rows(self, rows: Sequence[FollowUpRow]) -> None:
+        """Show a short list already read."""
+        self.set_window(ListWindow(rows, self._clock()))
+
+    @property
+    def window(self) -> StepRows:
+        return self._window
+
     def row_at(self, row: int) -> FollowUpRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        if not 0 <= row < self._window.total:
+            return None
+        number = row // PAGE
+        page = self._pages.get(number)
+        if page is None:
+            page = self._pages[number] = self._window.fetch(number * PAGE, PAGE)
+            if len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        offset = row - number * PAGE
+        return page[offset] if offset < len(page) else None
 
     def row_of(self, followup_id: int) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == followup_id), -1)
+        return self._window.position(followup_id)
 
     def rows(self) -> list[FollowUpRow]:
-        return list(self._rows)
+        """Every row the model shows, read in one go: for short lists (tests, a day's agenda)."""
+        return self._window.fetch(0, self._window.total)
+
+    def cached_rows(self) -> int:
+        return sum(len(page) for page in self._pages.values())
 
     def is_overdue(self, row: FollowUpRow) -> bool:
         return row.due_at < self._now
 
     # -- Qt model interface ----------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._window.total
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)

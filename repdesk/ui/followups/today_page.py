@@ -150,19 +150,18 @@ class TodayPage(QWidget):
         self.table.setFocus()
 
     def reload(self) -> None:
+        """Count today's steps and show the first window: overdue first (oldest first), then the
+        rest of today in time order, read page by page as the list scrolls."""
         self._loaded = True
         current = self.current_row()
         row_no = max(self.table.currentIndex().row(), 0)
-        rows = self.services.followups.list("today")
-        now = self.services.time.clock()
-        # Overdue first (oldest first), then the rest of today in time order.
-        rows.sort(key=lambda r: (r.due_at >= now, r.due_at, r.id))
-        self.model.set_rows(rows)
+        window = self.services.followups.today()
+        self.model.set_window(window)
         self._show_coverage()
-        if rows:
+        if window.total:
             self.stack.setCurrentWidget(self.table)
             target = self.model.row_of(current.id) if current is not None else -1
-            self.table.selectRow(target if target >= 0 else min(row_no, len(rows) - 1))
+            self.table.selectRow(target if target >= 0 else min(row_no, window.total - 1))
         else:
             self.stack.setCurrentWidget(self.empty)
             self._fill_empty_state()
@@ -188,15 +187,9 @@ class TodayPage(QWidget):
     def _fill_empty_state(self) -> None:
         zone = self.services.time.zone()
         start = self.services.time.end_of_today()
-        upcoming: list[FollowUpRow] = []
-        for days in (1, 7, 60, None):
-            end = start + timedelta(days=days) if days is not None else None
-            upcoming = self.services.followups.list("all", start=start, end=end)
-            if upcoming:
-                break
+        nxt = self.services.followups.first_after(start)
         body = self.empty.findChild(QLabel, "emptyBody")
-        if upcoming:
-            nxt = upcoming[0]
+        if nxt is not None:
             when = nxt.due_at.astimezone(zone)
             who = (
                 f"{nxt.lead_name} ({nxt.company})"

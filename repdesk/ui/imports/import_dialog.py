@@ -1,11 +1,13 @@
-"""The Import dialog: preview the mapping and the first rows, then import off the GUI thread with
-Cancel."""
+"""The Import dialog: preview the mapping, the first rows and what the import would do (new leads,
+merges, possible duplicates), choose inquiries or contacts, then import off the GUI thread; Cancel,
+Esc or closing the window during the import leaves the database as it was."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
+from repdesk.services.imports.duplicates import DuplicateService
 from repdesk.services.imports.import_service import (
     MAPPABLE_FIELDS,
+    Estimate,
     ImportService,
     ImportSummary,
     NeedsMapping,
@@ -35,6 +40,11 @@ from repdesk.services.imports.import_service import (
 from repdesk.ui.common.worker import Worker
 
 PREVIEW_COLUMNS = ("Row", "Name", "Email", "Phone", "Company", "Status", "Received", "Problem")
+KIND_CHOICES = (
+    ("each", "Each file as what it is (CRM and address books: contacts; forms: inquiries)"),
+    ("inquiries", "New inquiries (a waiting clock from when they asked)"),
+    ("contacts", "Known contacts (no waiting clock, not in speed to lead)"),
+)
 
 
 class ImportDialog(QDialog):
@@ -44,7 +54,12 @@ class ImportDialog(QDialog):
     """Emitted with a Changes value for the pages to refresh."""
 
     def __init__(
-        self, imports: ImportService, paths: list[Path], parent: QWidget | None = None
+        self,
+        imports: ImportService,
+        paths: list[Path],
+        parent: QWidget | None = None,
+        *,
+        duplicates: DuplicateService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("importDialog")
@@ -55,6 +70,10 @@ class ImportDialog(QDialog):
         self.overrides: dict[str, str] = {}
         self.preview: Preview | None = None
         self.worker: Worker | None = None
+        self.estimator: Worker | None = None
+        self.estimate: Estimate | None = None
+        self.kind_chosen = False
+        self.duplicates = duplicates
         self.summary: ImportSummary | None = None
         self._build()
         self.refresh_preview()
@@ -71,6 +90,24 @@ class ImportDialog(QDialog):
         self.detected = QLabel()
         self.detected.setObjectName("importDetected")
         layout.addWidget(self.detected)
+        kind_row = QHBoxLayout()
+        kind_label = QLabel("Import the rows as")
+        self.kind = QComboBox()
+        self.kind.setObjectName("importKind")
+        for value, text in KIND_CHOICES:
+            self.kind.addItem(text, value)
+        kind_label.setBuddy(self.kind)
+        self.kind.activated.connect(self._kind_chosen)
+        kind_row.addWidget(kind_label)
+        kind_row.addWidget(self.kind)
+        kind_row.addStretch(1)
+        layout.addLayout(kind_row)
+        self.counts = QLabel()
+        self.counts.setObjectName("importCounts")
+        self.counts.setWordWrap(True)
+        # A wrapped label keeps the height of all its lines (the tables below give way instead).
+        self.counts.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        layout.addWidget(self.counts)
         columns = QHBoxLayout()
         self.mapping = QTableWidget(0, 2)
         self.mapping.setObjectName("importMapping")
@@ -104,6 +141,11 @@ class ImportDialog(QDialog):
         self.cancel_button.setObjectName("importCancel")
         self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.review_button = QPushButton("Review possible duplicates…")
+        self.review_button.setObjectName("importReviewDuplicates")
+        self.review_button.clicked.connect(self.review_duplicates)
+        self.buttons.addButton(self.review_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.review_button.hide()  # after the import, when it found some
         self.import_button.clicked.connect(self.start_import)
         self.cancel_button.clicked.connect(self.cancel)
         layout.addWidget(self.buttons)
@@ -147,7 +189,55 @@ class ImportDialog(QDialog):
             if problems
             else "The first rows look good."
         )
+        if not self.kind_chosen:  # one file: its kind; several: each its own
+            wanted = self.preview.kind if len(self.paths) == 1 else "each"
+            self.kind.setCurrentIndex(max(0, self.kind.findData(wanted)))
         self.import_button.setEnabled(True)
+        self.start_estimate()
+
+    # -- what the import would do ----------------------------------------------------------------
+    def _as_kind(self) -> str | None:
+        kind = self.kind.currentData()
+        return None if kind == "each" else str(kind)
+
+    def _kind_chosen(self, _index: int) -> None:
+        self.kind_chosen = True
+        self.start_estimate()
+
+    def start_estimate(self) -> None:
+        """Count the rows and how many are new, merges and possible duplicates (off the GUI
+        thread: the whole file is read and matched, nothing written)."""
+        if self.estimator is not None:
+            self.estimator.cancel()
+        overrides = dict(self.overrides) or None
+        paths, kind, service = list(self.paths), self._as_kind(), self.imports
+        worker = Worker(
+            lambda _progress, cancelled: service.estimate(
+                paths, mapping=overrides, as_kind=kind, cancelled=cancelled
+            )
+        )
+        self.estimator = worker
+        worker.signals.sig_work_finished.connect(lambda result: self._estimated(worker, result))
+        worker.signals.sig_work_failed.connect(lambda text: self._estimated(worker, None, text))
+        self.counts.setText("Counting the rows…")
+        worker.start()
+
+    def _estimated(self, worker: Worker, estimate: Estimate | None, failure: str = "") -> None:
+        if worker is not self.estimator:
+            return  # an earlier count, overtaken by a change of mapping or kind
+        self.estimator = None
+        self.estimate = estimate
+        if estimate is None:
+            self.counts.setText(failure)
+            return
+        text = estimate.sentence
+        kinds = sorted(set(estimate.kinds.values()))
+        if len(kinds) > 1:
+            text += " " + ", ".join(f"{name} as {kind}" for name, kind in estimate.kinds.items())
+            text += "."
+        if estimate.refused:
+            text += " Not imported: " + " ".join(r.reason for r in estimate.refused)
+        self.counts.setText(text)
 
     def _fill_mapping(self, mapping: dict[str, str | None]) -> None:
         self.mapping.blockSignals(True)
@@ -203,9 +293,10 @@ class ImportDialog(QDialog):
         overrides = dict(self.overrides) or None
         paths = list(self.paths)
         service = self.imports
+        kind = self._as_kind()
         self.worker = Worker(
             lambda progress, cancelled: service.import_files(
-                paths, mapping=overrides, progress=progress, cancelled=cancelled
+                paths, mapping=overrides, as_kind=kind, progress=progress, cancelled=cancelled
             )
         )
         self.worker.signals.sig_progress_changed.connect(
@@ -217,27 +308,73 @@ class ImportDialog(QDialog):
         self.progress.show()
         self.import_button.setEnabled(False)
         self.mapping.setEnabled(False)
-        self.message.setText("Importing… Cancel leaves the database exactly as it was.")
+        self.kind.setEnabled(False)
+        self.message.setText("Importing… Cancel (or Esc) leaves the database exactly as it was.")
         self.worker.start()
 
     def cancel(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.message.setText("Cancelling…")
+            self.message.setText("Cancelling… nothing is written.")
             return
         self.reject()
+
+    def reject(self) -> None:
+        """Esc and the window's close button: during an import they cancel it (as Cancel does) and
+        the dialog stays to say so; otherwise they close it."""
+        if self.worker is not None:
+            self.cancel()
+            return
+        if self.estimator is not None:
+            self.estimator.cancel()
+            self.estimator = None
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.worker is not None:
+            event.ignore()
+            self.cancel()
+            return
+        super().closeEvent(event)
+
+    def review_duplicates(self) -> None:
+        if self.duplicates is None:
+            return
+        from repdesk.ui.imports.duplicates_dialog import DuplicatesDialog
+
+        dialog = DuplicatesDialog(self.duplicates, self)
+        dialog.sig_changes_made.connect(self.sig_changes_made.emit)
+        dialog.open()
 
     def _finished(self, summary: ImportSummary) -> None:
         self.worker = None
         self.summary = summary
         self.progress.setValue(1000)
-        lines = [f"Added {summary.added} leads, merged {summary.merged} into existing leads."]
+        lines = [f"Added {summary.added:,} leads, merged {summary.merged:,} into existing leads."]
+        if summary.possible_duplicates:
+            pairs = summary.possible_duplicates
+            lines.append(
+                f"{pairs:,} pair{'s' if pairs != 1 else ''} may be one person (a shared phone, or "
+                "the same name and company): review to merge or keep apart."
+            )
+            self.review_button.setVisible(self.duplicates is not None)
+        if summary.reopened:
+            reopened = summary.reopened
+            lines.append(
+                f"{reopened:,} closed lead{'s' if reopened != 1 else ''} asked again: "
+                "new inquiries now."
+            )
+        for refusal in summary.refused:
+            lines.append(f"Not imported: {refusal.reason}")
         if summary.rejected:
             lines.append(f"{len(summary.rejected)} rows were skipped:")
             lines += [f"  {r.file} row {r.row}: {r.reason}" for r in summary.rejected[:8]]
             if len(summary.rejected) > 8:
                 lines.append(f"  … and {len(summary.rejected) - 8} more.")
-        lines.append("File → Undo last import takes it back.")
+        if summary.import_id is None:
+            lines.append("Nothing changed: everyone in the file was already here as it is.")
+        else:
+            lines.append("File → Undo last import takes it back.")
         self.message.setText("\n".join(lines))
         self.cancel_button.setText("Close")
         self.cancel_button.clicked.disconnect()
@@ -251,3 +388,4 @@ class ImportDialog(QDialog):
         self.message.setText(message)
         self.import_button.setEnabled(True)
         self.mapping.setEnabled(True)
+        self.kind.setEnabled(True)

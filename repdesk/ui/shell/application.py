@@ -13,13 +13,17 @@ if TYPE_CHECKING:
 
 
 def run_application(
-    open_workspace: Callable[[str], Workspace], *, url: str, files: list[str]
+    open_workspace: Callable[[str, Callable[[float, str], None]], Workspace],
+    *,
+    url: str,
+    files: list[str],
 ) -> int:
     """Start the app on `url`, or hand `files` to the repdesk already running on it and return 0.
 
-    `open_workspace` opens (and migrates) the database at the URL it is given (a team database's
-    with the signed-in login's password); it runs only when no other instance has the database
-    open, so a second launch costs a socket round trip and no migration check.
+    `open_workspace(url, progress)` opens (and migrates) the database at the URL it is given (a
+    team database's with the signed-in login's password); it runs only when no other instance has
+    the database open, so a second launch costs a socket round trip and no migration check. A
+    migration shows its progress in a dialog and can be cancelled.
     """
     from repdesk.ui.shell.single_instance import InstanceServer, send_to_running, server_name
 
@@ -31,7 +35,9 @@ def run_application(
     if send_to_running(name, files):
         return 0
     server = InstanceServer(name)  # listens before the slow part, so a quick second launch waits
+    from repdesk.services.common.errors import Cancelled
     from repdesk.store.errors import StoreError
+    from repdesk.ui.shell.migration_progress import open_with_progress
 
     signed = url
     if not url.startswith("sqlite"):  # a team database: sign in (SQLAlchemy loads only here)
@@ -46,8 +52,8 @@ def run_application(
             print("repdesk: Not signed in; nothing was opened.", file=sys.stderr)
             return 1
     try:
-        workspace = open_workspace(signed)
-    except StoreError as exc:
+        workspace = open_with_progress(lambda progress: open_workspace(signed, progress))
+    except (StoreError, Cancelled) as exc:
         server.close()
         print(f"repdesk: {exc}", file=sys.stderr)
         return 1

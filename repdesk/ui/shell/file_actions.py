@@ -41,6 +41,7 @@ class FileActions:
         actions[ActionId.ABOUT].triggered.connect(self.about)
         actions[ActionId.IMPORT].triggered.connect(self.choose_and_import)
         actions[ActionId.UNDO_IMPORT].triggered.connect(self.undo_import)
+        actions[ActionId.DUPLICATES].triggered.connect(self.review_duplicates)
         self.dialog: ImportDialog | None = None
 
     def choose_and_import(self) -> None:
@@ -58,7 +59,10 @@ class FileActions:
         launch)."""
         from repdesk.ui.imports.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self._services().imports, [Path(p) for p in paths], self.window)
+        services = self._services()
+        dialog = ImportDialog(
+            services.imports, [Path(p) for p in paths], self.window, duplicates=services.duplicates
+        )
         dialog.sig_changes_made.connect(self._apply_changes)
         self.dialog = dialog
         dialog.open()
@@ -80,12 +84,20 @@ class FileActions:
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            changes = imports.undo_import(last.id)
+            undone = imports.undo(last.id)
         except UserError as exc:
             QMessageBox.warning(self.window, "Undo import", str(exc))
             return
-        self._apply_changes(changes)
-        self.window.statusBar().showMessage("Import undone.", 6000)
+        self._apply_changes(undone.changes)
+        self.window.statusBar().showMessage(undone.message, 10000)
+
+    def review_duplicates(self) -> None:
+        """The leads imports could not tell apart, to merge or keep apart (each undoable)."""
+        from repdesk.ui.imports.duplicates_dialog import DuplicatesDialog
+
+        dialog = DuplicatesDialog(self._services().duplicates, self.window)
+        dialog.sig_changes_made.connect(self._apply_changes)
+        dialog.open()
 
     def backup(self) -> None:
         suggested = Path.home() / f"repdesk-backup-{datetime.now():%Y%m%d-%H%M}.sqlite3"

@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
         for action_id in (
             ActionId.IMPORT,
             ActionId.UNDO_IMPORT,
+            ActionId.DUPLICATES,
             ActionId.EXPORT_ICS,
             ActionId.BACKUP,
         ):

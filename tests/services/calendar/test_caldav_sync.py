@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from repdesk.app import Workspace
+from repdesk.core.calendar_uids import follow_up_uid
 from repdesk.core.domain import LeadStatus
 from repdesk.services.calendar.caldav_sync import CalDavSync
 from repdesk.services.common.errors import UserError
@@ -76,6 +77,10 @@ def pending(ws: Workspace, lead_id: int) -> FollowUpRecord:
         ).one()
 
 
+def uid_of(ws: Workspace, record: FollowUpRecord) -> str:
+    return follow_up_uid(record.id, str(ws.settings.get("workspace_id")), record.legacy_uid)
+
+
 def server_events(url: str) -> dict[str, Any]:
     """UID → VEVENT, read with the caldav client straight from the server."""
     import caldav
@@ -102,9 +107,9 @@ def test_push_creates_updates_and_cancels_on_radicale(
     assert (first.created, first.updated, first.cancelled) == (3, 0, 0)
     events = server_events(radicale_url)
     one, two, three = (pending(workspace, i) for i in ids)
-    assert set(events) == {one.uid, two.uid, three.uid}
-    assert str(events[one.uid]["SUMMARY"]) == "Call Lead0 Test (Co 0)"
-    assert int(events[one.uid]["SEQUENCE"]) == one.sequence
+    assert set(events) == {uid_of(workspace, one), uid_of(workspace, two), uid_of(workspace, three)}
+    assert str(events[uid_of(workspace, one)]["SUMMARY"]) == "Call Lead0 Test (Co 0)"
+    assert int(events[uid_of(workspace, one)]["SEQUENCE"]) == one.sequence
 
     clock.now += timedelta(hours=1)
     workspace.followups.move(one.id, one.due_at + timedelta(days=1))
@@ -113,10 +118,14 @@ def test_push_creates_updates_and_cancels_on_radicale(
     second = sync.push()
     assert (second.created, second.updated, second.cancelled, second.unchanged) == (1, 1, 2, 0)
     events = server_events(radicale_url)
-    assert one.uid in events and two.uid not in events and three.uid not in events
-    assert int(events[one.uid]["SEQUENCE"]) == one.sequence + 1
-    assert events[one.uid]["DTSTART"].dt == one.due_at + timedelta(days=1)
-    assert pending(workspace, ids[2]).uid in events
+    assert (
+        uid_of(workspace, one) in events
+        and uid_of(workspace, two) not in events
+        and uid_of(workspace, three) not in events
+    )
+    assert int(events[uid_of(workspace, one)]["SEQUENCE"]) == one.sequence + 1
+    assert events[uid_of(workspace, one)]["DTSTART"].dt == one.due_at + timedelta(days=1)
+    assert uid_of(workspace, pending(workspace, ids[2])) in events
     again = sync.push()
     assert (again.created, again.updated, again.cancelled, again.unchanged) == (0, 0, 0, 2)
     # The password never reaches the database.

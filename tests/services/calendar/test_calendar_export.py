@@ -3,7 +3,6 @@ once, parse-back."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 from datetime import UTC, timedelta
@@ -15,6 +14,7 @@ from sqlalchemy import select, update
 
 from repdesk.app import Workspace
 from repdesk.cli import main
+from repdesk.core.calendar_uids import follow_up_uid
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.services.calendar.calendar_export import ExportFilter
 from repdesk.services.common.errors import UserError
@@ -34,9 +34,18 @@ def golden(name: str, text: str) -> bytes:
     return path.read_bytes()
 
 
+WORKSPACE_ID = "5eed" * 8
+
+
+def uid_of(ws: Workspace, record: FollowUpRecord) -> str:
+    return follow_up_uid(record.id, str(ws.settings.get("workspace_id")), record.legacy_uid)
+
+
 def seed(ws: Workspace) -> dict[str, int]:
-    """Three leads (two reps) in New York time, with deterministic follow-up UIDs."""
+    """Three leads (two reps) in New York time, with deterministic follow-up UIDs (a fixed
+    workspace id)."""
     ws.settings.set("timezone", "America/New_York")
+    ws.settings.set("workspace_id", WORKSPACE_ID)
     now = ws.clock()
     ids: dict[str, int] = {}
     with ws.sessions.begin() as session:
@@ -68,8 +77,6 @@ def seed(ws: Workspace) -> dict[str, int]:
             ws.followups.planner.sync(session, lead, now)
             ids[key] = lead.id
         session.flush()
-        for record in session.scalars(select(FollowUpRecord).order_by(FollowUpRecord.id)):
-            record.uid = f"followup-{record.id}@repdesk"
     ws.leads.add_note(ids["jane"], "Wants a quote for 40 seats, call after 10")
     return ids
 
@@ -89,13 +96,8 @@ def parse(path: Path) -> dict[str, icalendar.Event]:
 
 
 def test_golden_export_then_update_and_cancel(
-    workspace: Workspace, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workspace: Workspace, clock: FakeClock, tmp_path: Path
 ) -> None:
-    numbers = itertools.count(100)
-    monkeypatch.setattr(
-        "repdesk.services.followups.followup_planner.new_uid",
-        lambda: f"followup-{next(numbers)}@repdesk",
-    )
     ids = seed(workspace)
     service = workspace.services.calendar
     first = tmp_path / "a.ics"
@@ -104,7 +106,7 @@ def test_golden_export_then_update_and_cancel(
     assert first.read_bytes() == golden("export_first.ics", first.read_bytes().decode("utf-8"))
     events = parse(first)
     jane = pending_of(workspace, ids["jane"])
-    event = events[jane.uid]
+    event = events[uid_of(workspace, jane)]
     assert str(event["SUMMARY"]) == "Call Jane Doe (Acme, Inc.)"
     assert "LOCATION" not in event and str(event["URL"]) == "tel:+15550100123"
     description = str(event["DESCRIPTION"])
@@ -112,7 +114,9 @@ def test_golden_export_then_update_and_cancel(
         "Phone: +15550100123 (tel:+15550100123)" in description
         and "Wants a quote for 40 seats" in description
     )
-    assert "Prefers mornings" in str(events[pending_of(workspace, ids["omar"]).uid]["DESCRIPTION"])
+    assert "Prefers mornings" in str(
+        events[uid_of(workspace, pending_of(workspace, ids["omar"]))]["DESCRIPTION"]
+    )
     assert event["DTEND"].dt - event["DTSTART"].dt == timedelta(minutes=15)
     assert [str(a["TRIGGER"].to_ical(), "ascii") for a in event.walk("VALARM")] == ["-PT10M"]
     with workspace.sessions() as session:
@@ -130,19 +134,26 @@ def test_golden_export_then_update_and_cancel(
     assert result.cancelled == 1
     assert second.read_bytes() == golden("export_second.ics", second.read_bytes().decode("utf-8"))
     events = parse(second)
-    assert int(events[omar.uid]["SEQUENCE"]) == omar.sequence + 1
-    assert events[omar.uid]["DTSTART"].dt == (omar.due_at + timedelta(days=2)).astimezone(UTC)
-    assert str(events[jane.uid]["STATUS"]) == "CANCELLED"
-    assert int(events[jane.uid]["SEQUENCE"]) == jane.sequence + 1
+    assert int(events[uid_of(workspace, omar)]["SEQUENCE"]) == omar.sequence + 1
+    assert events[uid_of(workspace, omar)]["DTSTART"].dt == (
+        omar.due_at + timedelta(days=2)
+    ).astimezone(UTC)
+    assert str(events[uid_of(workspace, jane)]["STATUS"]) == "CANCELLED"
+    assert int(events[uid_of(workspace, jane)]["SEQUENCE"]) == jane.sequence + 1
     new_jane = pending_of(workspace, ids["jane"])
-    assert new_jane.uid != jane.uid and str(events[new_jane.uid]["STATUS"]) == "CONFIRMED"
+    assert (
+        uid_of(workspace, new_jane) != uid_of(workspace, jane)
+        and str(events[uid_of(workspace, new_jane)]["STATUS"]) == "CONFIRMED"
+    )
     assert len(events) == 4  # never a duplicate: one VEVENT per UID
 
     third = tmp_path / "b.ics"
     service.export(third, alarm_minutes=10)
     events = parse(third)
-    assert jane.uid not in events  # the cancellation went out once
-    assert int(events[omar.uid]["SEQUENCE"]) == omar.sequence + 1  # unchanged since: same SEQUENCE
+    assert uid_of(workspace, jane) not in events  # the cancellation went out once
+    assert (
+        int(events[uid_of(workspace, omar)]["SEQUENCE"]) == omar.sequence + 1
+    )  # unchanged since: same SEQUENCE
 
 
 def test_filters_by_dates_lead_and_owner(workspace: Workspace, tmp_path: Path) -> None:
@@ -151,12 +162,14 @@ def test_filters_by_dates_lead_and_owner(workspace: Workspace, tmp_path: Path) -
     by_lead = service.reminders(ExportFilter(lead_id=ids["omar"]))
     assert [r.summary for r in by_lead] == ["Call Omar Haddad (Haddad HVAC)"]
     by_owner = service.reminders(ExportFilter(owner="Sam Ortiz"))
-    assert {r.uid for r in by_owner} == {pending_of(workspace, ids[k]).uid for k in ("jane", "zoe")}
+    assert {r.uid for r in by_owner} == {
+        uid_of(workspace, pending_of(workspace, ids[k])) for k in ("jane", "zoe")
+    }
     zoe = pending_of(workspace, ids["zoe"])
     window = service.reminders(
         ExportFilter(start=zoe.due_at, end=zoe.due_at + timedelta(minutes=1))
     )
-    assert [r.uid for r in window] == [zoe.uid]
+    assert [r.uid for r in window] == [uid_of(workspace, zoe)]
     assert window[0].location == "" and window[0].url is None  # no phone: no tel: link
 
 
@@ -299,7 +312,7 @@ def test_exported_file_parses_with_icaljs(
         assert result.returncode == 0, result.stderr
     parsed = json.loads(run_icaljs(icaljs, tmp_path / "second.ics").stdout)
     statuses = {e["uid"]: e["status"] for e in parsed["events"]}
-    assert statuses[jane.uid] == "CANCELLED"
+    assert statuses[uid_of(workspace, jane)] == "CANCELLED"
     assert list(statuses.values()).count("CONFIRMED") == 2
 
 

@@ -1,7 +1,6 @@
 """The follow-up invariant under random user actions (hypothesis state machine): every open lead has
 exactly one pending step and next_follow_up_at equals its due time; closed and do-not-contact leads
-have none. The actions include people asking again (an import row of their own time, also into a
-closed or do-not-contact lead), hand edits after an import, and undoing those imports."""
+have none."""
 
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy import func, select
 
 from repdesk.app import open_workspace
+from repdesk.core.calendar_uids import follow_up_id_of
 from repdesk.core.domain import ActivityKind, CallOutcome, LeadStatus
 from repdesk.services.common.errors import UserError
 from repdesk.store.locations import resolve_url
@@ -66,9 +66,8 @@ class FollowUpMachine(RuleBasedStateMachine):
             resolve_url(str(Path(self.folder.name) / "w.sqlite3")), clock=self.clock
         )
         self.lead_ids: list[int] = []
+        self.first_import: int | None = None
         self.exporter = self.ws.services.calendar
-        self.asked: list[int] = []  # the re-inquiry imports not undone yet, oldest first
-        self.files = 0
 
     def teardown(self) -> None:
         self.ws.close()
@@ -80,6 +79,7 @@ class FollowUpMachine(RuleBasedStateMachine):
         path.write_text(CSV, encoding="utf-8")
         summary = self.ws.imports.import_files([path])
         assert summary.added == 5
+        self.first_import = summary.import_id
         with self.ws.sessions() as session:
             self.lead_ids = list(session.scalars(select(LeadRecord.id).order_by(LeadRecord.id)))
 
@@ -151,38 +151,6 @@ class FollowUpMachine(RuleBasedStateMachine):
     def complete(self, data: st.DataObject, outcome: str | None) -> None:
         self.ws.followups.complete(data.draw(st.sampled_from(self.pending_ids())), outcome=outcome)
 
-    @rule(index=st.integers(0, 4), message=st.sampled_from(["Call me back", "", "Price?"]))
-    def asks_again(self, index: int, message: str) -> None:
-        """One of the five fills in the form again: an import row of its own (current) time."""
-        name, last, email = CSV.splitlines()[index + 1].split(",")[:3]
-        self.files += 1
-        path = Path(self.folder.name) / f"again-{self.files}.csv"
-        when = self.clock().isoformat()
-        header = "First Name,Last Name,Email,Timestamp,Message"
-        path.write_text(f"{header}\n{name},{last},{email},{when},{message}\n", encoding="utf-8")
-        summary = self.ws.imports.import_files([path])
-        assert summary.added == 0, "a person already known is merged, never added twice"
-        assert summary.import_id is not None
-        self.asked.append(summary.import_id)
-
-    @rule(
-        index=st.integers(0, 4),
-        field=st.sampled_from(["company", "title"]),
-        value=st.sampled_from(["Typed Co", "Owner", ""]),
-    )
-    def edit(self, index: int, field: str, value: str) -> None:
-        self.ws.leads.update_lead(self.lead_ids[index], {field: value})
-
-    @precondition(lambda self: bool(self.asked))
-    @rule(data=st.data())
-    def undo_import(self, data: st.DataObject) -> None:
-        import_id = data.draw(st.sampled_from(self.asked))
-        self.ws.imports.undo_import(import_id)
-        self.asked.remove(import_id)
-        with self.ws.sessions() as session:
-            kept = session.scalar(select(func.count(LeadRecord.id)))
-        assert kept == 5, "undoing a merge keeps the person"
-
     @rule(index=st.integers(0, 4), answers=st.sampled_from(ANSWERS))
     def qualify(self, index: int, answers: dict[str, object]) -> None:
         # A refusal (a closed lead) is fine; breaking the invariant is not.
@@ -193,16 +161,66 @@ class FollowUpMachine(RuleBasedStateMachine):
     def requalify(self) -> None:
         self.ws.followups.plan_requalifications()
 
+    def import_text(self, name: str, text: str) -> int | None:
+        path = Path(self.folder.name) / name
+        path.write_text(text, encoding="utf-8")
+        return self.ws.imports.import_files([path]).import_id
+
+    @rule(index=st.integers(0, 4), message=st.sampled_from(["Back again", "Call me", ""]))
+    def asks_again(self, index: int, message: str) -> None:
+        """The lead fills in the form again: a closed lead is a new inquiry from the row's time,
+        an open one keeps its status; both get the inquiry at that time (issue 13.2)."""
+        self.clock.now += timedelta(minutes=1)
+        lead_id = self.lead_ids[index]
+        before = self.ws.leads.detail(lead_id).lead
+        when = self.clock.now
+        self.import_text(
+            "again.csv",
+            "Timestamp,Name,Email,Message\n"
+            f"{when:%Y-%m-%dT%H:%M:%SZ},{before.first_name} {before.last_name},{before.email},"
+            f"{message}\n",
+        )
+        after = self.ws.leads.detail(lead_id)
+        if LeadStatus(before.status).is_closed:
+            assert (after.lead.status, after.lead.received_at) == ("new", when)
+        else:
+            assert after.lead.status == before.status
+        assert any(a.kind == "inquiry" and a.occurred_at == when for a in after.activities)
+
+    @rule(index=st.integers(0, 4), typed=st.sampled_from(["Boss", "Founder"]))
+    def edit_after_an_import_then_undo(self, index: int, typed: str) -> None:
+        """An import fills the lead's title, the rep types another, Undo import keeps the rep's
+        (issue 13.1)."""
+        lead_id = self.lead_ids[index]
+        lead = self.ws.leads.detail(lead_id).lead
+        import_id = self.import_text("titles.csv", f"Email,Title\n{lead.email},Imported title\n")
+        self.ws.leads.update_lead(lead_id, {"title": typed})
+        if import_id is not None:
+            self.ws.imports.undo_import(import_id)
+        assert self.ws.leads.detail(lead_id).lead.title == typed
+
+    @rule()
+    def undo_last_import(self) -> None:
+        """Undo the newest import (a re-inquiry's puts a reopened lead back as it was), never the
+        first one (it made the leads)."""
+        last = self.ws.imports.last_import()
+        if last is not None and last.id != self.first_import:
+            self.ws.imports.undo_import(last.id)
+
     # -- the invariant -----------------------------------------------------------------------------
     @invariant()
     def reminders_leave_out_leads_marked_do_not_contact(self) -> None:
         if not self.lead_ids:
             return
-        exported = {r.uid for r in self.exporter.reminders(include_changed=False)}
+        workspace_id = str(self.ws.settings.get("workspace_id"))
+        exported = {
+            follow_up_id_of(r.uid, workspace_id)
+            for r in self.exporter.reminders(include_changed=False)
+        }
         with self.ws.sessions() as session:
             expected = set(
                 session.scalars(
-                    select(FollowUpRecord.uid)
+                    select(FollowUpRecord.id)
                     .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
                     .where(FollowUpRecord.status == "pending", LeadRecord.do_not_contact.is_(False))
                 )

@@ -17,10 +17,11 @@ from repdesk.core.domain import JourneyStage, LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.launch import ensure_demo
 from repdesk.services.inbox.inbox_service import InboxService
-from repdesk.services.inbox.inbox_sqlite import SqliteInbox, stored_time
+from repdesk.services.inbox.inbox_sqlite import SqliteInbox
 from repdesk.services.workspace.workspace import NotLoaded
 from repdesk.store.models import LeadRecord
 from repdesk.store.sqlite_file import sqlite_path
+from repdesk.store.times import to_micros
 from tests.fixtures.workspace import FIXED_NOW, FakeClock
 
 
@@ -103,12 +104,11 @@ def test_any_mix_of_states_reads_the_same(workspace: Workspace, seed: int, chang
     assert quick == expected
 
 
-def test_stored_time_is_how_the_engine_writes_it(workspace: Workspace) -> None:
+def test_times_are_stored_as_the_engine_writes_them(workspace: Workspace) -> None:
     ensure_demo(workspace)
     with workspace.engine.connect() as conn:
-        raw = conn.exec_driver_sql("SELECT received_at FROM leads ORDER BY id LIMIT 1").scalar()
-        lead = workspace.leads.list_leads()[-1]
-    assert len(raw) == len(stored_time(lead.received_at))
+        lead_id, raw = conn.exec_driver_sql("SELECT id, received_at FROM leads LIMIT 1").one()
+    assert raw == to_micros(workspace.leads.detail(lead_id).lead.received_at)
 
 
 def test_lazy_opening_reads_the_file_until_the_services_are_loaded(

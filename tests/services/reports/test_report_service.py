@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from repdesk.app import Workspace
 from repdesk.services.common.errors import UserError
@@ -94,14 +94,19 @@ def add_qualification(
 
 
 def add_followup(ws: Workspace, lead_id: int, due: datetime, status: str = "pending") -> None:
+    """A step, and (pending) the lead's next_follow_up_at with it, as every change of the app
+    writes them together (tests/services/followups/test_followup_invariant.py)."""
     with ws.sessions.begin() as s:
+        if status == "pending":
+            s.execute(
+                update(LeadRecord).where(LeadRecord.id == lead_id).values(next_follow_up_at=due)
+            )
         s.execute(
             insert(FollowUpRecord).values(
                 lead_id=lead_id,
                 due_at=due,
                 kind="call",
                 status=status,
-                uid=f"u{lead_id}-{due.timestamp()}",
                 updated_at=NOW,
             )
         )

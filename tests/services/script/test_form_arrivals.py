@@ -172,7 +172,12 @@ def test_a_submission_through_each_form_email_parser_arrives_as_answers(
         assert record.form_id == f"repdesk form ({form_id})"
 
 
-def google_forms_csv(fields: list[tuple[str, str, str]], *, shout: bool = False) -> str:
+def google_forms_csv(
+    fields: list[tuple[str, str, str]],
+    *,
+    shout: bool = False,
+    when: str = "2026/11/20 10:31:07 AM GMT",
+) -> str:
     import csv
     import io
 
@@ -182,7 +187,7 @@ def google_forms_csv(fields: list[tuple[str, str, str]], *, shout: bool = False)
     if shout:  # another letter case and spacing than the form's
         labels = [" ".join(label.upper().split()).replace(" ", "  ") for label in labels]
     writer.writerow(labels)
-    writer.writerow(["2026/11/20 10:31:07 AM GMT", *[value for _n, _l, value in fields]])
+    writer.writerow([when, *[value for _n, _l, value in fields]])
     return out.getvalue()
 
 
@@ -235,9 +240,11 @@ def test_undo_import_takes_the_form_answers_back(workspace: Workspace, tmp_path:
     path.write_text(google_forms_csv(fields), encoding="utf-8")
     first = workspace.imports.import_files([path])
     lead, _ = form_record(workspace, "nora@tea.test")
-    # The same person answers again (a re-inquiry): answers on the lead that is already there.
+    # The same person answers again later (a re-inquiry, its own time): answers on the lead that
+    # is already there.
     again = google_forms_csv(
-        [(n, label, "No plans yet" if n == "timeline" else v) for n, label, v in fields]
+        [(n, label, "No plans yet" if n == "timeline" else v) for n, label, v in fields],
+        when="2026/11/20 2:05:44 PM GMT",
     )
     path.write_text(again, encoding="utf-8")
     second = workspace.imports.import_files([path])

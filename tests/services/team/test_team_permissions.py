@@ -90,13 +90,13 @@ def test_a_rep_changes_own_and_unassigned_leads_only(team: Team) -> None:
         _refused(
             conn,
             "INSERT INTO leads (first_name, owner_id, received_at, created_at, updated_at, "
-            "status, journey_stage) VALUES ('X', %s, now(), now(), now(), 'new', 'awareness')",
+            "status, journey_stage) VALUES ('X', %s, 0, 0, 0, 'new', 'awareness')",
             team.rep_ids["ben"],
         )
         # What hangs on a lead follows the lead.
         activity = (
             "INSERT INTO activities (lead_id, kind, occurred_at, body, rep_id) "
-            "VALUES (%s, 'note', now(), 'hi', %s)"
+            "VALUES (%s, 'note', 0, 'hi', %s)"
         )
         conn.execute(activity, (mine, team.rep_ids["ann"]))
         _refused(conn, activity, bens, team.rep_ids["ann"])
@@ -118,13 +118,12 @@ def test_a_rep_cannot_change_the_script_rules_templates_reps_sources_or_settings
         for sql in (
             "UPDATE question_sets SET name = 'mine'",
             "INSERT INTO question_sets (key, kind, name, version, questions, created_at) "
-            "VALUES ('core', 'core', 'x', 99, '[]', now())",
+            "VALUES ('core', 'core', 'x', 99, '[]', 0)",
             "UPDATE rule_sets SET version = version",
             "DELETE FROM email_templates",
             "DELETE FROM sources",
             "INSERT INTO settings (key, value) VALUES ('x', '1')",
-            "INSERT INTO lead_history (lead_id, field, login, changed_at) "
-            "VALUES (1, 'x', '', now())",
+            "INSERT INTO lead_history (lead_id, field, login, changed_at) VALUES (1, 'x', '', 0)",
         ):
             assert "permission denied" in _refused(conn, sql)
         _refused(conn, "UPDATE reps SET monthly_capacity = 999 WHERE login = current_user")

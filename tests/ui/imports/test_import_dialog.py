@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QTableView, QTableWidget
@@ -104,3 +105,83 @@ def test_dropping_files_on_the_window_opens_the_import(qtbot: QtBot, tmp_path: P
     dialog = window.file_actions.dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.findChild(QTableWidget, "importPreview").rowCount() == 3
+
+
+def test_the_preview_says_what_the_import_will_do_and_asks_inquiries_or_contacts(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = build_main_window(str(tmp_path / "w.sqlite3"))
+    qtbot.addWidget(window)
+    dialog = window.file_actions.import_files([SAMPLES / "hubspot_contacts_companies.csv"])
+    kind = dialog.findChild(QComboBox, "importKind")
+    assert kind.currentData() == "contacts"  # a CRM export: known contacts
+    counts = dialog.findChild(QLabel, "importCounts")
+    qtbot.waitUntil(lambda: "rows:" in counts.text(), timeout=20_000)
+    assert counts.text().startswith("7 rows: 7 new, 0 already known (merged), 1 possible")
+    form = window.file_actions.import_files([SAMPLES / "webform_submissions.csv"])
+    assert form.findChild(QComboBox, "importKind").currentData() == "inquiries"
+    form.reject()
+    kind.setCurrentIndex(kind.findData("inquiries"))
+    kind.activated.emit(kind.currentIndex())
+    with qtbot.waitSignal(dialog.sig_import_finished, timeout=20_000):
+        qtbot.mouseClick(dialog.findChild(QPushButton, "importButton"), Qt.MouseButton.LeftButton)
+    assert not any(lead.is_contact for lead in window.workspace.leads.list_leads())
+    review = dialog.findChild(QPushButton, "importReviewDuplicates")
+    assert review.isVisible()
+
+
+@pytest.mark.parametrize("how", ["escape", "close button"])
+def test_esc_or_closing_the_window_during_an_import_cancels_it(
+    qtbot: QtBot, tmp_path: Path, how: str
+) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text(
+        "Email,Name\n" + "".join(f"p{i}@x.example,P {i}\n" for i in range(60_000)),
+        encoding="utf-8",
+    )
+    window = build_main_window(str(tmp_path / "w.sqlite3"))
+    qtbot.addWidget(window)
+    window.show()
+    dialog: ImportDialog = window.file_actions.import_files([path])
+    qtbot.waitExposed(dialog)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "importButton"), Qt.MouseButton.LeftButton)
+    assert dialog.worker is not None
+    if how == "escape":
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    else:
+        dialog.close()
+    assert dialog.isVisible()  # it stays to say what happened
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=60_000)
+    assert "cancelled" in dialog.findChild(QLabel, "importMessage").text().lower()
+    assert window.workspace.leads.count() == 0
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # no import running: Esc closes
+    assert not dialog.isVisible()
+
+
+def test_possible_duplicates_are_merged_kept_apart_and_undone(qtbot: QtBot, tmp_path: Path) -> None:
+    window = build_main_window(str(tmp_path / "w.sqlite3"))
+    qtbot.addWidget(window)
+    ws = window.workspace
+    ws.imports.import_files([SAMPLES / "hubspot_contacts_companies.csv"])
+    from repdesk.ui.imports.duplicates_dialog import DuplicatesDialog
+
+    dialog = DuplicatesDialog(ws.services.duplicates, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    table = dialog.findChild(QTableWidget, "duplicatesTable")
+    assert table.rowCount() == 1
+    first, second = table.item(0, 1).text(), table.item(0, 2).text()
+    assert first.startswith("Hannah Okoro · Northwind Logistics\n")
+    assert second.startswith("Felix Brandt · Northwind Logistics\n")
+    assert table.item(0, 0).text() == "same phone +12125550100"
+    qtbot.mouseClick(dialog.findChild(QPushButton, "duplicatesMerge"), Qt.MouseButton.LeftButton)
+    assert ws.leads.count() == 6 and table.rowCount() == 0
+    assert "Merged" in dialog.findChild(QLabel, "duplicatesMessage").text()
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    message = dialog.findChild(QLabel, "duplicatesMessage").text()
+    assert ws.leads.count() == 7 and table.rowCount() == 1, message
+    qtbot.mouseClick(dialog.findChild(QPushButton, "duplicatesApart"), Qt.MouseButton.LeftButton)
+    assert table.rowCount() == 0 and ws.leads.count() == 7
+    ws.imports.import_files([SAMPLES / "hubspot_contacts_companies.csv"])
+    dialog.refresh()
+    assert table.rowCount() == 0  # kept apart stays decided
