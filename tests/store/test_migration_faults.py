@@ -68,7 +68,10 @@ def kill_at_every_statement(source: Path, workdir: Path) -> dict:  # type: ignor
     return result  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("start", [None, "0001", "0002", "0003"])
+# A new file and one with leads at the first revision: every statement of an upgrade from a later
+# revision is one of the second's too, with the same leads (the lean schema's rebuilds made each
+# start cost minutes on a loaded machine; two starts cover every statement boundary).
+@pytest.mark.parametrize("start", [None, "0001"])
 def test_an_upgrade_killed_before_any_statement_leaves_a_file_that_opens(
     tmp_path: Path, start: str | None
 ) -> None:

@@ -77,19 +77,20 @@ def race(path: Path, *commands: list[str]) -> list[subprocess.CompletedProcess[s
     return results
 
 
-def steps(path: Path, lead_id: int) -> list[tuple[str, str]]:
+def steps(path: Path, lead_id: int) -> list[tuple[str, int]]:
     with closing(sqlite3.connect(path)) as con:
         return con.execute(
             "SELECT status, due_at FROM follow_ups WHERE lead_id = ? ORDER BY id", (lead_id,)
         ).fetchall()
 
 
-def next_follow_up_at(path: Path, lead_id: int) -> str:
+def next_follow_up_at(path: Path, lead_id: int) -> int | None:
+    """The stored time (UTC microseconds since the lean schema, as due_at)."""
     with closing(sqlite3.connect(path)) as con:
         (value,) = con.execute(
             "SELECT next_follow_up_at FROM leads WHERE id = ?", (lead_id,)
         ).fetchone()
-        return str(value)
+        return int(value) if value is not None else None
 
 
 def test_two_completions_of_one_step_complete_it_once(tmp_path: Path) -> None:
