@@ -119,8 +119,9 @@ def _logical_lines(lines: Iterable[str]) -> Iterator[str]:
 
 
 def _is_quoted_printable(line: str) -> bool:
-    head = line.split(":", 1)[0].upper()
-    return "QUOTED-PRINTABLE" in head
+    colon = line.find(":")
+    head = line if colon < 0 else line[:colon]
+    return ";" in head and "QUOTED-PRINTABLE" in head.upper()  # a parameter says so
 
 
 def _parse_property(line: str, code_page: str | None) -> _Property | None:
@@ -128,6 +129,13 @@ def _parse_property(line: str, code_page: str | None) -> _Property | None:
     if colon < 0:
         return None
     head, value = line[:colon], line[colon + 1 :]
+    if ";" not in head:  # no parameters (most lines): nothing to decode
+        name, group = head.strip(), ""
+        if "." in name:
+            group, name = name.rsplit(".", 1)
+        if code_page is None:
+            return _Property(name.upper(), group.lower(), {}, value)
+        return _Property(name.upper(), group.lower(), {}, _decode_value(value, {}, code_page))
     parts = head.split(";")
     name = parts[0].strip()
     group = ""
@@ -147,6 +155,9 @@ def _parse_property(line: str, code_page: str | None) -> _Property | None:
 
 
 def _find_colon(line: str) -> int:
+    colon = line.find(":")
+    if colon < 0 or '"' not in line[:colon]:
+        return colon  # no quoted parameter before the first colon (most lines)
     quoted = False
     for index, ch in enumerate(line):
         if ch == '"':
@@ -208,12 +219,13 @@ def _cards(lines: Iterable[str], code_page: str | None) -> Iterator[_Card]:
     depth = 0
     for line in _logical_lines(lines):
         stripped = line.strip()
-        if _BEGIN.match(stripped):
+        marker = stripped[-5:].upper() == "VCARD"  # only such a line can BEGIN or END a card
+        if marker and _BEGIN.match(stripped):
             depth += 1
             if depth == 1:
                 card = _Card()
             continue
-        if _END.match(stripped):
+        if marker and _END.match(stripped):
             depth = max(0, depth - 1)
             if depth == 0 and card is not None:
                 yield card
@@ -228,6 +240,8 @@ def _cards(lines: Iterable[str], code_page: str | None) -> Iterator[_Card]:
 
 
 def _is_preferred(prop: _Property) -> bool:
+    if not prop.params:
+        return False
     types = {t.upper() for t in prop.params.get("TYPE", [])}
     return "PREF" in types or "PREF" in prop.params
 
