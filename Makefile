@@ -6,16 +6,25 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench dist clean
 
+# System packages (Qt's xcb and font libraries; for the tests also Xvfb, D-Bus, gnome-keyring,
+# PostgreSQL, Dovecot) come from one list, packaging/debian-packages.txt, that .ci/run uses too:
+# scripts/system-packages installs what is missing when it can (root, or sudo without a
+# password) and otherwise prints the one command to run.
 $(STAMP): pyproject.toml
+	@scripts/system-packages --required run
+	@echo "repdesk: creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	@echo "repdesk: installing repdesk and its Python packages into $(VENV) (a few minutes the first time)"
+	$(PY) -m pip install --progress-bar on --upgrade pip
+	$(PY) -m pip install --progress-bar on -e '.[test]'
 	touch $(STAMP)
 
 run: $(STAMP)
+	@scripts/system-packages --required run
 	$(PY) -m repdesk --demo
 
 test: $(STAMP)
+	@scripts/system-packages run test
 	scripts/with-keyring $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -18,6 +18,7 @@ from repdesk.services.workspace.workspace import Opened, Workspace
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
+    from repdesk.core.business_hours import BusinessHours
     from repdesk.services.settings.secrets import SecretStore
     from repdesk.services.workspace.services import Services
 
@@ -36,6 +37,7 @@ def build_services(
     from repdesk.formats.cadence_file import load_default_cadences
     from repdesk.services.calendar.caldav_sync import CalDavSync
     from repdesk.services.calendar.calendar_export import CalendarExportService
+    from repdesk.services.common.undo import UndoService
     from repdesk.services.email.accounts import AccountService
     from repdesk.services.email.compose import DraftService
     from repdesk.services.email.outbox import OutboxService
@@ -71,20 +73,23 @@ def build_services(
     def region() -> str:
         return str(settings.get("default_region"))
 
-    planner = FollowUpPlanner(
-        load_default_cadences(), lambda: business_hours_from(settings.all(), time.zone())
-    )
+    def hours() -> BusinessHours:
+        return business_hours_from(settings.all(), time.zone())
+
+    planner = FollowUpPlanner(load_default_cadences(), hours)
     # Who is signed in (the rep of the PostgreSQL login); starting work on an unassigned lead
     # (a call, an email, the script, a step) claims it for them in the same transaction.
     identity = IdentityService(sessions)
     team = TeamQueue(sessions, identity)
     # The invariant: every change to a lead, and every import, re-plans its next step in the same
-    # transaction; the journey stage follows answers and engagement wherever those change.
+    # transaction; the journey stage follows answers and engagement wherever those change. Speed
+    # to lead counts the business hours.
     leads = LeadService(
         sessions,
         clock,
         region,
         hooks=(planner.sync, requalify_hook(planner), journey_lead_hook),
+        hours=hours,
         claim=team.claim_in,
     )
     scripts = ScriptService(sessions, clock)
@@ -118,7 +123,7 @@ def build_services(
     accounts = AccountService(sessions, clock, secrets)
     drafts = DraftService(sessions, clock, templates, accounts, planner.step_template)
     outbox = OutboxService(
-        sessions, clock, accounts, EmailRecorder(sessions, clock, planner, leads.run_hooks)
+        sessions, clock, accounts, EmailRecorder(sessions, clock, planner, leads.run_hooks, hours)
     )
     replies = ReplyFiler(sessions, clock, leads.set_do_not_contact)
     calendar = CalendarExportService(
@@ -144,6 +149,7 @@ def build_services(
         form_answers=form_answers,
         form_mappings=FormMappingService(sessions, clock, form_answers.reread),
         backup=BackupService(url, sessions),
+        undo=UndoService(sessions),
         duplicates=DuplicateService(sessions, clock, planner),
         accounts=accounts,
         templates=templates,

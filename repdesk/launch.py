@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -68,7 +68,27 @@ def ensure_demo(workspace: Workspace) -> None:
     fill(workspace.sessions, services)
 
 
+def no_display_reason(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """One sentence when a window cannot open: on Linux without DISPLAY or WAYLAND_DISPLAY (and
+    no QT_QPA_PLATFORM chosen), Qt would only say it could not load the xcb plugin."""
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "repdesk: there is no display to open the window on (neither DISPLAY nor "
+        "WAYLAND_DISPLAY is set): start it from a desktop session, or use the commands "
+        "(repdesk --help)."
+    )
+
+
 def launch_gui(db: str | None, *, demo: bool = False, files: Sequence[str] = ()) -> int:
+    import os
+
+    reason = no_display_reason(os.environ)
+    if reason is not None:
+        print(reason, file=sys.stderr)
+        return 1
     from repdesk.store.errors import StoreError
     from repdesk.store.locations import resolve_url
 

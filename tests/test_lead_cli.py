@@ -75,7 +75,9 @@ def test_show_json_is_the_lead_with_its_activities_and_steps(
     assert data["status"] == "new" and data["do_not_contact"] is False
     assert data["notes"] == "Call after 10"
     assert {"message", "tags", "extra", "received_at", "next_follow_up_at"} <= set(data)
-    assert [a["kind"] for a in data["activities"]] == ["inquiry"]
+    # The edit left its timeline entry (issue 21.6), newest first.
+    assert [a["kind"] for a in data["activities"]] == ["edit", "inquiry"]
+    assert data["activities"][0]["body"] == "Notes changed"
     assert data["activities"][0]["occurred_at"].endswith("+00:00")
     (step,) = pending(data)
     assert step["kind"] == "call" and step["due_at"] == data["next_follow_up_at"]

@@ -9,6 +9,7 @@ __all__ = [
     "BusinessHours",
     "add_business_days",
     "at_local",
+    "business_seconds_between",
     "is_business_time",
     "local_days_later",
     "next_business_time",
@@ -122,6 +123,31 @@ def add_business_days(dt: datetime, n: int, hours: BusinessHours) -> datetime:
         if day.weekday() in hours.workdays:
             remaining -= 1
     return next_business_time(at_local(day, base.time(), hours.tz), hours)
+
+
+def business_seconds_between(start: datetime, end: datetime, hours: BusinessHours) -> int:
+    """Whole seconds of business time in [start, end): how long an inquiry really waited.
+
+    A Friday-evening inquiry answered on Monday at 09:03 (hours 09:00–17:00) waited 180 seconds;
+    an answer before the inquiry, or outside business hours right after it, waited 0.
+    """
+    _require_aware(start)
+    _require_aware(end)
+    lo, hi = _utc(start), _utc(end)
+    if hi <= lo:
+        return 0
+    total = 0.0
+    day = start.astimezone(hours.tz).date()
+    last = end.astimezone(hours.tz).date()
+    while day <= last:
+        if day.weekday() in hours.workdays:
+            opening = _utc(at_local(day, hours.start, hours.tz))
+            closing = _utc(at_local(day, hours.end, hours.tz))
+            overlap = (min(hi, closing) - max(lo, opening)).total_seconds()
+            if overlap > 0:
+                total += overlap
+        day += timedelta(days=1)
+    return int(total)
 
 
 def local_days_later(dt: datetime, days: int, hours: BusinessHours) -> datetime:

@@ -36,6 +36,8 @@ class ActivityKind(StrEnum):
     INQUIRY = "inquiry"
     STATUS_CHANGE = "status_change"
     QUALIFICATION = "qualification"
+    EDIT = "edit"
+    """A rep changed the lead's data or owner (the timeline's history of edits)."""
     EMAIL_IN = "email_in"
     """Mail from the lead filed on it: outcome reply, auto_reply or bounce (services/email)."""
 

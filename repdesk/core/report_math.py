@@ -87,13 +87,6 @@ def share_within(delays: Sequence[float | None], limit_minutes: float) -> float:
     return rate(hits, len(delays))
 
 
-def response_minutes(received_at: datetime, first_response_at: datetime | None) -> float | None:
-    """Minutes from inquiry to first response; a response stamped before the inquiry counts as 0."""
-    if first_response_at is None:
-        return None
-    return max(0.0, (first_response_at - received_at).total_seconds() / 60.0)
-
-
 def bucket_bounds(target_minutes: float) -> tuple[float, ...]:
     """Upper bounds (minutes) of the histogram bars: the response target, 1 h, 24 h, 7 d."""
     first = target_minutes if 0 < target_minutes < HOUR else 5.0

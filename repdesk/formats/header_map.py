@@ -82,7 +82,8 @@ status 0: status | lead status | person - lead status
 received_at 0: create date | createddate | created time | created | created at | timestamp
 received_at 0: submitted at | submission date | date submitted | submitted on | date created
 received_at 0: entry date | received | received at | inquiry date | person - person created
-received_at 0: person - add time | date
+received_at 0: person - add time | date | submitted | submit date | submit date (utc)
+received_at 0: submission time | submitted time | time submitted | added time
 notes 0: notes | note | person - notes | remarks
 tags 0: tags | tag | labels | label | categories | person - label | person - labels
 tags 0: group membership | lists

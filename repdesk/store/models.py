@@ -98,6 +98,10 @@ class LeadRecord(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
     received_at: Mapped[datetime] = mapped_column(UTCTime)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCTime)
+    # Speed to lead: business-hours seconds from received_at to first_response_at, computed once
+    # (core.business_hours.business_seconds_between) when the first response is recorded, so
+    # reports aggregate it in SQL.
+    first_response_business_seconds: Mapped[int | None] = mapped_column(Integer)
     # Denormalised from follow_ups (the one pending step) so the inbox can order 1M rows by index
     # (ix_leads_next_step below, which leads with this column; migration 0004 dropped a second one).
     next_follow_up_at: Mapped[datetime | None] = mapped_column(UTCTime)

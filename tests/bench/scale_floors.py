@@ -112,7 +112,7 @@ def ics(con: sqlite3.Connection, out: Path) -> None:
         handle.write("END:VCALENDAR\r\n")
 
 
-_DELAY = "CASE WHEN first_response_at < received_at THEN 0 ELSE first_response_at - received_at END"
+_DELAY = "coalesce(first_response_business_seconds, 0) * 1000000"  # the stored business wait
 MIN = 60_000_000
 
 

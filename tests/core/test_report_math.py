@@ -27,12 +27,6 @@ def test_shares_count_never_contacted_leads_in_the_denominator() -> None:
     assert rm.share_within([None, None], 60) == 0.0
 
 
-def test_response_minutes_clamps_a_response_before_the_inquiry() -> None:
-    assert rm.response_minutes(T0, None) is None
-    assert rm.response_minutes(T0, T0 + timedelta(minutes=90)) == 90.0
-    assert rm.response_minutes(T0, T0 - timedelta(minutes=3)) == 0.0
-
-
 def test_buckets_at_their_edges() -> None:
     bounds = rm.bucket_bounds(5)
     delays = [0.0, 5.0, 5.01, 60.0, 61.0, 1440.0, 1441.0, 10080.0, 10081.0, None]

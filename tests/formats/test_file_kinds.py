@@ -270,3 +270,32 @@ def test_a_stray_inch_mark_is_no_broken_quote(tmp_path: Path) -> None:
     path.write_text("Name,Notes\nAna,5'10\" tall\nBo,fine", encoding="utf-8")
     ana, bo = open_lead_file(path).rows()
     assert ana.fields["notes"] == "5'10\" tall" and bo.fields["notes"] == "fine"
+
+
+def test_lotus_notes_vcard_keeps_every_number_and_its_uid() -> None:
+    hiroshi, sabine = rows("lotus_notes.vcf")
+    assert (hiroshi.fields["first_name"], hiroshi.fields["last_name"]) == (
+        "Hiroshi Kenji",
+        "Tanaka",
+    )
+    assert hiroshi.extra["Name prefix"] == "Mr."
+    assert numbers(hiroshi) == [
+        ("+81312345678", "work", ""),
+        ("+819012345678", "mobile", ""),
+        ("+81312345679", "fax", ""),
+        ("+81398765432", "home", ""),
+    ]
+    assert hiroshi.keys == ("uid:85257B8A0051A2E3C125719300339F4E",)
+    # Two work numbers: both kept, the first is the lead's phone.
+    assert numbers(sabine) == [("+41446681800", "work", ""), ("+41446681801", "work", "")]
+    assert sabine.fields["phone"] == "+41446681800"
+
+
+def test_evolution_vcard_slots_company_numbers_and_file_as() -> None:
+    hans, karin = rows("evolution.vcf")
+    assert (hans.fields["first_name"], hans.fields["last_name"]) == ("Hans Peter", "Müller")
+    assert hans.fields["company"] == "Müller Maschinenbau GmbH"
+    assert hans.fields["email"] == "hans.mueller@mueller-mb.example"
+    assert [kind for _, kind, _ in numbers(hans)] == ["work", "mobile", "fax", "home"]
+    assert hans.keys == ("uid:pas-id-5F1A2B3C00000001",)
+    assert numbers(karin)[0] == ("+46812345600", "company", "")

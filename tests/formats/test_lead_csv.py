@@ -190,6 +190,24 @@ def test_google_forms_timestamp_and_email_address(tmp_path: Path) -> None:
     assert ava.fields["message"] == "Which product are you interested in?: Websites"
 
 
+@pytest.mark.parametrize(
+    "header",
+    ["Submitted", "Submit Date (UTC)", "Submission Time", "Time Submitted", "Added Time"],
+)
+def test_a_form_whose_only_date_column_says_submitted(tmp_path: Path, header: str) -> None:
+    """Typeform, Tally, Zoho Forms …: the submission time is the inquiry's received time."""
+    path = write(
+        tmp_path,
+        f"{header},Name,Email,Message\n"
+        "2026-11-18 14:05:00,Ana Ruiz,ana@ruiz.example,Need a quote\n",
+    )
+    lead_file = open_lead_file(path)
+    assert lead_file.mapping[header] == "received_at"
+    (ana,) = rows_of(lead_file)
+    assert ana.received_at == datetime(2026, 11, 18, 14, 5)
+    assert header not in ana.extra
+
+
 def test_salesforce_api_names_in_any_case(tmp_path: Path) -> None:
     path = write(
         tmp_path,

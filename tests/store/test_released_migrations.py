@@ -30,7 +30,10 @@ RELEASED = {
     "0007_email.py": "0e04fa3c2466131895736cc9e88fe031a7bb09a202b5a5cec477fe3f816165a5",
     "0008_team.py": "81a64f6fa2bde021da2c42dd47283b86a656503daf1a2b0e8b6deb4d7ef3aec9",
     "0009_lean_schema.py": "239a5ee02c2a35d593bb5904b44a6e720b763e5f9b5d857dbba21ceb2a75a610",
-    "0010_import_identity.py": ("a9fa0a468fe074c662a52d191db62cf2c82f227d1533ca0d6ea5893e22608f25"),
+    "0010_import_identity.py": "a9fa0a468fe074c662a52d191db62cf2c82f227d1533ca0d6ea5893e22608f25",
+    "0011_first_response_business_seconds.py": (
+        "2b5aac4f2fb6f738f0c1fa509e007e43cb0b8f27cf35f05f335b64eb4a1ccf40"
+    ),
 }
 
 

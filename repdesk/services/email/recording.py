@@ -10,8 +10,10 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.business_hours import BusinessHours
 from repdesk.core.domain import FollowUpStatus
 from repdesk.services.followups.followup_planner import FollowUpPlanner
+from repdesk.services.leads.lead_service import set_first_response
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, OutboxRecord
 
 LeadHooks = Callable[[Session, LeadRecord, datetime], None]
@@ -24,8 +26,11 @@ class EmailRecorder:
         clock: Callable[[], datetime],
         planner: FollowUpPlanner,
         run_hooks: LeadHooks,
+        hours: Callable[[], BusinessHours],
     ) -> None:
+        """`hours`: the workspace's business hours (speed to lead counts only those)."""
         self._sessions = sessions
+        self._hours = hours
         self._clock = clock
         self._planner = planner
         self._run_hooks = run_hooks
@@ -55,7 +60,7 @@ class EmailRecorder:
             if activity is not None:
                 activity.outcome, activity.occurred_at = "sent", accepted_at
             if lead.first_response_at is None or lead.first_response_at > accepted_at:
-                lead.first_response_at = accepted_at
+                set_first_response(lead, accepted_at, self._hours())
             lead.replied_at = None  # our answer went: nobody is waiting for us any more
             lead.updated_at = now
             if row.follow_up_id is not None:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.business_hours import next_business_time
 from repdesk.core.domain import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -22,16 +23,26 @@ from repdesk.core.domain import (
 )
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.common.undo import UndoRecorder
 from repdesk.services.followups import step_queries
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.services.followups.requalify import Requalifier
 from repdesk.services.followups.step_queries import FollowUpRow, StepWindow
-from repdesk.services.leads.lead_service import LeadService, record_activity
+from repdesk.services.leads.lead_service import LeadService, activity_label, record_activity
 from repdesk.store.guarded import change_if
 from repdesk.store.models import DO_NOT_CONTACT, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.status_counts import has_status_counts, leads_with_status
 
 DUE_FILTERS = ("today", "overdue", "all")
+
+
+@dataclass(frozen=True)
+class TodayGroups:
+    """Today's list in its three groups, each counted and fetched by window."""
+
+    overdue: StepWindow
+    today: StepWindow
+    later: StepWindow
 
 
 @dataclass(frozen=True)
@@ -74,10 +85,21 @@ class FollowUpService:
         start: datetime | None = None,
         end: datetime | None = None,
         lead_id: int | None = None,
+        unassigned_too: bool = False,
     ) -> list[FollowUpRow]:
         """Pending steps, earliest first, as one list (a short one: views use windows, the CLI
-        streams)."""
-        return list(self.stream(due, owner=owner, start=start, end=end, lead_id=lead_id))
+        streams); `owner` (a rep's name) with `unassigned_too` also lists the steps of leads
+        nobody owns (Today's "Mine": mine to take)."""
+        return list(
+            self.stream(
+                due,
+                owner=owner,
+                start=start,
+                end=end,
+                lead_id=lead_id,
+                unassigned_too=unassigned_too,
+            )
+        )
 
     def stream(
         self,
@@ -89,11 +111,12 @@ class FollowUpService:
         lead_id: int | None = None,
         offset: int = 0,
         limit: int | None = None,
+        unassigned_too: bool = False,
     ) -> Iterator[FollowUpRow]:
         """Pending steps, earliest first, read a page at a time as they are consumed."""
         return step_queries.stream(
             self._sessions,
-            self._due_where(due, owner, start, end, lead_id),
+            self._due_where(due, owner, start, end, lead_id, unassigned_too),
             offset=offset,
             limit=limit,
         )
@@ -113,6 +136,7 @@ class FollowUpService:
         start: datetime | None,
         end: datetime | None,
         lead_id: int | None,
+        unassigned_too: bool = False,
     ) -> builtins.list[ColumnElement[bool]]:
         if due not in DUE_FILTERS:
             raise UserError(f"--due must be one of {', '.join(DUE_FILTERS)}, not {due!r}.")
@@ -121,23 +145,72 @@ class FollowUpService:
         until = {"overdue": now, "today": self._end_of_today(now)}.get(due)
         if until is not None:
             end = until if end is None else min(end, until)
-        where = step_queries.pending_due(start, end, owner)
+        where = step_queries.pending_due(start, end, owner, unassigned_too)
         if lead_id is not None:
             where.append(FollowUpRecord.lead_id == lead_id)
         return where
 
-    def today(self, owner: str | None = None) -> StepWindow:
+    def due_count(self, end: datetime) -> int:
+        """Pending steps due before `end` (overdue ones included): the sidebar's Today count."""
+        with self._sessions() as session:
+            return step_queries.count(session, step_queries.pending_due(None, end))
+
+    def done_count(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        owner: str | None = None,
+        unassigned_too: bool = False,
+    ) -> int:
+        """Steps done in [start, end) (Today's "done today"), with the same owner filter as
+        list()."""
+        where = [
+            FollowUpRecord.status == FollowUpStatus.DONE.value,
+            FollowUpRecord.done_at >= start,
+            FollowUpRecord.done_at < end,
+            *step_queries.owned_by(owner, unassigned_too),
+        ]
+        with self._sessions() as session:
+            return step_queries.count(session, where)
+
+    def today(self, owner: str | None = None, *, unassigned_too: bool = False) -> StepWindow:
         """The Today list: pending steps due before the end of today, overdue first (by due time),
         counted and fetched by window."""
         self.plan_requalifications()  # an expired verdict shows as its re-qualify step
-        return self.window(None, self._end_of_today(self._clock()), owner)
+        return self.window(
+            None, self._end_of_today(self._clock()), owner, unassigned_too=unassigned_too
+        )
+
+    def today_groups(
+        self, owner: str | None = None, *, unassigned_too: bool = False, later_days: int = 7
+    ) -> TodayGroups:
+        """Today's three groups, each a window: overdue, the rest of today, and the next
+        `later_days` days."""
+        self.plan_requalifications()  # an expired verdict shows as its re-qualify step
+        now = self._clock()
+        end = self._end_of_today(now)
+        later = end + timedelta(days=later_days)
+        return TodayGroups(
+            *(
+                self.window(lo, hi, owner, unassigned_too=unassigned_too)
+                for lo, hi in ((None, now), (now, end), (end, later))
+            )
+        )
 
     def window(
-        self, start: datetime | None, end: datetime | None, owner: str | None = None
+        self,
+        start: datetime | None,
+        end: datetime | None,
+        owner: str | None = None,
+        *,
+        unassigned_too: bool = False,
     ) -> StepWindow:
         """Pending steps due in [start, end), by due time, counted and fetched by window."""
         return StepWindow(
-            self._sessions, step_queries.pending_due(start, end, owner), self._clock()
+            self._sessions,
+            step_queries.pending_due(start, end, owner, unassigned_too),
+            self._clock(),
         )
 
     def day_counts(
@@ -218,6 +291,7 @@ class FollowUpService:
             record = self._pending(session, followup_id)
             lead = session.get(LeadRecord, record.lead_id)
             assert lead is not None
+            undo = UndoRecorder(session, [lead.id])
             self._leads.claim_in(session, lead)
             self._claim(
                 session,
@@ -242,6 +316,7 @@ class FollowUpService:
                 now,
                 outcome=outcome if kind is ActivityKind.CALL else None,
                 body=body,
+                hours=self.planner.hours,
             )
             if outcome == CallOutcome.WRONG_NUMBER.value:
                 lead.notes = (
@@ -250,10 +325,21 @@ class FollowUpService:
             session.flush()
             self.planner.next_after(session, record, lead, now)
             self._leads.run_hooks(session, lead, now)
-        return Changes(leads=True, activities=True, follow_ups=True)
+            label = (
+                activity_label(kind, outcome)
+                if kind is ActivityKind.CALL
+                else f"{record.kind.capitalize()} done"
+            )
+            step = undo.step(label)
+        return Changes(leads=True, activities=True, follow_ups=True, undo=step)
 
     def move(
-        self, followup_id: int, when: datetime, *, seen_due: datetime | None = None
+        self,
+        followup_id: int,
+        when: datetime,
+        *,
+        label: str = "Rescheduled",
+        seen_due: datetime | None = None,
     ) -> Changes:
         """Reschedule a step (snooze, drag in the calendar, `followup move`). `seen_due`: the time
         the user saw; when someone else moved the step meanwhile, nothing is changed (UserError
@@ -269,6 +355,7 @@ class FollowUpService:
                     f"{who} moved this step to {record.due_at.astimezone():%a %d %b %H:%M} "
                     "meanwhile; nothing was changed."
                 )
+            undo = UndoRecorder(session, [record.lead_id])
             self._claim(session, record, due_at=when, sequence=record.sequence + 1, updated_at=now)
             # The lead's next step is its earliest pending one, as the database holds it now (not
             # simply `when`: another step may have been planned meanwhile).
@@ -278,14 +365,19 @@ class FollowUpService:
                 .values(next_follow_up_at=_earliest_pending(record.lead_id)),
                 execution_options={"synchronize_session": "fetch"},
             )
-        return Changes(leads=True, follow_ups=True)
+            step = undo.step(label)
+        return Changes(leads=True, follow_ups=True, undo=step)
 
     def snooze(self, followup_id: int, delta: timedelta) -> Changes:
+        """Later by `delta` from now (or from its due time when that is later), moved on to the
+        next business moment when that falls outside business hours."""
         now = self._clock()
         with self._sessions() as session:
             record = self._pending(session, followup_id)
             base = max(record.due_at, now)
-        return self.move(followup_id, base + delta)
+        when = next_business_time(base + delta, self.planner.hours)
+        hours = int(delta.total_seconds() // 3600)
+        return self.move(followup_id, when, label=f"Snoozed {hours} h" if hours else "Snoozed")
 
     def plan_requalifications(self) -> int:
         """Give each open lead whose verdict expired its re-qualify step (at load, daily while the
@@ -355,5 +447,6 @@ __all__ = [
     "FollowUpService",
     "LeadStatus",
     "StepWindow",
+    "TodayGroups",
     "needs_step",
 ]

@@ -120,24 +120,34 @@ def to_row(r: Any) -> FollowUpRow:
     return FollowUpRow(fid, lead_id, due, kind, note, status, name, company, phone, email, owner)
 
 
-def owned_by(owner: str | None) -> list[ColumnElement[bool]]:
-    """Steps of one rep's leads (by the rep's name)."""
-    if not owner:
+def owned_by(owner: str | None, unassigned_too: bool = False) -> list[ColumnElement[bool]]:
+    """Steps of one rep's leads (by the rep's name); with `unassigned_too` also those of leads
+    nobody owns (Today's "Mine": mine to take)."""
+    whose: list[ColumnElement[bool]] = []
+    if owner:
+        reps = select(RepRecord.id).where(RepRecord.name == owner)
+        whose.append(LeadRecord.owner_id.in_(reps))
+    if unassigned_too:
+        whose.append(LeadRecord.owner_id.is_(None))
+    if not whose:
         return []
-    reps = select(RepRecord.id).where(RepRecord.name == owner)
-    return [FollowUpRecord.lead_id.in_(select(LeadRecord.id).where(LeadRecord.owner_id.in_(reps)))]
+    return [FollowUpRecord.lead_id.in_(select(LeadRecord.id).where(or_(*whose)))]
 
 
 def pending_due(
-    start: datetime | None = None, end: datetime | None = None, owner: str | None = None
+    start: datetime | None = None,
+    end: datetime | None = None,
+    owner: str | None = None,
+    unassigned_too: bool = False,
 ) -> list[ColumnElement[bool]]:
-    """Pending steps due in [start, end) (either open), of one rep's leads when named."""
+    """Pending steps due in [start, end) (either open), of one rep's leads when named (and of
+    nobody's leads with `unassigned_too`)."""
     where = [PENDING_STEP]
     if start is not None:
         where.append(FollowUpRecord.due_at >= start)
     if end is not None:
         where.append(FollowUpRecord.due_at < end)
-    return where + owned_by(owner)
+    return where + owned_by(owner, unassigned_too)
 
 
 def count(session: Session, where: Sequence[ColumnElement[bool]]) -> int:

@@ -19,6 +19,7 @@ TEXT_FIELDS = (
     "title",
     "email",
     "phone",
+    "phone_ext",  # the reader's extension of the main number ("x12"), kept beside it
     "source",
     "product",
     "message",

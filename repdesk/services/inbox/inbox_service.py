@@ -34,6 +34,24 @@ JOURNEY_RANK = case(
 )
 
 
+#: What All leads can be sorted by (its column headers).
+SORT_COLUMNS: dict[str, Any] = {
+    "received_at": LeadRecord.received_at,
+    "name": func.lower(LeadRecord.first_name + " " + LeadRecord.last_name),
+    "company": func.lower(LeadRecord.company),
+    "status": LeadRecord.status,
+    "next_follow_up_at": LeadRecord.next_follow_up_at,
+    "source": func.lower(LeadRecord.source),
+    "owner": select(RepRecord.name)
+    .where(RepRecord.id == LeadRecord.owner_id)
+    .correlate(LeadRecord)
+    .scalar_subquery(),
+    "product": func.lower(LeadRecord.product),
+    "phone": LeadRecord.phone,
+    "email": LeadRecord.email,
+}
+
+
 def sql_condition(
     condition: order.Condition, end_of_today: datetime, late_before: datetime | None = None
 ) -> ColumnElement[bool]:
@@ -118,6 +136,14 @@ class InboxService:
     def dialect(self) -> str:
         return str(self._sessions.kw["bind"].dialect.name)
 
+    def waiting_count(self) -> int:
+        """Inquiries nobody has answered yet (core.inbox.WAITING): the sidebar's Inbox count."""
+        now = self._clock()
+        waiting = [sql_condition(check, now) for check in order.WAITING]
+        with self._sessions() as session:
+            stmt = select(func.count()).select_from(LeadRecord).where(*waiting)
+            return int(session.scalar(stmt) or 0)
+
     def snapshot(
         self, flt: InboxFilter, end_of_today: datetime, late_before: datetime | None = None
     ) -> InboxSnapshot:
@@ -150,6 +176,33 @@ class InboxService:
                 counts, total = _unfiltered_counts(session, segments)
         counted = [replace(seg, count=n) for seg, n in zip(segments, counts, strict=True)]
         return InboxSnapshot(self._sessions, counted, base, total)
+
+    def sorted_snapshot(self, flt: InboxFilter, sort: str, descending: bool) -> InboxSnapshot:
+        """All leads ordered by one column (a click on its header) instead of by urgency."""
+        if sort not in SORT_COLUMNS:
+            raise ValueError(f"Leads cannot be sorted by {sort!r}.")
+        base = self._filters(flt)
+        if not flt.include_closed:
+            base.append(LeadRecord.status.not_in(CLOSED_STATUSES))
+        key = SORT_COLUMNS[sort]
+        keys = (
+            (key.desc().nulls_last(), LeadRecord.id.desc())
+            if descending
+            else (key.asc().nulls_last(), LeadRecord.id.asc())
+        )
+        # Who still waits for a first answer: core.inbox's rule, counted over the listed leads.
+        now = self._clock()
+        waiting = and_(*(sql_condition(check, now) for check in order.WAITING))
+        with self._sessions() as session:
+            total, waiting_n = session.execute(
+                select(func.count(), func.coalesce(func.sum(case((waiting, 1), else_=0)), 0))
+                .select_from(LeadRecord)
+                .where(*base)
+            ).one()
+        segment = Segment("sorted", true(), keys, int(total))  # one segment: every listed lead
+        snapshot = InboxSnapshot(self._sessions, [segment], base, total)
+        snapshot.waiting = int(waiting_n)
+        return snapshot
 
     def search_snapshot(self, text: str) -> SearchSnapshot | None:
         """A search with no other filter: every matching lead, open or closed, newest first, counted

@@ -30,6 +30,7 @@ class LeadSummary:
     score: int | None = None
     journey_stage: str = "awareness"
     do_not_contact: bool = False
+    phone_ext: str = ""
     replied_at: datetime | None = None
     """When their reply came in, while it waits for our answer (services/email)."""
     #: The provisional verdict of the answers it arrived with, and their time frame.

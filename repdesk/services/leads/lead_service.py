@@ -3,6 +3,7 @@ contact."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -11,12 +12,15 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from repdesk.core import contact, do_not_contact
+from repdesk.core.business_hours import BusinessHours, business_seconds_between
 from repdesk.core.contact import display_name
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
+from repdesk.core.phones import parse_phone
 from repdesk.core.quoting import quoted
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.common.keyset import keyset_rows
+from repdesk.services.common.undo import UndoRecorder
 from repdesk.services.leads.edit_conflicts import StaleEditError, changed_fields
 from repdesk.services.leads.lead_history import lead_history
 from repdesk.services.leads.lead_rows import (
@@ -41,6 +45,7 @@ EDITABLE = (
     "title",
     "email",
     "phone",
+    "phone_ext",
     "source",
     "product",
     "notes",
@@ -96,16 +101,24 @@ class LeadService:
         default_region: Callable[[], str] = lambda: "US",
         *,
         hooks: Sequence[LeadHook] = (),
+        hours: Callable[[], BusinessHours],
         claim: Callable[[Session, LeadRecord], bool] | None = None,
     ) -> None:
         """`hooks` run inside every action's transaction after a lead changed, in order (the
-        composition root passes follow-up planning and the journey stage). `claim` makes an
+        composition root passes follow-up planning and the journey stage); `hours`: the
+        workspace's business hours (speed to lead counts only those). `claim` makes an
         unassigned lead the signed-in rep's when work on it starts (services/team/claims)."""
         self._sessions = sessions
         self._clock = clock
         self._region = default_region
         self._hooks = tuple(hooks)
+        self.hours = hours
         self._claim = claim
+
+    def region(self) -> str:
+        """The workspace's phone region (numbers without +country code are read, and shown, in
+        it)."""
+        return self._region()
 
     @property
     def dialect(self) -> str:
@@ -264,27 +277,33 @@ class LeadService:
         outcome: str | None = None,
         body: str = "",
         duration_seconds: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> Changes:
-        """Record a call, email, meeting or note; the first outbound one sets first-response
-        time. A lead marked do not contact is neither called nor emailed (UserError)."""
+        """Record a call, email, meeting or note that really happened (at `occurred_at`, default
+        now); the first outbound one sets the first-response time and the business-hours wait. A
+        lead marked do not contact is neither called nor emailed (UserError)."""
         now = self._clock()
+        when = min(occurred_at, now) if occurred_at is not None else now
         with self._sessions.begin() as session:
             lead = self._lead(session, lead_id)
             if lead.do_not_contact and kind in do_not_contact.REFUSED_KINDS:
                 raise UserError(do_not_contact.refusal(display_name(lead)))
+            undo = UndoRecorder(session, [lead_id])
             if kind in OUTBOUND_KINDS:
                 self.claim_in(session, lead)
             record_activity(
                 session,
                 lead,
                 kind,
-                now,
+                when,
                 outcome=outcome,
                 body=body,
                 duration_seconds=duration_seconds,
+                hours=self.hours(),
             )
             self.run_hooks(session, lead, now)
-        return Changes(leads=True, activities=True, follow_ups=True)
+            step = undo.step(activity_label(kind, outcome))
+        return Changes(leads=True, activities=True, follow_ups=True, undo=step)
 
     def set_status(self, lead_id: int, status: LeadStatus, *, note: str = "") -> Changes:
         now = self._clock()
@@ -292,9 +311,12 @@ class LeadService:
             lead = self._lead(session, lead_id)
             if lead.status == status.value:
                 return Changes()
+            undo = UndoRecorder(session, [lead_id])
             change_status(session, lead, status, now, note=note)
             self.run_hooks(session, lead, now)
-        return Changes(leads=True, activities=True, follow_ups=True)
+            label = f"Marked {status.label.lower()}" + (f" ({note})" if note else "")
+            step = undo.step(label if status.is_closed else f"Status set to {status.label}")
+        return Changes(leads=True, activities=True, follow_ups=True, undo=step)
 
     def set_do_not_contact(self, lead_id: int, on: bool = True) -> Changes:
         """Mark the lead do not contact (its steps are cancelled and no new ones are planned), or
@@ -304,6 +326,7 @@ class LeadService:
             lead = self._lead(session, lead_id)
             if bool(lead.do_not_contact) == on:
                 return Changes()
+            undo = UndoRecorder(session, [lead_id])
             lead.do_not_contact = on
             lead.updated_at = now
             session.add(
@@ -315,7 +338,106 @@ class LeadService:
                 )
             )
             self.run_hooks(session, lead, now)
-        return Changes(leads=True, activities=True, follow_ups=True)
+            step = undo.step("Marked do not contact" if on else "Do not contact cleared")
+        return Changes(leads=True, activities=True, follow_ups=True, undo=step)
+
+    def assign(self, lead_id: int, rep: str | None) -> Changes:
+        """Give the lead to a rep by name (None: nobody)."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            lead = self._lead(session, lead_id)
+            rep_id = None
+            if rep:
+                rep_id = session.scalar(select(RepRecord.id).where(RepRecord.name == rep))
+                if rep_id is None:
+                    raise UserError(f"There is no rep named {rep!r}.")
+            if lead.owner_id == rep_id:
+                return Changes()
+            undo = UndoRecorder(session, [lead_id])
+            lead.owner_id = rep_id
+            lead.updated_at = now
+            session.add(
+                ActivityRecord(
+                    lead_id=lead.id,
+                    kind=ActivityKind.EDIT.value,
+                    occurred_at=now,
+                    body=f"Owner: {rep}" if rep else "Owner: nobody (unassigned)",
+                )
+            )
+            step = undo.step(f"Assigned to {rep}" if rep else "Unassigned")
+        return Changes(leads=True, activities=True, undo=step)
+
+    def _cleaned(self, values: dict[str, str]) -> dict[str, str]:
+        unknown = set(values) - set(EDITABLE)
+        if unknown:
+            raise UserError(
+                f"The field {quoted(sorted(unknown)[0])} cannot be edited; the fields that can "
+                f"are {', '.join(EDITABLE)}."
+            )
+        cleaned = dict(values)
+        if cleaned.get("email"):
+            email = contact.normalize_email(cleaned["email"])
+            if email is None:
+                raise UserError(f"{quoted(cleaned['email'])} is not a valid email address.")
+            cleaned["email"] = email
+        if cleaned.get("phone"):
+            found = parse_phone(cleaned["phone"], self._region())
+            if found is None:
+                raise UserError(f"{quoted(cleaned['phone'])} is not a valid phone number.")
+            # "(614) 555-0120 x12": the number, and the extension beside it (kept, not dropped).
+            cleaned["phone"] = found[0]
+            cleaned["phone_ext"] = found[1] or cleaned.get("phone_ext", "")
+        elif "phone" in cleaned:
+            cleaned["phone_ext"] = ""  # no number, no extension
+        return {key: value.strip() for key, value in cleaned.items()}
+
+    def create_lead(self, values: dict[str, str]) -> tuple[int, Changes]:
+        """New lead by hand (a walk-in, an inbound call): an inquiry received now, with its first
+        step planned. Someone already on file (same email or phone) is named, not duplicated."""
+        cleaned = self._cleaned(values)
+        if not any(
+            cleaned.get(k) for k in ("first_name", "last_name", "company", "email", "phone")
+        ):
+            raise UserError("A lead needs at least a name, a company, an email or a phone number.")
+        now = self._clock()
+        with self._sessions.begin() as session:
+            for key in ("email", "phone"):
+                if cleaned.get(key):
+                    known = session.execute(
+                        select(LeadRecord.id, LeadRecord.first_name, LeadRecord.last_name).where(
+                            getattr(LeadRecord, key) == cleaned[key]
+                        )
+                    ).first()
+                    if known is not None:
+                        name = f"{known.first_name} {known.last_name}".strip() or f"lead {known.id}"
+                        raise UserError(
+                            f"{name} (lead {known.id}) already has this {key}; open that lead "
+                            "instead of adding a second one."
+                        )
+            undo = UndoRecorder.for_new_lead(session)
+            lead = LeadRecord(
+                **{key: cleaned.get(key, "") for key in EDITABLE},
+                status=LeadStatus.NEW.value,
+                received_at=now,
+                created_at=now,
+                updated_at=now,
+                extra={},
+                edited_fields=[],
+            )
+            session.add(lead)
+            session.flush()
+            session.add(
+                ActivityRecord(
+                    lead_id=lead.id,
+                    kind=ActivityKind.INQUIRY.value,
+                    occurred_at=now,
+                    body="Added by hand (walk-in or inbound call)",
+                )
+            )
+            self.run_hooks(session, lead, now)
+            step = undo.step(f"{lead.first_name or lead.company or 'Lead'} added", [lead.id])
+            lead_id = lead.id
+        return lead_id, Changes(leads=True, activities=True, follow_ups=True, undo=step)
 
     def update_lead(
         self,
@@ -330,44 +452,44 @@ class LeadService:
         `seen`: the values the user saw when the edit began. Only the fields they changed are
         written; when someone else changed one of those meanwhile (to something else), nothing is
         saved (StaleEditError naming who changed what, when) unless it is in `keep_mine`."""
-        unknown = set(values) - set(EDITABLE)
-        if unknown:
-            raise UserError(
-                f"The field {quoted(sorted(unknown)[0])} cannot be edited; the fields that can "
-                f"are {', '.join(EDITABLE)}."
-            )
-        cleaned = dict(values)
-        if cleaned.get("email"):
-            email = contact.normalize_email(cleaned["email"])
-            if email is None:
-                raise UserError(f"{quoted(cleaned['email'])} is not a valid email address.")
-            cleaned["email"] = email
-        if cleaned.get("phone"):
-            phone = contact.normalize_phone(cleaned["phone"], self._region())
-            if phone is None:
-                raise UserError(f"{quoted(cleaned['phone'])} is not a valid phone number.")
-            cleaned["phone"] = phone
-        cleaned = {k: v.strip() for k, v in cleaned.items()}
+        cleaned = self._cleaned(values)
         now = self._clock()
         with self._sessions.begin() as session:
             lead = session.get(LeadRecord, lead_id, with_for_update=seen is not None)
             if lead is None:
                 raise NotFoundError(f"There is no lead with id {lead_id}.")
             if seen is not None:
+                # What they saw, in the stored form (a phone as shown is "(212) 555-0174").
+                with contextlib.suppress(UserError):  # else compared as it was shown
+                    seen = self._cleaned(dict(seen))
                 cleaned, conflicts = changed_fields(session, lead, cleaned, seen)
                 refused = [c for c in conflicts if c.field not in keep_mine]
                 if refused:
                     raise StaleEditError(refused)
+            undo = UndoRecorder(session, [lead_id])
             edited: set[str] = set()
+            changed: list[tuple[str, str, str]] = []
             for key, value in cleaned.items():
                 if getattr(lead, key) != value:
+                    changed.append((key, getattr(lead, key), value))
                     setattr(lead, key, value)
                     edited.add(key)
             if not (lead.first_name or lead.last_name or lead.company or lead.email or lead.phone):
                 raise UserError(
                     "A lead needs at least a name, a company, an email or a phone number."
                 )
+            if not changed:
+                return Changes()
             lead.updated_at = now
+            # The edit on the timeline: what changed, from what to what.
+            session.add(
+                ActivityRecord(
+                    lead_id=lead.id,
+                    kind=ActivityKind.EDIT.value,
+                    occurred_at=now,
+                    body=edit_summary(changed),
+                )
+            )
             session.flush()
             # The protected fields merged in SQL from the row as it is now (no read-modify-write:
             # two edits adding different fields at once both stay protected).
@@ -379,7 +501,9 @@ class LeadService:
                 ),
                 execution_options={"synchronize_session": "fetch"},
             )
-        return Changes(leads=True)
+            names = ", ".join(_FIELD_LABELS.get(k, k).lower() for k, _o, _n in changed)
+            step = undo.step(f"Edited {names}")
+        return Changes(leads=True, activities=True, undo=step)
 
     def add_note(self, lead_id: int, text: str) -> Changes:
         if not text.strip():
@@ -396,6 +520,44 @@ class LeadService:
             return [v for v in session.scalars(select(col).distinct().order_by(col)) if v]
 
 
+_FIELD_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "company": "Company",
+    "title": "Title",
+    "email": "Email",
+    "phone": "Phone",
+    "phone_ext": "Extension",
+    "source": "Source",
+    "product": "Product",
+    "notes": "Notes",
+    "tags": "Tags",
+}
+
+
+def edit_summary(changed: Sequence[tuple[str, str, str]]) -> str:
+    """'Phone: +15550100001 → +15550100002 · Notes changed' for the timeline."""
+    parts = []
+    for key, old, new in changed:
+        label = _FIELD_LABELS.get(key, key)
+        if key == "notes" or len(old) + len(new) > 80:
+            parts.append(f"{label} changed")
+        else:
+            parts.append(f"{label}: {old or '—'} → {new or '—'}")
+    return " · ".join(parts)
+
+
+def activity_label(kind: ActivityKind, outcome: str | None) -> str:
+    """What the confirmation says an activity did: 'Voicemail logged', 'Note added'."""
+    if kind is ActivityKind.CALL and outcome:
+        return {"connected": "Call logged (connected)"}.get(
+            outcome, f"{outcome.replace('_', ' ').capitalize()} logged"
+        )
+    if kind is ActivityKind.NOTE:
+        return "Note added"
+    return f"{kind.value.replace('_', ' ').capitalize()} logged"
+
+
 def record_activity(
     session: Session,
     lead: LeadRecord,
@@ -405,7 +567,10 @@ def record_activity(
     outcome: str | None = None,
     body: str = "",
     duration_seconds: int | None = None,
+    hours: BusinessHours | None = None,
 ) -> ActivityRecord:
+    """Add the activity; the first outbound one sets the first response and, counted in `hours`
+    (required then), how long the inquiry waited for it."""
     activity = ActivityRecord(
         lead_id=lead.id,
         kind=kind.value,
@@ -416,7 +581,9 @@ def record_activity(
     )
     session.add(activity)
     if kind in OUTBOUND_KINDS and lead.first_response_at is None:
-        lead.first_response_at = now
+        if hours is None:
+            raise ValueError("The first response needs the business hours to count the wait.")
+        set_first_response(lead, now, hours)
     if kind in OUTBOUND_KINDS:
         lead.replied_at = None  # we got back to them: their reply is answered (services/email)
     # Reaching the person ends the new-inquiry cadence; an unanswered attempt does not.
@@ -425,6 +592,12 @@ def record_activity(
         change_status(session, lead, LeadStatus.CONTACTED, now)
     lead.updated_at = now
     return activity
+
+
+def set_first_response(lead: LeadRecord, at: datetime, hours: BusinessHours) -> None:
+    """The lead's first response was at `at`: speed to lead is the wait counted in `hours`."""
+    lead.first_response_at = at
+    lead.first_response_business_seconds = business_seconds_between(lead.received_at, at, hours)
 
 
 def change_status(

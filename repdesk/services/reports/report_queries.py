@@ -1,6 +1,7 @@
 """The report's figures aggregated by the database: one pass over the cohort's leads for speed to
-lead, a sorted read of the answered delays for their median, and a window function over the
-cohort's calls for attempts before connecting. Nothing is read row by row into Python."""
+lead (in business hours), a sorted read of the answered delays for their median, and a window
+function over the cohort's calls for attempts before connecting. Nothing is read row by row into
+Python."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from repdesk.store.models import ActivityRecord, LeadRecord
 
 MINUTE_MICROS = 60_000_000
 
-_RECEIVED = type_coerce(LeadRecord.received_at, BigInteger)
-_ANSWERED = type_coerce(LeadRecord.first_response_at, BigInteger)
-#: Micros from inquiry to first response; a response stamped before the inquiry counts as 0
-#: (core.report_math.response_minutes); NULL when never answered.
-DELAY = case((_ANSWERED < _RECEIVED, literal(0, BigInteger)), else_=_ANSWERED - _RECEIVED)
+#: Micros of business time from inquiry to first response: the wait stored with the first
+#: response (core.business_hours.business_seconds_between: a Friday-evening inquiry answered
+#: Monday at 09:03 waited three minutes; a response stamped before the inquiry waited 0).
+DELAY = func.coalesce(
+    type_coerce(LeadRecord.first_response_business_seconds, BigInteger), literal(0, BigInteger)
+) * literal(1_000_000, BigInteger)
 
 
 def _micros(minutes: float) -> ColumnElement[int]:
@@ -77,7 +79,7 @@ def _median_delay(
             .limit(2 - answered % 2)
         )
     )
-    # In minutes the way core.report_math.response_minutes makes them (seconds, then minutes).
+    # In minutes (business seconds, then minutes).
     middle = [int(d) / 1_000_000 / 60.0 for d in delays]
     return middle[0] if len(middle) == 1 else (middle[0] + middle[1]) / 2.0
 

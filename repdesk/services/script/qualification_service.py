@@ -4,7 +4,7 @@ effects, expiry."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -30,6 +30,7 @@ from repdesk.core.verdict_rules import (
 )
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.common.undo import UndoRecorder
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.services.followups.requalify import plan_requalifications
 from repdesk.services.leads.lead_service import LeadService, change_status, record_activity
@@ -210,6 +211,19 @@ class QualificationService:
             draft.score, draft.verdict = decision.score, decision.verdict.value
         return Changes()
 
+    def discard_draft(self, run: ScriptRun) -> Changes:
+        """Discard — no call happened: the draft goes back to what it was when `run` started (none
+        when the run was not resumed), so the mistaken start leaves nothing behind."""
+        if run.lead_id is None:
+            return Changes()
+        if run.resumed:
+            return self.save_draft(run.lead_id, run.answers)
+        with self._sessions.begin() as session:
+            draft = _draft(session, run.lead_id)
+            if draft is not None:
+                session.delete(draft)
+        return Changes()
+
     def parse_answers(self, lead_id: int, pairs: Mapping[str, str]) -> dict[str, AnswerValue]:
         """Typed answers from 'key=value' text (the CLI); UserError names the key and the
         problem."""
@@ -240,6 +254,7 @@ class QualificationService:
                 # A verdict would reopen the lead, start a cadence and route it to a rep: the
                 # rep reopens it on purpose first (the autosaved draft keeps the answers).
                 raise UserError(closed_refusal(lead))
+            undo = UndoRecorder(session, [lead_id])
             record = _draft(session, lead_id) or self._new_record(session, lead, now)
             sets = sets_by_ids(session, record.set_ids)
             rules = (
@@ -269,7 +284,8 @@ class QualificationService:
             result = self._apply_verdict(
                 session, lead, record, decision, effective_answers(questions, answers), now
             )
-        return result
+            step = undo.step(f"Qualified: {decision.verdict.value.replace('_', ' ')}")
+        return replace(result, changes=replace(result.changes, undo=step))
 
     def history(self, lead_id: int) -> list[PastQualification]:
         """Finished qualifications of a lead, newest first, each with its own question-set

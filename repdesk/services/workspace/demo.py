@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.business_hours import BusinessHours, at_local
+from repdesk.core.business_hours import (
+    BusinessHours,
+    at_local,
+    business_seconds_between,
+    next_business_time,
+)
 from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import ActivityKind, CallOutcome, JourneyStage, LeadStatus
 from repdesk.services.common.errors import UserError
@@ -127,7 +132,12 @@ def demo_is_populated(sessions: sessionmaker[Session]) -> bool:
 
 
 def populate_demo(
-    sessions: sessionmaker[Session], now: datetime, *, count: int = 200, seed: int = 7
+    sessions: sessionmaker[Session],
+    now: datetime,
+    hours: BusinessHours,
+    *,
+    count: int = 200,
+    seed: int = 7,
 ) -> int:
     """Insert the demo leads, reps and activities; the same seed and clock give the same data."""
     rng = random.Random(seed)
@@ -143,7 +153,7 @@ def populate_demo(
             session.flush()
             rep_ids.append(rep.id)
         for i in range(count):
-            _add_lead(session, rng, i, now, rep_ids)
+            _add_lead(session, rng, i, now, rep_ids, hours)
     return count
 
 
@@ -175,7 +185,7 @@ def ensure_demo(sessions: sessionmaker[Session], services: Services) -> None:
     if demo_is_populated(sessions):
         return
     clock = services.time.clock
-    populate_demo(sessions, clock())
+    populate_demo(sessions, clock(), services.followups.planner.hours)
     services.followups.ensure_all()  # every open demo lead gets its next step
     demo_qualifications(sessions, services.qualifications)
     spread_demo_followups(sessions, clock(), services.followups.planner.hours)
@@ -281,7 +291,12 @@ _AREAS = ("212", "312", "415", "614", "646", "718", "305", "512")
 
 
 def _add_lead(
-    session: Session, rng: random.Random, i: int, now: datetime, rep_ids: list[int]
+    session: Session,
+    rng: random.Random,
+    i: int,
+    now: datetime,
+    rep_ids: list[int],
+    hours: BusinessHours,
 ) -> None:
     first, last = rng.choice(FIRST), rng.choice(LAST)
     trade, product = rng.choice(TRADES)
@@ -291,8 +306,13 @@ def _add_lead(
     status = _status(rng, i, age_days)
     contacted = status != LeadStatus.NEW
     domain = (company or last).lower().replace(" ", "").replace("ü", "ue") + ".example"
+    # Reps answer in business hours: a night's inquiry is answered minutes after opening.
     first_response = (
-        received + timedelta(minutes=rng.choice([3, 4, 9, 25, 70, 240, 1500]))
+        next_business_time(
+            next_business_time(received, hours)
+            + timedelta(minutes=rng.choice([3, 4, 9, 25, 70, 240, 1500])),
+            hours,
+        )
         if contacted
         else None
     )
@@ -317,6 +337,9 @@ def _add_lead(
         owner_id=rng.choice(rep_ids) if contacted or rng.random() < 0.5 else None,
         received_at=received,
         first_response_at=first_response,
+        first_response_business_seconds=(
+            business_seconds_between(received, first_response, hours) if first_response else None
+        ),
         journey_stage=stage.value,
         email_opens=rng.randint(0, 6),
         email_clicks=rng.randint(0, 3),

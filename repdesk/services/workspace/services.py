@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from repdesk.services.calendar.caldav_sync import CalDavSync
     from repdesk.services.calendar.calendar_export import CalendarExportService
+    from repdesk.services.common.undo import UndoService
     from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.email.accounts import AccountService
     from repdesk.services.email.compose import DraftService
@@ -62,6 +63,8 @@ class Services:
     replies: ReplyFiler
     form_answers: FormAnswerService
     form_mappings: FormMappingService
+    undo: UndoService
+    """Takes a quick action back from the rows it captured (the window's Ctrl+Z)."""
     duplicates: DuplicateService
     identity: IdentityService
     """Who is signed in and what they may do (a solo file: one implicit me)."""

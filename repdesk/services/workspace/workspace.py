@@ -179,6 +179,19 @@ class Workspace:
 
         return make_url(self.url).render_as_string(hide_password=True)
 
+    @property
+    def location(self) -> str:
+        """Where the data lives, for About: the SQLite file's full path, or the server's URL
+        without its password."""
+        from repdesk.store.sqlite_file import sqlite_path
+
+        path = sqlite_path(self.url)
+        if path is not None:
+            return str(path.resolve())
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
     def close(self) -> None:
         if self.first_screen is not None:
             self.first_screen.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -44,6 +44,7 @@ class CalDavPanel(QWidget):
         intro.setObjectName("muted")
         layout.addWidget(intro)
         form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)  # as on the other Settings tabs
         self.url = QLineEdit(cfg.url)
         self.url.setObjectName("caldavUrl")
         self.url.setPlaceholderText("https://cloud.example.com/remote.php/dav/")

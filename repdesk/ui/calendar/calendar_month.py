@@ -54,7 +54,7 @@ class FollowUpMonthCalendar(QCalendarWidget):
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        text = str(total)
+        text = f"{total:,}"
         font = QFont(painter.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
         font.setBold(True)

@@ -52,6 +52,8 @@ class CalendarServices:
 class CalendarPage(QWidget):
     sig_followups_changed = Signal(object)
     """Emitted with a Changes value after a step was rescheduled here."""
+    sig_changes_made = Signal(object)
+    """The same Changes, for the window (it offers the move's Undo)."""
 
     def __init__(
         self,
@@ -187,6 +189,11 @@ class CalendarPage(QWidget):
         layout.addWidget(splitter, 1)
 
     # -- navigation ------------------------------------------------------------------------------
+    def apply_changes(self, changes: Changes) -> None:
+        """Another page (or an undo) changed steps: the shown calendar follows."""
+        if (changes.follow_ups or changes.leads) and self.isVisible():
+            self.reload()
+
     def activate(self) -> None:
         """Called when the page is shown: re-read the follow-ups (they change on other pages)."""
         self.reload()
@@ -298,8 +305,8 @@ class CalendarPage(QWidget):
             f"{KIND_LABELS.get(row.kind, row.kind)} {row.lead_name} — new date and time:",
             self,
         )
-        if dialog.exec():
-            self.move_followup(row.id, dialog.when())
+        dialog.accepted.connect(lambda: self.move_followup(row.id, dialog.when()))
+        dialog.open()
 
     def move_followup(self, followup_id: int, when: datetime) -> None:
         try:
@@ -313,6 +320,7 @@ class CalendarPage(QWidget):
         self.reload()
         self._select_in_agenda(followup_id)
         self.sig_followups_changed.emit(changes)
+        self.sig_changes_made.emit(changes)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if (

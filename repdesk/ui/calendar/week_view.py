@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from repdesk.core.when import format_absolute
 from repdesk.services.followups.followup_service import FollowUpRow
 
 HEADER = 34
@@ -390,10 +391,9 @@ def lane_w_of(width: float, lanes: int) -> float:
 
 
 def _tooltip(row: FollowUpRow, zone: tzinfo) -> str:
-    local = row.due_at.astimezone(zone)
     parts = [
         f"{ICONS.get(row.kind, '•')} {row.kind.capitalize()} {row.lead_name}",
-        f"{local:%a %d %b, %H:%M}",
+        format_absolute(row.due_at, row.due_at, zone),
     ]
     parts += [p for p in (row.company, row.phone, row.note) if p]
     return "\n".join(parts) + "\nDrag to another day or time to reschedule."

@@ -31,6 +31,14 @@ class ActionId(Enum):
     EDIT_LEAD = "edit_lead"
     ADD_NOTE = "add_note"
     START_SCRIPT = "start_script"
+    UNDO = "undo"
+    SHORTCUTS = "shortcuts"
+    TOGGLE_SIDEBAR = "toggle_sidebar"
+    NEW_LEAD = "new_lead"
+    NEXT_LEAD = "next_lead"
+    MARK_WON = "mark_won"
+    MARK_LOST = "mark_lost"
+    ASSIGN_LEAD = "assign_lead"
     REPLY_EMAIL = "reply_email"
     SEND_EMAIL = "send_email"
     STOP_EMAILS = "stop_emails"
@@ -44,6 +52,8 @@ class ActionSpec:
     text: str
     shortcut: str | QKeySequence.StandardKey | None
     tip: str
+    more: tuple[str, ...] = ()
+    """Further shortcuts for the same action."""
     checkable: bool = False
 
 
@@ -76,10 +86,14 @@ SPECS: dict[ActionId, ActionSpec] = {
         "Leads an import could not tell apart: merge them or keep them apart",
     ),
     ActionId.CALL_LEAD: ActionSpec(
-        "&Call", "Ctrl+Shift+C", "Call the selected lead (logs an outbound call)"
+        "&Call",
+        "Ctrl+Shift+C",
+        "Call the selected lead with your phone app; say how it went to log the call",
     ),
     ActionId.EMAIL_LEAD: ActionSpec(
-        "E&mail", "Ctrl+Shift+M", "Email the selected lead (logs an outbound email)"
+        "E&mail",
+        "Ctrl+Shift+M",
+        "Email the selected lead with your mail app; confirm it was sent to log it",
     ),
     ActionId.EDIT_LEAD: ActionSpec(
         "&Edit lead…", "Ctrl+E", "Edit the selected lead's contact data"
@@ -89,6 +103,30 @@ SPECS: dict[ActionId, ActionSpec] = {
     ),
     ActionId.START_SCRIPT: ActionSpec(
         "&Qualify…", "Ctrl+K", "Run the call script for the selected lead"
+    ),
+    ActionId.NEW_LEAD: ActionSpec(
+        "&New lead…", "Ctrl+N", "Add a walk-in or an inbound caller as a new lead"
+    ),
+    ActionId.NEXT_LEAD: ActionSpec(
+        "Ne&xt lead and its script",
+        "Ctrl+Shift+K",
+        "End with this lead and start the call script of the next one in the queue",
+    ),
+    ActionId.MARK_WON: ActionSpec("Mark &won", "Ctrl+Shift+W", "Close the lead as won"),
+    ActionId.MARK_LOST: ActionSpec(
+        "Mark &lost…", "Ctrl+Shift+L", "Close the lead as lost, with the reason"
+    ),
+    ActionId.ASSIGN_LEAD: ActionSpec(
+        "&Assign…", "Ctrl+Shift+A", "Give the lead to a rep (or to nobody)"
+    ),
+    ActionId.SHORTCUTS: ActionSpec(
+        "&Keyboard shortcuts", "F1", "Every key repdesk knows, on one sheet", more=("Ctrl+/",)
+    ),
+    ActionId.TOGGLE_SIDEBAR: ActionSpec(
+        "Narrow or wide &sidebar", "Ctrl+\\", "Switch the sidebar between names and glyphs"
+    ),
+    ActionId.UNDO: ActionSpec(
+        "&Undo", "Ctrl+Z", "Take back the last quick action (newest first), exactly as it was"
     ),
     ActionId.REPLY_EMAIL: ActionSpec(
         "&Reply by email…",
@@ -118,6 +156,52 @@ SPECS: dict[ActionId, ActionSpec] = {
 }
 
 
+#: Actions on the lead in focus: enabled only while the current page shows a lead.
+LEAD_ACTIONS = (
+    ActionId.CALL_LEAD,
+    ActionId.EMAIL_LEAD,
+    ActionId.START_SCRIPT,
+    ActionId.ADD_NOTE,
+    ActionId.EDIT_LEAD,
+    ActionId.MARK_WON,
+    ActionId.MARK_LOST,
+    ActionId.ASSIGN_LEAD,
+    ActionId.REPLY_EMAIL,
+    ActionId.DO_NOT_CONTACT,
+)
+
+
+#: Keys that work inside one page or panel (handled there, listed here so the sheet shows them).
+PAGE_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Call script (Ctrl+K)",
+        (
+            ("1–9", "pick the nth option and go on"),
+            ("Y / N", "answer yes or no"),
+            ("Enter", "accept a typed answer (empty: skip an optional question)"),
+            ("Esc", "end the call: then 1–4 its outcome, D discard (nothing logged)"),
+            ("Ctrl+Shift+N", "write in the call note; Esc goes back to the question"),
+            ("Enter (after the call)", "close and go on to the next lead"),
+        ),
+    ),
+    (
+        "Today (Ctrl+2)",
+        (
+            ("D or Space", "done (a call asks its outcome: 1–4)"),
+            ("S / Shift+S", "snooze an hour / to the next business morning"),
+            ("R", "reschedule to a date and time"),
+            ("Enter / Esc", "show the lead beside the list / hide it"),
+            ("Alt+M", "only my steps and the unassigned ones"),
+        ),
+    ),
+    (
+        "Did you reach them? (after Call)",
+        (("1–4", "connected, voicemail, no answer, wrong number"), ("Esc", "log nothing")),
+    ),
+    ("Every dialog", (("Enter or Ctrl+Enter", "submit"), ("Esc", "cancel"))),
+)
+
+
 class ActionRegistry:
     """Creates each QAction once; widgets look them up by id."""
 
@@ -128,7 +212,9 @@ class ActionRegistry:
             action.setObjectName(f"action_{action_id.value}")
             action.setCheckable(spec.checkable)
             if spec.shortcut is not None:
-                action.setShortcut(QKeySequence(spec.shortcut))
+                action.setShortcuts(
+                    [QKeySequence(spec.shortcut), *(QKeySequence(k) for k in spec.more)]
+                )
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             action.setToolTip(f"{spec.tip} ({shortcut})" if shortcut else spec.tip)
             action.setStatusTip(spec.tip)
@@ -136,3 +222,7 @@ class ActionRegistry:
 
     def __getitem__(self, action_id: ActionId) -> QAction:
         return self._actions[action_id]
+
+    def set_lead_actions_enabled(self, enabled: bool) -> None:
+        for action_id in LEAD_ACTIONS:
+            self._actions[action_id].setEnabled(enabled)

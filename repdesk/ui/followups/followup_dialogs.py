@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QDate, QDateTime, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from repdesk.services.calendar.calendar_export import ExportFilter, ExportResult
 from repdesk.ui.common.background import BackgroundTask, run_in_background
+from repdesk.ui.common.dialog_keys import submit_on_ctrl_enter
 
 if TYPE_CHECKING:
     from repdesk.services.calendar.calendar_export import CalendarExportService
@@ -59,6 +60,8 @@ class RescheduleDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Reschedule")
+        self.setObjectName("rescheduleDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._zone = zone
         local = when.astimezone(zone)
         layout = QVBoxLayout(self)
@@ -78,6 +81,7 @@ class RescheduleDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        submit_on_ctrl_enter(self)
 
     def when(self) -> datetime:
         value = self.edit.dateTime()

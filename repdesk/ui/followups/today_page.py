@@ -1,5 +1,5 @@
-"""Today: overdue and due follow-ups, most urgent first, worked from the keyboard (done, snooze,
-reschedule, open)."""
+"""Today: overdue, today's and the coming week's follow-ups under headings, worked from the
+keyboard (done, snooze, reschedule); Enter shows the lead beside the list without leaving Today."""
 
 from __future__ import annotations
 
@@ -11,17 +11,22 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
+    QSplitter,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from repdesk.core.business_hours import at_local, next_business_time
 from repdesk.core.domain import CallOutcome
+from repdesk.core.routing import mine_owner
+from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.followups.followup_service import FollowUpRow
@@ -29,12 +34,15 @@ from repdesk.ui.common.actions import ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
 from repdesk.ui.followups.followup_dialogs import RescheduleDialog
 from repdesk.ui.followups.followup_table_model import KIND_LABELS, FollowUpTableModel
+from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel
 
 if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.followups.followup_service import FollowUpService
+    from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.settings.settings_service import SettingsService
     from repdesk.ui.email.composer import EmailServices
+    from repdesk.ui.inbox.lead_detail_panel import LeadDetailServices
 
 OUTCOME_KEYS = {
     Qt.Key.Key_1: CallOutcome.CONNECTED,
@@ -43,18 +51,22 @@ OUTCOME_KEYS = {
     Qt.Key.Key_4: CallOutcome.WRONG_NUMBER,
 }
 HINT = (
-    "D or Space done (an email step opens the composer) · S snooze 1 h · Shift+S tomorrow 09:00 · "
-    "R reschedule · Enter open lead"
+    "D or Space done (an email step opens the composer) · S snooze 1 h · "
+    "Shift+S next business morning · R reschedule · Enter show the lead (Esc hides it) · "
+    "Ctrl+Z undo"
 )
+LATER_DAYS = 7
 
 
 @dataclass(frozen=True)
 class TodayServices:
-    """What the Today page uses: the follow-ups, the business day's start, the clock."""
+    """What the Today page uses: the follow-ups, who "Mine" is, the clock, and the lead pane."""
 
     followups: FollowUpService
     settings: SettingsService
     time: WorkspaceTime
+    leads: LeadService
+    detail: LeadDetailServices
     email: EmailServices | None = None
     """Sending an email step's template (ui/email)."""
 
@@ -62,8 +74,10 @@ class TodayServices:
 class TodayPage(QWidget):
     sig_followups_changed = Signal(object)
     """Emitted with a Changes value after the rep completed, snoozed or moved a step."""
+    sig_changes_made = Signal(object)
+    """The same Changes, for the window (it offers the action's Undo)."""
     sig_lead_open_requested = Signal(int)
-    """Emitted with the lead id when the rep presses Enter on a step."""
+    """Emitted with the lead id when the rep presses Enter on a step (shown beside the list)."""
 
     def __init__(
         self,
@@ -75,15 +89,17 @@ class TodayPage(QWidget):
         self.setObjectName("todayPage")
         self.services = services
         self.model = FollowUpTableModel(services.time.clock, services.time.zone)
+        self.model.region = services.leads.region
         self._pending_call: FollowUpRow | None = None
-        self._build()
+        self._build(actions if actions is not None else ActionRegistry(self))
         self._tick = QTimer(self, interval=60_000)
         self._tick.timeout.connect(lambda: self.reload() if self.isVisible() else None)
         self._tick.start()
-        self.sig_lead_open_requested.connect(self._open_in_inbox)
+        self.sig_lead_open_requested.connect(self.show_lead)
         self._loaded = False  # loaded when first shown: start-up only pays for the inbox
 
-    def _build(self) -> None:
+    def _build(self, actions: ActionRegistry) -> None:
+        self._actions = actions
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 6)
         top = QHBoxLayout()
@@ -95,6 +111,14 @@ class TodayPage(QWidget):
         self.coverage_label.setObjectName("coverageLine")
         top.addWidget(self.coverage_label)
         top.addStretch(1)
+        self.done_label = QLabel()
+        self.done_label.setObjectName("doneToday")
+        top.addWidget(self.done_label)
+        top.addSpacing(12)
+        self.mine = QCheckBox("&Mine")
+        self.mine.setObjectName("todayMine")
+        self.mine.toggled.connect(lambda _on: self.reload())
+        top.addWidget(self.mine)
         layout.addLayout(top)
         self.hint = QLabel(HINT)
         self.hint.setObjectName("muted")
@@ -113,30 +137,25 @@ class TodayPage(QWidget):
         self.outcome_bar.setVisible(False)
         layout.addWidget(self.outcome_bar)
         self.stack = QStackedWidget()
-        self.table = QTableView()
-        self.table.setObjectName("todayList")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(30)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate((215, 84, 320, 140)):
-            self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = _table(self.model)
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda index: self._open(self.model.row_at(index.row())))
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._follow())
         self.empty = EmptyStatePanel("Nothing due — you're clear for today", "")
         self.empty.setObjectName("todayEmpty")
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
-        layout.addWidget(self.stack, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.stack)
+        self.detail = LeadDetailPanel(self.services.detail, actions)
+        self.detail.setObjectName("todayLeadDetail")
+        self.detail.setMinimumWidth(340)
+        self.detail.sig_lead_changed.connect(self._lead_changed)
+        self.detail.hide()  # Enter shows it
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout.addWidget(self.splitter, 1)
 
     # -- loading ---------------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
@@ -147,30 +166,67 @@ class TodayPage(QWidget):
     def activate(self) -> None:
         """Called when the page is shown: refresh and put the keyboard on the list."""
         self.reload()
+        self.detail.sync_actions()
         self.table.setFocus()
 
-    def reload(self) -> None:
-        """Count today's steps and show the first window: overdue first (oldest first), then the
-        rest of today in time order, read page by page as the list scrolls."""
+    def apply_changes(self, changes: Changes) -> None:
+        """Another page (or an undo) changed steps: refresh now when shown, else when shown."""
+        if changes.follow_ups or changes.leads:
+            if self.isVisible():
+                self.reload()
+            else:
+                self._loaded = False
+
+    def mine_owner(self) -> tuple[str | None, bool]:
+        """(owner, unassigned too) of the Mine filter; (None, False) when it is off."""
+        if not self.mine.isChecked():
+            return None, False
+        reps = self.services.leads.reps()
+        return mine_owner(str(self.services.settings.get("my_rep") or ""), list(reps)), True
+
+    def reload(self, *, select_id: int | None = None) -> None:
+        """Re-read the list; the selection stays on its step (or goes to `select_id`), else on
+        the row at the same place."""
         self._loaded = True
         current = self.current_row()
         row_no = max(self.table.currentIndex().row(), 0)
-        window = self.services.followups.today()
-        self.model.set_window(window)
-        self._show_coverage()
-        if window.total:
+        now = self.services.time.now()
+        end_of_today = self.services.time.end_of_today(now)
+        owner, unassigned = self.mine_owner()
+        # Three windows, counted by index and read page by page as the list scrolls.
+        groups = self.services.followups.today_groups(
+            owner, unassigned_too=unassigned, later_days=LATER_DAYS
+        )
+        self.model.set_groups(
+            [("Overdue", groups.overdue), ("Today", groups.today), ("Later", groups.later)]
+        )
+        self.table.clearSpans()
+        for heading in self.model.heading_rows():
+            self.table.setSpan(heading, 0, 1, self.model.columnCount())
+        self._show_counts(now, owner, unassigned)
+        if self.model.rowCount():
             self.stack.setCurrentWidget(self.table)
-            target = self.model.row_of(current.id) if current is not None else -1
-            self.table.selectRow(target if target >= 0 else min(row_no, window.total - 1))
+            wanted = select_id if select_id is not None else (current.id if current else None)
+            target = self.model.row_of(wanted) if wanted is not None else -1
+            self._select(target if target >= 0 else row_no)
         else:
             self.stack.setCurrentWidget(self.empty)
-            self._fill_empty_state()
+            self._fill_empty_state(end_of_today)
+            self.hide_lead()
+
+    def _select(self, row: int) -> None:
+        """Select `row`, or the nearest step below (then above) it when it is a heading."""
+        count = self.model.rowCount()
+        for candidate in [*range(max(row, 0), count), *range(min(row, count) - 1, -1, -1)]:
+            if self.model.row_at(candidate) is not None:
+                self.table.selectRow(candidate)
+                return
 
     def current_row(self) -> FollowUpRow | None:
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
-    def _show_coverage(self) -> None:
+    def _show_counts(self, now: datetime, owner: str | None, unassigned: bool) -> None:
         cov = self.services.followups.coverage()
         share = round(cov.share * 100)
         many = cov.with_next_step != 1
@@ -183,22 +239,29 @@ class TodayPage(QWidget):
         self.coverage_label.setStyleSheet(
             f"QLabel#coverageLine {{ color: {colour}; font-weight: 600; }}"
         )
+        start = self.services.time.end_of_today(now - timedelta(days=1))  # today's midnight
+        done = self.services.followups.done_count(
+            start, self.services.time.end_of_today(now), owner=owner, unassigned_too=unassigned
+        )
+        self.done_label.setText(f"✓ {done:,} done today")
+        self.mine.setToolTip(
+            f"Only {owner}'s steps and those of leads nobody owns yet"
+            if owner
+            else "Only the steps of leads nobody owns yet (choose who you are in Settings)"
+        )
 
-    def _fill_empty_state(self) -> None:
-        zone = self.services.time.zone()
-        start = self.services.time.end_of_today()
+    def _fill_empty_state(self, start: datetime) -> None:
+        now = self.services.time.now()
         nxt = self.services.followups.first_after(start)
         body = self.empty.findChild(QLabel, "emptyBody")
         if nxt is not None:
-            when = nxt.due_at.astimezone(zone)
+            when = format_moment(nxt.due_at, now, self.services.time.zone())
             who = (
                 f"{nxt.lead_name} ({nxt.company})"
                 if nxt.company and nxt.company != nxt.lead_name
                 else nxt.lead_name
             )
-            text = (
-                f"Next up: {KIND_LABELS.get(nxt.kind, nxt.kind)} {who} on {when:%A %d %B at %H:%M}."
-            )
+            text = f"Next up: {KIND_LABELS.get(nxt.kind, nxt.kind)} {who}, {when}."
         else:
             text = (
                 "No steps are scheduled at all: "
@@ -219,15 +282,15 @@ class TodayPage(QWidget):
             if key in OUTCOME_KEYS:
                 call, self._pending_call = self._pending_call, None
                 self.outcome_bar.setVisible(False)
-                self._run(
-                    lambda: self.services.followups.complete(
-                        call.id, outcome=OUTCOME_KEYS[key].value
-                    )
-                )  # type: ignore[index]
+                outcome = OUTCOME_KEYS[key].value  # type: ignore[index]
+                self._run(lambda: self.services.followups.complete(call.id, outcome=outcome))
             elif key == Qt.Key.Key_Escape:
                 self._pending_call = None
                 self.outcome_bar.setVisible(False)
             return key not in (Qt.Key.Key_Up, Qt.Key.Key_Down)
+        if key == Qt.Key.Key_Escape and self.detail.isVisible():
+            self.hide_lead()
+            return True
         row = self.current_row()
         if row is None or mods & (
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
@@ -236,7 +299,11 @@ class TodayPage(QWidget):
         if key in (Qt.Key.Key_D, Qt.Key.Key_Space):
             self.complete(row)
         elif key == Qt.Key.Key_S and mods & Qt.KeyboardModifier.ShiftModifier:
-            self._run(lambda: self.services.followups.move(row.id, self.tomorrow_morning()))
+            self._run(
+                lambda: self.services.followups.move(
+                    row.id, self.tomorrow_morning(), label="Moved to the next business morning"
+                )
+            )
         elif key == Qt.Key.Key_S:
             self._run(lambda: self.services.followups.snooze(row.id, timedelta(hours=1)))
         elif key == Qt.Key.Key_R:
@@ -264,10 +331,10 @@ class TodayPage(QWidget):
         self._run(lambda: self.services.followups.complete(row.id))
 
     def tomorrow_morning(self) -> datetime:
-        zone = self.services.time.zone()
-        start = str(self.services.settings.get("business_start") or "09:00")
-        day = self.services.time.clock().astimezone(zone).date() + timedelta(days=1)
-        return datetime.combine(day, time.fromisoformat(start), tzinfo=zone)
+        """The opening of the next business day (Friday's Shift+S lands on Monday)."""
+        hours = self.services.followups.planner.hours
+        day = self.services.time.now().astimezone(hours.tz).date() + timedelta(days=1)
+        return next_business_time(at_local(day, time(0), hours.tz), hours)
 
     def reschedule(self, row: FollowUpRow) -> None:
         dialog = RescheduleDialog(
@@ -276,28 +343,78 @@ class TodayPage(QWidget):
             f"{KIND_LABELS.get(row.kind, row.kind)} {row.lead_name} — new date and time:",
             self,
         )
-        if dialog.exec():
-            when = dialog.when()
-            self._run(lambda: self.services.followups.move(row.id, when))
+        dialog.accepted.connect(
+            lambda: self._run(lambda: self.services.followups.move(row.id, dialog.when()))
+        )
+        dialog.open()
 
     def _open(self, row: FollowUpRow | None) -> None:
         if row is not None:
             self.sig_lead_open_requested.emit(row.lead_id)
 
-    def _open_in_inbox(self, lead_id: int) -> None:
-        window = self.window()
-        pages = getattr(window, "pages", {})
-        inbox = pages.get("inbox")
-        if inbox is None or not hasattr(window, "show_page"):
-            return
-        inbox.detail.show_lead(lead_id)
-        window.show_page("inbox")
+    def show_lead(self, lead_id: int) -> None:
+        """Enter: the step's lead beside the list; the keyboard stays on the list (the pane then
+        follows the selection until Esc hides it)."""
+        self.detail.show()
+        if sum(self.splitter.sizes()[1:]) == 0:
+            width = max(self.splitter.width(), 900)
+            self.splitter.setSizes([int(width * 0.58), int(width * 0.42)])
+        self.detail.show_lead(lead_id)
+        self.table.setFocus()
+
+    def hide_lead(self) -> None:
+        self.detail.hide()
+        self.detail.show_lead(None)
+        self._actions.set_lead_actions_enabled(False)  # no lead in focus on Today now
+
+    def _follow(self) -> None:
+        row = self.current_row()
+        if self.detail.isVisible() and row is not None and row.lead_id != self.detail.lead_id:
+            self.detail.show_lead(row.lead_id)
+
+    def _lead_changed(self, changes: Changes) -> None:
+        self.reload()
+        self.sig_followups_changed.emit(changes)
+        self.sig_changes_made.emit(changes)
 
     def _run(self, action: object) -> None:
+        """A quick action on the selected step; the selection then moves on to the step below
+        it, as after D."""
+        index = self.table.currentIndex().row()
+        below = next(
+            (
+                self.model.row_at(i)
+                for i in range(index + 1, self.model.rowCount())
+                if self.model.row_at(i) is not None
+            ),
+            None,
+        )
         try:
             changes: Changes = action()  # type: ignore[operator]
         except UserError as exc:
             QMessageBox.warning(self, "repdesk", str(exc))
             return
-        self.reload()
+        self.reload(select_id=below.id if below is not None else None)
         self.sig_followups_changed.emit(changes)
+        self.sig_changes_made.emit(changes)
+
+
+def _table(model: FollowUpTableModel) -> QTableView:
+    table = QTableView()
+    table.setObjectName("todayList")
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(30)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(True)
+    for column, width in enumerate((215, 84, 320, 140)):
+        table.setColumnWidth(column, width)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return table

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -25,8 +24,10 @@ from repdesk.core.domain import LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.services.common.changes import Changes
 from repdesk.ui.common.actions import ActionId, ActionRegistry
+from repdesk.ui.inbox.call_layout import CallLayout, column_menu, row_menu
+from repdesk.ui.inbox.column_fit import ColumnFit
 from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel, LeadDetailServices
-from repdesk.ui.inbox.lead_table_model import COLUMNS, LeadTableModel
+from repdesk.ui.inbox.lead_table_model import COLUMNS, REPLIED_TEXT, LeadTableModel
 
 if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
@@ -54,6 +55,8 @@ class InboxServices:
 class InboxPage(QWidget):
     sig_lead_selected = Signal(int)
     """Emitted with the lead id when the rep selects a lead in the table."""
+    sig_changes_made = Signal(object)
+    """Emitted with the Changes of a quick action taken here (the window offers its Undo)."""
 
     def __init__(
         self,
@@ -73,10 +76,16 @@ class InboxPage(QWidget):
         self.first_screen = first_screen
         self.all_leads = all_leads
         self._scope_set = False  # a team's "Mine + Unassigned" chosen once, at the first fill
-        self.model = LeadTableModel(time.clock, time.response_target_minutes)
+        self.model = LeadTableModel(
+            time.clock,
+            time.response_target_minutes,
+            zone=time.zone,
+            region=lambda: self._services.leads.region() if self._services else "US",
+        )
+        self._sort: tuple[str, bool] | None = None  # All leads: a column's order, not urgency
         self._build(actions)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.reload)
+        self._search_timer.timeout.connect(self._filter_changed)
         self._tick = QTimer(self, interval=30_000)
         self._tick.timeout.connect(self.model.tick)
         self._tick.start()
@@ -85,7 +94,13 @@ class InboxPage(QWidget):
         """Set by the main window at start-up: the filter lists and other chores wait for
         `services_loaded()`, which the window calls after the first paint once the services have
         loaded."""
-        self._columns_before_call: list[bool] | None = None
+        self._selecting = False
+        self.call_lead_id: int | None = None
+        """The lead on the phone while the call-script panel is open (the focus is pinned to it)."""
+        self._call_row = 0
+        self._next_after_call: int | None = None
+        self.column_fit = ColumnFit(self.table)
+        self._layout = CallLayout(self.table, self.splitter, self.column_fit)
 
     def _build(self, actions: ActionRegistry) -> None:
         suffix = "All" if self.all_leads else ""
@@ -120,7 +135,7 @@ class InboxPage(QWidget):
             box.setObjectName(f"filter_{key}{suffix}")
             box.addItem(label, "")
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            box.activated.connect(lambda _i: self.reload())
+            box.activated.connect(lambda _i: self._filter_changed())
             filters.addWidget(box)
             self.filters[key] = box
         filters.addStretch(1)
@@ -140,16 +155,28 @@ class InboxPage(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         # Name and company share what is left; the rest keep a width that fits their values.
-        # Status is wide enough for a waiting lead's "Form: qualified · this month".
-        for column, width in enumerate((66, 0, 0, 172, 128, 100, 100, 76)):
+        # Status is wide enough for a waiting lead's "Form: qualified · this month", Next step for
+        # "replied — waiting for you" in the table's own font (plus the cell's margins).
+        next_step = max(128, self.table.fontMetrics().horizontalAdvance(REPLIED_TEXT) + 20)
+        for column, width in enumerate((66, 0, 0, 172, next_step, 100, 100, 76, 128, 180)):
             if width:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 self.table.setColumnWidth(column, width)
             else:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnHidden(
-            COLUMNS.index("Product"), True
-        )  # the header's menu shows it again
+        # The header's menu shows these again; All leads shows Phone and Email, sorts by any
+        # column (a third click goes back to the urgency order).
+        hidden = ("Product",) if self.all_leads else ("Product", "Phone", "Email")
+        for name in hidden:
+            self.table.setColumnHidden(COLUMNS.index(name), True)
+        if self.all_leads:
+            header.setSortIndicatorClearable(True)
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.model.sort_requested = self._sort_by
+            self.table.setSortingEnabled(True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
+        self.actions = actions
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -157,8 +184,12 @@ class InboxPage(QWidget):
         self.detail = LeadDetailPanel(services.detail if services else None, actions)
         if self.all_leads:
             self.detail.setObjectName("leadDetailAll")
-        self.detail.setMinimumWidth(360)
-        self.detail.sig_lead_changed.connect(self.apply_changes)
+        self.detail.setMinimumWidth(300)
+        self.detail.sig_lead_changed.connect(self._changed)
+        self.detail.during_call = lambda: self.call_lead_id is not None
+        self.detail.sig_call_note_requested.connect(
+            lambda: self.script.focus_note() if self.script is not None else None
+        )
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
@@ -173,6 +204,7 @@ class InboxPage(QWidget):
             None  # built on first use: one panel (and its names) per window
         )
         actions[ActionId.START_SCRIPT].triggered.connect(self._start_script)
+        actions[ActionId.NEXT_LEAD].triggered.connect(self.next_lead)
 
     # -- loading ---------------------------------------------------------------------------------
     @property
@@ -183,12 +215,13 @@ class InboxPage(QWidget):
     def activate(self) -> None:
         """Called when the page is shown: load lazily the first time, refresh after that."""
         if not self._loaded:
-            # Filter lists (a scan of every lead) and re-qualify steps for stale qualifications are
-            # not needed for the first screen: at start-up they wait until the services load.
+            # Filter lists (a scan of every lead) are not needed for the first screen: at
+            # start-up they wait until the services load.
             if self._services is not None and not self.defer_until_painted:
                 self._first_load_chores()
             self._loaded = True
         self.reload()
+        self.detail.sync_actions()
         self.table.setFocus()
 
     def services_loaded(self, services: InboxServices) -> None:
@@ -220,8 +253,11 @@ class InboxPage(QWidget):
             include_closed=self.all_leads,
         )
 
-    def reload(self) -> None:
+    def reload(self, *, place: int | None = None) -> None:
+        """Re-read the list and keep the lead in focus; when it left the list, the lead now at
+        its place (`place`, default: the row it was on) takes the focus, so the queue moves on."""
         selected = self.detail.lead_id
+        hint = self._current_row()
         flt = self.current_filter()
         now = self.time.now()
         end_of_today = self.time.end_of_today(now)
@@ -234,6 +270,8 @@ class InboxPage(QWidget):
             if self.first_screen is None:
                 return
             snapshot: InboxRows = self.first_screen.snapshot(end_of_today, late_before)
+        elif self._sort is not None:
+            snapshot = self._services.inbox.sorted_snapshot(flt, *self._sort)
         else:
             snapshot = self._services.inbox.any_snapshot(flt, end_of_today, late_before)
         self.model.set_snapshot(snapshot)
@@ -244,20 +282,48 @@ class InboxPage(QWidget):
         if waiting:
             text += f" · {waiting:,} waiting for a first answer"
         self.summary.setText(text)
-        if selected is not None:
-            self._reselect(selected)
-        elif (
-            self.model.rowCount() and not early
-        ):  # the detail needs the services: services_loaded() selects
-            self.table.selectRow(0)
+        if early:
+            return  # the detail needs the services: services_loaded() selects
+        if self.call_lead_id is not None:
+            self._select_lead(self.call_lead_id, hint)  # pinned during a call, listed or not
+            return
+        if selected is not None and self._select_lead(selected, hint):
+            self.detail.refresh()
+            return
+        if self.model.rowCount():
+            start = hint if place is None else place
+            self.table.selectRow(min(max(start, 0), self.model.rowCount() - 1))
+        else:
+            self.detail.show_lead(None)  # nobody listed: nobody in focus
 
-    def _reselect(self, lead_id: int) -> None:
-        for row in range(min(self.model.rowCount(), 400)):
+    def _filter_changed(self) -> None:
+        # A filter that hides the lead in focus moves the focus to the first lead it lists.
+        self.reload(place=0)
+
+    def _current_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else 0
+
+    def row_of(self, lead_id: int, hint: int = 0) -> int:
+        """The lead's row: looked for near `hint` (where it was) and among the first rows."""
+        near = range(max(0, hint - 200), min(self.model.rowCount(), hint + 200))
+        for row in [*near, *range(min(self.model.rowCount(), 400))]:
             lead = self.model.lead_at(row)
             if lead is not None and lead.id == lead_id:
+                return row
+        return -1
+
+    def _select_lead(self, lead_id: int, hint: int) -> bool:
+        row = self.row_of(lead_id, hint)
+        self._selecting = True
+        try:
+            if row < 0:
+                self.table.clearSelection()
+            else:
                 self.table.selectRow(row)
-                return
-        self.detail.refresh()
+        finally:
+            self._selecting = False
+        return row >= 0
 
     def _fill_filters(self) -> None:
         leads = self.services.leads
@@ -293,9 +359,22 @@ class InboxPage(QWidget):
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
         lead = self.model.lead_at(rows[0].row()) if rows else None
+        if self._selecting:
+            return  # the page put the focus back where it was: the detail already shows it
+        if self.call_lead_id is not None:
+            if lead is None or lead.id != self.call_lead_id:
+                # During a call the panel and the pane stay on the person on the phone.
+                self._select_lead(self.call_lead_id, 0)
+                if self.script is not None:
+                    self.script.show_pinned_notice()
+            return
         self.detail.show_lead(lead.id if lead else None)
         if lead is not None:
             self.sig_lead_selected.emit(lead.id)
+
+    def _changed(self, changes: Changes) -> None:
+        self.apply_changes(changes)
+        self.sig_changes_made.emit(changes)
 
     def apply_changes(self, changes: Changes) -> None:
         if changes.leads or changes.follow_ups:
@@ -304,21 +383,71 @@ class InboxPage(QWidget):
             self.reload()
 
     def _start_script(self) -> None:
-        if not self.isVisible() or self.detail.lead_id is None or self._services is None:
+        lead_id = self.detail.lead_id
+        if not self.isVisible() or lead_id is None or self._services is None:
+            return
+        if self.call_lead_id is not None:
+            if self.script is not None:
+                self.script.focus_answer()  # already on the call: back to the question
             return
         if self.detail.refuses_contact():  # a script is a call
             return
+        row = self.row_of(lead_id, self._current_row())
+        if row < 0:
+            return  # only a lead the list shows (and highlights) can be called
         script = self.prepare_script_panel()
-        if self._columns_before_call is None:
-            # During a call the table keeps only who is waiting: the columns come back afterwards.
-            self._columns_before_call = [self.table.isColumnHidden(c) for c in range(len(COLUMNS))]
-            for column in range(3, len(COLUMNS)):
-                self.table.setColumnHidden(column, True)
-        if not script.isVisible() or self.splitter.sizes()[2] == 0:
-            script.show()
-            width = max(sum(self.splitter.sizes()), self.splitter.width(), 900)
-            self.splitter.setSizes([int(width * 0.24), int(width * 0.34), int(width * 0.42)])
-        script.start(self.detail.lead_id)  # focus goes where the rep answers
+        self.call_lead_id = lead_id
+        self._call_row = row
+        following = self.model.lead_at(row + 1)
+        self._next_after_call = following.id if following is not None else None
+        self._layout.open_call(script)
+        script.start(lead_id)  # focus goes where the rep answers
+
+    def next_lead(self) -> None:
+        """Go on to the next lead in the queue and start its script (after a call: the lead the
+        queue moved on to)."""
+        if not self.isVisible():
+            return
+        if self.call_lead_id is not None and self.script is not None:
+            if not self.script.call_ended:
+                self.script.show_pinned_notice()  # end this call first (Esc, then 1–4)
+                return
+            logged = self.script.call_logged
+            self.script.close_call()  # the selection moves on when the call was logged
+            if not logged:
+                self._select_next_row()
+        else:
+            self._select_next_row()
+        self._start_script()
+
+    def _select_next_row(self) -> None:
+        row = self._current_row() + 1
+        if row < self.model.rowCount():
+            self.table.selectRow(row)
+
+    def new_lead(self) -> None:
+        """Ctrl+N: a walk-in or inbound caller, added by hand and shown at once."""
+        if self.call_lead_id is not None or self._services is None:
+            return
+        from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
+
+        dialog = LeadEditDialog(self.services.leads, None, self)
+
+        def added() -> None:
+            self.detail.lead_id = dialog.new_lead_id
+            self._changed(dialog.changes)
+
+        dialog.accepted.connect(added)
+        dialog.open()
+
+    def next_lead_row(self) -> int:
+        """Where the queue goes on after the call: the lead that followed the called one, or the
+        one now at its place."""
+        if self._next_after_call is not None:
+            row = self.row_of(self._next_after_call, self._call_row)
+            if row >= 0:
+                return row
+        return min(self._call_row, self.model.rowCount() - 1)
 
     def prepare_script_panel(self) -> ScriptPanel:
         """Create the call-script panel, hidden until a call starts (the main window calls this once
@@ -329,29 +458,39 @@ class InboxPage(QWidget):
 
             self.script = ScriptPanel(self.services.script)
             self.script.setObjectName("scriptPanelAll" if self.all_leads else "scriptPanel")
-            self.script.sig_changes_made.connect(self.apply_changes)
+            self.script.sig_changes_made.connect(self._changed)
             self.script.sig_close_requested.connect(self._close_script)
             self.splitter.addWidget(self.script)
             self.script.hide()
         return self.script
 
     def _close_script(self) -> None:
+        moved_on = self.script is not None and self.script.call_logged
         if self.script is not None:
             self.script.hide()
-        for column, hidden in enumerate(self._columns_before_call or []):
-            self.table.setColumnHidden(column, hidden)
-        self._columns_before_call = None
+        self._layout.close_call()
+        self.call_lead_id = None
+        if moved_on and self.model.rowCount():
+            self.table.selectRow(self.next_lead_row())  # the queue moves on
         self.table.setFocus()
 
+    def _sort_by(self, key: str | None, descending: bool) -> None:
+        wanted = None if key is None else (key, descending)
+        if wanted == self._sort:
+            return  # Qt asks once when sorting is switched on: nothing changes then
+        self._sort = wanted
+        if self._loaded:
+            # After the header's click has been handled: a model reset inside it pulls the
+            # header's sections away under its feet.
+            QTimer.singleShot(0, lambda: self.reload(place=0))
+
+    def _row_menu(self, pos: QPoint) -> None:
+        self.row_menu = row_menu(
+            self.table, self.actions, lambda: self.detail.lead_id is not None, pos
+        )  # kept for tests and so it is not collected while open
+
     def _column_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        for column, title in enumerate(COLUMNS):
-            action = menu.addAction(title)
-            action.setCheckable(True)
-            action.setChecked(not self.table.isColumnHidden(column))
-            action.setEnabled(column != 1)  # the name always shows
-            action.toggled.connect(lambda shown, c=column: self.table.setColumnHidden(c, not shown))
-        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+        column_menu(self.table, pos, self.column_fit.chosen)
 
     def _focus_search(self) -> None:
         if self.isVisible():

@@ -3,23 +3,21 @@ lead."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -29,13 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.core.do_not_contact import refusal as dnc_refusal
-from repdesk.core.domain import ActivityKind, LeadStatus
+from repdesk.core.domain import LeadStatus
 from repdesk.core.form_match import form_summary
+from repdesk.core.phone_display import display_phone
+from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
+from repdesk.ui.common.flow_layout import FlowLayout
+from repdesk.ui.inbox.lead_commands import LeadCommands
 
 if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
@@ -56,6 +58,7 @@ _ICONS = {
     "inquiry": "★",
     "status_change": "→",
     "qualification": "✓",
+    "edit": "✐",
     "email_in": "↩",
 }
 
@@ -80,6 +83,8 @@ class LeadDetailPanel(QStackedWidget):
     sig_lead_changed = Signal(object)
     """Emitted with a Changes value after the rep changed the lead (call logged, status, note,
     edit)."""
+    sig_call_note_requested = Signal()
+    """Emitted when the rep asks for a note during a call: it goes into the call's own note."""
 
     def __init__(
         self,
@@ -105,17 +110,22 @@ class LeadDetailPanel(QStackedWidget):
         )  # blank while the services load at start-up (not "No lead selected")
         if services is None:
             self.setCurrentIndex(2)
+        self._actions = actions
+        self.during_call: Callable[[], bool] = lambda: False
+        """Set by the inbox: true while the call-script panel is open (it logs that call)."""
+        self.commands = LeadCommands(self, self)
         for action_id, slot in (
-            (ActionId.CALL_LEAD, self.call),
-            (ActionId.EMAIL_LEAD, self.email),
-            (ActionId.ADD_NOTE, self.add_note),
-            (ActionId.EDIT_LEAD, self.edit),
+            (ActionId.CALL_LEAD, self.commands.call),
+            (ActionId.EMAIL_LEAD, self.commands.email),
+            (ActionId.ADD_NOTE, self.commands.add_note),
+            (ActionId.EDIT_LEAD, self.commands.edit),
+            (ActionId.MARK_WON, self.commands.mark_won),
+            (ActionId.MARK_LOST, self.commands.mark_lost),
+            (ActionId.ASSIGN_LEAD, self.commands.assign),
+            (ActionId.DO_NOT_CONTACT, self.commands.toggle_do_not_contact),
             (ActionId.REPLY_EMAIL, self.reply_by_email),
-            (ActionId.DO_NOT_CONTACT, self.toggle_do_not_contact),
         ):
             actions[action_id].triggered.connect(slot)
-        self._actions = actions
-        self._set_actions_enabled(False)
 
     def _build_content(self, actions: ActionRegistry) -> QWidget:
         scroll = QScrollArea()
@@ -156,45 +166,43 @@ class LeadDetailPanel(QStackedWidget):
         )
         self.dnc_banner.hide()
         layout.addWidget(self.dnc_banner)
-        # Two short rows so the pane stays narrow enough for the table beside it.
-        first, second = QHBoxLayout(), QHBoxLayout()
-        for row, action_ids in (
-            (
-                first,
-                (ActionId.CALL_LEAD, ActionId.EMAIL_LEAD, ActionId.START_SCRIPT, ActionId.ADD_NOTE),
-            ),
-            (second, (ActionId.EDIT_LEAD,)),
+        # The buttons wrap onto further rows when the pane is narrow (a laptop, a call open).
+        buttons = FlowLayout()
+        for action_id in (
+            ActionId.CALL_LEAD,
+            ActionId.EMAIL_LEAD,
+            ActionId.START_SCRIPT,
+            ActionId.ADD_NOTE,
+            ActionId.EDIT_LEAD,
         ):
-            for action_id in action_ids:
-                button = QPushButton(actions[action_id].text().replace("&", "").rstrip("…"))
-                button.setToolTip(actions[action_id].toolTip())
-                button.clicked.connect(actions[action_id].trigger)
-                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-                row.addWidget(button)
+            button = QPushButton(actions[action_id].text().replace("&", "").rstrip("…"))
+            button.setToolTip(actions[action_id].toolTip())
+            button.clicked.connect(actions[action_id].trigger)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            buttons.addWidget(button)
         self.dnc_button = QPushButton()
         self.dnc_button.setObjectName("leadDoNotContact")
         self.dnc_button.setCheckable(True)
         self.dnc_button.setToolTip(actions[ActionId.DO_NOT_CONTACT].toolTip())
         self.dnc_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.dnc_button.clicked.connect(actions[ActionId.DO_NOT_CONTACT].trigger)
-        second.addWidget(self.dnc_button)
+        buttons.addWidget(self.dnc_button)
         export = QPushButton("Export to calendar…")
         export.setObjectName("leadExportIcs")
         export.setToolTip("Export this lead's next steps as an .ics file with reminders")
         export.clicked.connect(self.export_to_calendar)
-        second.addWidget(export)
-        second.addStretch(1)
+        buttons.addWidget(export)
         self.status_box = QComboBox()
+        self.status_box.setObjectName("leadStatus")
         self.status_box.setToolTip("Change the lead's status")
         for status in LeadStatus:
             self.status_box.addItem(status.label, status.value)
         self.status_box.activated.connect(self._status_chosen)
-        first.addStretch(1)
         self.heading.addWidget(self.status_box, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout.addLayout(first)
-        layout.addLayout(second)
+        layout.addLayout(buttons)
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.fields: dict[str, QLabel] = {}
         for key, label in (
             ("email", "Email"),
@@ -329,9 +337,15 @@ class LeadDetailPanel(QStackedWidget):
             " · ".join(p for p in (lead.title, lead.company) if p) or "No company given"
         )
         now = self.services.time.now()
+        zone = self.services.time.zone()
+
+        def _when(moment: datetime | None) -> str:
+            return format_moment(moment, now, zone) if moment else "—"
+
         f = self.fields
         f["email"].setText(lead.email or "—")
-        f["phone"].setText(lead.phone or "—")
+        region = self.services.leads.region()
+        f["phone"].setText(display_phone(lead.phone, region, lead.phone_ext) if lead.phone else "—")
         f["source"].setText(lead.source or "—")
         f["product"].setText(lead.product or "—")
         over_capacity = "over_capacity" in {t.strip() for t in d.tags.replace(";", ",").split(",")}
@@ -405,46 +419,40 @@ class LeadDetailPanel(QStackedWidget):
         for _at, text in entries:
             self.timeline.addItem(QListWidgetItem(text))
 
+    def on_current_page(self) -> bool:
+        """True when this panel is on the page the window shows (the Lead actions act on it)."""
+        return self.isVisibleTo(self.window())
+
+    def sync_actions(self) -> None:
+        """Enable the Lead actions when this panel shows a lead (the page calls it when shown)."""
+        self._set_actions_enabled(self.lead_id is not None)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.sync_actions()
+
     def _set_actions_enabled(self, enabled: bool) -> None:
-        for action_id in (
-            ActionId.CALL_LEAD,
-            ActionId.EMAIL_LEAD,
-            ActionId.ADD_NOTE,
-            ActionId.EDIT_LEAD,
-            ActionId.START_SCRIPT,
-            ActionId.REPLY_EMAIL,
-            ActionId.DO_NOT_CONTACT,
-        ):
-            self._actions[action_id].setEnabled(enabled)
+        # Several pages hold a detail panel and share the actions: only the shown one decides.
+        if self.on_current_page():
+            self._actions.set_lead_actions_enabled(enabled)
 
-    # -- actions ---------------------------------------------------------------------------------
-    def refuses_contact(self) -> bool:
-        """True (and says why, in one sentence) when the lead shown is marked do not contact."""
-        if self.detail is None or not self.detail.lead.do_not_contact:
+    # -- email (ui/email) ------------------------------------------------------------------------
+    def compose_email(self) -> bool:
+        """Open repdesk's composer on the shown lead when an outgoing account can send (False
+        when none is set up: the system's mail app is the way then)."""
+        from repdesk.ui.email.composer import can_send
+
+        email = self._services.email if self._services is not None else None
+        if self.detail is None or email is None or not can_send(email):
             return False
-        QMessageBox.information(self, "Do not contact", dnc_refusal(self.detail.lead.display_name))
-        return True
+        from repdesk.ui.email.composer import open_composer
 
-    def call(self) -> None:
-        if self.detail is None or not self.isVisible() or self.refuses_contact():
-            return
-        phone = self.detail.lead.phone
-        if not phone:
-            QMessageBox.information(
-                self, "No phone number", "This lead has no phone number; edit the lead to add one."
-            )
-            return
-        # Escaped: the number is the whole link, whatever the stored value holds.
-        QDesktopServices.openUrl(QUrl(f"tel:{quote(phone, safe='+')}"))
-        self._apply(
-            lambda: self.services.leads.log_activity(
-                self.lead_id or 0, ActivityKind.CALL, body=f"Called {phone}"
-            )
-        )
+        open_composer(self, email, self.detail.lead.id)
+        return True
 
     def reply_by_email(self) -> None:
         """The composer with the template that fits the lead now (services/email)."""
-        if self.detail is None or not self.isVisible():
+        if self.detail is None or not self.on_current_page():
             return
         from repdesk.ui.email.composer import open_composer
 
@@ -456,79 +464,7 @@ class LeadDetailPanel(QStackedWidget):
         self.refresh()
         self.sig_lead_changed.emit(changes)
 
-    def email(self) -> None:
-        if self.detail is None or not self.isVisible() or self.refuses_contact():
-            return
-        from repdesk.ui.email.composer import can_send
-
-        email = self._services.email if self._services is not None else None
-        if email is not None and can_send(email):  # write it here, not in a mail program
-            self.reply_by_email()
-            return
-        address = self.detail.lead.email
-        if not address:
-            QMessageBox.information(
-                self,
-                "No email address",
-                "This lead has no email address; edit the lead to add one.",
-            )
-            return
-        subject = quote(
-            "Your inquiry"
-            + (f" about {self.detail.lead.product}" if self.detail.lead.product else "")
-        )
-        # The address is escaped: whatever it holds cannot add a Cc, a Bcc or a body.
-        QDesktopServices.openUrl(QUrl(f"mailto:{quote(address, safe='@')}?subject={subject}"))
-        self._apply(
-            lambda: self.services.leads.log_activity(
-                self.lead_id or 0, ActivityKind.EMAIL, body=f"Emailed {address}"
-            )
-        )
-
-    def add_note(self) -> None:
-        if self.lead_id is None or not self.isVisible():
-            return
-        text, ok = QInputDialog.getMultiLineText(self, "Add note", "Note for the timeline:")
-        if ok and text.strip():
-            self._apply(lambda: self.services.leads.add_note(self.lead_id or 0, text))
-
-    def edit(self) -> None:
-        if self.detail is None or not self.isVisible():
-            return
-        from repdesk.ui.inbox.lead_edit_dialog import LeadEditDialog
-
-        dialog = LeadEditDialog(self.services.leads, self.detail, self)
-        if dialog.exec():
-            self.refresh()
-            self.sig_lead_changed.emit(Changes(leads=True))
-
-    def toggle_do_not_contact(self) -> None:
-        """Mark the lead do not contact, or clear the mark; the status bar says what it did (the
-        same action takes it back)."""
-        if self.detail is None or not self.isVisible():
-            return
-        lead = self.detail.lead
-        on = not lead.do_not_contact
-        self._apply(lambda: self.services.leads.set_do_not_contact(lead.id, on))
-        key = (
-            self._actions[ActionId.DO_NOT_CONTACT]
-            .shortcut()
-            .toString(QKeySequence.SequenceFormat.NativeText)
-        )
-        if on:
-            text = (
-                f"Marked {lead.display_name} do not contact: follow-ups cancelled, no calls or "
-                f"emails. {key} clears it."
-            )
-        else:
-            step = self.detail.lead.next_follow_up_at if self.detail else None
-            text = f"{lead.display_name} may be contacted again" + (
-                f"; next step {_when(step)}." if step else "."
-            )
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(text, 10_000)
-
+    # -- actions (ui/inbox/lead_commands) --------------------------------------------------------
     def export_to_calendar(self) -> None:
         if self.detail is None:
             return
@@ -542,17 +478,17 @@ class LeadDetailPanel(QStackedWidget):
         ).open()
 
     def _status_chosen(self, index: int) -> None:
-        if self.lead_id is None:
-            return
-        status = LeadStatus(self.status_box.itemData(index))
-        self._apply(lambda: self.services.leads.set_status(self.lead_id or 0, status))
+        self.commands.set_status(LeadStatus(self.status_box.itemData(index)))
 
-    def _apply(self, action: object) -> None:
-        try:
-            changes = action()  # type: ignore[operator]
-        except UserError as exc:
-            QMessageBox.warning(self, "repdesk", str(exc))
-            return
+    def refuses_contact(self) -> bool:
+        """True (and says why, in one sentence) when the lead shown is marked do not contact."""
+        if self.detail is None or not self.detail.lead.do_not_contact:
+            return False
+        QMessageBox.information(self, "Do not contact", dnc_refusal(self.detail.lead.display_name))
+        return True
+
+    def changed(self, changes: Changes) -> None:
+        """After an action on the shown lead: show it anew and tell the page."""
         self.refresh()
         self.sig_lead_changed.emit(changes)
 
@@ -561,10 +497,6 @@ def _section(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("sectionTitle")
     return label
-
-
-def _when(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%a %d %b %Y, %H:%M") if moment else "—"
 
 
 def _esc(text: str) -> str:

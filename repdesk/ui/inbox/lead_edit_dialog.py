@@ -1,5 +1,5 @@
-"""Edit a lead's contact data with validation (errors shown in the dialog; nothing saved until
-valid)."""
+"""Edit a lead's contact data, or add a new lead (Ctrl+N), with validation (errors shown in the
+dialog; nothing saved until valid). Source and Product pick from the values already in use."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -16,9 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from repdesk.core.phone_display import display_phone
+from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.edit_conflicts import StaleEditError
 from repdesk.services.leads.lead_rows import LeadDetail
+from repdesk.ui.common.dialog_keys import submit_on_ctrl_enter
 
 if TYPE_CHECKING:
     from repdesk.services.leads.lead_service import LeadService
@@ -34,27 +38,51 @@ _FIELDS = (
     ("product", "Product"),
     ("tags", "Tags"),
 )
+#: Fields that pick from the values the workspace already knows (and still take a new one).
+_PICKED = ("source", "product")
 
 
 class LeadEditDialog(QDialog):
+    """`detail` None: a new lead (a walk-in or an inbound call), received now."""
+
     def __init__(
-        self, leads: LeadService, detail: LeadDetail, parent: QWidget | None = None
+        self, leads: LeadService, detail: LeadDetail | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("leadEditDialog")
-        self.setWindowTitle(f"Edit {detail.lead.display_name}")
+        self.setObjectName("leadEditDialog" if detail else "newLeadDialog")
+        self.setWindowTitle(f"Edit {detail.lead.display_name}" if detail else "New lead")
         self.setMinimumWidth(440)
         self._leads = leads
-        self._lead_id = detail.lead.id
+        self._lead_id = detail.lead.id if detail else None
+        self.changes = Changes()
+        """What the save changed (with its Undo), once accepted."""
+        self.new_lead_id: int | None = None
         form = QFormLayout(self)
         self.edits: dict[str, QLineEdit] = {}
-        values = {**{k: getattr(detail.lead, k, "") for k, _ in _FIELDS}, "tags": detail.tags}
+        values = (
+            {**{k: getattr(detail.lead, k, "") for k, _ in _FIELDS}, "tags": detail.tags}
+            if detail
+            else {}
+        )
+        if values.get("phone") and detail is not None:  # as the rep reads it, "x12" included
+            values["phone"] = display_phone(
+                detail.lead.phone, leads.region(), detail.lead.phone_ext
+            )
         for key, label in _FIELDS:
-            edit = QLineEdit(str(values.get(key) or ""))
-            edit.setObjectName(f"edit_{key}")
+            if key in _PICKED:
+                box = QComboBox()
+                box.setEditable(True)
+                box.setObjectName(f"edit_{key}")
+                box.addItems(leads.distinct_values(key))
+                box.setCurrentText(str(values.get(key) or ""))
+                edit = box.lineEdit()
+                form.addRow(label, box)
+            else:
+                edit = QLineEdit(str(values.get(key) or ""))
+                edit.setObjectName(f"edit_{key}")
+                form.addRow(label, edit)
             self.edits[key] = edit
-            form.addRow(label, edit)
-        self.notes = QPlainTextEdit(detail.lead.notes)
+        self.notes = QPlainTextEdit(detail.lead.notes if detail else "")
         self.notes.setObjectName("edit_notes")
         self.notes.setFixedHeight(80)
         form.addRow("Notes", self.notes)
@@ -70,12 +98,17 @@ class LeadEditDialog(QDialog):
         self._conflict_form.setContentsMargins(0, 0, 0, 0)
         self.keep_boxes: dict[str, QCheckBox] = {}
         form.addRow(self.conflicts)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        save = buttons.addButton(
+            "Save  (Ctrl+Enter)" if detail else "Add lead  (Ctrl+Enter)",
+            QDialogButtonBox.ButtonRole.AcceptRole,
         )
+        save.setObjectName("saveLead")
+        save.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        submit_on_ctrl_enter(self)
         self.edits["first_name"].setFocus()
         self._seen = self.values()  # what the user saw: only what they change is written
         self._keep: set[str] = set()
@@ -88,9 +121,12 @@ class LeadEditDialog(QDialog):
     def accept(self) -> None:
         self._resolve()
         try:
-            self._leads.update_lead(
-                self._lead_id, self.values(), seen=self._seen, keep_mine=self._keep
-            )
+            if self._lead_id is None:
+                self.new_lead_id, self.changes = self._leads.create_lead(self.values())
+            else:
+                self.changes = self._leads.update_lead(
+                    self._lead_id, self.values(), seen=self._seen, keep_mine=self._keep
+                )
         except StaleEditError as exc:
             self.error.setText(
                 f"{exc} Tick what to keep of yours (the rest becomes theirs), then save again."

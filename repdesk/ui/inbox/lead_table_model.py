@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -12,11 +12,37 @@ from PySide6.QtGui import QBrush, QColor
 
 from repdesk.core.form_match import form_summary
 from repdesk.core.inbox import is_waiting, waiting_level, waiting_text
+from repdesk.core.phone_display import display_phone
+from repdesk.core.when import format_moment
 from repdesk.services.leads.lead_rows import LeadSummary
 
 PAGE = 200
 MAX_PAGES = 40
-COLUMNS = ("Waiting", "Name", "Company", "Status", "Next step", "Source", "Owner", "Product")
+COLUMNS = (
+    "Waiting",
+    "Name",
+    "Company",
+    "Status",
+    "Next step",
+    "Source",
+    "Owner",
+    "Product",
+    "Phone",
+    "Email",
+)
+#: What a click on a column's header sorts All leads by (services.inbox SORT_COLUMNS).
+SORT_KEYS = (
+    "received_at",
+    "name",
+    "company",
+    "status",
+    "next_follow_up_at",
+    "source",
+    "owner",
+    "product",
+    "phone",
+    "email",
+)
 REPLIED_TEXT = "replied — waiting for you"
 _LEVEL_COLOURS = (QColor("#1a7f37"), QColor("#bf8700"), QColor("#cf222e"))
 
@@ -35,10 +61,22 @@ class InboxRows(Protocol):
 
 
 class LeadTableModel(QAbstractTableModel):
-    def __init__(self, clock: Callable[[], datetime], target_minutes: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        target_minutes: Callable[[], int],
+        *,
+        zone: Callable[[], tzinfo] = lambda: UTC,
+        region: Callable[[], str] = lambda: "US",
+    ) -> None:
         super().__init__()
         self._clock = clock
         self._target = target_minutes
+        self._zone = zone
+        self._region = region
+        self.sort_requested: Callable[[str | None, bool], None] | None = None
+        """Set by a page that sorts (All leads): called with the column's key (None: back to the
+        urgency order) and whether descending."""
         self._snapshot: InboxRows | None = None
         self._pages: OrderedDict[int, list[LeadSummary]] = OrderedDict()
         self._now = clock()
@@ -73,6 +111,11 @@ class LeadTableModel(QAbstractTableModel):
             self._pages.move_to_end(page_no)
         offset = row - page_no * PAGE
         return page[offset] if offset < len(page) else None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self.sort_requested is not None:
+            key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else None
+            self.sort_requested(key, order == Qt.SortOrder.DescendingOrder)
 
     def cached_rows(self) -> int:
         return sum(len(p) for p in self._pages.values())
@@ -151,18 +194,22 @@ class LeadTableModel(QAbstractTableModel):
                 return "do not contact"
             if lead.replied_at is not None:
                 return REPLIED_TEXT
-            return _next_step_text(lead.next_follow_up_at, self._now)
+            return _next_step_text(lead.next_follow_up_at, self._now, self._zone())
         if column == 5:
             return lead.source
         if column == 6:
             return lead.owner or "—"
-        return lead.product
+        if column == 7:
+            return lead.product
+        if column == 8:
+            return display_phone(lead.phone, self._region(), lead.phone_ext)
+        return lead.email
 
     def _waiting_tip(self, lead: LeadSummary) -> str:
         if lead.replied_at is not None:
-            when = lead.replied_at.astimezone().strftime("%a %d %b %H:%M")
+            when = format_moment(lead.replied_at, self._now, self._zone())
             return f"They replied {when}; waiting for your answer (target {self._target()} min)."
-        received = lead.received_at.astimezone().strftime("%a %d %b %H:%M")
+        received = format_moment(lead.received_at, self._now, self._zone())
         if lead.first_response_at is None:
             if lead.status != "new":
                 return f"Inquiry received {received}; no first answer on record."
@@ -177,12 +224,8 @@ def _waiting(lead: LeadSummary) -> bool:
     return is_waiting(lead) and not lead.do_not_contact
 
 
-def _next_step_text(when: datetime | None, now: datetime) -> str:
+def _next_step_text(when: datetime | None, now: datetime, zone: tzinfo) -> str:
     if when is None:
         return ""
-    local = when.astimezone()
-    if when < now:
-        return f"overdue · {local:%d %b %H:%M}"
-    if local.date() == now.astimezone().date():
-        return f"today {local:%H:%M}"
-    return f"{local:%a %d %b %H:%M}"
+    text = format_moment(when, now, zone)
+    return f"overdue · {text}" if when < now else text

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -135,8 +136,8 @@ class ReportsPage(QWidget):
         layout.setContentsMargins(14, 10, 14, 8)
         layout.setSpacing(10)
         layout.addLayout(self._build_controls())
-        tiles = QHBoxLayout()
-        tiles.setSpacing(10)
+        self.tile_grid = QGridLayout()
+        self.tile_grid.setSpacing(10)
         self.tiles = {
             "median": Tile(
                 "median",
@@ -167,9 +168,7 @@ class ReportsPage(QWidget):
                 "Of the period's leads that reached qualified, the share that was won",
             ),
         }
-        for tile in self.tiles.values():
-            tiles.addWidget(tile, 1)
-        layout.addLayout(tiles)
+        layout.addLayout(self.tile_grid)
         self.charts = {
             "speed": ChartCard("speed", "Speed to lead: time to first response"),
             "status": ChartCard("status", "Funnel: leads by status"),
@@ -203,23 +202,55 @@ class ReportsPage(QWidget):
             ),
         }
         grid_host = QWidget()
-        grid = QGridLayout(grid_host)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(10)
-        grid.addWidget(self.charts["speed"], 0, 0, 1, 2)
-        grid.addWidget(self.charts["status"], 0, 2, 1, 2)
-        grid.addWidget(self.charts["journey"], 0, 4, 1, 2)
-        grid.addWidget(self.charts["reps"], 1, 0, 1, 2)
-        grid.addWidget(self.tables["source"], 1, 2, 1, 2)
-        grid.addWidget(self.tables["product"], 1, 4, 1, 2)
-        grid.addWidget(self.tables["form_answers"], 2, 0, 1, 3)
-        grid.addWidget(self.tables["form_verdicts"], 2, 3, 1, 3)
-        for column in range(6):
-            grid.setColumnStretch(column, 1)
-        for row in range(3):
-            grid.setRowMinimumHeight(row, 280)
-            grid.setRowStretch(row, 1)
+        self.grid = QGridLayout(grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(10)
+        self.columns = 0
+        self._arrange(3)
         layout.addWidget(grid_host, 1)
+
+    def _arrange(self, columns: int) -> None:
+        """Three cards a row on a wide window, two on a laptop, one on a narrow one (the tiles
+        follow: six, three or two a row), so nothing is squeezed until it is cut off."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for i, tile in enumerate(self.tiles.values()):
+            self.tile_grid.removeWidget(tile)
+            per_row = 6 if columns == 3 else 3 if columns == 2 else 2
+            self.tile_grid.addWidget(tile, i // per_row, i % per_row)
+        for column in range(6):
+            self.tile_grid.setColumnStretch(column, 1 if column < (6 if columns == 3 else 3) else 0)
+        cards = [
+            self.charts["speed"],
+            self.charts["status"],
+            self.charts["journey"],
+            self.charts["reps"],
+            self.tables["source"],
+            self.tables["product"],
+            self.tables["form_answers"],
+            self.tables["form_verdicts"],
+        ]
+        for card in cards:
+            self.grid.removeWidget(card)
+        for i, card in enumerate(cards):
+            self.grid.addWidget(card, i // columns, i % columns)
+        for column in range(3):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        rows = -(-len(cards) // columns)
+        for row in range(8):
+            self.grid.setRowMinimumHeight(row, 290 if row < rows else 0)
+            self.grid.setRowStretch(row, 1 if row < rows else 0)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.report is not None:
+            self._show(self.report)  # the charts follow a theme switch
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        width = event.size().width()
+        self._arrange(3 if width >= 1200 else 2 if width >= 620 else 1)
 
     def _build_controls(self) -> QHBoxLayout:
         top = QHBoxLayout()
@@ -361,7 +392,7 @@ class ReportsPage(QWidget):
         )
         buckets = r.speed.buckets
         self.charts["speed"].bars(
-            [b.label for b in buckets],
+            [_two_lines(b.label) for b in buckets],
             [b.count for b in buckets],
             highlight={len(buckets) - 1: WARN},
         )
@@ -375,9 +406,11 @@ class ReportsPage(QWidget):
             f"{r.funnel.by_verdict.get(v.value, 0)} {v.value.replace('_', ' ')}" for v in Verdict
         )
         self.charts["status"].set_note(f"Verdicts: {verdicts}")
-        stages = list(JourneyStage)
+        stages = list(reversed(JourneyStage))  # bottom-up: awareness on top, like the funnel
         self.charts["journey"].bars(
-            [s.value.capitalize() for s in stages], [r.journey.get(s.value, 0) for s in stages]
+            [s.value.capitalize() for s in stages],
+            [r.journey.get(s.value, 0) for s in stages],
+            horizontal=True,  # long stage names side by side never collide
         )
         self.charts["reps"].load_vs_capacity(
             [x.name for x in r.reps],
@@ -430,6 +463,12 @@ class ReportsPage(QWidget):
             if f.called or f.waiting
             else "No lead has been called after answering a form in this period."
         )
+
+
+def _two_lines(label: str) -> str:
+    """'5–60 min' → '5–60<br>min': a narrow chart's bar labels stay apart."""
+    head, space, unit = label.rpartition(" ")
+    return f"{head}<br>{unit}" if space and head else label
 
 
 def tile_texts(r: Report) -> dict[str, str]:

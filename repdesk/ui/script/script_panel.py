@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -36,6 +37,7 @@ from repdesk.core.script_flow import (
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.script.qualification_service import ScriptRun
+from repdesk.ui.common.theme import is_dark
 from repdesk.ui.script import script_panel_pages as parts
 
 if TYPE_CHECKING:
@@ -88,6 +90,9 @@ class ScriptPanel(QWidget):
         self.current: Question | None = None
         self._chosen: list[str] = []  # multiple choice being toggled
         self._skipped: set[str] = set()  # optional questions the rep passed over in this call
+        self.call_logged = False
+        """True once this call's outcome was logged (the inbox then moves on to the next lead)."""
+        self._started_run: ScriptRun | None = None  # the run as it was when the call began
         self._elapsed = QElapsedTimer()
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._show_time)
@@ -96,6 +101,14 @@ class ScriptPanel(QWidget):
 
     # -- construction ----------------------------------------------------------------------------
     def _build(self) -> None:
+        self.note_title = QLabel(
+            "Call note  (Ctrl+Shift+N; Esc goes back)", objectName="sectionTitle"
+        )
+        self.note = QPlainTextEdit(objectName="callNote", tabChangesFocus=True)
+        self.note.setPlaceholderText("What they said, in your words (saved with the call)")
+        self.note.setMaximumHeight(96)
+        self.note.setMinimumHeight(44)  # a laptop's height: the question keeps its room
+        self.note.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
@@ -110,17 +123,22 @@ class ScriptPanel(QWidget):
         head.addWidget(self.lead_label, 1)
         head.addWidget(self.timer_label)
         layout.addLayout(head)
+        self.pinned = parts.wrapped("scriptPinned")
+        layout.addWidget(self.pinned)
         self.verdict = QLabel(objectName="verdictLabel")
         layout.addWidget(self.verdict)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_questions())
         self.outcome_page = parts.OutcomePage()
         self.outcome_page.sig_outcome_chosen.connect(self._log_call)
+        self.outcome_page.sig_discard_requested.connect(self._discard)
         self.result_page = parts.ResultPage()
         self.result_page.sig_close_requested.connect(self._close)
         self.pages.addWidget(self.outcome_page)
         self.pages.addWidget(self.result_page)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.note_title)
+        layout.addWidget(self.note)
 
     def _build_questions(self) -> QWidget:
         page = QWidget()
@@ -181,6 +199,7 @@ class ScriptPanel(QWidget):
         self.answer_list = QListWidget(
             objectName="scriptAnswers", focusPolicy=Qt.FocusPolicy.TabFocus
         )
+        self.answer_list.setMinimumHeight(40)
         self.answer_list.itemClicked.connect(self._jump)
         self.answer_list.itemActivated.connect(self._jump)
         layout.addWidget(self.answer_list, 1)
@@ -225,6 +244,16 @@ class ScriptPanel(QWidget):
             )
         )
         self.timer_label.setVisible(not self.preview)
+        self.call_logged = False
+        self._started_run = run
+        self.pinned.setText(
+            "" if self.preview else "On the call: this lead stays in focus until you end it (Esc)."
+        )
+        self.pinned.setStyleSheet("")
+        self.pinned.setVisible(not self.preview)
+        self.note.clear()
+        self.note.setVisible(not self.preview)
+        self.note_title.setVisible(not self.preview)
         self.end_button.setText("Start over  (Esc)" if self.preview else "End call  (Esc)")
         self._elapsed.start()
         self._show_time()
@@ -312,12 +341,43 @@ class ScriptPanel(QWidget):
         label = verdict.value.replace("_", " ").capitalize()
         pending = final is None and decision.missing_required
         self.verdict.setText(f"{label}{' so far' if pending else ''}  ·  score {score}")
-        fg, bg = parts.VERDICT_COLOURS[verdict]
+        colours = parts.DARK_VERDICT_COLOURS if is_dark() else parts.VERDICT_COLOURS
+        fg, bg = colours[verdict]
         self.verdict.setStyleSheet(f"color: {fg}; background: {bg};")
 
     def _show_time(self) -> None:
         seconds = self._elapsed.elapsed() // 1000 if self._elapsed.isValid() else 0
         self.timer_label.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")
+
+    @property
+    def call_ended(self) -> bool:
+        """True on the result page: the call is over (logged or not) and the panel can close."""
+        return self.pages.currentIndex() == RESULT
+
+    def close_call(self) -> None:
+        """Close the panel after the call (what Enter does on the result page)."""
+        self._close()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.run is not None:
+            self._show_verdict()  # the banner follows a theme switch
+
+    def focus_answer(self) -> None:
+        """Put the keyboard back on the question (or the end-of-call page)."""
+        self._focus()
+
+    def focus_note(self) -> None:
+        self.note.setFocus()
+
+    def show_pinned_notice(self) -> None:
+        """The rep clicked another lead during the call: say why nothing moved."""
+        name = self.run.lead_name if self.run is not None else "this lead"
+        self.pinned.setText(
+            f"You are on a call with {name}: end the call (Esc) before opening another lead."
+        )
+        self.pinned.setStyleSheet("color: #cf222e; font-weight: 600;")
+        self._focus()
 
     def _focus(self) -> None:
         if self.pages.currentIndex() == QUESTIONS and self.entry.isVisible():
@@ -328,6 +388,14 @@ class ScriptPanel(QWidget):
 
     # -- answering -------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (
+            watched is self.note
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self._focus()  # out of the note, back to answering
+            return True
         if (
             watched is self.entry
             and event.type() == QEvent.Type.KeyPress
@@ -348,6 +416,8 @@ class ScriptPanel(QWidget):
         elif page == OUTCOME and key == Qt.Key.Key_Escape:
             self.pages.setCurrentIndex(QUESTIONS)
             self._focus()
+        elif page == OUTCOME and key == Qt.Key.Key_D:
+            self._discard()
         elif page == OUTCOME and _DIGITS.get(key, 0) in range(1, len(parts.OUTCOMES) + 1):
             self._log_call(parts.OUTCOMES[_DIGITS[key] - 1])
         elif page == QUESTIONS and key == Qt.Key.Key_Escape:
@@ -470,6 +540,8 @@ class ScriptPanel(QWidget):
     def _autosave(self) -> None:
         if self.preview or self.run is None or self.run.lead_id is None or self.services is None:
             return
+        if not self.answers and not self.run.resumed:
+            return  # nothing asked yet: no empty draft
         self.services.qualifications.save_draft(self.run.lead_id, self.answers)
 
     def _jump(self, item: QListWidgetItem) -> None:
@@ -497,14 +569,17 @@ class ScriptPanel(QWidget):
         lead_id = self.run.lead_id
         label = outcome.value.replace("_", " ")
         try:
+            # The answers are saved first, so the call's Undo takes back just the call (and the
+            # qualification it finished), never the answers the rep gave.
+            self._autosave()
             changes = self.services.leads.log_activity(
                 lead_id,
                 ActivityKind.CALL,
                 outcome=outcome.value,
                 duration_seconds=seconds,
-                body="Qualification call",
+                body=self.note.toPlainText().strip() or "Qualification call",
             )
-            self._autosave()
+            self.call_logged = True
             missing = self.run.decide(self.answers).missing_required
             if missing:
                 self._show_result(
@@ -514,6 +589,10 @@ class ScriptPanel(QWidget):
             else:
                 result = self.services.qualifications.finish(lead_id, self.answers)
                 changes = changes | result.changes
+                if changes.undo is not None:  # one action for the rep: one Undo
+                    verdict = result.verdict.value.replace("_", " ")
+                    undo = changes.undo.relabel(f"Call logged ({label}) · {verdict}")
+                    changes = replace(changes, undo=undo)
                 self._show_verdict(result.verdict, result.score)
                 if result.reply is not None:
                     from repdesk.ui.email.composer import can_send, open_composer
@@ -539,6 +618,13 @@ class ScriptPanel(QWidget):
         self.result_page.show_text(title, body)
         self.pages.setCurrentIndex(RESULT)
         self.setFocus()
+
+    def _discard(self) -> None:
+        """Discard — no call happened: nothing is logged and the draft is as it was before."""
+        if self.services is not None and self._started_run is not None:
+            self.services.qualifications.discard_draft(self._started_run)
+        self.call_logged = False
+        self._close()
 
     def _close(self) -> None:
         self._tick.stop()

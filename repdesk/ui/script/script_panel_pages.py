@@ -18,17 +18,25 @@ OUTCOMES = (
     CallOutcome.NO_ANSWER,
     CallOutcome.WRONG_NUMBER,
 )
-#: (text, background) of the verdict label; readable in light and dark mode.
+#: (text, background) of the verdict banner in a light theme …
 VERDICT_COLOURS = {
     Verdict.QUALIFIED: ("#1a7f37", "#dafbe1"),
     Verdict.NURTURE: ("#9a6700", "#fff8c5"),
     Verdict.NOT_A_FIT: ("#57606a", "#eaeef2"),
+}
+#: … and in a dark one (the banner follows the theme).
+DARK_VERDICT_COLOURS = {
+    Verdict.QUALIFIED: ("#7ee2a8", "#12351f"),
+    Verdict.NURTURE: ("#f2cc60", "#3b2e05"),
+    Verdict.NOT_A_FIT: ("#c9d1d9", "#30363d"),
 }
 
 
 class OutcomePage(QWidget):
     sig_outcome_chosen = Signal(object)
     """Emitted with the CallOutcome the rep clicked (keys 1–4 are handled by the panel)."""
+    sig_discard_requested = Signal()
+    """Emitted when the rep clicks Discard — no call happened (key D is handled by the panel)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,7 +51,13 @@ class OutcomePage(QWidget):
             button.setStyleSheet("text-align: left; padding: 8px 12px; font-size: 14px;")
             button.clicked.connect(lambda _=False, o=outcome: self.sig_outcome_chosen.emit(o))
             layout.addWidget(button)
-        back = QLabel("Press 1–4, or Esc to go back to the questions.")
+        discard = QPushButton("D    Discard — no call happened (nothing is logged)")
+        discard.setObjectName("discardCall")
+        discard.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        discard.setStyleSheet("text-align: left; padding: 8px 12px; font-size: 14px;")
+        discard.clicked.connect(self.sig_discard_requested.emit)
+        layout.addWidget(discard)
+        back = QLabel("Press 1–4, D to discard, or Esc to go back to the questions.")
         back.setObjectName("muted")
         layout.addWidget(back)
         layout.addStretch(1)

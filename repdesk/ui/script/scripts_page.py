@@ -34,6 +34,7 @@ from repdesk.services.script.script_service import (
     parse_rules_text,
     rules_text,
 )
+from repdesk.ui.common.flow_layout import FlowLayout
 from repdesk.ui.script.question_editor import QuestionEditor
 from repdesk.ui.script.script_panel import ScriptPanel
 
@@ -49,34 +50,43 @@ class ScriptsPage(QWidget):
 
     # -- construction ----------------------------------------------------------------------------
     def _build(self) -> None:
-        # Scrolls rather than forcing its minimum size on the main window (other pages are smaller).
+        # The title and the buttons (Save among them) stay in view and wrap on a narrow window;
+        # the editors below scroll rather than forcing their size on the main window.
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
-        content = QWidget()
-        content.setMinimumSize(900, 600)
-        scroll.setWidget(content)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(12, 10, 12, 8)
+        outer.setContentsMargins(12, 10, 12, 0)
         top = QHBoxLayout()
         title = QLabel("Qualification scripts", objectName="pageTitle")
-        self.summary = QLabel(objectName="muted")
+        self.summary = QLabel(objectName="muted", wordWrap=True)
         top.addWidget(title)
-        top.addWidget(self.summary)
-        top.addStretch(1)
-        for text, slot, tip in (
-            ("Preview as the rep sees it", self.preview, "Run the script with keys, nothing saved"),
-            ("Export…", self.export_file, "Write the stored sets and rules to a text file"),
-            ("Import…", self.import_file, "Check a script file and store new versions"),
-            ("Revert", self.load, "Throw away unsaved edits"),
-            ("Save", self.save, "Store new versions of what changed (Ctrl+S)"),
+        top.addWidget(self.summary, 1)
+        outer.addLayout(top)
+        buttons = FlowLayout()
+        for text, slot, tip, name in (
+            (
+                "Preview as the rep sees it",
+                self.preview,
+                "Run the script with keys, nothing saved",
+                "scriptsPreview",
+            ),
+            ("Export…", self.export_file, "Write the stored sets and rules to a text file", ""),
+            ("Import…", self.import_file, "Check a script file and store new versions", ""),
+            ("Revert", self.load, "Throw away unsaved edits", "scriptsRevert"),
+            ("Save  (Ctrl+S)", self.save, "Store new versions of what changed", "scriptsSave"),
         ):
             button = QPushButton(text, toolTip=tip)
+            if name:
+                button.setObjectName(name)
             button.clicked.connect(slot)
-            top.addWidget(button)
+            buttons.addWidget(button)
         self.save_button = button
-        layout.addLayout(top)
+        outer.addLayout(buttons)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        content = QWidget()
+        content.setMinimumSize(780, 520)
+        scroll.setWidget(content)
+        outer.addWidget(scroll, 1)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 6, 0, 8)
         self.status = QLabel(objectName="scriptsStatus", wordWrap=True)
         layout.addWidget(self.status)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -330,7 +340,7 @@ class ScriptsPage(QWidget):
 
     def _mark(self, dirty: bool) -> None:
         self.dirty = dirty
-        self.save_button.setText("Save *" if dirty else "Save")
+        self.save_button.setText("Save *  (Ctrl+S)" if dirty else "Save  (Ctrl+S)")
         if dirty:
             self.status.clear()
 

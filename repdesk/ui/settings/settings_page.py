@@ -3,6 +3,7 @@ sync."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.common.zones import workspace_zone
+from repdesk.ui.common.theme import THEMES, set_theme, theme_choice
 
 if TYPE_CHECKING:
     from repdesk.services.calendar.caldav_sync import CalDavSync
@@ -41,10 +43,18 @@ class GeneralSettingsPanel(QWidget):
     sig_settings_saved = Signal(object)
     """Emitted with a Changes value after the settings were saved."""
 
-    def __init__(self, settings: SettingsService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: SettingsService,
+        parent: QWidget | None = None,
+        *,
+        rep_names: Callable[[], list[str]] = list,
+    ) -> None:
+        """`rep_names`: the reps the rep can say they are (Today's Mine)."""
         super().__init__(parent)
         self.setObjectName("generalSettings")
         self.settings = settings
+        self._rep_names = rep_names
         form = QFormLayout(self)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.target = _spin(1, 1440, " min")
@@ -98,6 +108,23 @@ class GeneralSettingsPanel(QWidget):
             "By monthly capacity, before the first call (a short time frame goes directly to reps)"
         )
         form.addRow("Form answers", self.route_form)
+        self.me = QComboBox()
+        self.me.setObjectName("settingsMyRep")
+        self.me.setFixedWidth(320)
+        self.me.setToolTip(
+            "Whose steps Today's Mine filter shows (with the leads nobody owns yet). With one rep "
+            "on the workspace, that rep; with none, Mine shows the unassigned leads."
+        )
+        form.addRow("You are", self.me)
+        self.appearance = QComboBox()
+        self.appearance.setObjectName("settingsTheme")
+        self.appearance.setFixedWidth(320)
+        for key, label in THEMES:
+            self.appearance.addItem(label, key)
+        self.appearance.setCurrentIndex(max(0, self.appearance.findData(theme_choice())))
+        self.appearance.setToolTip("Light, dark, or as the system is set (on this computer)")
+        self.appearance.activated.connect(lambda i: set_theme(str(self.appearance.itemData(i))))
+        form.addRow("Appearance", self.appearance)
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color: #cf222e")
@@ -127,6 +154,11 @@ class GeneralSettingsPanel(QWidget):
         self.event.setValue(int(s["event_minutes"]))
         self.qualification.setValue(int(s["qualification_days"]))
         self.route_form.setChecked(bool(s["route_form_qualified"]))
+        self.me.clear()
+        self.me.addItem("(not chosen)", "")
+        for name in self._rep_names():
+            self.me.addItem(name, name)
+        self.me.setCurrentIndex(max(0, self.me.findData(str(s.get("my_rep") or ""))))
         self.error.clear()
 
     def values(self) -> dict[str, Any]:
@@ -146,6 +178,7 @@ class GeneralSettingsPanel(QWidget):
             "event_minutes": self.event.value(),
             "qualification_days": self.qualification.value(),
             "route_form_qualified": self.route_form.isChecked(),
+            "my_rep": str(self.me.currentData() or ""),
         }
 
     def save(self) -> None:
@@ -226,7 +259,10 @@ class SettingsPage(QWidget):
         from repdesk.ui.sources.sources_panel import SourcesPanel
         from repdesk.ui.team.reps_panel import RepsPanel
 
-        general = GeneralSettingsPanel(self.services.settings)
+        team = self.services.reps
+        general = GeneralSettingsPanel(
+            self.services.settings, rep_names=lambda: [r.name for r in team.list() if r.active]
+        )
         general.sig_settings_saved.connect(self.sig_changes_made)
         reps = RepsPanel(self.services.reps)
         reps.sig_reps_changed.connect(self.sig_changes_made)
@@ -244,6 +280,9 @@ class SettingsPage(QWidget):
             page = QWidget()
             box = QVBoxLayout(page)
             box.addWidget(widget)
-            box.addStretch(1) if label == "General" else None
+            if label in ("General", "Calendar sync"):
+                # Forms sit at the top at their own height (tables fill their tab).
+                widget.setMaximumWidth(720)
+                box.addStretch(1)
             self.tabs.addTab(page, label)
         self._built = True

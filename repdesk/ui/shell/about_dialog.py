@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import PySide6
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from repdesk.services.workspace.versions import component_versions
@@ -18,9 +20,16 @@ def about_text(database: str) -> str:
         f"<p>Python {v['Python']} · Qt {qVersion()} · PySide6 {PySide6.__version__} "
         "· "
         f"SQLAlchemy {v['SQLAlchemy']}<br>{v['platform']}</p>"
-        f"<p>Database: {database}</p>"
+        f"<p><b>Your data lives in</b><br>{escape(database)}</p>"
+        "<p>Back it up with File → Backup (Ctrl+Shift+B); a copy is also written beside the file "
+        "before each schema upgrade.</p>"
     )
 
 
 def show_about(parent: QWidget, database: str) -> None:
-    QMessageBox.about(parent, "About repdesk", about_text(database))
+    box = QMessageBox(QMessageBox.Icon.Information, "About repdesk", about_text(database))
+    box.setParent(parent, box.windowFlags())
+    box.setObjectName("aboutDialog")
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()

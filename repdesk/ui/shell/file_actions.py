@@ -7,8 +7,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
+from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.ui.common.actions import ActionId, ActionRegistry
@@ -41,7 +43,9 @@ class FileActions:
         actions[ActionId.ABOUT].triggered.connect(self.about)
         actions[ActionId.IMPORT].triggered.connect(self.choose_and_import)
         actions[ActionId.UNDO_IMPORT].triggered.connect(self.undo_import)
+        actions[ActionId.SHORTCUTS].triggered.connect(self.shortcuts)
         actions[ActionId.DUPLICATES].triggered.connect(self.review_duplicates)
+        self._actions = actions
         self.dialog: ImportDialog | None = None
 
     def choose_and_import(self) -> None:
@@ -74,12 +78,13 @@ class FileActions:
         if last is None:
             QMessageBox.information(self.window, "Undo import", "There is no import to undo.")
             return
+        time = self._services().time
+        when = format_moment(last.started_at, time.now(), time.zone())
         answer = QMessageBox.question(
             self.window,
             "Undo import",
-            f"Remove the {last.added} leads the import of "
-            f"{last.started_at.astimezone():%d %b %H:%M} added "
-            f"and revert the {last.merged} it merged?",
+            f"Remove the {last.added:,} leads the import of {when} added "
+            f"and revert the {last.merged:,} it merged?",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -117,3 +122,10 @@ class FileActions:
         from repdesk.ui.shell.about_dialog import show_about
 
         show_about(self.window, self._database)
+
+    def shortcuts(self) -> None:
+        from repdesk.ui.shell.shortcut_sheet import ShortcutSheet
+
+        sheet = ShortcutSheet(self._actions, self.window)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        sheet.open()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,14 +15,17 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from repdesk.services.common.changes import Changes
 from repdesk.ui.common.actions import ActionId, ActionRegistry
+from repdesk.ui.common.undo_stack import UndoBar, UndoStack
 from repdesk.ui.common.worker import Worker
 from repdesk.ui.shell.first_paint import after_first_paint
 from repdesk.ui.shell.pages import PageSpec, build_pages
+from repdesk.ui.shell.sidebar import Sidebar
 
 if TYPE_CHECKING:
     from repdesk.services.workspace.services import Services
@@ -50,6 +53,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"repdesk — {workspace.title}")
         self.setObjectName("mainWindow")
         self.actions_ = ActionRegistry(self)
+        self.undo_bar = UndoBar()
+        self._build_undo()
+        self._build_view_actions()
         self.pages: dict[str, QWidget] = {}
         self._specs: list[PageSpec] = build_pages(
             self.actions_, workspace.time, workspace.first_screen
@@ -71,12 +77,14 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(156)
         self.navigation.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.sidebar = Sidebar(self.navigation)
         self.stack = QStackedWidget()
         for index, spec in enumerate(self._specs):
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setData(Qt.ItemDataRole.UserRole + 1, spec.title)
+            item.setData(Qt.ItemDataRole.UserRole + 2, self.actions_[spec.action].toolTip())
             item.setToolTip(self.actions_[spec.action].toolTip())
             self.navigation.addItem(item)
             if self._defer_pages and index > 0:
@@ -92,8 +100,14 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             self.addAction(action)
         self.navigation.currentRowChanged.connect(self._on_row_changed)
+        self.sidebar.fit(self.width())
         layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.stack, 1)
+        right.addWidget(self.undo_bar)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
         self.navigation.setCurrentRow(0)
         if self._defer_pages:
@@ -171,10 +185,10 @@ class MainWindow(QMainWindow):
             widget = spec.build_early()
         else:
             widget = spec.build(self.services)
-        changed = getattr(widget, "sig_changes_made", None)
-        if changed is not None:
-            changed.connect(self.apply_changes)
         self.pages[spec.key] = widget
+        changed = getattr(widget, "sig_changes_made", None)
+        if changed is not None:  # its Undo offered, the other pages refreshed
+            changed.connect(lambda changes, page=widget: self.record_changes(changes, page))
         inbox, templates = self.pages.get("inbox"), self.pages.get("templates")
         if spec.key in ("inbox", "templates") and inbox is not None and templates is not None:
             inbox.sig_lead_selected.connect(templates.preview_lead)  # type: ignore[attr-defined]
@@ -201,10 +215,13 @@ class MainWindow(QMainWindow):
         prepare = getattr(self.pages.get("inbox"), "prepare_script_panel", None)
         if callable(prepare):
             prepare()
+        self.refresh_counts()
 
     def _build_menus(self) -> None:
         a = self.actions_
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(a[ActionId.NEW_LEAD])
+        a[ActionId.NEW_LEAD].triggered.connect(self._new_lead)
         for action_id in (
             ActionId.IMPORT,
             ActionId.UNDO_IMPORT,
@@ -221,28 +238,40 @@ class MainWindow(QMainWindow):
             go_menu.addAction(a[spec.action])
         go_menu.addSeparator()
         go_menu.addAction(a[ActionId.FOCUS_SEARCH])
+        go_menu.addAction(a[ActionId.TOGGLE_SIDEBAR])
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(a[ActionId.UNDO])
         lead_menu = self.menuBar().addMenu("&Lead")
         for action_id in (
             ActionId.CALL_LEAD,
             ActionId.EMAIL_LEAD,
             ActionId.REPLY_EMAIL,
             ActionId.START_SCRIPT,
+            ActionId.NEXT_LEAD,
             ActionId.ADD_NOTE,
             ActionId.EDIT_LEAD,
+            None,
+            ActionId.ASSIGN_LEAD,
+            ActionId.MARK_WON,
+            ActionId.MARK_LOST,
             ActionId.DO_NOT_CONTACT,
         ):
-            lead_menu.addAction(a[action_id])
+            if action_id is None:
+                lead_menu.addSeparator()
+            else:
+                lead_menu.addAction(a[action_id])
         lead_menu.addAction(a[ActionId.STOP_EMAILS])
         file_menu.insertAction(a[ActionId.BACKUP], a[ActionId.SHOW_OUTBOX])
         a[ActionId.SHOW_OUTBOX].triggered.connect(
             lambda: getattr(self, "outbox_sender", None) and self.outbox_sender.show_outbox()
         )
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(a[ActionId.SHORTCUTS])
         help_menu.addAction(a[ActionId.ABOUT])
         from repdesk.ui.shell.file_actions import FileActions
 
         self.file_actions = FileActions(
-            self, a, lambda: self.services, self.apply_changes, self.workspace.title
+            self, a, lambda: self.services, self.apply_changes, self.workspace.location
         )
 
     def _build_status_bar(self) -> None:
@@ -251,13 +280,52 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_workspace)
         self.statusBar().showMessage("Ready", 3000)
 
-    # -- changes and drops ------------------------------------------------------------------------
-    def apply_changes(self, changes: Changes) -> None:
-        """Refresh the pages a change concerns (each page decides what it needs)."""
+    # -- changes, undo and drops ------------------------------------------------------------------
+    def apply_changes(self, changes: Changes, *, source: QWidget | None = None) -> None:
+        """Refresh the pages a change concerns (each page decides what it needs); `source`
+        already refreshed itself."""
         for page in self.pages.values():
             apply = getattr(page, "apply_changes", None)
-            if callable(apply):
+            if callable(apply) and page is not source:
                 apply(changes)
+        if changes.leads or changes.follow_ups:
+            self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """The sidebar's counts: who waits for a first answer, and the steps due by tonight."""
+        if not self.workspace.loaded:
+            return
+        services = self.services
+        self.sidebar.set_count("inbox", services.inbox.waiting_count() or None)
+        due = services.followups.due_count(services.time.end_of_today())
+        self.sidebar.set_count("today", due or None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.sidebar.fit(event.size().width())
+
+    def record_changes(self, changes: Changes, source: QWidget | None = None) -> None:
+        """A page's quick action: say what it did (with Undo) and refresh the other pages."""
+        if changes.undo is not None:
+            self.undo_stack.push(changes.undo)
+        self.apply_changes(changes, source=source)
+
+    def _build_view_actions(self) -> None:
+        sidebar = self.actions_[ActionId.TOGGLE_SIDEBAR]
+        sidebar.triggered.connect(lambda: self.sidebar.toggle(self.width()))
+        self.addAction(sidebar)
+
+    def _build_undo(self) -> None:
+        time = self.workspace.time
+        self.undo_stack = UndoStack(
+            lambda step: self.services.undo.undo(step), time.now, time.zone, self
+        )
+        self.undo_stack.sig_message.connect(self.undo_bar.show_message)
+        self.undo_stack.sig_changes_made.connect(self.apply_changes)
+        self.undo_bar.sig_undo_requested.connect(self.undo_stack.undo)
+        undo = self.actions_[ActionId.UNDO]
+        undo.triggered.connect(self.undo_stack.undo)
+        self.addAction(undo)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         if _lead_files(event.mimeData()):
@@ -268,6 +336,14 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.file_actions.import_files(paths)
+
+    def _new_lead(self) -> None:
+        """Ctrl+N from any page: the lead is added on the inbox (or All leads) and shown there."""
+        if self.current_page_key() not in ("inbox", "leads"):
+            self.show_page("inbox")
+        new_lead = getattr(self.pages[self.current_page_key()], "new_lead", None)
+        if callable(new_lead):
+            new_lead()
 
     # -- navigation ------------------------------------------------------------------------------
     def show_page(self, key: str) -> None:
@@ -284,6 +360,8 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         widget = self._build_page(row)
+        # The Lead menu acts on the lead the shown page has in focus: the page enables it again.
+        self.actions_.set_lead_actions_enabled(False)
         self.stack.setCurrentIndex(row)
         spec = self._specs[row]
         activate = getattr(widget, "activate", None)

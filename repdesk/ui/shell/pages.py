@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from repdesk.ui.followups.followup_dialogs import ExportServices
     from repdesk.ui.followups.today_page import TodayServices
     from repdesk.ui.inbox.inbox_page import InboxServices
+    from repdesk.ui.inbox.lead_detail_panel import LeadDetailServices
     from repdesk.ui.reports.reports_page import ReportsServices
     from repdesk.ui.settings.settings_page import SettingsServices
 
@@ -105,22 +106,13 @@ def build_pages(
 
 def inbox_services(services: Services) -> InboxServices:
     from repdesk.ui.inbox.inbox_page import InboxServices
-    from repdesk.ui.inbox.lead_detail_panel import LeadDetailServices
     from repdesk.ui.script.script_panel import ScriptPanelServices
 
     return InboxServices(
         services.inbox,
         services.leads,
         services.qualifications,
-        LeadDetailServices(
-            services.leads,
-            services.time,
-            export_services(services),
-            services.form_mappings,
-            services.scripts,
-            email_services(services),
-            services.team,
-        ),
+        detail_services(services),
         ScriptPanelServices(
             services.qualifications,
             services.leads,
@@ -139,6 +131,20 @@ def email_services(services: Services) -> EmailServices:
     )
 
 
+def detail_services(services: Services) -> LeadDetailServices:
+    from repdesk.ui.inbox.lead_detail_panel import LeadDetailServices
+
+    return LeadDetailServices(
+        services.leads,
+        services.time,
+        export_services(services),
+        services.form_mappings,
+        services.scripts,
+        email_services(services),
+        services.team,
+    )
+
+
 def export_services(services: Services) -> ExportServices:
     from repdesk.ui.followups.followup_dialogs import ExportServices
 
@@ -149,7 +155,12 @@ def today_services(services: Services) -> TodayServices:
     from repdesk.ui.followups.today_page import TodayServices
 
     return TodayServices(
-        services.followups, services.settings, services.time, email_services(services)
+        services.followups,
+        services.settings,
+        services.time,
+        services.leads,
+        detail_services(services),
+        email_services(services),
     )
 
 

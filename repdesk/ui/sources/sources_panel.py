@@ -3,7 +3,7 @@ check now."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from repdesk.core.when import format_moment
 from repdesk.services.common.errors import UserError
 from repdesk.services.sources.source_service import FetchResult, SourceInfo, SourceService
 from repdesk.ui.sources.inquiry_watcher import BackgroundFetch
@@ -147,11 +148,7 @@ class SourcesPanel(QWidget):
         self._sources = self.service.list_sources()
         self.table.setRowCount(len(self._sources))
         for row, source in enumerate(self._sources):
-            checked = (
-                source.last_checked_at.astimezone().strftime("%Y-%m-%d %H:%M")
-                if source.last_checked_at
-                else ""
-            )
+            checked = _when(source.last_checked_at) if source.last_checked_at else ""
             kind = (
                 "Mailbox"
                 if source.kind == "imap"
@@ -240,7 +237,16 @@ class SourcesPanel(QWidget):
 def _unread_text(source: SourceInfo, entry: dict[str, object]) -> str:
     subject = str(entry.get("subject") or "no subject")
     try:
-        when = datetime.fromisoformat(str(entry.get("at"))).astimezone().strftime("%Y-%m-%d %H:%M")
+        moment = datetime.fromisoformat(str(entry.get("at")))
     except ValueError:
         when = ""
+    else:
+        when = _when(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
     return f"{source.name}, message {entry.get('uid')} “{subject}” ({when}): {entry.get('reason')}"
+
+
+def _when(moment: datetime) -> str:
+    """The app's one form of a moment, on this computer's clock (the panel has no workspace
+    clock)."""
+    now = datetime.now(UTC)
+    return format_moment(moment, now, now.astimezone().tzinfo or UTC)

@@ -4,7 +4,7 @@ template, offline then online, threading headers, refusals."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import keyring.backends.fail
 import pytest
@@ -159,6 +159,26 @@ def test_first_response_is_when_the_server_accepted(
     email = next(a for a in lead.activities if a.kind == "email")
     assert (email.outcome, email.occurred_at) == ("sent", queued_at + timedelta(minutes=2))
     assert smtp_server.messages()[0]["Message-ID"] == queued.message_id
+
+
+def test_an_email_accepted_on_monday_morning_waited_only_the_business_minutes(
+    mail_ws: Workspace, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    mail_ws.settings.set("timezone", "UTC")  # open 09:00–17:00, Monday to Friday
+    add_account(mail_ws, smtp_server)
+    friday_evening = datetime(2026, 11, 13, 19, 0, tzinfo=UTC)
+    lead_id = add_lead(mail_ws, received=friday_evening)
+    clock.now = datetime(2026, 11, 16, 9, 1, tzinfo=UTC)  # Monday
+    mail_ws.outbox.queue(mail_ws.drafts.draft(lead_id, "first_reply"))
+    clock.now += timedelta(minutes=2)
+    assert mail_ws.outbox.send_due().sent
+    with mail_ws.sessions() as session:
+        lead = session.get(LeadRecord, lead_id)
+        assert lead is not None
+        assert lead.first_response_at == clock.now
+        assert lead.first_response_business_seconds == 3 * 60  # not 62 hours
+    speed = mail_ws.services.reports.report(date(2026, 11, 1), date(2026, 11, 16)).speed
+    assert speed.median_minutes == 3
 
 
 def test_offline_then_online_the_queue_drains_once(
@@ -334,3 +354,32 @@ def test_speed_to_lead_counts_the_email_when_the_server_accepted_it(
     mail_ws.outbox.send_due()
     speed = reports.report(start=day, end=day).to_json()["speed_to_lead"]
     assert (speed["never_contacted"], speed["median_minutes"]) == (0, 42)
+
+
+def test_a_refused_message_is_sent_again_to_the_corrected_address(
+    mail_ws: Workspace, smtp_server: SmtpServer
+) -> None:
+    add_account(mail_ws, smtp_server)
+    smtp_server.refuse.add("nobdy@acme.test")
+    lead = add_lead(mail_ws, email="nobdy@acme.test", first_name="Nob")
+    queued = mail_ws.outbox.queue(mail_ws.drafts.draft(lead, "first_reply"))
+    assert mail_ws.outbox.send_due().failed == [queued.outbox_id]
+    assert smtp_server.received == []
+
+    mail_ws.leads.update_lead(lead, {"email": "nobody@acme.test"})  # the rep fixes the typo
+    mail_ws.outbox.send_again(queued.outbox_id)
+    assert [r.status for r in mail_ws.outbox.rows()] == ["queued"]
+    report = mail_ws.outbox.send_due()
+    assert report.sent == [queued.outbox_id], report.errors
+    [message] = smtp_server.messages()
+    assert (message["To"], message["Message-ID"]) == (
+        "Nob Doe <nobody@acme.test>",
+        queued.message_id,
+    )
+    activities = [a for a in mail_ws.leads.detail(lead).activities if a.kind == "email"]
+    assert [(a.outcome, a.body.split(":")[0]) for a in activities] == [
+        ("sent", "To nobody@acme.test")
+    ]
+    assert mail_ws.leads.detail(lead).lead.first_response_at is not None
+    with pytest.raises(UserError, match="is sent"):
+        mail_ws.outbox.send_again(queued.outbox_id)  # what went is never sent twice

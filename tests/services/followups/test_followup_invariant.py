@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -19,7 +19,7 @@ from repdesk.core.calendar_uids import follow_up_id_of
 from repdesk.core.domain import ActivityKind, CallOutcome, LeadStatus
 from repdesk.services.common.errors import UserError
 from repdesk.store.locations import resolve_url
-from repdesk.store.models import FollowUpRecord, LeadRecord
+from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord
 from tests.fixtures.workspace import FakeClock
 
 CSV = (
@@ -68,6 +68,13 @@ class FollowUpMachine(RuleBasedStateMachine):
         self.lead_ids: list[int] = []
         self.first_import: int | None = None
         self.exporter = self.ws.services.calendar
+        self.asked: list[int] = []  # the re-inquiry imports not undone yet, oldest first
+        self.files = 0
+        #: What the rep typed, by (lead index, field): no import or undo of one may change it (the
+        #: rows that ask again carry no company or title).
+        self.typed: dict[tuple[int, str], str] = {}
+        #: When each lead was closed by the rep (a later inquiry reopens it).
+        self.closed_at: dict[int, datetime] = {}
 
     def teardown(self) -> None:
         self.ws.close()
@@ -125,6 +132,10 @@ class FollowUpMachine(RuleBasedStateMachine):
     @rule(index=st.integers(0, 4), status=st.sampled_from(list(LeadStatus)))
     def change_status(self, index: int, status: LeadStatus) -> None:
         self.ws.leads.set_status(self.lead_ids[index], status)
+        if status.is_closed:
+            self.closed_at[index] = self.clock()
+        else:
+            self.closed_at.pop(index, None)
 
     @rule(index=st.integers(0, 4), flag=st.booleans())
     def do_not_contact(self, index: int, flag: bool) -> None:
@@ -150,6 +161,57 @@ class FollowUpMachine(RuleBasedStateMachine):
     )
     def complete(self, data: st.DataObject, outcome: str | None) -> None:
         self.ws.followups.complete(data.draw(st.sampled_from(self.pending_ids())), outcome=outcome)
+
+    @rule(index=st.integers(0, 4), message=st.sampled_from(["Call me back", "", "Price?"]))
+    def asks_again_a_moment_ago(self, index: int, message: str) -> None:
+        """One of the five fills in the form again: an import row of its own time (a moment ago)."""
+        name, last, email = CSV.splitlines()[index + 1].split(",")[:3]
+        self.files += 1
+        path = Path(self.folder.name) / f"again-{self.files}.csv"
+        when = self.clock() - timedelta(minutes=5)  # the form was sent a moment ago
+        header = "First Name,Last Name,Email,Timestamp,Message"
+        row = f"{name},{last},{email},{when.isoformat()},{message} ({self.files})"
+        path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+        lead_id = self.lead_ids[index]
+        closed = self.closed_at.get(index)
+        summary = self.ws.imports.import_files([path])
+        assert summary.added == 0, "a person already known is merged, never added twice"
+        assert summary.import_id is not None
+        self.asked.append(summary.import_id)
+        lead = self.ws.leads.detail(lead_id).lead
+        if closed is not None and closed < when:
+            # A closed lead who asks again is a new inquiry, waiting from the row's own time.
+            assert lead.status == LeadStatus.NEW.value, f"lead {lead_id} asked again: {lead.status}"
+            assert lead.received_at == when
+            del self.closed_at[index]
+        with self.ws.sessions() as session:
+            asked_at = session.scalar(
+                select(func.max(ActivityRecord.occurred_at)).where(
+                    ActivityRecord.lead_id == lead_id,
+                    ActivityRecord.kind == ActivityKind.INQUIRY.value,
+                    ActivityRecord.import_id == summary.import_id,
+                )
+            )
+        assert asked_at == when, "the re-inquiry carries the row's time, not the import's"
+
+    @rule(
+        index=st.integers(0, 4),
+        field=st.sampled_from(["company", "title"]),
+        value=st.sampled_from(["Typed Co", "Owner", ""]),
+    )
+    def edit(self, index: int, field: str, value: str) -> None:
+        self.ws.leads.update_lead(self.lead_ids[index], {field: value})
+        self.typed[(index, field)] = value
+
+    @precondition(lambda self: bool(self.asked))
+    @rule(data=st.data())
+    def undo_import(self, data: st.DataObject) -> None:
+        import_id = data.draw(st.sampled_from(self.asked))
+        self.ws.imports.undo_import(import_id)
+        self.asked.remove(import_id)
+        with self.ws.sessions() as session:
+            kept = session.scalar(select(func.count(LeadRecord.id)))
+        assert kept == 5, "undoing a merge keeps the person"
 
     @rule(index=st.integers(0, 4), answers=st.sampled_from(ANSWERS))
     def qualify(self, index: int, answers: dict[str, object]) -> None:
@@ -183,6 +245,7 @@ class FollowUpMachine(RuleBasedStateMachine):
         after = self.ws.leads.detail(lead_id)
         if LeadStatus(before.status).is_closed:
             assert (after.lead.status, after.lead.received_at) == ("new", when)
+            self.closed_at.pop(index, None)
         else:
             assert after.lead.status == before.status
         assert any(a.kind == "inquiry" and a.occurred_at == when for a in after.activities)
@@ -195,6 +258,7 @@ class FollowUpMachine(RuleBasedStateMachine):
         lead = self.ws.leads.detail(lead_id).lead
         import_id = self.import_text("titles.csv", f"Email,Title\n{lead.email},Imported title\n")
         self.ws.leads.update_lead(lead_id, {"title": typed})
+        self.typed[(index, "title")] = typed
         if import_id is not None:
             self.ws.imports.undo_import(import_id)
         assert self.ws.leads.detail(lead_id).lead.title == typed
@@ -206,8 +270,17 @@ class FollowUpMachine(RuleBasedStateMachine):
         last = self.ws.imports.last_import()
         if last is not None and last.id != self.first_import:
             self.ws.imports.undo_import(last.id)
+            if last.id in self.asked:
+                self.asked.remove(last.id)
 
     # -- the invariant -----------------------------------------------------------------------------
+    @invariant()
+    def what_the_rep_typed_stays(self) -> None:
+        """Undo of an import never undoes a later edit."""
+        for (index, field), value in self.typed.items():
+            lead = self.ws.leads.detail(self.lead_ids[index]).lead
+            assert getattr(lead, field) == value, f"lead {lead.id}'s {field} lost the rep's edit"
+
     @invariant()
     def reminders_leave_out_leads_marked_do_not_contact(self) -> None:
         if not self.lead_ids:

@@ -1,11 +1,11 @@
 """The report figures the database aggregates equal core.report_math's over the same rows: random
-cohorts with ties, never-answered leads, responses stamped before the inquiry, calls at the same
-moment (hypothesis)."""
+cohorts with ties, never-answered leads, responses stamped before the inquiry (waits in business
+hours), calls at the same moment (hypothesis)."""
 
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert
 
 from repdesk.core import report_math as rm
+from repdesk.core.business_hours import BusinessHours, business_seconds_between
 from repdesk.services.reports import report_queries
 from repdesk.store.engine import make_engine, make_session_factory
 from repdesk.store.migrate import ensure_schema
 from repdesk.store.models import ActivityRecord, LeadRecord
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+HOURS = BusinessHours(time(9), time(17), frozenset(range(5)), UTC)
 _FOLDER = tempfile.TemporaryDirectory(prefix="repdesk-report-queries-")
 ENGINE = make_engine(f"sqlite:///{Path(_FOLDER.name) / 'r.sqlite3'}")
 ensure_schema(ENGINE)
@@ -47,12 +49,15 @@ def test_sql_figures_equal_the_reference(leads: list, target: int) -> None:  # t
         for received_minutes, response, lead_calls in leads:
             received = T0 + timedelta(minutes=received_minutes)
             answered = None if response is None else received + timedelta(minutes=response)
+            # The wait stored with the first response: business time (nights and weekends out).
+            wait = None if answered is None else business_seconds_between(received, answered, HOURS)
             lead_id = session.execute(
                 insert(LeadRecord)
                 .values(
                     first_name="L",
                     received_at=received,
                     first_response_at=answered,
+                    first_response_business_seconds=wait,
                     created_at=received,
                     updated_at=received,
                     extra={},
@@ -61,7 +66,7 @@ def test_sql_figures_equal_the_reference(leads: list, target: int) -> None:  # t
                 )
                 .returning(LeadRecord.id)
             ).scalar_one()
-            delays.append(rm.response_minutes(received, answered))
+            delays.append(None if wait is None else wait / 60.0)
             for after, outcome in lead_calls:
                 when = received + timedelta(minutes=after)
                 call_id = session.execute(

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import insert, update
 
 from repdesk.app import Workspace
+from repdesk.core.business_hours import business_seconds_between
+from repdesk.core.domain import ActivityKind
 from repdesk.services.common.errors import UserError
 from repdesk.services.leads.journey_service import refresh_journey_stages
 from repdesk.store.models import (
@@ -49,6 +51,10 @@ def add_lead(
         first_name="L",
         received_at=received,
         first_response_at=first,
+        # As the app stores it when the first response is recorded (LeadService.log_activity).
+        first_response_business_seconds=(
+            business_seconds_between(received, first, ws.leads.hours()) if first else None
+        ),
         created_at=received,
         updated_at=received,
         extra={},
@@ -127,7 +133,7 @@ def test_no_leads_gives_null_median_and_zero_shares(ws: Workspace) -> None:
 
 
 def test_speed_to_lead_over_every_lead_received_in_the_period(ws: Workspace) -> None:
-    base = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
+    base = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)  # a Tuesday, 10:00 (hours 09:00–17:00 UTC)
     for minutes in (3, 5, 20, 61, 600, 3000):
         add_lead(ws, base, minutes, status="contacted")
     add_lead(ws, base)  # never contacted: in every denominator
@@ -137,11 +143,24 @@ def test_speed_to_lead_over_every_lead_received_in_the_period(ws: Workspace) -> 
     r = ws.services.reports.report(date(2026, 11, 1), DAY)
     s = r.speed
     assert s.received == 8 and s.never_contacted == 2
+    # Business hours only: 600 min (20:00) waited the 7 h until closing; 3000 min (Thursday
+    # 12:00) waited 7 h + 8 h + 3 h.
     assert s.median_minutes == (20 + 61) / 2
     assert s.within_target_share == 2 / 8
     assert s.within_hour_share == 3 / 8
-    assert s.within_day_share == 5 / 8
-    assert [b.count for b in s.buckets] == [2, 1, 2, 1, 0, 2]
+    assert s.within_day_share == 6 / 8
+    assert [b.count for b in s.buckets] == [2, 1, 3, 0, 0, 2]
+
+
+def test_a_friday_evening_inquiry_answered_monday_0903_waited_three_minutes(
+    ws: Workspace, clock: FakeClock
+) -> None:
+    friday_evening = datetime(2026, 11, 13, 19, 0, tzinfo=UTC)
+    lead = add_lead(ws, friday_evening)
+    clock.now = datetime(2026, 11, 16, 9, 3, tzinfo=UTC)
+    ws.leads.log_activity(lead, ActivityKind.CALL, outcome="connected")
+    r = ws.services.reports.report(date(2026, 11, 1), DAY)
+    assert r.speed.median_minutes == 3.0 and r.speed.within_target_share == 1.0
 
 
 def test_the_response_target_setting_moves_the_target_share(ws: Workspace) -> None:

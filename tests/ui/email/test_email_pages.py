@@ -59,7 +59,9 @@ def test_d_on_an_email_step_sends_its_template_and_completes_the_step(
     assert step.kind == "email"
     window.show_page("today")
     today = window.findChild(QTableView, "todayList")
-    qtbot.waitUntil(lambda: today.model().rowCount() == 1)
+    model = window.pages["today"].model
+    qtbot.waitUntil(lambda: [row.id for row in model.rows()] == [step.id])
+    today.selectRow(model.row_of(step.id))  # under its group's heading
     today.setFocus()
     qtbot.keyClick(today, Qt.Key.Key_D)
     dialog = open_composer(qtbot)

@@ -36,13 +36,17 @@ def test_today_holds_only_the_pages_on_screen(qtbot: QtBot, sqlite_url: str, qtm
         page.show()
         page.activate()
         model = page.model
-        assert model.rowCount() == 6000
+        # The steps under their headings: NOW (16:00 in Berlin) falls among them.
+        overdue = sum(1 for i in range(6000) if 7 * i < 6 * 3600)
+        headings = [model.data(model.index(r, 0)) for r in model.heading_rows()]
+        assert headings == [f"OVERDUE · {overdue:,}", f"TODAY · {6000 - overdue:,}"]
+        assert model.rowCount() == 6000 + 2
         qtmodeltester.check(model)
         page.table.scrollToBottom()
         page.table.viewport().grab()
         last = model.row_at(model.rowCount() - 1)
         assert last is not None and last.lead_name == "P5999 Q"
-        for row in range(0, 6000, PAGE):  # a rep paging through the whole list
+        for row in range(0, model.rowCount(), PAGE):  # a rep paging through the whole list
             model.row_at(row)
         assert model.cached_rows() <= MAX_PAGES * PAGE
         assert "6,000 open leads have a next step" in page.coverage_label.text()

@@ -5,25 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from repdesk.launch import open_for_cli
 from repdesk.ui import build_main_window
+from tests.ui.helpers import UrlRecorder, key, modal, url_handler
 
-
-class UrlRecorder(QObject):
-    """Stands in for the desktop's tel:/mailto: handler (Qt's own hook for URL schemes)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toString())
+__all__ = ["UrlRecorder"]  # other tests take it from here
 
 
 def demo_window(qtbot: QtBot, tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -88,11 +78,11 @@ def test_selecting_a_row_shows_the_lead_in_the_detail(qtbot: QtBot, tmp_path: Pa
     assert lead.display_name in texts and lead.email in texts
 
 
-def test_click_to_call_opens_tel_and_sets_the_first_response(qtbot: QtBot, tmp_path: Path) -> None:
+def test_click_to_call_opens_tel_and_the_outcome_sets_the_first_response(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     window = demo_window(qtbot, tmp_path)
-    recorder = UrlRecorder()
-    QDesktopServices.setUrlHandler("tel", recorder, "open")
-    try:
+    with url_handler("tel") as recorder:
         table = window.findChild(QTableView, "leadTable")
         lead = table.model().lead_at(0)
         assert lead.first_response_at is None
@@ -101,16 +91,17 @@ def test_click_to_call_opens_tel_and_sets_the_first_response(qtbot: QtBot, tmp_p
         call = next(b for b in detail.findChildren(QPushButton) if b.text() == "Call")
         qtbot.mouseClick(call, Qt.MouseButton.LeftButton)
         assert recorder.urls == [f"tel:{lead.phone}"]
+        dialog = modal(qtbot, "callOutcomeDialog")
+        assert window.workspace.leads.detail(lead.id).lead.first_response_at is None
+        key(dialog, Qt.Key.Key_2)  # "Did you reach them?" voicemail
         after = window.workspace.leads.detail(lead.id)
         assert (
             after.lead.first_response_at is not None
             and after.lead.first_response_at > lead.received_at
         )
-        assert after.activities[0].kind == "call"
+        assert after.activities[0].kind == "call" and after.activities[0].outcome == "voicemail"
         # No longer waiting: it left the top of the inbox.
         qtbot.waitUntil(lambda: table.model().lead_at(0).id != lead.id, timeout=5000)
-    finally:
-        QDesktopServices.unsetUrlHandler("tel")
 
 
 def test_a_lead_no_rep_could_take_says_so_in_the_detail(qtbot: QtBot, tmp_path: Path) -> None:

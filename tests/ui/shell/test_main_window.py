@@ -15,6 +15,7 @@ from repdesk.ui import build_main_window
 def test_every_navigation_entry_shows_a_page(qtbot: QtBot, tmp_path: Path) -> None:
     window = build_main_window(str(tmp_path / "w.sqlite3"))
     qtbot.addWidget(window)
+    window.resize(1400, 860)  # wide: the sidebar shows names (narrower windows show glyphs)
     window.show()
     nav = window.findChild(QListWidget, "navigation")
     assert nav is not None

@@ -142,7 +142,14 @@ def test_on_a_call_shows_in_the_other_window_which_asks_before_calling_too(
         window = _window(qtbot, mia)
         inbox = window.pages["inbox"]
         qtbot.waitUntil(lambda: "Hooli" in _inbox_companies(window), timeout=LIVE_MS)
-        inbox.detail.show_lead(lead)  # type: ignore[attr-defined]
+        # Everyone's leads: Ann's claim keeps the lead in the list, so it stays in focus (a lead
+        # the list no longer shows leaves the pane, issue 21).
+        inbox.filters["owner"].setCurrentIndex(0)  # type: ignore[attr-defined]
+        inbox.reload()  # type: ignore[attr-defined]
+        model = inbox.model  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: any(model.lead_at(r).id == lead for r in range(model.rowCount())))
+        row = next(r for r in range(model.rowCount()) if model.lead_at(r).id == lead)
+        inbox.table.selectRow(row)  # type: ignore[attr-defined]  # the lead in focus
         ann_queue = TeamQueue(ann.sessions, IdentityService(ann.sessions))
         ann_queue.start_call(lead)  # Ann starts her call: the lead is hers now
         owner = inbox.detail.fields["owner"]  # type: ignore[attr-defined]
