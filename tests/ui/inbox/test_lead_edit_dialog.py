@@ -8,7 +8,7 @@ from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from repdesk.app import Workspace, open_workspace
@@ -37,7 +37,8 @@ def type_into(qtbot: QtBot, dialog: LeadEditDialog, field: str, text: str) -> No
 
 
 def save(qtbot: QtBot, dialog: LeadEditDialog) -> None:
-    button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    button = dialog.findChild(QPushButton, "saveLead")
+    assert button is not None
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
