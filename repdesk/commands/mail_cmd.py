@@ -56,7 +56,7 @@ def add_parser(sub: Any) -> None:
     flush.add_argument("--json", action="store_true", help="print one JSON object")
     flush.set_defaults(run=run_flush)
     resolve = actions.add_parser(
-        "resolve", help="settle an unsure message after looking in your Sent folder"
+        "resolve", help="settle an unsure message (Sent folder), or send a refused one again"
     )
     resolve.add_argument("outbox_id", metavar="ID", type=int)
     choice = resolve.add_mutually_exclusive_group(required=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import imaplib
 import shutil
 import smtplib
-import ssl
 import statistics
 import sys
 import tempfile
@@ -25,7 +24,8 @@ from repdesk.app import open_workspace  # noqa: E402
 from repdesk.services.settings.secrets import SecretStore  # noqa: E402
 from tests.fixtures.imap import ImapServer, _free_port, _write_config  # noqa: E402
 from tests.fixtures.mail import MemoryKeyring  # noqa: E402
-from tests.fixtures.smtp import SmtpServer, _certificate, free_port  # noqa: E402
+from tests.fixtures.smtp import SmtpServer, new_server  # noqa: E402
+from tests.fixtures.tls import trusting_client  # noqa: E402
 from tests.services.sources.test_sources import form_mail  # noqa: E402
 
 ROUNDS = 15
@@ -44,9 +44,7 @@ def inquiry(i: int) -> bytes:
 
 def floor(imap: ImapServer, smtp: SmtpServer, raw: bytes) -> float:
     start = time.perf_counter()
-    conn = imaplib.IMAP4_SSL(
-        imap.host, imap.tls_port, ssl_context=ssl.create_default_context(cafile=str(imap.cert))
-    )
+    conn = imaplib.IMAP4_SSL(imap.host, imap.tls_port, ssl_context=trusting_client(imap.cert))
     conn.login(imap.user, imap.password)
     conn.select("INBOX", readonly=True)
     _status, data = conn.uid("SEARCH", "ALL")
@@ -54,7 +52,7 @@ def floor(imap: ImapServer, smtp: SmtpServer, raw: bytes) -> float:
     conn.uid("FETCH", newest, "(UID RFC822.SIZE BODY.PEEK[])")
     conn.logout()
     mail = smtplib.SMTP(smtp.host, smtp.port, timeout=10)
-    mail.starttls(context=ssl.create_default_context(cafile=str(smtp.cert)))
+    mail.starttls(context=trusting_client(smtp.cert))
     mail.login(smtp.user, smtp.password)
     mail.sendmail("sam@shop.test", ["someone@bench.test"], raw)
     mail.quit()
@@ -70,11 +68,7 @@ def main() -> int:
     (folder / "imap").mkdir()
     imap.cert = _write_config(folder / "imap", imap.port, imap.tls_port, imap.user, imap.password)
     imap.start()
-    (folder / "smtp").mkdir()
-    cert, key = _certificate(folder / "smtp")
-    smtp = SmtpServer(
-        folder / "smtp", "127.0.0.1", free_port(), free_port(), "rep@shop.test", "s3cret", cert, key
-    )
+    smtp = new_server(folder / "smtp")
     smtp.start()
     ws = open_workspace(
         f"sqlite:///{folder / 'bench.sqlite3'}", secrets=SecretStore(MemoryKeyring())

@@ -347,22 +347,53 @@ class OutboxService:
 
     def resolve_unsure(self, outbox_id: int, *, was_sent: bool) -> Changes:
         """The rep looked in their Sent folder: it went (record it), or send it again."""
-        with self._sessions.begin() as session:
+        if not was_sent:
+            return self.send_again(outbox_id)
+        with self._sessions() as session:
             row = session.get(OutboxRecord, outbox_id)
             if row is None:
                 raise NotFoundError(f"There is no message {outbox_id} in the outbox.")
             if row.status != UNSURE:
                 raise UserError(f"Message {outbox_id} is {row.status}, not unsure.")
             handed = row.claimed_at or row.queued_at
-            if not was_sent:
-                row.status, row.next_attempt_at, row.last_error = QUEUED, self._clock(), ""
-                row.claimed_by, row.claimed_at = "", None
-                activity = session.get(ActivityRecord, row.activity_id) if row.activity_id else None
-                if activity is not None:
-                    activity.outcome = QUEUED
-        if was_sent:
-            self._recorder.record_sent(outbox_id, handed, allow=(UNSURE,))
+        self._recorder.record_sent(outbox_id, handed, allow=(UNSURE,))
         return Changes(leads=True, activities=True, follow_ups=True)
+
+    def send_again(self, outbox_id: int) -> Changes:
+        """Queue an unsure message (not in the Sent folder) or a refused one again, due now, with
+        the Message-ID it had; it goes to the lead's address as it is now (the rep may have fixed
+        it). A message that went, or was cancelled, is never sent again."""
+        with self._sessions.begin() as session:
+            row = session.get(OutboxRecord, outbox_id)
+            if row is None:
+                raise NotFoundError(f"There is no message {outbox_id} in the outbox.")
+            if row.status not in NEEDS_LOOK:
+                raise UserError(
+                    f"Message {outbox_id} is {row.status}: only an unsure or refused message can "
+                    "be sent again."
+                )
+            lead = session.get(LeadRecord, row.lead_id)
+            assert lead is not None  # an outbox row keeps its lead
+            check_can_email(lead)
+            now = self._clock()
+            if row.status == FAILED:  # the timeline keeps what the server said the first time
+                session.add(
+                    ActivityRecord(
+                        lead_id=lead.id,
+                        kind=ActivityKind.NOTE.value,
+                        occurred_at=now,
+                        body=f"Not sent to {row.to_address}: {row.last_error}. Sent again.",
+                        rep_id=row.rep_id,
+                    )
+                )
+            row.to_address = formataddr((join_name(lead.first_name, lead.last_name), lead.email))
+            row.status, row.next_attempt_at, row.last_error = QUEUED, now, ""
+            row.claimed_by, row.claimed_at = "", None
+            activity = session.get(ActivityRecord, row.activity_id) if row.activity_id else None
+            if activity is not None:
+                activity.outcome = QUEUED
+                activity.body = f"To {lead.email}: {row.subject}"
+        return Changes(leads=True, activities=True)
 
     def try_now(self, outbox_id: int) -> None:
         """The rep asked to send a waiting message now: it is due at once, whatever the backoff."""

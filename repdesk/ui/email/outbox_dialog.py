@@ -1,5 +1,6 @@
 """The outbox: what waits to be sent and why, and the messages that need a look (unsure: check
-the Sent folder, then record it as sent or send it again; failed: the server's reason)."""
+the Sent folder, then record it as sent or send it again; failed: the server's reason, and
+send it again once the address or the account is fixed)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ class OutboxDialog(QDialog):
         self.sent_button.setToolTip("Record it as sent (nothing is sent again)")
         self.sent_button.clicked.connect(lambda: self._resolve(True))
         self.again_button = QPushButton("Send it again")
+        self.again_button.setToolTip("Send it now, to the lead's address as it is now")
         self.again_button.clicked.connect(lambda: self._resolve(False))
         self.cancel_button = QPushButton("Do not send")
         self.cancel_button.setToolTip("Take it out of the outbox (the timeline keeps a note)")
@@ -130,11 +132,12 @@ class OutboxDialog(QDialog):
         row = self._current()
         if row is None:
             return
+        self.error.clear()
         try:
-            if row.status == FAILED and not was_sent:
-                self._outbox.cancel(row.id)
-                raise UserError("Fix the address or the account, then write the email again.")
-            self._outbox.resolve_unsure(row.id, was_sent=was_sent)
+            if was_sent:
+                self._outbox.resolve_unsure(row.id, was_sent=True)
+            else:
+                self._outbox.send_again(row.id)
         except UserError as exc:
             self.error.setText(str(exc))
         self._after()

@@ -354,3 +354,32 @@ def test_speed_to_lead_counts_the_email_when_the_server_accepted_it(
     mail_ws.outbox.send_due()
     speed = reports.report(start=day, end=day).to_json()["speed_to_lead"]
     assert (speed["never_contacted"], speed["median_minutes"]) == (0, 42)
+
+
+def test_a_refused_message_is_sent_again_to_the_corrected_address(
+    mail_ws: Workspace, smtp_server: SmtpServer
+) -> None:
+    add_account(mail_ws, smtp_server)
+    smtp_server.refuse.add("nobdy@acme.test")
+    lead = add_lead(mail_ws, email="nobdy@acme.test", first_name="Nob")
+    queued = mail_ws.outbox.queue(mail_ws.drafts.draft(lead, "first_reply"))
+    assert mail_ws.outbox.send_due().failed == [queued.outbox_id]
+    assert smtp_server.received == []
+
+    mail_ws.leads.update_lead(lead, {"email": "nobody@acme.test"})  # the rep fixes the typo
+    mail_ws.outbox.send_again(queued.outbox_id)
+    assert [r.status for r in mail_ws.outbox.rows()] == ["queued"]
+    report = mail_ws.outbox.send_due()
+    assert report.sent == [queued.outbox_id], report.errors
+    [message] = smtp_server.messages()
+    assert (message["To"], message["Message-ID"]) == (
+        "Nob Doe <nobody@acme.test>",
+        queued.message_id,
+    )
+    activities = [a for a in mail_ws.leads.detail(lead).activities if a.kind == "email"]
+    assert [(a.outcome, a.body.split(":")[0]) for a in activities] == [
+        ("sent", "To nobody@acme.test")
+    ]
+    assert mail_ws.leads.detail(lead).lead.first_response_at is not None
+    with pytest.raises(UserError, match="is sent"):
+        mail_ws.outbox.send_again(queued.outbox_id)  # what went is never sent twice

@@ -164,3 +164,20 @@ def test_the_not_a_fit_reply_from_the_form_is_the_template_as_the_user_edited_it
         lou = session.scalars(select(LeadRecord.id).where(LeadRecord.email == "lou@ng.example"))
         [imported] = _drafted_notes(workspace, lou.one())
     assert "Subject: Our own words for Lou" in imported and "The text the manager" in imported
+
+
+CALL_WORDS = ("talk", "spoke", "speak", "listened", "conversation", "on the phone", "our call")
+
+
+def test_the_shipped_not_a_fit_reply_to_a_form_only_lead_does_not_presume_a_call(
+    workspace: Workspace,
+) -> None:
+    """Nobody has called them: the helpful answer thanks them for what they wrote, for every
+    product's version of the shipped template."""
+    for n, product in enumerate(("", "website", "seo")):
+        lead_id = add_lead(workspace, product=product, email=f"form{n}@bakery.example")
+        workspace.form_answers.arrive(lead_id, {"need": "no"})
+        [note] = _drafted_notes(workspace, lead_id)
+        said = note.lower()
+        assert [w for w in CALL_WORDS if w in said] == [], (product, note)
+        assert "thank you for" in said and "thompson bakery" in said, note

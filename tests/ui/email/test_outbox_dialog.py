@@ -69,7 +69,7 @@ def open_outbox(qtbot: QtBot, window: MainWindow) -> OutboxDialog:
         found[:] = [
             w
             for w in QApplication.topLevelWidgets()
-            if isinstance(w, OutboxDialog) and w.isVisible()
+            if isinstance(w, OutboxDialog) and w.isVisible() and w.parent() is window
         ]
         return bool(found)
 
@@ -155,3 +155,28 @@ def test_the_rep_settles_every_message_from_the_outbox_dialog(
         "Una Doe <una@acme.test>",
         "Wes Doe <wes@acme.test>",
     ]
+
+
+def test_send_it_again_sends_a_refused_message_once_the_address_is_fixed(
+    qtbot: QtBot,
+    window: MainWindow,
+    mail_ws: Workspace,
+    smtp_server: SmtpServer,
+    three: dict[str, int],
+) -> None:
+    mail_ws.leads.update_lead(three["failed"], {"email": "fay@acme.test"})
+    dialog = open_outbox(qtbot, window)
+    select(qtbot, dialog, 0)
+    assert buttons(dialog) == ["Send it again", "Do not send"]
+    smtp_server.start()
+    qtbot.mouseClick(dialog.again_button, Qt.MouseButton.LeftButton)
+    assert dialog.error.text() == ""
+    qtbot.waitUntil(
+        lambda: "Fay Doe <fay@acme.test>" in [m["To"] for m in smtp_server.messages()],
+        timeout=10_000,
+    )
+    qtbot.waitUntil(lambda: "Fay Doe <fay@acme.test>" not in dict(shown(dialog)), timeout=5000)
+    outcomes = [
+        a.outcome for a in mail_ws.leads.detail(three["failed"]).activities if a.kind == "email"
+    ]
+    assert outcomes == ["sent"]
