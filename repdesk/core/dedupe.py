@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property, lru_cache
 
 from repdesk.core.phones import PERSON_KINDS, Phone
 
@@ -33,11 +34,13 @@ class Identity:
     last: str = ""
     company: str = ""
 
-    @property
+    @cached_property
     def name_key(self) -> str:
+        """Computed once: an import asks for it at every look-up of the record."""
         return name_key(self.first, self.last, self.company)
 
 
+@lru_cache(maxsize=65536)  # names repeat across a file's rows, and folding is the slow part
 def fold(text: str) -> str:
     """Lower case, accents and punctuation off, single spaces: names compare as people read them."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

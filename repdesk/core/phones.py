@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import phonenumbers
 
@@ -19,6 +19,7 @@ PERSON_KINDS = frozenset({"main", "mobile", "work", "home", "other"})
 
 _SEPARATORS = str.maketrans("", "", " -.()/\u00a0\t")
 _NANP_REGIONS = frozenset({"US", "CA"})
+_NANP_FIRST = frozenset("23456789")  # a North American national number's first digit
 
 
 class Phone(NamedTuple):
@@ -74,10 +75,15 @@ def parse_phone(raw: str, region: str = "US") -> tuple[str, str] | None:
             quick = _valid_international(digits[1:])
             if quick is not None:
                 return quick
+            if digits[1] == "1" and digits[2:3] in _NANP_FIRST:
+                return None  # +1 and no trunk 1: no prefix fits, valid_national had the say
         elif digits.isdigit() and region in _NANP_REGIONS:
             national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
-            if len(national) == 10 and valid_national(1, national):
-                return "+1" + national, ""
+            if national[:1] in _NANP_FIRST:
+                # Digits that start 2-9 in North America (or a 1 and ten such) are a national
+                # number and nothing else (no international or trunk prefix fits them):
+                # phonenumbers' verdict is valid_national's, so an invalid one needs no parser.
+                return ("+1" + national, "") if valid_national(1, national) else None
     return _parse(text, region.upper() or "US")
 
 
@@ -144,31 +150,73 @@ def _region_rules(region: str, code: int) -> tuple[re.Pattern[str] | None, _Desc
     return leading, general, kinds
 
 
+@lru_cache(maxsize=512)
+def _code_rules(code: int) -> tuple[tuple[re.Pattern[str] | None, _Desc, list[_Desc]], ...]:
+    """The rules of every region of a country code, in phonenumbers' order."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code) or ()
+    return tuple(_region_rules(region, code) for region in regions)
+
+
+_Rules = tuple[re.Pattern[str] | None, _Desc, list[_Desc]]
+
+
+def _fits(rules: _Rules, national: str) -> bool:
+    """The number is valid by one region's rules: its general shape and some kind's."""
+    _, (lengths, pattern), kinds = rules
+    size = len(national)
+    if (lengths and size not in lengths) or pattern.fullmatch(national) is None:
+        return False
+    return any(
+        (not kind_lengths or size in kind_lengths) and kind_pattern.fullmatch(national)
+        for kind_lengths, kind_pattern in kinds
+    )
+
+
+@lru_cache(maxsize=512)
+def _code_steps(code: int) -> tuple[tuple[re.Pattern[str] | None, tuple[_Rules, ...]], ...]:
+    """The regions of a shared country code as phonenumbers tries them: a region without leading
+    digits alone (None), each run of regions with leading digits as one pattern whose first
+    matching alternative names the region."""
+    steps: list[tuple[re.Pattern[str] | None, tuple[_Rules, ...]]] = []
+    run: list[_Rules] = []
+
+    def close() -> None:
+        if run:
+            alternatives = "|".join(
+                f"(?P<r{i}>{cast(re.Pattern[str], r[0]).pattern})" for i, r in enumerate(run)
+            )
+            steps.append((re.compile(alternatives), tuple(run)))
+            run.clear()
+
+    for rules in _code_rules(code):
+        if rules[0] is None:
+            close()
+            steps.append((None, (rules,)))
+        else:
+            run.append(rules)
+    close()
+    return tuple(steps)
+
+
+@lru_cache(maxsize=8192)  # a cell's number is asked again when the cell is searched for others
 def valid_national(code: int, national: str) -> bool:
     """Whether the national significant number `national` of country code `code` is valid, as
     phonenumbers.is_valid_number decides it (the region is the first whose leading digits match,
     else the first where the number is valid)."""
-    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code)
-    if not regions or not national.isdigit():
+    rules = _code_rules(code)
+    if not rules or not national.isdigit():
         return False
-    size = len(national)
-    for region in regions:
-        leading, (lengths, pattern), kinds = _region_rules(region, code)
-        fits = (not lengths or size in lengths) and pattern.fullmatch(national) is not None
-        if fits:
-            for kind_lengths, kind_pattern in kinds:
-                if (not kind_lengths or size in kind_lengths) and kind_pattern.fullmatch(national):
-                    break
-            else:
-                fits = False
-        if len(regions) == 1:
-            return fits
-        if leading is not None:
-            if leading.match(national):
-                return fits
+    if len(rules) == 1:
+        return _fits(rules[0], national)
+    for leading, regions in _code_steps(code):
+        if leading is None:
+            if _fits(regions[0], national):
+                return True
             continue
-        if fits:
-            return True
+        found = leading.match(national)
+        if found is not None:
+            name = next(k for k, v in found.groupdict().items() if v is not None)
+            return _fits(regions[int(name[1:])], national)
     return False
 
 
@@ -183,6 +231,8 @@ def phones_in(raw: str, region: str = "US") -> tuple[list[tuple[str, str]], bool
     single = parse_phone(text, region)
     if single is not None:
         return [single], False
+    if _no_number_in(text, region):
+        return _run_together(text, region), False
     found: list[tuple[str, str]] = []
     covered = 0
     try:
@@ -202,6 +252,42 @@ def phones_in(raw: str, region: str = "US") -> tuple[list[tuple[str, str]], bool
         leftover = any(ch.isalnum() for ch in rest)
         return found, leftover
     return _run_together(text, region), False
+
+
+_NANP_CELL = frozenset("0123456789 -.()")
+
+
+@lru_cache(maxsize=1)
+def _nanp_lengths() -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """Each length a North American national number can have, with what any number of that
+    length must look like in some region (a quick no before valid_national's full rules)."""
+    shapes: dict[int, list[str]] = {}
+    for _, (lengths, pattern), _ in _code_rules(1):
+        if not lengths:
+            return ()  # a region of any length: no quick no (the matcher reads every cell)
+        for size in lengths:
+            shapes.setdefault(size, []).append(f"(?:{pattern.pattern})")
+    return tuple((size, re.compile("|".join(shapes[size]))) for size in sorted(shapes))
+
+
+def _no_number_in(text: str, region: str) -> bool:
+    """True when phonenumbers' matcher (the slow part of reading a cell) can find no valid number
+    in a North American cell of digits and punctuation: whatever part of the cell it tries, its
+    national number is a run of the cell's digits (a trunk 1 dropped), so when no run of a valid
+    length is a valid number, and no 011 could start an international one, there is none."""
+    if text[:2] == "+1":
+        text = text[2:]  # read as +1: its national numbers are runs of the digits after it too
+    if region.upper() not in _NANP_REGIONS or not _NANP_CELL.issuperset(text):
+        return False
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if "011" in digits or not _nanp_lengths():
+        return False
+    return not any(
+        shape.fullmatch(run) and valid_national(1, run)
+        for size, shape in _nanp_lengths()
+        for start in range(len(digits) - size + 1)
+        if (run := digits[start : start + size])
+    )
 
 
 def _run_together(text: str, region: str) -> list[tuple[str, str]]:

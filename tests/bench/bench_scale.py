@@ -70,7 +70,7 @@ def old_workspace() -> Path:
         path.unlink()  # its steps were due days ago: make one whose steps are due today
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        for stale in CACHE.glob(f"*-{LEADS}*.sqlite3*"):
+        for stale in CACHE.glob(f"*-{LEADS}.*"):  # not another size's ("-100000" in "-1000000")
             stale.unlink()
         partial = path.with_suffix(".partial")
         generate(partial, LEADS)

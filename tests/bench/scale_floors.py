@@ -59,7 +59,7 @@ _LEAD_KEYS = (
     "id", "first_name", "last_name", "company", "title", "email", "phone", "source", "product",
     "status", "owner", "received_at", "first_response_at", "next_follow_up_at", "notes",
     "verdict", "score", "journey_stage", "do_not_contact", "replied_at", "form_verdict",
-    "form_note",
+    "form_note", "is_contact",
 )  # fmt: skip
 
 
@@ -68,16 +68,28 @@ def json_leads(con: sqlite3.Connection) -> None:
         "SELECT l.id, l.first_name, l.last_name, l.company, l.title, l.email, l.phone, l.source, "
         "l.product, l.status, r.name, l.received_at, l.first_response_at, l.next_follow_up_at, "
         "l.notes, l.verdict, l.score, l.journey_stage, l.do_not_contact, l.replied_at, "
-        "l.form_verdict, l.form_note FROM leads AS l "
+        "l.form_verdict, l.form_note, l.is_contact, l.phone_ext, l.tags, l.message, l.extra, "
+        "l.phones FROM leads AS l "
         "LEFT JOIN reps AS r ON l.owner_id = r.id ORDER BY l.received_at DESC, l.id DESC"
     )
 
+    width = len(_LEAD_KEYS)
+    loads = json.loads
+
     def lead(row: tuple) -> dict:  # type: ignore[type-arg]
-        data = dict(zip(_LEAD_KEYS, row, strict=True))
+        data = dict(zip(_LEAD_KEYS, row[:width], strict=True))
         for key in ("received_at", "first_response_at", "next_follow_up_at", "replied_at"):
             data[key] = _iso(data[key])
         data["do_not_contact"] = bool(data["do_not_contact"])
+        data["is_contact"] = bool(data["is_contact"])
         data["name"] = f"{data['first_name']} {data['last_name']}".strip()
+        # What an import kept of the lead, as `leads --json` adds it (the JSON columns parsed).
+        phone_ext, tags, message, extra, phones = row[width:]
+        data["phone_ext"] = phone_ext
+        data["tags"] = tags or ""
+        data["message"] = message
+        data["extra"] = loads(extra) if extra else {}
+        data["phones"] = loads(phones) if phones else []
         return data
 
     _stream(lead(row) for row in rows)

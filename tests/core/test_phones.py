@@ -169,12 +169,15 @@ def test_no_country_is_none() -> None:
     assert region_for_country("Atlantis") is None
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(
     st.one_of(
         st.from_regex(r"\+[1-9][0-9]{6,14}", fullmatch=True),
         st.from_regex(r"\+(1|44|49|33|39|7|30|420|48|800|882)[0-9]{4,12}", fullmatch=True),
         st.from_regex(r"1?[2-9][0-9]{9}", fullmatch=True),
+        st.from_regex(r"\+1 ?[2-9][0-9]{2}[ -]?[0-9]{3}[ -]?[0-9]{4}", fullmatch=True),
+        st.from_regex(r"\+?1?[0-9]{1,18}", fullmatch=True),
+        st.from_regex(r"\+?1?3[0-9]{6}", fullmatch=True),
     ),
     st.sampled_from(["US", "CA", "GB", "DE"]),
 )
@@ -191,3 +194,68 @@ def test_the_quick_reading_of_plain_digits_agrees_with_phonenumbers(text: str, r
     except phonenumbers.NumberParseException:
         expected = None
     assert normalize_phone(text, region) == expected
+
+
+def _phones_in_by_the_matcher(text: str, region: str) -> list[tuple[str, str]]:
+    """What phonenumbers' matcher finds in a cell (phones_in's reading when the cell is not one
+    number)."""
+    matches = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+    return [
+        (
+            phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164),
+            m.number.extension or "",
+        )
+        for m in matches
+    ]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789 -.()", max_size=30),
+        st.from_regex(
+            r"[0-9]{0,4}[ -]?\(?[2-9][0-9]{2}\)?[ .-]?[0-9]{3}[ .-]?[0-9]{4}[0-9 -]{0,5}",
+            fullmatch=True,
+        ),
+        st.from_regex(r"[0-9 -]{0,6}(310|011|1)[0-9 -]{4,14}", fullmatch=True),
+        st.from_regex(r"\+1[0-9 ().-]{6,18}", fullmatch=True),
+    ),
+    st.sampled_from(["US", "CA"]),
+)
+def test_a_cell_the_matcher_is_skipped_for_holds_no_number_it_would_find(
+    text: str, region: str
+) -> None:
+    """phones_in skips the matcher on North American cells of digits and punctuation in which no
+    run of digits is a valid number: the matcher finds nothing there either."""
+    numbers, _ = phones_in(text, region)
+    if parse_phone(text.strip(), region) is None and not _phones_in_by_the_matcher(
+        text.strip(), region
+    ):
+        assert numbers == _run_together_reference(text.strip(), region)
+    elif parse_phone(text.strip(), region) is None:
+        assert numbers == _phones_in_by_the_matcher(text.strip(), region)
+
+
+def _run_together_reference(text: str, region: str) -> list[tuple[str, str]]:
+    from repdesk.core.phones import _run_together
+
+    return _run_together(text, region)
+
+
+_SHARED_CODES = sorted(c for c, r in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items() if len(r) > 1)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from(_SHARED_CODES),
+    st.from_regex(r"[1-9][0-9]{3,11}", fullmatch=True),
+)
+def test_validity_under_a_shared_country_code_is_phonenumbers_verdict(
+    code: int, national: str
+) -> None:
+    """valid_national picks the region of a shared code (+1, +7, +44, …) as phonenumbers does:
+    the first whose leading digits match, else the first where the number is valid."""
+    from repdesk.core.phones import valid_national
+
+    number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    assert valid_national(code, national) == phonenumbers.is_valid_number(number)

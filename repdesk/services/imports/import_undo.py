@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from repdesk.core.calendar_uids import follow_up_uid
@@ -148,8 +150,16 @@ def _bury_steps(session: Session, lead_ids: list[int], now: datetime, workspace_
             updated_at=now,
         )
     )
+    insert: Any = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(CalendarTombstoneRecord.__table__)
+    # One statement a chunk, a tombstone already there (the same UID buried before) updated.
+    statement = statement.on_conflict_do_update(
+        index_elements=[CalendarTombstoneRecord.uid],
+        set_={c: statement.excluded[c] for c in _TOMBSTONE_COLUMNS if c != "uid"},
+    )
     for start in range(0, len(lead_ids), 5000):
         chunk = lead_ids[start : start + 5000]
+        tombstones = []
         for row in session.execute(
             select(*STEP_COLUMNS, FollowUpRecord.exported_sequence)
             .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
@@ -159,17 +169,22 @@ def _bury_steps(session: Session, lead_ids: list[int], now: datetime, workspace_
             exported_sequence = row[-1]
             uid = follow_up_uid(step.id, workspace_id, step.legacy_uid)
             reminder = to_reminder(step, uid=uid, minutes=15, alarm=None)
-            session.merge(
-                CalendarTombstoneRecord(
-                    uid=reminder.uid,
-                    sequence=step.sequence,
-                    due_at=step.due_at,
-                    summary=reminder.summary,
-                    created_at=now,
-                    in_ics=exported_sequence is not None,
-                    ics_sent=False,
-                )
+            tombstones.append(
+                {
+                    "uid": reminder.uid,
+                    "sequence": step.sequence,
+                    "due_at": step.due_at,
+                    "summary": reminder.summary,
+                    "created_at": now,
+                    "in_ics": exported_sequence is not None,
+                    "ics_sent": False,
+                }
             )
+        if tombstones:
+            session.connection().execute(statement, tombstones)
+
+
+_TOMBSTONE_COLUMNS = ("uid", "sequence", "due_at", "summary", "created_at", "in_ics", "ics_sent")
 
 
 def _remove_reps(session: Session, rep_ids: list[int]) -> int:

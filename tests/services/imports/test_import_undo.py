@@ -119,6 +119,38 @@ def test_undo_cancels_the_steps_of_the_leads_it_removes_in_the_next_export(
     assert list(Calendar.from_ical(third.read_bytes()).walk("VEVENT")) == []
 
 
+def test_a_step_buried_again_under_the_same_uid_keeps_one_tombstone(
+    workspace: Workspace, tmp_path: Path, clock: FakeClock
+) -> None:
+    """Tombstones are written a chunk at a time; one whose UID is already buried is updated (the
+    newer sequence and time), never doubled and never an error."""
+    from repdesk.services.imports.import_undo import _bury_steps
+    from repdesk.store.models import CalendarTombstoneRecord, LeadRecord
+
+    ws = workspace
+    source = write(tmp_path / "a.csv", "Name,Email\nAna Ruiz,ana@x.example\nBo Li,bo@x.example\n")
+    ws.imports.import_files([source])
+    workspace_id = str(ws.settings.get("workspace_id"))
+    buried = []
+    for _ in range(2):
+        with ws.sessions.begin() as session:
+            ids = list(session.scalars(select(LeadRecord.id)))
+            _bury_steps(session, ids, clock.now, workspace_id)
+        with ws.sessions() as session:
+            buried.append(
+                {
+                    t.uid: (t.created_at, t.sequence)
+                    for t in session.scalars(select(CalendarTombstoneRecord))
+                }
+            )
+        clock.now += timedelta(minutes=5)
+    first, second = buried
+    assert len(first) == 2 and set(second) == set(first)
+    for uid, (created, sequence) in second.items():
+        assert created == first[uid][0] + timedelta(minutes=5)
+        assert sequence == first[uid][1]  # the cancelled step's, as it stands
+
+
 @pytest.mark.integration
 def test_undo_deletes_the_events_of_removed_leads_on_the_next_caldav_push(
     workspace: Workspace, tmp_path: Path, radicale_url: str
