@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from repdesk.formats.header_map import CANONICAL_FIELDS, HUMAN_NAMES, NAME, RECEIVED_AT
 from repdesk.formats.lead_file import (
@@ -52,6 +52,7 @@ from repdesk.services.imports.import_run import (
 from repdesk.services.imports.import_undo import UndoResult, undo_run
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.bulk import bulk_page_cache
+from repdesk.store.engine import Sessions
 from repdesk.store.models import ImportRecord, LeadRecord, RepRecord
 
 #: Concurrent imports of one PostgreSQL database take turns (their lookups inside the turn), so
@@ -132,7 +133,7 @@ UndoHook = Callable[[Session, int], object]
 class ImportService:
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        sessions: Sessions,
         clock: Callable[[], datetime],
         settings: SettingsService,
         planner: FollowUpPlanner,
@@ -321,7 +322,7 @@ class ImportService:
             planned = self._plan(session, arrivals, now, check)
         if progress is not None:
             progress(0.8)
-        session = self._sessions()
+        session = self._sessions.writing()  # BEGIN IMMEDIATE; refused on a read-only file
         try:
             transaction = session.begin()
             started = time.perf_counter()

@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from repdesk.core import contact, do_not_contact
@@ -16,6 +16,7 @@ from repdesk.core.business_hours import BusinessHours, business_seconds_between
 from repdesk.core.contact import display_name
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.core.phones import parse_phone
+from repdesk.core.quoting import quoted
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.common.keyset import keyset_rows
@@ -30,6 +31,7 @@ from repdesk.services.leads.lead_rows import (
     StepRow,
     lead_json,
 )
+from repdesk.store.guarded import json_set_with
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
 
@@ -371,19 +373,19 @@ class LeadService:
         unknown = set(values) - set(EDITABLE)
         if unknown:
             raise UserError(
-                f"The field {sorted(unknown)[0]!r} cannot be edited; the fields that can are "
-                f"{', '.join(EDITABLE)}."
+                f"The field {quoted(sorted(unknown)[0])} cannot be edited; the fields that can "
+                f"are {', '.join(EDITABLE)}."
             )
         cleaned = dict(values)
         if cleaned.get("email"):
             email = contact.normalize_email(cleaned["email"])
             if email is None:
-                raise UserError(f"{cleaned['email']!r} is not a valid email address.")
+                raise UserError(f"{quoted(cleaned['email'])} is not a valid email address.")
             cleaned["email"] = email
         if cleaned.get("phone"):
             found = parse_phone(cleaned["phone"], self._region())
             if found is None:
-                raise UserError(f"{cleaned['phone']!r} is not a valid phone number.")
+                raise UserError(f"{quoted(cleaned['phone'])} is not a valid phone number.")
             # "(614) 555-0120 x12": the number, and the extension beside it (kept, not dropped).
             cleaned["phone"] = found[0]
             cleaned["phone_ext"] = found[1] or cleaned.get("phone_ext", "")
@@ -467,7 +469,7 @@ class LeadService:
                 if refused:
                     raise StaleEditError(refused)
             undo = UndoRecorder(session, [lead_id])
-            edited = set(lead.edited_fields or [])
+            edited: set[str] = set()
             changed: list[tuple[str, str, str]] = []
             for key, value in cleaned.items():
                 if getattr(lead, key) != value:
@@ -480,7 +482,6 @@ class LeadService:
                 )
             if not changed:
                 return Changes()
-            lead.edited_fields = sorted(edited)
             lead.updated_at = now
             # The edit on the timeline: what changed, from what to what.
             session.add(
@@ -490,6 +491,17 @@ class LeadService:
                     occurred_at=now,
                     body=edit_summary(changed),
                 )
+            )
+            session.flush()
+            # The protected fields merged in SQL from the row as it is now (no read-modify-write:
+            # two edits adding different fields at once both stay protected).
+            session.execute(
+                update(LeadRecord)
+                .where(LeadRecord.id == lead_id)
+                .values(
+                    edited_fields=json_set_with(LeadRecord.edited_fields, edited, self.dialect)
+                ),
+                execution_options={"synchronize_session": "fetch"},
             )
             names = ", ".join(_FIELD_LABELS.get(k, k).lower() for k, _o, _n in changed)
             step = undo.step(f"Edited {names}")
