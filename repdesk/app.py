@@ -149,7 +149,7 @@ def build_services(
         forms=FormOutput(scripts, region),
         form_answers=form_answers,
         form_mappings=FormMappingService(sessions, clock, form_answers.reread),
-        backup=BackupService(url),
+        backup=BackupService(url, sessions),
         undo=UndoService(sessions),
         duplicates=DuplicateService(sessions, clock, planner),
         accounts=accounts,
@@ -173,7 +173,9 @@ def _builder(
 ) -> Callable[[WorkspaceTime], Opened]:
     def build(time: WorkspaceTime) -> Opened:
         from repdesk.services.settings.secrets import SecretStore
+        from repdesk.store.backups import read_only_reason
         from repdesk.store.engine import make_engine, make_session_factory
+        from repdesk.store.sqlite_file import sqlite_path
 
         engine = make_engine(url)
         if migrate:
@@ -181,6 +183,9 @@ def _builder(
 
             ensure_schema(engine, progress)
         sessions = make_session_factory(engine)
+        path = sqlite_path(url)
+        if path is not None:  # a damaged file opens read-only (checked once, before a write)
+            sessions.first_write_check = lambda: read_only_reason(path)
         services = build_services(url, sessions, time, secrets or SecretStore())
         # Expired verdicts get their re-qualify steps whenever a workspace opens (CLI and GUI).
         services.followups.plan_requalifications()
@@ -219,10 +224,15 @@ def open_workspace_lazily(
     (`Workspace.load`); anything else (a server, a new file, a migration to run) is opened at once
     like `open_workspace`."""
     from repdesk.migrations import HEAD_REVISION
+    from repdesk.store.errors import DamagedFileError
     from repdesk.store.sqlite_file import sqlite_path, sqlite_tables_and_revision
 
     path = sqlite_path(url)
-    if path is None or not path.is_file() or sqlite_tables_and_revision(path)[1] != HEAD_REVISION:
+    try:
+        current = sqlite_tables_and_revision(path)[1] if path and path.is_file() else None
+    except DamagedFileError:
+        current = None  # opening it for real says it is damaged and where its backup is
+    if path is None or current != HEAD_REVISION:
         return open_workspace(url, clock=clock, secrets=secrets, progress=progress)
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
 

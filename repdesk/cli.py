@@ -10,6 +10,7 @@ from typing import NoReturn
 
 from repdesk import __version__
 from repdesk.commands import (
+    backup_cmd,
     calendar_cmd,
     followup_cmd,
     import_cmd,
@@ -33,6 +34,7 @@ COMMANDS = [
     mail_cmd,
     report_cmd,
     script_cmd,
+    backup_cmd,
     team_cmd,
     workspace_cmd,
 ]
@@ -120,6 +122,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from repdesk.services.common.errors import user_sentence
     from repdesk.store.errors import StoreError
 
+    if hasattr(args, "run_without_workspace"):  # e.g. `backup restore`, for a damaged file
+        from repdesk.store.locations import resolve_url
+
+        try:
+            return int(args.run_without_workspace(args, resolve_url(args.db, demo=args.demo)))
+        except Exception as exc:
+            sentence = user_sentence(exc)
+            if sentence is None:
+                raise
+            return fail(sentence)
     if getattr(args, "standalone", False):  # names its own database (`repdesk team init URL`)
         try:
             return int(args.run(args))

@@ -33,6 +33,9 @@ def open_for_cli(db: str | None, *, demo: bool = False) -> Workspace:
         sys.stderr.write("\n")
     if demo:
         ensure_demo(workspace)
+    from repdesk.services.workspace.backup_service import daily_backup_quietly
+
+    daily_backup_quietly(url)  # the rolling backup, once a day (`repdesk backup restore`)
     return workspace
 
 

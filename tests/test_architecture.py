@@ -48,6 +48,8 @@ NAMED: dict[str, frozenset[tuple[str, str]]] = {
         {
             # The error a failed open of the database raises (the app's start says it).
             ("repdesk.store.errors", "StoreError"),
+            # A write refused on a workspace opened read-only: background writers stop on it.
+            ("repdesk.store.errors", "ReadOnlyError"),
             # repdesk.ui.build_main_window (embedding) opens its workspace as the CLI does.
             ("repdesk.launch", "open_for_embedding"),
         }

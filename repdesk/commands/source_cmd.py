@@ -109,6 +109,8 @@ def run_list(args: argparse.Namespace, services: Services) -> int:
         print(f"{s.id:>4}  {s.kind:<7} {s.status:<8} {checked:<16}  {s.name}")
         if s.last_error:
             print(f"      {s.last_error}")
+        for mail in s.could_not_read:
+            print(f"      could not read message {mail['uid']}: {mail['reason']}")
     return 0
 
 
@@ -128,6 +130,8 @@ def run_fetch(args: argparse.Namespace, services: Services) -> int:
             print(
                 f"Filed {result.replies} messages from leads (replies, automatic answers, bounces)."
             )
+        for mail in result.could_not_read:
+            print(f"Could not read {mail['source']} message {mail['uid']}: {mail['reason']}")
     for error in result.errors:
         print(f"repdesk: {error}", file=sys.stderr)
     # The run itself worked: a source that is offline is reported (JSON "errors", stderr), and the

@@ -21,6 +21,9 @@ _WORD_RE = re.compile(r"[A-Za-z0-9_.+\-]+")
 _INT_RE = re.compile(r"-?\d+")
 _FLOAT_RE = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 KEYWORDS = frozenset({"and", "or", "not", "in", "answered"})
+#: How deep parentheses, `not`s and nested all/any/not objects may go (readers recurse per level;
+#: far deeper input would exhaust Python's stack instead of getting a sentence).
+MAX_NESTING = 32
 
 
 class Op(StrEnum):
@@ -111,8 +114,10 @@ def _data_value(raw: object) -> ConditionValue:
     raise ConditionError(f"a condition value must be a word or a number, not {raw!r}")
 
 
-def condition_from_data(data: Mapping[str, Any]) -> Condition:
+def condition_from_data(data: Mapping[str, Any], _depth: int = 0) -> Condition:
     """Read the JSON form; an all/any of one item collapses to that item."""
+    if _depth > MAX_NESTING:
+        raise ConditionError(f"conditions nest at most {MAX_NESTING} levels deep")
     if not isinstance(data, Mapping):
         raise ConditionError(f"a condition must be an object, not {data!r}")
     for group in ("all", "any"):
@@ -120,12 +125,12 @@ def condition_from_data(data: Mapping[str, Any]) -> Condition:
             raw = data[group]
             if not isinstance(raw, list) or not raw:
                 raise ConditionError(f"'{group}' needs a non-empty list of conditions")
-            items = tuple(condition_from_data(d) for d in raw)
+            items = tuple(condition_from_data(d, _depth + 1) for d in raw)
             if len(items) == 1:
                 return items[0]
             return AllOf(items) if group == "all" else AnyOf(items)
     if "not" in data:
-        return Not(condition_from_data(data["not"]))
+        return Not(condition_from_data(data["not"], _depth + 1))
     question, op_text = data.get("question"), data.get("op")
     if not isinstance(question, str) or not KEY_RE.fullmatch(question):
         raise ConditionError(f"a condition needs a question key, got {question!r}")
@@ -235,6 +240,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokenize(text)
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> _Token:
         return self.tokens[self.pos]
@@ -281,15 +287,22 @@ class _Parser:
         return items[0] if len(items) == 1 else AllOf(tuple(items))
 
     def parse_unary(self) -> Condition:
-        if self.is_keyword("not"):
-            self.take()
-            return Not(self.parse_unary())
         token = self.peek()
-        if token.kind == "symbol" and token.text == "(":
-            self.take()
-            inner = self.parse_or()
-            self.expect_symbol(")", "to close the '('")
-            return inner
+        if self.is_keyword("not") or (token.kind == "symbol" and token.text == "("):
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise ConditionError(
+                    f"conditions nest at most {MAX_NESTING} levels deep", token.column
+                )
+            try:
+                self.take()
+                if token.text != "(":
+                    return Not(self.parse_unary())
+                inner = self.parse_or()
+                self.expect_symbol(")", "to close the '('")
+                return inner
+            finally:
+                self.depth -= 1
         if self.is_keyword("answered"):
             self.take()
             self.expect_symbol("(", "after 'answered'")

@@ -7,9 +7,12 @@ from typing import Protocol
 
 from repdesk.core.phones import normalize_phone
 
-# One "@", something before it, a dot in the domain, no spaces or list separators.
+# One "@", something before it, a dot in the domain, no spaces or list separators, and none of
+# ? & % # / (legal in a local part, but in a mailto: link they add recipients or parameters:
+# "a?cc=boss@corp.example" is refused rather than kept as a trap for the rep's mail draft).
 _EMAIL_RE = re.compile(
-    r"[^@\s,;:<>()\[\]\"\\]+@[^@\s,;:<>()\[\]\"\\.][^@\s,;:<>()\[\]\"\\]*\.(?:[^\W_]|-){2,}"
+    r"[^@\s,;:<>()\[\]\"\\?&%#/]+@[^@\s,;:<>()\[\]\"\\?&%#/.][^@\s,;:<>()\[\]\"\\?&%#/]*"
+    r"\.(?:[^\W_]|-){2,}"
 )
 
 _NAME_PARTICLES = frozenset(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.errors
 import email.header
+import email.parser
 import email.policy
 import re
 from dataclasses import dataclass, field, replace
@@ -15,11 +16,23 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
 
 from repdesk.core.contact import normalize_email, split_name
+from repdesk.core.quoting import clip, quoted
 from repdesk.formats.header_map import build_plan, squash
 from repdesk.formats.lead_csv import _rows as plan_rows
 from repdesk.formats.lead_file import ParsedLead
 
 MAX_TEXT = 200_000  # characters of body text considered; the rest is not an inquiry
+#: Bounds on what is read of one mail, so that its size never turns into minutes: the bytes parsed
+#: (a mailbox fetches at most 5 MB of a message too), the characters of HTML converted to text,
+#: the characters of a header decoded, the form fields considered (and the lines looked at as
+#: possible field labels), and how many multipart boundaries (nesting) are followed.
+MAX_MAIL_BYTES = 5 * 1024 * 1024
+MAX_HTML = 2 * MAX_TEXT
+MAX_HEADER = 2_000
+MAX_FIELDS = 200
+MAX_LABEL_LINES = 2_000
+MAX_BOUNDARIES = 64
+_BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
 _LABEL_WORDS = 10
 _PAIR = re.compile(r"^\s*(?:[*•-]\s*)?(?P<label>[^:\n]{1,80}?)\s*:\s*(?P<value>.*)$")
 _DASHED = re.compile(
@@ -66,8 +79,34 @@ class FormEmail:
 
 def parse_form_email(raw: bytes, *, region: str = "US") -> FormEmail:
     """Parse raw RFC 5322 bytes; never raises on malformed mail (problems go to notes /
-    lead.problem)."""
+    lead.problem: a mail that cannot be read at all has the reason as its problem)."""
+    try:
+        return _parse(raw, region)
+    except Exception as exc:  # noqa: BLE001  (the parsers below are not ours; no mail may raise)
+        reason = "its parts are nested too deep" if isinstance(exc, RecursionError) else str(exc)
+        return _unreadable(raw, f"it cannot be read as an email ({reason or type(exc).__name__})")
+
+
+def _unreadable(raw: bytes, problem: str) -> FormEmail:
+    """A mail that is not read, with its subject when its headers can be read at least."""
     notes: list[str] = []
+    try:
+        headers = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
+            raw[: MAX_HEADER * 20], headersonly=True
+        )
+        subject = _header(headers, "Subject", notes)
+    except Exception:  # noqa: BLE001  (the subject is only a courtesy)
+        subject = ""
+    return FormEmail(ParsedLead(0, {}, None, {}, problem), "", subject, [])
+
+
+def _parse(raw: bytes, region: str) -> FormEmail:
+    notes: list[str] = []
+    if len(raw) > MAX_MAIL_BYTES:
+        raw = raw[:MAX_MAIL_BYTES]
+        notes.append(f"it is larger than {MAX_MAIL_BYTES // 2**20} MB; only its start was read")
+    if len(_BOUNDARY.findall(raw, 0, MAX_MAIL_BYTES)) > MAX_BOUNDARIES:
+        return _unreadable(raw, f"its parts are nested more than {MAX_BOUNDARIES} deep")
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     subject = _header(msg, "Subject", notes)
     sender = _header(msg, "From", notes)
@@ -79,6 +118,9 @@ def parse_form_email(raw: bytes, *, region: str = "US") -> FormEmail:
         notes.append("the message has no Subject header")
     tool = _tool(" ".join((subject, sender, text[:4000], text[-2000:])).lower())
     pairs = form_pairs(text)
+    if len(pairs) > MAX_FIELDS:
+        notes.append(f"it has {len(pairs):,} form fields; the first {MAX_FIELDS} were read")
+        pairs = pairs[:MAX_FIELDS]
     lead = _lead_from_pairs(pairs, region) if pairs else None
     if lead is None or not _has_person(lead):
         lead = _fallback(reply_to or sender, text, subject, region, lead)
@@ -123,7 +165,7 @@ def body_text(msg: Message, notes: list[str]) -> tuple[str, bool]:
     if plain and plain.strip():
         return plain.replace("\r\n", "\n").replace("\r", "\n")[:MAX_TEXT], False
     if html and html.strip():
-        return html_to_text(html)[:MAX_TEXT], True
+        return html_to_text(html[:MAX_HTML])[:MAX_TEXT], True
     notes.append("the message has no text body")
     return "", False
 
@@ -141,10 +183,13 @@ def _decode(part: Message, notes: list[str]) -> str:
     charset = part.get_content_charset() or "utf-8"
     try:
         return payload.decode(charset)
-    except LookupError:
-        notes.append(f"unknown charset {charset!r}; read as UTF-8 with replacement characters")
-    except UnicodeDecodeError:
-        notes.append(f"the text is not valid {charset}; undecodable bytes were replaced")
+    except (LookupError, ValueError) as exc:  # ValueError: a name with a NUL in it
+        if isinstance(exc, UnicodeDecodeError):
+            notes.append(f"the text is not valid {clip(charset)}; undecodable bytes were replaced")
+            return payload.decode("utf-8", errors="replace")
+        notes.append(
+            f"unknown charset {quoted(charset)}; read as UTF-8 with replacement characters"
+        )
     return payload.decode("utf-8", errors="replace")
 
 
@@ -229,45 +274,57 @@ def _content_lines(text: str) -> list[str]:
     return lines
 
 
+# A value that spans lines is gathered as a list of its lines and joined once (building it by
+# concatenation costs the square of its length: minutes for a mail of a few megabytes).
+
+
 def _colon_pairs(lines: list[str]) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
+    labels: list[str] = []
+    values: list[list[str]] = []
     for line in lines:
         match = _PAIR.match(line)
         if match and _is_label(match["label"]) and "//" not in match["label"]:
-            pairs.append((match["label"].strip(), match["value"].strip()))
-        elif pairs and line.strip():
-            label, value = pairs[-1]  # a continuation line: the value (a message) spans lines
-            pairs[-1] = (label, f"{value}\n{line.strip()}" if value else line.strip())
-        elif pairs and pairs[-1][1] and not line.strip():
-            pairs[-1] = (pairs[-1][0], pairs[-1][1] + "\n")
-    return [(label, value.strip()) for label, value in pairs]
+            labels.append(match["label"].strip())
+            value = match["value"].strip()
+            values.append([value] if value else [])
+        elif labels and line.strip():
+            parts = values[-1]  # a continuation line: the value (a message) spans lines
+            parts += ("\n", line.strip()) if parts else (line.strip(),)
+        elif labels and values[-1] and not line.strip():
+            values[-1].append("\n")
+    return [(label, "".join(parts).strip()) for label, parts in zip(labels, values, strict=True)]
 
 
 def _dashed_pairs(lines: list[str]) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
+    labels: list[str] = []
+    values: list[list[str]] = []
     for line in lines:
         match = _DASHED.match(line)
         if match:
-            pairs.append((match["label"], ""))
-        elif pairs and line.strip():
-            label, value = pairs[-1]
-            pairs[-1] = (label, f"{value}\n{line.strip()}".strip())
-    return pairs
+            labels.append(match["label"])
+            values.append([])
+        elif labels and line.strip():
+            values[-1].append(line.strip())
+    return [(label, "\n".join(parts)) for label, parts in zip(labels, values, strict=True)]
 
 
 def _stacked_pairs(lines: list[str]) -> list[tuple[str, str]]:
     """Gravity Forms / Typeform HTML: a label line (a known field or a question) then its value
     lines."""
-    pairs: list[tuple[str, str]] = []
-    for line in (line.strip() for line in lines):
+    labels: list[str] = []
+    values: list[list[str]] = []
+    for number, line in enumerate(line.strip() for line in lines):
         if not line:
             continue
-        if _known_label(line) or (line.endswith("?") and len(line) <= 200):
-            pairs.append((line.rstrip(":"), ""))
-        elif pairs:
-            label, value = pairs[-1]
-            pairs[-1] = (label, f"{value}\n{line}".strip())
-    return [(label, value) for label, value in pairs if value]
+        # A form's fields come first: past MAX_LABEL_LINES every line belongs to the last value.
+        if number < MAX_LABEL_LINES and (
+            _known_label(line) or (line.endswith("?") and len(line) <= 200)
+        ):
+            labels.append(line.rstrip(":"))
+            values.append([])
+        elif labels:
+            values[-1].append(line)
+    return [(label, "\n".join(parts)) for label, parts in zip(labels, values, strict=True) if parts]
 
 
 def _is_label(label: str) -> bool:
@@ -386,7 +443,11 @@ def _header(msg: Message, name: str, notes: list[str]) -> str:
         value = msg.get(name)
         if value is None:
             return ""
-        text = str(email.header.make_header(email.header.decode_header(str(value))))
+        raw = str(value)
+        if len(raw) > MAX_HEADER:
+            notes.append(f"the {name} header is {len(raw):,} characters long; its start was read")
+            raw = raw[:MAX_HEADER]
+        text = str(email.header.make_header(email.header.decode_header(raw)))
     except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
         notes.append(f"the {name} header has a broken encoding; read it as it is")
         text = str(msg.get(name, ""))

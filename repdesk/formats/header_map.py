@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from repdesk.core.domain import LEAD_FIELDS
 from repdesk.core.phones import PHONE_KINDS, kind_of_label
+from repdesk.core.quoting import clip
 from repdesk.formats.text_decoding import LeadFileError
 
 #: Fields a column (or vCard property) may fill, as in ParsedLead.fields (the inquiry time is
@@ -34,16 +35,21 @@ HUMAN_NAMES = {
 }
 
 
+#: A header is matched by its first characters only: no alias is this long, and a 10 MB column
+#: name must not cost seconds a character at a time.
+_MATCHED_CHARS = 300
+
+
 def squash(header: str) -> str:
     """Header key for field aliases: lower-case letters and digits only ("E-mail 1 - Value" ->
     "email1value")."""
-    return "".join(ch for ch in header.lower() if ch.isalnum())
+    return "".join(ch for ch in header[:_MATCHED_CHARS].lower() if ch.isalnum())
 
 
 def spaced(header: str) -> str:
     """Header key for format signatures: lower-case, single spaces ("E-mail  Address" -> "e-mail
-    address")."""
-    return " ".join(header.replace("\ufeff", "").lower().split())
+    address"); like squash, only the first _MATCHED_CHARS characters count."""
+    return " ".join(header[:_MATCHED_CHARS].replace("\ufeff", "").lower().split())
 
 
 # field rank: headers (a lower rank wins when several columns fill one field).
@@ -231,7 +237,7 @@ def detect_format(headers: Sequence[str]) -> str:
 
 def _is_question(header: str) -> bool:
     text = header.strip()
-    return text.endswith("?") or len(text.split()) >= 5
+    return text.endswith("?") or len(text[:_MATCHED_CHARS].split()) >= 5
 
 
 @dataclass(frozen=True)
@@ -286,7 +292,7 @@ def build_plan(headers: Sequence[str], overrides: Mapping[str, str] | None = Non
         if wanted_field != EXTRA and wanted_field not in MAPPABLE:
             choices = ", ".join((*CANONICAL_FIELDS, NAME, RECEIVED_AT, EXTRA))
             raise LeadFileError(
-                f"The column mapping names an unknown field '{wanted_field}' (use one of: "
+                f"The column mapping names an unknown field '{clip(wanted_field)}' (use one of: "
                 f"{choices})."
             )
     format_overrides = _FORMAT_OVERRIDES.get(detected, {})

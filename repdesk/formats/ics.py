@@ -178,7 +178,8 @@ def ics_header(prodid: str = DEFAULT_PRODID, calendar_name: str = DEFAULT_CALEND
         "VERSION:2.0",
         fold_line("PRODID:" + escape_text(prodid)),
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        # No METHOD: with METHOD:PUBLISH, RFC 5546 wants an ORGANIZER on every event, and a
+        # follow-up reminder has none (libical's iTIP check refuses the file without one).
         fold_line("X-WR-CALNAME:" + escape_text(calendar_name)),
     ]
     return _CRLF.join(lines) + _CRLF

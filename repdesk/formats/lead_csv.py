@@ -18,6 +18,7 @@ from repdesk.formats.dates import ColumnOrder, ambiguous, day_first_for, parse_d
 from repdesk.formats.header_map import HUMAN_NAMES, NAME, RECEIVED_AT, ColumnPlan
 from repdesk.formats.person_row import PersonRow, RowFactory
 from repdesk.formats.text_decoding import CountingReader, LeadFileError, open_text
+from repdesk.formats.unique_names import UniqueNames
 
 # A lead's notes can be long, but not 128 KiB long only by accident; allow big cells.
 csv.field_size_limit(min(sys.maxsize, 64 * 1024 * 1024))
@@ -60,16 +61,8 @@ def outlook_shifted_work_fields(fields: dict[str, str], extra: dict[str, str]) -
 
 def extra_names(headers: Sequence[str]) -> list[str]:
     """The extra-dict key of each column: its header, made unique and never empty."""
-    names: list[str] = []
-    seen: set[str] = set()
-    for index, header in enumerate(headers):
-        name = header.strip() or f"column {index + 1}"
-        base, copy = name, 2
-        while name in seen:
-            name, copy = f"{base} ({copy})", copy + 1
-        seen.add(name)
-        names.append(name)
-    return names
+    unique = UniqueNames("{base} ({n})")
+    return [unique.take(header.strip() or f"column {i + 1}") for i, header in enumerate(headers)]
 
 
 class _Lines:

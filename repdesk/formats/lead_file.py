@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from repdesk.core.phones import Phone
+from repdesk.core.quoting import clip
 from repdesk.formats.header_map import ColumnPlan, build_plan, default_kind
 from repdesk.formats.lead_csv import iter_csv
 from repdesk.formats.text_decoding import (
@@ -159,7 +160,7 @@ def open_lead_file(
     headers = _read_header(path, encoding, delimiter, skip)
     column_plan = build_plan(headers, mapping)
     if not column_plan.has_identity:
-        shown = ", ".join(f"'{h}'" for h in headers[:6]) + (", …" if len(headers) > 6 else "")
+        shown = ", ".join(f"'{clip(h)}'" for h in headers[:6]) + (", …" if len(headers) > 6 else "")
         raise UnmappedColumnsError(
             f"{path.name} has no name, email, phone or company column (its columns are {shown}).",
             tuple(headers),

@@ -11,6 +11,7 @@ from typing import Any
 
 from repdesk.core.contact import normalize_email
 from repdesk.core.phones import Phone, best_phone, phones_in, region_for_country
+from repdesk.core.quoting import clip
 
 #: Tags an import puts on a lead whose file gave a value that could not be used as it is.
 CHECK_PHONE = "check phone"
@@ -38,6 +39,7 @@ class PersonRow:
         "middle",
         "suffix",
         "_phone_cells",
+        "_copies",
     )
 
     def __init__(self, region: str) -> None:
@@ -53,14 +55,22 @@ class PersonRow:
         self.suffix = ""
         # (name, as written, its numbers, words beside them) of every readable phone cell
         self._phone_cells: list[tuple[str, str, list[str], bool]] = []
+        self._copies: dict[str, int] = {}  # the next number to try after each kept name
 
     def keep(self, name: str, value: str) -> None:
         """Keep a value as written under a unique extra name ("TEL", "TEL 2", …)."""
         if not value:
             return
-        key, copy = name, 2
-        while key in self.extra:
-            key, copy = f"{name} {copy}", copy + 1
+        key = name
+        if key in self.extra:
+            # Numbers go on from the last one handed out: a card repeating one property 20,000
+            # times costs 20,000 steps, not 200 million (the free-name search was quadratic).
+            copy = self._copies.get(name, 2)
+            key = f"{name} {copy}"
+            while key in self.extra:
+                copy += 1
+                key = f"{name} {copy}"
+            self._copies[name] = copy + 1
         self.extra[key] = value
 
     def set_country(self, text: str) -> None:
@@ -166,7 +176,7 @@ class PersonRow:
         return any(fields.get(k) for k in ("first_name", "last_name", "company", "email", "phone"))
 
     def why_nobody(self) -> str:
-        reasons = [f"email '{v}' is not a valid address" for v in self.bad_emails[:1]]
-        reasons += [f"phone '{v}' is not a valid phone number" for v in self.bad_phones[:1]]
+        reasons = [f"email '{clip(v)}' is not a valid address" for v in self.bad_emails[:1]]
+        reasons += [f"phone '{clip(v)}' is not a valid phone number" for v in self.bad_phones[:1]]
         detail = f" ({'; '.join(reasons)})" if reasons else ""
         return f"no name, company, email or phone{detail}"

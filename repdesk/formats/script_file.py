@@ -18,6 +18,7 @@ from repdesk.core.questions import (
     QuestionSet,
     SetKind,
 )
+from repdesk.core.quoting import clip
 from repdesk.core.verdict_rules import RuleSet, VerdictRule
 
 HEADER_COMMENT = "# repdesk script: question sets and verdict rules (see docs/script-format.md)"
@@ -172,10 +173,10 @@ def _number(text: str, what: str, line: int, low: float = 0.0, high: float = mat
     try:
         value = float(text)
     except ValueError:
-        raise ScriptFileError(line, f"{what} must be a number, got '{text}'") from None
+        raise ScriptFileError(line, f"{what} must be a number, got '{clip(text)}'") from None
     if not math.isfinite(value) or not low <= value <= high:
         bound = "zero or more" if high == math.inf else f"between {_num(low)} and {_num(high)}"
-        raise ScriptFileError(line, f"{what} must be {bound}, got '{text}'")
+        raise ScriptFileError(line, f"{what} must be {bound}, got '{clip(text)}'")
     return value
 
 
@@ -192,7 +193,7 @@ def _condition(entry: _Logical, offset: int, text: str) -> Condition:
 def _verdict(word: str, line: int) -> Verdict:
     if word not in set(Verdict):
         expected = ", ".join(v.value for v in Verdict)
-        raise ScriptFileError(line, f"unknown verdict '{word}' (expected one of {expected})")
+        raise ScriptFileError(line, f"unknown verdict '{clip(word)}' (expected one of {expected})")
     return Verdict(word)
 
 
@@ -209,13 +210,13 @@ def _build_question(d: _QuestionDraft) -> tuple[Question, dict[str, int]]:
     if type_text not in set(AnswerType):
         expected = ", ".join(t.value for t in AnswerType)
         raise ScriptFileError(
-            type_line, f"unknown answer type '{type_text}' (expected one of {expected})"
+            type_line, f"unknown answer type '{clip(type_text)}' (expected one of {expected})"
         )
     required = False
     if "required" in d.fields:
         text, _, line = d.fields["required"]
         if text.lower() not in ("yes", "no"):
-            raise ScriptFileError(line, f"required must be yes or no, got '{text}'")
+            raise ScriptFileError(line, f"required must be yes or no, got '{clip(text)}'")
         required = text.lower() == "yes"
     weight, points = d.fields.get("weight", ("0", None, 0)), d.fields.get("points", ("1", None, 0))
     condition = None
@@ -275,7 +276,7 @@ def load(text: str) -> ScriptBundle:
             elif name == "question" and arg:
                 if section not in ("set", "question"):
                     raise ScriptFileError(
-                        line, f"question '{arg}' must come after a [set KEY] header"
+                        line, f"question '{clip(arg)}' must come after a [set KEY] header"
                     )
                 question = _QuestionDraft(arg, line)
                 sets[-1].questions.append(question)
@@ -323,7 +324,7 @@ def load(text: str) -> ScriptBundle:
             draft = sets[-1]
             if arg is not None or name not in ("name", "product"):
                 raise ScriptFileError(
-                    line, f"unknown field '{name}' in a set (expected name, product)"
+                    line, f"unknown field '{clip(name)}' in a set (expected name, product)"
                 )
             if name in draft.fields:
                 raise ScriptFileError(line, f"a second '{name}:' line in set '{draft.key}'")
@@ -340,7 +341,8 @@ def load(text: str) -> ScriptBundle:
             full = f"{name} {arg}" if arg else name
             raise ScriptFileError(
                 line,
-                f"unknown field '{full}' in a question (expected {', '.join(_QUESTION_FIELDS)})",
+                f"unknown field '{clip(full)}' in a question "
+                f"(expected {', '.join(_QUESTION_FIELDS)})",
             )
     return _finish(sets, rules, default, rules_line, text)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from repdesk.core.contact import split_name
 from repdesk.core.phones import kind_of_label
+from repdesk.core.quoting import clip
 from repdesk.formats.crm_values import map_status
 from repdesk.formats.dates import parse_datetime
 from repdesk.formats.header_map import (
@@ -72,7 +73,8 @@ def property_plan(overrides: Mapping[str, str] | None) -> dict[str, str | None]:
         if choice != EXTRA and choice not in MAPPABLE:
             choices = ", ".join((*CANONICAL_FIELDS, NAME, RECEIVED_AT, EXTRA))
             raise LeadFileError(
-                f"The column mapping names an unknown field '{choice}' (use one of: {choices})."
+                f"The column mapping names an unknown field '{clip(choice)}' "
+                f"(use one of: {choices})."
             )
         plan[prop.strip().upper()] = None if choice == EXTRA else choice
     return plan
@@ -93,25 +95,33 @@ class _Card:
 
 def _logical_lines(lines: Iterable[str]) -> Iterator[str]:
     """Unfold RFC 6350 continuation lines and vCard 2.1 quoted-printable soft line breaks."""
-    current: str | None = None
+    # A logical line is gathered as a list of pieces (joined once), and whether it is
+    # quoted-printable is decided once, when its name and parameters are complete (the first
+    # colon): both stay linear in the line's length however many lines it spans.
+    pieces: list[str] = []
+    quoted_printable: bool | None = None  # None: the colon has not come yet
     for physical in lines:
         line = physical.rstrip("\r\n")
-        if current is not None and line[:1] in (" ", "\t"):
-            current += line[1:]
+        if pieces and line[:1] in (" ", "\t"):
+            pieces.append(line[1:])
+            if quoted_printable is None and ":" in line:
+                quoted_printable = _is_quoted_printable("".join(pieces))
             continue
-        if current is not None and current.endswith("=") and _is_quoted_printable(current):
-            current = current + "\r\n" + line
+        if pieces and quoted_printable and pieces[-1].endswith("="):
+            pieces += ("\r\n", line)
             continue
-        if current is not None:
-            yield current
-        current = line
-    if current is not None:
-        yield current
+        if pieces:
+            yield "".join(pieces)
+        pieces = [line]
+        quoted_printable = _is_quoted_printable(line) if ":" in line else None
+    if pieces:
+        yield "".join(pieces)
 
 
 def _is_quoted_printable(line: str) -> bool:
-    head = line.split(":", 1)[0].upper()
-    return "QUOTED-PRINTABLE" in head
+    colon = line.find(":")
+    head = line if colon < 0 else line[:colon]
+    return ";" in head and "QUOTED-PRINTABLE" in head.upper()  # a parameter says so
 
 
 def _parse_property(line: str, code_page: str | None) -> _Property | None:
@@ -119,6 +129,13 @@ def _parse_property(line: str, code_page: str | None) -> _Property | None:
     if colon < 0:
         return None
     head, value = line[:colon], line[colon + 1 :]
+    if ";" not in head:  # no parameters (most lines): nothing to decode
+        name, group = head.strip(), ""
+        if "." in name:
+            group, name = name.rsplit(".", 1)
+        if code_page is None:
+            return _Property(name.upper(), group.lower(), {}, value)
+        return _Property(name.upper(), group.lower(), {}, _decode_value(value, {}, code_page))
     parts = head.split(";")
     name = parts[0].strip()
     group = ""
@@ -138,6 +155,9 @@ def _parse_property(line: str, code_page: str | None) -> _Property | None:
 
 
 def _find_colon(line: str) -> int:
+    colon = line.find(":")
+    if colon < 0 or '"' not in line[:colon]:
+        return colon  # no quoted parameter before the first colon (most lines)
     quoted = False
     for index, ch in enumerate(line):
         if ch == '"':
@@ -199,12 +219,13 @@ def _cards(lines: Iterable[str], code_page: str | None) -> Iterator[_Card]:
     depth = 0
     for line in _logical_lines(lines):
         stripped = line.strip()
-        if _BEGIN.match(stripped):
+        marker = stripped[-5:].upper() == "VCARD"  # only such a line can BEGIN or END a card
+        if marker and _BEGIN.match(stripped):
             depth += 1
             if depth == 1:
                 card = _Card()
             continue
-        if _END.match(stripped):
+        if marker and _END.match(stripped):
             depth = max(0, depth - 1)
             if depth == 0 and card is not None:
                 yield card
@@ -219,6 +240,8 @@ def _cards(lines: Iterable[str], code_page: str | None) -> Iterator[_Card]:
 
 
 def _is_preferred(prop: _Property) -> bool:
+    if not prop.params:
+        return False
     types = {t.upper() for t in prop.params.get("TYPE", [])}
     return "PREF" in types or "PREF" in prop.params
 

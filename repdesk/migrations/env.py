@@ -5,6 +5,7 @@ from typing import Any
 
 from alembic import context
 
+from repdesk.store.engine import WRITES
 from repdesk.store.models import Base
 
 config = context.config
@@ -24,11 +25,15 @@ def include_object(
     return not (name or "").startswith(_HAND_MADE)
 
 
-with engine.connect() as connection:
+# One transaction for the whole upgrade, DDL included (the engine takes over the SQLite driver's
+# transaction handling, see store.engine): a start killed at any statement leaves the old schema
+# or the new one, never a mix (tests/store/test_migration_faults.py).
+with engine.execution_options(**{WRITES: True}).connect() as connection:
     sqlite = connection.dialect.name == "sqlite"
     # A migration may rebuild a table (SQLite changes a column's type that way), and dropping the
     # old table with foreign keys on would delete the rows that refer to it. The pragma only works
-    # outside a transaction, so it goes to the driver's connection before SQLAlchemy begins one; a
+    # outside a transaction, so it goes to the driver's connection before the transaction begins
+    # (the driver is in autocommit mode: store.engine begins every transaction itself); a
     # migration that rebuilds tables checks that every row came across. A large page cache lets
     # the new indexes be sorted in memory.
     driver = connection.connection.driver_connection if sqlite else None
@@ -46,6 +51,7 @@ with engine.connect() as connection:
                 render_as_batch=True,
                 compare_type=True,
                 include_object=include_object,
+                transactional_ddl=True,
             )
             context.run_migrations()
     finally:

@@ -3,17 +3,31 @@ the database's location are in store.sqlite_file and store.locations)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.store.errors import StoreError
+from repdesk.store.backups import damaged_sentence
+from repdesk.store.errors import DamagedFileError, ReadOnlyError, StoreError
 from repdesk.store.sqlite_file import BUSY_TIMEOUT_MS, check_sqlite_file, sqlite_path
+
+#: Execution option of an engine (or connection) whose transactions write: on SQLite they begin
+#: with BEGIN IMMEDIATE, so that what they read before writing is still true when they write.
+WRITES = "repdesk_writes"
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling is taken over (SQLAlchemy's "Serializable isolation /
+    # Savepoints / Transactional DDL" recipe for pysqlite): left to itself, sqlite3 begins a
+    # transaction only before an INSERT/UPDATE/DELETE, so DDL (a migration's CREATE TABLE) runs
+    # outside any transaction and the reads before a write are outside it too. _begin starts every
+    # transaction instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
@@ -22,15 +36,24 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin(conn: Any) -> None:
+    writes = conn.get_execution_options().get(WRITES, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     path = sqlite_path(url)
     if path is not None:
         if not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-        check_sqlite_file(path)
+        try:
+            check_sqlite_file(path)
+        except DamagedFileError as exc:
+            raise StoreError(damaged_sentence(path, exc.problem)) from exc
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
         return engine
     try:
         return create_engine(url, pool_pre_ping=True)
@@ -40,5 +63,64 @@ def make_engine(url: str) -> Engine:
         ) from exc
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+class Sessions(sessionmaker[Session]):
+    """The unit of work of every use case: `sessions()` to read, `sessions.begin()` to read and
+    write in one transaction.
+
+    On SQLite a writing transaction begins with BEGIN IMMEDIATE: it takes the write lock (waiting
+    for it up to the busy timeout) before its first read, so what it checks ("the step is still
+    pending") is still true when it writes, and two writers queue instead of both reading the old
+    state. A reading session's transaction is deferred and never blocks anyone. A read-only
+    session must not write: its transaction cannot take the write lock while another program
+    holds it (SQLite does not wait then) and fails as "locked". On PostgreSQL the same code gets
+    ordinary transactions; state changes there are guarded by conditional updates (see
+    store.guarded).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine, expire_on_commit=False)
+        self.writer = engine.execution_options(**{WRITES: True})
+        self.read_only: str | None = None
+        """Set (to the sentence saying why) when the database must not be written: every
+        writing session is refused with it, and reads go on."""
+        self.first_write_check: Callable[[], str | None] | None = None
+        """Run once before the first write (unless `check_now` ran it first); a sentence it
+        returns makes the sessions read-only (a damaged SQLite file)."""
+        self._checked = threading.Lock()
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        with self.writing() as session, session.begin():
+            yield session
+
+    def writing(self) -> Session:
+        """A session whose transactions write (BEGIN IMMEDIATE on SQLite); the caller begins and
+        closes it. ReadOnlyError when the database is read-only."""
+        self.check_now()
+        if self.read_only is not None:
+            raise ReadOnlyError(self.read_only)
+        return self(bind=self.writer)
+
+    def check_now(self) -> str | None:
+        """Run the first-write check now (once; the GUI runs it in the background after its first
+        paint); returns why the database is read-only, if it is."""
+        with self._checked:
+            check, self.first_write_check = self.first_write_check, None
+            if check is not None:
+                problem = check()
+                if problem is not None:
+                    self.read_only = problem
+        return self.read_only
+
+
+def make_session_factory(engine: Engine) -> Sessions:
+    return Sessions(engine)
+
+
+def refuse_writes_if_read_only(sessions: object) -> None:
+    """ReadOnlyError at once, before any slow reading whose result could not be kept, when these
+    sessions refuse writes (a damaged file)."""
+    if isinstance(sessions, Sessions):
+        problem = sessions.check_now()
+        if problem is not None:
+            raise ReadOnlyError(problem)

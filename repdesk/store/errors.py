@@ -7,6 +7,30 @@ class StoreError(Exception):
     """A database problem explained in one sentence for the user."""
 
 
+class ReadOnlyError(StoreError):
+    """A write refused because the workspace was opened read-only (its sentence says why); it
+    stays read-only until repdesk is started again."""
+
+
+class DamagedFileError(StoreError):
+    """An SQLite workspace file SQLite finds damaged; store.backups.damaged_sentence says where
+    its latest good backup is."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        super().__init__(f"The workspace file {path} is damaged ({problem}); nothing was changed.")
+        self.path = path
+        self.problem = problem
+
+
+_DAMAGE_WORDS = ("malformed", "corrupt", "not a database", "btreeinitpage", "vtable constructor")
+
+
+def looks_damaged(error: BaseException) -> bool:
+    """True for the errors SQLite raises when it meets a damaged page."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return any(word in text for word in _DAMAGE_WORDS)
+
+
 def describe_database_error(exc: BaseException) -> str:
     """One sentence for a database error raised in the middle of an action (nothing was saved)."""
     text = (
@@ -22,6 +46,11 @@ def describe_database_error(exc: BaseException) -> str:
         )
     if "readonly" in lowered or "read-only" in lowered:
         return "The database file is read-only; nothing was changed. Check the file's permissions."
+    if looks_damaged(exc):
+        return (
+            f"The database file is damaged ({text}); nothing was changed. Close repdesk and run "
+            "`repdesk backup restore` to bring back its latest good backup."
+        )
     if "disk" in lowered and ("full" in lowered or "i/o" in lowered):
         return "The disk is full or failing; nothing was changed. Free some space and try again."
     if "password authentication failed" in lowered or "no password supplied" in lowered:

@@ -7,6 +7,7 @@ a server URL is checked with SQLAlchemy's parser.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from repdesk.store.errors import StoreError
@@ -19,6 +20,11 @@ def default_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("repdesk", appauthor=False))
+
+
+def _masked(url: str) -> str:
+    """The address with its password (between "user:" and "@") replaced by ***."""
+    return re.sub(r"(://[^/@:]*:)[^@/]*@", r"\1***@", url)
 
 
 def resolve_url(db: str | None, *, demo: bool = False) -> str:
@@ -37,6 +43,8 @@ def resolve_url(db: str | None, *, demo: bool = False) -> str:
         try:
             make_url(value)
         except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
-            raise StoreError(f"The database address {value!r} is not a valid URL.") from exc
+            raise StoreError(
+                f"The database address {_masked(value)!r} is not a valid URL."
+            ) from exc
         return value
     return sqlite_url(Path(value).expanduser().resolve())

@@ -3,9 +3,7 @@ file."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from repdesk.migrations import HEAD_REVISION
-from repdesk.store.errors import StoreError
+from repdesk.store.backups import damaged_sentence, migration_backup
+from repdesk.store.errors import DamagedFileError, StoreError
 from repdesk.store.sqlite_file import sqlite_path, sqlite_tables_and_revision
 
 if TYPE_CHECKING:
@@ -79,7 +78,10 @@ def ensure_schema(engine: Engine, progress: Progress | None = None) -> bool:
         if path is not None:
             # Read-only first: connecting through SQLAlchemy switches the file to WAL, and a file
             # that is not ours must stay byte-for-byte as it was.
-            tables, current = sqlite_tables_and_revision(path)
+            try:
+                tables, current = sqlite_tables_and_revision(path)
+            except DamagedFileError as exc:
+                raise StoreError(damaged_sentence(path, exc.problem)) from exc
         else:
             tables = set(inspect(engine).get_table_names())
             current = _stored_revision(engine) if "alembic_version" in tables else None
@@ -113,10 +115,8 @@ def ensure_schema(engine: Engine, progress: Progress | None = None) -> bool:
     if current == head:
         return False
     if path is not None and path.exists() and (current is not None or tables):
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = path.with_name(f"{path.name}.{stamp}.bak")
         engine.dispose()
-        shutil.copy2(path, backup)
+        migration_backup(path, current)
     try:
         upgrade(alembic_config(engine, progress), "head")
     except OperationalError as exc:

@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from repdesk.store.errors import StoreError
+from repdesk.store.errors import DamagedFileError, StoreError, looks_damaged
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -57,7 +57,7 @@ def sqlite_tables_and_revision(path: Path) -> tuple[set[str], str | None]:
             revision = row[0] if row else None
         return tables, revision
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} cannot be opened as a database: {exc}.") from exc
+        raise _unreadable(path, exc, "cannot be opened as a database") from exc
     finally:
         con.close()
 
@@ -83,6 +83,15 @@ def check_sqlite_file(path: Path) -> None:
             raise StoreError(
                 f"The database {path} is locked by another program; close it and try again."
             ) from exc
-        raise StoreError(f"{path} cannot be opened as a database: {exc}.") from exc
+        raise _unreadable(path, exc, "cannot be opened as a database") from exc
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a repdesk database ({exc}).") from exc
+        raise _unreadable(path, exc, "is not a repdesk database") from exc
+
+
+def _unreadable(path: Path, exc: sqlite3.Error, otherwise: str) -> StoreError:
+    """The error for an SQLite file that cannot be read: damaged, or what SQLite said."""
+    if looks_damaged(exc):
+        return DamagedFileError(path, str(exc))
+    if "cannot" in otherwise:
+        return StoreError(f"{path} {otherwise}: {exc}.")
+    return StoreError(f"{path} {otherwise} ({exc}).")

@@ -48,7 +48,7 @@ def plain_format(reminders: list[Reminder], now: datetime) -> str:
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     parts = [
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//repdesk//repdesk 0.1//EN\r\n"
-        "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nX-WR-CALNAME:repdesk follow-ups\r\n"
+        "CALSCALE:GREGORIAN\r\nX-WR-CALNAME:repdesk follow-ups\r\n"
     ]
     for r in reminders:
         s = r.start.astimezone(UTC)

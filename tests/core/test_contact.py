@@ -123,3 +123,19 @@ def test_split_name(full: str, expected: tuple[str, str]) -> None:
 def test_join_name() -> None:
     assert join_name(" Ava ", "Thompson") == "Ava Thompson"
     assert join_name("", "Kim") == "Kim"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a?cc=boss@corp.example",  # would add a Cc to the mail draft of a mailto: link
+        "a@corp.example?bcc=boss@corp.example",
+        "ana&bcc=x@corp.example",
+        "ana%40evil@corp.example",
+        "ana#x@corp.example",
+        "ana/../x@corp.example",
+        "ana\r\nbcc:x@corp.example",
+    ],
+)
+def test_an_address_that_would_be_more_than_an_address_in_a_link_is_refused(raw: str) -> None:
+    assert normalize_email(raw) is None

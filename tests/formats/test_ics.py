@@ -109,7 +109,7 @@ def test_parse_back_with_icalendar_checks_every_property() -> None:
     assert str(calendar["VERSION"]) == "2.0"
     assert str(calendar["PRODID"]) == "-//repdesk//repdesk 0.1//EN"
     assert str(calendar["CALSCALE"]) == "GREGORIAN"
-    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert "METHOD" not in calendar  # RFC 5546: PUBLISH would need an ORGANIZER per event
     assert str(calendar["X-WR-CALNAME"]) == "repdesk follow-ups"
     events = list(calendar.walk("VEVENT"))
     assert not list(calendar.walk("VTODO"))
@@ -236,11 +236,7 @@ def test_icaljs_parses_events_alarms_and_status(icaljs: Path, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     parsed = json.loads(result.stdout)
-    assert (parsed["version"], parsed["method"], parsed["calscale"]) == (
-        "2.0",
-        "PUBLISH",
-        "GREGORIAN",
-    )
+    assert (parsed["version"], parsed["method"], parsed["calscale"]) == ("2.0", None, "GREGORIAN")
     assert parsed["name"] == "repdesk follow-ups"
     assert parsed["todos"] == 0
     assert len(parsed["events"]) == len(reminders)

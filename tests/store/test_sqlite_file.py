@@ -69,3 +69,17 @@ def test_a_file_that_is_not_sqlite_gets_one_sentence(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not an SQLite file"):
         check_sqlite_file(path)
     assert path.read_bytes() == b"hello, this is text"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://rep:hunter2@db.example:notaport/repdesk",
+        "postgres://rep:hunter2@db.example:port/repdesk",
+        "nonsense://rep:hunter2@::::",
+    ],
+)
+def test_an_address_that_does_not_parse_never_shows_its_password(url: str) -> None:
+    with pytest.raises(StoreError) as info:
+        resolve_url(url)
+    assert "hunter2" not in str(info.value) and "***" in str(info.value)

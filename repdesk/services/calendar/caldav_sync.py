@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.calendar_uids import follow_up_id_of
 from repdesk.core.domain import FollowUpStatus
+from repdesk.core.hosts import plain_http_elsewhere
 from repdesk.formats.ics import Reminder, build_ics
 from repdesk.services.calendar.calendar_export import CalendarExportService, ExportFilter
 from repdesk.services.calendar.tombstones import buried_uids
@@ -82,6 +84,7 @@ class CalDavSync:
             raise UserError(
                 "The CalDAV address must start with https:// (or http:// for a local server)."
             )
+        _refuse_plain_http(url)
         if password:
             self._secrets.set_password(CalDavConfig(url, username).secret_key, username, password)
         self._settings.set("caldav_url", url)
@@ -96,6 +99,7 @@ class CalDavSync:
         cfg = self.config()
         if not cfg.url or not cfg.username:
             raise UserError("Set the CalDAV address and user name in Settings first.")
+        _refuse_plain_http(cfg.url)  # an address saved before the rule
         password = self._secrets.get_password(cfg.secret_key, cfg.username)
         try:
             import caldav
@@ -107,6 +111,7 @@ class CalDavSync:
             client = caldav.DAVClient(
                 url=cfg.url, username=cfg.username, password=password, timeout=30
             )  # type: ignore[operator]
+            _check_answer(client, cfg.url)
             principal = client.principal()
             calendars = principal.calendars()
             wanted = cfg.url.rstrip("/")
@@ -120,9 +125,7 @@ class CalDavSync:
         except UserError:
             raise
         except Exception as exc:  # caldav raises its own errors, niquests' and socket errors
-            raise UserError(
-                f"The CalDAV server at {cfg.url} could not be reached ({_short(exc)})."
-            ) from exc
+            raise UserError(_failure(cfg.url, exc)) from exc
 
     def test_connection(self) -> str:
         calendar = self._calendar()
@@ -217,8 +220,8 @@ class CalDavSync:
 
 
 def _single(reminder: Reminder, now: datetime) -> str:
-    # RFC 4791 4.1: a calendar object resource must not carry METHOD.
-    return build_ics([reminder], now=now).replace("METHOD:PUBLISH\r\n", "")
+    # RFC 4791 4.1: a calendar object resource must not carry METHOD (build_ics writes none).
+    return build_ics([reminder], now=now)
 
 
 def _events_by_uid(calendar: Any) -> dict[str, tuple[int, Any]]:
@@ -229,6 +232,60 @@ def _events_by_uid(calendar: Any) -> dict[str, tuple[int, Any]]:
             if uid:
                 found[uid] = (int(component.get("SEQUENCE", 0)), obj)
     return found
+
+
+_PROPFIND = (
+    '<?xml version="1.0" encoding="utf-8"?><propfind xmlns="DAV:"><prop><resourcetype/></prop>'
+    "</propfind>"
+)
+_STATUS = re.compile(r"\b([1-5]\d\d) ([A-Za-z][A-Za-z -]{1,40})")
+
+
+def _refuse_plain_http(url: str) -> None:
+    if plain_http_elsewhere(url):
+        raise UserError(
+            f"{url} would send the calendar password unencrypted; use its https:// address "
+            "(http:// is only for a CalDAV server on this computer)."
+        )
+
+
+def _check_answer(client: Any, url: str) -> None:
+    """Ask the address what it is (PROPFIND, depth 0) and say what it answered when that is not a
+    CalDAV server: an error status, or a web page."""
+    response = client.request(
+        url, "PROPFIND", _PROPFIND, {"Depth": "0", "Content-Type": "application/xml"}
+    )
+    status = int(getattr(response, "status", 0) or 0)
+    kind = str((getattr(response, "headers", None) or {}).get("Content-Type", "")).split(";")[0]
+    if status >= 400:
+        reason = str(getattr(response, "reason", "") or "").strip()
+        raise UserError(_answered(url, f"{status} {reason}".strip()))
+    if kind.strip().lower() == "text/html":
+        raise UserError(
+            f"The CalDAV server at {url} answered with a web page (text/html), not a calendar; "
+            "check the address (it is often the calendar's own URL, ending in /)."
+        )
+
+
+def _answered(url: str, status: str) -> str:
+    code = status[:3]
+    why = {
+        "401": "the user name or password was refused",
+        "403": "this user may not use that calendar",
+        "404": "there is no calendar at that address; check it",
+    }.get(code, "the server's own fault; try again later" if code.startswith("5") else "")
+    return f"The CalDAV server at {url} answered {status}" + (f": {why}." if why else ".")
+
+
+def _failure(url: str, exc: Exception) -> str:
+    """What went wrong, as the server said it when it answered at all."""
+    found = _STATUS.search(str(exc))
+    if found is not None:
+        return _answered(url, f"{found.group(1)} {found.group(2).strip()}")
+    reason = str(getattr(exc, "reason", "") or "")
+    if reason and reason != "no reason" and "Unauthorized" in reason:
+        return _answered(url, "401 Unauthorized")
+    return f"The CalDAV server at {url} could not be reached ({_short(exc)})."
 
 
 def _short(exc: Exception) -> str:

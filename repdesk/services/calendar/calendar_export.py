@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -286,6 +287,13 @@ class AtomicFile:
             ) from exc
         self._out: IO[str] = os.fdopen(handle, "w", encoding="utf-8", newline="")
         self._done = False
+        try:
+            # mkstemp makes the file private (0600); the calendar gets the mode any file the user
+            # writes gets (umask), or keeps the mode the user gave the one it replaces.
+            os.chmod(self._temp, _mode_for(path))
+        except OSError as exc:
+            self.__exit__()
+            raise self._failed(exc) from exc
 
     def __enter__(self) -> AtomicFile:
         return self
@@ -322,3 +330,12 @@ def write_atomically(path: Path, text: str) -> None:
     with AtomicFile(path) as out:
         out.write(text)
         out.commit()
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask

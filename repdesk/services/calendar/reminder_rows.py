@@ -82,9 +82,10 @@ def to_reminder(
     if summary is None:
         summary = f"Task: {step.note} — {who}" if step.note else f"Task: {who}"
     lines = []
+    tel = tel_uri(step.phone)
     for label, value in (("Phone", step.phone), ("Email", step.email), ("Company", step.company)):
         if value:
-            lines.append(f"{label}: {value}")
+            lines.append(f"{label}: {value}" + (f" ({tel})" if label == "Phone" and tel else ""))
     if last_note:
         lines.append(f"Last note: {last_note}")
     if step.verdict:
@@ -96,7 +97,8 @@ def to_reminder(
     asks += list(open_questions)
     if asks:
         lines.append("Ask: " + "; ".join(asks))
-    tel = tel_uri(step.phone)
+    # The tel: link is the event's URL and is in its description; LOCATION is a place, and
+    # calendars that look a tel: link up on a map (or refuse it) get none.
     return Reminder(
         uid=uid,
         sequence=step.sequence,
@@ -104,7 +106,6 @@ def to_reminder(
         duration_minutes=minutes,
         summary=summary,
         description="\n".join(lines),
-        location=tel or step.phone,
         url=tel,
         cancelled=step.status != FollowUpStatus.PENDING.value,
         alarm_minutes=alarm,

@@ -10,7 +10,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from repdesk.services.sources.imap_fetcher import is_loopback
+from repdesk.core.hosts import is_loopback
 
 SECURITY = ("starttls", "tls", "none")
 TIMEOUT = 30.0

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.business_hours import next_business_time
@@ -29,6 +29,7 @@ from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_s
 from repdesk.services.followups.requalify import Requalifier
 from repdesk.services.followups.step_queries import FollowUpRow, StepWindow
 from repdesk.services.leads.lead_service import LeadService, activity_label, record_activity
+from repdesk.store.guarded import change_if
 from repdesk.store.models import DO_NOT_CONTACT, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.status_counts import has_status_counts, leads_with_status
 
@@ -292,11 +293,15 @@ class FollowUpService:
             assert lead is not None
             undo = UndoRecorder(session, [lead.id])
             self._leads.claim_in(session, lead)
-            record.status = FollowUpStatus.DONE.value
-            record.done_at = now
-            record.outcome = outcome
-            record.sequence += 1
-            record.updated_at = now
+            self._claim(
+                session,
+                record,
+                status=FollowUpStatus.DONE.value,
+                done_at=now,
+                outcome=outcome,
+                sequence=record.sequence + 1,
+                updated_at=now,
+            )
             kind = {
                 FollowUpKind.CALL.value: ActivityKind.CALL,
                 FollowUpKind.EMAIL.value: ActivityKind.EMAIL,
@@ -351,12 +356,15 @@ class FollowUpService:
                     "meanwhile; nothing was changed."
                 )
             undo = UndoRecorder(session, [record.lead_id])
-            record.due_at = when
-            record.sequence += 1
-            record.updated_at = now
-            lead = session.get(LeadRecord, record.lead_id)
-            assert lead is not None
-            lead.next_follow_up_at = when
+            self._claim(session, record, due_at=when, sequence=record.sequence + 1, updated_at=now)
+            # The lead's next step is its earliest pending one, as the database holds it now (not
+            # simply `when`: another step may have been planned meanwhile).
+            session.execute(
+                update(LeadRecord)
+                .where(LeadRecord.id == record.lead_id)
+                .values(next_follow_up_at=_earliest_pending(record.lead_id)),
+                execution_options={"synchronize_session": "fetch"},
+            )
             step = undo.step(label)
         return Changes(leads=True, follow_ups=True, undo=step)
 
@@ -387,6 +395,14 @@ class FollowUpService:
             )
             return self.planner.plan_bulk(session, ids, now)
 
+    def _claim(self, session: Session, record: FollowUpRecord, **values: Any) -> None:
+        """Change a step only while it is still pending (a conditional UPDATE): of two programs
+        completing or moving one step at once, the second is told, never applied on top."""
+        pending = FollowUpStatus.PENDING.value
+        if not change_if(session, FollowUpRecord, record.id, {"status": pending}, values):
+            session.refresh(record)
+            raise UserError(f"Follow-up {record.id} is already {record.status}.")
+
     def _pending(self, session: Session, followup_id: int) -> FollowUpRecord:
         """The pending step, locked until the transaction ends: of two people completing or moving
         it at once, the second waits, then reads what the first did (read, then write, in one
@@ -405,6 +421,17 @@ class FollowUpService:
                 else f"This step was already {verb}{when}; nothing was logged twice."
             )
         return record
+
+
+def _earliest_pending(lead_id: int) -> Any:
+    return (
+        select(func.min(FollowUpRecord.due_at))
+        .where(
+            FollowUpRecord.lead_id == lead_id,
+            FollowUpRecord.status == FollowUpStatus.PENDING.value,
+        )
+        .scalar_subquery()
+    )
 
 
 def _who(session: Session, rep_id: int | None) -> str:

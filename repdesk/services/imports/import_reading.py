@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -32,6 +33,22 @@ class Reading:
     kind: str
     rows: list[ParsedLead] = field(default_factory=list)
     detected: str = ""
+
+
+def files_of(paths: Sequence[Path]) -> list[Path]:
+    """The files of an import: a folder (a dropped downloads folder) stands for the files directly
+    in it, by name, hidden ones left out; a folder without any stays, to be refused by name."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        inside: list[Path] = []
+        if path.is_dir():
+            with contextlib.suppress(OSError):  # unreadable: refused as a folder below
+                inside = sorted(
+                    (p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")),
+                    key=lambda p: p.name,
+                )
+        out.extend(inside or [path])
+    return out
 
 
 def read_files(

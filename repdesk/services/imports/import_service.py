@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from repdesk.formats.header_map import CANONICAL_FIELDS, HUMAN_NAMES, NAME, RECEIVED_AT
 from repdesk.formats.lead_file import (
@@ -35,6 +35,7 @@ from repdesk.services.imports.import_reading import (
     ImportCancelled,
     Reading,
     arrivals_of,
+    files_of,
     read_files,
 )
 from repdesk.services.imports.import_rows import NewRep, paused_gc
@@ -51,6 +52,7 @@ from repdesk.services.imports.import_run import (
 from repdesk.services.imports.import_undo import UndoResult, undo_run
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.bulk import bulk_page_cache
+from repdesk.store.engine import Sessions
 from repdesk.store.models import ImportRecord, LeadRecord, RepRecord
 
 #: Concurrent imports of one PostgreSQL database take turns (their lookups inside the turn), so
@@ -131,7 +133,7 @@ UndoHook = Callable[[Session, int], object]
 class ImportService:
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        sessions: Sessions,
         clock: Callable[[], datetime],
         settings: SettingsService,
         planner: FollowUpPlanner,
@@ -202,11 +204,11 @@ class ImportService:
         if as_kind is not None and as_kind not in KINDS:
             raise UserError(f"--as must be inquiries or contacts, not {as_kind!r}.")
         files: list[tuple[Path, LeadFile | UserError]] = []
-        for path in paths:
+        for path in files_of(paths):
             try:
-                files.append((Path(path), self.open(Path(path), mapping)))
+                files.append((path, self.open(path, mapping)))
             except UserError as exc:
-                files.append((Path(path), exc))
+                files.append((path, exc))
         reading_share = 0.7
 
         def reading_progress(share: float) -> None:
@@ -243,11 +245,11 @@ class ImportService:
         """What importing these files would do, read and matched but nothing written (the Import
         dialog's preview: rows, new leads, merges, possible duplicates, skipped rows)."""
         files: list[tuple[Path, LeadFile | UserError]] = []
-        for path in paths:
+        for path in files_of(paths):
             try:
-                files.append((Path(path), self.open(Path(path), mapping)))
+                files.append((path, self.open(path, mapping)))
             except UserError as exc:
-                files.append((Path(path), exc))
+                files.append((path, exc))
         with paused_gc():
             readings, refused = read_files(files, as_kind, None, cancelled)
             now = self._clock()
@@ -320,7 +322,7 @@ class ImportService:
             planned = self._plan(session, arrivals, now, check)
         if progress is not None:
             progress(0.8)
-        session = self._sessions()
+        session = self._sessions.writing()  # BEGIN IMMEDIATE; refused on a read-only file
         try:
             transaction = session.begin()
             started = time.perf_counter()

@@ -136,6 +136,10 @@ class LeadDetail:
     version: int = 0
     """The lead's version when read (the database bumps it on every change of its fields): an edit
     names it, so that one made from a stale view is refused."""
+    phones: list[dict[str, Any]] = field(default_factory=list)
+    """Every number an import kept, best first: {"number", "kind"[, "ext"][, "valid": False]}."""
+    phone_ext: str = ""
+    """The extension of the lead's main phone."""
 
     def to_json(self) -> dict[str, Any]:
         """The lead's fields (as `repdesk leads --json` lists them), its inquiry, tags, extra
@@ -151,6 +155,8 @@ class LeadDetail:
             site_visits=self.site_visits,
             activities=[a.to_json() for a in self.activities],
             history=[h.to_json() for h in self.history],
+            phones=self.phones,
+            phone_ext=self.phone_ext,
         )
         return data
 

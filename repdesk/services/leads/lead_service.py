@@ -16,6 +16,7 @@ from repdesk.core.business_hours import BusinessHours, business_seconds_between
 from repdesk.core.contact import display_name
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.core.phones import parse_phone
+from repdesk.core.quoting import quoted
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.common.keyset import keyset_rows
@@ -30,6 +31,7 @@ from repdesk.services.leads.lead_rows import (
     StepRow,
     lead_json,
 )
+from repdesk.store.guarded import json_set_with
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
 from repdesk.store.search import apply_search
 
@@ -230,6 +232,8 @@ class LeadService:
                 ],
                 history=lead_history(session, lead_id),
                 version=lead.version,
+                phones=list(lead.phones or []),
+                phone_ext=lead.phone_ext or "",
             )
 
     def steps(self, lead_id: int) -> list[StepRow]:
@@ -374,19 +378,19 @@ class LeadService:
         unknown = set(values) - set(EDITABLE)
         if unknown:
             raise UserError(
-                f"The field {sorted(unknown)[0]!r} cannot be edited; the fields that can are "
-                f"{', '.join(EDITABLE)}."
+                f"The field {quoted(sorted(unknown)[0])} cannot be edited; the fields that can "
+                f"are {', '.join(EDITABLE)}."
             )
         cleaned = dict(values)
         if cleaned.get("email"):
             email = contact.normalize_email(cleaned["email"])
             if email is None:
-                raise UserError(f"{cleaned['email']!r} is not a valid email address.")
+                raise UserError(f"{quoted(cleaned['email'])} is not a valid email address.")
             cleaned["email"] = email
         if cleaned.get("phone"):
             found = parse_phone(cleaned["phone"], self._region())
             if found is None:
-                raise UserError(f"{cleaned['phone']!r} is not a valid phone number.")
+                raise UserError(f"{quoted(cleaned['phone'])} is not a valid phone number.")
             # "(614) 555-0120 x12": the number, and the extension beside it (kept, not dropped).
             cleaned["phone"] = found[0]
             cleaned["phone_ext"] = found[1] or cleaned.get("phone_ext", "")
@@ -510,7 +514,8 @@ class LeadService:
     ) -> bool:
         """Write the changed fields on the condition that the lead is still at the version read;
         False when the database refused (someone committed a change in between)."""
-        edited = sorted(set(lead.edited_fields or []) | set(changed))
+        # The protected fields merged in SQL from the row as it is now (no read-modify-write).
+        edited = json_set_with(LeadRecord.edited_fields, set(changed), self.dialect)
         done = session.execute(
             update(LeadRecord)
             .where(LeadRecord.id == lead.id, LeadRecord.version == lead.version)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
-import ipaddress
 import re
 import socket
 import ssl
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from repdesk.core.quoting import quoted
 from repdesk.services.sources import imap_idle
 
 SECURITY = ("tls", "starttls", "none")
@@ -53,16 +53,6 @@ class FetchedMail:
     truncated: bool
 
 
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses: the only hosts allowed without TLS."""
-    if host.strip().lower() in ("localhost", "localhost.localdomain", "ip6-localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def tls_context(ca_file: str) -> ssl.SSLContext:
     """Normal certificate verification; `ca_file` adds trust in one CA (a self-signed server's)."""
     try:
@@ -79,6 +69,8 @@ class ImapMailbox:
         self._password = password
         self._conn: imaplib.IMAP4 | None = None
         self.uidvalidity = 0
+        self.uidnext: int | None = None
+        """The UID the folder's next message will get (None: the server did not say)."""
 
     def __enter__(self) -> ImapMailbox:
         self.connect()
@@ -106,7 +98,13 @@ class ImapMailbox:
             )  # EXAMINE: never changes \Seen or flags
             if status != "OK":
                 raise SourceFailed(f"The mailbox on {where} has no folder named {s.folder!r}.")
-            self.uidvalidity = int(_first(conn.response("UIDVALIDITY")[1]) or 0)
+            validity = _first(conn.response("UIDVALIDITY")[1])
+            self.uidvalidity = 0 if validity is None else _number(validity, "UIDVALIDITY", where)
+            uidnext = _first(conn.response("UIDNEXT")[1])
+            self.uidnext = None if uidnext is None else _number(uidnext, "UIDNEXT", where)
+        except SourceFailed:
+            self.close()
+            raise
         except ssl.SSLCertVerificationError as exc:
             self.close()
             raise SourceFailed(
@@ -138,7 +136,9 @@ class ImapMailbox:
                 status, data = conn.uid("SEARCH", "UID", f"{last_uid + 1}:*")
         if status != "OK":
             raise SourceFailed(f"The mail server would not list new messages ({_first(data)!r}).")
-        uids = sorted(int(u) for u in b" ".join(d for d in data if isinstance(d, bytes)).split())
+        words = b" ".join(d for d in data if isinstance(d, bytes)).split()
+        where = f"{self.settings.host}:{self.settings.port}"
+        uids = sorted(_number(w.decode("ascii", "replace"), "SEARCH", where) for w in words)
         return [
             u for u in uids if u > last_uid
         ]  # "n:*" always matches the newest message, even below n
@@ -243,6 +243,17 @@ def _quote(folder: str) -> str:
     if folder and not any(ch in folder for ch in ' "()\\{%*'):
         return folder
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _number(value: object, what: str, where: str) -> int:
+    """A number in the server's answer; a server answering anything else has failed (one
+    sentence saying what it answered), it does not crash the check."""
+    text = str(value if value is not None else "").strip()
+    if text.isascii() and text.isdigit():
+        return int(text)
+    raise SourceFailed(
+        f"The mail server {where} answered {what} with {quoted(text)}, which is not a number."
+    )
 
 
 def _first(data: object) -> str | None:

@@ -6,77 +6,44 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.formats.form_email import parse_form_email
-from repdesk.formats.lead_file import ParsedLead
+from repdesk.core.hosts import is_loopback
+from repdesk.core.quoting import clip
 from repdesk.services.common.errors import NotFoundError, UserError
-from repdesk.services.email.replies import Claim, ReplyFiler
+from repdesk.services.email.replies import ReplyFiler
 from repdesk.services.imports.import_service import ImportService
 from repdesk.services.settings.secrets import SecretStore
 from repdesk.services.sources.folder_watcher import scan_folder
 from repdesk.services.sources.imap_fetcher import (
     SECURITY,
-    FetchedMail,
     ImapMailbox,
     ImapSettings,
     SourceFailed,
     SourceOffline,
-    is_loopback,
 )
 from repdesk.services.sources.imap_idle import IdleUnsupported
+from repdesk.services.sources.mailbox_check import (
+    FIRST_RUN_DAYS,
+    MailboxCheck,
+    imap_settings,
+    secret_key,
+)
+from repdesk.services.sources.source_rows import FetchResult, SourceInfo
+from repdesk.store.engine import refuse_writes_if_read_only
+from repdesk.store.errors import ReadOnlyError
 from repdesk.store.models import SourceRecord
+
+__all__ = ["FIRST_RUN_DAYS", "FetchResult", "SourceInfo", "SourceService", "secret_key"]
 
 log = logging.getLogger(__name__)
 
 IMAP, FOLDER = "imap", "folder"
 OK, OFFLINE, ERROR, IDLE = "ok", "offline", "error", "idle"
-FIRST_RUN_DAYS = 7  # a new mailbox brings in the last week's inquiries, not years of mail
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    id: int
-    kind: str
-    name: str
-    status: str
-    last_error: str
-    last_checked_at: datetime | None
-    config: dict[str, Any]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "name": self.name,
-            "status": self.status,
-            "last_error": self.last_error,
-            "last_checked_at": self.last_checked_at.isoformat() if self.last_checked_at else None,
-            "config": self.config,
-        }
-
-
-@dataclass
-class FetchResult:
-    added: int = 0
-    merged: int = 0
-    errors: list[str] = field(default_factory=list)
-    added_ids: list[int] = field(default_factory=list)
-    replies: int = 0
-    """Messages filed on leads as mail back from them (replies, automatic answers, bounces)."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {"added": self.added, "merged": self.merged, "errors": list(self.errors)}
-
-
-def secret_key(source_id: int) -> str:
-    return f"imap:{source_id}"
 
 
 class SourceService:
@@ -98,6 +65,7 @@ class SourceService:
         self._lock = threading.Lock()  # one fetch at a time (GUI poller, "Check now")
         self.mail_back = mail_back
         """Files replies, automatic answers and bounces on their leads (services/email)."""
+        self._mailboxes = MailboxCheck(sessions, clock, imports, secrets, region, mail_back)
 
     def add_imap(
         self,
@@ -200,6 +168,7 @@ class SourceService:
         and reported."""
         result = FetchResult()
         with self._lock:
+            refuse_writes_if_read_only(self._sessions)  # nothing read that could not be kept
             for source in self.list_sources():
                 if source.id not in skip:
                     self._fetch_one(source, result)
@@ -225,7 +194,7 @@ class SourceService:
                 )
             except UserError as exc:  # no keyring, or the password is gone from it
                 raise SourceFailed(str(exc)) from exc
-            mailbox = ImapMailbox(_settings(source), password)
+            mailbox = ImapMailbox(imap_settings(source), password)
             mailbox.connect()
             if mailbox.offers_idle():
                 return MailboxWatch(self, source, mailbox)
@@ -243,6 +212,7 @@ class SourceService:
             matches = [s for s in self.list_sources() if s.id == source_id]
             if not matches:
                 raise NotFoundError(f"There is no source {source_id}.")
+            refuse_writes_if_read_only(self._sessions)
             self._fetch_one(matches[0], result)
         return result
 
@@ -269,6 +239,14 @@ class SourceService:
                 else str(exc)
             )
             self._mark(source.id, OFFLINE, reason, result, source.name)
+        except ReadOnlyError:
+            raise  # no source can be checked (or marked) on a read-only workspace
+        except Exception as exc:  # noqa: BLE001  (one source's surprise never stops the others)
+            log.exception("Source %s failed unexpectedly", source.name)
+            what = f"{type(exc).__name__}: {clip(str(exc))}" if str(exc) else type(exc).__name__
+            self._mark(
+                source.id, ERROR, f"This source could not be checked ({what}).", result, source.name
+            )
 
     def _fail(self, source: SourceInfo, exc: SourceOffline | SourceFailed) -> None:
         status = OFFLINE if isinstance(exc, SourceOffline) else ERROR
@@ -303,110 +281,8 @@ class SourceService:
         self._mark(source.id, OK, "; ".join(found.errors))
 
     def _fetch_imap(self, source: SourceInfo, result: FetchResult) -> None:
-        settings = _settings(source)
-        password = self._secrets.get_password(secret_key(source.id), settings.user)
-        with self._sessions() as session:
-            record = session.get(SourceRecord, source.id)
-            state = dict(record.state or {}) if record else {}
-        with ImapMailbox(settings, password) as mailbox:
-            last_uid = int(state.get("last_uid", 0))
-            since = None
-            if int(state.get("uidvalidity", 0)) != mailbox.uidvalidity:
-                if state.get("uidvalidity"):
-                    log.warning(
-                        "Mailbox %s was renumbered (UIDVALIDITY changed); reading it again since "
-                        "the "
-                        "last check (known people are merged, not duplicated)",
-                        source.name,
-                    )
-                last_uid = 0
-                checked = source.last_checked_at
-                since = (
-                    (checked - timedelta(days=1))
-                    if checked
-                    else self._clock() - timedelta(days=FIRST_RUN_DAYS)
-                )
-            uids = mailbox.new_uids(last_uid, since)
-            if not uids:
-                self._save_state(source.id, mailbox.uidvalidity, last_uid)
-            for batch in mailbox.fetch(uids):
-                self._import_batch(source, mailbox.uidvalidity, batch, result)
+        self._mailboxes.run(source, result)
         self._mark(source.id, OK, "")
-
-    def _import_batch(
-        self, source: SourceInfo, uidvalidity: int, batch: list[FetchedMail], result: FetchResult
-    ) -> None:
-        rows: list[ParsedLead] = []
-        claims: list[Claim] = []
-        for mail in batch:
-            # Mail back from a lead (a reply, an automatic answer, a bounce) is filed on that lead.
-            claim = (
-                self.mail_back.claim(mail.raw, mail.uid) if self.mail_back and mail.raw else None
-            )
-            if claim is not None:
-                claims.append(claim)
-                continue
-            row = self._parse(source, mail)
-            if row is not None:
-                rows.append(row)
-        newest = max(mail.uid for mail in batch)
-
-        def remember(
-            session: Session,
-        ) -> None:  # in the import's transaction: no mail twice, none skipped
-            if claims and self.mail_back is not None:
-                result.replies += self.mail_back.file(session, claims).count
-            record = session.get(SourceRecord, source.id)
-            if record is not None:
-                record.state = {
-                    **(record.state or {}),
-                    "uidvalidity": uidvalidity,
-                    "last_uid": newest,
-                }
-
-        summary = self._imports.import_parsed(rows, f"mailbox {source.name}", also=remember)
-        result.added += summary.added
-        result.merged += summary.merged
-        result.added_ids.extend(summary.added_ids)
-        for rejection in summary.rejected:
-            log.warning(
-                "Mailbox %s, message %s was not made a lead: %s",
-                source.name,
-                rejection.row,
-                rejection.reason,
-            )
-
-    def _parse(self, source: SourceInfo, mail: FetchedMail) -> ParsedLead | None:
-        where = f"Mailbox {source.name}, message UID {mail.uid}"
-        if not mail.raw.strip():
-            log.warning("%s is empty or was deleted before it could be read; skipped", where)
-            return None
-        try:
-            parsed = parse_form_email(mail.raw, region=self._region())
-        except Exception as exc:  # a mail must never stop the source: log it and move on
-            log.warning("%s cannot be read as an email (%s); skipped", where, exc)
-            return None
-        notes = list(parsed.notes)
-        if mail.truncated:
-            notes.append("it is larger than 5 MB; only its first 5 MB were read")
-        lead = parsed.lead
-        if lead.problem:
-            notes.insert(0, f"not made a lead: {lead.problem}")
-        if notes:  # one line per troublesome mail, saying everything that was wrong with it
-            log.warning("%s (%s): %s", where, parsed.subject or "no subject", "; ".join(notes))
-        if lead.problem:
-            return None
-        return replace(lead, row=mail.uid, problem=None)
-
-    def _save_state(self, source_id: int, uidvalidity: int, last_uid: int) -> None:
-        with self._sessions.begin() as session:
-            record = session.get(SourceRecord, source_id)
-            if record is not None:
-                record.state = {
-                    **(record.state or {}),
-                    "uidvalidity": uidvalidity,
-                    "last_uid": last_uid,
-                }
 
 
 class MailboxWatch:
@@ -466,4 +342,5 @@ def _info(record: SourceRecord) -> SourceInfo:
         last_error=record.last_error or "",
         last_checked_at=record.last_checked_at,
         config=dict(record.config or {}),
+        could_not_read=list((record.state or {}).get("could_not_read", [])),
     )

@@ -55,8 +55,8 @@ def copy_workspace(
                 raise UserError(
                     f"{_name(dst_url)} already holds leads; copy into an empty workspace."
                 )
-            if reader.dialect.name == "sqlite":
-                reader.execute(text("BEGIN"))  # one snapshot of the file for the whole copy
+            # The reader's first statement begins its one transaction (store.engine begins every
+            # SQLite transaction itself): one snapshot of the file for the whole copy.
             tables = _tables()
             for table in reversed(tables):
                 writer.execute(table.delete())

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QPushButton
 from repdesk.services.common.changes import Changes
 from repdesk.services.email.outbox import OutboxService
 from repdesk.services.email.outbox_rows import Queued, SendReport
+from repdesk.store.errors import ReadOnlyError
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,9 @@ class _SendJob(QRunnable):
     def run(self) -> None:
         try:
             result: Any = self._outbox.send_due()
+        except ReadOnlyError as exc:  # a damaged file: nothing can be sent (or marked sent)
+            log.warning("The outbox is not sent: %s", exc)
+            result = exc
         except Exception as exc:  # reported in the GUI thread; the timer tries again
             log.exception("Sending the outbox failed")
             result = exc
@@ -100,6 +104,13 @@ class OutboxSender(QObject):
         if self._stopped:
             return
         self.refresh()
+        if isinstance(result, ReadOnlyError):
+            # Until repdesk starts again on a sound file, a message could be sent but never be
+            # marked sent (and would go again): the sender stops and says why.
+            self._stopped = True
+            self.timer.stop()
+            self.window.statusBar().showMessage(f"Emails are not sent: {result}", 30_000)
+            return
         if isinstance(result, SendReport):
             bar = self.window.statusBar()
             if result.sent:

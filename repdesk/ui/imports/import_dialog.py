@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.imports.duplicates import DuplicateService
+from repdesk.services.imports.import_reading import files_of
 from repdesk.services.imports.import_service import (
     MAPPABLE_FIELDS,
     Estimate,
@@ -66,7 +67,9 @@ class ImportDialog(QDialog):
         self.setWindowTitle("Import leads")
         self.resize(980, 620)
         self.imports = imports
-        self.paths = paths
+        self.paths = files_of(paths)  # a dropped folder: the files in it
+        self.shown = 0  # the file previewed
+        self.picked = False  # whether the user picked it in the list
         self.overrides: dict[str, str] = {}
         self.preview: Preview | None = None
         self.worker: Worker | None = None
@@ -85,6 +88,7 @@ class ImportDialog(QDialog):
         for path in self.paths:
             self.files.addItem(str(path))
         self.files.setFixedHeight(min(4, len(self.paths)) * 22 + 8)
+        self.files.currentRowChanged.connect(self._file_picked)
         layout.addWidget(QLabel("Files"))
         layout.addWidget(self.files)
         self.detected = QLabel()
@@ -151,9 +155,31 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
 
     # -- preview ---------------------------------------------------------------------------------
+    def _file_picked(self, row: int) -> None:
+        if 0 <= row < len(self.paths) and row != self.shown:
+            self.shown, self.picked = row, True
+            self.refresh_preview()
+
+    def _previewed(self) -> Preview:
+        """The preview of the file picked in the list, else of the first file that can be read
+        (of several, the ones that cannot are refused by the import with their reason)."""
+        order = [self.shown] if self.picked else list(range(len(self.paths)))
+        failure: UserError | None = None
+        for index in order:
+            try:
+                preview = self.imports.preview(self.paths[index], self.overrides or None)
+            except UserError as exc:
+                failure = failure or exc
+                continue
+            self.shown = index
+            return preview
+        raise failure or UserError("There is no file to import.")
+
     def refresh_preview(self) -> None:
+        # A file picked in the list that cannot be read: the other files may still import.
+        others = self.picked and len(self.paths) > 1
         try:
-            self.preview = self.imports.preview(self.paths[0], self.overrides or None)
+            self.preview = self._previewed()
         except NeedsMapping as exc:
             self.preview = None
             self.detected.setText(
@@ -161,7 +187,7 @@ class ImportDialog(QDialog):
                 "email or phone, then Import."
             )
             self.message.setText(str(exc))
-            self.import_button.setEnabled(False)
+            self.import_button.setEnabled(others)
             self._fill_mapping({h: self.overrides.get(h) for h in exc.headers})
             self.rows.setRowCount(0)
             return
@@ -169,12 +195,18 @@ class ImportDialog(QDialog):
             self.preview = None
             self.detected.setText("")
             self.message.setText(str(exc))
-            self.import_button.setEnabled(False)
+            self.import_button.setEnabled(others)
             self.mapping.setRowCount(0)
             self.rows.setRowCount(0)
             return
         lead_file = self.preview.file
-        more = f" and {len(self.paths) - 1} more file(s)" if len(self.paths) > 1 else ""
+        self.files.blockSignals(True)
+        self.files.setCurrentRow(self.shown)
+        self.files.blockSignals(False)
+        more = ""
+        if len(self.paths) > 1:
+            rest = len(self.paths) - 1
+            more = f" ({self.paths[self.shown].name}; {rest} other file{'s' * (rest != 1)})"
         kb = max(1, lead_file.total_bytes // 1024)
         self.detected.setText(
             f"<b>{self.preview.source_name}</b> export "

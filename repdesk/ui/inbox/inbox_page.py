@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from repdesk.core.domain import LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.services.common.changes import Changes
+from repdesk.services.common.errors import NotFoundError
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.inbox.call_layout import CallLayout, column_menu, row_menu
 from repdesk.ui.inbox.column_fit import ColumnFit
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.inbox.inbox_service import InboxService
     from repdesk.services.inbox.inbox_sqlite import SqliteInbox
+    from repdesk.services.leads.lead_rows import LeadDetail
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.ui.inbox.lead_table_model import InboxRows
@@ -57,6 +59,9 @@ class InboxPage(QWidget):
     """Emitted with the lead id when the rep selects a lead in the table."""
     sig_changes_made = Signal(object)
     """Emitted with the Changes of a quick action taken here (the window offers its Undo)."""
+    sig_notice = Signal(str)
+    """Emitted with what to tell the rep when another client's change (a colleague's claim, the
+    CLI) took the lead in focus out of the list and the focus moved on."""
 
     def __init__(
         self,
@@ -95,6 +100,7 @@ class InboxPage(QWidget):
         `services_loaded()`, which the window calls after the first paint once the services have
         loaded."""
         self._selecting = False
+        self._outside = False  # reloading for another client's change (apply_remote_changes)
         self.call_lead_id: int | None = None
         """The lead on the phone while the call-script panel is open (the focus is pinned to it)."""
         self._call_row = 0
@@ -290,11 +296,32 @@ class InboxPage(QWidget):
         if selected is not None and self._select_lead(selected, hint):
             self.detail.refresh()
             return
+        shown = self.detail.detail if selected is not None else None
         if self.model.rowCount():
             start = hint if place is None else place
             self.table.selectRow(min(max(start, 0), self.model.rowCount() - 1))
         else:
             self.detail.show_lead(None)  # nobody listed: nobody in focus
+        if shown is not None and self._outside:
+            self.sig_notice.emit(self._gone_notice(shown))
+
+    def _gone_notice(self, shown: LeadDetail) -> str:
+        """'Anika Berg is now Ben Ortiz's lead · now on Yuki Tanaka': why the lead in focus left
+        the list, and who is in focus instead."""
+        name = shown.lead.display_name
+        try:
+            now = self.services.leads.detail(shown.lead.id).lead
+        except NotFoundError:
+            why = f"{name} was removed elsewhere"
+        else:
+            taken = now.owner is not None and now.owner != shown.lead.owner
+            why = (
+                f"{name} is now {now.owner}'s lead"
+                if taken
+                else f"{name} left this list (changed elsewhere)"
+            )
+        following = self.model.lead_at(self._current_row()) if self.model.rowCount() else None
+        return f"{why} · now on {following.display_name}" if following else f"{why} · list empty"
 
     def _filter_changed(self) -> None:
         # A filter that hides the lead in focus moves the focus to the first lead it lists.
@@ -375,6 +402,15 @@ class InboxPage(QWidget):
     def _changed(self, changes: Changes) -> None:
         self.apply_changes(changes)
         self.sig_changes_made.emit(changes)
+
+    def apply_remote_changes(self, changes: Changes) -> None:
+        """Another client's change (a colleague, the CLI, a second window): when it takes the
+        lead in focus out of the list, the focus moves on and the rep is told (sig_notice)."""
+        self._outside = True
+        try:
+            self.apply_changes(changes)
+        finally:
+            self._outside = False
 
     def apply_changes(self, changes: Changes) -> None:
         if changes.leads or changes.follow_ups:

@@ -97,7 +97,9 @@ class LeadCommands(QObject):
             return
         dialled = self.panel.services.time.now()
         shown = display_phone(lead.phone, self.leads.region(), lead.phone_ext)
-        if not open_with_system(QUrl(tel_uri(lead.phone, lead.phone_ext))):
+        # Escaped: the number is the whole link, whatever the stored value holds.
+        tel = tel_uri(quote(lead.phone, safe="+"), quote(lead.phone_ext, safe=""))
+        if not open_with_system(QUrl(tel)):
             self._open(CopyContactDialog("phone", shown, self.parent_widget))
             return
         if self.panel.during_call():
@@ -135,7 +137,8 @@ class LeadCommands(QObject):
             return
         subject = quote("Your inquiry" + (f" about {lead.product}" if lead.product else ""))
         opened = self.panel.services.time.now()
-        if not open_with_system(QUrl(f"mailto:{lead.email}?subject={subject}")):
+        # The address is escaped: whatever it holds cannot add a Cc, a Bcc or a body.
+        if not open_with_system(QUrl(f"mailto:{quote(lead.email, safe='@')}?subject={subject}")):
             self._open(CopyContactDialog("email", lead.email, self.parent_widget))
             return
         dialog = EmailSentDialog(lead.display_name, lead.email, self.parent_widget)

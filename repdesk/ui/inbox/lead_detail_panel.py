@@ -32,7 +32,7 @@ from repdesk.core.form_match import form_summary
 from repdesk.core.phone_display import display_phone
 from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import UserError
+from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
@@ -207,6 +207,7 @@ class LeadDetailPanel(QStackedWidget):
         for key, label in (
             ("email", "Email"),
             ("phone", "Phone"),
+            ("phones", "Other numbers"),
             ("source", "Source"),
             ("product", "Product"),
             ("owner", "Owner"),
@@ -220,6 +221,8 @@ class LeadDetailPanel(QStackedWidget):
             value.setWordWrap(True)
             self.fields[key] = value
             self.form.addRow(label, value)
+        self.fields["phone"].setObjectName("detailPhone")
+        self.fields["phones"].setObjectName("detailOtherPhones")
         layout.addLayout(self.form)
         layout.addWidget(_section("Inquiry"))
         self.message = QLabel()
@@ -320,7 +323,11 @@ class LeadDetailPanel(QStackedWidget):
             self.setCurrentIndex(0)
             self._set_actions_enabled(False)
             return
-        self.detail = self.services.leads.detail(lead_id)
+        try:
+            self.detail = self.services.leads.detail(lead_id)
+        except NotFoundError:  # gone meanwhile (an undone import, a merge): nothing to show
+            self.show_lead(None)
+            return
         self._fill(self.detail)
         self._show_offer(lead_id)
         self.setCurrentIndex(1)
@@ -346,6 +353,9 @@ class LeadDetailPanel(QStackedWidget):
         f["email"].setText(lead.email or "—")
         region = self.services.leads.region()
         f["phone"].setText(display_phone(lead.phone, region, lead.phone_ext) if lead.phone else "—")
+        others = _other_numbers(d.phones, lead.phone, region)
+        f["phones"].setText(others)
+        self.form.setRowVisible(f["phones"], bool(others))
         f["source"].setText(lead.source or "—")
         f["product"].setText(lead.product or "—")
         over_capacity = "over_capacity" in {t.strip() for t in d.tags.replace(";", ",").split(",")}
@@ -491,6 +501,25 @@ class LeadDetailPanel(QStackedWidget):
         """After an action on the shown lead: show it anew and tell the page."""
         self.refresh()
         self.sig_lead_changed.emit(changes)
+
+
+def _other_numbers(phones: list[dict[str, object]], main: str, region: str) -> str:
+    """The numbers besides the main phone, one a line with its kind ("mobile +16465550171"); a
+    number that is no valid number is shown as written, and said to be so."""
+    shown = []
+    skipped = False
+    for phone in phones:
+        number = str(phone.get("number", ""))
+        if number == main and not skipped:
+            skipped = True
+            continue
+        ext = str(phone.get("ext", ""))
+        if phone.get("valid") is False:
+            text = f"{phone.get('kind', 'main')} {number} (as written, not valid)"
+        else:
+            text = f"{phone.get('kind', 'main')} {display_phone(number, region, ext)}"
+        shown.append(text)
+    return "\n".join(shown)
 
 
 def _section(text: str) -> QLabel:

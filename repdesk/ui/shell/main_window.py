@@ -142,6 +142,10 @@ class MainWindow(QMainWindow):
             first.hand_over(self.pages[first.key], self.services)
         self.build_all_pages()
         self._install_watcher()
+        from repdesk.ui.shell.file_health import FileHealthCheck
+
+        # quick_check, then the day's backup
+        self.file_health = FileHealthCheck(self, self.workspace.services.backup)
 
     def _load_failed(self, message: str) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -170,7 +174,9 @@ class MainWindow(QMainWindow):
         from repdesk.ui.team.signed_in import show_signed_in
 
         # Other clients' changes (other reps, a second window, the CLI) show up here at once.
-        self.live_queue = LiveQueue(self.services.live, self.apply_changes, self)
+        self.live_queue = LiveQueue(
+            self.services.live, lambda changes: self.apply_changes(changes, remote=True), self
+        )
         show_signed_in(self, self.services.identity.me(), self.workspace.url)
         from repdesk.ui.team.away_action import AwayAction
 
@@ -197,6 +203,13 @@ class MainWindow(QMainWindow):
         changed = getattr(widget, "sig_changes_made", None)
         if changed is not None:  # its Undo offered, the other pages refreshed
             changed.connect(lambda changes, page=widget: self.record_changes(changes, page))
+        notice = getattr(widget, "sig_notice", None)
+        if notice is not None:  # what another client's change did to the page in view
+            notice.connect(
+                lambda text, page=widget: (
+                    self.undo_bar.show_message(text, False) if page.isVisible() else None
+                )
+            )
         inbox, templates = self.pages.get("inbox"), self.pages.get("templates")
         if spec.key in ("inbox", "templates") and inbox is not None and templates is not None:
             inbox.sig_lead_selected.connect(templates.preview_lead)  # type: ignore[attr-defined]
@@ -289,11 +302,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready", 3000)
 
     # -- changes, undo and drops ------------------------------------------------------------------
-    def apply_changes(self, changes: Changes, *, source: QWidget | None = None) -> None:
+    def apply_changes(
+        self, changes: Changes, *, source: QWidget | None = None, remote: bool = False
+    ) -> None:
         """Refresh the pages a change concerns (each page decides what it needs); `source`
-        already refreshed itself."""
+        already refreshed itself; `remote`: another client's change (the live feed), which a
+        page may tell the rep about (apply_remote_changes)."""
         for page in self.pages.values():
-            apply = getattr(page, "apply_changes", None)
+            apply = getattr(page, "apply_remote_changes", None) if remote else None
+            apply = apply or getattr(page, "apply_changes", None)
             if callable(apply) and page is not source:
                 apply(changes)
         if changes.leads or changes.follow_ups:
@@ -410,5 +427,5 @@ def _lead_files(mime: QMimeData) -> list[Path]:
     return [
         Path(u.toLocalFile())
         for u in mime.urls()
-        if u.isLocalFile() and Path(u.toLocalFile()).is_file()
+        if u.isLocalFile() and Path(u.toLocalFile()).exists()  # a folder: its files
     ]

@@ -11,16 +11,20 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from repdesk.services.workspace.identity import database_identity
+
 CONNECT_TIMEOUT_MS = 500
 
 
 def server_name(url: str) -> str:
-    """The local socket name for `url`: per user, so two people on one machine never meet."""
+    """The local socket name for `url`: per user, so two people on one machine never meet, and
+    per database file (its device and inode), so a hard link to an open file finds its window."""
     try:
         user = getpass.getuser()
     except Exception:  # no user name in a stripped-down environment
         user = str(os.getuid()) if hasattr(os, "getuid") else "user"
-    digest = hashlib.sha256(f"{user}\0{url}".encode()).hexdigest()[:20]
+    key = database_identity(url, create=True)
+    digest = hashlib.sha256(f"{user}\0{key}".encode()).hexdigest()[:20]
     return f"repdesk-{digest}"
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -128,6 +129,14 @@ class SourcesPanel(QWidget):
         layout.addLayout(row)
         self.status = QLabel(objectName="sourcesStatus")
         layout.addWidget(self.status)
+        # Mails that came in but could not be made leads, each with its reason: a rep must see
+        # them (and can look them up in the mailbox), not find them in a log.
+        self.unread_title = QLabel("Mails that could not be read (newest first)")
+        self.unread = QListWidget(objectName="couldNotReadList")
+        self.unread.setWordWrap(True)
+        self.unread.setMaximumHeight(160)
+        layout.addWidget(self.unread_title)
+        layout.addWidget(self.unread)
         self.add_imap_button.clicked.connect(self.add_mailbox)
         self.add_folder_button.clicked.connect(self.add_folder)
         self.remove_button.clicked.connect(self.remove_selected)
@@ -162,6 +171,13 @@ class SourcesPanel(QWidget):
                 self.table.setItem(row, column, item)
         self.remove_button.setEnabled(bool(self._sources))
         self.check_button.setEnabled(bool(self._sources) and not self.fetcher.busy)
+        self.unread.clear()
+        entries = [(source, entry) for source in self._sources for entry in source.could_not_read]
+        entries.sort(key=lambda pair: str(pair[1].get("at", "")), reverse=True)
+        for source, entry in entries:
+            self.unread.addItem(_unread_text(source, entry))
+        self.unread_title.setVisible(bool(entries))
+        self.unread.setVisible(bool(entries))
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -210,10 +226,23 @@ class SourcesPanel(QWidget):
             text = f"Checked: {result.added} new, {result.merged} merged."
             if result.errors:
                 text += f" {len(result.errors)} problem(s), see Last error."
+            if result.could_not_read:
+                text += f" {len(result.could_not_read)} mail(s) could not be read, listed below."
         else:
             text = f"Checking failed: {result}"
         self.status.setText(text)
         self.reload()
+
+
+def _unread_text(source: SourceInfo, entry: dict[str, object]) -> str:
+    subject = str(entry.get("subject") or "no subject")
+    try:
+        moment = datetime.fromisoformat(str(entry.get("at")))
+    except ValueError:
+        when = ""
+    else:
+        when = _when(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return f"{source.name}, message {entry.get('uid')} “{subject}” ({when}): {entry.get('reason')}"
 
 
 def _when(moment: datetime) -> str:

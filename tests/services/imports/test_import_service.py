@@ -314,3 +314,34 @@ def test_a_first_import_merges_people_repeated_in_later_chunks(
     summary = workspace.imports.import_files([tmp_path / "repeats.csv"])
     assert (summary.added, summary.merged) == (CHUNK + 498, 2)
     assert counts(workspace)[0] == CHUNK + 498
+
+
+def test_cli_imports_a_folder_of_downloads_file_by_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder stands for the files in it: every readable one is imported, every other listed
+    with its reason, one undo takes the whole run back."""
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    (folder / "a_broken.csv").write_text(
+        'Name,Email\nAmy Cole,"amy@cole.example\nBo Dunn,bo@dunn.example\n', encoding="utf-8"
+    )
+    (folder / "budget.csv").write_text("Date,Amount\n2026-11-01,12.50\n", encoding="utf-8")
+    (folder / "invoice.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\n")
+    (folder / ".hidden.csv").write_text("Name,Email\nZed,zed@x.example\n", encoding="utf-8")
+    (folder / "old").mkdir()
+    for sample in SAMPLE_FILES[:3]:  # Google CSV and vCard, HubSpot: 2 + 2 + 3 people
+        (folder / sample.name).write_bytes(sample.read_bytes())
+    db = str(tmp_path / "c.sqlite3")
+    assert main(["--db", db, "import", str(folder), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["added"] == 7
+    assert [f["file"] for f in out["files"]] == [s.name for s in SAMPLE_FILES[:3]]
+    assert [r["file"] for r in out["refused"]] == ["a_broken.csv", "budget.csv", "invoice.pdf"]
+    assert "line 2" in out["refused"][0]["reason"]
+    assert main(["--db", db, "import", "undo", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["removed"] == 7
+    empty = tmp_path / "Empty"
+    empty.mkdir()
+    assert main(["--db", db, "import", str(empty)]) == 1
+    assert "Empty is a folder" in capsys.readouterr().err

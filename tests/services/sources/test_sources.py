@@ -158,7 +158,12 @@ def test_second_fetch_and_restart_import_nothing_twice(
     assert (again.added, again.merged) == (0, 0)
     ws.close()
     ws = open_ws(tmp_path / "w.sqlite3")  # a restart
-    assert ws.sources.fetch_all().to_json() == {"added": 0, "merged": 0, "errors": []}
+    assert ws.sources.fetch_all().to_json() == {
+        "added": 0,
+        "merged": 0,
+        "errors": [],
+        "could_not_read": [],
+    }
     imap_server.append(form_mail("Name: Eve Park\nEmail: eve@park.test\nMessage: Call me"))
     imap_server.append(
         form_mail("Name: Jane Doe\nEmail: jane@acme.test\nMessage: Any news?")
@@ -253,9 +258,7 @@ def test_malformed_mails_never_stop_the_source_and_log_one_line_each(
         "no@body.test",
     } <= emails
     lines = [
-        r.getMessage()
-        for r in caplog.records
-        if r.name == "repdesk.services.sources.source_service"
+        r.getMessage() for r in caplog.records if r.name == "repdesk.services.sources.mailbox_check"
     ]
     for uid in range(1, 6):  # APPEND gives UIDs 1..5 to the malformed ones, in order
         mine = [line for line in lines if f"message UID {uid} " in line]

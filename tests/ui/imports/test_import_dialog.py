@@ -3,12 +3,21 @@ nothing."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QTableView, QTableWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from repdesk.ui import build_main_window
@@ -185,3 +194,100 @@ def test_possible_duplicates_are_merged_kept_apart_and_undone(qtbot: QtBot, tmp_
     ws.imports.import_files([SAMPLES / "hubspot_contacts_companies.csv"])
     dialog.refresh()
     assert table.rowCount() == 0  # kept apart stays decided
+
+
+def _downloads(folder: Path) -> Path:
+    """A downloads folder: a file whose quote never closes first, two lead files, a picture."""
+    folder.mkdir()
+    (folder / "a_broken.csv").write_text(
+        'Name,Email,Company\nAmy Cole,amy@cole.example,"Cole Co\nBo Dunn,bo@dunn.example,Dunn\n',
+        encoding="utf-8",
+    )
+    shutil.copy(SAMPLES / "hubspot_contacts_companies.csv", folder)
+    shutil.copy(SAMPLES / "linkedin_connections.csv", folder)
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    return folder
+
+
+def test_a_dropped_folder_imports_every_readable_file_and_lists_the_others(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = _downloads(tmp_path / "Downloads")
+    window = build_main_window(str(tmp_path / "w.sqlite3"))
+    qtbot.addWidget(window)
+    window.show()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    enter = QDragEnterEvent(
+        QPoint(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()  # a folder is taken too: its files are the import
+    drop = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, drop)
+    dialog = window.file_actions.dialog
+    assert dialog is not None
+    files = dialog.findChild(QListWidget, "importFiles")
+    names = [Path(files.item(r).text()).name for r in range(files.count())]
+    assert names == [
+        "a_broken.csv",
+        "hubspot_contacts_companies.csv",
+        "linkedin_connections.csv",
+        "photo.png",
+    ]
+    # The broken first file does not stop the others: the first readable one is previewed.
+    button = dialog.findChild(QPushButton, "importButton")
+    assert button.isEnabled()
+    assert dialog.findChild(QTableWidget, "importPreview").rowCount() == 7
+    assert "hubspot_contacts_companies.csv" in dialog.findChild(QLabel, "importDetected").text()
+    counts = dialog.findChild(QLabel, "importCounts")
+    qtbot.waitUntil(lambda: "rows:" in counts.text(), timeout=20_000)
+    assert "a_broken.csv line 2" in counts.text() and "photo.png" in counts.text()
+    with qtbot.waitSignal(dialog.sig_import_finished, timeout=20_000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.workspace.leads.count() == 11  # 7 HubSpot people, 4 LinkedIn connections
+    message = dialog.findChild(QLabel, "importMessage").text()
+    assert "Not imported: a_broken.csv line 2" in message and "photo.png is a PNG" in message
+    # Picking a refused file in the list shows why, and the others still import.
+    window.workspace.imports.undo_import(window.workspace.imports.last_import().id)
+    again = window.file_actions.import_files([folder])
+    again.findChild(QListWidget, "importFiles").setCurrentRow(0)
+    assert "never closes" in again.findChild(QLabel, "importMessage").text()
+    assert again.findChild(QPushButton, "importButton").isEnabled()
+    again.findChild(QListWidget, "importFiles").setCurrentRow(2)
+    assert again.findChild(QTableWidget, "importPreview").rowCount() == 4
+
+
+def test_undo_last_import_while_one_of_its_leads_is_shown(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lead shown goes with the import: the detail empties, nothing raises."""
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    window = build_main_window(str(tmp_path / "w.sqlite3"))
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.file_actions.import_files([SAMPLES / "hubspot_contacts.csv"])
+    with qtbot.waitSignal(dialog.sig_import_finished, timeout=20_000):
+        qtbot.mouseClick(dialog.findChild(QPushButton, "importButton"), Qt.MouseButton.LeftButton)
+    dialog.accept()
+    table = window.findChild(QTableView, "leadTable")
+    qtbot.waitUntil(lambda: table.model().rowCount() == 3)
+    table.selectRow(0)
+    detail = window.findChild(QWidget, "leadDetail")
+    assert detail.lead_id == table.model().lead_at(0).id
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    window.file_actions.undo_import()
+    qtbot.waitUntil(lambda: table.model().rowCount() == 0)
+    assert detail.detail is None and detail.currentIndex() == 0

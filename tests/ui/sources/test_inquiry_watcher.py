@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QListWidget, QTableView
 from pytestqt.qtbot import QtBot
 
 from repdesk.app import open_workspace
@@ -161,4 +161,25 @@ def test_a_server_without_idle_is_polled(
     with qtbot.waitSignal(watcher.sig_inquiries_arrived, timeout=10_000):
         imap_server.append(CF7)
     assert sum(added for added, _ in polled) == 1 and source_id not in watcher.idling.snapshot()
+    window.close()
+
+
+@pytest.mark.integration
+def test_the_sources_panel_lists_the_mails_it_could_not_read(
+    qtbot: QtBot, tmp_path: Path, imap_server: ImapServer
+) -> None:
+    window, _watcher, _source, _polled = open_window_with_mailbox(qtbot, tmp_path, imap_server)
+    imap_server.append(CF7)
+    imap_server.append(b"Subject: hello\r\n\r\nJust text, nobody signed.\r\n")
+    panel = SourcesPanel(window.workspace.sources)
+    qtbot.addWidget(panel)
+    panel.resize(1024, 640)
+    panel.show()
+    unread = panel.findChild(QListWidget, "couldNotReadList")
+    assert not unread.isVisible()  # nothing to show yet
+    qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: unread.count() == 1, timeout=20_000)
+    text = unread.item(0).text()
+    assert "message 2 “hello”" in text and "no From header" in text
+    assert unread.isVisible() and "1 mail(s) could not be read" in panel.status.text()
     window.close()

@@ -314,3 +314,54 @@ def test_a_rep_marks_themselves_away_from_the_file_menu_and_gets_back_what_nobod
     finally:
         ann.close()
         owner.close()
+
+
+@pytest.mark.integration
+def test_a_lead_a_colleague_claims_leaves_mine_and_unassigned_and_the_rep_is_told(
+    qtbot: QtBot, team: Team
+) -> None:
+    owner = open_workspace(team.owner_url)
+    ann = open_workspace(team.url_for("ann"))
+    ben = open_workspace(team.url_for("ben"))
+    try:
+        ids = {}
+        with owner.sessions.begin() as session:
+            for first, company, minutes in (("Kim", "First Co", 20), ("Lou", "Second Co", 30)):
+                record = LeadRecord(
+                    first_name=first,
+                    company=company,
+                    received_at=NOW.replace(minute=minutes),
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+                session.add(record)
+                session.flush()
+                ids[company] = int(record.id)
+        window = _window(qtbot, ann)
+        inbox = window.pages["inbox"]
+        assert inbox.filters["owner"].currentText() == "Mine + Unassigned"  # type: ignore[attr-defined]
+        model = inbox.model  # type: ignore[attr-defined]
+        row = next(r for r in range(model.rowCount()) if model.lead_at(r).id == ids["First Co"])
+        inbox.table.selectRow(row)  # type: ignore[attr-defined]
+        assert inbox.detail.lead_id == ids["First Co"]  # type: ignore[attr-defined]
+        following = model.lead_at(row + 1)
+        qtbot.wait(1500)  # the feed's first LISTEN (the known race above)
+        from repdesk.core.domain import ActivityKind
+
+        # Ben calls it, which claims it: no longer Ann's to take.
+        ben.leads.log_activity(ids["First Co"], ActivityKind.CALL, outcome="voicemail")
+        qtbot.waitUntil(lambda: "First Co" not in _inbox_companies(window), timeout=ARRIVES_MS)
+        # The focus moved on to the lead that took its place, pane and highlight alike …
+        assert following is not None
+        assert inbox.detail.lead_id == following.id  # type: ignore[attr-defined]
+        assert inbox.table.selectionModel().selectedRows()[0].row() == row  # type: ignore[attr-defined]
+        # … and Ann is told why, and who is in focus now.
+        message = window.undo_bar.message.text()
+        assert window.undo_bar.isVisible()
+        assert message == f"Kim is now Ben Okafor's lead · now on {following.display_name}"
+        assert not window.undo_bar.button.isVisible()  # nothing of Ann's to undo
+        window.close()
+    finally:
+        ben.close()
+        ann.close()
+        owner.close()
