@@ -18,7 +18,7 @@ from repdesk.ui.script import script_panel_pages as parts
 from repdesk.ui.script.script_panel_pages import OUTCOME, QUESTIONS, RESULT
 
 if TYPE_CHECKING:
-    from repdesk.services.script.qualification_service import ScriptRun
+    from repdesk.services.script.script_run import ScriptRun
 
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 

@@ -22,7 +22,8 @@ from repdesk.ui.script.script_panel_pages import OUTCOME, RESULT
 if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.leads.lead_service import LeadService
-    from repdesk.services.script.qualification_service import QualificationService, ScriptRun
+    from repdesk.services.script.qualification_service import QualificationService
+    from repdesk.services.script.script_run import ScriptRun
     from repdesk.services.team.claims import TeamQueue
     from repdesk.ui.email.composer import EmailServices
     from repdesk.ui.team.call_marker import CallMarker

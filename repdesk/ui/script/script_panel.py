@@ -31,7 +31,7 @@ from repdesk.core.script_flow import (
     progress,
 )
 from repdesk.services.common.errors import UserError
-from repdesk.services.script.qualification_service import ScriptRun
+from repdesk.services.script.script_run import ScriptRun
 from repdesk.ui.common.theme import is_dark
 from repdesk.ui.script import script_panel_pages as parts
 from repdesk.ui.script.script_answering import ScriptAnswering

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QListWidget, QPlainTextEdit,
 
 from repdesk.core.questions import QuestionSet, SetKind
 from repdesk.services.common.errors import UserError
-from repdesk.services.script.qualification_service import ScriptRun
+from repdesk.services.script.script_run import ScriptRun
 from repdesk.services.script.script_service import ScriptBundle, ScriptService, parse_rules_text
 from repdesk.ui.script.question_editor import QuestionEditor
 from repdesk.ui.script.script_panel import ScriptPanel
