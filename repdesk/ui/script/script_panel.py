@@ -1,14 +1,11 @@
-"""The call-script panel: one question at a time by keyboard, live score and verdict, draft
-autosave, end of call."""
+"""The call-script panel: one question at a time, live score and verdict, the call note, draft
+autosave (the keys and answers: script_answering; the end of the call: script_call_end)."""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent
+from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,46 +23,28 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.core.conditions import AnswerValue
-from repdesk.core.domain import ActivityKind, CallOutcome, Verdict
+from repdesk.core.domain import Verdict
 from repdesk.core.questions import AnswerType, Question
 from repdesk.core.script_flow import (
     applicable,
     format_answer,
-    parse_answer,
     progress,
 )
-from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
-from repdesk.services.script.qualification_service import ScriptRun
+from repdesk.services.script.script_run import ScriptRun
 from repdesk.ui.common.theme import is_dark
 from repdesk.ui.script import script_panel_pages as parts
+from repdesk.ui.script.script_answering import ScriptAnswering
+from repdesk.ui.script.script_call_end import ScriptCallEnd, ScriptPanelServices
+from repdesk.ui.script.script_panel_pages import QUESTIONS, RESULT
+
+__all__ = ["ScriptPanel", "ScriptPanelServices"]
 
 if TYPE_CHECKING:
-    from repdesk.services.common.workspace_time import WorkspaceTime
-    from repdesk.services.leads.lead_service import LeadService
-    from repdesk.services.script.qualification_service import QualificationService
-    from repdesk.services.team.claims import TeamQueue
-    from repdesk.ui.email.composer import EmailServices
     from repdesk.ui.team.call_marker import CallMarker
 
-_DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
-QUESTIONS, OUTCOME, RESULT = range(3)
 
-
-@dataclass(frozen=True)
-class ScriptPanelServices:
-    """What a call uses: the script run and its verdict, the call log, the workspace's zone."""
-
-    qualifications: QualificationService
-    leads: LeadService
-    time: WorkspaceTime
-    email: EmailServices | None = None
-    """The not-a-fit reply sent from repdesk when an outgoing account is set up (ui/email)."""
-    team: TeamQueue | None = None
-    """Claims and call markers: the others see who is on a call with the lead (ui/team)."""
-
-
-class ScriptPanel(QWidget):
+class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
     sig_changes_made = Signal(object)
     """Emitted with a Changes value after the panel logged a call or finished a qualification."""
     sig_close_requested = Signal()
@@ -386,249 +365,9 @@ class ScriptPanel(QWidget):
         else:
             self.setFocus()
 
-    # -- answering -------------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if (
-            watched is self.note
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
-        ):
-            self._focus()  # out of the note, back to answering
-            return True
-        if (
-            watched is self.entry
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            self._accept_typed()
-            return True
-        return super().eventFilter(watched, event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        key = event.key()
-        page = self.pages.currentIndex()
-        if self.run is None:
-            super().keyPressEvent(event)
-        elif page == RESULT and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
-            self._close()
-        elif page == OUTCOME and key == Qt.Key.Key_Escape:
-            self.pages.setCurrentIndex(QUESTIONS)
-            self._focus()
-        elif page == OUTCOME and key == Qt.Key.Key_D:
-            self._discard()
-        elif page == OUTCOME and _DIGITS.get(key, 0) in range(1, len(parts.OUTCOMES) + 1):
-            self._log_call(parts.OUTCOMES[_DIGITS[key] - 1])
-        elif page == QUESTIONS and key == Qt.Key.Key_Escape:
-            self._end_call()
-        elif page == QUESTIONS and not self._question_key(event):
-            super().keyPressEvent(event)
-
-    def _question_key(self, event: QKeyEvent) -> bool:
-        q, key = self.current, event.key()
-        if q is None or event.modifiers() & (
-            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-        ):
-            return False
-        if q.answer_type is AnswerType.YES_NO and key in (Qt.Key.Key_Y, Qt.Key.Key_N):
-            self._answer(q, key == Qt.Key.Key_Y)
-        elif q.answer_type.has_options and key in _DIGITS and _DIGITS[key] <= len(q.options):
-            self._option_picked(_DIGITS[key] - 1)
-        elif q.answer_type is AnswerType.MULTI_CHOICE and key in (
-            Qt.Key.Key_Return,
-            Qt.Key.Key_Enter,
-        ):
-            self._accept_multi()
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._unconfirmed(q) is not None:
-            self._answer(q, self._unconfirmed(q))  # what they wrote on the form, confirmed
-        elif not q.required and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._skip(q)
-        elif self.entry.isVisible() and event.text().strip():
-            self.entry.setFocus()  # typing while focus wandered off: it goes into the answer
-            self.entry.insert(event.text())
-        else:
-            return False
-        return True
-
-    def _option_picked(self, index: int) -> None:
-        q = self.current
-        if q is None or not (q.answer_type.has_options or q.answer_type is AnswerType.YES_NO):
-            return
-        if q.answer_type is AnswerType.YES_NO:
-            self._answer(q, index == 0)
-        elif q.answer_type is AnswerType.CHOICE:
-            self._answer(q, q.options[index].key)
-        else:
-            key = q.options[index].key
-            if key in self._chosen:
-                self._chosen.remove(key)
-            else:
-                self._chosen.append(key)
-            self._chosen.sort(key=[o.key for o in q.options].index)
-            self._show_answer_widgets(q)
-            self._focus()
-
-    def _accept_multi(self) -> None:
-        if self.current is None:
-            return
-        if not self._chosen:
-            if not self.current.required:
-                self._skip(self.current)
-                return
-            self._error("Choose at least one option with 1–9, then press Enter.")
-            return
-        self._answer(self.current, tuple(self._chosen))
-
-    def _accept_typed(self) -> None:
-        if self.current is None:
-            return
-        if not self.entry.text().strip() and not self.current.required:
-            self._skip(self.current)
-            return
-        try:
-            value = parse_answer(self.current, self.entry.text())
-        except ValueError as exc:
-            self._error(str(exc)[:1].upper() + str(exc)[1:] + ".")
-            return
-        self._answer(self.current, value)
-
-    def _error(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
-
-    def _answer(self, question: Question, value: AnswerValue) -> None:
-        assert self.run is not None
-        self.answers[question.key] = value
-        self._skipped.discard(question.key)
-        self._autosave()
-        self._show(self._next())
-
-    def _skip(self, question: Question) -> None:
-        self._skipped.add(question.key)
-        self._show(self._next())
-
-    def _next(self) -> Question | None:
-        """The first question that applies, is unanswered and was not skipped (core.script_flow
-        order)."""
-        assert self.run is not None
-        return next(
-            (
-                q
-                for q in applicable(self.run.questions, self.answers)
-                if q.key not in self._skipped and self.answers.get(q.key) is None
-            ),
-            None,
-        )
-
-    def _answer_of(self, question: Question | None) -> AnswerValue | None:
-        return self.answers.get(question.key) if question is not None else None
-
-    def _unconfirmed(self, question: Question) -> AnswerValue | None:
-        """The form's answer to a question the call has not answered yet (Enter confirms it)."""
-        if question.key in self.answers:
-            return None
-        return self.form_answers.get(question.key)
-
-    def _shown_answer(self, question: Question | None) -> AnswerValue | None:
-        """The call's answer, else what they wrote on the form (pre-selected, pre-filled)."""
-        if question is None:
-            return None
-        answer = self._answer_of(question)
-        return answer if answer is not None else self.form_answers.get(question.key)
-
     def _autosave(self) -> None:
         if self.preview or self.run is None or self.run.lead_id is None or self.services is None:
             return
         if not self.answers and not self.run.resumed:
             return  # nothing asked yet: no empty draft
         self.services.qualifications.save_draft(self.run.lead_id, self.answers)
-
-    def _jump(self, item: QListWidgetItem) -> None:
-        assert self.run is not None
-        key = item.data(Qt.ItemDataRole.UserRole)
-        question = next((q for q in self.run.questions if q.key == key), None)
-        if question is not None:
-            self._show(question)
-
-    # -- ending ----------------------------------------------------------------------------------
-    def _end_call(self) -> None:
-        if self.preview:  # a preview starts over instead of logging a call
-            if self.run is not None:
-                self.begin(replace(self.run, answers={}))
-            return
-        self.pages.setCurrentIndex(OUTCOME)
-        self.setFocus()
-
-    def _log_call(self, outcome: CallOutcome) -> None:
-        assert self.run is not None and self.services is not None and self.run.lead_id is not None
-        self._tick.stop()
-        if self.call_marker is not None:
-            self.call_marker.end()
-        seconds = max(1, math.ceil(self._elapsed.elapsed() / 1000))
-        lead_id = self.run.lead_id
-        label = outcome.value.replace("_", " ")
-        try:
-            # The answers are saved first, so the call's Undo takes back just the call (and the
-            # qualification it finished), never the answers the rep gave.
-            self._autosave()
-            changes = self.services.leads.log_activity(
-                lead_id,
-                ActivityKind.CALL,
-                outcome=outcome.value,
-                duration_seconds=seconds,
-                body=self.note.toPlainText().strip() or "Qualification call",
-            )
-            self.call_logged = True
-            missing = self.run.decide(self.answers).missing_required
-            if missing:
-                self._show_result(
-                    f"Call logged ({label}, {seconds // 60}:{seconds % 60:02d})",
-                    parts.draft_text(missing, {q.key: q for q in self.run.questions}),
-                )
-            else:
-                result = self.services.qualifications.finish(lead_id, self.answers)
-                changes = changes | result.changes
-                if changes.undo is not None:  # one action for the rep: one Undo
-                    verdict = result.verdict.value.replace("_", " ")
-                    undo = changes.undo.relabel(f"Call logged ({label}) · {verdict}")
-                    changes = replace(changes, undo=undo)
-                self._show_verdict(result.verdict, result.score)
-                if result.reply is not None:
-                    from repdesk.ui.email.composer import can_send, open_composer
-
-                    email = self.services.email if self.services is not None else None
-                    if email is not None and can_send(email):  # the not-a-fit template, from here
-                        open_composer(self, email, lead_id)
-                    else:
-                        QGuiApplication.clipboard().setText(result.reply.body)
-                        QDesktopServices.openUrl(QUrl(result.reply.mailto))
-                self._show_result(
-                    f"Call logged ({label}) and qualification saved",
-                    result.next_steps(self.services.time.zone()) + ".",
-                )
-        except UserError as exc:
-            self._show_result("Could not save", str(exc))
-            changes = Changes(
-                leads=True, activities=True, follow_ups=True
-            )  # the call may be logged already
-        self.sig_changes_made.emit(changes)
-
-    def _show_result(self, title: str, body: str) -> None:
-        self.result_page.show_text(title, body)
-        self.pages.setCurrentIndex(RESULT)
-        self.setFocus()
-
-    def _discard(self) -> None:
-        """Discard — no call happened: nothing is logged and the draft is as it was before."""
-        if self.services is not None and self._started_run is not None:
-            self.services.qualifications.discard_draft(self._started_run)
-        self.call_logged = False
-        self._close()
-
-    def _close(self) -> None:
-        self._tick.stop()
-        if self.call_marker is not None:
-            self.call_marker.end()
-        self.run = None
-        self.sig_close_requested.emit()

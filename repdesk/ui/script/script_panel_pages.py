@@ -12,6 +12,9 @@ from repdesk.core.domain import CallOutcome, Verdict
 from repdesk.core.questions import AnswerType, Question
 from repdesk.core.script_flow import format_answer
 
+#: The panel's pages, in its QStackedWidget.
+QUESTIONS, OUTCOME, RESULT = range(3)
+
 OUTCOMES = (
     CallOutcome.CONNECTED,
     CallOutcome.VOICEMAIL,
