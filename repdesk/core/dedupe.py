@@ -49,10 +49,11 @@ def fold(text: str) -> str:
 
 
 def name_key(first: str, last: str, company: str) -> str:
-    """ "ana ruiz|ruiz co" for a named person at a company; "" when any part is missing."""
+    """ "ana ruiz|ruiz co" for a named person at a company, "|acme widgets" for a row that names
+    only a company (the company is who it is); "" otherwise (a first name alone is too little)."""
     person = fold(f"{first} {last}")
     firm = fold(company)
-    if not firm or not fold(first) or not fold(last):
+    if not firm or (person and (not fold(first) or not fold(last))):
         return ""
     return f"{person}|{firm}"
 

@@ -69,6 +69,8 @@ def test_an_initial_is_not_a_different_name() -> None:
 def test_keys_of_names_and_phones() -> None:
     assert name_key("Ána", "Ruiz", "Ruiz Co.") == "ana ruiz|ruiz co"
     assert name_key("Ana", "", "Ruiz Co") == ""
+    assert name_key("", "", "Acme Widgets, Inc.") == "|acme widgets inc"
+    assert name_key("", "", "") == ""
     assert phone_key(Phone("+12125550100", "work", "752")) == "+12125550100;752"
     assert phone_key(Phone("+12125550100", "company")) is None
     assert phone_key(Phone("call me", "main", valid=False)) is None

@@ -162,3 +162,17 @@ def test_splitting_a_file_into_two_imports_gives_the_same_leads(
         one.close()
         two.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_row_that_names_only_a_company_is_found_again(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "accounts.csv"
+    path.write_text("Name,Email,Company\n,,Acme Widgets\n,,Beta Bakery\n", encoding="utf-8")
+    assert workspace.imports.import_files([path]).added == 2
+    again = workspace.imports.import_files([path])
+    assert (again.added, again.merged) == (0, 2)
+    # A person at that company is someone else: kept apart.
+    person = tmp_path / "person.csv"
+    person.write_text("Name,Email,Company\nTom Reed,,Acme Widgets\n", encoding="utf-8")
+    assert workspace.imports.import_files([person]).added == 1
