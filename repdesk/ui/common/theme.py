@@ -83,7 +83,6 @@ def apply_theme() -> None:
 
 
 def _dark_palette() -> QPalette:
-    p = QPalette()
     roles = {
         QPalette.ColorRole.Window: "#22272e",
         QPalette.ColorRole.WindowText: "#e6edf3",
@@ -102,19 +101,10 @@ def _dark_palette() -> QPalette:
         QPalette.ColorRole.Light: "#3a414b",
         QPalette.ColorRole.Dark: "#15191e",
     }
-    for role, colour in roles.items():
-        p.setColor(role, QColor(colour))
-    for role in (
-        QPalette.ColorRole.Text,
-        QPalette.ColorRole.WindowText,
-        QPalette.ColorRole.ButtonText,
-    ):
-        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6e7681"))
-    return p
+    return _palette(roles, disabled_text="#6e7681")
 
 
 def _light_palette() -> QPalette:
-    p = QPalette()
     roles = {
         QPalette.ColorRole.Window: "#f6f8fa",
         QPalette.ColorRole.WindowText: "#1f2328",
@@ -128,6 +118,12 @@ def _light_palette() -> QPalette:
         QPalette.ColorRole.HighlightedText: "#ffffff",
         QPalette.ColorRole.Mid: "#d0d7de",
     }
+    return _palette(roles, disabled_text="#8c959f")
+
+
+def _palette(roles: dict[QPalette.ColorRole, str], disabled_text: str) -> QPalette:
+    """A palette of these colours, with greyed text for disabled widgets."""
+    p = QPalette()
     for role, colour in roles.items():
         p.setColor(role, QColor(colour))
     for role in (
@@ -135,5 +131,5 @@ def _light_palette() -> QPalette:
         QPalette.ColorRole.WindowText,
         QPalette.ColorRole.ButtonText,
     ):
-        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#8c959f"))
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled_text))
     return p
