@@ -340,13 +340,14 @@ def measure_today(db: Path) -> list[tuple[str, str, str, float, str]]:
             timed.append(json.loads(started.stdout.strip().splitlines()[-1]))
         sides[side] = {
             "rows": timed[0]["rows"],
+            "headings": timed[0]["headings"],
             "first": min(t["first"] for t in timed[:3]),
             "bottom": min(t["bottom"] for t in timed[:3]),
             "rss": min(t["rss_peak"] for t in timed[3:]),
         }
     f, a = sides["floor"], sides["app"]
-    assert f["rows"] == a["rows"], (f["rows"], a["rows"])
-    print(f"Today rows: {a['rows']:,}")
+    assert f["rows"] == a["rows"], f"Today's steps: floor {f['rows']:,}, app {a['rows']:,}"
+    print(f"Today rows: {a['rows']:,} steps under {a['headings']} headings")
     ms = "{:.0f} ms".format
     mib = "{:.1f} MiB".format
     return [

@@ -55,11 +55,12 @@ def json_followups(con: sqlite3.Connection) -> None:
     )
 
 
+#: LeadSummary's fields in their order, which `leads --json` keeps.
 _LEAD_KEYS = (
     "id", "first_name", "last_name", "company", "title", "email", "phone", "source", "product",
     "status", "owner", "received_at", "first_response_at", "next_follow_up_at", "notes",
-    "verdict", "score", "journey_stage", "do_not_contact", "replied_at", "form_verdict",
-    "form_note", "is_contact",
+    "verdict", "score", "journey_stage", "do_not_contact", "phone_ext", "replied_at",
+    "form_verdict", "form_note", "is_contact",
 )  # fmt: skip
 
 
@@ -67,8 +68,8 @@ def json_leads(con: sqlite3.Connection) -> None:
     rows = con.execute(
         "SELECT l.id, l.first_name, l.last_name, l.company, l.title, l.email, l.phone, l.source, "
         "l.product, l.status, r.name, l.received_at, l.first_response_at, l.next_follow_up_at, "
-        "l.notes, l.verdict, l.score, l.journey_stage, l.do_not_contact, l.replied_at, "
-        "l.form_verdict, l.form_note, l.is_contact, l.phone_ext, l.tags, l.message, l.extra, "
+        "l.notes, l.verdict, l.score, l.journey_stage, l.do_not_contact, l.phone_ext, "
+        "l.replied_at, l.form_verdict, l.form_note, l.is_contact, l.tags, l.message, l.extra, "
         "l.phones FROM leads AS l "
         "LEFT JOIN reps AS r ON l.owner_id = r.id ORDER BY l.received_at DESC, l.id DESC"
     )
@@ -84,8 +85,7 @@ def json_leads(con: sqlite3.Connection) -> None:
         data["is_contact"] = bool(data["is_contact"])
         data["name"] = f"{data['first_name']} {data['last_name']}".strip()
         # What an import kept of the lead, as `leads --json` adds it (the JSON columns parsed).
-        phone_ext, tags, message, extra, phones = row[width:]
-        data["phone_ext"] = phone_ext
+        tags, message, extra, phones = row[width:]
         data["tags"] = tags or ""
         data["message"] = message
         data["extra"] = loads(extra) if extra else {}

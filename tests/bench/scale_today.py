@@ -1,6 +1,7 @@
 """bench_scale's Today child: `python scale_today.py app|floor DB [--memory]` opens the Today list
-over DB (the real TodayPage, or a minimal windowed model over the same query), paints its first
-rows, jumps to the bottom, and prints one JSON line (times, rows, peak RSS growth)."""
+over DB (the real TodayPage, or a minimal windowed model over the same rows: every pending step due
+before the end of the Later group, by due time), paints its first rows, jumps to the bottom, and
+prints one JSON line (times, step rows, heading rows, peak RSS growth)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 PAGE = 200
+LATER_DAYS = 7  # the Today page's Later group: the days after today it shows
+DAY = 86_400_000_000
 
 
 class FloorModel(QAbstractTableModel):
-    """count(*) rows, pages of 200 by LIMIT/OFFSET of the Today query, five columns."""
+    """count(*) rows, pages of 200 by LIMIT/OFFSET of the Today query, five columns (no heading
+    rows: the app's Overdue / Today / Later groups split the same rows in the same order)."""
 
     def __init__(self, con: sqlite3.Connection, end: int) -> None:
         super().__init__()
@@ -74,6 +78,7 @@ def main(side: str, db: Path, memory: bool) -> None:
     local = datetime.now().astimezone()
     end = int((datetime.combine(local.date() + timedelta(days=1), datetime.min.time(),
                                 local.tzinfo)).timestamp()) * 1_000_000  # fmt: skip
+    end += LATER_DAYS * DAY
     if memory:
         with open("/proc/self/clear_refs", "w") as refs:
             refs.write("5")
@@ -92,16 +97,19 @@ def main(side: str, db: Path, memory: bool) -> None:
     view.viewport().grab()  # paints the visible rows: every cell's data() is asked for
     first = time.perf_counter() - started
     model = view.model()
-    assert model.data(model.index(0, 2)) is not None
+    headings = set(getattr(model, "heading_rows", list)())  # the app's group headings
+    steps = [row for row in (0, 1, model.rowCount() - 1) if row not in headings]
+    assert model.data(model.index(steps[0], 2)) is not None, "no lead on the first step row"
     started = time.perf_counter()
     view.scrollToBottom()
     view.viewport().grab()
     bottom = time.perf_counter() - started
-    assert model.data(model.index(model.rowCount() - 1, 2)) is not None
+    assert model.data(model.index(steps[-1], 2)) is not None, "no lead on the last row"
     print(
         json.dumps(
             {
-                "rows": model.rowCount(),
+                "rows": model.rowCount() - len(headings),
+                "headings": len(headings),
                 "first": first,
                 "bottom": bottom,
                 "rss_peak": status("VmHWM") - base,
