@@ -6,7 +6,7 @@ import builtins
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -207,10 +207,18 @@ class FollowUpService:
         unassigned_too: bool = False,
     ) -> StepWindow:
         """Pending steps due in [start, end), by due time, counted and fetched by window."""
+        now = self._clock()
+        # A window wholly before now is all overdue, one from now on has none: not counted again.
+        overdue: Literal["all", "none"] | None = None
+        if end is not None and end <= now:
+            overdue = "all"
+        elif start is not None and start >= now:
+            overdue = "none"
         return StepWindow(
             self._sessions,
             step_queries.pending_due(start, end, owner, unassigned_too),
-            self._clock(),
+            now,
+            overdue=overdue,
         )
 
     def day_counts(
@@ -256,6 +264,11 @@ class FollowUpService:
         """
         now = self._clock()
         open_ = LeadRecord.status.in_(OPEN_STATUSES)
+        # With a next step: the status is compared as an expression (status || ''), so the counts
+        # read the next-step index (due time, status: a covering count of the steps' range)
+        # instead of every open lead found by status and looked up in the table (seconds on a
+        # million leads).
+        open_by_step = (LeadRecord.status + "").in_(OPEN_STATUSES)
         mine: list[ColumnElement[bool]] = []
         if owner:
             mine.append(
@@ -276,8 +289,8 @@ class FollowUpService:
             skip = DO_NOT_CONTACT
             return Coverage(
                 total - count(skip, open_),
-                count(stepped, open_) - count(skip, stepped, open_),
-                count(overdue, open_) - count(skip, overdue, open_),
+                count(stepped, open_by_step) - count(skip, stepped, open_),
+                count(overdue, open_by_step) - count(skip, overdue, open_),
             )
 
     # -- writing ---------------------------------------------------------------------------------

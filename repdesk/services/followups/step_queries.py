@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -202,14 +202,27 @@ class StepWindow:
     fetched by window (what a lazy table model asks for): nothing grows with the list."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], where: list[ColumnElement[bool]], now: datetime
+        self,
+        sessions: sessionmaker[Session],
+        where: list[ColumnElement[bool]],
+        now: datetime,
+        *,
+        overdue: Literal["all", "none"] | None = None,
     ) -> None:
+        """`overdue`: "all" when every step of `where` is due before `now`, "none" when none is
+        (known from the range): then they are not counted again."""
         self._sessions = sessions
         self._where = where
         with sessions() as session:
             self.total = count(session, where)
             """Every step the query holds."""
-            self.overdue = count(session, [*where, FollowUpRecord.due_at < now])
+            self.overdue = (
+                self.total
+                if overdue == "all"
+                else 0
+                if overdue == "none"
+                else count(session, [*where, FollowUpRecord.due_at < now])
+            )
             """Those due before `now` (they come first)."""
 
     def fetch(self, offset: int, limit: int) -> list[FollowUpRow]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -91,6 +92,9 @@ class TodayPage(QWidget):
         self.model = FollowUpTableModel(services.time.clock, services.time.zone)
         self.model.region = services.leads.region
         self._pending_call: FollowUpRow | None = None
+        self._counts_for: tuple[datetime, str | None, bool] | None = None
+        self._counts_timer = QTimer(self, singleShot=True, interval=0)
+        self._counts_timer.timeout.connect(self.show_counts)
         self._build(actions if actions is not None else ActionRegistry(self))
         self._tick = QTimer(self, interval=60_000)
         self._tick.timeout.connect(lambda: self.reload() if self.isVisible() else None)
@@ -203,7 +207,10 @@ class TodayPage(QWidget):
         self.table.clearSpans()
         for heading in self.model.heading_rows():
             self.table.setSpan(heading, 0, 1, self.model.columnCount())
-        self._show_counts(now, owner, unassigned)
+        # The coverage line and the done count read the whole workspace's indexes (most of a
+        # second on a million leads): they are counted once the list's rows are painted.
+        self._counts_for = (now, owner, unassigned)
+        self._counts_timer.start()
         if self.model.rowCount():
             self.stack.setCurrentWidget(self.table)
             wanted = select_id if select_id is not None else (current.id if current else None)
@@ -217,7 +224,8 @@ class TodayPage(QWidget):
     def _select(self, row: int) -> None:
         """Select `row`, or the nearest step below (then above) it when it is a heading."""
         count = self.model.rowCount()
-        for candidate in [*range(max(row, 0), count), *range(min(row, count) - 1, -1, -1)]:
+        # Walked lazily: a list of every row number is tens of MiB on a busy day.
+        for candidate in chain(range(max(row, 0), count), range(min(row, count) - 1, -1, -1)):
             if self.model.row_at(candidate) is not None:
                 self.table.selectRow(candidate)
                 return
@@ -225,6 +233,12 @@ class TodayPage(QWidget):
     def current_row(self) -> FollowUpRow | None:
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
+
+    def show_counts(self) -> None:
+        """Fill in the coverage line and the done count of the last reload (at once)."""
+        self._counts_timer.stop()
+        if self._counts_for is not None:
+            self._show_counts(*self._counts_for)
 
     def _show_counts(self, now: datetime, owner: str | None, unassigned: bool) -> None:
         cov = self.services.followups.coverage()

@@ -53,6 +53,8 @@ def test_demo_today_lists_overdue_first_and_coverage_is_full(
         overdue, reverse=True
     )  # every overdue step comes before the rest of today
     assert any(overdue)
+    # The coverage line is counted once the rows are painted.
+    qtbot.waitUntil(lambda: page.coverage_label.text().startswith("Coverage"))
     coverage = page.coverage_label.text()
     assert coverage.startswith("Coverage 100 % · ") and "open leads have a next step" in coverage
     assert coverage.endswith(f"{sum(overdue)} overdue")
@@ -88,7 +90,7 @@ def test_keys_complete_a_call_with_an_outcome_and_snooze(qtbot: QtBot, tmp_path:
         assert call is not None and call.outcome == "voicemail"
         lead = session.get(LeadRecord, target.lead_id)
         assert lead is not None and lead.next_follow_up_at is not None  # the next step is scheduled
-    assert page.done_label.text().startswith("✓ ") and "done today" in page.done_label.text()
+    qtbot.waitUntil(lambda: page.done_label.text() == "✓ 1 done today")
 
 
 def test_s_snoozes_within_business_hours_and_moves_on_and_shift_s_skips_the_weekend(
@@ -181,4 +183,8 @@ def test_empty_state_names_the_next_step(
         and body.text().startswith("Next up: ")
         and "Jane Doe (Acme)" in body.text()
     )
-    assert page.coverage_label.text() == "Coverage 100 % · 1 open lead has a next step · 0 overdue"
+    qtbot.waitUntil(
+        lambda: (
+            page.coverage_label.text() == "Coverage 100 % · 1 open lead has a next step · 0 overdue"
+        )
+    )

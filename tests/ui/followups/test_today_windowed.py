@@ -4,6 +4,7 @@ models pass qtmodeltester."""
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -49,7 +50,29 @@ def test_today_holds_only_the_pages_on_screen(qtbot: QtBot, sqlite_url: str, qtm
         for row in range(0, model.rowCount(), PAGE):  # a rep paging through the whole list
             model.row_at(row)
         assert model.cached_rows() <= MAX_PAGES * PAGE
-        assert "6,000 open leads have a next step" in page.coverage_label.text()
+        qtbot.waitUntil(lambda: "6,000 open leads have a next step" in page.coverage_label.text())
+    finally:
+        ws.close()
+
+
+def test_selecting_the_first_step_does_not_walk_every_row(qtbot: QtBot, sqlite_url: str) -> None:
+    """The selection lands on the first step below a heading without a list of every row number
+    (on a busy million-lead day that list alone was 26 MiB: tests/bench/bench_scale.py)."""
+    ws = busy_workspace(sqlite_url, 6000)
+    try:
+        page = TodayPage(today_services(ws.services))
+        qtbot.addWidget(page)
+        page.reload()
+        assert 0 in page.model.heading_rows()
+        tracemalloc.start()
+        try:
+            page.table.clearSelection()
+            page._select(0)  # the heading: the step below it is selected
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert page.current_row() is not None and page.table.currentIndex().row() == 1
+        assert peak < 100_000, peak  # 12,000 row numbers in a list: about 430 kB
     finally:
         ws.close()
 
