@@ -11,7 +11,18 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, time, tzinfo
 from typing import Any, cast
 
-from sqlalchemy import Connection, TableClause, bindparam, case, false, null, select, update
+from sqlalchemy import (
+    Connection,
+    TableClause,
+    bindparam,
+    case,
+    false,
+    insert,
+    literal,
+    null,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from repdesk.core.business_hours import BusinessHours
@@ -245,6 +256,70 @@ class FollowUpPlanner:
         for due, ids in by_due.items():
             _set_next_follow_up(connection, ids, due)
         return len(rows)
+
+    def plan_new(self, session: Session, first_id: int, last_id: int, now: datetime) -> None:
+        """plan_bulk for the leads an import just added (ids first_id to last_id, each row
+        written with its first step's due time, planner.first_due): one INSERT … SELECT of every
+        open one's first step, nothing read back. A lead without a due time (closed) or on
+        do-not-contact, or one that has a pending step already, gets none, as in plan_bulk."""
+        hours = self.hours
+        first = {status.value: self.first_step(status.value, now, hours) for status in LeadStatus}
+        plans = {status: plan for status, plan in first.items() if plan is not None}
+        if not plans or last_id < first_id:
+            return
+        leads = cast(TableClause, LeadRecord.__table__)
+        steps = cast(TableClause, FollowUpRecord.__table__)
+        stamp = steps.c.updated_at.type
+
+        def by_status(part: int, column: Any) -> Any:
+            return case(
+                *(
+                    (leads.c.status == status, bindparam(None, plan[part], type_=column.type))
+                    for status, plan in plans.items()
+                ),
+                else_=null(),
+            )
+
+        pending = (
+            select(steps.c.id)
+            .where(steps.c.lead_id == leads.c.id, steps.c.status == FollowUpStatus.PENDING.value)
+            .exists()
+        )
+        rows = select(
+            leads.c.id,
+            leads.c.next_follow_up_at,
+            by_status(3, steps.c.kind),
+            by_status(4, steps.c.note),
+            literal(FollowUpStatus.PENDING.value, steps.c.status.type),
+            by_status(0, steps.c.cadence),
+            by_status(1, steps.c.step_index),
+            bindparam(None, now, type_=stamp),
+            literal(0, steps.c.sequence.type),
+            bindparam(None, now, type_=stamp),
+        ).where(
+            leads.c.id.between(first_id, last_id),
+            leads.c.next_follow_up_at.is_not(None),
+            leads.c.status.in_(list(plans)),
+            leads.c.do_not_contact.is_(False),
+            ~pending,
+        )
+        session.connection().execute(
+            insert(steps).from_select(
+                [
+                    "lead_id",
+                    "due_at",
+                    "kind",
+                    "note",
+                    "status",
+                    "cadence",
+                    "step_index",
+                    "cadence_started_at",
+                    "sequence",
+                    "updated_at",
+                ],
+                rows.order_by(leads.c.id),
+            )
+        )
 
 
 def _set_next_follow_up(connection: Connection, lead_ids: list[int], due: datetime) -> None:

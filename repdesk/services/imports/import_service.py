@@ -54,6 +54,7 @@ from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.bulk import bulk_page_cache
 from repdesk.store.engine import Sessions
 from repdesk.store.models import ImportRecord, LeadRecord, RepRecord
+from repdesk.store.read_then_write import read_then_write
 
 #: Concurrent imports of one PostgreSQL database take turns (their lookups inside the turn), so
 #: two imports of the same people never both add them.
@@ -154,10 +155,20 @@ class ImportService:
         self._arrivals = tuple(arrivals)
         self._undo_hooks = tuple(undo_hooks)
 
-    def _after_import(self, session: Session, touched: list[int], now: datetime) -> None:
+    def _after_import(
+        self, session: Session, touched: list[int], added: list[int], now: datetime
+    ) -> None:
         # Each new lead's row already holds its first step's time (planner.first_due, written by
-        # the run), so the planning has no UPDATE of the leads to make.
-        self._planner.plan_bulk(session, touched, now)
+        # the run), so the planning has no UPDATE of the leads to make. New leads with ids of one
+        # run (always on SQLite) get their steps by one INSERT … SELECT, nothing read back; the
+        # leads merged into come first, as their steps did when all were planned together.
+        new = sorted(added)
+        if new and new[-1] - new[0] + 1 == len(new):
+            fresh = set(new)
+            self._planner.plan_bulk(session, [i for i in touched if i not in fresh], now)
+            self._planner.plan_new(session, new[0], new[-1], now)
+        else:
+            self._planner.plan_bulk(session, touched, now)
         for hook in self._hooks:
             hook(session, touched, now)
 
@@ -311,36 +322,41 @@ class ImportService:
                 raise ImportCancelled("Import cancelled; nothing was imported.")
 
         # Before the write transaction: the rows become arrivals and are matched against a read of
-        # the database (on SQLite the write lock is held only while that read is checked and the
-        # plan written).
-        with self._sessions() as session:
-            reps = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
-            arrivals, rejected = arrivals_of(
-                readings, zone, now, lambda name: reps.get(name.strip()) or NewRep(name.strip())
-            )
-            summary.rejected = [Rejection(*r) for r in rejected]
-            planned = self._plan(session, arrivals, now, check)
-        if progress is not None:
-            progress(0.8)
-        session = self._sessions.writing()  # BEGIN IMMEDIATE; refused on a read-only file
-        try:
-            transaction = session.begin()
-            started = time.perf_counter()
+        # the database (on SQLite the write lock is held only while the plan is checked and
+        # written). One connection reads and writes, so SQLite can say whether anyone committed
+        # in between.
+        with read_then_write(self._sessions) as plan_and_write:
+            with plan_and_write.reading() as session:
+                reps = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
+                arrivals, rejected = arrivals_of(
+                    readings, zone, now, lambda name: reps.get(name.strip()) or NewRep(name.strip())
+                )
+                summary.rejected = [Rejection(*r) for r in rejected]
+                planned = self._plan(session, arrivals, now, check)
+            if progress is not None:
+                progress(0.8)
+            session = plan_and_write.writing()  # BEGIN IMMEDIATE; refused on a read-only file
             try:
-                with bulk_page_cache(session.connection()):
-                    self._write(session, readings, arrivals, planned, summary, origin, now, check)
-                    if also is not None:
-                        also(session)
-            except BaseException:
-                transaction.rollback()
-                raise
-            if dry_run:
-                transaction.rollback()
-            else:
-                transaction.commit()
-            summary.lock_seconds = time.perf_counter() - started
-        finally:
-            session.close()
+                transaction = session.begin()
+                started = time.perf_counter()
+                try:
+                    with bulk_page_cache(session.connection()):
+                        held = plan_and_write.unchanged()
+                        self._write(
+                            session, readings, arrivals, planned, held, summary, origin, now, check
+                        )
+                        if also is not None:
+                            also(session)
+                except BaseException:
+                    transaction.rollback()
+                    raise
+                if dry_run:
+                    transaction.rollback()
+                else:
+                    transaction.commit()
+                summary.lock_seconds = time.perf_counter() - started
+            finally:
+                session.close()
         if dry_run:
             summary.import_id = None
             summary.added_ids = []
@@ -366,11 +382,14 @@ class ImportService:
         readings: list[Reading],
         arrivals: list[Arrival],
         planned: tuple[People, list[Any]],
+        held: bool,
         summary: ImportSummary,
         origin: str,
         now: datetime,
         check: Callable[[], None],
     ) -> None:
+        """Write the plan; `held`: nobody committed since it was read (SQLite says so), else the
+        people are read again under the lock and, when they changed, the rows matched again."""
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_IMPORT_LOCK})
         kinds = sorted({r.kind for r in readings})
@@ -386,8 +405,7 @@ class ImportService:
         people, seen = planned
         # Under the lock: the people of the plan as the database holds them now. When anything
         # changed since the plan was made (another import, an edit), the rows are matched again.
-        fresh = load_people(session, arrivals, now)
-        if fingerprint(fresh) != seen:
+        if not held and fingerprint(load_people(session, arrivals, now)) != seen:
             people, _ = self._plan(session, arrivals, now, check)
         writer = ImportWriter(session, record.id, now, self._planner.first_due, check)
         for person in people.everyone:
@@ -413,7 +431,7 @@ class ImportService:
             return
         session.flush()
         summary.import_id = record.id
-        self._after_import(session, writer.touched, now)
+        self._after_import(session, writer.touched, summary.added_ids, now)
 
     # -- undo --------------------------------------------------------------------------------------
     def last_import(self) -> ImportInfo | None:

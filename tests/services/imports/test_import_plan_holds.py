@@ -1,0 +1,92 @@
+"""An import matches its rows before it takes the write lock; a change committed in between (by
+another connection of this program or by another program) is seen under the lock and the rows are
+matched again, so the person it added meanwhile is merged into, never added twice."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from repdesk.app import Workspace
+from repdesk.services.imports.import_service import ImportService
+from repdesk.store.models import LeadRecord
+from repdesk.store.sqlite_file import sqlite_path
+from repdesk.store.times import to_micros
+
+ROWS = "Email,Name,Phone\nkim@plan.example,Kim Lee,\nlou@plan.example,Lou Park,\n"
+
+
+def _after_first_plan(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], None]) -> None:
+    """Run `meanwhile` once, right after the import's first matching (before its write lock)."""
+    plan = ImportService._plan
+    calls: list[int] = []
+
+    def planned(self: ImportService, *args: Any) -> Any:
+        result = plan(self, *args)
+        if not calls:
+            calls.append(1)
+            meanwhile()
+        return result
+
+    monkeypatch.setattr(ImportService, "_plan", planned)
+
+
+def _kims(ws: Workspace) -> int:
+    with ws.sessions() as session:
+        found = session.scalar(
+            select(func.count(LeadRecord.id)).where(LeadRecord.email == "kim@plan.example")
+        )
+        return int(found or 0)
+
+
+def test_a_lead_added_by_this_program_meanwhile_is_merged_into(
+    any_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = any_workspace
+    path = tmp_path / "people.csv"
+    path.write_text(ROWS, encoding="utf-8")
+    _after_first_plan(
+        monkeypatch,
+        lambda: ws.leads.create_lead(
+            {"first_name": "Kim", "last_name": "Lee", "email": "kim@plan.example"}
+        ),
+    )
+    summary = ws.imports.import_files([path])
+    assert (summary.added, summary.merged) == (1, 1)
+    assert _kims(ws) == 1
+
+
+def test_a_lead_added_by_another_program_meanwhile_is_merged_into(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = workspace
+    path = tmp_path / "people.csv"
+    path.write_text(ROWS, encoding="utf-8")
+    file = sqlite_path(str(ws.engine.url))
+    assert file is not None
+
+    def other_program() -> None:
+        now = to_micros(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+        con = sqlite3.connect(file)
+        with con:
+            con.execute(
+                "INSERT INTO leads (first_name, last_name, company, title, email, phone, source, "
+                "product, message, notes, tags, status, received_at, journey_stage, email_opens, "
+                "email_clicks, site_visits, do_not_contact, extra, edited_fields, created_at, "
+                "updated_at, phones, name_key) VALUES ('Kim', 'Lee', '', '', 'kim@plan.example', "
+                "'', 'Manual', '', '', '', '', 'new', ?, 'awareness', 0, 0, 0, 0, '{}', '[]', ?, "
+                "?, '[]', '')",
+                (now, now, now),
+            )
+        con.close()
+
+    _after_first_plan(monkeypatch, other_program)
+    summary = ws.imports.import_files([path])
+    assert (summary.added, summary.merged) == (1, 1)
+    assert _kims(ws) == 1
