@@ -1,6 +1,6 @@
-"""One import run against the database: load the people its rows may be, then write what matching
-decided (new leads, merges with their before/after values for undo, keys, re-inquiries, possible
-duplicates) with bulk statements."""
+"""One import run's writes: what matching decided (new leads, merges with their before/after values
+for undo, keys, re-inquiries, possible duplicates) with bulk statements. What the run reads first is
+import_loading's."""
 
 from __future__ import annotations
 
@@ -10,28 +10,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import TableClause, bindparam, func, insert, select, update
+from sqlalchemy import TableClause, bindparam, case, func, insert, literal, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from repdesk.core.dedupe import Identity, phone_keys
-from repdesk.core.domain import ActivityKind, LeadStatus
-from repdesk.core.phones import Phone
+from repdesk.core.domain import ActivityKind
 from repdesk.formats.lead_file import ParsedLead
 from repdesk.services.common.errors import UserError
 from repdesk.services.imports.import_people import (
-    MERGED_COLUMNS,
-    Arrival,
     Pair,
     People,
     Person,
 )
 from repdesk.services.imports.import_rows import json_value
-from repdesk.store.bulk import bulk_insert, in_values, insert_rows
+from repdesk.store.bulk import bulk_insert, insert_rows
 from repdesk.store.models import (
-    HAS_EMAIL,
-    HAS_NAME_KEY,
-    HAS_PHONE,
     ActivityRecord,
     ImportMergeRecord,
     LeadKeyRecord,
@@ -46,8 +39,6 @@ from repdesk.store.search import FtsBulkFill, pause_fts_insert_trigger
 ArrivalHook = Callable[[Session, list[tuple[int, ParsedLead]], int, datetime], None]
 FTS_BULK_ROWS = 500  # from this many new leads, search rows are written in bulk (SQLite)
 CHUNK = 2000
-_LOAD_COLUMNS = (*MERGED_COLUMNS, "edited_fields", "import_id")
-_CLOSED = (LeadStatus.WON.value, LeadStatus.LOST.value)
 
 
 @dataclass(frozen=True)
@@ -94,169 +85,6 @@ class ImportSummary:
             "refused": [{"file": r.file, "reason": r.reason} for r in self.refused],
             "files": [{"file": f, "as": self.kinds.get(f, "inquiries")} for f in self.files],
         }
-
-
-# -- loading ---------------------------------------------------------------------------------
-def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) -> People:
-    """Everyone in the database one of these rows may be (with what their dedupe needs)."""
-    people = People(now)
-    connection = session.connection()
-    dialect = connection.dialect.name
-    emails: set[str] = set()
-    numbers: set[str] = set()
-    keys: set[str] = set()
-    names: set[str] = set()
-    for row in arrivals:
-        identity = row.identity
-        emails |= identity.emails
-        numbers |= {p.split(";", 1)[0] for p in identity.phones}
-        keys |= identity.keys
-        keys |= {f"email:{e}" for e in identity.emails}
-        keys |= {f"phone:{p}" for p in identity.phones}
-        if identity.name_key:
-            names.add(identity.name_key)
-    ids: set[int] = set()
-    # Each with the condition of its partial index (leads without one are not indexed).
-    for column, indexed, wanted in (
-        (LeadRecord.email, HAS_EMAIL, emails),
-        (LeadRecord.phone, HAS_PHONE, numbers),
-        (LeadRecord.name_key, HAS_NAME_KEY, names),
-    ):
-        for chunk in _chunks(sorted(wanted), dialect):
-            ids.update(
-                session.scalars(
-                    select(LeadRecord.id).where(indexed, in_values(column, chunk, dialect))
-                )
-            )
-    for chunk in _chunks(sorted(keys), dialect):
-        ids.update(
-            session.scalars(
-                select(LeadKeyRecord.lead_id).where(in_values(LeadKeyRecord.key, chunk, dialect))
-            )
-        )
-    if not ids:
-        return people
-    stored: dict[int, set[str]] = defaultdict(set)
-    inquiries: dict[int, set[tuple[datetime, str]]] = defaultdict(set)
-    closed: dict[int, datetime] = {}
-    apart: dict[int, set[int]] = defaultdict(set)
-    rows: list[dict[str, Any]] = []
-    columns = [LeadRecord.id, *(getattr(LeadRecord, c) for c in _LOAD_COLUMNS)]
-    for chunk in _chunks(sorted(ids), dialect):
-        rows += [
-            r._asdict()
-            for r in session.execute(
-                select(*columns).where(in_values(LeadRecord.id, chunk, dialect))
-            )
-        ]
-        for lead_id, key in session.execute(
-            select(LeadKeyRecord.lead_id, LeadKeyRecord.key).where(
-                in_values(LeadKeyRecord.lead_id, chunk, dialect)
-            )
-        ):
-            stored[lead_id].add(key)
-        for lead_id, kind, when, body in session.execute(
-            select(
-                ActivityRecord.lead_id,
-                ActivityRecord.kind,
-                ActivityRecord.occurred_at,
-                ActivityRecord.body,
-            ).where(
-                in_values(ActivityRecord.lead_id, chunk, dialect),
-                ActivityRecord.kind.in_(
-                    (ActivityKind.INQUIRY.value, ActivityKind.STATUS_CHANGE.value)
-                ),
-            )
-        ):
-            if kind == ActivityKind.INQUIRY.value:
-                inquiries[lead_id].add((when, inquiry_message(body)))
-            elif lead_id not in closed or when > closed[lead_id]:
-                closed[lead_id] = when
-        for a, b in session.execute(
-            select(PossibleDuplicateRecord.lead_id, PossibleDuplicateRecord.other_id).where(
-                in_values(PossibleDuplicateRecord.lead_id, chunk, dialect)
-                | in_values(PossibleDuplicateRecord.other_id, chunk, dialect)
-            )
-        ):
-            apart[a].add(b)
-            apart[b].add(a)
-    for order, values in enumerate(sorted(rows, key=lambda r: r["id"]), start=-len(rows)):
-        lead_id = values.pop("id")
-        values["phones"] = list(values.get("phones") or [])
-        person = Person(
-            values,
-            stored_identity(values, stored[lead_id]),
-            order,
-            lead_id=lead_id,
-            inquiries=inquiries[lead_id],
-            closed_at=(closed.get(lead_id) or values["received_at"])
-            if values["status"] in _CLOSED
-            else None,
-            apart=apart[lead_id],
-            stored_keys=stored[lead_id],
-        )
-        people.add(person)
-    return people
-
-
-def inquiry_message(body: str) -> str:
-    """The message of an inquiry activity as an import wrote it ("Imported from F" when the row
-    had none, "Re-inquired (import of F): message" for a re-inquiry)."""
-    if body.startswith("Imported from "):
-        return ""
-    if body.startswith("Re-inquired ("):
-        _, sep, message = body.partition("): ")
-        return message if sep else ""
-    return body
-
-
-def stored_identity(values: dict[str, Any], keys: Iterable[str]) -> Identity:
-    """A database lead's identity: its e-mail and phones and the keys on record."""
-    emails = {values["email"]} if values["email"] else set()
-    phones = [Phone.from_json(p) for p in values.get("phones") or []]
-    if not phones and values["phone"]:
-        phones = [Phone(values["phone"], "main", values.get("phone_ext") or "")]
-    numbers = set(phone_keys(phones))
-    stable: set[str] = set()
-    for key in keys:
-        kind, _, value = key.partition(":")
-        if kind == "email":
-            emails.add(value)
-        elif kind == "phone":
-            numbers.add(value)
-        else:
-            stable.add(key)
-    return Identity(
-        frozenset(emails),
-        frozenset(numbers),
-        frozenset(stable),
-        values["first_name"],
-        values["last_name"],
-        values["company"],
-    )
-
-
-def fingerprint(people: People) -> list[tuple[Any, ...]]:
-    """What the matching read from the database: when it is the same under the write lock, a plan
-    made before the lock still holds."""
-    return sorted(
-        (
-            p.lead_id,
-            tuple(repr(p.values.get(c)) for c in _LOAD_COLUMNS) if not p.before else (),
-            tuple(sorted(p.stored_keys)),
-            tuple(sorted(p.inquiries)),
-            p.closed_at,
-            tuple(sorted(p.apart)),
-        )
-        for p in people.everyone
-        if not p.new
-    )
-
-
-def _chunks(values: Sequence[Any], dialect: str) -> Iterable[Sequence[Any]]:
-    size = len(values) if dialect == "sqlite" else 5000
-    for start in range(0, len(values), max(1, size)):
-        yield values[start : start + size]
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -339,7 +167,7 @@ class ImportWriter:
         ids = self._insert_leads(rows, stamps)
         for person, lead_id in zip(persons, ids, strict=True):
             person.lead_id = lead_id
-        self._activities(persons, stamps)
+        self._new_activities(persons, stamps)
         self._keys(persons)
         summary.added += len(ids)
         summary.added_ids.extend(ids)
@@ -388,6 +216,36 @@ class ImportWriter:
             ("lead_id", "kind", "occurred_at", "body", "import_id"),
             rows,
             stamps,
+        )
+
+    def _new_activities(self, persons: list[Person], stamps: dict[datetime, int]) -> None:
+        """The activities of new leads: when each lead's is its one inquiry as its row holds it
+        (at its received time, saying its message or, for all of them, one "Imported from F"),
+        and a known contact has none, they are one INSERT … SELECT from the new rows; otherwise
+        they are written as the run planned them."""
+        ids = [cast(int, p.lead_id) for p in persons]
+        body = _one_inquiry_each(persons)
+        if body is None or not ids or ids[-1] - ids[0] + 1 != len(ids):
+            self._activities(persons, stamps)
+            return
+        leads = cast(TableClause, LeadRecord.__table__)
+        activities = cast(TableClause, ActivityRecord.__table__)
+        said = case((leads.c.message != "", leads.c.message), else_=literal(body))
+        rows = (
+            select(
+                leads.c.id,
+                literal(ActivityKind.INQUIRY.value, activities.c.kind.type),
+                leads.c.received_at,
+                said,
+                literal(self.import_id, activities.c.import_id.type),
+            )
+            .where(leads.c.id.between(ids[0], ids[-1]), leads.c.is_contact.is_(False))
+            .order_by(leads.c.id)
+        )
+        self.session.connection().execute(
+            insert(activities).from_select(
+                ["lead_id", "kind", "occurred_at", "body", "import_id"], rows
+            )
         )
 
     def _keys(self, persons: Iterable[Person]) -> None:
@@ -441,3 +299,31 @@ class ImportWriter:
                 for pair in pairs
             ],
         )
+
+
+def _one_inquiry_each(persons: Sequence[Person]) -> str | None:
+    """The body an inquiry without a message says ("Imported from F"; "" when every one has its
+    message) when each new lead's only activity is its inquiry as its row holds it and known
+    contacts have none; None when any lead's activities are otherwise."""
+    default: str | None = None
+    inquiry = ActivityKind.INQUIRY.value
+    for person in persons:
+        values, done = person.values, person.activities
+        if not done:
+            if not values["is_contact"]:
+                return None
+            continue
+        if len(done) != 1 or values["is_contact"]:
+            return None
+        kind, when, body = done[0]
+        if kind != inquiry or when != values["received_at"]:
+            return None
+        message = values["message"]
+        if message:
+            if body != message:
+                return None
+        elif default is None:
+            default = body
+        elif body != default:
+            return None
+    return default or ""

@@ -1,15 +1,16 @@
 """Import leads from CSV and vCard files: preview, dedupe and merge, one transaction, undo.
 
-Files are read and their rows matched before the write transaction begins; the transaction looks
-the people up again and writes (SQLite holds its write lock only for that). The matching is
-services.imports.import_people, its database side import_run, the undo import_undo.
+Files are read and their rows matched before the write transaction begins; the transaction writes
+the plan, after looking the people up again when anyone committed meanwhile (SQLite holds its
+write lock only for that). The matching is services.imports.import_people, what it reads
+import_loading, the writes import_run, the undo import_undo, the values given back
+import_values.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
@@ -17,7 +18,6 @@ from typing import Any, cast
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from repdesk.formats.header_map import CANONICAL_FIELDS, HUMAN_NAMES, NAME, RECEIVED_AT
 from repdesk.formats.lead_file import (
     LeadFile,
     LeadFileError,
@@ -29,6 +29,7 @@ from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.common.zones import workspace_zone
 from repdesk.services.followups.followup_planner import FollowUpPlanner
+from repdesk.services.imports.import_loading import fingerprint, load_people
 from repdesk.services.imports.import_people import Arrival, People
 from repdesk.services.imports.import_reading import (
     KINDS,
@@ -46,10 +47,17 @@ from repdesk.services.imports.import_run import (
     ImportWriter,
     Refusal,
     Rejection,
-    fingerprint,
-    load_people,
 )
-from repdesk.services.imports.import_undo import UndoResult, undo_run
+from repdesk.services.imports.import_undo import undo_run
+from repdesk.services.imports.import_values import (
+    MAPPABLE_FIELDS,
+    Estimate,
+    ImportInfo,
+    NeedsMapping,
+    Preview,
+    UndoImport,
+    undoable_record,
+)
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.bulk import bulk_page_cache
 from repdesk.store.engine import Sessions
@@ -59,69 +67,6 @@ from repdesk.store.read_then_write import read_then_write
 #: Concurrent imports of one PostgreSQL database take turns (their lookups inside the turn), so
 #: two imports of the same people never both add them.
 _PG_IMPORT_LOCK = 7_283_461
-
-
-class NeedsMapping(UserError):
-    """The file is a table but no column was recognised; `headers` lets the user map them."""
-
-    def __init__(self, message: str, headers: tuple[str, ...]) -> None:
-        super().__init__(message)
-        self.headers = headers
-
-
-@dataclass(frozen=True)
-class Preview:
-    file: LeadFile
-    rows: list[ParsedLead]
-
-    @property
-    def source_name(self) -> str:
-        """The kind of export the file is, as people call it ("HubSpot", "Google Contacts")."""
-        return HUMAN_NAMES.get(self.file.detected, self.file.detected)
-
-    @property
-    def kind(self) -> str:
-        """How its rows import unless the user says otherwise: "inquiries" or "contacts"."""
-        return self.file.default_kind
-
-
-#: What a column can be mapped to, in the order the Import dialog offers them (or "extra").
-MAPPABLE_FIELDS: tuple[str, ...] = (NAME, RECEIVED_AT, *CANONICAL_FIELDS)
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """What an import of some files would do (nothing written)."""
-
-    rows: int
-    new: int
-    merges: int
-    possible_duplicates: int
-    skipped: int
-    refused: list[Refusal]
-    kinds: dict[str, str]
-
-    @property
-    def sentence(self) -> str:
-        parts = [f"{self.new:,} new", f"{self.merges:,} already known (merged)"]
-        if self.possible_duplicates:
-            many = "s" if self.possible_duplicates != 1 else ""
-            parts.append(f"{self.possible_duplicates:,} possible duplicate{many} to review")
-        if self.skipped:
-            parts.append(f"{self.skipped:,} skipped (nobody named)")
-        rows = f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
-        return f"{rows}: " + ", ".join(parts) + "."
-
-
-@dataclass(frozen=True)
-class ImportInfo:
-    """One import as File → Undo last import describes it."""
-
-    id: int
-    started_at: datetime
-    files: tuple[str, ...]
-    added: int
-    merged: int
 
 
 Progress = Callable[[float], None]
@@ -441,7 +386,7 @@ class ImportService:
     def undoable(self, import_id: int | None = None) -> ImportInfo | None:
         """The import `undo_import(import_id)` would take back (the user's newest by default)."""
         with self._sessions() as session:
-            record = _undoable(session, import_id)
+            record = undoable_record(session, import_id)
             if record is None:
                 return None
             return ImportInfo(
@@ -461,7 +406,7 @@ class ImportService:
         now = self._clock()
         workspace_id = str(self._settings.get("workspace_id"))
         with self._sessions.begin() as session:
-            record = _undoable(session, import_id)
+            record = undoable_record(session, import_id)
             if record is None:
                 raise UserError(
                     "There is no import to undo."
@@ -478,25 +423,6 @@ class ImportService:
                     if lead is not None:
                         self._planner.sync(session, lead, now)
         return UndoImport(result, Changes(leads=True, activities=True, follow_ups=True, reps=True))
-
-
-@dataclass(frozen=True)
-class UndoImport:
-    result: UndoResult
-    changes: Changes
-
-    @property
-    def message(self) -> str:
-        return self.result.message
-
-
-def _undoable(session: Session, import_id: int | None) -> ImportRecord | None:
-    query = select(ImportRecord).where(ImportRecord.undone_at.is_(None))
-    if import_id:
-        query = query.where(ImportRecord.id == import_id)
-    else:
-        query = query.where(ImportRecord.origin == "user")
-    return session.scalars(query.order_by(ImportRecord.id.desc()).limit(1)).first()
 
 
 __all__ = [
