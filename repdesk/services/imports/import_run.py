@@ -23,7 +23,7 @@ from repdesk.services.imports.import_people import (
     Person,
 )
 from repdesk.services.imports.import_rows import json_value
-from repdesk.store.bulk import bulk_insert, insert_rows
+from repdesk.store.bulk import bulk_insert, indexes_built_after, insert_rows
 from repdesk.store.models import (
     ActivityRecord,
     ImportMergeRecord,
@@ -144,9 +144,10 @@ class ImportWriter:
             for p in people.everyone
             if not p.new and (p.before or p.activities or p.keys_to_store())
         ]
-        for start in range(0, len(new), CHUNK):
-            check()
-            self._insert(new[start : start + CHUNK], summary)
+        with indexes_built_after(self.session.connection(), "leads", len(new)):
+            for start in range(0, len(new), CHUNK):
+                check()
+                self._insert(new[start : start + CHUNK], summary)
         for start in range(0, len(changed), CHUNK):
             check()
             self._update(changed[start : start + CHUNK])
