@@ -62,7 +62,6 @@ def test_two_reps_claiming_at_once_have_exactly_one_winner_100_times(team: Team)
     owners = dict(
         make_session_factory(make_engine(team.owner_url))()
         .execute(select(LeadRecord.id, LeadRecord.owner_id).where(LeadRecord.id.in_(leads)))
-        .tuples()
         .all()
     )
     names = {"ann": "Ann Lee", "ben": "Ben Okafor"}
