@@ -305,14 +305,21 @@ class CalendarPage(QWidget):
             f"{KIND_LABELS.get(row.kind, row.kind)} {row.lead_name} — new date and time:",
             self,
         )
-        dialog.accepted.connect(lambda: self.move_followup(row.id, dialog.when()))
+        dialog.accepted.connect(lambda: self.move_followup(row.id, dialog.when(), row))
         dialog.open()
 
-    def move_followup(self, followup_id: int, when: datetime) -> None:
+    def move_followup(
+        self, followup_id: int, when: datetime, seen: FollowUpRow | None = None
+    ) -> None:
+        """Move the step as the rep saw it (`seen`, default: as this page shows it): when someone
+        changed it meanwhile, the move is refused in one sentence and the page shows it anew."""
+        if seen is None:
+            seen = self.model.row_at(self.model.row_of(followup_id))
         try:
-            changes: Changes = self.services.followups.move(followup_id, when)
+            changes: Changes = self.services.followups.move(followup_id, when, seen=seen)
         except UserError as exc:
             QMessageBox.warning(self, "repdesk", str(exc))
+            self.reload()
             return
         local = when.astimezone(self.zone)
         if self.mode == "month":

@@ -301,11 +301,14 @@ class TodayPage(QWidget):
         elif key == Qt.Key.Key_S and mods & Qt.KeyboardModifier.ShiftModifier:
             self._run(
                 lambda: self.services.followups.move(
-                    row.id, self.tomorrow_morning(), label="Moved to the next business morning"
+                    row.id,
+                    self.tomorrow_morning(),
+                    label="Moved to the next business morning",
+                    seen=row,
                 )
             )
         elif key == Qt.Key.Key_S:
-            self._run(lambda: self.services.followups.snooze(row.id, timedelta(hours=1)))
+            self._run(lambda: self.services.followups.snooze(row.id, timedelta(hours=1), seen=row))
         elif key == Qt.Key.Key_R:
             self.reschedule(row)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -344,7 +347,7 @@ class TodayPage(QWidget):
             self,
         )
         dialog.accepted.connect(
-            lambda: self._run(lambda: self.services.followups.move(row.id, dialog.when()))
+            lambda: self._run(lambda: self.services.followups.move(row.id, dialog.when(), seen=row))
         )
         dialog.open()
 
