@@ -461,9 +461,9 @@ class LeadHistoryRecord(Base):
 
 
 class CallMarkerRecord(Base):
-    """A rep is on a call with this lead now. Times are the database's clock in milliseconds
-    (every client judges expiry by the same clock); a marker whose heartbeat is older than the
-    time to live is ignored (a crashed client's marker expires by itself)."""
+    """A rep is on a call with this lead now: a lease the caller's client renews while the call
+    lasts. Times are the database's clock in milliseconds (every client judges expiry by the same
+    clock); a marker past `expires_ms` is ignored (a crashed client's marker ends by itself)."""
 
     __tablename__ = "call_markers"
     lead_id: Mapped[int] = mapped_column(
@@ -473,6 +473,7 @@ class CallMarkerRecord(Base):
     login: Mapped[str] = mapped_column(String(63), default="", server_default="")
     started_ms: Mapped[int] = mapped_column(BigInteger)
     heartbeat_ms: Mapped[int] = mapped_column(BigInteger)
+    expires_ms: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 # -- conditions that partial indexes are made for --------------------------------------------------

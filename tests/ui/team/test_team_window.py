@@ -211,7 +211,7 @@ def test_on_a_call_shows_in_the_other_window_which_asks_before_calling_too(
         monkeypatch.setattr(QMessageBox, "question", say_no)
         script = inbox.prepare_script_panel()  # type: ignore[attr-defined]
         script.start(lead)
-        assert asked == ["Ann Lee is on a call with this lead now. Start your call anyway?"]
+        assert asked == ["Ann Lee is on a call with this lead — call anyway?"]
         assert script.run is None  # Mia did not start a second call
         ann_queue.end_call(lead)
         qtbot.waitUntil(lambda: owner.text() == "Ann Lee", timeout=ARRIVES_MS)
