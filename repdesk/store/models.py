@@ -151,6 +151,21 @@ class LeadRecord(Base):
         # services/inbox/inbox_service).
         Index("ix_leads_waiting", "status", "first_response_at", "received_at"),
         Index("ix_leads_next_step", "next_follow_up_at", "status", "first_response_at"),
+        # A team's inbox, filtered by owner, counts its segments from this alone on PostgreSQL
+        # (an index-only scan, 0013); on SQLite a plain index by owner.
+        Index(
+            "ix_leads_owner_inbox",
+            "owner_id",
+            postgresql_include=[
+                "status",
+                "first_response_at",
+                "is_contact",
+                "replied_at",
+                "next_follow_up_at",
+                "form_verdict",
+                "received_at",
+            ],
+        ),
         # Expired verdicts to re-qualify (services/followups/requalify.py); partial: only leads
         # that were ever qualified (0005).
         Index(
