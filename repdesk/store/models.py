@@ -151,8 +151,9 @@ class LeadRecord(Base):
         # services/inbox/inbox_service).
         Index("ix_leads_waiting", "status", "first_response_at", "received_at"),
         Index("ix_leads_next_step", "next_follow_up_at", "status", "first_response_at"),
-        # A team's inbox, filtered by owner, counts its segments from this alone on PostgreSQL
-        # (an index-only scan, 0013); on SQLite a plain index by owner.
+        # A team's inbox, filtered by owner, counts its segments from this alone (an index-only
+        # scan, 0013). PostgreSQL only: a solo file filters by owner rarely, and its partial
+        # ix_leads_owner_id serves those queries.
         Index(
             "ix_leads_owner_inbox",
             "owner_id",
@@ -165,7 +166,7 @@ class LeadRecord(Base):
                 "form_verdict",
                 "received_at",
             ],
-        ),
+        ).ddl_if(dialect="postgresql"),
         # Expired verdicts to re-qualify (services/followups/requalify.py); partial: only leads
         # that were ever qualified (0005).
         Index(
