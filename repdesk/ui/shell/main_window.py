@@ -155,7 +155,11 @@ class MainWindow(QMainWindow):
         self.close()
 
     def _install_watcher(self) -> None:
+        from repdesk.ui.common.save_queue import install as install_save_queue
         from repdesk.ui.sources.inquiry_watcher import install_inquiry_watcher
+
+        # the user's saves wait for an import that holds the write lock instead of failing
+        install_save_queue(self, self.services.imports.write_lock_held)
 
         # Polls mailboxes and watched folders off the GUI thread. On a team, only a window that may
         # change the sources does: a rep's fetch would be refused (and said) every half minute.
