@@ -29,8 +29,13 @@ Done = Callable[[Any], None]
 class _Save:
     action: Action
     done: Done
-    widget: QWidget
+    widget: QWidget | None
     refused: Callable[[], None] | None = None
+    key: object = None
+    """Saves with the same key (a call's draft answers) wait once: the newest replaces the older."""
+    undoable: bool = True
+    """Ctrl+Z takes it back while it waits (not a draft's autosave, not an Undo itself)."""
+    cancelled: Callable[[], None] | None = None
 
 
 class SaveQueue(QObject):
@@ -45,6 +50,8 @@ class SaveQueue(QObject):
         self._lock_held = lock_held
         self._waiting: deque[_Save] = deque()
         self._made = 0
+        self.closing = False
+        """The window was asked to close while saves waited: it closes once they are made."""
         self._timer = QTimer(self)
         self._timer.setInterval(RETRY_MS)
         self._timer.timeout.connect(self._drain)
@@ -55,20 +62,66 @@ class SaveQueue(QObject):
 
     def save(
         self,
-        widget: QWidget,
+        widget: QWidget | None,
         action: Action,
         done: Done,
         refused: Callable[[], None] | None = None,
-    ) -> None:
-        """Make the save now (`done(its result)`), or queue it while an import holds the lock;
-        a refusal (UserError and other expected errors) is one sentence in a message box, then
-        `refused()`."""
-        item = _Save(action, done, widget, refused)
+        *,
+        key: object = None,
+        undoable: bool = True,
+        cancelled: Callable[[], None] | None = None,
+    ) -> bool:
+        """Make the save now (`done(its result)`) and return True, or queue it while an import
+        holds the lock and return False; a refusal (UserError and other expected errors) is one
+        sentence in a message box, then `refused()`."""
+        item = _Save(action, done, widget, refused, key, undoable, cancelled)
         if self._waiting or self._held():
             self._wait(item)
-            return
+            return False
         if not self._make(item):
             self._wait(item)
+            return False
+        return True
+
+    def busy(self) -> bool:
+        """True while saves wait or an import holds the write lock."""
+        return bool(self._waiting) or self._held()
+
+    def cancel_newest(self) -> bool:
+        """Ctrl+Z while the newest change still waits: it is dropped (never written); False when
+        no change that Undo takes back waits."""
+        for item in reversed(self._waiting):
+            if item.undoable:
+                self._waiting.remove(item)
+                if item.cancelled is not None:
+                    item.cancelled()
+                self.sig_waiting_changed.emit(len(self._waiting))
+                if not self._waiting:
+                    self._timer.stop()
+                    self._finished()
+                return True
+        return False
+
+    def keeps_open(self, window: QWidget) -> bool:
+        """Asked when the window closes: True (stay open) while saves wait. The first close waits
+        for them, visibly, and closes the window once they are made; a second one asks whether to
+        close and lose them."""
+        if not self._waiting:
+            return False
+        count = len(self._waiting)
+        if not self.closing:
+            self.closing = True
+            self.sig_waiting_changed.emit(count)
+            return True
+        answer = QMessageBox.question(
+            window,
+            "repdesk",
+            f"{_changes(count)} still wait for the import to finish. Close now and lose "
+            f"{'them' if count != 1 else 'it'}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer != QMessageBox.StandardButton.Yes
 
     def _held(self) -> bool:
         try:
@@ -77,6 +130,11 @@ class SaveQueue(QObject):
             return False
 
     def _wait(self, item: _Save) -> None:
+        if item.key is not None:
+            for index, older in enumerate(self._waiting):
+                if older.key == item.key:
+                    self._waiting[index] = item  # the newest answers, in the older one's place
+                    return
         self._waiting.append(item)
         self.sig_waiting_changed.emit(len(self._waiting))
         self._timer.start()
@@ -108,9 +166,26 @@ class SaveQueue(QObject):
             self.sig_waiting_changed.emit(len(self._waiting))
         if not self._waiting:
             self._timer.stop()
-            if self._made:
-                self.sig_saved_after_wait.emit(self._made)
-                self._made = 0
+            self._finished()
+
+    def _finished(self) -> None:
+        if self._made:
+            self.sig_saved_after_wait.emit(self._made)
+            self._made = 0
+        if self.closing:
+            self.closing = False
+            window = self.parent()
+            if isinstance(window, QWidget):
+                QTimer.singleShot(0, window.close)  # asked to close before: now nothing is lost
+
+    def sentence(self) -> str:
+        """What the status bar says while saves wait."""
+        verb = "Closing" if self.closing else "Saving"
+        return f"{verb} when the import finishes ({_changes(len(self._waiting))} waiting)"
+
+
+def _changes(count: int) -> str:
+    return f"{count} change{'s' if count != 1 else ''}"
 
 
 def install(window: QMainWindow, lock_held: Callable[[], bool]) -> SaveQueue:
@@ -123,22 +198,18 @@ def install(window: QMainWindow, lock_held: Callable[[], bool]) -> SaveQueue:
     window.statusBar().addPermanentWidget(label)
 
     def waiting(count: int) -> None:
-        label.setText(
-            f"Saving when the import finishes ({count} change{'s' if count != 1 else ''} waiting)"
-        )
+        label.setText(queue.sentence())
         label.setVisible(count > 0)
 
     def saved(count: int) -> None:
-        window.statusBar().showMessage(
-            f"The import finished; {count} change{'s' if count != 1 else ''} saved.", 8000
-        )
+        window.statusBar().showMessage(f"The import finished; {_changes(count)} saved.", 8000)
 
     queue.sig_waiting_changed.connect(waiting)
     queue.sig_saved_after_wait.connect(saved)
     return queue
 
 
-def queue_of(widget: QWidget) -> SaveQueue | None:
+def queue_of(widget: QObject | None) -> SaveQueue | None:
     """The save queue of the window `widget` is in (or of a dialog's parent window)."""
     current: QObject | None = widget
     while current is not None:
@@ -150,18 +221,39 @@ def queue_of(widget: QWidget) -> SaveQueue | None:
 
 
 def save(
-    widget: QWidget, action: Action, done: Done, refused: Callable[[], None] | None = None
-) -> None:
-    """Save through the window's queue (`done(result)` once made); at once without one."""
+    widget: QWidget,
+    action: Action,
+    done: Done,
+    refused: Callable[[], None] | None = None,
+    *,
+    key: object = None,
+    undoable: bool = True,
+    cancelled: Callable[[], None] | None = None,
+) -> bool:
+    """Save through the window's queue (`done(result)` once made); at once without one. True
+    when made now, False when it waits for an import."""
     queue = queue_of(widget)
     if queue is not None:
-        queue.save(widget, action, done, refused)
-        return
+        return queue.save(
+            widget, action, done, refused, key=key, undoable=undoable, cancelled=cancelled
+        )
     try:
         result = action()
     except UserError as exc:
         QMessageBox.warning(widget, "repdesk", str(exc))
         if refused is not None:
             refused()
-        return
+        return True
     done(result)
+    return True
+
+
+def when_free(widget: QWidget, work: Callable[[], None]) -> bool:
+    """Run `work` (writes that need their answer at once, such as opening a call script) now, or
+    after the saves waiting before it once the import is done; True when it ran now."""
+    queue = queue_of(widget)
+    if queue is None or not queue.busy():
+        work()
+        return True
+    queue.save(widget, lambda: None, lambda _result: work(), undoable=False)
+    return False
