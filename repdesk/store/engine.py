@@ -102,9 +102,10 @@ class Sessions(sessionmaker[Session]):
             raise ReadOnlyError(self.read_only)
         return self(bind=self.writer)
 
-    def write_lock_held(self) -> bool:
+    def write_lock_held(self, wait_ms: int = 0) -> bool:
         """True while another connection holds SQLite's write lock (an import of this program or
-        of another): a write begun now would wait until that one commits. Asks without waiting;
+        of another): a write begun now would wait until that one commits. Asks waiting at most
+        `wait_ms` (a moment's write of a background task is over by then, an import is not);
         always False on PostgreSQL, whose writers lock rows, not the database."""
         engine = self.writer.engine
         if engine.dialect.name != "sqlite":
@@ -114,7 +115,7 @@ class Sessions(sessionmaker[Session]):
             # transaction first (store.engine takes the driver's transactions over).
             driver = conn.connection.driver_connection
             assert driver is not None
-            driver.execute("PRAGMA busy_timeout = 0")
+            driver.execute(f"PRAGMA busy_timeout = {max(0, int(wait_ms))}")
             try:
                 driver.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:

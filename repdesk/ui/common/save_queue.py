@@ -20,6 +20,9 @@ from repdesk.services.common.errors import UserError, is_locked, user_sentence
 
 #: How often a waiting save looks whether the import is done (milliseconds).
 RETRY_MS = 400
+#: How long a save waits for the write lock before it queues: a background task's write (a call
+#: marker, the outbox) is over by then, an import is not (milliseconds).
+GRACE_MS = 200
 
 Action = Callable[[], Any]
 Done = Callable[[Any], None]
@@ -44,7 +47,7 @@ class SaveQueue(QObject):
     sig_saved_after_wait = Signal(int)
     """Emitted with how many waiting saves were made when the lock came free."""
 
-    def __init__(self, lock_held: Callable[[], bool], parent: QObject) -> None:
+    def __init__(self, lock_held: Callable[[int], bool], parent: QObject) -> None:
         super().__init__(parent)
         self.setObjectName("saveQueue")
         self._lock_held = lock_held
@@ -75,7 +78,7 @@ class SaveQueue(QObject):
         holds the lock and return False; a refusal (UserError and other expected errors) is one
         sentence in a message box, then `refused()`."""
         item = _Save(action, done, widget, refused, key, undoable, cancelled)
-        if self._waiting or self._held():
+        if self._waiting or self._held(GRACE_MS):
             self._wait(item)
             return False
         if not self._make(item):
@@ -85,7 +88,7 @@ class SaveQueue(QObject):
 
     def busy(self) -> bool:
         """True while saves wait or an import holds the write lock."""
-        return bool(self._waiting) or self._held()
+        return bool(self._waiting) or self._held(GRACE_MS)
 
     def cancel_newest(self) -> bool:
         """Ctrl+Z while the newest change still waits: it is dropped (never written); False when
@@ -116,16 +119,16 @@ class SaveQueue(QObject):
         answer = QMessageBox.question(
             window,
             "repdesk",
-            f"{_changes(count)} still wait for the import to finish. Close now and lose "
-            f"{'them' if count != 1 else 'it'}?",
+            f"{_changes(count)} still wait{'s' if count == 1 else ''} for the import to finish. "
+            f"Close now and lose {'them' if count != 1 else 'it'}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         return answer != QMessageBox.StandardButton.Yes
 
-    def _held(self) -> bool:
+    def _held(self, wait_ms: int = 0) -> bool:
         try:
-            return self._lock_held()
+            return self._lock_held(wait_ms)
         except Exception:  # noqa: BLE001  (the save itself then says what is wrong)
             return False
 
@@ -188,7 +191,7 @@ def _changes(count: int) -> str:
     return f"{count} change{'s' if count != 1 else ''}"
 
 
-def install(window: QMainWindow, lock_held: Callable[[], bool]) -> SaveQueue:
+def install(window: QMainWindow, lock_held: Callable[[int], bool]) -> SaveQueue:
     """The window's save queue (`lock_held`: services.imports.write_lock_held), shown in its status
     bar while saves wait."""
     queue = SaveQueue(lock_held, window)

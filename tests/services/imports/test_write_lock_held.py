@@ -51,3 +51,21 @@ def test_an_import_in_this_program_or_another_holds_the_lock(tmp_path: Path) -> 
         assert [lead.email for lead in ws.leads.list_leads()] == ["ana@x.example"]
     finally:
         ws.close()
+
+
+def test_a_moments_write_is_waited_for_an_import_is_not(tmp_path: Path) -> None:
+    path = tmp_path / "w.sqlite3"
+    ws = open_workspace(resolve_url(str(path)))
+    try:
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # a background task's write, over in 50 ms
+        threading.Timer(0.05, lambda: other.execute("COMMIT")).start()
+        assert ws.imports.write_lock_held(wait_ms=10_000) is False
+        other.execute("BEGIN IMMEDIATE")  # an import: longer than the wait
+        started = time.monotonic()
+        assert ws.imports.write_lock_held(wait_ms=200) is True
+        assert 0.15 < time.monotonic() - started < 4.0
+        other.execute("ROLLBACK")
+        other.close()
+    finally:
+        ws.close()

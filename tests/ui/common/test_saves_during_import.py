@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from repdesk.ui.common.save_queue import SaveQueue, queue_of
@@ -234,3 +234,36 @@ def test_the_call_script_started_during_an_import_opens_when_it_finishes(
     qtbot.waitUntil(lambda: question.isVisible(), timeout=15_000)
     assert question.text().startswith("Is there a real problem to solve?")
     assert panel.run is not None and panel.run.lead_id == lead_id
+
+
+def test_a_second_close_while_changes_wait_asks_before_losing_them(
+    qtbot: QtBot, demo_db: Path, tmp_path: Path
+) -> None:
+    path = copy_demo(demo_db, tmp_path)
+    window = open_window(qtbot, path)
+    window.show_page("today")
+    page: TodayPage = window.pages["today"]
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
+    step = page.model.row_at(1)
+    assert step is not None
+    before = rows(path, "SELECT due_at FROM follow_ups WHERE id = ?", step.id)
+    asked: list[str] = []
+
+    def answer_no() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.No).click()
+
+    with import_holds_the_lock(path):
+        page.table.selectRow(1)
+        qtbot.keyClick(page.table, Qt.Key.Key_S)  # snooze 1 h
+        assert the_queue(window).waiting == 1
+        window.close()
+        QTimer.singleShot(300, answer_no)
+        window.close()  # again: the rep is asked, says No, and the window stays
+        assert asked == ["1 change still waits for the import to finish. Close now and lose it?"]
+        assert window.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=15_000)
+    after = rows(path, "SELECT due_at FROM follow_ups WHERE id = ?", step.id)
+    assert before and after != before  # snoozed once the import was done
