@@ -50,6 +50,7 @@ class ScriptCallEnd:
     run: ScriptRun | None
     answers: dict[str, AnswerValue]
     call_logged: bool
+    logged_calls: set[int]
     call_marker: CallMarker | None
     _started_run: ScriptRun | None
     _elapsed: QElapsedTimer
@@ -96,6 +97,11 @@ class ScriptCallEnd:
                 body=self.note.toPlainText().strip() or "Qualification call",
             )
             self.call_logged = True
+            if changes.undo is not None:  # the call's own row: an undo of it is seen (below)
+                before, after = changes.undo.before, changes.undo.after
+                self.logged_calls = set(after.get("activities", {})) - set(
+                    before.get("activities", {})
+                )
             missing = self.run.decide(self.answers).missing_required
             if missing:
                 self._show_result(
@@ -129,6 +135,25 @@ class ScriptCallEnd:
                 leads=True, activities=True, follow_ups=True
             )  # the call may be logged already
         self.sig_changes_made.emit(changes)
+
+    def recheck_logged_call(self) -> None:
+        """After a change from elsewhere (Ctrl+Z): when the call this panel logged is gone, the
+        slip was undone, and the panel asks again how the call went (1–4)."""
+        if not self.call_logged or not self.logged_calls or self.run is None:
+            return
+        if self.services is None or self.run.lead_id is None:
+            return
+        try:
+            kept = {a.id for a in self.services.leads.detail(self.run.lead_id).activities}
+        except UserError:
+            return
+        if kept & self.logged_calls:
+            return
+        self.call_logged = False
+        self.logged_calls = set()
+        self._show_verdict()
+        self.pages.setCurrentIndex(OUTCOME)
+        self.setFocus()
 
     def _show_result(self, title: str, body: str) -> None:
         self.result_page.show_text(title, body)

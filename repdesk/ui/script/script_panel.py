@@ -72,6 +72,8 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
         self._skipped: set[str] = set()  # optional questions the rep passed over in this call
         self.call_logged = False
         """True once this call's outcome was logged (the inbox then moves on to the next lead)."""
+        self.logged_calls: set[int] = set()
+        """The activities the call logged (an undo of them sends the panel back to 1–4)."""
         self._started_run: ScriptRun | None = None  # the run as it was when the call began
         self._elapsed = QElapsedTimer()
         self._tick = QTimer(self, interval=1000)
@@ -219,6 +221,7 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
         self.lead_label.show_heading(title, "" if self.preview else run.company)
         self.timer_label.setVisible(not self.preview)
         self.call_logged = False
+        self.logged_calls = set()
         self._started_run = run
         self.pinned.setText(
             "" if self.preview else "On the call: this lead stays in focus until you end it (Esc)."
