@@ -3,6 +3,7 @@ keyboard (done, snooze, reschedule); Enter shows the lead beside the list withou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -28,10 +28,10 @@ from repdesk.core.domain import CallOutcome
 from repdesk.core.routing import mine_owner
 from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import UserError
 from repdesk.services.followups.followup_service import FollowUpRow
 from repdesk.ui.common.actions import ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
+from repdesk.ui.common.save_queue import save
 from repdesk.ui.followups.followup_dialogs import RescheduleDialog
 from repdesk.ui.followups.followup_table_model import KIND_LABELS, FollowUpTableModel
 from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel
@@ -377,7 +377,7 @@ class TodayPage(QWidget):
         self.sig_followups_changed.emit(changes)
         self.sig_changes_made.emit(changes)
 
-    def _run(self, action: object) -> None:
+    def _run(self, action: Callable[[], Changes]) -> None:
         """A quick action on the selected step; the selection then moves on to the step below
         it, as after D."""
         index = self.table.currentIndex().row()
@@ -389,12 +389,12 @@ class TodayPage(QWidget):
             ),
             None,
         )
-        try:
-            changes: Changes = action()  # type: ignore[operator]
-        except UserError as exc:
-            QMessageBox.warning(self, "repdesk", str(exc))
-            return
-        self.reload(select_id=below.id if below is not None else None)
+        select_id = below.id if below is not None else None
+        # Saved now, or when an import that holds the write lock finishes (ui/common/save_queue).
+        save(self, action, lambda changes: self._saved(changes, select_id))
+
+    def _saved(self, changes: Changes, select_id: int | None) -> None:
+        self.reload(select_id=select_id)
         self.sig_followups_changed.emit(changes)
         self.sig_changes_made.emit(changes)
 

@@ -33,6 +33,7 @@ from repdesk.core.script_flow import (
 from repdesk.services.common.errors import UserError
 from repdesk.services.script.script_run import ScriptRun
 from repdesk.ui.common.elided_heading import ElidedHeading
+from repdesk.ui.common.save_queue import when_free
 from repdesk.ui.common.theme import is_dark
 from repdesk.ui.script import script_panel_pages as parts
 from repdesk.ui.script.script_answering import ScriptAnswering
@@ -79,6 +80,7 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._show_time)
         self.call_marker: CallMarker | None = None  # made at the first call on a team database
+        self._opening: int | None = None  # the lead whose script waits for an import to open
         self._build()
 
     # -- construction ----------------------------------------------------------------------------
@@ -197,7 +199,23 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
     # -- starting --------------------------------------------------------------------------------
     def start(self, lead_id: int) -> None:
         """Open the script for a lead, resuming its draft if there is one; the call timer starts.
-        On a team the lead becomes mine when unassigned, and the others see I am on a call."""
+        Opening claims the lead (a write): while an import holds the write lock (or the rep's
+        saves wait for it) the script opens once they are made."""
+        self.run, self._opening = None, lead_id
+
+        def open_now() -> None:
+            if self._opening == lead_id:  # not closed meanwhile, nor another lead's started
+                self._opening = None
+                self._open(lead_id)
+
+        if not when_free(self, open_now):
+            self._show_result(
+                "The script opens when the import finishes",
+                "An import is writing to the workspace; this lead's script opens by itself then.",
+            )
+
+    def _open(self, lead_id: int) -> None:
+        """On a team the lead becomes mine when unassigned, and the others see I am on a call."""
         assert self.services is not None
         if self.services.team is not None and not self.preview:
             if self.call_marker is None:
@@ -362,10 +380,3 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
             self.entry.selectAll()
         else:
             self.setFocus()
-
-    def _autosave(self) -> None:
-        if self.preview or self.run is None or self.run.lead_id is None or self.services is None:
-            return
-        if not self.answers and not self.run.resumed:
-            return  # nothing asked yet: no empty draft
-        self.services.qualifications.save_draft(self.run.lead_id, self.answers)
