@@ -320,7 +320,8 @@ class InboxPage(QWidget):
         calls = {c.lead_id: c for c in team.on_calls().values() if not c.mine}
         focus = self.detail.lead_id
         was = self.model.on_call(focus) if focus is not None else None
-        self.model.set_on_calls({lead: c.who for lead, c in calls.items()})
+        if self.model.set_on_calls({lead: c.who for lead, c in calls.items()}):
+            self.column_fit.fit_values()  # Status as wide as "☎ on a call · Ann Lee"
         self._lease_timer.stop()
         if calls:
             self._lease_timer.start(max(0, min(c.expires_in_ms for c in calls.values())) + 50)

@@ -90,10 +90,11 @@ class LeadTableModel(QAbstractTableModel):
         self._now = self._clock()
         self.endResetModel()
 
-    def set_on_calls(self, who: dict[int, str]) -> None:
-        """Who else is on a call with which lead now: shown in the Status column meanwhile."""
+    def set_on_calls(self, who: dict[int, str]) -> bool:
+        """Who else is on a call with which lead now: shown in the Status column meanwhile. True
+        when that changed."""
         if who == self._on_call:
-            return
+            return False
         self._on_call = dict(who)
         if self.rowCount():
             status = COLUMNS.index("Status")
@@ -102,6 +103,7 @@ class LeadTableModel(QAbstractTableModel):
                 self.index(self.rowCount() - 1, status),
                 [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
             )
+        return True
 
     def on_call(self, lead_id: int) -> str | None:
         return self._on_call.get(lead_id)
