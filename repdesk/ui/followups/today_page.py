@@ -414,6 +414,7 @@ def _table(model: FollowUpTableModel) -> QTableView:
     table.verticalHeader().setDefaultSectionSize(30)
     header = table.horizontalHeader()
     header.setStretchLastSection(True)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     for column, width in enumerate((215, 84, 320, 140)):
         table.setColumnWidth(column, width)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -417,6 +417,8 @@ class InboxPage(QWidget):
             if changes.leads and not self.filters["source"].count() > 1:
                 self._fill_filters()
             self.reload()
+        if self.call_lead_id is not None and self.script is not None:
+            self.script.recheck_logged_call()  # an undone outcome: the panel asks again
 
     def _start_script(self) -> None:
         lead_id = self.detail.lead_id

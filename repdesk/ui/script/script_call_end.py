@@ -51,6 +51,7 @@ class ScriptCallEnd:
     run: ScriptRun | None
     answers: dict[str, AnswerValue]
     call_logged: bool
+    logged_calls: set[int]
     call_marker: CallMarker | None
     _started_run: ScriptRun | None
     _opening: int | None
@@ -145,6 +146,9 @@ class ScriptCallEnd:
             self.sig_changes_made.emit(Changes(leads=True, activities=True, follow_ups=True))
             return
         changes, qualified = result
+        if shown and changes.undo is not None:  # the call's own row: an undo of it is seen
+            before, after = changes.undo.before, changes.undo.after
+            self.logged_calls = set(after.get("activities", {})) - set(before.get("activities", {}))
         if qualified is None:
             if shown:
                 self._show_result(
@@ -168,6 +172,25 @@ class ScriptCallEnd:
                 qualified.next_steps(self.services.time.zone()) + ".",
             )
         self.sig_changes_made.emit(changes)
+
+    def recheck_logged_call(self) -> None:
+        """After a change from elsewhere (Ctrl+Z): when the call this panel logged is gone, the
+        slip was undone, and the panel asks again how the call went (1–4)."""
+        if not self.call_logged or not self.logged_calls or self.run is None:
+            return
+        if self.services is None or self.run.lead_id is None:
+            return
+        try:
+            kept = {a.id for a in self.services.leads.detail(self.run.lead_id).activities}
+        except UserError:
+            return
+        if kept & self.logged_calls:
+            return
+        self.call_logged = False
+        self.logged_calls = set()
+        self._show_verdict()
+        self.pages.setCurrentIndex(OUTCOME)
+        self.setFocus()
 
     def _offer_reply(self, qualified: QualificationResult, run: ScriptRun) -> None:
         """The not-a-fit reply: in repdesk's composer when it can send, else the mail app."""

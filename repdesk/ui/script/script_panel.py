@@ -32,6 +32,7 @@ from repdesk.core.script_flow import (
 )
 from repdesk.services.common.errors import UserError
 from repdesk.services.script.script_run import ScriptRun
+from repdesk.ui.common.elided_heading import ElidedHeading
 from repdesk.ui.common.save_queue import when_free
 from repdesk.ui.common.theme import is_dark
 from repdesk.ui.script import script_panel_pages as parts
@@ -72,6 +73,8 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
         self._skipped: set[str] = set()  # optional questions the rep passed over in this call
         self.call_logged = False
         """True once this call's outcome was logged (the inbox then moves on to the next lead)."""
+        self.logged_calls: set[int] = set()
+        """The activities the call logged (an undo of them sends the panel back to 1–4)."""
         self._started_run: ScriptRun | None = None  # the run as it was when the call began
         self._elapsed = QElapsedTimer()
         self._tick = QTimer(self, interval=1000)
@@ -94,7 +97,8 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
         head = QHBoxLayout()
-        self.lead_label = QLabel(objectName="detailName")
+        # One line, elided on a narrow panel (the detail beside it shows the name whole).
+        self.lead_label = ElidedHeading(object_name="detailName")
         self.timer_label = QLabel(
             "00:00",
             objectName="scriptTimer",
@@ -232,16 +236,10 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
         self.answers = dict(run.answers)
         self.form_answers = run.form_answers
         title = f"Preview — {run.lead_name}" if self.preview else run.lead_name
-        self.lead_label.setText(
-            title
-            + (
-                f"  <span style='font-size:13px; font-weight:400'>· {run.company}</span>"
-                if run.company and not self.preview
-                else ""
-            )
-        )
+        self.lead_label.show_heading(title, "" if self.preview else run.company)
         self.timer_label.setVisible(not self.preview)
         self.call_logged = False
+        self.logged_calls = set()
         self._started_run = run
         self.pinned.setText(
             "" if self.preview else "On the call: this lead stays in focus until you end it (Esc)."
