@@ -13,46 +13,26 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
-from html.parser import HTMLParser
 
 from repdesk.core.contact import normalize_email, split_name
 from repdesk.core.quoting import clip, quoted
+from repdesk.formats.form_fields import ENVELOPE_LABELS, form_pairs, guess_field
 from repdesk.formats.header_map import build_plan, squash
+from repdesk.formats.html_text import html_to_text
 from repdesk.formats.lead_csv import _rows as plan_rows
 from repdesk.formats.lead_file import ParsedLead
 
 MAX_TEXT = 200_000  # characters of body text considered; the rest is not an inquiry
 #: Bounds on what is read of one mail, so that its size never turns into minutes: the bytes parsed
 #: (a mailbox fetches at most 5 MB of a message too), the characters of HTML converted to text,
-#: the characters of a header decoded, the form fields considered (and the lines looked at as
-#: possible field labels), and how many multipart boundaries (nesting) are followed.
+#: the characters of a header decoded, the form fields considered, and how many multipart
+#: boundaries (nesting) are followed (the lines looked at as field labels: formats.form_fields).
 MAX_MAIL_BYTES = 5 * 1024 * 1024
 MAX_HTML = 2 * MAX_TEXT
 MAX_HEADER = 2_000
 MAX_FIELDS = 200
-MAX_LABEL_LINES = 2_000
 MAX_BOUNDARIES = 64
 _BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
-_LABEL_WORDS = 10
-_PAIR = re.compile(r"^\s*(?:[*•-]\s*)?(?P<label>[^:\n]{1,80}?)\s*:\s*(?P<value>.*)$")
-_DASHED = re.compile(
-    r"^\s*-{2,}\s*(?P<label>.+?)\s*-{2,}\s*$"
-)  # WPForms plain text: "--- Name ---"
-_SIGNATURE = re.compile(r"^(--\s*|_{3,}|-{3,})$")
-_FOOTER = re.compile(
-    r"^\(?(powered by|sent (from|via)|this e-?mail was sent|view (all )?responses)\b", re.IGNORECASE
-)
-_MESSAGE_WORDS = (
-    "message",
-    "comment",
-    "inquiry",
-    "enquiry",
-    "question",
-    "details",
-    "request",
-    "help",
-)
-_ENVELOPE = {"from", "to", "subject", "date", "cc", "replyto", "sent", "messagebody", "body"}
 _TOOLS = (
     ("contact form 7", "WordPress Contact Form 7"),
     ("wpforms", "WPForms"),
@@ -193,164 +173,10 @@ def _decode(part: Message, notes: list[str]) -> str:
     return payload.decode("utf-8", errors="replace")
 
 
-class _TextExtractor(HTMLParser):
-    _BLOCKS = {
-        "p",
-        "div",
-        "br",
-        "tr",
-        "li",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "table",
-        "dt",
-        "dd",
-        "hr",
-    }
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "head", "title"):
-            self._skip += 1
-        elif tag in self._BLOCKS or tag in ("td", "th"):
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "head", "title"):
-            self._skip = max(0, self._skip - 1)
-        elif tag in self._BLOCKS or tag in ("td", "th"):
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML body, one block (paragraph, table cell, line break) per line."""
-    parser = _TextExtractor()
-    try:
-        parser.feed(html)
-        parser.close()
-    except Exception:  # HTMLParser is lenient; this is only a guard
-        return re.sub(r"<[^>]+>", " ", html)
-    lines = (
-        " ".join(line.replace("\xa0", " ").split()) for line in "".join(parser.parts).splitlines()
-    )
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def form_pairs(text: str) -> list[tuple[str, str]]:
-    """(label, value) pairs: "Label: value" lines, "--- Label ---" blocks, or label/value line
-    pairs."""
-    lines = _content_lines(text)
-    pairs = _colon_pairs(lines)
-    if _useful(pairs):
-        return pairs
-    dashed = _dashed_pairs(lines)
-    if _useful(dashed):
-        return dashed
-    stacked = _stacked_pairs(lines)
-    return stacked if _useful(stacked) else pairs
-
-
-def _content_lines(text: str) -> list[str]:
-    lines = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if _SIGNATURE.match(line.strip()) and not _DASHED.match(line):
-            # "-- " starts the form tool's footer ("This e-mail was sent from a contact form on …")
-            break
-        if not _FOOTER.match(line.strip()):
-            lines.append(line.rstrip())
-    return lines
-
-
-# A value that spans lines is gathered as a list of its lines and joined once (building it by
-# concatenation costs the square of its length: minutes for a mail of a few megabytes).
-
-
-def _colon_pairs(lines: list[str]) -> list[tuple[str, str]]:
-    labels: list[str] = []
-    values: list[list[str]] = []
-    for line in lines:
-        match = _PAIR.match(line)
-        if match and _is_label(match["label"]) and "//" not in match["label"]:
-            labels.append(match["label"].strip())
-            value = match["value"].strip()
-            values.append([value] if value else [])
-        elif labels and line.strip():
-            parts = values[-1]  # a continuation line: the value (a message) spans lines
-            parts += ("\n", line.strip()) if parts else (line.strip(),)
-        elif labels and values[-1] and not line.strip():
-            values[-1].append("\n")
-    return [(label, "".join(parts).strip()) for label, parts in zip(labels, values, strict=True)]
-
-
-def _dashed_pairs(lines: list[str]) -> list[tuple[str, str]]:
-    labels: list[str] = []
-    values: list[list[str]] = []
-    for line in lines:
-        match = _DASHED.match(line)
-        if match:
-            labels.append(match["label"])
-            values.append([])
-        elif labels and line.strip():
-            values[-1].append(line.strip())
-    return [(label, "\n".join(parts)) for label, parts in zip(labels, values, strict=True)]
-
-
-def _stacked_pairs(lines: list[str]) -> list[tuple[str, str]]:
-    """Gravity Forms / Typeform HTML: a label line (a known field or a question) then its value
-    lines."""
-    labels: list[str] = []
-    values: list[list[str]] = []
-    for number, line in enumerate(line.strip() for line in lines):
-        if not line:
-            continue
-        # A form's fields come first: past MAX_LABEL_LINES every line belongs to the last value.
-        if number < MAX_LABEL_LINES and (
-            _known_label(line) or (line.endswith("?") and len(line) <= 200)
-        ):
-            labels.append(line.rstrip(":"))
-            values.append([])
-        elif labels:
-            values[-1].append(line)
-    return [(label, "\n".join(parts)) for label, parts in zip(labels, values, strict=True) if parts]
-
-
-def _is_label(label: str) -> bool:
-    words = label.split()
-    return 0 < len(words) <= _LABEL_WORDS and not label.strip().startswith(("http", "<"))
-
-
-def _known_label(line: str) -> bool:
-    if len(line) > 60:
-        return False
-    plan = build_plan([line.rstrip(":")])
-    return any(target is not None for target in plan.mapping.values())
-
-
-def _useful(pairs: list[tuple[str, str]]) -> bool:
-    labels = [squash(label) for label, _ in pairs if squash(label) not in _ENVELOPE]
-    if not labels:
-        return False
-    plan = build_plan([label for label, _ in pairs])
-    fields = {target for target in plan.mapping.values() if target}
-    fields |= {guess for label, _ in pairs if (guess := _guess_field(label))}
-    return bool(fields & {"email", "phone", "name", "first_name", "last_name"})
-
-
 def _lead_from_pairs(pairs: list[tuple[str, str]], region: str) -> ParsedLead | None:
-    pairs = [(label, value) for label, value in pairs if squash(label) not in _ENVELOPE and value]
+    pairs = [
+        (label, value) for label, value in pairs if squash(label) not in ENVELOPE_LABELS and value
+    ]
     if not pairs:
         return None
     labels, values = zip(*pairs, strict=True)
@@ -358,28 +184,13 @@ def _lead_from_pairs(pairs: list[tuple[str, str]], region: str) -> ParsedLead | 
     overrides: dict[str, str] = {}
     for label in labels:  # questions ("What's your email?") and unusual labels, by their key word
         target = plan.mapping.get(label)
-        guess = _guess_field(label)
+        guess = guess_field(label)
         if (target is None or target == "message") and guess and guess not in plan.mapping.values():
             overrides.setdefault(label, guess)
     if overrides:
         plan = build_plan(list(labels), overrides)
     rows = list(plan_rows(iter([list(values)]), plan, region, ParsedLead))
     return rows[0] if rows else None
-
-
-def _guess_field(label: str) -> str | None:
-    words = label.lower()
-    if "mail" in words:
-        return "email"
-    if "phone" in words or "mobile" in words:
-        return "phone"
-    if "company" in words or "organi" in words or "business" in words:
-        return "company"
-    if "name" in words:
-        return "name"
-    if any(word in words for word in _MESSAGE_WORDS):
-        return "message"
-    return None
 
 
 _AUTOMATIC = re.compile(

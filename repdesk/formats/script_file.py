@@ -1,5 +1,5 @@
 """The hand-editable script file: every question set and the verdict rules
-(docs/script-format.md)."""
+(docs/script-format.md), read back with its line numbers (written: formats.script_dump)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-from repdesk.core.conditions import Condition, ConditionError, format_condition, parse_condition
+from repdesk.core.conditions import Condition, ConditionError, parse_condition
 from repdesk.core.domain import Verdict
 from repdesk.core.questions import (
     POINTS_SUFFIX_RE,
@@ -20,8 +20,9 @@ from repdesk.core.questions import (
 )
 from repdesk.core.quoting import clip
 from repdesk.core.verdict_rules import RuleSet, VerdictRule
+from repdesk.formats.script_dump import dump as dump  # where the file is written
+from repdesk.formats.script_dump import number_text
 
-HEADER_COMMENT = "# repdesk script: question sets and verdict rules (see docs/script-format.md)"
 _SECTION_RE = re.compile(r"\[\s*(\w+)(?:\s+(\S+))?\s*\]")
 _FIELD_RE = re.compile(r"([A-Za-z_]+)(?:\s+([^\s:]+))?\s*:(.*)")
 _QUESTION_FIELDS = (
@@ -62,48 +63,6 @@ class ScriptFileError(ValueError):
 class ScriptBundle:
     sets: tuple[QuestionSet, ...]
     rules: RuleSet
-
-
-# ---------------------------------------------------------------- dump
-
-
-def _num(value: float) -> str:
-    if float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(float(value))
-
-
-def dump(sets: tuple[QuestionSet, ...] | list[QuestionSet], rules: RuleSet) -> str:
-    """The canonical text of a bundle; `load(dump(s, r)) == ScriptBundle(tuple(s), r)`."""
-    out = [HEADER_COMMENT]
-    for s in sets:
-        out += ["", f"[set {s.key}]", f"name: {s.name}"]
-        if s.kind is SetKind.PRODUCT or s.product:
-            out.append(f"product: {s.product}")
-        for q in s.questions:
-            out += [
-                "",
-                f"[question {q.key}]",
-                f"type: {q.answer_type.value}",
-                f"prompt: {q.prompt}",
-            ]
-            if q.talk_track:
-                out.append(f"talk: {q.talk_track}")
-            if q.form_prompt:
-                out.append(f"form: {q.form_prompt}")
-            out.append(f"required: {'yes' if q.required else 'no'}")
-            out.append(f"weight: {_num(q.weight)}")
-            if q.answered_points != 1.0:
-                out.append(f"points: {_num(q.answered_points)}")
-            if q.condition is not None:
-                out.append(f"when: {format_condition(q.condition)}")
-            for o in q.options:
-                points = "" if o.points is None else f" (points {_num(o.points)})"
-                out.append(f"option {o.key}: {o.label}{points}")
-    out += ["", "[rules]"]
-    out += [f"{r.verdict.value} when {format_condition(r.condition)}" for r in rules.rules]
-    out.append(f"default {rules.default.value}")
-    return "\n".join(out) + "\n"
 
 
 # ---------------------------------------------------------------- load: logical lines
@@ -175,7 +134,11 @@ def _number(text: str, what: str, line: int, low: float = 0.0, high: float = mat
     except ValueError:
         raise ScriptFileError(line, f"{what} must be a number, got '{clip(text)}'") from None
     if not math.isfinite(value) or not low <= value <= high:
-        bound = "zero or more" if high == math.inf else f"between {_num(low)} and {_num(high)}"
+        bound = (
+            "zero or more"
+            if high == math.inf
+            else f"between {number_text(low)} and {number_text(high)}"
+        )
         raise ScriptFileError(line, f"{what} must be {bound}, got '{clip(text)}'")
     return value
 

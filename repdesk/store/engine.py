@@ -3,6 +3,7 @@ the database's location are in store.sqlite_file and store.locations)."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -100,6 +101,31 @@ class Sessions(sessionmaker[Session]):
         if self.read_only is not None:
             raise ReadOnlyError(self.read_only)
         return self(bind=self.writer)
+
+    def write_lock_held(self, wait_ms: int = 0) -> bool:
+        """True while another connection holds SQLite's write lock (an import of this program or
+        of another): a write begun now would wait until that one commits. Asks waiting at most
+        `wait_ms` (a moment's write of a background task is over by then, an import is not);
+        always False on PostgreSQL, whose writers lock rows, not the database."""
+        engine = self.writer.engine
+        if engine.dialect.name != "sqlite":
+            return False
+        with engine.connect() as conn:
+            # On the driver's connection: SQLAlchemy's own begin would start a deferred
+            # transaction first (store.engine takes the driver's transactions over).
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            driver.execute(f"PRAGMA busy_timeout = {max(0, int(wait_ms))}")
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    return True
+                raise
+            finally:
+                driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            driver.execute("ROLLBACK")
+            return False
 
     def check_now(self) -> str | None:
         """Run the first-write check now (once; the GUI runs it in the background after its first

@@ -151,6 +151,22 @@ class LeadRecord(Base):
         # services/inbox/inbox_service).
         Index("ix_leads_waiting", "status", "first_response_at", "received_at"),
         Index("ix_leads_next_step", "next_follow_up_at", "status", "first_response_at"),
+        # A team's inbox, filtered by owner, counts its segments from this alone (an index-only
+        # scan, 0013). PostgreSQL only: a solo file filters by owner rarely, and its partial
+        # ix_leads_owner_id serves those queries.
+        Index(
+            "ix_leads_owner_inbox",
+            "owner_id",
+            postgresql_include=[
+                "status",
+                "first_response_at",
+                "is_contact",
+                "replied_at",
+                "next_follow_up_at",
+                "form_verdict",
+                "received_at",
+            ],
+        ).ddl_if(dialect="postgresql"),
         # Expired verdicts to re-qualify (services/followups/requalify.py); partial: only leads
         # that were ever qualified (0005).
         Index(
@@ -461,9 +477,9 @@ class LeadHistoryRecord(Base):
 
 
 class CallMarkerRecord(Base):
-    """A rep is on a call with this lead now. Times are the database's clock in milliseconds
-    (every client judges expiry by the same clock); a marker whose heartbeat is older than the
-    time to live is ignored (a crashed client's marker expires by itself)."""
+    """A rep is on a call with this lead now: a lease the caller's client renews while the call
+    lasts. Times are the database's clock in milliseconds (every client judges expiry by the same
+    clock); a marker past `expires_ms` is ignored (a crashed client's marker ends by itself)."""
 
     __tablename__ = "call_markers"
     lead_id: Mapped[int] = mapped_column(
@@ -473,6 +489,7 @@ class CallMarkerRecord(Base):
     login: Mapped[str] = mapped_column(String(63), default="", server_default="")
     started_ms: Mapped[int] = mapped_column(BigInteger)
     heartbeat_ms: Mapped[int] = mapped_column(BigInteger)
+    expires_ms: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 # -- conditions that partial indexes are made for --------------------------------------------------

@@ -1,19 +1,30 @@
 """Benchmark (issue 16): reps in separate processes, each signed in with its own PostgreSQL login,
 work one team database for a while: open the inbox (Mine + Unassigned, first page), claim a lead,
-answer the script (start it, save the answers), complete a step.
+answer the script (start it, save the answers), complete a step; then a pause of `--think`
+seconds on average (0.5–1.5×: reading the lead, talking; a real rep's round takes minutes, so this
+is many times a real team's pace). With no pause, 20 processes on a small machine measure only
+how its cores are shared out, not how the reps get in each other's way.
+
+Another client (a rep's window, in its own process) listens as a window does: it gathers the
+notifications like ui/team/live_queue (GATHER_MS, at most one reload per REFRESH_EVERY_MS) and
+re-reads its inbox; a change "shows" when that re-read has finished.
 
 Printed: p50/p95 of each action with every rep working against one rep alone on the same database
-in the same run (target ≤ 1.5×); the p95 delay until another client (a LISTEN process) hears of a
-completed step (target ≤ 2 s); the counts of lost updates (a completion that reported success but
-logged no call), duplicate call logs (two calls for one step) and deadlock errors (target 0).
+in the same run, a quarter of the time before the team and a quarter after (target ≤ 1.5×); the
+p95 delay until the other client shows a completed step (target ≤ 2 s); the counts of lost updates
+(a completion that reported success but logged nothing or closed no step), duplicate call logs
+(more logged than steps closed, per lead) and deadlock errors (target 0); the cores, and how busy
+the machine and the reps' processes kept them (other programs on the machine included).
 A throwaway PostgreSQL is started on 127.0.0.1 (initdb, like the tests').
 Run: .venv/bin/python tests/bench/bench_team.py [--reps 20] [--leads 100000] [--seconds 60]
+     [--think 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import random
 import sys
 import time
@@ -33,6 +44,7 @@ from repdesk.services.inbox.inbox_service import MINE_AND_UNASSIGNED  # noqa: E4
 from repdesk.services.team import team_setup  # noqa: E402
 from repdesk.store.change_feed import Changed, ChangeFeed  # noqa: E402
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord  # noqa: E402
+from repdesk.ui.team.live_queue import GATHER_MS, REFRESH_EVERY_MS  # noqa: E402
 from tests.fixtures.postgres import start_postgres  # noqa: E402
 
 PASSWORD = "bench-password-1"
@@ -49,7 +61,7 @@ def setup(base: str, reps: int, leads: int) -> tuple[str, list[str]]:
         conn.execute("CREATE DATABASE bench")
     team_setup.init_team(url)
     logins = []
-    for i in range(reps + 1):  # the last one works alone first
+    for i in range(reps + 1):  # the last one works alone, before and after the team
         login = f"rep{i:02d}"
         team_setup.add_rep(url, name=f"Rep {i:02d}", login=login, password=PASSWORD)
         logins.append(login)
@@ -76,9 +88,9 @@ def setup(base: str, reps: int, leads: int) -> tuple[str, list[str]]:
 
 
 def worker(
-    url: str, login: str, seconds: float, leads: int, seed: int, out: Any, done: Any
+    url: str, login: str, seconds: float, leads: int, seed: int, think: float, out: Any, done: Any
 ) -> None:
-    """One rep's client: the four actions in turn until the time is up."""
+    """One rep's client: the four actions in turn, then a pause, until the time is up."""
     rep_url = url.replace("postgres@", f"{login}:{PASSWORD}@")
     ws = open_workspace(rep_url)
     services = ws.services
@@ -87,6 +99,9 @@ def worker(
     counts = {"completed": 0, "refused": 0, "deadlocks": 0, "errors": 0}
     flt = InboxFilter(owner=MINE_AND_UNASSIGNED)
     end = time.perf_counter() + seconds
+    time.sleep(rng.uniform(0, think))  # the reps do not all start at the same instant
+    warm = True  # the first round fills the process's caches (imports, the script): not timed
+    cpu0 = time.process_time()
     while time.perf_counter() < end:
         lead = rng.randint(1, leads)
         try:
@@ -104,6 +119,10 @@ def worker(
             t4 = time.perf_counter()
             done.put((lead, time.time()))
             counts["completed"] += 1
+            if warm:
+                warm, cpu0 = False, time.process_time()
+                continue
+            counts["timed"] = counts.get("timed", 0) + 1
             for name, a, b in (("inbox", t0, t1), ("claim", t1, t2), ("script", t2, t3)):
                 timings[name].append(b - a)
             timings["complete"].append(t4 - t3)
@@ -114,31 +133,77 @@ def worker(
                 counts["deadlocks"] += 1
             else:
                 counts["errors"] += 1
+        time.sleep(think * rng.uniform(0.5, 1.5))
+    counts["cpu_ms"] = int((time.process_time() - cpu0) * 1000)  # the timed rounds' own CPU
     ws.close()
     out.put((login, dict(timings), counts))
 
 
 def listener(url: str, finished: Any, heard: Any, ready: Any) -> None:
-    """Another client: when did it hear of each lead's change."""
-    received: list[tuple[float, frozenset[int] | None]] = []
+    """Another rep's window: hears the notifications, gathers them as ui/team/live_queue does and
+    re-reads its inbox; records when each re-read finished and which leads it was for."""
+    import queue
+    import threading
+
+    notes: queue.Queue[frozenset[int] | None] = queue.Queue()
 
     def on_change(changed: Changed) -> None:
         if changed.table == "follow_ups":
-            received.append((time.time(), changed.ids))
+            notes.put(changed.ids)
 
-    feed = ChangeFeed(url.replace("postgres@", f"rep00:{PASSWORD}@"), on_change)
+    rep_url = url.replace("postgres@", f"rep00:{PASSWORD}@")
+    ws = open_workspace(rep_url)
+    flt = InboxFilter(owner=MINE_AND_UNASSIGNED)
+    shown: list[tuple[float, frozenset[int] | None]] = []
+    feed = ChangeFeed(rep_url, on_change)
     feed.start()
+    stop = threading.Event()
+
+    def window() -> None:
+        last = -1e9
+        while not stop.is_set():
+            try:
+                first = notes.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            wait = max(GATHER_MS, REFRESH_EVERY_MS - (time.monotonic() - last) * 1000) / 1000
+            time.sleep(wait)
+            batch: set[int] | None = set(first) if first is not None else None
+            while not notes.empty():
+                more = notes.get()
+                batch = None if batch is None or more is None else batch | more
+            last = time.monotonic()
+            ws.services.inbox.any_snapshot(flt, datetime.now(UTC) + timedelta(hours=12)).fetch(
+                0, 100
+            )
+            shown.append((time.time(), frozenset(batch) if batch is not None else None))
+
+    thread = threading.Thread(target=window, daemon=True)
+    thread.start()
     time.sleep(1.0)
     ready.set()
     finished.wait()  # until every worker is done
     time.sleep(2.5)  # the last commits' notifications
+    stop.set()
+    thread.join(5)
     feed.stop()
-    heard.put(received)
+    ws.close()
+    heard.put(shown)
+
+
+def _busy() -> tuple[int, int]:
+    """The machine's busy and total CPU ticks so far (/proc/stat: every core, every program)."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return sum(values) - idle, sum(values)
 
 
 def run(
-    url: str, logins: list[str], seconds: float, leads: int
-) -> tuple[list[Any], list[tuple[int, float]], list[tuple[float, frozenset[int] | None]]]:
+    url: str, logins: list[str], seconds: float, leads: int, think: float
+) -> tuple[list[Any], list[tuple[int, float]], list[tuple[float, frozenset[int] | None]], float]:
+    """The reps' results, the commits (lead, when), what the other window showed when, and how
+    busy the machine's cores were meanwhile (0..1)."""
     ctx = mp.get_context("spawn")
     out, done, heard = ctx.Queue(), ctx.Queue(), ctx.Queue()
     ready, finished = ctx.Event(), ctx.Event()
@@ -146,12 +211,15 @@ def run(
     watch.start()
     ready.wait(30)
     procs = [
-        ctx.Process(target=worker, args=(url, login, seconds, leads, i, out, done))
+        ctx.Process(target=worker, args=(url, login, seconds, leads, i, think, out, done))
         for i, login in enumerate(logins)
     ]
+    before = _busy()
     for p in procs:
         p.start()
     results = [out.get() for _ in procs]
+    after = _busy()
+    busy = (after[0] - before[0]) / max(1, after[1] - before[1])
     for p in procs:
         p.join()
     finished.set()
@@ -160,7 +228,7 @@ def run(
         commits.append(done.get())
     received = heard.get()
     watch.join()
-    return results, commits, received
+    return results, commits, received, busy
 
 
 def pct(values: list[float], q: float) -> float:
@@ -175,14 +243,28 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--leads", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--think", type=float, default=3.0)
     args = parser.parse_args()
     base, stop = start_postgres()
     try:
         print(f"Setting up {args.leads:,} leads and {args.reps + 1} logins …", flush=True)
         url, logins = setup(base, args.reps, args.leads)
-        alone, _, _ = run(url, logins[-1:], args.seconds / 2, args.leads)
-        team, commits, received = run(url, logins[:-1], args.seconds, args.leads)
-        solo_t = alone[0][1]
+        # The floor: one rep alone, a quarter of the time before the team and a quarter after
+        # (whatever else the machine runs meanwhile weighs on both sides alike), pooled. Alone
+        # the pauses model no load, so they are short: enough rounds for a p95.
+        solo_think = min(args.think, 0.25)
+        before = run(url, logins[-1:], args.seconds / 4, args.leads, solo_think)
+        team, commits, received, busy = run(url, logins[:-1], args.seconds, args.leads, args.think)
+        after = run(url, logins[-1:], args.seconds / 4, args.leads, solo_think)
+        solo_t: dict[str, list[float]] = defaultdict(list)
+        solo_counts: dict[str, int] = defaultdict(int)
+        for part in (before, after):
+            for name, values in part[0][0][1].items():
+                solo_t[name].extend(values)
+            for key, value in part[0][0][2].items():
+                solo_counts[key] += value
+        alone_busy = (before[3] + after[3]) / 2
+        alone = [("alone", dict(solo_t), dict(solo_counts))]
         merged: dict[str, list[float]] = defaultdict(list)
         totals: dict[str, int] = defaultdict(int)
         for _login, timings, counts in team:
@@ -190,7 +272,16 @@ def main() -> None:
                 merged[name].extend(values)
             for key, value in counts.items():
                 totals[key] += value
-        print(f"\n{args.reps} reps for {args.seconds:.0f} s against 1 rep alone, same database:")
+        print(
+            f"  timed rounds: alone {alone[0][2].get('timed', 0)} in 2 × {args.seconds / 4:.0f} s "
+            f"(pauses of {solo_think:g} s), "
+            f"team {totals.get('timed', 0)} in {args.seconds:.0f} s (each process's first round "
+            "is not timed: it fills the caches)"
+        )
+        print(
+            f"\n{args.reps} reps for {args.seconds:.0f} s (a pause of {args.think:g} s on "
+            f"average after each round) against 1 rep alone before and after, same database:"
+        )
         worst = 0.0
         for name in ACTIONS:
             s50, s95 = pct(solo_t.get(name, []), 0.5), pct(solo_t.get(name, []), 0.95)
@@ -205,28 +296,57 @@ def main() -> None:
         for lead, at in commits:
             later = [t for t, ids in received if t >= at - 0.05 and (ids is None or lead in ids)]
             delays.append(max(0.0, min(later) - at) if later else float("inf"))
+        # Per lead: every completion a rep was told succeeded logged one activity (a call, an
+        # email or a task done) and closed one step; none was logged twice.
+        reported: dict[int, int] = defaultdict(int)
+        for lead, _at in [*before[1], *commits, *after[1]]:
+            reported[lead] += 1
         ws = open_workspace(url)
         with ws.sessions() as session:
-            calls = session.scalar(
-                select(func.count(ActivityRecord.id)).where(ActivityRecord.kind == "call")
+            logged = dict(
+                session.execute(
+                    select(ActivityRecord.lead_id, func.count())
+                    .where(ActivityRecord.kind.in_(("call", "email", "note")))
+                    .group_by(ActivityRecord.lead_id)
+                ).all()
             )
-            done_steps = session.scalar(
-                select(func.count(FollowUpRecord.id)).where(FollowUpRecord.status == "done")
+            closed = dict(
+                session.execute(
+                    select(FollowUpRecord.lead_id, func.count())
+                    .where(FollowUpRecord.status == "done")
+                    .group_by(FollowUpRecord.lead_id)
+                ).all()
             )
         ws.close()
-        completed = totals["completed"] + alone[0][2]["completed"]
+        lost = sum(max(0, n - logged.get(lead, 0)) for lead, n in reported.items())
+        lost += sum(max(0, n - closed.get(lead, 0)) for lead, n in reported.items())
+        twice = sum(max(0, n - closed.get(lead, 0)) for lead, n in logged.items())
+        completed = sum(reported.values())
         print(
-            f"  change seen by another client: p50 {pct(delays, 0.5) * 1000:.0f} ms, "
+            "  change shown in another rep's window (heard, gathered, inbox re-read): "
+            f"p50 {pct(delays, 0.5) * 1000:.0f} ms, "
             f"p95 {pct(delays, 0.95) * 1000:.0f} ms over {len(delays)} commits "
             f"(target ≤ {TARGET_DELAY_S:.0f} s)"
         )
         print(
             f"  completed {completed}, refused with a sentence {totals['refused']}; "
-            f"lost updates {max(0, completed - int(calls or 0))}, "
-            f"duplicate call logs {max(0, int(calls or 0) - int(done_steps or 0))}, "
+            f"lost updates {lost}, duplicate call logs {twice}, "
             f"deadlocks {totals['deadlocks']}, other errors {totals['errors']}"
         )
         print(f"  worst p95 ratio {worst:.2f}× (target ≤ {TARGET_RATIO}×)")
+        cores = os.cpu_count() or 1
+        reps_cpu = sum(counts.get("cpu_ms", 0) for _login, _t, counts in team) / 1000
+        rounds = max(1, totals.get("timed", 0))
+        alone_rounds = max(1, alone[0][2].get("timed", 0))
+        print(
+            f"  {cores} cores: busy {busy:.0%} while the team worked ({alone_busy:.0%} while one "
+            f"rep worked alone; other programs on the machine included); the {args.reps} reps' "
+            f"processes used {reps_cpu:.0f} CPU-s in {args.seconds:.0f} s "
+            f"({reps_cpu / args.seconds / cores:.0%} of the cores; "
+            f"{reps_cpu / rounds * 1000:.0f} ms a round, "
+            f"{alone[0][2].get('cpu_ms', 0) / alone_rounds:.0f} ms alone), "
+            "PostgreSQL and the rest the remainder"
+        )
     finally:
         stop()
 

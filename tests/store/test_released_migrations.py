@@ -34,6 +34,8 @@ RELEASED = {
     "0011_first_response_business_seconds.py": (
         "2b5aac4f2fb6f738f0c1fa509e007e43cb0b8f27cf35f05f335b64eb4a1ccf40"
     ),
+    "0012_call_lease.py": "544f3e3f15528171897ddba3c5504108e099ea51bc24c4ad688096742100d71c",
+    "0013_inbox_owner_index.py": "7409b263a6516c16c949a5793da4db033dd87c46016587c3e676d97d96546e24",
 }
 
 

@@ -31,3 +31,13 @@ def user_sentence(exc: BaseException) -> str | None:
     if sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError):
         return describe_database_error(exc)
     return None
+
+
+def is_locked(exc: BaseException) -> bool:
+    """True for a write that found the database locked by another writer (SQLite's busy timeout
+    ran out): it changed nothing and can be made again once that writer is done."""
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_exc is None or not isinstance(exc, sqlalchemy_exc.OperationalError):
+        return False
+    text = str(exc.orig or exc).lower()
+    return "locked" in text or "busy" in text

@@ -352,21 +352,21 @@ class FollowUpService:
         when: datetime,
         *,
         label: str = "Rescheduled",
-        seen_due: datetime | None = None,
+        seen: FollowUpRow | None = None,
     ) -> Changes:
-        """Reschedule a step (snooze, drag in the calendar, `followup move`). `seen_due`: the time
-        the user saw; when someone else moved the step meanwhile, nothing is changed (UserError
-        saying who moved it where)."""
+        """Reschedule a step (snooze, drag in the calendar, `followup move`). `seen`: the step as
+        the user saw it; when someone changed it meanwhile (its version moved on, even if its time
+        came back), nothing is changed (UserError saying who and where the step is now)."""
         if when.tzinfo is None:
             raise UserError("A new time needs a time zone.")
         now = self._clock()
         with self._sessions.begin() as session:
             record = self._pending(session, followup_id)
-            if seen_due is not None and record.due_at != seen_due:
+            if seen is not None and (record.version, record.due_at) != (seen.version, seen.due_at):
                 who = _who(session, record.updated_by) or "Someone"
                 raise UserError(
-                    f"{who} moved this step to {record.due_at.astimezone():%a %d %b %H:%M} "
-                    "meanwhile; nothing was changed."
+                    f"{who} changed this step meanwhile (it is due "
+                    f"{record.due_at.astimezone():%a %d %b %H:%M}); nothing was changed."
                 )
             undo = UndoRecorder(session, [record.lead_id])
             self._claim(session, record, due_at=when, sequence=record.sequence + 1, updated_at=now)
@@ -381,16 +381,19 @@ class FollowUpService:
             step = undo.step(label)
         return Changes(leads=True, follow_ups=True, undo=step)
 
-    def snooze(self, followup_id: int, delta: timedelta) -> Changes:
+    def snooze(
+        self, followup_id: int, delta: timedelta, *, seen: FollowUpRow | None = None
+    ) -> Changes:
         """Later by `delta` from now (or from its due time when that is later), moved on to the
-        next business moment when that falls outside business hours."""
+        next business moment when that falls outside business hours. `seen`: as for move."""
         now = self._clock()
         with self._sessions() as session:
             record = self._pending(session, followup_id)
             base = max(record.due_at, now)
         when = next_business_time(base + delta, self.planner.hours)
         hours = int(delta.total_seconds() // 3600)
-        return self.move(followup_id, when, label=f"Snoozed {hours} h" if hours else "Snoozed")
+        label = f"Snoozed {hours} h" if hours else "Snoozed"
+        return self.move(followup_id, when, label=label, seen=seen)
 
     def plan_requalifications(self) -> int:
         """Give each open lead whose verdict expired its re-qualify step (at load, daily while the

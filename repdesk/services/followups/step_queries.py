@@ -46,6 +46,9 @@ class FollowUpRow:
     phone: str
     email: str
     owner: str | None
+    version: int = 0
+    """Bumped by the database at every change of the step: a move from a view that shows an older
+    version is refused (FollowUpService.move)."""
 
     def to_json(self) -> dict[str, Any]:
         return step_json(self.id, self.lead_id, self.due_at, self.kind, self.note, self.status)
@@ -89,6 +92,7 @@ _COLUMNS = (
     LeadRecord.phone,
     LeadRecord.email,
     RepRecord.name,
+    FollowUpRecord.version,
 )
 ORDER = (FollowUpRecord.due_at, FollowUpRecord.id)
 
@@ -115,9 +119,11 @@ class LeadName(NamedTuple):
 
 
 def to_row(r: Any) -> FollowUpRow:
-    fid, lead_id, due, kind, note, status, first, last, company, phone, email, owner = r
+    fid, lead_id, due, kind, note, status, first, last, company, phone, email, owner, version = r
     name = display_name(LeadName(lead_id, first, last, company, email, phone))
-    return FollowUpRow(fid, lead_id, due, kind, note, status, name, company, phone, email, owner)
+    return FollowUpRow(
+        fid, lead_id, due, kind, note, status, name, company, phone, email, owner, version
+    )
 
 
 def owned_by(owner: str | None, unassigned_too: bool = False) -> list[ColumnElement[bool]]:

@@ -378,6 +378,12 @@ class ImportService:
         summary.import_id = record.id
         self._after_import(session, writer.touched, summary.added_ids, now)
 
+    def write_lock_held(self, wait_ms: int = 0) -> bool:
+        """True while an import (this program's, a watched folder's, or another program's) holds
+        the workspace's write lock: a write begun now would wait until the import commits (asked
+        waiting at most `wait_ms`)."""
+        return self._sessions.write_lock_held(wait_ms)
+
     # -- undo --------------------------------------------------------------------------------------
     def last_import(self) -> ImportInfo | None:
         """The last import the user started (not a mailbox check or a watched folder's)."""

@@ -161,16 +161,20 @@ class InboxService:
         ]
         with self._sessions() as session:
             if base:
-                # Filtered: one pass over the matching leads counts every segment.
-                sums = [
-                    func.coalesce(func.sum(case((seg.where, 1), else_=0)), 0) for seg in segments
-                ]
-                counts: list[int | None] = [
-                    int(n)
-                    for n in session.execute(
-                        select(*sums).select_from(LeadRecord).where(*base)
-                    ).one()
-                ]
+                # Filtered: one pass over the matching leads puts each in its segment and counts
+                # them by segment. The segments do not overlap (core.inbox: each lead is in exactly
+                # one), so the first condition that holds is the lead's: most leads are decided by
+                # the first few, not all (a team's Mine + Unassigned can be every lead).
+                which = case(*((seg.where, i) for i, seg in enumerate(segments)), else_=None)
+                found: dict[int | None, int] = dict(
+                    session.execute(
+                        select(which, func.count())
+                        .select_from(LeadRecord)
+                        .where(*base)
+                        .group_by(which)
+                    ).all()
+                )
+                counts: list[int | None] = [int(found.get(i, 0)) for i in range(len(segments))]
                 total = sum(n or 0 for n in counts)
             else:
                 counts, total = _unfiltered_counts(session, segments)

@@ -28,9 +28,9 @@ def lead_history(session: Session, lead_id: int, limit: int = 500) -> list[Histo
     }
     names = (
         dict(
-            session.execute(select(RepRecord.id, RepRecord.name).where(RepRecord.id.in_(owners)))
-            .tuples()
-            .all()
+            session.execute(
+                select(RepRecord.id, RepRecord.name).where(RepRecord.id.in_(owners))
+            ).all()
         )
         if owners
         else {}

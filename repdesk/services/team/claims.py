@@ -10,17 +10,18 @@ from sqlalchemy import BigInteger, delete, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from repdesk.services.common.errors import UserError
 from repdesk.services.team.identity import IdentityService
+from repdesk.store.errors import describe_database_error
 from repdesk.store.models import CallMarkerRecord, LeadRecord, RepRecord
 
-#: A marker whose client stopped beating for this long is ignored (a crashed client's call ends
-#: by itself); clients beat every HEARTBEAT_MS.
-MARKER_TTL_MS = 45_000
-HEARTBEAT_MS = 15_000
+#: How long a call marker lasts unless its client renews it (a crashed client's call ends by
+#: itself within this); a client renews it every third of its lease (TeamQueue.heartbeat_ms).
+CALL_LEASE_MS = 45_000
 
 
 class ClaimedError(UserError):
@@ -46,6 +47,7 @@ class OnCall:
     who: str  # the rep's name, or the login when it has no rep
     started_ms: int
     mine: bool
+    expires_in_ms: int = 0  # by the database's clock, when it was read
 
 
 def _now_ms(session: Session) -> ColumnElement[int]:
@@ -58,9 +60,27 @@ def _now_ms(session: Session) -> ColumnElement[int]:
 
 
 class TeamQueue:
-    def __init__(self, sessions: sessionmaker[Session], identity: IdentityService) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        identity: IdentityService,
+        *,
+        lease_ms: int = CALL_LEASE_MS,
+    ) -> None:
+        """`lease_ms`: how long my call markers last unless renewed (tests set a short one)."""
         self._sessions = sessions
         self._identity = identity
+        self.lease_ms = lease_ms
+
+    @property
+    def is_team(self) -> bool:
+        """Others may be on calls (a team database); a solo file has nobody else to show."""
+        return self._identity.me().is_team
+
+    @property
+    def heartbeat_ms(self) -> int:
+        """How often a client on a call renews its marker: three times per lease."""
+        return max(1, self.lease_ms // 3)
 
     # -- claims ----------------------------------------------------------------------------------
     def claim_in(self, session: Session, lead: LeadRecord) -> bool:
@@ -119,11 +139,12 @@ class TeamQueue:
                 "login": login,
                 "started_ms": now,
                 "heartbeat_ms": now,
+                "expires_ms": now + self.lease_ms,
             }
             dialect = session.get_bind().dialect.name
             insert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
             stmt: Any = insert(CallMarkerRecord).values(values)
-            taken = CallMarkerRecord.heartbeat_ms < now - MARKER_TTL_MS
+            taken = CallMarkerRecord.expires_ms <= now
             if me.is_team:
                 taken = taken | (CallMarkerRecord.login == func.current_user())
             else:
@@ -133,7 +154,8 @@ class TeamQueue:
             stmt = stmt.on_conflict_do_update(
                 index_elements=[CallMarkerRecord.lead_id],
                 set_={
-                    k: stmt.excluded[k] for k in ("rep_id", "login", "started_ms", "heartbeat_ms")
+                    k: stmt.excluded[k]
+                    for k in ("rep_id", "login", "started_ms", "heartbeat_ms", "expires_ms")
                 },
                 where=taken,
             ).returning(CallMarkerRecord.lead_id)
@@ -143,19 +165,28 @@ class TeamQueue:
                 raise OnCallError(f"{who} is on a call with this lead now.", who)
 
     def heartbeat(self, lead_id: int) -> None:
-        """Keep my marker alive (every HEARTBEAT_MS while the call lasts)."""
+        """Renew my marker's lease (every heartbeat_ms while the call lasts; off the GUI thread).
+        The others are not told: nothing they see changes."""
         with self._sessions.begin() as session:
+            now = _now_ms(session)
             session.execute(
                 update(CallMarkerRecord)
                 .where(CallMarkerRecord.lead_id == lead_id, self._mine())
-                .values(heartbeat_ms=_now_ms(session))
+                .values(heartbeat_ms=now, expires_ms=now + self.lease_ms)
             )
 
     def end_call(self, lead_id: int) -> None:
-        with self._sessions.begin() as session:
-            session.execute(
-                delete(CallMarkerRecord).where(CallMarkerRecord.lead_id == lead_id, self._mine())
-            )
+        """Take my marker away (the others are told); UserError when the database cannot be
+        reached (the lease then ends it)."""
+        try:
+            with self._sessions.begin() as session:
+                session.execute(
+                    delete(CallMarkerRecord).where(
+                        CallMarkerRecord.lead_id == lead_id, self._mine()
+                    )
+                )
+        except SQLAlchemyError as exc:
+            raise UserError(describe_database_error(exc)) from None
 
     def on_calls(self, lead_ids: list[int] | None = None) -> dict[int, OnCall]:
         """Live markers (of these leads, or all), by lead."""
@@ -169,20 +200,22 @@ class TeamQueue:
 
     def _on_call_in(self, session: Session, lead_ids: list[int] | None) -> dict[int, OnCall]:
         me = self._identity.me()
+        now = _now_ms(session)
         stmt = (
-            select(CallMarkerRecord, RepRecord.name)
+            select(CallMarkerRecord, RepRecord.name, CallMarkerRecord.expires_ms - now)
             .outerjoin(RepRecord, RepRecord.id == CallMarkerRecord.rep_id)
-            .where(CallMarkerRecord.heartbeat_ms >= _now_ms(session) - MARKER_TTL_MS)
+            .where(CallMarkerRecord.expires_ms > now)
         )
         if lead_ids is not None:
             stmt = stmt.where(CallMarkerRecord.lead_id.in_(lead_ids))
         found = {}
-        for marker, name in session.execute(stmt):
+        for marker, name, left in session.execute(stmt):
             found[marker.lead_id] = OnCall(
                 marker.lead_id,
                 marker.rep_id,
                 name or marker.login or "Someone",
                 marker.started_ms,
                 marker.login == me.login,
+                int(left),
             )
         return found

@@ -31,6 +31,7 @@ class RepRow:
     work_end: str
     active: bool
     open_leads: int = 0
+    away: bool = False
 
 
 def validate(row: RepRow) -> RepRow:
@@ -88,6 +89,7 @@ class RepService:
                     r.work_end,
                     r.active,
                     int(n or 0),
+                    bool(r.away),
                 )
                 for r, n in session.execute(stmt)
             ]

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -25,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import UserError
 from repdesk.services.followups.followup_service import FollowUpRow
 from repdesk.ui.calendar.calendar_month import FollowUpMonthCalendar
 from repdesk.ui.calendar.week_view import MAX_LANES, WeekView
 from repdesk.ui.common.actions import ActionId, ActionRegistry
+from repdesk.ui.common.save_queue import save
 from repdesk.ui.followups.followup_dialogs import ExportDialog, ExportServices, RescheduleDialog
 from repdesk.ui.followups.followup_table_model import KIND_LABELS, FollowUpTableModel
 
@@ -305,15 +304,25 @@ class CalendarPage(QWidget):
             f"{KIND_LABELS.get(row.kind, row.kind)} {row.lead_name} — new date and time:",
             self,
         )
-        dialog.accepted.connect(lambda: self.move_followup(row.id, dialog.when()))
+        dialog.accepted.connect(lambda: self.move_followup(row.id, dialog.when(), row))
         dialog.open()
 
-    def move_followup(self, followup_id: int, when: datetime) -> None:
-        try:
-            changes: Changes = self.services.followups.move(followup_id, when)
-        except UserError as exc:
-            QMessageBox.warning(self, "repdesk", str(exc))
-            return
+    def move_followup(
+        self, followup_id: int, when: datetime, seen: FollowUpRow | None = None
+    ) -> None:
+        """Move the step as the rep saw it (`seen`, default: as this page shows it), or, while an
+        import holds the write lock, when it finishes. When someone changed it meanwhile, the
+        move is refused in one sentence and the page shows it anew."""
+        if seen is None:
+            seen = self.model.row_at(self.model.row_of(followup_id))
+        save(
+            self,
+            lambda: self.services.followups.move(followup_id, when, seen=seen),
+            lambda changes: self._moved(followup_id, when, changes),
+            self.reload,
+        )
+
+    def _moved(self, followup_id: int, when: datetime, changes: Changes) -> None:
         local = when.astimezone(self.zone)
         if self.mode == "month":
             self.month.setSelectedDate(QDate(local.year, local.month, local.day))

@@ -22,6 +22,7 @@ QLabel#emptyTitle { font-size: 20px; font-weight: 600; }
 QLabel#emptyBody { color: %(muted)s; font-size: 13px; }
 QLabel#pageTitle { font-size: 18px; font-weight: 600; }
 QLabel#muted, QLabel#scriptPinned { color: %(muted)s; }
+QLabel#savingLater { font-weight: 600; color: %(accent)s; padding: 0 8px; }
 QLabel#detailName { font-size: 18px; font-weight: 600; }
 QLabel#sectionTitle {
     font-weight: 600; color: %(muted)s; text-transform: uppercase; font-size: 11px;

@@ -13,6 +13,7 @@ from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.common.undo_step import UndoStep
+from repdesk.ui.common.save_queue import queue_of
 
 MESSAGE_MS = 12_000
 KIND_WORDS = {"call": "call", "email": "email", "task": "task"}
@@ -56,19 +57,40 @@ class UndoStack(QObject):
         self.sig_message.emit(describe(step, self._clock(), self._zone()), True)
 
     def undo(self) -> None:
-        """Take back the newest action; one the lead has moved on from is refused and dropped."""
+        """Take back the newest action; one the lead has moved on from is refused and dropped.
+        While an import holds the write lock, a change still waiting for it is dropped unsaved,
+        and the undo of a saved one waits in the save queue (ui/common/save_queue)."""
+        queue = queue_of(self.parent())
+        if queue is not None and queue.cancel_newest():
+            self.sig_message.emit(
+                "Taken back before the import finished: it was not saved.", bool(self._steps)
+            )
+            return
         if not self._steps:
             self.sig_message.emit("Nothing to undo.", False)
             return
         step = self._steps.pop()
-        try:
-            changes = self._undo(step)
-        except UserError as exc:
-            self.sig_message.emit(str(exc), False)
-            return
-        more = f" · Ctrl+Z again: {self._steps[-1].label}" if self._steps else ""
-        self.sig_message.emit(f"Undone: {step.label}{more}", bool(self._steps))
-        self.sig_changes_made.emit(changes)
+
+        def write() -> Changes | UserError:
+            try:
+                return self._undo(step)
+            except UserError as exc:
+                return exc
+
+        def done(result: Changes | UserError) -> None:
+            if isinstance(result, UserError):
+                self.sig_message.emit(str(result), False)
+                return
+            more = f" · Ctrl+Z again: {self._steps[-1].label}" if self._steps else ""
+            self.sig_message.emit(f"Undone: {step.label}{more}", bool(self._steps))
+            self.sig_changes_made.emit(result)
+
+        parent = self.parent()
+        widget = parent if isinstance(parent, QWidget) else None
+        if queue is None:
+            done(write())
+        elif not queue.save(widget, write, done, undoable=False):
+            self.sig_message.emit(f"Undo waits for the import to finish: {step.label}", False)
 
 
 class UndoBar(QFrame):

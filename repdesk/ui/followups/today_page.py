@@ -3,6 +3,7 @@ keyboard (done, snooze, reschedule); Enter shows the lead beside the list withou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from itertools import chain
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -29,10 +29,10 @@ from repdesk.core.domain import CallOutcome
 from repdesk.core.routing import mine_owner
 from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import UserError
 from repdesk.services.followups.followup_service import FollowUpRow
 from repdesk.ui.common.actions import ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
+from repdesk.ui.common.save_queue import save
 from repdesk.ui.followups.followup_dialogs import RescheduleDialog
 from repdesk.ui.followups.followup_table_model import KIND_LABELS, FollowUpTableModel
 from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel
@@ -315,11 +315,14 @@ class TodayPage(QWidget):
         elif key == Qt.Key.Key_S and mods & Qt.KeyboardModifier.ShiftModifier:
             self._run(
                 lambda: self.services.followups.move(
-                    row.id, self.tomorrow_morning(), label="Moved to the next business morning"
+                    row.id,
+                    self.tomorrow_morning(),
+                    label="Moved to the next business morning",
+                    seen=row,
                 )
             )
         elif key == Qt.Key.Key_S:
-            self._run(lambda: self.services.followups.snooze(row.id, timedelta(hours=1)))
+            self._run(lambda: self.services.followups.snooze(row.id, timedelta(hours=1), seen=row))
         elif key == Qt.Key.Key_R:
             self.reschedule(row)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -358,7 +361,7 @@ class TodayPage(QWidget):
             self,
         )
         dialog.accepted.connect(
-            lambda: self._run(lambda: self.services.followups.move(row.id, dialog.when()))
+            lambda: self._run(lambda: self.services.followups.move(row.id, dialog.when(), seen=row))
         )
         dialog.open()
 
@@ -391,7 +394,7 @@ class TodayPage(QWidget):
         self.sig_followups_changed.emit(changes)
         self.sig_changes_made.emit(changes)
 
-    def _run(self, action: object) -> None:
+    def _run(self, action: Callable[[], Changes]) -> None:
         """A quick action on the selected step; the selection then moves on to the step below
         it, as after D."""
         index = self.table.currentIndex().row()
@@ -403,12 +406,12 @@ class TodayPage(QWidget):
             ),
             None,
         )
-        try:
-            changes: Changes = action()  # type: ignore[operator]
-        except UserError as exc:
-            QMessageBox.warning(self, "repdesk", str(exc))
-            return
-        self.reload(select_id=below.id if below is not None else None)
+        select_id = below.id if below is not None else None
+        # Saved now, or when an import that holds the write lock finishes (ui/common/save_queue).
+        save(self, action, lambda changes: self._saved(changes, select_id))
+
+    def _saved(self, changes: Changes, select_id: int | None) -> None:
+        self.reload(select_id=select_id)
         self.sig_followups_changed.emit(changes)
         self.sig_changes_made.emit(changes)
 
@@ -428,6 +431,7 @@ def _table(model: FollowUpTableModel) -> QTableView:
     table.verticalHeader().setDefaultSectionSize(30)
     header = table.horizontalHeader()
     header.setStretchLastSection(True)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     for column, width in enumerate((215, 84, 320, 140)):
         table.setColumnWidth(column, width)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,6 @@ from repdesk.services.common.errors import UserError
 from repdesk.services.imports.duplicates import DuplicateService
 from repdesk.services.imports.import_reading import files_of
 from repdesk.services.imports.import_service import (
-    MAPPABLE_FIELDS,
     Estimate,
     ImportService,
     ImportSummary,
@@ -39,8 +37,8 @@ from repdesk.services.imports.import_service import (
     Preview,
 )
 from repdesk.ui.common.worker import Worker
+from repdesk.ui.imports.import_preview_tables import PREVIEW_COLUMNS, fill_mapping, fill_rows
 
-PREVIEW_COLUMNS = ("Row", "Name", "Email", "Phone", "Company", "Status", "Received", "Problem")
 KIND_CHOICES = (
     ("each", "Each file as what it is (CRM and address books: contacts; forms: inquiries)"),
     ("inquiries", "New inquiries (a waiting clock from when they asked)"),
@@ -188,7 +186,9 @@ class ImportDialog(QDialog):
             )
             self.message.setText(str(exc))
             self.import_button.setEnabled(others)
-            self._fill_mapping({h: self.overrides.get(h) for h in exc.headers})
+            fill_mapping(
+                self.mapping, {h: self.overrides.get(h) for h in exc.headers}, self._mapping_changed
+            )
             self.rows.setRowCount(0)
             return
         except UserError as exc:
@@ -212,8 +212,8 @@ class ImportDialog(QDialog):
             f"<b>{self.preview.source_name}</b> export "
             f"({lead_file.kind.upper()}, {kb:,} KB){more}. Check the columns, then Import."
         )
-        self._fill_mapping(lead_file.mapping)
-        self._fill_rows()
+        fill_mapping(self.mapping, lead_file.mapping, self._mapping_changed)
+        fill_rows(self.rows, self.preview)
         problems = sum(1 for r in self.preview.rows if r.problem)
         self.message.setText(
             f"{problems} of the first {len(self.preview.rows)} rows have a problem and will be "
@@ -271,52 +271,9 @@ class ImportDialog(QDialog):
             text += " Not imported: " + " ".join(r.reason for r in estimate.refused)
         self.counts.setText(text)
 
-    def _fill_mapping(self, mapping: dict[str, str | None]) -> None:
-        self.mapping.blockSignals(True)
-        self.mapping.setRowCount(len(mapping))
-        for row, (column, field) in enumerate(mapping.items()):
-            item = QTableWidgetItem(column)
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.mapping.setItem(row, 0, item)
-            box = QComboBox()
-            box.addItem("(keep as extra field)", "extra")
-            for choice in MAPPABLE_FIELDS:
-                box.addItem(choice.replace("_", " "), choice)
-            box.setCurrentIndex(max(0, box.findData(field or "extra")))
-            box.currentIndexChanged.connect(
-                lambda _i, c=column, b=box: self._mapping_changed(c, b.currentData())
-            )
-            self.mapping.setCellWidget(row, 1, box)
-        self.mapping.blockSignals(False)
-
     def _mapping_changed(self, column: str, field: str) -> None:
         self.overrides[column] = field
         self.refresh_preview()
-
-    def _fill_rows(self) -> None:
-        assert self.preview is not None
-        rows = self.preview.rows
-        self.rows.setRowCount(len(rows))
-        for r, parsed in enumerate(rows):
-            f = parsed.fields
-            name = f"{f.get('first_name', '')} {f.get('last_name', '')}".strip()
-            received = parsed.received_at.strftime("%Y-%m-%d %H:%M") if parsed.received_at else ""
-            values = (
-                str(parsed.row),
-                name,
-                f.get("email", ""),
-                f.get("phone", ""),
-                f.get("company", ""),
-                f.get("status", ""),
-                received,
-                parsed.problem or "",
-            )
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if parsed.problem:
-                    item.setForeground(Qt.GlobalColor.darkRed)
-                self.rows.setItem(r, c, item)
-        self.rows.resizeColumnsToContents()
 
     # -- importing -------------------------------------------------------------------------------
     def start_import(self) -> None:

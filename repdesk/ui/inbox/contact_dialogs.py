@@ -3,6 +3,8 @@ tel:/mailto: app the number or address is shown to copy instead."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
@@ -33,6 +35,31 @@ def _title(text: str) -> QLabel:
     return label
 
 
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    return label
+
+
+def _answer_row(
+    dialog: QDialog, yes: str, yes_name: str, on_yes: Callable[[], object], no: str
+) -> QHBoxLayout:
+    """The dialog's two answers: `yes` (the default, Enter) and `no` (Esc, rejects)."""
+    row = QHBoxLayout()
+    accept = QPushButton(yes, dialog)
+    accept.setObjectName(yes_name)
+    accept.setDefault(True)
+    accept.clicked.connect(on_yes)
+    reject = QPushButton(no, dialog)
+    reject.setAutoDefault(False)
+    reject.clicked.connect(dialog.reject)
+    row.addWidget(accept)
+    row.addWidget(reject)
+    row.addStretch(1)
+    return row
+
+
 class CallOutcomeDialog(QDialog):
     """ "Did you reach them?" — 1–4 log the call with that outcome, Esc logs nothing."""
 
@@ -45,10 +72,7 @@ class CallOutcomeDialog(QDialog):
         self.setWindowTitle("Call")
         layout = QVBoxLayout(self)
         layout.addWidget(_title(f"Did you reach {name}?"))
-        hint = QLabel(f"Calling {number}. Say how it went; Esc if no call happened.")
-        hint.setObjectName("muted")
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
+        layout.addWidget(_hint(f"Calling {number}. Say how it went; Esc if no call happened."))
         for number_key, outcome in enumerate(OUTCOMES, start=1):
             button = QPushButton(f"{number_key}    {outcome.value.replace('_', ' ').capitalize()}")
             button.setStyleSheet("text-align: left; padding: 6px 12px;")
@@ -83,22 +107,16 @@ class EmailSentDialog(QDialog):
         self.setWindowTitle("Email")
         layout = QVBoxLayout(self)
         layout.addWidget(_title(f"Did you send the email to {name}?"))
-        hint = QLabel(f"Your mail app opened a message to {address}.")
-        hint.setObjectName("muted")
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
-        row = QHBoxLayout()
-        sent = QPushButton("Sent — log it  (Enter)", self)
-        sent.setObjectName("emailSent")
-        sent.setDefault(True)
-        sent.clicked.connect(self.accept)
-        nothing = QPushButton("Not sent — log nothing  (Esc)", self)
-        nothing.setAutoDefault(False)
-        nothing.clicked.connect(self.reject)
-        row.addWidget(sent)
-        row.addWidget(nothing)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addWidget(_hint(f"Your mail app opened a message to {address}."))
+        layout.addLayout(
+            _answer_row(
+                self,
+                "Sent — log it  (Enter)",
+                "emailSent",
+                self.accept,
+                "Not sent — log nothing  (Esc)",
+            )
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         if event.key() == Qt.Key.Key_Y:
@@ -119,31 +137,21 @@ class CopyContactDialog(QDialog):
         app = "makes phone calls" if what == "phone" else "sends email"
         layout = QVBoxLayout(self)
         layout.addWidget(_title(f"No app on this computer {app}"))
-        hint = QLabel(
-            "Copy it and use your phone or mail app. Nothing was logged: log the call or email "
-            "once it really happened."
+        layout.addWidget(
+            _hint(
+                "Copy it and use your phone or mail app. Nothing was logged: log the call or "
+                "email once it really happened."
+            )
         )
-        hint.setObjectName("muted")
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
         self.value = QLineEdit(value)
         self.value.setObjectName("contactValue")
         self.value.setReadOnly(True)
         self.value.setMinimumWidth(320)
         self.value.selectAll()
         layout.addWidget(self.value)
-        row = QHBoxLayout()
-        copy = QPushButton("Copy  (Enter)", self)
-        copy.setObjectName("copyContact")
-        copy.setDefault(True)
-        copy.clicked.connect(self.copy_and_close)
-        close = QPushButton("Close  (Esc)", self)
-        close.setAutoDefault(False)
-        close.clicked.connect(self.reject)
-        row.addWidget(copy)
-        row.addWidget(close)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(
+            _answer_row(self, "Copy  (Enter)", "copyContact", self.copy_and_close, "Close  (Esc)")
+        )
         self.value.setFocus()
 
     def copy_and_close(self) -> None:

@@ -94,6 +94,10 @@ class InboxPage(QWidget):
         self._tick = QTimer(self, interval=30_000)
         self._tick.timeout.connect(self.model.tick)
         self._tick.start()
+        # A colleague's call marker whose client crashed ends when its lease does: looked at
+        # again then (no NOTIFY tells of a lease running out).
+        self._lease_timer = QTimer(self, singleShot=True)
+        self._lease_timer.timeout.connect(self.refresh_on_calls)
         self._loaded = False
         self.defer_until_painted = False
         """Set by the main window at start-up: the filter lists and other chores wait for
@@ -281,6 +285,8 @@ class InboxPage(QWidget):
         else:
             snapshot = self._services.inbox.any_snapshot(flt, end_of_today, late_before)
         self.model.set_snapshot(snapshot)
+        if not early:
+            self.refresh_on_calls(detail=False)
         waiting = snapshot.waiting
         text = f"{snapshot.total:,} leads"
         if snapshot.replied:
@@ -304,6 +310,23 @@ class InboxPage(QWidget):
             self.detail.show_lead(None)  # nobody listed: nobody in focus
         if shown is not None and self._outside:
             self.sig_notice.emit(self._gone_notice(shown))
+
+    def refresh_on_calls(self, *, detail: bool = True) -> None:
+        """Who else is on a call with which lead (a team): on their rows, and looked at again when
+        the first of their leases would run out (by the database's clock)."""
+        team = self._services.detail.team if self._services is not None else None
+        if team is None or not team.is_team:
+            return  # a solo file: nobody else calls
+        calls = {c.lead_id: c for c in team.on_calls().values() if not c.mine}
+        focus = self.detail.lead_id
+        was = self.model.on_call(focus) if focus is not None else None
+        if self.model.set_on_calls({lead: c.who for lead, c in calls.items()}):
+            self.column_fit.fit_values()  # Status as wide as "☎ on a call · Ann Lee"
+        self._lease_timer.stop()
+        if calls:
+            self._lease_timer.start(max(0, min(c.expires_in_ms for c in calls.values())) + 50)
+        if detail and focus is not None and was != self.model.on_call(focus):
+            self.detail.refresh()  # its "on a call with … now" came or went
 
     def _gone_notice(self, shown: LeadDetail) -> str:
         """'Anika Berg is now Ben Ortiz's lead · now on Yuki Tanaka': why the lead in focus left
@@ -417,6 +440,8 @@ class InboxPage(QWidget):
             if changes.leads and not self.filters["source"].count() > 1:
                 self._fill_filters()
             self.reload()
+        if self.call_lead_id is not None and self.script is not None:
+            self.script.recheck_logged_call()  # an undone outcome: the panel asks again
 
     def _start_script(self) -> None:
         lead_id = self.detail.lead_id
@@ -509,6 +534,13 @@ class InboxPage(QWidget):
         if moved_on and self.model.rowCount():
             self.table.selectRow(self.next_lead_row())  # the queue moves on
         self.table.setFocus()
+
+    def shutdown(self) -> None:
+        """The window is closing: a call still on the phone stops showing to the others now."""
+        self._lease_timer.stop()
+        marker = self.script.call_marker if self.script is not None else None
+        if marker is not None:
+            marker.end(wait=True)
 
     def _sort_by(self, key: str | None, descending: bool) -> None:
         wanted = None if key is None else (key, descending)

@@ -14,7 +14,7 @@ from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.core.phone_display import display_phone, tel_uri
 from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import UserError
+from repdesk.ui.common.save_queue import save
 from repdesk.ui.common.url_opener import open_with_system
 from repdesk.ui.inbox.contact_dialogs import CallOutcomeDialog, CopyContactDialog, EmailSentDialog
 from repdesk.ui.inbox.lead_dialogs import AssignDialog, LostReasonDialog, NoteDialog
@@ -69,13 +69,9 @@ class LeadCommands(QObject):
         return detail.lead
 
     def _apply(self, action: Callable[[], Changes]) -> None:
-        try:
-            changes = action()
-        except UserError as exc:
-            QMessageBox.warning(self.parent_widget, "repdesk", str(exc))
-            self.panel.refresh()
-            return
-        self.panel.changed(changes)
+        """Saved now, or when an import that holds the write lock finishes (ui/common/save_queue;
+        every action is bound to its lead, not to the one shown then)."""
+        save(self.parent_widget, action, self.panel.changed, self.panel.refresh)
 
     def _open(self, dialog: QDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

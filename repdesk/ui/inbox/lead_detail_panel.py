@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -37,6 +37,7 @@ from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
 from repdesk.ui.common.flow_layout import FlowLayout
+from repdesk.ui.common.wrap_text import WrapText
 from repdesk.ui.inbox.lead_commands import LeadCommands
 
 if TYPE_CHECKING:
@@ -135,11 +136,15 @@ class LeadDetailPanel(QStackedWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(16, 12, 16, 12)
-        self.name_label = QLabel()
-        self.name_label.setObjectName("detailName")
-        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A long name wraps (inside a word when it must) in a narrow pane, beside the status.
+        self.name_label = WrapText(object_name="detailName")
+        name_font = self.name_label.font()
+        name_font.setPixelSize(18)  # as the app's QLabel#detailName
+        name_font.setWeight(QFont.Weight.DemiBold)
+        self.name_label.setFont(name_font)
         self.subtitle = QLabel()
         self.subtitle.setObjectName("muted")
+        self.subtitle.setWordWrap(True)
         self.heading = QHBoxLayout()  # the name, with the status box beside it (added below)
         self.heading.addWidget(self.name_label, 1)
         layout.addLayout(self.heading)
@@ -203,7 +208,7 @@ class LeadDetailPanel(QStackedWidget):
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.fields: dict[str, QLabel] = {}
+        self.fields: dict[str, QLabel | WrapText] = {}
         for key, label in (
             ("email", "Email"),
             ("phone", "Phone"),
@@ -216,23 +221,23 @@ class LeadDetailPanel(QStackedWidget):
             ("next_step", "Next step"),
             ("verdict", "Verdict"),
         ):
-            value = QLabel()
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setWordWrap(True)
+            value: QLabel | WrapText
+            if key == "email":  # an address breaks inside itself rather than widen the pane
+                value = WrapText(object_name="detailEmail")
+            else:
+                value = QLabel()
+                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                value.setWordWrap(True)
             self.fields[key] = value
             self.form.addRow(label, value)
         self.fields["phone"].setObjectName("detailPhone")
         self.fields["phones"].setObjectName("detailOtherPhones")
         layout.addLayout(self.form)
         layout.addWidget(_section("Inquiry"))
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = WrapText(object_name="detailInquiry")  # links break inside themselves
         layout.addWidget(self.message)
         self.extra_title = _section("More fields")
-        self.extra = QLabel()
-        self.extra.setWordWrap(True)
-        self.extra.setTextFormat(Qt.TextFormat.RichText)
+        self.extra = WrapText(object_name="detailMoreFields")
         layout.addWidget(self.extra_title)
         layout.addWidget(self.extra)
         layout.addWidget(self._build_offer())
@@ -399,7 +404,7 @@ class LeadDetailPanel(QStackedWidget):
         extras = [(k, v) for k, v in d.extra.items() if str(v).strip()]
         self.extra_title.setVisible(bool(extras))
         self.extra.setVisible(bool(extras))
-        self.extra.setText("<br>".join(f"<b>{_esc(k)}</b>: {_esc(str(v))}" for k, v in extras))
+        self.extra.set_html("<br>".join(f"<b>{_esc(k)}</b>: {_esc(str(v))}" for k, v in extras))
         self.timeline.clear()
         entries = []
         for act in d.activities:

@@ -23,6 +23,7 @@ from repdesk.services.common.errors import UserError
 from repdesk.services.leads.edit_conflicts import StaleEditError
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.dialog_keys import submit_on_ctrl_enter
+from repdesk.ui.common.save_queue import save
 
 if TYPE_CHECKING:
     from repdesk.services.leads.lead_service import LeadService
@@ -120,28 +121,42 @@ class LeadEditDialog(QDialog):
         return data
 
     def accept(self) -> None:
+        """Save; while an import holds the write lock the dialog closes and the save waits in the
+        window's queue (ui/common/save_queue), and comes back open if it is then refused."""
         self._resolve()
-        try:
-            if self._lead_id is None:
-                self.new_lead_id, self.changes = self._leads.create_lead(self.values())
-            else:
-                self.changes = self._leads.update_lead(
-                    self._lead_id,
-                    self.values(),
-                    seen=self._seen,
-                    seen_version=self._version,
-                    keep_mine=self._keep,
+        lead_id, values, seen = self._lead_id, self.values(), dict(self._seen)
+        version, keep = self._version, set(self._keep)
+
+        def write() -> tuple[int | None, Changes] | UserError:
+            try:
+                if lead_id is None:
+                    return self._leads.create_lead(values)
+                return None, self._leads.update_lead(
+                    lead_id, values, seen=seen, seen_version=version, keep_mine=keep
                 )
-        except StaleEditError as exc:
-            self._version = exc.version
-            self.error.setText(
-                f"{exc} Tick what to keep of yours (the rest becomes theirs), then save again."
-            )
-            self._show_conflicts(exc)
+            except UserError as exc:  # StaleEditError included: the dialog shows it
+                return exc
+
+        if not save(self, write, self._written):
+            self.hide()  # the rep goes on working; the status bar says it waits
+
+    def _written(self, result: tuple[int | None, Changes] | UserError) -> None:
+        if isinstance(result, UserError):
+            if isinstance(result, StaleEditError):
+                self._version = result.version
+                self.error.setText(
+                    f"{result} Tick what to keep of yours (the rest becomes theirs), then save "
+                    "again."
+                )
+                self._show_conflicts(result)
+            else:
+                self.error.setText(str(result))
+            if not self.isVisible():
+                self.open()  # waited for an import, then refused: the rep's values are all here
             return
-        except UserError as exc:
-            self.error.setText(str(exc))
-            return
+        new_id, self.changes = result
+        if new_id is not None:
+            self.new_lead_id = new_id
         super().accept()
 
     def _show_conflicts(self, exc: StaleEditError) -> None:

@@ -80,6 +80,7 @@ class LeadTableModel(QAbstractTableModel):
         self._snapshot: InboxRows | None = None
         self._pages: OrderedDict[int, list[LeadSummary]] = OrderedDict()
         self._now = clock()
+        self._on_call: dict[int, str] = {}  # lead id -> who else is on a call with it (a team)
 
     # -- data source -----------------------------------------------------------------------------
     def set_snapshot(self, snapshot: InboxRows) -> None:
@@ -88,6 +89,24 @@ class LeadTableModel(QAbstractTableModel):
         self._pages.clear()
         self._now = self._clock()
         self.endResetModel()
+
+    def set_on_calls(self, who: dict[int, str]) -> bool:
+        """Who else is on a call with which lead now: shown in the Status column meanwhile. True
+        when that changed."""
+        if who == self._on_call:
+            return False
+        self._on_call = dict(who)
+        if self.rowCount():
+            status = COLUMNS.index("Status")
+            self.dataChanged.emit(
+                self.index(0, status),
+                self.index(self.rowCount() - 1, status),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
+            )
+        return True
+
+    def on_call(self, lead_id: int) -> str | None:
+        return self._on_call.get(lead_id)
 
     def tick(self) -> None:
         """Refresh the live 'waiting' column without re-querying."""
@@ -161,6 +180,9 @@ class LeadTableModel(QAbstractTableModel):
             column == 0 or (column == 4 and lead.replied_at)
         ):
             return self._waiting_tip(lead)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3 and lead.id in self._on_call:
+            status = lead.status.replace("_", " ")
+            return f"{self._on_call[lead.id]} is on a call with this lead now (status {status})."
         if role == Qt.ItemDataRole.ToolTipRole and column == 3 and lead.form_verdict:
             return (
                 f"Status {lead.status.replace('_', ' ')}; its form answers say "
@@ -186,6 +208,9 @@ class LeadTableModel(QAbstractTableModel):
         if column == 2:
             return lead.company
         if column == 3:
+            who = self._on_call.get(lead.id)
+            if who is not None:  # live, and what matters most now (a narrow window keeps Status)
+                return f"☎ on a call · {who}"
             if _waiting(lead) and lead.form_verdict:  # the provisional verdict of its form
                 return form_summary(lead.form_verdict, lead.form_note)
             return lead.status.replace("_", " ")

@@ -17,7 +17,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -267,13 +267,31 @@ class TableCard(_Card):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
-        header = self.table.horizontalHeader()
         # Names, figures and headings are shown whole (a card too narrow scrolls sideways
-        # rather than cutting them); what is left goes to the last column.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # rather than cutting them); what is left goes to the names' column.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.model.modelReset.connect(self.fit_columns)
+        self.table.viewport().installEventFilter(self)
+        self.fit_columns()
         self.layout_.addWidget(self.table, 1)
         self.export_button.clicked.connect(self.ask_export)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return False
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its heading and its values; the room left goes to the first."""
+        header = self.table.horizontalHeader()
+        widths = [
+            max(header.sectionSizeHint(c), self.table.sizeHintForColumn(c))
+            for c in range(self.model.columnCount())
+        ]
+        if widths:
+            widths[0] += max(0, self.table.viewport().width() - sum(widths))
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
 
     def export_csv(self, path: Path) -> None:
         self._save(path, self.model.headers, self.model.raw_rows())

@@ -40,8 +40,11 @@ class ReportTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.headers[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section > 0:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if (
+                role == Qt.ItemDataRole.TextAlignmentRole
+            ):  # over its values: names left, figures right
+                side = Qt.AlignmentFlag.AlignRight if section else Qt.AlignmentFlag.AlignLeft
+                return int(side | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

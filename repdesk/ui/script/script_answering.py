@@ -1,6 +1,6 @@
 """Answering on the call-script panel: the keys (1–9, Y / N, Enter confirms what they wrote on
 the form, Esc ends the call, D discards it), typed answers, skipped optional questions and the
-next question. Mixed into ScriptPanel, whose state it uses (and which saves the draft)."""
+next question. Mixed into ScriptPanel, whose state it uses; each answer autosaves the draft."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from repdesk.core.conditions import AnswerValue
 from repdesk.core.domain import CallOutcome
 from repdesk.core.questions import AnswerType, Question
 from repdesk.core.script_flow import applicable, parse_answer
+from repdesk.ui.common.save_queue import save
 from repdesk.ui.script import script_panel_pages as parts
 from repdesk.ui.script.script_panel_pages import OUTCOME, QUESTIONS, RESULT
 
 if TYPE_CHECKING:
     from repdesk.services.script.script_run import ScriptRun
+    from repdesk.ui.script.script_call_end import ScriptPanelServices
 
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
@@ -36,13 +38,15 @@ class ScriptAnswering:
     entry: QLineEdit
     note: QPlainTextEdit
     error_label: QLabel
+    _opening: int | None
+    preview: bool
+    services: ScriptPanelServices | None
 
     if TYPE_CHECKING:  # the panel's own steps that answering leads to (script_panel)
 
         def _show(self, question: Question | None) -> None: ...
         def _show_answer_widgets(self, question: Question) -> None: ...
         def _focus(self) -> None: ...
-        def _autosave(self) -> None: ...
         def _end_call(self) -> None: ...
         def _log_call(self, outcome: CallOutcome) -> None: ...
         def _discard(self) -> None: ...
@@ -71,10 +75,11 @@ class ScriptAnswering:
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         key = event.key()
         page = self.pages.currentIndex()
-        if self.run is None:
+        closes = page == RESULT and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
+        if closes and (self.run is not None or self._opening is not None):
+            self._close()  # a script still waiting for an import to open closes too
+        elif self.run is None:
             super().keyPressEvent(event)
-        elif page == RESULT and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
-            self._close()
         elif page == OUTCOME and key == Qt.Key.Key_Escape:
             self.pages.setCurrentIndex(QUESTIONS)
             self._focus()
@@ -205,3 +210,22 @@ class ScriptAnswering:
         question = next((q for q in self.run.questions if q.key == key), None)
         if question is not None:
             self._show(question)
+
+    def _autosave(self) -> None:
+        if self.preview or self.run is None or self.run.lead_id is None or self.services is None:
+            return
+        if not self.answers and not self.run.resumed:
+            return  # nothing asked yet: no empty draft
+        lead_id, answers, drafts = (
+            self.run.lead_id,
+            dict(self.answers),
+            self.services.qualifications,
+        )
+        # While an import holds the write lock the draft waits (the newest answers, once).
+        save(
+            self,
+            lambda: drafts.save_draft(lead_id, answers),
+            lambda _changes: None,
+            key=("draft", lead_id),
+            undoable=False,
+        )

@@ -32,6 +32,8 @@ from repdesk.core.script_flow import (
 )
 from repdesk.services.common.errors import UserError
 from repdesk.services.script.script_run import ScriptRun
+from repdesk.ui.common.elided_heading import ElidedHeading
+from repdesk.ui.common.save_queue import when_free
 from repdesk.ui.common.theme import is_dark
 from repdesk.ui.script import script_panel_pages as parts
 from repdesk.ui.script.script_answering import ScriptAnswering
@@ -71,11 +73,14 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
         self._skipped: set[str] = set()  # optional questions the rep passed over in this call
         self.call_logged = False
         """True once this call's outcome was logged (the inbox then moves on to the next lead)."""
+        self.logged_calls: set[int] = set()
+        """The activities the call logged (an undo of them sends the panel back to 1–4)."""
         self._started_run: ScriptRun | None = None  # the run as it was when the call began
         self._elapsed = QElapsedTimer()
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._show_time)
         self.call_marker: CallMarker | None = None  # made at the first call on a team database
+        self._opening: int | None = None  # the lead whose script waits for an import to open
         self._build()
 
     # -- construction ----------------------------------------------------------------------------
@@ -92,7 +97,8 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
         head = QHBoxLayout()
-        self.lead_label = QLabel(objectName="detailName")
+        # One line, elided on a narrow panel (the detail beside it shows the name whole).
+        self.lead_label = ElidedHeading(object_name="detailName")
         self.timer_label = QLabel(
             "00:00",
             objectName="scriptTimer",
@@ -193,7 +199,23 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
     # -- starting --------------------------------------------------------------------------------
     def start(self, lead_id: int) -> None:
         """Open the script for a lead, resuming its draft if there is one; the call timer starts.
-        On a team the lead becomes mine when unassigned, and the others see I am on a call."""
+        Opening claims the lead (a write): while an import holds the write lock (or the rep's
+        saves wait for it) the script opens once they are made."""
+        self.run, self._opening = None, lead_id
+
+        def open_now() -> None:
+            if self._opening == lead_id:  # not closed meanwhile, nor another lead's started
+                self._opening = None
+                self._open(lead_id)
+
+        if not when_free(self, open_now):
+            self._show_result(
+                "The script opens when the import finishes",
+                "An import is writing to the workspace; this lead's script opens by itself then.",
+            )
+
+    def _open(self, lead_id: int) -> None:
+        """On a team the lead becomes mine when unassigned, and the others see I am on a call."""
         assert self.services is not None
         if self.services.team is not None and not self.preview:
             if self.call_marker is None:
@@ -214,16 +236,10 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
         self.answers = dict(run.answers)
         self.form_answers = run.form_answers
         title = f"Preview — {run.lead_name}" if self.preview else run.lead_name
-        self.lead_label.setText(
-            title
-            + (
-                f"  <span style='font-size:13px; font-weight:400'>· {run.company}</span>"
-                if run.company and not self.preview
-                else ""
-            )
-        )
+        self.lead_label.show_heading(title, "" if self.preview else run.company)
         self.timer_label.setVisible(not self.preview)
         self.call_logged = False
+        self.logged_calls = set()
         self._started_run = run
         self.pinned.setText(
             "" if self.preview else "On the call: this lead stays in focus until you end it (Esc)."
@@ -364,10 +380,3 @@ class ScriptPanel(ScriptAnswering, ScriptCallEnd, QWidget):
             self.entry.selectAll()
         else:
             self.setFocus()
-
-    def _autosave(self) -> None:
-        if self.preview or self.run is None or self.run.lead_id is None or self.services is None:
-            return
-        if not self.answers and not self.run.resumed:
-            return  # nothing asked yet: no empty draft
-        self.services.qualifications.save_draft(self.run.lead_id, self.answers)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from repdesk.services.email.accounts import AccountService
     from repdesk.services.settings.settings_service import SettingsService
     from repdesk.services.sources.source_service import SourceService
+    from repdesk.services.team.away import AwayService
     from repdesk.services.team.rep_service import RepService
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -229,6 +230,8 @@ class SettingsServices:
     caldav: CalDavSync
     accounts: AccountService | None = None
     """The outgoing mail account (Settings → Email)."""
+    away: AwayService | None = None
+    """Marking any rep away or back (Settings → Reps, a manager's)."""
 
 
 class SettingsPage(QWidget):
@@ -264,7 +267,7 @@ class SettingsPage(QWidget):
             self.services.settings, rep_names=lambda: [r.name for r in team.list() if r.active]
         )
         general.sig_settings_saved.connect(self.sig_changes_made)
-        reps = RepsPanel(self.services.reps)
+        reps = RepsPanel(self.services.reps, away=self.services.away)
         reps.sig_reps_changed.connect(self.sig_changes_made)
         for widget, label in (
             (general, "General"),

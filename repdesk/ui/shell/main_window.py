@@ -155,7 +155,11 @@ class MainWindow(QMainWindow):
         self.close()
 
     def _install_watcher(self) -> None:
+        from repdesk.ui.common.save_queue import install as install_save_queue
         from repdesk.ui.sources.inquiry_watcher import install_inquiry_watcher
+
+        # the user's saves wait for an import that holds the write lock instead of failing
+        self.save_queue = install_save_queue(self, self.services.imports.write_lock_held)
 
         # Polls mailboxes and watched folders off the GUI thread. On a team, only a window that may
         # change the sources does: a rep's fetch would be refused (and said) every half minute.
@@ -405,6 +409,10 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        queue = getattr(self, "save_queue", None)  # none before the workspace loaded
+        if queue is not None and queue.keeps_open(self):  # changes still wait for an import
+            event.ignore()
+            return
         settings = QSettings("repdesk", "repdesk")
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())

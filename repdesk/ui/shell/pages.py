@@ -182,5 +182,10 @@ def settings_services(services: Services) -> SettingsServices:
     from repdesk.ui.settings.settings_page import SettingsServices
 
     return SettingsServices(
-        services.settings, services.reps, services.sources, services.caldav, services.accounts
+        services.settings,
+        services.reps,
+        services.sources,
+        services.caldav,
+        services.accounts,
+        services.away,
     )

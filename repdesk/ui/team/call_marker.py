@@ -9,7 +9,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from repdesk.services.team.claims import HEARTBEAT_MS, OnCallError, TeamQueue
+from repdesk.services.common.errors import UserError
+from repdesk.services.team.claims import OnCallError, TeamQueue
 from repdesk.ui.common.background import BackgroundTask, run_in_background
 
 
@@ -20,7 +21,7 @@ class CallMarker(QObject):
         self._parent = parent
         self.lead_id: int | None = None
         self._tasks: list[BackgroundTask] = []
-        self._beat = QTimer(self, interval=HEARTBEAT_MS)
+        self._beat = QTimer(self, interval=team.heartbeat_ms)
         self._beat.timeout.connect(self._heartbeat)
 
     def begin(self, lead_id: int) -> bool:
@@ -33,7 +34,7 @@ class CallMarker(QObject):
             answer = QMessageBox.question(
                 self._parent,
                 "Already on a call",
-                f"{exc} Start your call anyway?",
+                f"{exc.who} is on a call with this lead — call anyway?",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
@@ -44,12 +45,21 @@ class CallMarker(QObject):
         self._beat.start()
         return True
 
-    def end(self) -> None:
+    def end(self, *, wait: bool = False) -> None:
+        """The call is over (logged, discarded): the others stop seeing it at once. `wait`: the
+        window is closing, so the marker is taken away now, not by a task that may not finish
+        (should that fail, the lease runs out by itself)."""
         if self.lead_id is None:
             return
         self._beat.stop()
         lead_id, self.lead_id = self.lead_id, None
-        self._run(lambda: self._team.end_call(lead_id))
+        if not wait:
+            self._run(lambda: self._team.end_call(lead_id))
+            return
+        try:
+            self._team.end_call(lead_id)
+        except UserError:
+            return  # offline at closing: the lease ends it
 
     def _heartbeat(self) -> None:
         if self.lead_id is not None:

@@ -3,6 +3,7 @@ thread, where they are gathered for a moment and applied like the window's own c
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -13,6 +14,10 @@ from repdesk.services.team.live import LiveChanges
 
 #: Changes arriving within this many milliseconds are applied together (an import, a burst).
 GATHER_MS = 150
+#: While changes keep coming (twenty reps at work, each commit a NOTIFY), a window reloads at most
+#: once in this many milliseconds, so that the team's work does not keep every window re-reading
+#: its inbox; a change still shows within about GATHER_MS + this (the promise is 2 s).
+REFRESH_EVERY_MS = 1000
 
 
 class LiveQueue(QObject):
@@ -29,9 +34,9 @@ class LiveQueue(QObject):
         self._apply = apply
         self._pending = Changes()
         self._stopped = False
+        self._last_flush: float | None = None  # time.monotonic() of the last apply
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(GATHER_MS)
         self._timer.timeout.connect(self._flush)
         self.status = QLabel("")
         self.status.setObjectName("liveStatus")
@@ -51,9 +56,14 @@ class LiveQueue(QObject):
             return  # queued before the window closed: its workspace may be gone already
         self._pending = self._pending | changes
         if not self._timer.isActive():
-            self._timer.start()
+            wait = GATHER_MS
+            if self._last_flush is not None:
+                since = (time.monotonic() - self._last_flush) * 1000
+                wait = max(GATHER_MS, int(REFRESH_EVERY_MS - since))
+            self._timer.start(wait)
 
     def _flush(self) -> None:
+        self._last_flush = time.monotonic()
         changes, self._pending = self._pending, Changes()
         if changes.any and not self._stopped:
             self._apply(changes)

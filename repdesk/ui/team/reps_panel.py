@@ -1,5 +1,5 @@
 """Settings panel for reps: name, email, monthly capacity, working hours, active; add, edit,
-remove."""
+remove; mark a rep away or back (a manager, for anyone: the database refuses it to a rep)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
+from repdesk.services.team.away import AwayService
 from repdesk.services.team.rep_service import MAX_CAPACITY, RepRow, RepService
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -88,7 +89,7 @@ class RepTableModel(QAbstractTableModel):
                 rep.email,
                 str(rep.monthly_capacity),
                 f"{rep.work_start}–{rep.work_end}",
-                "yes" if rep.active else "no",
+                ("yes" if rep.active else "no") + (" · away" if rep.away else ""),
                 str(rep.open_leads),
             )
             return values[column]
@@ -191,10 +192,12 @@ class RepsPanel(QWidget):
         service: RepService,
         parent: QWidget | None = None,
         confirm: Callable[[QWidget, str], bool] | None = None,
+        away: AwayService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("repsPanel")
         self.service = service
+        self._away = away
         self._confirm = confirm or _ask
         self.model = RepTableModel()
         self.current_dialog: RepDialog | None = None
@@ -231,13 +234,22 @@ class RepsPanel(QWidget):
         self.edit_button.setObjectName("editRep")
         self.remove_button = QPushButton("Remove")
         self.remove_button.setObjectName("removeRep")
+        self.away_button = QPushButton("Mark away")
+        self.away_button.setObjectName("repAway")
+        self.away_button.setToolTip("Routing hands an away rep no leads until they are back")
+        self.away_button.setVisible(away is not None)
         self.add_button.clicked.connect(self.add_rep)
         self.edit_button.clicked.connect(self.edit_selected)
         self.remove_button.clicked.connect(self.remove_selected)
-        for button in (self.add_button, self.edit_button, self.remove_button):
+        self.away_button.clicked.connect(self.toggle_away)
+        for button in (self.add_button, self.edit_button, self.remove_button, self.away_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.said = QLabel()
+        self.said.setObjectName("repsSaid")
+        self.said.setWordWrap(True)
         layout.addLayout(buttons)
+        layout.addWidget(self.said)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.reload()
 
@@ -250,9 +262,40 @@ class RepsPanel(QWidget):
         return self.model.rep_at(rows[0].row()) if rows else None
 
     def _update_buttons(self) -> None:
-        has = self.selected() is not None
+        rep = self.selected()
+        has = rep is not None
         self.edit_button.setEnabled(has)
         self.remove_button.setEnabled(has)
+        self.away_button.setEnabled(has)
+        self.away_button.setText("Mark back" if rep is not None and rep.away else "Mark away")
+
+    def toggle_away(self) -> None:
+        """Mark the selected rep away (asking whether their open leads go back to the queue) or
+        back; what it did is said under the table (marking them again undoes it)."""
+        rep = self.selected()
+        if rep is None or self._away is None:
+            return
+        away, release = not rep.away, False
+        if away and rep.open_leads:
+            count = f"{rep.open_leads} open lead{'s' if rep.open_leads != 1 else ''}"
+            answer = QMessageBox.question(
+                self,
+                "Mark away",
+                f"{rep.name} has {count}. Put them back in the queue so that others can take them?",
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            release = answer == QMessageBox.StandardButton.Yes
+        try:
+            result = self._away.mark(away, rep=rep.name, release=release)
+        except UserError as exc:
+            self.said.setText(str(exc))
+            return
+        self.said.setText(result.describe())
+        self._changed(rep.id, result.changes)
 
     def add_rep(self) -> None:
         """Open the add dialog (window-modal, not blocking); saving refreshes the table."""
@@ -284,13 +327,13 @@ class RepsPanel(QWidget):
         self.reload()
         self.sig_reps_changed.emit(Changes(reps=True, leads=True))
 
-    def _changed(self, rep_id: int | None) -> None:
+    def _changed(self, rep_id: int | None, changes: Changes | None = None) -> None:
         self.reload()
         for row in range(self.model.rowCount()):
             rep = self.model.rep_at(row)
             if rep is not None and rep.id == rep_id:
                 self.table.selectRow(row)
-        self.sig_reps_changed.emit(Changes(reps=True))
+        self.sig_reps_changed.emit(changes or Changes(reps=True))
 
 
 def _ask(parent: QWidget, question: str) -> bool:

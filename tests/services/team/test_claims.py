@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -20,9 +21,9 @@ pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 
-def _queue(url: str) -> TeamQueue:
+def _queue(url: str, lease_ms: int = claims.CALL_LEASE_MS) -> TeamQueue:
     sessions = make_session_factory(make_engine(url))
-    return TeamQueue(sessions, IdentityService(sessions))
+    return TeamQueue(sessions, IdentityService(sessions), lease_ms=lease_ms)
 
 
 def _leads(team: Team, n: int) -> list[int]:
@@ -62,7 +63,6 @@ def test_two_reps_claiming_at_once_have_exactly_one_winner_100_times(team: Team)
     owners = dict(
         make_session_factory(make_engine(team.owner_url))()
         .execute(select(LeadRecord.id, LeadRecord.owner_id).where(LeadRecord.id.in_(leads)))
-        .tuples()
         .all()
     )
     names = {"ann": "Ann Lee", "ben": "Ben Okafor"}
@@ -82,26 +82,52 @@ def test_a_rep_cannot_start_work_on_another_reps_lead_but_a_manager_can(team: Te
     assert _queue(team.url_for("mia")).claim(lead) is False  # works it, does not take it
 
 
-def test_on_a_call_shows_everywhere_and_expires_by_itself(
-    team: Team, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_on_a_call_shows_everywhere_and_expires_by_itself(team: Team) -> None:
     (lead,) = _leads(team, 1)
     ann, ben, mia = (_queue(team.url_for(w)) for w in ("ann", "ben", "mia"))
     ann.start_call(lead)
     seen = mia.on_calls([lead])[lead]
     assert (seen.who, seen.rep_id, seen.mine) == ("Ann Lee", team.rep_ids["ann"], False)
+    assert 0 < seen.expires_in_ms <= claims.CALL_LEASE_MS
     assert ann.on_calls()[lead].mine is True
     with pytest.raises(OnCallError, match="Ann Lee is on a call with this lead now"):
         mia.start_call(lead)
     ann.heartbeat(lead)
     ann.end_call(lead)
     assert mia.on_calls() == {}
-    ann.start_call(lead)
-    # A crashed client beats no more: with a short time to live its marker is soon ignored.
-    monkeypatch.setattr(claims, "MARKER_TTL_MS", 300)
-    import time
-
-    time.sleep(0.5)
+    # A crashed client renews its lease no more: with a short lease (a client's setting) its
+    # marker ends for everyone when the lease does, by the database's clock.
+    crashing = _queue(team.url_for("ann"), lease_ms=400)
+    crashing.start_call(lead)
+    assert mia.on_calls()[lead].expires_in_ms <= 400
+    deadline = time.monotonic() + 5
+    while mia.on_calls() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert mia.on_calls() == {}
     mia.start_call(lead)  # takes over the expired marker
     assert ben.on_calls()[lead].who == "Mia Novak"
+
+
+def test_renewing_a_lease_keeps_the_marker_and_tells_nobody(team: Team) -> None:
+    """Heartbeats send no NOTIFY (nothing the others see changes); a call starting, ending does."""
+    import psycopg
+
+    (lead,) = _leads(team, 1)
+    ann = _queue(team.url_for("ann"), lease_ms=600)
+    with psycopg.connect(
+        team.url_for("ben").replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as conn:
+        conn.execute("LISTEN repdesk")
+
+        def heard() -> list[str]:
+            return [n.payload for n in conn.notifies(timeout=0.3, stop_after=20)]
+
+        ann.start_call(lead)
+        assert f"call_markers:{lead}" in heard()
+        for _beat in range(4):  # 4 × 0.2 s: past the first lease, kept alive by its renewals
+            time.sleep(0.2)
+            ann.heartbeat(lead)
+        assert heard() == []
+        assert _queue(team.url_for("ben")).on_calls()[lead].who == "Ann Lee"
+        ann.end_call(lead)
+        assert f"call_markers:{lead}" in heard()

@@ -133,9 +133,11 @@ def test_moving_a_step_someone_else_moved_is_one_sentence(
 ) -> None:
     lead = _lead(logins["owner"], team.rep_ids["ann"])
     step = logins["ann"].followups.list(lead_id=lead)[0]
-    logins["mia"].followups.move(step.id, NOW + timedelta(days=2), seen_due=step.due_at)
-    with pytest.raises(UserError, match="^Mia Novak moved this step to .*; nothing was changed"):
-        logins["ann"].followups.move(step.id, NOW + timedelta(days=1), seen_due=step.due_at)
+    logins["mia"].followups.move(step.id, NOW + timedelta(days=2), seen=step)
+    with pytest.raises(
+        UserError, match="^Mia Novak changed this step meanwhile .*; nothing was changed"
+    ):
+        logins["ann"].followups.move(step.id, NOW + timedelta(days=1), seen=step)
     assert logins["owner"].followups.list(lead_id=lead)[0].due_at == NOW + timedelta(days=2)
 
 
@@ -234,3 +236,30 @@ def test_edits_from_the_same_view_at_once_one_is_saved_the_other_names_who(
             lead, mine, seen=seen, seen_version=refused.version, keep_mine={"company"}
         )
         assert logins["owner"].leads.detail(lead).lead.company == mine["company"]
+
+
+@pytest.mark.integration
+def test_a_move_from_a_stale_view_is_refused_even_when_the_time_came_back(
+    team: Team, logins: dict[str, Workspace]
+) -> None:
+    """Ann's Today shows the step; meanwhile Mia moves it away and back (same time, new version):
+    Ann's move or snooze from what she saw is refused in one sentence and changes nothing."""
+    lead = _lead(logins["owner"], team.rep_ids["ann"])
+    seen = logins["ann"].followups.list(lead_id=lead)[0]
+    mia = logins["mia"]
+    away = mia.followups.list(lead_id=lead)[0]
+    mia.followups.move(seen.id, NOW + timedelta(days=2), seen=away)
+    mia.followups.move(seen.id, seen.due_at, seen=mia.followups.list(lead_id=lead)[0])
+    with logins["owner"].sessions() as session:
+        before = session.scalar(select(FollowUpRecord.version).where(FollowUpRecord.id == seen.id))
+    for stale_move in (
+        lambda: logins["ann"].followups.move(seen.id, NOW + timedelta(days=1), seen=seen),
+        lambda: logins["ann"].followups.snooze(seen.id, timedelta(hours=1), seen=seen),
+    ):
+        with pytest.raises(UserError, match="^Mia Novak changed this step .*; nothing was changed"):
+            stale_move()
+    step = logins["owner"].followups.list(lead_id=lead)[0]
+    assert (step.due_at, step.version) == (seen.due_at, before)
+    # From what the database holds now, the move goes through.
+    logins["ann"].followups.move(seen.id, NOW + timedelta(days=1), seen=step)
+    assert logins["owner"].followups.list(lead_id=lead)[0].due_at == NOW + timedelta(days=1)

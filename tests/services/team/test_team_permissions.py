@@ -102,8 +102,8 @@ def test_a_rep_changes_own_and_unassigned_leads_only(team: Team) -> None:
         conn.execute(activity, (mine, team.rep_ids["ann"]))
         _refused(conn, activity, bens, team.rep_ids["ann"])
     with make_session_factory(make_engine(team.owner_url))() as session:
-        notes = dict(session.execute(select(LeadRecord.id, LeadRecord.notes)).tuples().all())
-        owners = dict(session.execute(select(LeadRecord.id, LeadRecord.owner_id)).tuples().all())
+        notes = dict(session.execute(select(LeadRecord.id, LeadRecord.notes)).all())
+        owners = dict(session.execute(select(LeadRecord.id, LeadRecord.owner_id)).all())
     assert notes[mine] == "called" and notes[bens] == ""
     assert owners == {
         mine: team.rep_ids["ann"],

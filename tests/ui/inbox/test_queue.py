@@ -6,11 +6,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.ui.helpers import copy_demo, ctrl, database_rows, focused, key, open_window
+from tests.ui.helpers import (
+    copy_demo,
+    ctrl,
+    database_rows,
+    focused,
+    key,
+    open_window,
+    selected_lead_id,
+)
 
 SHIFT_CTRL = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
 
@@ -84,16 +93,30 @@ def test_the_call_note_goes_with_the_call(qtbot: QtBot, demo_db: Path, tmp_path:
     assert _calls(window, lead.id)[0].body == "Calls back after lunch"
 
 
-def test_ten_leads_in_a_row_by_keyboard_alone(qtbot: QtBot, demo_db: Path, tmp_path: Path) -> None:
-    """The Done-when walk: call, script, outcome, next — ten times, never losing the place,
-    never logging a call that did not happen, and one mistaken start discarded."""
+def _state(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row but the lead history (it records the slip and its undo, by design) and the call
+    markers (who is on the phone now)."""
+    rows = database_rows(path)
+    rows.pop("lead_history")
+    rows.pop("call_markers")
+    return rows
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1024, 640)])
+def test_ten_leads_in_a_row_by_keyboard_alone(
+    qtbot: QtBot, demo_db: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The Done-when walk: call, script, outcome, next — ten times, keys to the window only,
+    never losing the place (the highlighted row, the pane and the call panel mean one lead),
+    never logging a call that did not happen (one mistaken start discarded), and a slip (the
+    wrong outcome) undone exactly by Ctrl+Z before the right one is logged."""
     path = copy_demo(demo_db, tmp_path)
-    window = open_window(qtbot, path)
+    window = open_window(qtbot, path, size)
     table = window.findChild(QTableView, "leadTable")
-    table.selectRow(0)
-    table.setFocus()
     panel = window.findChild(QWidget, "scriptPanel")
     inbox = window.pages["inbox"]
+    qtbot.waitUntil(lambda: selected_lead_id(table) is not None)  # the first lead, pre-selected
+    assert focused() is table
     worked: list[int] = []
     calls_before: dict[int, int] = {}
     ctrl(window, Qt.Key.Key_K)
@@ -101,6 +124,7 @@ def test_ten_leads_in_a_row_by_keyboard_alone(qtbot: QtBot, demo_db: Path, tmp_p
         qtbot.waitUntil(panel.isVisible)
         lead_id = panel.run.lead_id
         assert inbox.detail.lead_id == lead_id  # the pane and the panel: the same person
+        assert selected_lead_id(table) == lead_id  # and the highlighted row
         assert lead_id not in worked, "the queue moved on to someone new"
         calls_before[lead_id] = len(_calls(window, lead_id))
         if i == 4:  # a mistaken start: Esc, D leaves no trace, then the call is made after all
@@ -111,13 +135,27 @@ def test_ten_leads_in_a_row_by_keyboard_alone(qtbot: QtBot, demo_db: Path, tmp_p
             qtbot.waitUntil(lambda: not panel.isVisible())
             after = database_rows(path)
             assert after.pop("call_markers") == [] and after == before
-            assert inbox.detail.lead_id == lead_id
+            assert inbox.detail.lead_id == lead_id == selected_lead_id(table)
             ctrl(window, Qt.Key.Key_K)
             qtbot.waitUntil(panel.isVisible)
         if panel.findChild(QLabel, "scriptQuestion").text().startswith("Is there a real"):
             key(window, Qt.Key.Key_Y)  # one answer, saved as a draft
         key(window, Qt.Key.Key_Escape)
+        if i == 7:  # a slip: "wrong number" instead of voicemail, taken back at once
+            before = _state(path)
+            key(window, Qt.Key.Key_4)
+            qtbot.waitUntil(lambda before=before: _state(path) != before)
+            ctrl(window, Qt.Key.Key_Z)
+            assert _state(path) == before, "Ctrl+Z put every row back as it was"
+            assert "Undone" in window.findChild(QLabel, "undoMessage").text()
+            assert inbox.detail.lead_id == lead_id == selected_lead_id(table)
+            # The call panel asks again how the call went (it had said "Wrong number logged").
+            assert panel.isVisible() and panel.run.lead_id == lead_id
+            assert panel.findChild(QWidget, "discardCall").isVisible()
         key(window, Qt.Key.Key_3 if i % 2 else Qt.Key.Key_2)  # no answer / voicemail
+        logged = calls_before[lead_id] + 1
+        qtbot.waitUntil(lambda lead=lead_id, n=logged: len(_calls(window, lead)) == n)
+        assert inbox.detail.lead_id == lead_id == selected_lead_id(table)  # until it moves on
         worked.append(lead_id)
         key(window, Qt.Key.Key_K, SHIFT_CTRL)  # next lead, its script
     for lead_id in worked:

@@ -1,6 +1,8 @@
-"""Fits a laptop: at 1024×640 and 1280×720 the Inbox with a call open, the Scripts page and the
-Reports page show every named widget whole (its visible rect is not smaller than its size hint;
-inside a page that scrolls, vertical scrolling reveals the rest, but nothing is cut sideways)."""
+"""Fits a laptop: at 1024×640 and 1280×720 the Inbox (with a call open and without), the Scripts
+page and the Reports page show every named widget whole (its visible rect is not smaller than its
+size hint; inside a page that scrolls, vertical scrolling reveals the rest, but nothing is cut
+sideways); a named table shows each column's heading whole, above its values and aligned as they
+are, and the values in view whole; a lead with long names, addresses and links fits too."""
 
 from __future__ import annotations
 
@@ -71,9 +73,61 @@ def named_widgets(root: QWidget) -> list[QWidget]:
     ]
 
 
+def _horizontal(alignment: object) -> Qt.AlignmentFlag:
+    """The horizontal part of a model's alignment (None: Qt's default, the leading edge)."""
+    if alignment is None:
+        return Qt.AlignmentFlag.AlignLeft
+    flags = Qt.AlignmentFlag(int(alignment))  # type: ignore[call-overload]
+    horizontal = flags & Qt.AlignmentFlag.AlignHorizontal_Mask
+    if horizontal in (Qt.AlignmentFlag.AlignLeading, Qt.AlignmentFlag(0)):
+        return Qt.AlignmentFlag.AlignLeft
+    if horizontal == Qt.AlignmentFlag.AlignTrailing:
+        return Qt.AlignmentFlag.AlignRight
+    return horizontal
+
+
+def table_problems(table: QTableView) -> list[str]:
+    """What a named table cuts or misplaces: a heading narrower than its text, a heading not
+    aligned as its column's values, a value in view cut off."""
+    model, header = table.model(), table.horizontalHeader()
+    name = table.objectName()
+    problems = []
+    rows = range(table.rowAt(0), table.rowAt(table.viewport().height() - 1) + 1)
+    if table.rowAt(0) < 0:
+        rows = range(0)
+    elif table.rowAt(table.viewport().height() - 1) < 0:
+        rows = range(table.rowAt(0), model.rowCount())
+    for column in range(model.columnCount()):
+        if table.isColumnHidden(column):
+            continue
+        title = model.headerData(column, Qt.Orientation.Horizontal)
+        width = header.sectionSize(column)
+        if width < header.sectionSizeHint(column):
+            problems.append(
+                f"{name}: heading {title!r} has {width} of {header.sectionSizeHint(column)} px"
+            )
+        if model.rowCount():
+            heading = model.headerData(
+                column, Qt.Orientation.Horizontal, Qt.ItemDataRole.TextAlignmentRole
+            )
+            shown = _horizontal(header.defaultAlignment() if heading is None else heading)
+            values = _horizontal(model.index(0, column).data(Qt.ItemDataRole.TextAlignmentRole))
+            if shown != values:
+                problems.append(f"{name}: heading {title!r} is not aligned as its values")
+        for row in rows:
+            index = model.index(row, column)
+            if index.data() and table.sizeHintForIndex(index).width() > width:
+                problems.append(f"{name}: {index.data()!r} cut in column {title!r} ({width} px)")
+                break
+    return problems
+
+
 def assert_whole(root: QWidget, shot: Path) -> None:
     root.window().grab().save(str(shot))
     problems = [p for w in named_widgets(root) if (p := clipped(w))]
+    problems += [
+        p for w in named_widgets(root) if isinstance(w, QTableView) for p in table_problems(w)
+    ]
     assert not problems, f"clipped in {shot.name}:\n" + "\n".join(problems)
 
 
@@ -97,6 +151,8 @@ def test_inbox_with_a_call_scripts_and_reports_show_every_named_widget_whole(
     table = window.findChild(QTableView, "leadTable")
     table.selectRow(0)
     table.setFocus()
+    QApplication.processEvents()
+    assert_whole(window.pages["inbox"], tmp_path / f"inbox-{width}x{height}.png")
     ctrl(window, Qt.Key.Key_K)
     panel = window.findChild(QWidget, "scriptPanel")
     qtbot.waitUntil(panel.isVisible)
@@ -116,3 +172,59 @@ def test_inbox_with_a_call_scripts_and_reports_show_every_named_widget_whole(
     sources = window.findChild(QTableView, "table_source")
     assert sources.columnWidth(0) >= sources.sizeHintForColumn(0), "whole source names"
     assert window.size().width() == width and window.size().height() == height
+
+
+LONG = {
+    "first_name": "Maximiliane-Alexandra",
+    "last_name": "Featherstonehaugh-Worthington",
+    "company": "Featherstonehaugh International Accounting and Tax Advisory Partners",
+    "title": "Chief Operating Officer",
+    "email": "maximiliane-alexandra.featherstonehaugh@featherstonehaugh-accounting.example",
+    "message": "Please see https://www.featherstonehaugh-international-accounting.example/about/"
+    "our-locations/downtown-office?ref=contact-form-footer and call me back.",
+}
+
+
+def _a_lead_with_long_lines(path: Path) -> None:
+    """The first lead of the inbox gets a long name, company, address and a link in its inquiry."""
+    import sqlite3
+
+    with sqlite3.connect(path) as con:
+        (lead_id,) = con.execute(
+            "SELECT id FROM leads WHERE first_name = 'Anika' AND last_name = 'Berg'"
+        ).fetchone()
+        assignments = ", ".join(f"{column} = ?" for column in LONG)
+        con.execute(f"UPDATE leads SET {assignments} WHERE id = ?", [*LONG.values(), lead_id])
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_long_names_addresses_and_links_wrap_in_the_detail_and_the_call(
+    qtbot: QtBot, demo_db: Path, tmp_path: Path, theme: str
+) -> None:
+    from repdesk.ui.common.theme import set_theme
+
+    path = copy_demo(demo_db, tmp_path)
+    _a_lead_with_long_lines(path)
+    set_theme(theme)
+    try:
+        window = open_window(qtbot, path, (1024, 640))
+        table = window.findChild(QTableView, "leadTable")
+        table.selectRow(0)
+        table.setFocus()
+        detail = window.pages["inbox"].detail
+        qtbot.waitUntil(
+            lambda: detail.detail is not None and detail.detail.lead.email == LONG["email"]
+        )
+        QApplication.processEvents()
+        assert_whole(detail, tmp_path / f"detail-long-{theme}.png")
+        email = detail.findChild(QWidget, "detailEmail")
+        assert email.isVisible() and LONG["email"] in email.toPlainText()  # whole, to copy
+        ctrl(window, Qt.Key.Key_K)
+        panel = window.findChild(QWidget, "scriptPanel")
+        qtbot.waitUntil(panel.isVisible)
+        QApplication.processEvents()
+        assert (window.width(), window.height()) == (1024, 640), "the window did not grow"
+        assert_whole(detail, tmp_path / f"detail-long-call-{theme}.png")
+        assert_whole(panel, tmp_path / f"call-long-{theme}.png")
+    finally:
+        set_theme("system")

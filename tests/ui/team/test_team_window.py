@@ -211,7 +211,7 @@ def test_on_a_call_shows_in_the_other_window_which_asks_before_calling_too(
         monkeypatch.setattr(QMessageBox, "question", say_no)
         script = inbox.prepare_script_panel()  # type: ignore[attr-defined]
         script.start(lead)
-        assert asked == ["Ann Lee is on a call with this lead now. Start your call anyway?"]
+        assert asked == ["Ann Lee is on a call with this lead — call anyway?"]
         assert script.run is None  # Mia did not start a second call
         ann_queue.end_call(lead)
         qtbot.waitUntil(lambda: owner.text() == "Ann Lee", timeout=ARRIVES_MS)
@@ -365,3 +365,30 @@ def test_a_lead_a_colleague_claims_leaves_mine_and_unassigned_and_the_rep_is_tol
         ben.close()
         ann.close()
         owner.close()
+
+
+def test_changes_that_keep_coming_reload_a_window_at_most_once_a_second(
+    qtbot: QtBot, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twenty reps' commits must not keep every window re-reading its inbox: after a reload, what
+    arrives next waits for the rest of REFRESH_EVERY_MS, then comes in one go."""
+    from repdesk.services.common.changes import Changes
+    from repdesk.ui.team.live_queue import REFRESH_EVERY_MS
+
+    ws = open_workspace(sqlite_url)
+    try:
+        window = _window(qtbot, ws)
+        applied: list[Changes] = []
+        live = window.live_queue
+        monkeypatch.setattr(live, "_apply", applied.append)
+        live.sig_changed.emit(Changes(leads=True))
+        qtbot.waitUntil(lambda: len(applied) == 1, timeout=ARRIVES_MS)
+        for _ in range(3):
+            live.sig_changed.emit(Changes(follow_ups=True))
+        qtbot.wait(REFRESH_EVERY_MS // 3)
+        assert len(applied) == 1  # still within the second after the first reload
+        qtbot.waitUntil(lambda: len(applied) == 2, timeout=ARRIVES_MS)
+        assert applied[1] == Changes(follow_ups=True)  # the three in one
+        window.close()
+    finally:
+        ws.close()

@@ -1,0 +1,114 @@
+"""Two real logins on one step, in the Today page: a move or a completion from a stale view is one
+sentence, and the step stays as the other rep left it (nothing logged twice)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from repdesk.app import Workspace, open_workspace
+from repdesk.store.models import ActivityRecord, LeadRecord
+from repdesk.ui.followups.today_page import TodayPage
+from repdesk.ui.shell.pages import today_services
+from tests.fixtures.team import Team
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def two(team: Team) -> Iterator[tuple[Workspace, Workspace]]:
+    ann = open_workspace(team.url_for("ann"), clock=lambda: NOW)
+    mia = open_workspace(team.url_for("mia"), clock=lambda: NOW)
+    yield ann, mia
+    ann.close()
+    mia.close()
+
+
+def _step(ws: Workspace, owner_id: int) -> int:
+    with ws.sessions.begin() as session:
+        lead = LeadRecord(
+            first_name="Pat",
+            company="Acme",
+            owner_id=owner_id,
+            received_at=NOW,
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        session.add(lead)
+        session.flush()
+        lead_id = int(lead.id)
+    ws.followups.ensure_all()
+    return lead_id
+
+
+def _page(qtbot: QtBot, ws: Workspace, lead_id: int) -> TodayPage:
+    """Ann's Today, on her step (no live feed: the view stays as she saw it)."""
+    page = TodayPage(today_services(ws.services))
+    qtbot.addWidget(page)
+    page.show()
+    page.activate()
+    step = ws.followups.list(lead_id=lead_id)[0]
+    page.table.selectRow(page.model.row_of(step.id))
+    page.table.setFocus()
+    return page
+
+
+def _warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    said: list[str] = []
+
+    def warn(_parent: object, _title: str, text: str, *_args: object) -> object:
+        said.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warn)
+    return said
+
+
+def test_snoozing_a_step_someone_moved_meanwhile_is_one_sentence(
+    qtbot: QtBot, team: Team, two: tuple[Workspace, Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann, mia = two
+    lead = _step(ann, team.rep_ids["ann"])
+    page = _page(qtbot, ann, lead)
+    seen = ann.followups.list(lead_id=lead)[0]
+    # Mia moves it away and back: the same time, yet not the step Ann saw.
+    mia.followups.move(seen.id, NOW + timedelta(days=2))
+    mia.followups.move(seen.id, seen.due_at)
+    said = _warnings(monkeypatch)
+    qtbot.keyClick(page.table, Qt.Key.Key_S)
+    assert len(said) == 1
+    assert said[0].startswith("Mia Novak changed this step meanwhile (it is due ")
+    assert said[0].endswith("; nothing was changed.")
+    assert mia.followups.list(lead_id=lead)[0].due_at == seen.due_at
+
+
+def test_completing_a_step_someone_completed_logs_nothing_twice(
+    qtbot: QtBot, team: Team, two: tuple[Workspace, Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann, mia = two
+    lead = _step(ann, team.rep_ids["ann"])
+    page = _page(qtbot, ann, lead)
+    step = ann.followups.list(lead_id=lead)[0]
+    assert step.kind == "call"
+    mia.followups.complete(step.id, outcome="voicemail")
+    said = _warnings(monkeypatch)
+    qtbot.keyClick(page.table, Qt.Key.Key_D)
+    qtbot.keyClick(page.table, Qt.Key.Key_2)  # voicemail
+    assert len(said) == 1
+    assert said[0].startswith("Mia Novak already completed this step at ")
+    assert said[0].endswith("; nothing was logged twice.")
+    with mia.sessions() as session:
+        calls = session.scalar(
+            select(func.count(ActivityRecord.id)).where(
+                ActivityRecord.lead_id == lead, ActivityRecord.kind == "call"
+            )
+        )
+    assert calls == 1
