@@ -49,6 +49,21 @@ def needs_step(lead: LeadRecord) -> bool:
     return not LeadStatus(lead.status).is_closed and not lead.do_not_contact
 
 
+# The columns a first step is written with, in the order both bulk writes give them.
+_FIRST_STEP_COLUMNS = (
+    "lead_id",
+    "due_at",
+    "kind",
+    "note",
+    "status",
+    "cadence",
+    "step_index",
+    "cadence_started_at",
+    "sequence",
+    "updated_at",
+)
+
+
 class FollowUpPlanner:
     def __init__(self, cadences: Sequence[Cadence], hours: Callable[[], BusinessHours]) -> None:
         self.cadences = tuple(cadences)
@@ -239,18 +254,7 @@ class FollowUpPlanner:
         insert_rows(
             connection,
             FollowUpRecord.__table__,
-            (
-                "lead_id",
-                "due_at",
-                "kind",
-                "note",
-                "status",
-                "cadence",
-                "step_index",
-                "cadence_started_at",
-                "sequence",
-                "updated_at",
-            ),
+            _FIRST_STEP_COLUMNS,
             rows,
         )
         for due, ids in by_due.items():
@@ -305,18 +309,7 @@ class FollowUpPlanner:
         )
         session.connection().execute(
             insert(steps).from_select(
-                [
-                    "lead_id",
-                    "due_at",
-                    "kind",
-                    "note",
-                    "status",
-                    "cadence",
-                    "step_index",
-                    "cadence_started_at",
-                    "sequence",
-                    "updated_at",
-                ],
+                list(_FIRST_STEP_COLUMNS),
                 rows.order_by(leads.c.id),
             )
         )
