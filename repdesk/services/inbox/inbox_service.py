@@ -22,8 +22,8 @@ from repdesk.core import inbox as order
 from repdesk.core.domain import CLOSED_STATUSES, OPEN_STATUSES
 from repdesk.core.inbox import InboxFilter
 from repdesk.services.inbox.inbox_sqlite import SEARCH_COUNT_SQL, SEARCH_WINDOW_SQL, sqlite_summary
+from repdesk.services.leads.lead_queries import row_summary, summary_rows_select
 from repdesk.services.leads.lead_rows import LeadSummary
-from repdesk.services.leads.lead_service import row_summary, summary_rows_select
 from repdesk.store.models import LeadRecord, RepRecord
 from repdesk.store.search import fts5_query, search_filter, search_tokens
 from repdesk.store.status_counts import has_status_counts, status_counts
