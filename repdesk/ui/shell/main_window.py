@@ -23,7 +23,9 @@ from repdesk.services.common.changes import Changes
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.undo_stack import UndoBar, UndoStack
 from repdesk.ui.common.worker import Worker
+from repdesk.ui.shell.background_parts import install_background_parts
 from repdesk.ui.shell.first_paint import after_first_paint
+from repdesk.ui.shell.menus import build_menus
 from repdesk.ui.shell.pages import PageSpec, build_pages
 from repdesk.ui.shell.sidebar import Sidebar
 
@@ -61,13 +63,14 @@ class MainWindow(QMainWindow):
             self.actions_, workspace.time, workspace.first_screen
         )
         self._build_body()
-        self._build_menus()
+        build_menus(self, self._specs)
+        self.actions_[ActionId.NEW_LEAD].triggered.connect(self._new_lead)
         self._build_status_bar()
         self._restore_geometry()
         self.setAcceptDrops(True)
         self._loader: Worker | None = None
         if not defer_pages:
-            self._install_watcher()
+            install_background_parts(self)
 
     # -- construction ----------------------------------------------------------------------------
     def _build_body(self) -> None:
@@ -141,7 +144,7 @@ class MainWindow(QMainWindow):
         if first.hand_over is not None:
             first.hand_over(self.pages[first.key], self.services)
         self.build_all_pages()
-        self._install_watcher()
+        install_background_parts(self)
         from repdesk.ui.shell.file_health import FileHealthCheck
 
         # quick_check, then the day's backup
@@ -153,47 +156,6 @@ class MainWindow(QMainWindow):
         self._loader = None
         QMessageBox.critical(self, "repdesk", message)
         self.close()
-
-    def _install_watcher(self) -> None:
-        from repdesk.ui.common.save_queue import install as install_save_queue
-        from repdesk.ui.sources.inquiry_watcher import install_inquiry_watcher
-
-        # the user's saves wait for an import that holds the write lock instead of failing
-        self.save_queue = install_save_queue(
-            self, self.services.imports.write_lock_held, self.services.imports.importing_here
-        )
-
-        # Polls mailboxes and watched folders off the GUI thread. On a team, only a window that may
-        # change the sources does: a rep's fetch would be refused (and said) every half minute.
-        if self.services.identity.me().may_manage:
-            install_inquiry_watcher(self, self.services.sources)
-        from repdesk.ui.email.outbox_sender import install_outbox_sender
-
-        install_outbox_sender(self, self.services.outbox)  # hands email to the server off-thread
-        from repdesk.ui.followups.requalify_timer import RequalifyTimer
-
-        self.requalify_timer = RequalifyTimer(self.services.followups.plan_requalifications, self)
-        self.requalify_timer.sig_leads_requalified.connect(
-            lambda _count: self.apply_changes(Changes(leads=True, follow_ups=True))
-        )
-        from repdesk.ui.team.live_queue import LiveQueue
-        from repdesk.ui.team.signed_in import show_signed_in
-
-        # Other clients' changes (other reps, a second window, the CLI) show up here at once.
-        self.live_queue = LiveQueue(
-            self.services.live, lambda changes: self.apply_changes(changes, remote=True), self
-        )
-        show_signed_in(self, self.services.identity.me(), self.workspace.url)
-        from repdesk.ui.team.away_action import AwayAction
-
-        self.away_action = AwayAction(
-            self,
-            self.actions_[ActionId.AWAY],
-            self.file_menu,
-            self.services.identity.me(),
-            self.services.away,
-            self.apply_changes,
-        )
 
     @property
     def services(self) -> Services:
@@ -243,63 +205,6 @@ class MainWindow(QMainWindow):
         if callable(prepare):
             prepare()
         self.refresh_counts()
-
-    def _build_menus(self) -> None:
-        a = self.actions_
-        file_menu = self.file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(a[ActionId.NEW_LEAD])
-        a[ActionId.NEW_LEAD].triggered.connect(self._new_lead)
-        for action_id in (
-            ActionId.IMPORT,
-            ActionId.UNDO_IMPORT,
-            ActionId.DUPLICATES,
-            ActionId.EXPORT_ICS,
-            ActionId.BACKUP,
-        ):
-            file_menu.addAction(a[action_id])
-        file_menu.addSeparator()
-        file_menu.addAction(a[ActionId.QUIT])
-        a[ActionId.QUIT].triggered.connect(self.close)
-        go_menu = self.menuBar().addMenu("&Go")
-        for spec in self._specs:
-            go_menu.addAction(a[spec.action])
-        go_menu.addSeparator()
-        go_menu.addAction(a[ActionId.FOCUS_SEARCH])
-        go_menu.addAction(a[ActionId.TOGGLE_SIDEBAR])
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addAction(a[ActionId.UNDO])
-        lead_menu = self.menuBar().addMenu("&Lead")
-        for action_id in (
-            ActionId.CALL_LEAD,
-            ActionId.EMAIL_LEAD,
-            ActionId.REPLY_EMAIL,
-            ActionId.START_SCRIPT,
-            ActionId.NEXT_LEAD,
-            ActionId.ADD_NOTE,
-            ActionId.EDIT_LEAD,
-            None,
-            ActionId.ASSIGN_LEAD,
-            ActionId.MARK_WON,
-            ActionId.MARK_LOST,
-            ActionId.DO_NOT_CONTACT,
-        ):
-            if action_id is None:
-                lead_menu.addSeparator()
-            else:
-                lead_menu.addAction(a[action_id])
-        lead_menu.addAction(a[ActionId.STOP_EMAILS])
-        file_menu.insertAction(a[ActionId.BACKUP], a[ActionId.SHOW_OUTBOX])
-        a[ActionId.SHOW_OUTBOX].triggered.connect(
-            lambda: getattr(self, "outbox_sender", None) and self.outbox_sender.show_outbox()
-        )
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(a[ActionId.SHORTCUTS])
-        help_menu.addAction(a[ActionId.ABOUT])
-        from repdesk.ui.shell.file_actions import FileActions
-
-        self.file_actions = FileActions(
-            self, a, lambda: self.services, self.apply_changes, self.workspace.location
-        )
 
     def _build_status_bar(self) -> None:
         self.status_workspace = QLabel(self.workspace.title)
