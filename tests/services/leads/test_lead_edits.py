@@ -12,19 +12,10 @@ from hypothesis import strategies as st
 from repdesk.app import Workspace
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.services.common.errors import UserError
+from repdesk.services.leads.lead_service import EDITABLE
 
-FIELDS = (
-    "first_name",
-    "last_name",
-    "company",
-    "title",
-    "email",
-    "phone",
-    "source",
-    "product",
-    "notes",
-    "tags",
-)
+#: The edit dialog's text fields (the extension goes with the phone).
+FIELDS = tuple(field for field in EDITABLE if field != "phone_ext")
 
 
 def one_lead(ws: Workspace, tmp_path: Path) -> int:

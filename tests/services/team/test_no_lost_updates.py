@@ -16,20 +16,9 @@ from repdesk.services.leads.edit_conflicts import StaleEditError
 from repdesk.services.team.claims import ClaimedError
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord
 from tests.fixtures.team import Team
+from tests.services.leads.test_lead_edits import FIELDS
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-FIELDS = (
-    "first_name",
-    "last_name",
-    "company",
-    "title",
-    "email",
-    "phone",
-    "source",
-    "product",
-    "notes",
-    "tags",
-)
 
 
 @pytest.fixture

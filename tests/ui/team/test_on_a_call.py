@@ -5,8 +5,6 @@ solo file shows nothing of the kind."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -18,7 +16,7 @@ from repdesk.services.team.identity import IdentityService
 from repdesk.ui.inbox.inbox_page import InboxPage
 from repdesk.ui.inbox.lead_table_model import COLUMNS
 from repdesk.ui.shell.main_window import MainWindow
-from tests.fixtures.team import Team
+from tests.ui.team.conftest import Login
 from tests.ui.team.test_team_window import ARRIVES_MS, _add_lead, _window
 
 STATUS = COLUMNS.index("Status")
@@ -56,75 +54,64 @@ def _asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def mia(team: Team) -> Iterator[Workspace]:
-    ws = open_workspace(team.url_for("mia"))
-    yield ws
-    ws.close()
+def mia(login: Login) -> Workspace:
+    return login("mia")
+
+
+def _watching(qtbot: QtBot, mia: Workspace, company: str) -> tuple[int, MainWindow, InboxPage]:
+    """A new lead of `company`, in focus on Mia's inbox (everyone's leads): its id, her window."""
+    lead = _add_lead(mia, company)
+    window = _window(qtbot, mia)
+    page = _inbox(window)
+    _everyone(qtbot, page, lead)
+    return lead, window, page
 
 
 @pytest.mark.integration
 def test_the_row_shows_who_is_on_a_call_and_a_crashed_clients_marker_ends_by_itself(
-    qtbot: QtBot, team: Team, mia: Workspace, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, login: Login, mia: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lead = _add_lead(mia, "Initech")
-    window = _window(qtbot, mia)
-    page = _inbox(window)
-    _everyone(qtbot, page, lead)
+    lead, window, page = _watching(qtbot, mia, "Initech")
     # Ann's client, with a short lease (its setting): it starts the call, then crashes (it
     # renews nothing, and nothing tells the others when the lease runs out).
-    ann = open_workspace(team.url_for("ann"))
-    try:
-        TeamQueue(ann.sessions, IdentityService(ann.sessions), lease_ms=1500).start_call(lead)
-        qtbot.waitUntil(
-            lambda: _status_cell(page, lead) == "☎ on a call · Ann Lee", timeout=ARRIVES_MS
-        )
-        tip = page.model.index(page.row_of(lead), STATUS).data(Qt.ItemDataRole.ToolTipRole)
-        assert tip == "Ann Lee is on a call with this lead now (status new)."
-        owner = page.detail.fields["owner"]
-        assert owner.text() == "Ann Lee · on a call with Ann Lee now"
-        asked = _asked(monkeypatch)
-        script = page.prepare_script_panel()
-        script.start(lead)
-        assert asked == ["Ann Lee is on a call with this lead — call anyway?"]
-        assert script.run is None  # Mia did not start a second call
-        # The crash: the row and the detail go back by themselves once the lease is over.
-        qtbot.waitUntil(lambda: _status_cell(page, lead) == "new", timeout=ARRIVES_MS)
-        assert owner.text() == "Ann Lee"
-        assert page.model.on_call(lead) is None
-    finally:
-        ann.close()
+    ann = login("ann")
+    TeamQueue(ann.sessions, IdentityService(ann.sessions), lease_ms=1500).start_call(lead)
+    qtbot.waitUntil(lambda: _status_cell(page, lead) == "☎ on a call · Ann Lee", timeout=ARRIVES_MS)
+    tip = page.model.index(page.row_of(lead), STATUS).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Ann Lee is on a call with this lead now (status new)."
+    owner = page.detail.fields["owner"]
+    assert owner.text() == "Ann Lee · on a call with Ann Lee now"
+    asked = _asked(monkeypatch)
+    script = page.prepare_script_panel()
+    script.start(lead)
+    assert asked == ["Ann Lee is on a call with this lead — call anyway?"]
+    assert script.run is None  # Mia did not start a second call
+    # The crash: the row and the detail go back by themselves once the lease is over.
+    qtbot.waitUntil(lambda: _status_cell(page, lead) == "new", timeout=ARRIVES_MS)
+    assert owner.text() == "Ann Lee"
+    assert page.model.on_call(lead) is None
     window.close()
 
 
 @pytest.mark.integration
 def test_discarding_the_call_or_closing_the_window_clears_the_marker_at_once(
-    qtbot: QtBot, team: Team, mia: Workspace, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, login: Login, mia: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lead = _add_lead(mia, "Hooli")
-    watcher = _window(qtbot, mia)
-    page = _inbox(watcher)
-    _everyone(qtbot, page, lead)
-    ann = open_workspace(team.url_for("ann"))
-    try:
-        calling = _window(qtbot, ann)
-        theirs = _inbox(calling)
-        _everyone(qtbot, theirs, lead)
-        script = theirs.prepare_script_panel()
-        script.start(lead)  # Ann's window: the lead is hers now, and she is on the phone
-        assert script.run is not None
-        qtbot.waitUntil(
-            lambda: _status_cell(page, lead) == "☎ on a call · Ann Lee", timeout=ARRIVES_MS
-        )
-        script._discard()  # no call happened
-        qtbot.waitUntil(lambda: _status_cell(page, lead) == "new", timeout=ARRIVES_MS)
-        script.start(lead)
-        qtbot.waitUntil(
-            lambda: _status_cell(page, lead) == "☎ on a call · Ann Lee", timeout=ARRIVES_MS
-        )
-        calling.close()  # mid-call: the others stop seeing it now, not after the lease
-        qtbot.waitUntil(lambda: _status_cell(page, lead) == "new", timeout=ARRIVES_MS)
-    finally:
-        ann.close()
+    lead, watcher, page = _watching(qtbot, mia, "Hooli")
+    ann = login("ann")
+    calling = _window(qtbot, ann)
+    theirs = _inbox(calling)
+    _everyone(qtbot, theirs, lead)
+    script = theirs.prepare_script_panel()
+    script.start(lead)  # Ann's window: the lead is hers now, and she is on the phone
+    assert script.run is not None
+    qtbot.waitUntil(lambda: _status_cell(page, lead) == "☎ on a call · Ann Lee", timeout=ARRIVES_MS)
+    script._discard()  # no call happened
+    qtbot.waitUntil(lambda: _status_cell(page, lead) == "new", timeout=ARRIVES_MS)
+    script.start(lead)
+    qtbot.waitUntil(lambda: _status_cell(page, lead) == "☎ on a call · Ann Lee", timeout=ARRIVES_MS)
+    calling.close()  # mid-call: the others stop seeing it now, not after the lease
+    qtbot.waitUntil(lambda: _status_cell(page, lead) == "new", timeout=ARRIVES_MS)
     watcher.close()
 
 

@@ -3,7 +3,6 @@ sentence, and the step stays as the other rep left it (nothing logged twice)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,11 +11,12 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from repdesk.app import Workspace, open_workspace
+from repdesk.app import Workspace
 from repdesk.store.models import ActivityRecord, LeadRecord
 from repdesk.ui.followups.today_page import TodayPage
 from repdesk.ui.shell.pages import today_services
 from tests.fixtures.team import Team
+from tests.ui.team.conftest import Login
 
 pytestmark = pytest.mark.integration
 
@@ -24,12 +24,8 @@ NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def two(team: Team) -> Iterator[tuple[Workspace, Workspace]]:
-    ann = open_workspace(team.url_for("ann"), clock=lambda: NOW)
-    mia = open_workspace(team.url_for("mia"), clock=lambda: NOW)
-    yield ann, mia
-    ann.close()
-    mia.close()
+def two(login: Login) -> tuple[Workspace, Workspace]:
+    return login("ann", clock=lambda: NOW), login("mia", clock=lambda: NOW)
 
 
 def _step(ws: Workspace, owner_id: int) -> int:
