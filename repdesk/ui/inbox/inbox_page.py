@@ -6,17 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QPoint, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,11 +15,13 @@ from repdesk.core.domain import LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError
-from repdesk.ui.common.actions import ActionId, ActionRegistry
+from repdesk.ui.common.actions import ActionRegistry
 from repdesk.ui.inbox.call_layout import CallLayout, column_menu, row_menu
 from repdesk.ui.inbox.column_fit import ColumnFit
-from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel, LeadDetailServices
-from repdesk.ui.inbox.lead_table_model import COLUMNS, REPLIED_TEXT, LeadTableModel
+from repdesk.ui.inbox.inbox_build import InboxBuild
+from repdesk.ui.inbox.inbox_calls import InboxCalls
+from repdesk.ui.inbox.lead_detail_panel import LeadDetailServices
+from repdesk.ui.inbox.lead_table_model import LeadTableModel
 
 if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
@@ -38,7 +31,7 @@ if TYPE_CHECKING:
     from repdesk.services.leads.lead_service import LeadService
     from repdesk.services.script.qualification_service import QualificationService
     from repdesk.ui.inbox.lead_table_model import InboxRows
-    from repdesk.ui.script.script_panel import ScriptPanel, ScriptPanelServices
+    from repdesk.ui.script.script_panel import ScriptPanelServices
 
 SEARCH_DELAY_MS = 120
 
@@ -54,7 +47,7 @@ class InboxServices:
     script: ScriptPanelServices
 
 
-class InboxPage(QWidget):
+class InboxPage(InboxBuild, InboxCalls, QWidget):
     sig_lead_selected = Signal(int)
     """Emitted with the lead id when the rep selects a lead in the table."""
     sig_changes_made = Signal(object)
@@ -111,110 +104,6 @@ class InboxPage(QWidget):
         self._next_after_call: int | None = None
         self.column_fit = ColumnFit(self.table)
         self._layout = CallLayout(self.table, self.splitter, self.column_fit)
-
-    def _build(self, actions: ActionRegistry) -> None:
-        suffix = "All" if self.all_leads else ""
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 6)
-        top = QHBoxLayout()
-        title = QLabel("All leads" if self.all_leads else "Inbox")
-        title.setObjectName("pageTitle")
-        top.addWidget(title)
-        self.summary = QLabel()
-        self.summary.setObjectName("muted")
-        top.addWidget(self.summary)
-        top.addStretch(1)
-        self.search = QLineEdit()
-        self.search.setObjectName(f"inboxSearch{suffix}")
-        self.search.setPlaceholderText("Search leads…  (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(280)
-        self.search.setToolTip("Search name, company, email, phone and notes as you type")
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        top.addWidget(self.search)
-        layout.addLayout(top)
-        filters = QHBoxLayout()
-        self.filters: dict[str, QComboBox] = {}
-        for key, label in (
-            ("status", "Any status"),
-            ("source", "Any source"),
-            ("owner", "Any owner"),
-            ("product", "Any product"),
-        ):
-            box = QComboBox()
-            box.setObjectName(f"filter_{key}{suffix}")
-            box.addItem(label, "")
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            box.activated.connect(lambda _i: self._filter_changed())
-            filters.addWidget(box)
-            self.filters[key] = box
-        filters.addStretch(1)
-        layout.addLayout(filters)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.table = QTableView()
-        self.table.setObjectName(f"leadTable{suffix}")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        # Name and company share what is left; the rest keep a width that fits their values.
-        # Status is wide enough for a waiting lead's "Form: qualified · this month", Next step for
-        # "replied — waiting for you" in the table's own font (plus the cell's margins).
-        next_step = max(128, self.table.fontMetrics().horizontalAdvance(REPLIED_TEXT) + 20)
-        for column, width in enumerate((66, 0, 0, 172, next_step, 100, 100, 76, 128, 180)):
-            if width:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                self.table.setColumnWidth(column, width)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        # The header's menu shows these again; All leads shows Phone and Email, sorts by any
-        # column (a third click goes back to the urgency order).
-        hidden = ("Product",) if self.all_leads else ("Product", "Phone", "Email")
-        for name in hidden:
-            self.table.setColumnHidden(COLUMNS.index(name), True)
-        if self.all_leads:
-            header.setSortIndicatorClearable(True)
-            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-            self.model.sort_requested = self._sort_by
-            self.table.setSortingEnabled(True)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._row_menu)
-        self.actions = actions
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._column_menu)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        services = self._services
-        self.detail = LeadDetailPanel(services.detail if services else None, actions)
-        if self.all_leads:
-            self.detail.setObjectName("leadDetailAll")
-        self.detail.setMinimumWidth(300)
-        self.detail.sig_lead_changed.connect(self._changed)
-        self.detail.during_call = lambda: self.call_lead_id is not None
-        self.detail.sig_call_note_requested.connect(
-            lambda: self.script.focus_note() if self.script is not None else None
-        )
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([900, 380])
-        layout.addWidget(splitter, 1)
-        actions[ActionId.FOCUS_SEARCH].triggered.connect(self._focus_search)
-        # The call script opens as a third pane beside the detail, so the lead's history stays in
-        # view.
-        self.splitter = splitter
-        self.script: ScriptPanel | None = (
-            None  # built on first use: one panel (and its names) per window
-        )
-        actions[ActionId.START_SCRIPT].triggered.connect(self._start_script)
-        actions[ActionId.NEXT_LEAD].triggered.connect(self.next_lead)
 
     # -- loading ---------------------------------------------------------------------------------
     @property
@@ -443,49 +332,6 @@ class InboxPage(QWidget):
         if self.call_lead_id is not None and self.script is not None:
             self.script.recheck_logged_call()  # an undone outcome: the panel asks again
 
-    def _start_script(self) -> None:
-        lead_id = self.detail.lead_id
-        if not self.isVisible() or lead_id is None or self._services is None:
-            return
-        if self.call_lead_id is not None:
-            if self.script is not None:
-                self.script.focus_answer()  # already on the call: back to the question
-            return
-        if self.detail.refuses_contact():  # a script is a call
-            return
-        row = self.row_of(lead_id, self._current_row())
-        if row < 0:
-            return  # only a lead the list shows (and highlights) can be called
-        script = self.prepare_script_panel()
-        self.call_lead_id = lead_id
-        self._call_row = row
-        following = self.model.lead_at(row + 1)
-        self._next_after_call = following.id if following is not None else None
-        self._layout.open_call(script)
-        script.start(lead_id)  # focus goes where the rep answers
-
-    def next_lead(self) -> None:
-        """Go on to the next lead in the queue and start its script (after a call: the lead the
-        queue moved on to)."""
-        if not self.isVisible():
-            return
-        if self.call_lead_id is not None and self.script is not None:
-            if not self.script.call_ended:
-                self.script.show_pinned_notice()  # end this call first (Esc, then 1–4)
-                return
-            logged = self.script.call_logged
-            self.script.close_call()  # the selection moves on when the call was logged
-            if not logged:
-                self._select_next_row()
-        else:
-            self._select_next_row()
-        self._start_script()
-
-    def _select_next_row(self) -> None:
-        row = self._current_row() + 1
-        if row < self.model.rowCount():
-            self.table.selectRow(row)
-
     def new_lead(self) -> None:
         """Ctrl+N: a walk-in or inbound caller, added by hand and shown at once."""
         if self.call_lead_id is not None or self._services is None:
@@ -500,47 +346,6 @@ class InboxPage(QWidget):
 
         dialog.accepted.connect(added)
         dialog.open()
-
-    def next_lead_row(self) -> int:
-        """Where the queue goes on after the call: the lead that followed the called one, or the
-        one now at its place."""
-        if self._next_after_call is not None:
-            row = self.row_of(self._next_after_call, self._call_row)
-            if row >= 0:
-                return row
-        return min(self._call_row, self.model.rowCount() - 1)
-
-    def prepare_script_panel(self) -> ScriptPanel:
-        """Create the call-script panel, hidden until a call starts (the main window calls this once
-        the pages are built, so the panel's widgets exist before the first call)."""
-        if self.script is None:
-            # Imported here, not at start-up: the first screen does not need the panel.
-            from repdesk.ui.script.script_panel import ScriptPanel
-
-            self.script = ScriptPanel(self.services.script)
-            self.script.setObjectName("scriptPanelAll" if self.all_leads else "scriptPanel")
-            self.script.sig_changes_made.connect(self._changed)
-            self.script.sig_close_requested.connect(self._close_script)
-            self.splitter.addWidget(self.script)
-            self.script.hide()
-        return self.script
-
-    def _close_script(self) -> None:
-        moved_on = self.script is not None and self.script.call_logged
-        if self.script is not None:
-            self.script.hide()
-        self._layout.close_call()
-        self.call_lead_id = None
-        if moved_on and self.model.rowCount():
-            self.table.selectRow(self.next_lead_row())  # the queue moves on
-        self.table.setFocus()
-
-    def shutdown(self) -> None:
-        """The window is closing: a call still on the phone stops showing to the others now."""
-        self._lease_timer.stop()
-        marker = self.script.call_marker if self.script is not None else None
-        if marker is not None:
-            marker.end(wait=True)
 
     def _sort_by(self, key: str | None, descending: bool) -> None:
         wanted = None if key is None else (key, descending)
