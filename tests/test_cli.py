@@ -157,3 +157,13 @@ def test_fetch_reports_a_source_that_is_offline_and_still_succeeds(tmp_path: Pat
     assert str(watched) in error and "does not exist" in error
     listed = json.loads(run_cli("--db", db, "source", "list", "--json").stdout)
     assert listed[0]["status"] == "offline"
+
+
+def test_import_says_1_lead_and_1_row_in_the_singular(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("Name,Email\nAna Ruiz,ana@x.example\n,\n", encoding="utf-8")
+    assert main(["--db", str(tmp_path / "w.sqlite3"), "import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Added 1 lead, merged 0 into existing leads, rejected 1 row.")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from repdesk.commands.common import print_json
+from repdesk.core.counting import counted
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
@@ -69,16 +70,20 @@ def run(args: argparse.Namespace, services: Services) -> int:
         return 0
     verb = "Would add" if args.dry_run else "Added"
     print(
-        f"{verb} {summary.added} leads, merged {summary.merged} into existing leads, "
-        f"rejected {len(summary.rejected)} rows."
+        f"{verb} {counted(summary.added, 'lead')}, merged {summary.merged:,} into existing "
+        f"leads, rejected {counted(len(summary.rejected), 'row')}."
     )
     if summary.possible_duplicates:
         print(
-            f"  {summary.possible_duplicates} pairs may be the same person (a shared phone, the "
-            "same name and company): review them in the app (File → Possible duplicates)."
+            f"  {counted(summary.possible_duplicates, 'pair')} may be the same person (a shared "
+            "phone, the same name and company): review them in the app (File → Possible "
+            "duplicates)."
         )
     if summary.reopened:
-        print(f"  {summary.reopened} closed leads asked again and are new inquiries now.")
+        print(
+            f"  {counted(summary.reopened, 'closed lead')} asked again and "
+            f"{'is a new inquiry' if summary.reopened == 1 else 'are new inquiries'} now."
+        )
     for refusal in summary.refused:
         print(f"  not imported: {refusal.reason}")
     for rejection in summary.rejected[:50]:
@@ -114,7 +119,3 @@ def run_undo(args: argparse.Namespace, services: Services) -> int:
         return 0
     print(f"Undid import {record.id}. {undone.message}")
     return 0
-
-
-def _leads(count: int) -> str:
-    return f"{count} lead" if count == 1 else f"{count} leads"

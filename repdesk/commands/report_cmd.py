@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from repdesk.commands.common import print_json
+from repdesk.core.counting import counted
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def summary_text(r: Report) -> str:
     median = "—" if s.median_minutes is None else _minutes(s.median_minutes)
     lines = [
         f"Report{who}: leads received {r.period_from:%d %b %Y} – {r.period_to:%d %b %Y} "
-        f"({s.received} leads)",
+        f"({counted(s.received, 'lead')})",
         "",
         "Speed to lead",
         f"  median first response   {median}",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from repdesk.commands.common import print_json
 from repdesk.commands.mail_cmd import add_smtp_parser
+from repdesk.core.counting import counted
 from repdesk.services.common.errors import UserError
 
 if TYPE_CHECKING:
@@ -125,10 +126,13 @@ def run_fetch(args: argparse.Namespace, services: Services) -> int:
     if args.json:
         print_json(result.to_json())
     else:
-        print(f"Added {result.added} leads, merged {result.merged} into existing leads.")
+        print(
+            f"Added {counted(result.added, 'lead')}, merged {result.merged:,} into existing leads."
+        )
         if result.replies:  # mail back from leads, filed on them (services/email)
             print(
-                f"Filed {result.replies} messages from leads (replies, automatic answers, bounces)."
+                f"Filed {counted(result.replies, 'message')} from leads (replies, automatic "
+                "answers, bounces)."
             )
         for mail in result.could_not_read:
             print(f"Could not read {mail['source']} message {mail['uid']}: {mail['reason']}")

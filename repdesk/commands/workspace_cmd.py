@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from repdesk.commands.common import print_json
+from repdesk.core.counting import counted
 
 
 def add_parser(sub: Any) -> None:
@@ -31,9 +32,11 @@ def run_copy(args: argparse.Namespace) -> int:
         return 0
     t = report.tables
     print(
-        f"Copied {t.get('leads', 0):,} leads, {t.get('activities', 0):,} activities, "
-        f"{t.get('follow_ups', 0):,} follow-ups, {t.get('lead_history', 0):,} history entries and "
-        f"{t.get('reps', 0):,} reps from {report.source} to {report.dest} "
-        f"({len(t)} tables, every count checked)."
+        f"Copied {counted(t.get('leads', 0), 'lead')}, "
+        f"{counted(t.get('activities', 0), 'activity', 'activities')}, "
+        f"{counted(t.get('follow_ups', 0), 'follow-up')}, "
+        f"{counted(t.get('lead_history', 0), 'history entry', 'history entries')} and "
+        f"{counted(t.get('reps', 0), 'rep')} from {report.source} to {report.dest} "
+        f"({counted(len(t), 'table')}, every count checked)."
     )
     return 0

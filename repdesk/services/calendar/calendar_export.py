@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, func, not_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.calendar_uids import follow_up_uid
+from repdesk.core.counting import counted
 from repdesk.formats.ics import Reminder, ics_events, ics_footer, ics_header, ics_stamp
 from repdesk.services.calendar.reminder_rows import (
     STEP_COLUMNS,
@@ -73,7 +74,7 @@ class ExportResult:
     def message(self) -> str:
         where = f" to {self.path}" if self.path else ""
         extra = f" ({self.cancelled} cancelled)" if self.cancelled else ""
-        return f"Exported {self.events} reminder{'s' if self.events != 1 else ''}{extra}{where}."
+        return f"Exported {counted(self.events, 'reminder')}{extra}{where}."
 
 
 class _Selection:

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from repdesk.core.calendar_uids import follow_up_uid
+from repdesk.core.counting import counted
 from repdesk.core.domain import FollowUpStatus
 from repdesk.services.calendar.reminder_rows import STEP_COLUMNS, StepRow, to_reminder
 from repdesk.services.imports.import_rows import from_json_value, restorable
@@ -48,7 +49,7 @@ class UndoResult:
     @property
     def message(self) -> str:
         text = (
-            f"Import undone: removed {self.removed} lead{'s' if self.removed != 1 else ''}, "
+            f"Import undone: removed {counted(self.removed, 'lead')}, "
             f"put back {self.restored} merged."
         )
         if self.kept:

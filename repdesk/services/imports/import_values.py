@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from repdesk.core.counting import counted
 from repdesk.formats.header_map import CANONICAL_FIELDS, HUMAN_NAMES, NAME, RECEIVED_AT
 from repdesk.formats.lead_file import LeadFile, ParsedLead
 from repdesk.services.common.changes import Changes
@@ -62,12 +63,10 @@ class Estimate:
     def sentence(self) -> str:
         parts = [f"{self.new:,} new", f"{self.merges:,} already known (merged)"]
         if self.possible_duplicates:
-            many = "s" if self.possible_duplicates != 1 else ""
-            parts.append(f"{self.possible_duplicates:,} possible duplicate{many} to review")
+            parts.append(f"{counted(self.possible_duplicates, 'possible duplicate')} to review")
         if self.skipped:
             parts.append(f"{self.skipped:,} skipped (nobody named)")
-        rows = f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
-        return f"{rows}: " + ", ".join(parts) + "."
+        return f"{counted(self.rows, 'row')}: " + ", ".join(parts) + "."
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from repdesk.core.counting import counted
 from repdesk.services.common.errors import UserError
 from repdesk.store.models import LeadHistoryRecord, LeadRecord, RepRecord
 
@@ -31,7 +32,7 @@ class StaleEditError(UserError):
     def __init__(self, conflicts: list[FieldConflict], version: int | None = None) -> None:
         first = conflicts[0]
         more = len(conflicts) - 1
-        others = f" (and {more} more field{'s' if more > 1 else ''})" if more else ""
+        others = f" (and {counted(more, 'more field')})" if more else ""
         when = f" at {first.when.astimezone():%H:%M}" if first.when else ""
         super().__init__(
             f"{first.who} changed {first.field.replace('_', ' ')} to {first.theirs!r}{when}"

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from repdesk.core.counting import counted
 from repdesk.core.domain import CLOSED_STATUSES
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError, is_locked
@@ -42,7 +43,7 @@ class AwayResult:
         count = len(self.lead_ids)
         if self.to is None or not count:
             return said + "."
-        leads = f"{count} open lead{'s' if count != 1 else ''}"
+        leads = counted(count, "open lead")
         return said + (
             f"; {leads} went to {self.to}."
             if self.to

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
+from repdesk.core.counting import counted
 from repdesk.services.common.errors import UserError, is_locked, user_sentence
 
 #: What a write that cannot wait says while an import holds the write lock: this program's import
@@ -222,7 +223,7 @@ class SaveQueue(QObject):
 
 
 def _changes(count: int) -> str:
-    return f"{count} change{'s' if count != 1 else ''}"
+    return counted(count, "change")
 
 
 def install(

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QPushButton
 
+from repdesk.core.counting import counted
 from repdesk.services.common.changes import Changes
 from repdesk.services.email.outbox import OutboxService
 from repdesk.services.email.outbox_rows import Queued, SendReport
@@ -115,7 +116,7 @@ class OutboxSender(QObject):
             bar = self.window.statusBar()
             if result.sent:
                 many = len(result.sent)
-                bar.showMessage(f"{many} email{'s' if many > 1 else ''} sent.", 8_000)
+                bar.showMessage(f"{counted(many, 'email')} sent.", 8_000)
             if result.unsure:
                 bar.showMessage(
                     "An email is unsure — check your Sent folder (click the outbox).", 15_000

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from repdesk.core.counting import counted
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.imports.duplicates import DuplicateService
@@ -339,20 +340,18 @@ class ImportDialog(QDialog):
         self.worker = None
         self.summary = summary
         self.progress.setValue(1000)
-        lines = [f"Added {summary.added:,} leads, merged {summary.merged:,} into existing leads."]
+        added, merged = counted(summary.added, "lead"), f"{summary.merged:,}"
+        lines = [f"Added {added}, merged {merged} into existing leads."]
         if summary.possible_duplicates:
             pairs = summary.possible_duplicates
             lines.append(
-                f"{pairs:,} pair{'s' if pairs != 1 else ''} may be one person (a shared phone, or "
+                f"{counted(pairs, 'pair')} may be one person (a shared phone, or "
                 "the same name and company): review to merge or keep apart."
             )
             self.review_button.setVisible(self.duplicates is not None)
         if summary.reopened:
             reopened = summary.reopened
-            lines.append(
-                f"{reopened:,} closed lead{'s' if reopened != 1 else ''} asked again: "
-                "new inquiries now."
-            )
+            lines.append(f"{counted(reopened, 'closed lead')} asked again: new inquiries now.")
         for refusal in summary.refused:
             lines.append(f"Not imported: {refusal.reason}")
         if summary.rejected:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
+from repdesk.core.counting import counted
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.team.away import AwayService
@@ -42,7 +43,7 @@ class AwayAction:
                 answer = QMessageBox.question(
                     self._window,
                     "Going away",
-                    f"You have {count} open lead{'s' if count != 1 else ''}. Put them back in the "
+                    f"You have {counted(count, 'open lead')}. Put them back in the "
                     "queue so that others can take them? (Those nobody took come back to you "
                     "when you untick “I am away”.)",
                     QMessageBox.StandardButton.Yes

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from repdesk.core.counting import counted
 from repdesk.services.common.changes import Changes
 from repdesk.services.team.away import AwayResult, AwayService
 from repdesk.services.team.rep_service import MAX_CAPACITY, RepRow, RepService
@@ -288,7 +289,7 @@ class RepsPanel(QWidget):
             return
         away, release = not rep.away, False
         if away and rep.open_leads:
-            count = f"{rep.open_leads} open lead{'s' if rep.open_leads != 1 else ''}"
+            count = counted(rep.open_leads, "open lead")
             answer = QMessageBox.question(
                 self,
                 "Mark away",
