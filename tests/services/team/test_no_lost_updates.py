@@ -30,7 +30,8 @@ def logins(team: Team) -> Iterator[dict[str, Workspace]]:
         ws.close()
 
 
-def _lead(ws: Workspace, owner_id: int | None, company: str = "Acme") -> int:
+def add_team_lead(ws: Workspace, owner_id: int | None, company: str = "Acme") -> int:
+    """A lead of `owner_id` (None: unassigned) received NOW, with its first step planned."""
     with ws.sessions.begin() as session:
         record = LeadRecord(
             first_name="Pat",
@@ -78,7 +79,7 @@ def test_completing_the_same_step_at_once_logs_it_once(
 ) -> None:
     ann, mia = logins["ann"], logins["mia"]
     for _round in range(15):
-        lead = _lead(logins["owner"], team.rep_ids["ann"])
+        lead = add_team_lead(logins["owner"], team.rep_ids["ann"])
         step = _pending_step(ann, lead)
         results = _at_once(
             lambda step=step: ann.followups.complete(step, outcome="voicemail"),
@@ -105,7 +106,7 @@ def test_completing_the_same_step_at_once_logs_it_once(
 
 @pytest.mark.integration
 def test_the_second_completion_names_who_did_it(team: Team, logins: dict[str, Workspace]) -> None:
-    lead = _lead(logins["owner"], team.rep_ids["ann"])
+    lead = add_team_lead(logins["owner"], team.rep_ids["ann"])
     step = _pending_step(logins["ann"], lead)
     logins["mia"].followups.complete(step, outcome="connected")
     with pytest.raises(
@@ -120,7 +121,7 @@ def test_the_second_completion_names_who_did_it(team: Team, logins: dict[str, Wo
 def test_moving_a_step_someone_else_moved_is_one_sentence(
     team: Team, logins: dict[str, Workspace]
 ) -> None:
-    lead = _lead(logins["owner"], team.rep_ids["ann"])
+    lead = add_team_lead(logins["owner"], team.rep_ids["ann"])
     step = logins["ann"].followups.list(lead_id=lead)[0]
     logins["mia"].followups.move(step.id, NOW + timedelta(days=2), seen=step)
     with pytest.raises(
@@ -134,7 +135,7 @@ def test_moving_a_step_someone_else_moved_is_one_sentence(
 def test_logging_a_call_claims_an_unassigned_lead_and_the_next_rep_is_told(
     team: Team, logins: dict[str, Workspace]
 ) -> None:
-    lead = _lead(logins["owner"], None)
+    lead = add_team_lead(logins["owner"], None)
     logins["ann"].leads.log_activity(lead, ActivityKind.CALL, outcome="no_answer")
     assert logins["owner"].leads.detail(lead).lead.owner == "Ann Lee"
     with pytest.raises(ClaimedError, match="^Ann Lee has this lead now"):
@@ -159,7 +160,7 @@ def _seen(ws: Workspace, lead_id: int) -> dict[str, str]:
 def test_an_edit_from_a_stale_view_is_refused_then_kept_field_by_field(
     team: Team, logins: dict[str, Workspace]
 ) -> None:
-    lead = _lead(logins["owner"], team.rep_ids["ann"])
+    lead = add_team_lead(logins["owner"], team.rep_ids["ann"])
     seen = _seen(logins["ann"], lead)
     logins["mia"].leads.update_lead(lead, {"company": "Acme Ltd", "title": "CEO"}, seen=seen)
     mine = {**seen, "company": "ACME Inc", "notes": "call after 3"}
@@ -184,7 +185,7 @@ def test_a_second_window_on_a_solo_file_cannot_overwrite_either(sqlite_url: str)
     one = open_workspace(sqlite_url, clock=lambda: NOW)
     two = open_workspace(sqlite_url, clock=lambda: NOW)
     try:
-        lead = _lead(one, None)
+        lead = add_team_lead(one, None)
         seen = _seen(one, lead)
         two.leads.update_lead(lead, {**seen, "company": "Two Co"}, seen=seen)
         with pytest.raises(StaleEditError, match="^Someone changed company to 'Two Co'"):
@@ -200,7 +201,7 @@ def test_edits_from_the_same_view_at_once_one_is_saved_the_other_names_who(
 ) -> None:
     ann, mia = logins["ann"], logins["mia"]
     for round_ in range(10):
-        lead = _lead(logins["owner"], team.rep_ids["ann"])
+        lead = add_team_lead(logins["owner"], team.rep_ids["ann"])
         seen, version = _seen(ann, lead), ann.leads.detail(lead).version
         results = _at_once(
             lambda i=lead, s=seen, v=version, n=round_: ann.leads.update_lead(
@@ -233,7 +234,7 @@ def test_a_move_from_a_stale_view_is_refused_even_when_the_time_came_back(
 ) -> None:
     """Ann's Today shows the step; meanwhile Mia moves it away and back (same time, new version):
     Ann's move or snooze from what she saw is refused in one sentence and changes nothing."""
-    lead = _lead(logins["owner"], team.rep_ids["ann"])
+    lead = add_team_lead(logins["owner"], team.rep_ids["ann"])
     seen = logins["ann"].followups.list(lead_id=lead)[0]
     mia = logins["mia"]
     away = mia.followups.list(lead_id=lead)[0]

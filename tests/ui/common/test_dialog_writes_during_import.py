@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTabWidget,
+    QWidget,
 )
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
@@ -35,6 +37,7 @@ from repdesk.ui.imports.duplicates_dialog import DuplicatesDialog
 from repdesk.ui.settings.settings_page import GeneralSettingsPanel
 from repdesk.ui.shell.main_window import MainWindow
 from repdesk.ui.shell.pages import email_services
+from repdesk.ui.sources.sources_panel import SourcesPanel
 from repdesk.ui.team.reps_panel import RepsPanel
 from tests.fixtures.mail import add_account, add_lead
 from tests.fixtures.smtp import SmtpServer
@@ -42,17 +45,22 @@ from tests.ui.common.import_lock import LockedWindow, import_holds_the_lock, row
 from tests.ui.helpers import ctrl, modal, open_window
 
 SAMPLES = Path(__file__).resolve().parents[2] / "formats" / "data"
+Panel = TypeVar("Panel", bound=QWidget)
 
 
 def click(qtbot: QtBot, button: QPushButton) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def settings_tab(qtbot: QtBot, window: MainWindow, label: str) -> None:
+def settings_panel(qtbot: QtBot, window: MainWindow, label: str, kind: type[Panel]) -> Panel:
+    """Settings, on the tab called `label`: its panel."""
     window.show_page("settings")
     tabs = window.findChild(QTabWidget, "settingsTabs")
     qtbot.waitUntil(lambda: tabs.count() > 0)
     tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == label))
+    panel = window.pages["settings"].findChild(kind)
+    assert isinstance(panel, kind)
+    return panel
 
 
 def answer_box(qtbot: QtBot, said: list[str]) -> None:
@@ -107,14 +115,11 @@ def test_settings_saved_during_an_import_are_saved_when_it_finishes(
     qtbot: QtBot, demo_window: LockedWindow
 ) -> None:
     window, queue = demo_window.window, demo_window.queue
-    settings_tab(qtbot, window, "General")
-    general = window.pages["settings"].findChild(GeneralSettingsPanel)
-    assert isinstance(general, GeneralSettingsPanel)
+    general = settings_panel(qtbot, window, "General", GeneralSettingsPanel)
     with demo_window.import_holds_the_lock():
         general.target.setValue(17)
-        click(qtbot, window.pages["settings"].findChild(QPushButton, "saveSettings"))
-        assert queue.waiting == 1
-        assert window.pages["settings"].findChild(QLabel, "settingsError").text() == WAITING
+        click(qtbot, general.save_button)
+        assert queue.waiting == 1 and general.error.text() == WAITING
     qtbot.waitUntil(lambda: queue.waiting == 0, timeout=15_000)
     stored = demo_window.rows("SELECT value FROM settings WHERE key = 'response_target_minutes'")
     assert stored == [(17,)]
@@ -124,9 +129,7 @@ def test_a_rep_added_during_an_import_is_added_once_when_it_finishes(
     qtbot: QtBot, demo_window: LockedWindow
 ) -> None:
     window, queue = demo_window.window, demo_window.queue
-    settings_tab(qtbot, window, "Reps and capacity")
-    panel = window.pages["settings"].findChild(RepsPanel)
-    assert isinstance(panel, RepsPanel)
+    panel = settings_panel(qtbot, window, "Reps and capacity", RepsPanel)
     with demo_window.import_holds_the_lock():
         click(qtbot, panel.add_button)
         dialog = panel.current_dialog
@@ -148,8 +151,7 @@ def test_a_source_removed_during_an_import_is_removed_when_it_finishes(
     window, queue = demo_window.window, demo_window.queue
     (tmp_path / "drop").mkdir()
     window.workspace.sources.add_folder(str(tmp_path / "drop"))
-    settings_tab(qtbot, window, "Inquiry sources")
-    panel = window.pages["settings"].findChild(QTableWidget, "sourcesTable").parent()
+    panel = settings_panel(qtbot, window, "Inquiry sources", SourcesPanel)
     panel.reload()
     table = panel.findChild(QTableWidget, "sourcesTable")
     assert table.rowCount() == 1

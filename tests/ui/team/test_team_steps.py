@@ -3,7 +3,7 @@ sentence, and the step stays as the other rep left it (nothing logged twice)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,37 +12,19 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from repdesk.app import Workspace
-from repdesk.store.models import ActivityRecord, LeadRecord
+from repdesk.store.models import ActivityRecord
 from repdesk.ui.followups.today_page import TodayPage
 from repdesk.ui.shell.pages import today_services
 from tests.fixtures.team import Team
+from tests.services.team.test_no_lost_updates import NOW, add_team_lead
 from tests.ui.team.conftest import Login
 
 pytestmark = pytest.mark.integration
-
-NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def two(login: Login) -> tuple[Workspace, Workspace]:
     return login("ann", clock=lambda: NOW), login("mia", clock=lambda: NOW)
-
-
-def _step(ws: Workspace, owner_id: int) -> int:
-    with ws.sessions.begin() as session:
-        lead = LeadRecord(
-            first_name="Pat",
-            company="Acme",
-            owner_id=owner_id,
-            received_at=NOW,
-            created_at=NOW,
-            updated_at=NOW,
-        )
-        session.add(lead)
-        session.flush()
-        lead_id = int(lead.id)
-    ws.followups.ensure_all()
-    return lead_id
 
 
 def _page(qtbot: QtBot, ws: Workspace, lead_id: int) -> TodayPage:
@@ -72,7 +54,7 @@ def test_snoozing_a_step_someone_moved_meanwhile_is_one_sentence(
     qtbot: QtBot, team: Team, two: tuple[Workspace, Workspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ann, mia = two
-    lead = _step(ann, team.rep_ids["ann"])
+    lead = add_team_lead(ann, team.rep_ids["ann"])
     page = _page(qtbot, ann, lead)
     seen = ann.followups.list(lead_id=lead)[0]
     # Mia moves it away and back: the same time, yet not the step Ann saw.
@@ -90,7 +72,7 @@ def test_completing_a_step_someone_completed_logs_nothing_twice(
     qtbot: QtBot, team: Team, two: tuple[Workspace, Workspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ann, mia = two
-    lead = _step(ann, team.rep_ids["ann"])
+    lead = add_team_lead(ann, team.rep_ids["ann"])
     page = _page(qtbot, ann, lead)
     step = ann.followups.list(lead_id=lead)[0]
     assert step.kind == "call"
