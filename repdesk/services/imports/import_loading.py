@@ -39,6 +39,8 @@ def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) ->
     connection = session.connection()
     execute = connection.execute
     dialect = connection.dialect.name
+    if execute(select(LeadRecord.id).limit(1)).first() is None:
+        return people  # a workspace without leads holds nobody the rows may be (nor their keys)
     emails: set[str] = set()
     numbers: set[str] = set()
     keys: set[str] = set()
