@@ -301,9 +301,7 @@ class FollowUpService:
             raise UserError(f"Unknown outcome {outcome!r}; use one of {choices}.")
         now = self._clock()
         with self._sessions.begin() as session:
-            record = self._pending(session, followup_id)
-            lead = session.get(LeadRecord, record.lead_id)
-            assert lead is not None
+            record, lead = self._pending_with_lead(session, followup_id)
             undo = UndoRecorder(session, [lead.id])
             self._leads.claim_in(session, lead)
             self._claim(
@@ -335,7 +333,7 @@ class FollowUpService:
                 lead.notes = (
                     lead.notes + "\n" if lead.notes else ""
                 ) + f"Wrong number on {now:%Y-%m-%d}: {lead.phone}"
-            session.flush()
+            # (no flush here: the lead's changes and its next step's go in one UPDATE)
             self.planner.next_after(session, record, lead, now)
             self._leads.run_hooks(session, lead, now)
             label = (
@@ -419,6 +417,20 @@ class FollowUpService:
             session.refresh(record)
             raise UserError(f"Follow-up {record.id} is already {record.status}.")
 
+    def _pending_with_lead(
+        self, session: Session, followup_id: int
+    ) -> tuple[FollowUpRecord, LeadRecord]:
+        """_pending, and its lead read in the same query (the step alone is locked)."""
+        row = session.execute(
+            select(FollowUpRecord, LeadRecord)
+            .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
+            .where(FollowUpRecord.id == followup_id)
+            .with_for_update(of=FollowUpRecord)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"There is no follow-up with id {followup_id}.")
+        return self._still_pending(session, row[0]), row[1]
+
     def _pending(self, session: Session, followup_id: int) -> FollowUpRecord:
         """The pending step, locked until the transaction ends: of two people completing or moving
         it at once, the second waits, then reads what the first did (read, then write, in one
@@ -426,6 +438,10 @@ class FollowUpService:
         record = session.get(FollowUpRecord, followup_id, with_for_update=True)
         if record is None:
             raise NotFoundError(f"There is no follow-up with id {followup_id}.")
+        return self._still_pending(session, record)
+
+    def _still_pending(self, session: Session, record: FollowUpRecord) -> FollowUpRecord:
+        """The step, or UserError saying who completed (or cancelled) it when."""
         if record.status != FollowUpStatus.PENDING.value:
             who = _who(session, record.updated_by)
             at = record.done_at or record.cancelled_at
