@@ -14,8 +14,10 @@ team measures the pacing, not the team. The floor's rounds are fewer for it, hen
 time alone.
 
 Another client (a rep's window, in its own process) listens as a window does: it gathers the
-notifications like ui/team/live_queue (GATHER_MS, at most one reload per REFRESH_EVERY_MS) and
-re-reads its inbox; a change "shows" when that re-read has finished.
+notifications like ui/team/live_queue (GATHER_MS, at most one refresh per REFRESH_EVERY_MS) and
+refreshes its inbox as ui/inbox/inbox_page_live does: the leads the notifications name read
+again and the list counted again (the whole list read again when they name none); a change
+"shows" when that refresh has finished.
 
 Printed: p50/p95 of each action with every rep working against one rep alone (target ≤ 1.5×);
 the p95 delay until the other client shows a completed step (target ≤ 2 s); the counts of lost
@@ -198,7 +200,11 @@ def listener(url: str, finished: Any, heard: Any, ready: Any) -> None:
     feed.start()
     stop = threading.Event()
 
+    inbox = ws.services.inbox
+    snapshot = inbox.snapshot(flt, datetime.now(UTC) + timedelta(hours=12))
+
     def window() -> None:
+        nonlocal snapshot
         last = -1e9
         while not stop.is_set():
             try:
@@ -212,9 +218,12 @@ def listener(url: str, finished: Any, heard: Any, ready: Any) -> None:
                 more = notes.get()
                 batch = None if batch is None or more is None else batch | more
             last = time.monotonic()
-            ws.services.inbox.any_snapshot(flt, datetime.now(UTC) + timedelta(hours=12)).fetch(
-                0, 100
-            )
+            if batch is None or snapshot.order is None:  # as the window: read the list again
+                snapshot = inbox.snapshot(flt, datetime.now(UTC) + timedelta(hours=12))
+                snapshot.fetch(0, 100)
+            else:  # as the window: the leads named read again, the list counted again
+                snapshot.reread(batch)
+                inbox.snapshot(flt, snapshot.order.end_of_today, snapshot.order.late_before)
             shown.append((time.time(), frozenset(batch) if batch is not None else None))
 
     thread = threading.Thread(target=window, daemon=True)
@@ -442,7 +451,7 @@ def main() -> None:
         twice = sum(max(0, n - closed.get(lead, 0)) for lead, n in logged.items())
         completed = sum(reported.values())
         print(
-            "  change shown in another rep's window (heard, gathered, inbox re-read): "
+            "  change shown in another rep's window (heard, gathered, its rows re-read): "
             f"p50 {pct(delays, 0.5) * 1000:.0f} ms, "
             f"p95 {pct(delays, 0.95) * 1000:.0f} ms over {len(delays)} commits "
             f"(target ≤ {TARGET_DELAY_S:.0f} s)"

@@ -10,7 +10,7 @@ last.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -179,7 +179,9 @@ class InboxService:
             else:
                 counts, total = _unfiltered_counts(session, segments)
         counted = [replace(seg, count=n) for seg, n in zip(segments, counts, strict=True)]
-        return InboxSnapshot(self._sessions, counted, base, total)
+        snapshot = InboxSnapshot(self._sessions, counted, base, total)
+        snapshot.order = OrderAt(end_of_today, late_before, flt.include_closed)
+        return snapshot
 
     def sorted_snapshot(self, flt: InboxFilter, sort: str, descending: bool) -> InboxSnapshot:
         """All leads ordered by one column (a click on its header) instead of by urgency."""
@@ -307,8 +309,23 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
     return counts, open_total + (closed_n if "closed" in named else 0)
 
 
+@dataclass(frozen=True)
+class OrderAt:
+    """The moment an urgency-ordered snapshot sorts by (core.inbox.inbox_key's parameters)."""
+
+    end_of_today: datetime
+    late_before: datetime | None
+    include_closed: bool
+
+    def key(self, lead: LeadSummary) -> tuple[float, ...]:
+        return order.inbox_key(lead, self.end_of_today, self.include_closed, self.late_before)
+
+
 class InboxSnapshot:
     """Rows of one inbox query at one moment, fetched by window."""
+
+    order: OrderAt | None = None
+    """Urgency order (snapshot()): where a re-read lead sorts; None for a column's order."""
 
     def __init__(
         self,
@@ -365,6 +382,17 @@ class InboxSnapshot:
                     seg = self._segments[i]
                 i, start = i + 1, start + (seg.count or 0)
         return rows
+
+    def reread(self, lead_ids: Collection[int]) -> dict[int, LeadSummary | None]:
+        """These leads as the snapshot's query would list them now (None: not listed), in one
+        query: the rows another client changed, without reading the others again."""
+        listed = or_(*(seg.where for seg in self._segments))
+        stmt = summary_rows_select().where(
+            LeadRecord.id.in_(sorted(lead_ids)), listed, *self._base
+        )
+        with self._sessions() as session:
+            found = {lead.id: lead for lead in map(row_summary, session.execute(stmt))}
+        return {lead_id: found.get(lead_id) for lead_id in lead_ids}
 
     def _counted_tail(self) -> tuple[int, int]:
         """The first of the trailing segments whose counts are known, and where it starts."""
