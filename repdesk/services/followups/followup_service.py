@@ -354,20 +354,28 @@ class FollowUpService:
     ) -> Changes:
         """Reschedule a step (snooze, drag in the calendar, `followup move`). `seen`: the step as
         the user saw it; when someone changed it meanwhile (its version moved on, even if its time
-        came back), nothing is changed (UserError saying who and where the step is now)."""
+        came back), nothing is changed (UserError saying who and where the step is now). Only the
+        version tells: a view's copy of the due time (rounded, in its own zone) need not match."""
         if when.tzinfo is None:
             raise UserError("A new time needs a time zone.")
         now = self._clock()
         with self._sessions.begin() as session:
             record = self._pending(session, followup_id)
-            if seen is not None and (record.version, record.due_at) != (seen.version, seen.due_at):
+            if seen is not None and record.version != seen.version:
                 who = _who(session, record.updated_by) or "Someone"
                 raise UserError(
                     f"{who} changed this step meanwhile (it is due "
                     f"{record.due_at.astimezone():%a %d %b %H:%M}); nothing was changed."
                 )
             undo = UndoRecorder(session, [record.lead_id])
-            self._claim(session, record, due_at=when, sequence=record.sequence + 1, updated_at=now)
+            self._claim(
+                session,
+                record,
+                {} if seen is None else {"version": seen.version},  # the database checks it too
+                due_at=when,
+                sequence=record.sequence + 1,
+                updated_at=now,
+            )
             # The lead's next step is its earliest pending one, as the database holds it now (not
             # simply `when`: another step may have been planned meanwhile).
             session.execute(
@@ -409,11 +417,19 @@ class FollowUpService:
             )
             return self.planner.plan_bulk(session, ids, now)
 
-    def _claim(self, session: Session, record: FollowUpRecord, **values: Any) -> None:
-        """Change a step only while it is still pending (a conditional UPDATE): of two programs
-        completing or moving one step at once, the second is told, never applied on top."""
+    def _claim(
+        self,
+        session: Session,
+        record: FollowUpRecord,
+        expected: dict[str, Any] | None = None,
+        **values: Any,
+    ) -> None:
+        """Change a step only while it is still pending (and holds `expected`): a conditional
+        UPDATE, so of two programs completing or moving one step at once, the second is told,
+        never applied on top."""
         pending = FollowUpStatus.PENDING.value
-        if not change_if(session, FollowUpRecord, record.id, {"status": pending}, values):
+        expected = {"status": pending, **(expected or {})}
+        if not change_if(session, FollowUpRecord, record.id, expected, values):
             session.refresh(record)
             raise UserError(f"Follow-up {record.id} is already {record.status}.")
 
