@@ -14,9 +14,10 @@ from repdesk.services.team.live import LiveChanges
 
 #: Changes arriving within this many milliseconds are applied together (an import, a burst).
 GATHER_MS = 150
-#: While changes keep coming (twenty reps at work, each commit a NOTIFY), a window reloads at most
-#: once in this many milliseconds, so that the team's work does not keep every window re-reading
-#: its inbox; a change still shows within about GATHER_MS + this (the promise is 2 s).
+#: While changes keep coming (twenty reps at work, each commit a NOTIFY), a window refreshes at
+#: most once in this many milliseconds (the rows of every lead named meanwhile together), so that
+#: the team's work does not keep every window re-reading; a change still shows within about
+#: GATHER_MS + this (the promise is 2 s).
 REFRESH_EVERY_MS = 1000
 
 
