@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from repdesk.core.inbox import InboxFilter
 from repdesk.services.common.changes import Changes
-from repdesk.services.inbox.inbox_service import InboxService, InboxSnapshot
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the first screen paints before SQLAlchemy loads (test_fast_start)
+    from repdesk.services.inbox.inbox_service import InboxService
     from repdesk.ui.inbox.lead_table_model import LeadTableModel
 
 
@@ -39,6 +39,8 @@ def patch_rows(
     at the same moment, and patch the model; False when that cannot be done (the list is in a
     column's order or a search's, a new day began since it was read, or the rows do not add up)
     and the caller reads the list again."""
+    from repdesk.services.inbox.inbox_service import InboxSnapshot
+
     snapshot = model.snapshot
     if not isinstance(snapshot, InboxSnapshot) or snapshot.order is None:
         return False
