@@ -39,7 +39,7 @@ def patch_rows(
     at the same moment, and patch the model; False when that cannot be done (the list is in a
     column's order or a search's, a new day began since it was read, or the rows do not add up)
     and the caller reads the list again."""
-    from repdesk.services.inbox.inbox_service import InboxSnapshot
+    from repdesk.services.inbox.inbox_snapshots import InboxSnapshot
 
     snapshot = model.snapshot
     if not isinstance(snapshot, InboxSnapshot) or snapshot.order is None:

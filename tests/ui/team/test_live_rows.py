@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from repdesk.app import open_workspace
 from repdesk.core.domain import ActivityKind
-from repdesk.services.inbox.inbox_service import InboxSnapshot
+from repdesk.services.inbox.inbox_snapshots import InboxSnapshot
 from repdesk.store.models import LeadRecord
 from repdesk.ui.shell.main_window import MainWindow
 from tests.fixtures.team import Team
