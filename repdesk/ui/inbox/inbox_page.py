@@ -24,6 +24,7 @@ from repdesk.core.domain import LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError
+from repdesk.services.team.owner_scope import UNASSIGNED
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.inbox.call_layout import CallLayout, column_menu, row_menu
 from repdesk.ui.inbox.column_fit import ColumnFit
@@ -381,7 +382,7 @@ class InboxPage(QWidget):
             "status": [(s.label, s.value) for s in LeadStatus],
             "source": [(v, v) for v in leads.distinct_values("source")],
             "owner": self.services.inbox.owner_scopes()
-            + [("Unassigned", "-")]
+            + [("Unassigned", UNASSIGNED)]
             + [(v, v) for v in leads.reps()],
             "product": [(v, v) for v in leads.distinct_values("product")],
         }
