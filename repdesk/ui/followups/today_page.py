@@ -10,7 +10,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -56,6 +56,9 @@ HINT = (
     "Ctrl+Z undo"
 )
 LATER_DAYS = 7
+#: Phone and Note: hidden while the lead pane (which shows them) is beside the list.
+BESIDE_THE_PANE = (3, 4)
+LEAD_WIDTH = 320
 
 
 @dataclass(frozen=True)
@@ -372,7 +375,13 @@ class TodayPage(QWidget):
 
     def show_lead(self, lead_id: int) -> None:
         """Enter: the step's lead beside the list; the keyboard stays on the list (the pane then
-        follows the selection until Esc hides it)."""
+        follows the selection until Esc hides it). The pane shows the phone and the step's note
+        too: the list drops those columns meanwhile, so its steps show whole."""
+        for column in BESIDE_THE_PANE:
+            self.table.setColumnHidden(column, True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)  # the Lead column (now the last shown) stretches
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.detail.show()
         if sum(self.splitter.sizes()[1:]) == 0:
             width = max(self.splitter.width(), 900)
@@ -381,6 +390,12 @@ class TodayPage(QWidget):
         self.table.setFocus()
 
     def hide_lead(self) -> None:
+        for column in BESIDE_THE_PANE:
+            self.table.setColumnHidden(column, False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setColumnWidth(2, LEAD_WIDTH)
         self.detail.hide()
         self.detail.show_lead(None)
         self._actions.set_lead_actions_enabled(False)  # no lead in focus on Today now
@@ -433,7 +448,13 @@ def _table(model: FollowUpTableModel) -> QTableView:
     header = table.horizontalHeader()
     header.setStretchLastSection(True)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    for column, width in enumerate((215, 84, 320, 140)):
+    bold = QFont(table.font())
+    bold.setBold(True)
+    # An overdue step's "Wed 30 Dec 09:30" (core.when) in bold, or today's "09:30 · overdue".
+    due = max(
+        QFontMetrics(bold).horizontalAdvance(t) for t in ("Wed 30 Dec 00:00", "00:00 · overdue")
+    )
+    for column, width in enumerate((due + 24, 84, LEAD_WIDTH, 140)):
         table.setColumnWidth(column, width)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return table

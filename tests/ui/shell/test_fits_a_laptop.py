@@ -338,3 +338,19 @@ def test_an_address_breaks_only_where_an_address_may(
                 f"{address!r} at {width} px breaks between {before!r} and {after!r}"
             )
     assert email.toPlainText() == address  # whole, to copy
+
+
+@pytest.mark.parametrize(("width", "height"), [*SIZES, (1400, 900)])
+def test_today_with_the_lead_beside_it_shows_its_steps_whole(
+    qtbot: QtBot, demo_db: Path, tmp_path: Path, width: int, height: int
+) -> None:
+    window = open_window(qtbot, copy_demo(demo_db, tmp_path), (width, height))
+    window.show_page("today")
+    today = window.pages["today"]
+    table = window.findChild(QTableView, "todayList")
+    table.setFocus()
+    key(window, Qt.Key.Key_Return)  # the step's lead beside the list
+    qtbot.waitUntil(lambda: today.detail.isVisible())
+    QApplication.processEvents()
+    assert_whole(today, tmp_path / f"today-lead-{width}x{height}.png")
+    assert table.horizontalScrollBar().maximum() == 0, "the steps' columns run off the list"
