@@ -24,7 +24,6 @@ from repdesk.core.domain import LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError
-from repdesk.services.team.owner_scope import UNASSIGNED
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.inbox.call_layout import CallLayout, column_menu, row_menu
 from repdesk.ui.inbox.column_fit import ColumnFit
@@ -377,6 +376,9 @@ class InboxPage(QWidget):
         return row >= 0
 
     def _fill_filters(self) -> None:
+        # Not at the top: the inbox paints its first rows before SQLAlchemy loads (first_paint).
+        from repdesk.services.team.owner_scope import UNASSIGNED
+
         leads = self.services.leads
         choices = {
             "status": [(s.label, s.value) for s in LeadStatus],
