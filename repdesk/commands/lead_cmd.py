@@ -70,7 +70,7 @@ def run_edit(args: argparse.Namespace, services: Services) -> int:
 
 def run_status(args: argparse.Namespace, services: Services) -> int:
     # Imported here: the GUI starts through this module, and the service imports SQLAlchemy.
-    from repdesk.services.leads.lead_service import parse_status
+    from repdesk.services.leads.lead_queries import parse_status
 
     status = parse_status(args.status)
     before = services.leads.detail(args.id).lead.status

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from repdesk.core.business_hours import BusinessHours
 from repdesk.core.domain import FollowUpStatus
 from repdesk.services.followups.followup_planner import FollowUpPlanner
-from repdesk.services.leads.lead_service import set_first_response
+from repdesk.services.leads.lead_timeline import set_first_response
 from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, OutboxRecord
 
 LeadHooks = Callable[[Session, LeadRecord, datetime], None]

@@ -28,7 +28,8 @@ from repdesk.services.followups import step_queries
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.services.followups.requalify import Requalifier
 from repdesk.services.followups.step_queries import FollowUpRow, StepWindow
-from repdesk.services.leads.lead_service import LeadService, activity_label, record_activity
+from repdesk.services.leads.lead_service import LeadService
+from repdesk.services.leads.lead_timeline import activity_label, record_activity
 from repdesk.services.team import owner_scope
 from repdesk.store.guarded import change_if
 from repdesk.store.models import (

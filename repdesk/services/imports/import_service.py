@@ -9,6 +9,7 @@ import_values.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -99,6 +100,9 @@ class ImportService:
         self._hooks = tuple(hooks)
         self._arrivals = tuple(arrivals)
         self._undo_hooks = tuple(undo_hooks)
+        self._writing = 0
+        """How many of this program's imports (or undos of one) are in their write transaction."""
+        self._writing_guard = threading.Lock()
 
     def _after_import(
         self, session: Session, touched: list[int], added: list[int], now: datetime
@@ -281,6 +285,7 @@ class ImportService:
             if progress is not None:
                 progress(0.8)
             session = plan_and_write.writing()  # BEGIN IMMEDIATE; refused on a read-only file
+            self._count_writing(1)
             try:
                 transaction = session.begin()
                 started = time.perf_counter()
@@ -301,6 +306,7 @@ class ImportService:
                     transaction.commit()
                 summary.lock_seconds = time.perf_counter() - started
             finally:
+                self._count_writing(-1)
                 session.close()
         if dry_run:
             summary.import_id = None
@@ -378,6 +384,16 @@ class ImportService:
         summary.import_id = record.id
         self._after_import(session, writer.touched, summary.added_ids, now)
 
+    def _count_writing(self, step: int) -> None:
+        with self._writing_guard:
+            self._writing += step
+
+    def importing_here(self) -> bool:
+        """True while an import of this program (the Import dialog's, a watched folder's, a
+        mailbox check's) or an Undo import is in its write transaction: the write lock is then
+        ours, not another program's."""
+        return self._writing > 0
+
     def write_lock_held(self, wait_ms: int = 0) -> bool:
         """True while an import (this program's, a watched folder's, or another program's) holds
         the workspace's write lock: a write begun now would wait until the import commits (asked
@@ -411,6 +427,13 @@ class ImportService:
         user changed since (the user's newest import by default)."""
         now = self._clock()
         workspace_id = str(self._settings.get("workspace_id"))
+        self._count_writing(1)
+        try:
+            return self._undo(import_id, now, workspace_id)
+        finally:
+            self._count_writing(-1)
+
+    def _undo(self, import_id: int | None, now: datetime, workspace_id: str) -> UndoImport:
         with self._sessions.begin() as session:
             record = undoable_record(session, import_id)
             if record is None:

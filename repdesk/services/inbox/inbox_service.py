@@ -1,5 +1,5 @@
 """The inbox query: leads in urgency order, counted and fetched by window so a million rows stay
-cheap.
+cheap (the snapshots that fetch them are services.inbox.inbox_snapshots).
 
 The order is core.inbox's table of index-ordered segments, rendered here with SQLAlchemy:
 leads whose reply waits for us, uncontacted (longest waiting first; among those past the response
@@ -11,7 +11,7 @@ last.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -21,9 +21,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from repdesk.core import inbox as order
 from repdesk.core.domain import CLOSED_STATUSES, OPEN_STATUSES
 from repdesk.core.inbox import InboxFilter
-from repdesk.services.inbox.inbox_sqlite import SEARCH_COUNT_SQL, SEARCH_WINDOW_SQL, sqlite_summary
-from repdesk.services.leads.lead_rows import LeadSummary
-from repdesk.services.leads.lead_service import row_summary, summary_rows_select
+from repdesk.services.inbox.inbox_snapshots import InboxSnapshot, SearchSnapshot, Segment
+from repdesk.services.inbox.inbox_sqlite import SEARCH_COUNT_SQL
 from repdesk.services.team.owner_scope import CHOICES, MINE, MINE_AND_UNASSIGNED, leads_of
 from repdesk.store.models import LeadRecord, RepRecord
 from repdesk.store.search import fts5_query, search_filter, search_tokens
@@ -97,16 +96,6 @@ def sql_order(keys: tuple[order.Key, ...]) -> tuple[Any, ...]:
         column.desc() if key.descending else column
         for column, key in zip(columns, keys, strict=True)
     )
-
-
-@dataclass(frozen=True)
-class Segment:
-    name: str
-    """core.inbox's name of the segment."""
-    where: ColumnElement[bool]
-    order: tuple[Any, ...]
-    count: int | None = None
-    """None until needed: the snapshot counts it when a window reaches past its start."""
 
 
 class InboxService:
@@ -293,128 +282,3 @@ def _unfiltered_counts(session: Session, segments: list[Segment]) -> tuple[list[
         for s in segments
     ]
     return counts, open_total + (closed_n if "closed" in named else 0)
-
-
-class InboxSnapshot:
-    """Rows of one inbox query at one moment, fetched by window."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        segments: list[Segment],
-        base: list[ColumnElement[bool]],
-        total: int,
-    ) -> None:
-        self._sessions = sessions
-        self._segments = segments
-        self._base = base
-        self.total = total
-        """Every row of the result; the segments' counts add up to it once they are all known."""
-        self.replied = sum(s.count or 0 for s in segments if s.name in order.REPLIED_SEGMENTS)
-        """Leads whose reply waits for our answer."""
-        self.waiting = sum(s.count or 0 for s in segments if s.name in order.WAITING_SEGMENTS)
-        """Leads still waiting for a first answer."""
-
-    def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
-        """Rows offset .. offset+limit-1 of the whole ordered result."""
-        rows: list[LeadSummary] = []
-        i = start = 0
-        with self._sessions() as session:
-            while i < len(self._segments) and len(rows) < limit:
-                seg = self._segments[i]
-                if (
-                    seg.count is None and offset > start
-                ):  # the window starts inside or past this segment
-                    tail, tail_start = self._counted_tail()
-                    if (
-                        offset >= tail_start
-                    ):  # ... in the segments counted from the end (the bottom)
-                        i, start = tail, tail_start
-                        continue
-                    self._count_unknown(session)
-                    seg = self._segments[i]
-                if seg.count is not None and offset >= start + seg.count:
-                    i, start = i + 1, start + seg.count
-                    continue
-                local = max(0, offset - start)
-                want = limit - len(rows)
-                stmt = (
-                    summary_rows_select()
-                    .where(seg.where, *self._base)
-                    .order_by(*seg.order)
-                    .offset(local)
-                    .limit(want)
-                )
-                got = [row_summary(row) for row in session.execute(stmt)]
-                rows.extend(got)
-                if seg.count is None and len(got) < want:
-                    # Read from its first row (local is 0 here) to its last: now it is counted.
-                    self._learn(i, len(got))
-                    seg = self._segments[i]
-                i, start = i + 1, start + (seg.count or 0)
-        return rows
-
-    def _counted_tail(self) -> tuple[int, int]:
-        """The first of the trailing segments whose counts are known, and where it starts."""
-        first = len(self._segments)
-        while first > 0 and self._segments[first - 1].count is not None:
-            first -= 1
-        return first, self.total - sum(seg.count or 0 for seg in self._segments[first:])
-
-    def _count_unknown(self, session: Session) -> None:
-        """Count the segments not counted yet; the last of them is what the total leaves over."""
-        unknown = [i for i, seg in enumerate(self._segments) if seg.count is None]
-        for i in unknown[:-1]:
-            stmt = (
-                select(func.count())
-                .select_from(LeadRecord)
-                .where(self._segments[i].where, *self._base)
-            )
-            self._segments[i] = replace(self._segments[i], count=int(session.scalar(stmt) or 0))
-        self._learn(unknown[-1], None)
-
-    def _learn(self, index: int, count: int | None) -> None:
-        """Record a segment's size; when one unknown segment is left, the total gives its size."""
-        if count is not None:
-            self._segments[index] = replace(self._segments[index], count=count)
-        unknown = [i for i, seg in enumerate(self._segments) if seg.count is None]
-        if len(unknown) == 1:
-            # Never below zero: leads deleted since the snapshot was counted must not break the
-            # windows.
-            rest = max(0, self.total - sum(seg.count or 0 for seg in self._segments))
-            self._segments[unknown[0]] = replace(self._segments[unknown[0]], count=rest)
-
-
-class SearchSnapshot:
-    """Search results, newest first, fetched by window through the search index."""
-
-    waiting = 0
-    replied = 0
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        clause: ColumnElement[bool],
-        total: int,
-        fts: str | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._clause = clause
-        self._fts = fts  # the FTS5 query on SQLite (windows come straight from the index)
-        self.total = total
-
-    def fetch(self, offset: int, limit: int) -> list[LeadSummary]:
-        with self._sessions() as session:
-            if self._fts is not None:
-                # Only the window's ids come out of the search index, newest first.
-                driver = session.connection().connection.driver_connection  # sqlite3: plain tuples
-                rows = driver.execute(SEARCH_WINDOW_SQL, (self._fts, limit, offset)).fetchall()  # type: ignore[union-attr]
-                return [sqlite_summary(row) for row in rows]
-            stmt = (
-                summary_rows_select()
-                .where(self._clause)
-                .order_by(LeadRecord.id.desc())
-                .offset(offset)
-                .limit(limit)
-            )
-            return [row_summary(row) for row in session.execute(stmt)]

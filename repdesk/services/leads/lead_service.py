@@ -1,39 +1,29 @@
-"""Lead use cases: list and search, detail with timeline, edit, notes, status changes, logging
-contact."""
+"""Lead use cases: edit, notes, status changes, logging contact (listing, search and the detail
+with its timeline are services.leads.lead_queries, which LeadService extends)."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, func, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core import contact, do_not_contact
-from repdesk.core.business_hours import BusinessHours, business_seconds_between
+from repdesk.core.business_hours import BusinessHours
 from repdesk.core.contact import display_name
 from repdesk.core.domain import OUTBOUND_KINDS, ActivityKind, LeadStatus
 from repdesk.core.phones import parse_phone
 from repdesk.core.quoting import quoted
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
-from repdesk.services.common.keyset import keyset_rows
 from repdesk.services.common.undo import UndoRecorder
 from repdesk.services.leads.edit_conflicts import StaleEditError, changed_fields
-from repdesk.services.leads.lead_history import lead_history
-from repdesk.services.leads.lead_rows import (
-    LEAD_FIELDS,
-    ActivityRow,
-    LeadDetail,
-    LeadSummary,
-    StepRow,
-    lead_json,
-)
+from repdesk.services.leads.lead_queries import LeadQueries
+from repdesk.services.leads.lead_timeline import activity_label, change_status, record_activity
 from repdesk.store.guarded import json_set_with
-from repdesk.store.models import ActivityRecord, FollowUpRecord, LeadRecord, RepRecord
-from repdesk.store.search import apply_search
+from repdesk.store.models import ActivityRecord, LeadRecord, RepRecord
 
 #: Called inside the action's transaction after a lead changed (follow-up planning hooks in here).
 LeadHook = Callable[[Session, LeadRecord, datetime], object]
@@ -60,44 +50,8 @@ EDITABLE = (
 DNC_ON_NOTE = "Marked do not contact: no calls, emails or follow-ups"
 DNC_OFF_NOTE = "Do not contact cleared: may be contacted again"
 
-_Owner = aliased(RepRecord)
-#: What `leads --json` adds to each lead's fields: what an import kept of it.
-_IMPORT_KEPT = (
-    LeadRecord.tags,
-    LeadRecord.message,
-    LeadRecord.extra,
-    LeadRecord.phones,
-    LeadRecord.phone_ext,
-)
 
-
-_SUMMARY_COLUMNS = [
-    _Owner.name.label("owner") if name == "owner" else getattr(LeadRecord, name)
-    for name in LEAD_FIELDS
-]
-
-
-def summary_rows_select() -> Select[Any]:
-    """Only the columns a LeadSummary needs, in its field order, as plain rows (lists of
-    thousands stay cheap)."""
-    return select(*_SUMMARY_COLUMNS).outerjoin(_Owner, LeadRecord.owner_id == _Owner.id)
-
-
-def row_summary(row: Any) -> LeadSummary:
-    """A LeadSummary from a summary_rows_select() row (its columns are in field order)."""
-    return LeadSummary(*row)
-
-
-def parse_status(text: str) -> LeadStatus:
-    """The status named `text`; UserError with the choices when there is none of that name."""
-    try:
-        return LeadStatus(text)
-    except ValueError:
-        choices = ", ".join(s.value for s in LeadStatus)
-        raise UserError(f"Unknown status {text!r}; use one of {choices}.") from None
-
-
-class LeadService:
+class LeadService(LeadQueries):
     def __init__(
         self,
         sessions: sessionmaker[Session],
@@ -124,148 +78,7 @@ class LeadService:
         it)."""
         return self._region()
 
-    @property
-    def dialect(self) -> str:
-        bind = self._sessions.kw["bind"]
-        return str(bind.dialect.name)
-
-    # -- reading ---------------------------------------------------------------------------------
-    def list_leads(
-        self, *, status: str | None = None, search: str | None = None, limit: int | None = None
-    ) -> list[LeadSummary]:
-        return list(self.stream_leads(status=status, search=search, limit=limit))
-
-    def stream_leads(
-        self,
-        *,
-        status: str | None = None,
-        search: str | None = None,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> Iterator[LeadSummary]:
-        """Leads newest first (received time, then id), read a page at a time as they are
-        consumed: a million leads stream in flat memory."""
-        for row in self._stream_rows(status, search, offset, limit):
-            yield row_summary(row)
-
-    def stream_leads_json(
-        self,
-        *,
-        status: str | None = None,
-        search: str | None = None,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """The `leads --json` objects of stream_leads(), made straight from the rows, plus what an
-        import kept of each lead (tags, message, the extra fields kept as written, every phone with
-        its kind, the main phone's extension)."""
-        n = len(LEAD_FIELDS)
-        for row in self._stream_rows(status, search, offset, limit, _IMPORT_KEPT):
-            data = lead_json(tuple(row[:n]))
-            tags, message, extra, phones, phone_ext = row[n:]
-            data["phone_ext"] = phone_ext
-            data.update(
-                tags=tags or "",  # as `lead show --json` gives them: "a, b, check phone"
-                message=message,
-                extra=dict(extra or {}),
-                phones=list(phones or []),
-            )
-            yield data
-
-    def _stream_rows(
-        self,
-        status: str | None,
-        search: str | None,
-        offset: int,
-        limit: int | None,
-        more: tuple[Any, ...] = (),
-    ) -> Iterator[Any]:
-        """LEAD_FIELDS' values of each lead, then the `more` columns."""
-        if status is not None:
-            parse_status(status)
-        stmt = summary_rows_select().add_columns(*more) if more else summary_rows_select()
-        if status:
-            stmt = stmt.where(LeadRecord.status == status)
-        stmt = apply_search(stmt, self.dialect, search)
-        received = LEAD_FIELDS.index("received_at")
-        with self._sessions() as session:
-            yield from keyset_rows(
-                session,
-                stmt,
-                (LeadRecord.received_at, LeadRecord.id),
-                key=lambda r: (r[received], r[0]),
-                descending=True,
-                offset=offset,
-                limit=limit,
-            )
-
-    def count(self) -> int:
-        with self._sessions() as session:
-            return int(session.scalar(select(func.count(LeadRecord.id))) or 0)
-
-    def detail(self, lead_id: int) -> LeadDetail:
-        with self._sessions() as session:
-            row = session.execute(summary_rows_select().where(LeadRecord.id == lead_id)).first()
-            lead = session.get(LeadRecord, lead_id)
-            if row is None or lead is None:
-                raise NotFoundError(f"There is no lead with id {lead_id}.")
-            acts = session.execute(
-                select(ActivityRecord, _Owner.name)
-                .outerjoin(_Owner, _Owner.id == ActivityRecord.rep_id)
-                .where(ActivityRecord.lead_id == lead_id)
-                .order_by(ActivityRecord.occurred_at.desc(), ActivityRecord.id.desc())
-            )
-            return LeadDetail(
-                lead=row_summary(row),
-                message=lead.message,
-                tags=lead.tags,
-                extra=dict(lead.extra or {}),
-                qualification_expires_at=lead.qualification_expires_at,
-                email_opens=lead.email_opens,
-                email_clicks=lead.email_clicks,
-                site_visits=lead.site_visits,
-                activities=[
-                    ActivityRow(
-                        a.id, a.kind, a.outcome, a.occurred_at, a.body, a.duration_seconds, by or ""
-                    )
-                    for a, by in acts
-                ],
-                history=lead_history(session, lead_id),
-                version=lead.version,
-                phones=list(lead.phones or []),
-                phone_ext=lead.phone_ext or "",
-            )
-
-    def steps(self, lead_id: int) -> list[StepRow]:
-        """Every follow-up of the lead (pending, done and cancelled), earliest due first."""
-        with self._sessions() as session:
-            self._lead(session, lead_id)
-            return [
-                StepRow(
-                    f.id,
-                    f.due_at,
-                    f.kind,
-                    f.note,
-                    f.status,
-                    f.cadence,
-                    f.outcome,
-                    f.done_at,
-                    f.cancelled_at,
-                )
-                for f in session.scalars(
-                    select(FollowUpRecord)
-                    .where(FollowUpRecord.lead_id == lead_id)
-                    .order_by(FollowUpRecord.due_at, FollowUpRecord.id)
-                )
-            ]
-
     # -- writing ---------------------------------------------------------------------------------
-    def _lead(self, session: Session, lead_id: int) -> LeadRecord:
-        lead = session.get(LeadRecord, lead_id)
-        if lead is None:
-            raise NotFoundError(f"There is no lead with id {lead_id}.")
-        return lead
-
     def claim_in(self, session: Session, lead: LeadRecord) -> bool:
         """Work on `lead` starts: an unassigned lead becomes mine (True), atomically; another
         rep's lead is refused for a rep (ClaimedError)."""
@@ -564,70 +377,3 @@ def edit_summary(changed: Sequence[tuple[str, str, str]]) -> str:
         else:
             parts.append(f"{label}: {old or '—'} → {new or '—'}")
     return " · ".join(parts)
-
-
-def activity_label(kind: ActivityKind, outcome: str | None) -> str:
-    """What the confirmation says an activity did: 'Voicemail logged', 'Note added'."""
-    if kind is ActivityKind.CALL and outcome:
-        return {"connected": "Call logged (connected)"}.get(
-            outcome, f"{outcome.replace('_', ' ').capitalize()} logged"
-        )
-    if kind is ActivityKind.NOTE:
-        return "Note added"
-    return f"{kind.value.replace('_', ' ').capitalize()} logged"
-
-
-def record_activity(
-    session: Session,
-    lead: LeadRecord,
-    kind: ActivityKind,
-    now: datetime,
-    *,
-    outcome: str | None = None,
-    body: str = "",
-    duration_seconds: int | None = None,
-    hours: BusinessHours | None = None,
-) -> ActivityRecord:
-    """Add the activity; the first outbound one sets the first response and, counted in `hours`
-    (required then), how long the inquiry waited for it."""
-    activity = ActivityRecord(
-        lead_id=lead.id,
-        kind=kind.value,
-        outcome=outcome,
-        occurred_at=now,
-        body=body,
-        duration_seconds=duration_seconds,
-    )
-    session.add(activity)
-    if kind in OUTBOUND_KINDS and lead.first_response_at is None:
-        if hours is None:
-            raise ValueError("The first response needs the business hours to count the wait.")
-        set_first_response(lead, now, hours)
-    if kind in OUTBOUND_KINDS:
-        lead.replied_at = None  # we got back to them: their reply is answered (services/email)
-    # Reaching the person ends the new-inquiry cadence; an unanswered attempt does not.
-    reached = (kind is ActivityKind.CALL and outcome == "connected") or kind is ActivityKind.MEETING
-    if reached and lead.status == LeadStatus.NEW.value:
-        change_status(session, lead, LeadStatus.CONTACTED, now)
-    lead.updated_at = now
-    return activity
-
-
-def set_first_response(lead: LeadRecord, at: datetime, hours: BusinessHours) -> None:
-    """The lead's first response was at `at`: speed to lead is the wait counted in `hours`."""
-    lead.first_response_at = at
-    lead.first_response_business_seconds = business_seconds_between(lead.received_at, at, hours)
-
-
-def change_status(
-    session: Session, lead: LeadRecord, status: LeadStatus, now: datetime, *, note: str = ""
-) -> None:
-    old = lead.status
-    lead.status = status.value
-    lead.updated_at = now
-    body = f"{LeadStatus(old).label} → {status.label}" + (f": {note}" if note else "")
-    session.add(
-        ActivityRecord(
-            lead_id=lead.id, kind=ActivityKind.STATUS_CHANGE.value, occurred_at=now, body=body
-        )
-    )

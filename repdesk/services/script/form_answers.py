@@ -21,7 +21,7 @@ from repdesk.core.verdict_rules import asked_questions, decide
 from repdesk.formats.lead_file import ParsedLead
 from repdesk.formats.template_file import load_default
 from repdesk.services.common.errors import NotFoundError
-from repdesk.services.leads.lead_service import record_activity
+from repdesk.services.leads.lead_timeline import record_activity
 from repdesk.services.script.answer_json import answers_from_json, answers_to_json
 from repdesk.services.script.form_arrivals import LeadLike, Prepared, take_arrivals
 from repdesk.services.script.form_mappings import MAPPED

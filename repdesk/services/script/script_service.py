@@ -92,7 +92,11 @@ class ScriptService:
 
     # -- reading ---------------------------------------------------------------------------------
     def current(self) -> StoredBundle:
-        """The current sets and rules; seeds the shipped defaults (version 1) on first use."""
+        """The current sets and rules; seeds the shipped defaults (version 1) on first use (only
+        then a writing transaction: reading them never waits for an import's write lock)."""
+        with self._sessions() as session:
+            if session.scalar(select(RuleSetRecord.id).limit(1)) is not None:
+                return self.current_in(session)
         with self._sessions.begin() as session:
             return self.current_in(session)
 

@@ -19,7 +19,8 @@ from repdesk.core.email_rules import NOT_A_FIT, Template, placeholder_values
 from repdesk.core.questions import TIMEFRAME_KEY
 from repdesk.core.verdict_rules import Decision
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
-from repdesk.services.leads.lead_service import LeadService, change_status, record_activity
+from repdesk.services.leads.lead_service import LeadService
+from repdesk.services.leads.lead_timeline import change_status, record_activity
 from repdesk.services.script.form_answers import FORM
 from repdesk.services.script.not_a_fit_reply import ReplyDraft, not_a_fit_draft, shipped_not_a_fit
 from repdesk.services.script.rep_routing import overflow_note, route

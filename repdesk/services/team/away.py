@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.domain import CLOSED_STATUSES
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import UserError
+from repdesk.services.common.errors import UserError, is_locked
 from repdesk.services.team.identity import IdentityService
 from repdesk.store.errors import describe_database_error
 from repdesk.store.models import LeadRecord, RepRecord
@@ -109,6 +109,8 @@ class AwayService:
                     "Only a manager can hand leads to another rep; nothing was changed "
                     "(release them to the queue instead)."
                 ) from None
+            if is_locked(exc):
+                raise  # an import holds SQLite's write lock: nothing changed, the window waits
             raise UserError(describe_database_error(exc)) from None
 
     def open_lead_count(self, rep: str | None = None) -> int:

@@ -18,6 +18,15 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from repdesk.services.common.errors import UserError, is_locked, user_sentence
 
+#: What a write that cannot wait says while an import holds the write lock: this program's import
+#: (the Import dialog's, a watched folder's, a mailbox check's) or another process's.
+OWN_IMPORT = "An import in this window is still running; try again when it finishes."
+OTHER_IMPORT = "Another program's import is running; try again when it finishes."
+#: What a dialog says of its change while it waits in the queue.
+WAITING = "Saved when the import finishes (Ctrl+Z takes it back)."
+#: What it says when Ctrl+Z took that change back before it was written.
+DROPPED = "Taken back before the import finished: it was not saved."
+
 #: How often a waiting save looks whether the import is done (milliseconds).
 RETRY_MS = 400
 #: How long a save waits for the write lock before it queues: a background task's write (a call
@@ -39,6 +48,8 @@ class _Save:
     undoable: bool = True
     """Ctrl+Z takes it back while it waits (not a draft's autosave, not an Undo itself)."""
     cancelled: Callable[[], None] | None = None
+    say: Callable[[str], None] | None = None
+    """Where a refusal's sentence goes (the dialog's own line) instead of a message box."""
 
 
 class SaveQueue(QObject):
@@ -47,10 +58,18 @@ class SaveQueue(QObject):
     sig_saved_after_wait = Signal(int)
     """Emitted with how many waiting saves were made when the lock came free."""
 
-    def __init__(self, lock_held: Callable[[int], bool], parent: QObject) -> None:
+    def __init__(
+        self,
+        lock_held: Callable[[int], bool],
+        parent: QObject,
+        importing_here: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """`importing_here`: True while an import of this program holds the lock (else the lock
+        is another program's)."""
         super().__init__(parent)
         self.setObjectName("saveQueue")
         self._lock_held = lock_held
+        self._importing_here = importing_here
         self._waiting: deque[_Save] = deque()
         self._made = 0
         self.closing = False
@@ -73,11 +92,12 @@ class SaveQueue(QObject):
         key: object = None,
         undoable: bool = True,
         cancelled: Callable[[], None] | None = None,
+        say: Callable[[str], None] | None = None,
     ) -> bool:
         """Make the save now (`done(its result)`) and return True, or queue it while an import
         holds the lock and return False; a refusal (UserError and other expected errors) is one
-        sentence in a message box, then `refused()`."""
-        item = _Save(action, done, widget, refused, key, undoable, cancelled)
+        sentence in a message box (or given to `say`), then `refused()`."""
+        item = _Save(action, done, widget, refused, key, undoable, cancelled, say)
         if self._waiting or self._held(GRACE_MS):
             self._wait(item)
             return False
@@ -89,6 +109,17 @@ class SaveQueue(QObject):
     def busy(self) -> bool:
         """True while saves wait or an import holds the write lock."""
         return bool(self._waiting) or self._held(GRACE_MS)
+
+    def import_running(self) -> str | None:
+        """For a write that cannot wait: the sentence saying whose import holds the write lock
+        now (None when none does)."""
+        if not self._held(GRACE_MS):
+            return None
+        return self.whose_lock()
+
+    def whose_lock(self) -> str:
+        """Whose import a write that found the database locked waited for."""
+        return OWN_IMPORT if self._importing_here() else OTHER_IMPORT
 
     def cancel_newest(self) -> bool:
         """Ctrl+Z while the newest change still waits: it is dropped (never written); False when
@@ -152,7 +183,10 @@ class SaveQueue(QObject):
             sentence = user_sentence(exc)
             if sentence is None and not isinstance(exc, UserError):
                 raise
-            QMessageBox.warning(item.widget, "repdesk", sentence or str(exc))
+            if item.say is not None:
+                item.say(sentence or str(exc))
+            else:
+                QMessageBox.warning(item.widget, "repdesk", sentence or str(exc))
             if item.refused is not None:
                 item.refused()
             return True
@@ -191,10 +225,14 @@ def _changes(count: int) -> str:
     return f"{count} change{'s' if count != 1 else ''}"
 
 
-def install(window: QMainWindow, lock_held: Callable[[int], bool]) -> SaveQueue:
-    """The window's save queue (`lock_held`: services.imports.write_lock_held), shown in its status
-    bar while saves wait."""
-    queue = SaveQueue(lock_held, window)
+def install(
+    window: QMainWindow,
+    lock_held: Callable[[int], bool],
+    importing_here: Callable[[], bool] = lambda: False,
+) -> SaveQueue:
+    """The window's save queue (`lock_held`: services.imports.write_lock_held, `importing_here`:
+    services.imports.importing_here), shown in its status bar while saves wait."""
+    queue = SaveQueue(lock_held, window, importing_here)
     label = QLabel()
     label.setObjectName("savingLater")
     label.hide()
@@ -232,18 +270,29 @@ def save(
     key: object = None,
     undoable: bool = True,
     cancelled: Callable[[], None] | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> bool:
     """Save through the window's queue (`done(result)` once made); at once without one. True
     when made now, False when it waits for an import."""
     queue = queue_of(widget)
     if queue is not None:
         return queue.save(
-            widget, action, done, refused, key=key, undoable=undoable, cancelled=cancelled
+            widget,
+            action,
+            done,
+            refused,
+            key=key,
+            undoable=undoable,
+            cancelled=cancelled,
+            say=say,
         )
     try:
         result = action()
     except UserError as exc:
-        QMessageBox.warning(widget, "repdesk", str(exc))
+        if say is not None:
+            say(str(exc))
+        else:
+            QMessageBox.warning(widget, "repdesk", str(exc))
         if refused is not None:
             refused()
         return True
@@ -260,3 +309,19 @@ def when_free(widget: QWidget, work: Callable[[], None]) -> bool:
         return True
     queue.save(widget, lambda: None, lambda _result: work(), undoable=False)
     return False
+
+
+def import_running(widget: QWidget) -> str | None:
+    """For a write that must not wait (an email's Send, Undo import): one sentence saying whose
+    import holds the write lock now, or None when it may go ahead."""
+    queue = queue_of(widget)
+    return None if queue is None else queue.import_running()
+
+
+def locked_sentence(widget: QWidget, exc: BaseException) -> str | None:
+    """The sentence for a write that must not wait and found the database locked after all (an
+    import began meanwhile): whose import it was; None for any other error."""
+    if not is_locked(exc):
+        return None
+    queue = queue_of(widget)
+    return OTHER_IMPORT if queue is None else queue.whose_lock()

@@ -13,7 +13,7 @@ from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.common.undo_step import UndoStep
-from repdesk.ui.common.save_queue import queue_of
+from repdesk.ui.common.save_queue import DROPPED, queue_of
 
 MESSAGE_MS = 12_000
 KIND_WORDS = {"call": "call", "email": "email", "task": "task"}
@@ -62,9 +62,7 @@ class UndoStack(QObject):
         and the undo of a saved one waits in the save queue (ui/common/save_queue)."""
         queue = queue_of(self.parent())
         if queue is not None and queue.cancel_newest():
-            self.sig_message.emit(
-                "Taken back before the import finished: it was not saved.", bool(self._steps)
-            )
+            self.sig_message.emit(DROPPED, bool(self._steps))
             return
         if not self._steps:
             self.sig_message.emit("Nothing to undo.", False)

@@ -27,6 +27,7 @@ from repdesk.services.email.outbox import OutboxService
 from repdesk.services.email.outbox_rows import Queued
 from repdesk.services.email.templates import TemplateService
 from repdesk.ui.common.actions import SPECS, ActionId
+from repdesk.ui.common.save_queue import import_running, locked_sentence
 
 if TYPE_CHECKING:
     from repdesk.services.email.accounts import AccountService
@@ -147,8 +148,14 @@ class EmailComposerDialog(QDialog):
             self.problem.clear()
 
     def send(self) -> None:
-        """Queue the email as written; a problem is one sentence under the text, nothing sent."""
+        """Queue the email as written; a problem is one sentence under the text, nothing sent.
+        While an import holds the write lock it is refused at once (an email waiting unseen
+        would be logged before it is sent): the rep sends it once the import is done."""
         if self.queued is not None:
+            return
+        running = import_running(self)
+        if running is not None:
+            self.problem.setText(running)
             return
         try:
             self.queued = self._outbox.queue(
@@ -156,6 +163,12 @@ class EmailComposerDialog(QDialog):
             )
         except UserError as exc:
             self.problem.setText(str(exc))
+            return
+        except Exception as exc:
+            locked = locked_sentence(self, exc)  # an import began meanwhile
+            if locked is None:
+                raise
+            self.problem.setText(locked)
             return
         self.sig_email_queued.emit(self.queued)
         self.accept()

@@ -4,6 +4,7 @@ the inbox by default); versions for single products; export and import of the te
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -29,8 +30,9 @@ from repdesk.core.email_rules import PLACEHOLDERS, TEMPLATE_KEYS, PlaceholderErr
 from repdesk.core.email_rules import placeholders_in as check_placeholders
 from repdesk.services.common.errors import UserError
 from repdesk.services.email.compose import DraftService
-from repdesk.services.email.templates import TemplateService
+from repdesk.services.email.templates import ImportResult, TemplateService
 from repdesk.services.leads.lead_service import LeadService
+from repdesk.ui.common.save_queue import DROPPED, WAITING, save
 
 PREVIEW_DELAY_MS = 150
 
@@ -268,19 +270,34 @@ class TemplatesPage(QWidget):
             self.preview_note.setText("Every placeholder is filled for this lead.")
             self.preview_note.setStyleSheet("color: #1a7f37")
 
+    def _write(self, action: Callable[[], object], done: Callable[[], None]) -> None:
+        """Saved now, or when an import that holds the write lock finishes (ui/common/save_queue:
+        Ctrl+Z drops it while it waits); a refusal is the sentence under the text."""
+
+        def said(sentence: str) -> None:
+            self.error.setStyleSheet("color: #cf222e")
+            self.error.setText(sentence)
+
+        def dropped() -> None:
+            said(DROPPED)
+
+        if not save(self, action, lambda _result: done(), say=said, cancelled=dropped):
+            self.error.setStyleSheet("")
+            self.error.setText(WAITING)
+
     def save(self) -> None:
         t = self.edited()
         if t is None or self._editing is None:
             return
-        try:
-            self._templates.save(t, original=(self._editing.key, self._editing.product))
-        except UserError as exc:
-            self.error.setText(str(exc))
-            return
-        self.error.setText("")
-        self.reload(select=(t.key, t.product))
-        self.error.setText("Saved.")
-        self.error.setStyleSheet("color: #1a7f37")
+        original = (self._editing.key, self._editing.product)
+
+        def saved() -> None:
+            self.error.setText("")
+            self.reload(select=(t.key, t.product))
+            self.error.setText("Saved.")
+            self.error.setStyleSheet("color: #1a7f37")
+
+        self._write(lambda: self._templates.save(t, original=original), saved)
 
     def add_product_version(self) -> None:
         t = self.edited()
@@ -292,22 +309,16 @@ class TemplatesPage(QWidget):
         if not ok or not product.strip():
             return
         copy = Template(t.key, product.strip(), f"{t.name} ({product.strip()})", t.subject, t.body)
-        try:
-            self._templates.save(copy)
-        except UserError as exc:
-            self.error.setText(str(exc))
-            return
-        self.reload(select=(copy.key, product.strip()))
+        self._write(
+            lambda: self._templates.save(copy),
+            lambda: self.reload(select=(copy.key, copy.product)),
+        )
 
     def remove(self) -> None:
         if self._editing is None:
             return
-        try:
-            self._templates.remove(self._editing.key, self._editing.product)
-        except UserError as exc:
-            self.error.setText(str(exc))
-            return
-        self.reload()
+        key, product = self._editing.key, self._editing.product
+        self._write(lambda: self._templates.remove(key, product), self.reload)
 
     def export_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -330,15 +341,23 @@ class TemplatesPage(QWidget):
             return
         try:
             text = Path(path).read_text(encoding="utf-8")
-            result = self._templates.import_text(text)
         except UnicodeDecodeError:
             self.error.setText(f"{path} is not a UTF-8 text file.")
             return
         except OSError as exc:
             self.error.setText(f"Cannot read {path}: {exc.strerror or exc}.")
             return
-        except UserError as exc:
-            self.error.setText(f"{Path(path).name}, {exc}")
-            return
-        self.reload()
-        self.error.setText(result.describe())
+
+        def write() -> ImportResult:
+            try:
+                return self._templates.import_text(text)
+            except UserError as exc:
+                raise UserError(f"{Path(path).name}, {exc}") from exc
+
+        result: list[ImportResult] = []
+
+        def imported() -> None:
+            self.reload()
+            self.error.setText(result[0].describe())
+
+        self._write(lambda: result.append(write()), imported)

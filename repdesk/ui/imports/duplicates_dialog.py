@@ -3,6 +3,9 @@ them into one or keeps them apart, and can undo either."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -18,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from repdesk.services.common.errors import UserError
+from repdesk.services.common.changes import Changes
 from repdesk.services.imports.duplicates import (
     Decision,
     DuplicatePair,
     DuplicateService,
     PairSide,
 )
+from repdesk.ui.common.save_queue import DROPPED, WAITING, queue_of, save
 
 COLUMNS = ("Why they may be one", "This lead (kept by Merge)", "That lead")
 
@@ -41,6 +45,8 @@ class DuplicatesDialog(QDialog):
         self.duplicates = duplicates
         self.pairs: list[DuplicatePair] = []
         self.decisions: list[Decision] = []
+        self._waits = False
+        """A merge, keep-apart or undo waits for an import that holds the write lock."""
         layout = QVBoxLayout(self)
         intro = QLabel(
             "These leads share a phone, or a name and company, but not an e-mail: they may be one "
@@ -128,29 +134,69 @@ class DuplicatesDialog(QDialog):
         if pair is not None:
             self._decide(lambda: self.duplicates.keep_apart(pair.id))
 
-    def _decide(self, action: object) -> None:
-        try:
-            decision = action()  # type: ignore[operator]
-        except UserError as exc:
-            self.message.setText(str(exc))
-            return
-        self.decisions.append(decision)
-        self.message.setText(f"{decision.message} Undo (Ctrl+Z) takes it back.")
-        self.sig_changes_made.emit(decision.changes)
-        self.refresh()
+    def _decide(self, action: Callable[[], Decision]) -> None:
+        def decided(decision: Decision) -> None:
+            self._waits = False
+            self.decisions.append(decision)
+            self.message.setText(f"{decision.message} Undo (Ctrl+Z) takes it back.")
+            self.sig_changes_made.emit(decision.changes)
+            self.refresh()
+
+        self._write(action, decided)
 
     def undo(self) -> None:
+        if self._waits:  # Ctrl+Z while the decision still waits for an import: it is dropped
+            queue = queue_of(self)
+            if queue is not None:
+                queue.cancel_newest()
+            return
         if not self.decisions:
             return
         decision = self.decisions.pop()
-        try:
-            changes = self.duplicates.undo(decision)
-        except UserError as exc:
-            self.message.setText(str(exc))
+
+        def undone(changes: Changes) -> None:
+            self._waits = False
+            self.message.setText(f"Undone: {decision.message}")
+            self.sig_changes_made.emit(changes)
+            self.refresh()
+
+        self._write(lambda: self.duplicates.undo(decision), undone, undoable=False)
+
+    def _write(
+        self,
+        action: Callable[[], Any],
+        done: Callable[[Any], None],
+        *,
+        undoable: bool = True,
+    ) -> None:
+        """Made now, or when an import that holds the write lock finishes (ui/common/save_queue);
+        while it waits the pair stays and its buttons rest; a refusal is said under the table."""
+
+        def failed() -> None:
+            self._waits = False
+            self.refresh()
+
+        def dropped() -> None:
+            self._waits = False
+            self.message.setText(DROPPED)
+            self.refresh()
+
+        self._waits = True
+        if save(
+            self,
+            action,
+            done,
+            failed,
+            say=self.message.setText,
+            cancelled=dropped,
+            undoable=undoable,
+        ):
+            self._waits = False
             return
-        self.message.setText(f"Undone: {decision.message}")
-        self.sig_changes_made.emit(changes)
-        self.refresh()
+        self.message.setText(WAITING if undoable else "Undo waits for the import to finish.")
+        for button in (self.merge_button, self.apart_button, self.undo_button):
+            button.setEnabled(False)
+        self.undo_button.setEnabled(undoable)
 
 
 def _describe(side: PairSide) -> str:

@@ -32,11 +32,12 @@ from repdesk.core.form_match import form_summary
 from repdesk.core.phone_display import display_phone
 from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import NotFoundError, UserError
+from repdesk.services.common.errors import NotFoundError
 from repdesk.services.leads.lead_rows import LeadDetail
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
 from repdesk.ui.common.flow_layout import FlowLayout
+from repdesk.ui.common.save_queue import save
 from repdesk.ui.common.wrap_text import WrapText
 from repdesk.ui.common.wrapping_list import wrap_items
 from repdesk.ui.inbox.lead_commands import LeadCommands
@@ -294,19 +295,24 @@ class LeadDetailPanel(QStackedWidget):
         dialog = FormMappingDialog(self.offer, questions, self)
         if dialog.exec() != FormMappingDialog.DialogCode.Accepted:
             return
-        try:
-            changes = self.services.form_mappings.map_form(self.offer.id, dialog.mapping())
-        except UserError as exc:
-            QMessageBox.warning(self, "Map the form", str(exc))
-            return
-        self.refresh()
-        self.sig_lead_changed.emit(changes)
+        offer_id, mapping = self.offer.id, dialog.mapping()
+        self._offer_saved(lambda: self.services.form_mappings.map_form(offer_id, mapping))
 
     def dismiss_form(self) -> None:
         if self.offer is not None:
-            changes = self.services.form_mappings.dismiss(self.offer.id)
+            offer_id = self.offer.id
+            self._offer_saved(lambda: self.services.form_mappings.dismiss(offer_id))
+
+    def _offer_saved(self, action: Callable[[], Changes]) -> None:
+        """Saved now, or when an import that holds the write lock finishes (ui/common/save_queue;
+        the offer is hidden while it waits, back if Ctrl+Z drops it or it is refused)."""
+
+        def saved(changes: Changes) -> None:
             self.refresh()
             self.sig_lead_changed.emit(changes)
+
+        if not save(self, action, saved, self.refresh, cancelled=self.refresh):
+            self.offer_bar.hide()
 
     def show_lead(self, lead_id: int | None) -> None:
         self.lead_id = lead_id

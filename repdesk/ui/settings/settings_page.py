@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.common.zones import workspace_zone
+from repdesk.ui.common.save_queue import WAITING, save
 from repdesk.ui.common.theme import THEMES, set_theme, theme_choice
 
 if TYPE_CHECKING:
@@ -164,16 +165,30 @@ class GeneralSettingsPanel(QWidget):
         }
 
     def save(self) -> None:
+        """Saved now, or when an import holding the write lock finishes (ui/common/save_queue)."""
         values = self.values()
         try:
             validate(values)
-            for key, value in values.items():
-                self.settings.set(key, value)
         except UserError as exc:
             self.error.setText(str(exc))
             return
         self.error.clear()
-        self.sig_settings_saved.emit(Changes(settings=True, leads=True, follow_ups=True))
+
+        def write() -> None:
+            for key, value in values.items():
+                self.settings.set(key, value)
+
+        def saved(_result: None) -> None:
+            self.error.clear()
+            self.sig_settings_saved.emit(Changes(settings=True, leads=True, follow_ups=True))
+
+        def said(sentence: str) -> None:
+            self.error.setStyleSheet("color: #cf222e")
+            self.error.setText(sentence)
+
+        if not save(self, write, saved, say=said, cancelled=self.error.clear):
+            self.error.setStyleSheet("")  # not a problem: it waits
+            self.error.setText(WAITING)
 
 
 def validate(values: dict[str, Any]) -> None:

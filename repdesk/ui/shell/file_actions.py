@@ -14,6 +14,7 @@ from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.ui.common.actions import ActionId, ActionRegistry
+from repdesk.ui.common.save_queue import import_running, locked_sentence
 
 if TYPE_CHECKING:
     from repdesk.services.workspace.services import Services
@@ -73,6 +74,10 @@ class FileActions:
         return dialog
 
     def undo_import(self) -> None:
+        """Ask, then take the user's newest import back; refused at once while an import holds
+        the write lock (which import is the newest is known only once it is done)."""
+        if self._import_running():
+            return
         imports = self._services().imports
         last = imports.last_import()
         if last is None:
@@ -86,15 +91,27 @@ class FileActions:
             f"Remove the {last.added:,} leads the import of {when} added "
             f"and revert the {last.merged:,} it merged?",
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if answer != QMessageBox.StandardButton.Yes or self._import_running():
             return
         try:
             undone = imports.undo(last.id)
         except UserError as exc:
             QMessageBox.warning(self.window, "Undo import", str(exc))
             return
+        except Exception as exc:
+            locked = locked_sentence(self.window, exc)  # an import began meanwhile
+            if locked is None:
+                raise
+            QMessageBox.information(self.window, "Undo import", locked)
+            return
         self._apply_changes(undone.changes)
         self.window.statusBar().showMessage(undone.message, 10000)
+
+    def _import_running(self) -> bool:
+        running = import_running(self.window)
+        if running is not None:
+            QMessageBox.information(self.window, "Undo import", running)
+        return running is not None
 
     def review_duplicates(self) -> None:
         """The leads imports could not tell apart, to merge or keep apart (each undoable)."""

@@ -159,7 +159,9 @@ class MainWindow(QMainWindow):
         from repdesk.ui.sources.inquiry_watcher import install_inquiry_watcher
 
         # the user's saves wait for an import that holds the write lock instead of failing
-        self.save_queue = install_save_queue(self, self.services.imports.write_lock_held)
+        self.save_queue = install_save_queue(
+            self, self.services.imports.write_lock_held, self.services.imports.importing_here
+        )
 
         # Polls mailboxes and watched folders off the GUI thread. On a team, only a window that may
         # change the sources does: a rep's fetch would be refused (and said) every half minute.

@@ -3,6 +3,7 @@ check now."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
@@ -28,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.core.when import format_moment
-from repdesk.services.common.errors import UserError
 from repdesk.services.sources.source_service import FetchResult, SourceInfo, SourceService
+from repdesk.ui.common.save_queue import DROPPED, WAITING, save
 from repdesk.ui.sources.inquiry_watcher import BackgroundFetch
 
 COLUMNS = ("Name", "Kind", "Status", "Last checked", "Last error")
@@ -187,34 +188,41 @@ class SourcesPanel(QWidget):
         dialog = ImapSourceDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            self.service.add_imap(**dialog.values())  # type: ignore[arg-type]
-        except UserError as exc:
-            QMessageBox.warning(self, "Mailbox not added", str(exc))
-            return
-        self.reload()
-        self.check_now()
+        values = dialog.values()
+
+        def added() -> None:
+            self.reload()
+            self.check_now()
+
+        self._write(
+            lambda: self.service.add_imap(**values),  # type: ignore[arg-type]
+            added,
+            "Mailbox not added",
+        )
 
     def add_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Watch a folder for lead files")
-        if not path:
-            return
-        try:
-            self.service.add_folder(path)
-        except UserError as exc:
-            QMessageBox.warning(self, "Folder not added", str(exc))
-            return
-        self.reload()
+        if path:
+            self._write(lambda: self.service.add_folder(path), self.reload, "Folder not added")
 
     def remove_selected(self) -> None:
         source_id = self.selected_id()
-        if source_id is None:
-            return
-        try:
-            self.service.remove(source_id)
-        except UserError as exc:
-            QMessageBox.warning(self, "Source not removed", str(exc))
-        self.reload()
+        if source_id is not None:
+            self._write(lambda: self.service.remove(source_id), self.reload, "Source not removed")
+
+    def _write(self, action: Callable[[], object], done: Callable[[], None], title: str) -> None:
+        """Saved now, or when an import that holds the write lock finishes (ui/common/save_queue:
+        Ctrl+Z drops it while it waits); a refusal is one sentence in a box called `title`."""
+
+        def refused(sentence: str) -> None:
+            QMessageBox.warning(self, title, sentence)
+            self.reload()
+
+        def dropped() -> None:
+            self.status.setText(DROPPED)
+
+        if not save(self, action, lambda _result: done(), say=refused, cancelled=dropped):
+            self.status.setText(WAITING)
 
     def check_now(self) -> None:
         if self.fetcher.start():

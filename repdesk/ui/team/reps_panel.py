@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from repdesk.services.common.changes import Changes
-from repdesk.services.common.errors import UserError
-from repdesk.services.team.away import AwayService
+from repdesk.services.team.away import AwayResult, AwayService
 from repdesk.services.team.rep_service import MAX_CAPACITY, RepRow, RepService
+from repdesk.ui.common.save_queue import DROPPED, WAITING, save
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Name", "Email", "Capacity / month", "Working hours", "Active", "Open leads")
@@ -170,17 +170,28 @@ class RepDialog(QDialog):
         )
 
     def save(self) -> None:
-        try:
-            if self.rep is None:
-                self.saved_id = self.service.add(self.row())
-            else:
-                self.service.update(self.row())
-                self.saved_id = self.rep.id
-        except UserError as exc:
-            self.error.setText(str(exc))
+        """Save; while an import holds the write lock the dialog closes and the save waits in the
+        window's queue (ui/common/save_queue), and comes back open if it is then refused."""
+        row, rep = self.row(), self.rep
+
+        def write() -> int | None:
+            if rep is None:
+                return self.service.add(row)
+            self.service.update(row)
+            return rep.id
+
+        def saved(rep_id: int | None) -> None:
+            self.saved_id = rep_id
+            self.accept()
+
+        def refused(sentence: str) -> None:
+            self.error.setText(sentence)
             self.error.show()
-            return
-        self.accept()
+            if not self.isVisible():
+                self.open()  # waited for an import, then refused: what was typed is all here
+
+        if not save(self, write, saved, say=refused, cancelled=self.reject):
+            self.hide()  # the rep goes on working; the status bar says it waits
 
 
 class RepsPanel(QWidget):
@@ -289,13 +300,13 @@ class RepsPanel(QWidget):
             if answer == QMessageBox.StandardButton.Cancel:
                 return
             release = answer == QMessageBox.StandardButton.Yes
-        try:
-            result = self._away.mark(away, rep=rep.name, release=release)
-        except UserError as exc:
-            self.said.setText(str(exc))
-            return
-        self.said.setText(result.describe())
-        self._changed(rep.id, result.changes)
+        away_service = self._away
+
+        def marked(result: AwayResult) -> None:
+            self.said.setText(result.describe())
+            self._changed(rep.id, result.changes)
+
+        self._write(lambda: away_service.mark(away, rep=rep.name, release=release), marked)
 
     def add_rep(self) -> None:
         """Open the add dialog (window-modal, not blocking); saving refreshes the table."""
@@ -319,13 +330,24 @@ class RepsPanel(QWidget):
         leads = f" Their {rep.open_leads} open leads become unassigned." if rep.open_leads else ""
         if not self._confirm(self, f"Remove {rep.name}?{leads}"):
             return
-        try:
-            self.service.remove(rep.id)
-        except UserError as exc:
-            QMessageBox.warning(self, "Remove rep", str(exc))
-            return
-        self.reload()
-        self.sig_reps_changed.emit(Changes(reps=True, leads=True))
+        rep_id = rep.id
+
+        def removed(_result: object) -> None:
+            self.said.clear()
+            self.reload()
+            self.sig_reps_changed.emit(Changes(reps=True, leads=True))
+
+        self._write(lambda: self.service.remove(rep_id), removed)
+
+    def _write(self, action: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """Saved now, or when an import that holds the write lock finishes (ui/common/save_queue:
+        Ctrl+Z drops it while it waits); a refusal is said under the table."""
+
+        def dropped() -> None:
+            self.said.setText(DROPPED)
+
+        if not save(self, action, done, say=self.said.setText, cancelled=dropped):
+            self.said.setText(WAITING)
 
     def _changed(self, rep_id: int | None, changes: Changes | None = None) -> None:
         self.reload()

@@ -150,7 +150,7 @@ def test_a_new_file_or_an_old_schema_opens_at_once(tmp_path: Path, clock: FakeCl
 
 
 def test_a_search_read_through_the_driver_equals_the_orm_reading(workspace: Workspace) -> None:
-    from repdesk.services.leads.lead_service import row_summary, summary_rows_select
+    from repdesk.services.leads.lead_queries import row_summary, summary_rows_select
     from repdesk.store.search import search_filter
 
     ensure_demo(workspace)

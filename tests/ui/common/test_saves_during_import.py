@@ -5,80 +5,45 @@ waits), and closing the window with changes waiting (issue 19.4)."""
 
 from __future__ import annotations
 
-import sqlite3
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from repdesk.ui.common.save_queue import SaveQueue, queue_of
+from repdesk.services.followups.step_queries import FollowUpRow
 from repdesk.ui.followups.today_page import TodayPage
-from tests.ui.helpers import copy_demo, ctrl, key, modal, open_window
+from tests.ui.common.import_lock import (
+    LockedWindow,
+    import_holds_the_lock,
+    rows,
+    the_queue,
+    waiting_label,
+)
+from tests.ui.helpers import ctrl, key, modal, open_window
 from tests.ui.script.test_script_panel import make_db, press, start_script
 
-_HOLDER = """
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1], isolation_level=None)
-con.execute("BEGIN IMMEDIATE")
-print("held", flush=True)
-sys.stdin.readline()
-con.execute("COMMIT")
-"""
 
-
-@contextmanager
-def import_holds_the_lock(path: Path) -> Iterator[None]:
-    """Another process holds the workspace's write lock (as an import does, first row to commit)
-    until the block ends."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLDER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdin is not None
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        yield
-    finally:
-        holder.stdin.write("\n")
-        holder.stdin.close()
-        assert holder.wait(timeout=10) == 0
-
-
-def rows(path: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
-    with closing(sqlite3.connect(path)) as con:
-        return list(con.execute(sql, args))
-
-
-def waiting_label(window: QWidget) -> QLabel:
-    label = window.findChild(QLabel, "savingLater")
-    assert isinstance(label, QLabel)
-    return label
-
-
-def the_queue(window: QWidget) -> SaveQueue:
-    queue = queue_of(window)
-    assert queue is not None
-    return queue
+def today_step(
+    qtbot: QtBot, window: QWidget, index: Callable[[TodayPage], int]
+) -> tuple[TodayPage, int, FollowUpRow]:
+    """The Today page shown, and the step `index` picks of its rows."""
+    window.show_page("today")  # type: ignore[attr-defined]
+    page: TodayPage = window.pages["today"]  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
+    row = index(page)
+    step = page.model.row_at(row)
+    assert isinstance(step, FollowUpRow)
+    return page, row, step
 
 
 def test_an_edit_saved_during_an_import_is_written_once_when_it_finishes(
-    qtbot: QtBot, demo_db: Path, tmp_path: Path
+    qtbot: QtBot, demo_window: LockedWindow
 ) -> None:
-    path = copy_demo(demo_db, tmp_path)
-    window = open_window(qtbot, path)
-    table = window.findChild(QTableView, "leadTable")
-    table.selectRow(0)
-    table.setFocus()
-    lead_id = window.pages["inbox"].detail.lead_id
-    queue = the_queue(window)
-    with import_holds_the_lock(path):
+    window, queue = demo_window.window, demo_window.queue
+    table, lead_id = demo_window.first_lead()
+    with demo_window.import_holds_the_lock():
         ctrl(window, Qt.Key.Key_E)
         dialog = modal(qtbot, "leadEditDialog")
         company = dialog.findChild(QLineEdit, "edit_company")
@@ -93,9 +58,11 @@ def test_an_edit_saved_during_an_import_is_written_once_when_it_finishes(
         )
         table.selectRow(1)  # another lead is shown while the edit waits
     qtbot.waitUntil(lambda: queue.waiting == 0, timeout=15_000)
-    assert rows(path, "SELECT company FROM leads WHERE id = ?", lead_id) == [("Queued Works",)]
-    edits = rows(
-        path, "SELECT count(*) FROM activities WHERE lead_id = ? AND kind = 'edit'", lead_id
+    assert demo_window.rows("SELECT company FROM leads WHERE id = ?", lead_id) == [
+        ("Queued Works",)
+    ]
+    edits = demo_window.rows(
+        "SELECT count(*) FROM activities WHERE lead_id = ? AND kind = 'edit'", lead_id
     )
     assert edits == [(1,)]
     assert window.statusBar().currentMessage() == "The import finished; 1 change saved."
@@ -103,12 +70,10 @@ def test_an_edit_saved_during_an_import_is_written_once_when_it_finishes(
 
 
 def test_a_new_lead_added_during_an_import_is_added_once(
-    qtbot: QtBot, demo_db: Path, tmp_path: Path
+    qtbot: QtBot, demo_window: LockedWindow
 ) -> None:
-    path = copy_demo(demo_db, tmp_path)
-    window = open_window(qtbot, path)
-    queue = the_queue(window)
-    with import_holds_the_lock(path):
+    window, queue = demo_window.window, demo_window.queue
+    with demo_window.import_holds_the_lock():
         ctrl(window, Qt.Key.Key_N)
         dialog = modal(qtbot, "newLeadDialog")
         qtbot.keyClicks(dialog.findChild(QLineEdit, "edit_first_name"), "Walkin")
@@ -117,7 +82,7 @@ def test_a_new_lead_added_during_an_import_is_added_once(
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
         assert queue.waiting == 1
     qtbot.waitUntil(lambda: queue.waiting == 0, timeout=15_000)
-    added = rows(path, "SELECT id FROM leads WHERE last_name = 'Queuedsson'")
+    added = demo_window.rows("SELECT id FROM leads WHERE last_name = 'Queuedsson'")
     assert len(added) == 1
     detail = window.pages["inbox"].detail
     qtbot.waitUntil(lambda: detail.lead_id == added[0][0], timeout=5000)  # shown once added
@@ -153,17 +118,16 @@ def test_the_call_scripts_call_waits_for_the_import_and_is_logged_once(
 
 
 def test_won_and_then_ctrl_z_during_an_import_take_effect_in_order(
-    qtbot: QtBot, demo_db: Path, tmp_path: Path
+    qtbot: QtBot, demo_window: LockedWindow
 ) -> None:
-    path = copy_demo(demo_db, tmp_path)
-    window = open_window(qtbot, path)
-    table = window.findChild(QTableView, "leadTable")
-    table.selectRow(0)
-    table.setFocus()
-    lead_id = window.pages["inbox"].detail.lead_id
-    (before,) = rows(path, "SELECT status FROM leads WHERE id = ?", lead_id)
-    queue = the_queue(window)
-    with import_holds_the_lock(path):
+    window, queue = demo_window.window, demo_window.queue
+    _table, lead_id = demo_window.first_lead()
+
+    def status() -> list[tuple[object, ...]]:
+        return demo_window.rows("SELECT status FROM leads WHERE id = ?", lead_id)
+
+    (before,) = status()
+    with demo_window.import_holds_the_lock():
         key(
             window,
             Qt.Key.Key_W,
@@ -174,39 +138,37 @@ def test_won_and_then_ctrl_z_during_an_import_take_effect_in_order(
         assert queue.waiting == 0
         assert "not saved" in window.findChild(QLabel, "undoMessage").text()
     qtbot.wait(600)
-    assert rows(path, "SELECT status FROM leads WHERE id = ?", lead_id) == [before]
-    with import_holds_the_lock(path):
+    assert status() == [before]
+    with demo_window.import_holds_the_lock():
         key(
             window,
             Qt.Key.Key_W,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         )
     qtbot.waitUntil(lambda: queue.waiting == 0, timeout=15_000)
-    assert rows(path, "SELECT status FROM leads WHERE id = ?", lead_id) == [("won",)]
-    with import_holds_the_lock(path):
+    assert status() == [("won",)]
+    with demo_window.import_holds_the_lock():
         ctrl(window, Qt.Key.Key_Z)  # the undo of a saved change waits for the import too
         assert queue.waiting == 1
     qtbot.waitUntil(lambda: queue.waiting == 0, timeout=15_000)
-    assert rows(path, "SELECT status FROM leads WHERE id = ?", lead_id) == [before]
+    assert status() == [before]
     assert window.findChild(QLabel, "undoMessage").text().startswith("Undone:")
 
 
 def test_closing_the_window_with_changes_waiting_waits_for_them(
-    qtbot: QtBot, demo_db: Path, tmp_path: Path
+    qtbot: QtBot, demo_window: LockedWindow
 ) -> None:
-    path = copy_demo(demo_db, tmp_path)
-    window = open_window(qtbot, path)
-    window.show_page("today")
-    page: TodayPage = window.pages["today"]
-    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
-    index = next(
-        i
-        for i in range(page.model.rowCount())
-        if getattr(page.model.row_at(i), "kind", "") == "call"
+    window = demo_window.window
+    page, index, step = today_step(
+        qtbot,
+        window,
+        lambda page: next(
+            i
+            for i in range(page.model.rowCount())
+            if getattr(page.model.row_at(i), "kind", "") == "call"
+        ),
     )
-    step = page.model.row_at(index)
-    assert step is not None
-    with import_holds_the_lock(path):
+    with demo_window.import_holds_the_lock():
         page.table.selectRow(index)
         qtbot.keyClick(page.table, Qt.Key.Key_D)
         qtbot.keyClick(page.table, Qt.Key.Key_2)  # voicemail
@@ -217,7 +179,7 @@ def test_closing_the_window_with_changes_waiting_waits_for_them(
             "Closing when the import finishes (1 change waiting)"
         )
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=15_000)
-    assert rows(path, "SELECT status FROM follow_ups WHERE id = ?", step.id) == [("done",)]
+    assert demo_window.rows("SELECT status FROM follow_ups WHERE id = ?", step.id) == [("done",)]
 
 
 def test_the_call_script_started_during_an_import_opens_when_it_finishes(
@@ -237,16 +199,11 @@ def test_the_call_script_started_during_an_import_opens_when_it_finishes(
 
 
 def test_a_second_close_while_changes_wait_asks_before_losing_them(
-    qtbot: QtBot, demo_db: Path, tmp_path: Path
+    qtbot: QtBot, demo_window: LockedWindow
 ) -> None:
-    path = copy_demo(demo_db, tmp_path)
-    window = open_window(qtbot, path)
-    window.show_page("today")
-    page: TodayPage = window.pages["today"]
-    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
-    step = page.model.row_at(1)
-    assert step is not None
-    before = rows(path, "SELECT due_at FROM follow_ups WHERE id = ?", step.id)
+    window = demo_window.window
+    page, _index, step = today_step(qtbot, window, lambda _page: 1)
+    before = demo_window.rows("SELECT due_at FROM follow_ups WHERE id = ?", step.id)
     asked: list[str] = []
 
     def answer_no() -> None:
@@ -255,7 +212,7 @@ def test_a_second_close_while_changes_wait_asks_before_losing_them(
         asked.append(box.text())
         box.button(QMessageBox.StandardButton.No).click()
 
-    with import_holds_the_lock(path):
+    with demo_window.import_holds_the_lock():
         page.table.selectRow(1)
         qtbot.keyClick(page.table, Qt.Key.Key_S)  # snooze 1 h
         assert the_queue(window).waiting == 1
@@ -265,5 +222,5 @@ def test_a_second_close_while_changes_wait_asks_before_losing_them(
         assert asked == ["1 change still waits for the import to finish. Close now and lose it?"]
         assert window.isVisible()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=15_000)
-    after = rows(path, "SELECT due_at FROM follow_ups WHERE id = ?", step.id)
+    after = demo_window.rows("SELECT due_at FROM follow_ups WHERE id = ?", step.id)
     assert before and after != before  # snoozed once the import was done
