@@ -281,7 +281,7 @@ def _no_number_in(text: str, region: str) -> bool:
     if region.upper() not in _NANP_REGIONS or not _NANP_CELL.issuperset(text):
         return False
     digits = "".join(ch for ch in text if ch.isdigit())
-    if "011" in digits or not _nanp_lengths():
+    if _may_dial_out(digits) or not _nanp_lengths():
         return False
     return not any(
         shape.fullmatch(run) and valid_national(1, run)
@@ -289,6 +289,24 @@ def _no_number_in(text: str, region: str) -> bool:
         for start in range(len(digits) - size + 1)
         if (run := digits[start : start + size])
     )
+
+
+#: The fewest digits a valid number has after an international prefix: its country code and the
+#: shortest national number a region of that code allows (+43 and four digits; the metadata of
+#: the phonenumbers release in use is held to it by tests/core/test_phones.py).
+SHORTEST_INTERNATIONAL = 6
+
+
+def _may_dial_out(digits: str) -> bool:
+    """Whether an 011 (North America's international prefix) in these digits has enough digits
+    after it for the shortest valid international number: an 011 near the end ("(212) 555-0110")
+    starts none, so the matcher has nothing to find there."""
+    at = digits.find("011")
+    while at >= 0:
+        if len(digits) - at - 3 >= SHORTEST_INTERNATIONAL:
+            return True
+        at = digits.find("011", at + 1)
+    return False
 
 
 def _run_together(text: str, region: str) -> list[tuple[str, str]]:

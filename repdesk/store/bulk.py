@@ -4,6 +4,7 @@ parameter."""
 from __future__ import annotations
 
 import json
+import json.encoder
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -11,6 +12,7 @@ from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Connection,
     Dialect,
@@ -185,11 +187,36 @@ def _convert_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> lis
     return out
 
 
+def _json_text() -> Callable[[Any], str]:
+    """json.dumps with its default settings, the C encoder built once: json.dumps builds it again
+    for every value, which costs more than encoding a lead's few extra fields or phones."""
+    make: Any = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # an interpreter without the C accelerator
+        return json.dumps
+    # No circular-reference markers (kept between calls, a failed value would leave its own
+    # behind); what json cannot encode is refused with json's own TypeError.
+    refuse = json.JSONEncoder().default
+    encode = make(
+        None, refuse, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True
+    )
+
+    def text(value: Any) -> str:
+        return "".join(encode(value, 0))
+
+    return text
+
+
+_JSON_TEXT = _json_text()
+
+
 def _sqlite_converter(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
     """The bind processing of a column on SQLite as one function (None: values go in as they
     are)."""
     if isinstance(column_type, UTCTime):
         return to_micros  # what UTCTime's processor does, without its layers
+    impl = getattr(column_type, "impl_instance", column_type)
+    if isinstance(impl, JSON) and getattr(dialect, "_json_serializer", None) is None:
+        return _JSON_TEXT  # what JSON's processor does on SQLite (json.dumps), without its layers
     return cast(
         Callable[[Any], Any] | None, column_type.dialect_impl(dialect).bind_processor(dialect)
     )

@@ -219,6 +219,10 @@ def _phones_in_by_the_matcher(text: str, region: str) -> list[tuple[str, str]]:
         ),
         st.from_regex(r"[0-9 -]{0,6}(310|011|1)[0-9 -]{4,14}", fullmatch=True),
         st.from_regex(r"\+1[0-9 ().-]{6,18}", fullmatch=True),
+        # an 011 near the end, with fewer digits after it than any international number needs
+        st.from_regex(
+            r"\(?[2-9][0-9]{2}\)?[ .-]?[0-9]{0,3}[ .-]?[0-9]{0,4}011[0-9 -]{0,7}", fullmatch=True
+        ),
     ),
     st.sampled_from(["US", "CA"]),
 )
@@ -234,6 +238,46 @@ def test_a_cell_the_matcher_is_skipped_for_holds_no_number_it_would_find(
         assert numbers == _run_together_reference(text.strip(), region)
     elif parse_phone(text.strip(), region) is None:
         assert numbers == _phones_in_by_the_matcher(text.strip(), region)
+
+
+def test_shortest_international_number_is_the_metadatas() -> None:
+    """SHORTEST_INTERNATIONAL (digits after an international prefix) is the fewest any valid
+    number of this phonenumbers release has: its country code and its shortest national number."""
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    from repdesk.core.phones import SHORTEST_INTERNATIONAL
+
+    shortest = min(
+        len(str(code)) + min(lengths)
+        for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()
+        for region in regions
+        if (
+            metadata := PhoneMetadata.metadata_for_nongeo_region(code)
+            if region == "001"
+            else PhoneMetadata.metadata_for_region(region)
+        )
+        is not None
+        and (lengths := metadata.general_desc.possible_length)
+    )
+    assert shortest == SHORTEST_INTERNATIONAL
+
+
+@pytest.mark.parametrize("cell", ["(211) 000-0011", "211-555-0110", "2010110000"])
+def test_an_011_with_too_few_digits_after_it_needs_no_matcher(
+    cell: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An invalid North American cell whose 011 is too near its end to start an international
+    number is answered without phonenumbers' matcher (the slow part of reading a cell)."""
+
+    asked: list[object] = []
+
+    def matcher(*args: object, **kwargs: object) -> list[object]:
+        asked.append(args)  # (phones_in keeps any exception of the matcher's to itself)
+        return []
+
+    monkeypatch.setattr(phonenumbers, "PhoneNumberMatcher", matcher)
+    assert phones_in(cell, "US") == ([], False)
+    assert asked == []
 
 
 def _run_together_reference(text: str, region: str) -> list[tuple[str, str]]:

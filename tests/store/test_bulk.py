@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import sqlite
 
@@ -33,6 +35,28 @@ def test_bulk_inserts_convert_times_as_the_column_type_does(moment: datetime) ->
     )
     assert to_micros(moment) == processor(moment)
     assert from_micros(to_micros(moment)) == moment.astimezone(UTC)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_bulk_inserts_write_json_as_the_column_type_does(value: object) -> None:
+    """A JSON column's values are written as SQLAlchemy's JSON type writes them on SQLite (the
+    text of json.dumps), only without building the encoder for each value."""
+    from repdesk.store.bulk import _sqlite_converter
+
+    dialect = sqlite.dialect()
+    column_type = LeadRecord.__table__.c.extra.type
+    processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+    convert = _sqlite_converter(column_type, dialect)
+    assert convert is not None
+    assert convert(value) == processor(value)
 
 
 def test_a_naive_time_is_refused_like_the_orm_refuses_it() -> None:
