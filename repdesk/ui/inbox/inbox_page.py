@@ -427,12 +427,15 @@ class InboxPage(QWidget):
         return row >= 0
 
     def _fill_filters(self) -> None:
+        # Not at the top: the inbox paints its first rows before SQLAlchemy loads (first_paint).
+        from repdesk.services.team.owner_scope import UNASSIGNED
+
         leads = self.services.leads
         choices = {
             "status": [(s.label, s.value) for s in LeadStatus],
             "source": [(v, v) for v in leads.distinct_values("source")],
             "owner": self.services.inbox.owner_scopes()
-            + [("Unassigned", "-")]
+            + [("Unassigned", UNASSIGNED)]
             + [(v, v) for v in leads.reps()],
             "product": [(v, v) for v in leads.distinct_values("product")],
         }
