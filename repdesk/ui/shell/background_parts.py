@@ -40,7 +40,9 @@ def install_background_parts(window: Any) -> None:
 
     # Other clients' changes (other reps, a second window, the CLI) show up here at once.
     window.live_queue = LiveQueue(
-        window.services.live, lambda changes: window.apply_changes(changes, remote=True), window
+        window.services.live,
+        lambda changes, ids: window.apply_changes(changes, remote=True, ids=ids),
+        window,
     )
     show_signed_in(window, window.services.identity.me(), window.workspace.url)
     from repdesk.ui.team.away_action import AwayAction

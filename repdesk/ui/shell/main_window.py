@@ -214,14 +214,23 @@ class MainWindow(QMainWindow):
 
     # -- changes, undo and drops ------------------------------------------------------------------
     def apply_changes(
-        self, changes: Changes, *, source: QWidget | None = None, remote: bool = False
+        self,
+        changes: Changes,
+        *,
+        source: QWidget | None = None,
+        remote: bool = False,
+        ids: frozenset[int] | None = None,
     ) -> None:
         """Refresh the pages a change concerns (each page decides what it needs); `source`
-        already refreshed itself; `remote`: another client's change (the live feed), which a
-        page may tell the rep about (apply_remote_changes)."""
+        already refreshed itself; `remote`: another client's change (the live feed) of the leads
+        `ids` (None: not known), which a page may tell the rep about and refresh just those rows
+        for (apply_remote_changes)."""
         for page in self.pages.values():
-            apply = getattr(page, "apply_remote_changes", None) if remote else None
-            apply = apply or getattr(page, "apply_changes", None)
+            remote_apply = getattr(page, "apply_remote_changes", None) if remote else None
+            if callable(remote_apply) and page is not source:
+                remote_apply(changes, ids)
+                continue
+            apply = getattr(page, "apply_changes", None)
             if callable(apply) and page is not source:
                 apply(changes)
         if changes.leads or changes.follow_ups:
