@@ -118,6 +118,7 @@ def build_services(
         time.end_of_today,
         time.zone,
         writable=lambda: identity.me().writable_leads(),
+        my_rep=lambda: identity.me().rep_id,
     )
     # Email out and back: the sending identity, templates, drafts, the outbox, and the mail from
     # leads that each mailbox fetch files on them.

@@ -81,12 +81,3 @@ def assign_many(
             )
             previous = pick
     return picks
-
-
-def mine_owner(chosen: str, active_reps: Sequence[str]) -> str | None:
-    """Whose leads "Mine" means on this workspace, besides the unassigned ones (always mine to
-    take): the rep chosen in Settings, else the workspace's only rep, else nobody (then Mine is
-    the unassigned leads, which on a workspace without reps is every lead)."""
-    if chosen and chosen in active_reps:
-        return chosen
-    return active_reps[0] if len(active_reps) == 1 else None

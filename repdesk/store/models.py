@@ -501,6 +501,8 @@ def _inline(value: str) -> ColumnElement[str]:
 
 #: A pending step: Today, the calendar, `followups` and the exports read only these.
 PENDING_STEP = FollowUpRecord.status == _inline("pending")
+#: A step done: Today's "done today" counts them by the time they were done.
+DONE_STEP = FollowUpRecord.status == _inline("done")
 #: An exported step changed since (it goes out again whatever its date).
 CHANGED_SINCE_EXPORT = and_(
     FollowUpRecord.exported_sequence.is_not(None),
@@ -548,6 +550,8 @@ Index(
     sqlite_where=PENDING_STEP,
     postgresql_where=PENDING_STEP,
 )
+# Today's "done today" (and its owner scopes): the steps done in a range of times (0014).
+_partial("ix_follow_ups_done_at", FollowUpRecord.done_at, DONE_STEP)
 _partial("ix_follow_ups_changed_since_export", FollowUpRecord.id, CHANGED_SINCE_EXPORT)
 # CalDAV push asks which of the server's UIDs are finished here; only old steps have a stored one.
 _partial("ix_follow_ups_legacy_uid", FollowUpRecord.legacy_uid, HAS_LEGACY_UID)

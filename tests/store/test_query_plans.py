@@ -17,13 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from repdesk.app import Workspace, open_workspace
 from repdesk.cli import main
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.core.inbox import InboxFilter
 from repdesk.launch import ensure_demo
+from repdesk.services.followups.followup_service import FollowUpService
 from repdesk.services.inbox.inbox_sqlite import SqliteInbox
+from repdesk.services.team import owner_scope
+from repdesk.store.models import RepRecord
 from repdesk.store.sqlite_file import sqlite_path
 from repdesk.store.times import to_micros
 from tests.fixtures.workspace import FakeClock
@@ -113,6 +117,26 @@ def run_use_cases(ws: Workspace, recorder: Recorder, tmp_path: Path, url: str) -
             today.position(rows[-1].id)
         ws.followups.coverage(who)
     ws.followups.first_after(now)
+    # Today's owner scopes (services/team/owner_scope), also as a signed-in rep would see them.
+    with ws.sessions() as session:  # the reps are a small table
+        rep_id = session.scalar(select(RepRecord.id).where(RepRecord.name == owner))
+    as_rep = FollowUpService(
+        ws.sessions,
+        ws.clock,
+        ws.followups.planner,
+        ws.leads,
+        ws.end_of_today,
+        ws.services.time.zone,
+        my_rep=lambda: rep_id,
+    )
+    for followups in (ws.followups, as_rep):
+        for scope in (owner_scope.MINE_AND_UNASSIGNED, owner_scope.MINE, owner_scope.UNASSIGNED):
+            groups = followups.today_groups(scope)
+            for window in (groups.overdue, groups.today, groups.later):
+                rows = window.fetch(max(0, window.total // 2), 20)
+                if rows:
+                    window.position(rows[-1].id)
+            followups.done_count(now - timedelta(days=1), end, owner=scope)
     recorder.label = "calendar"
     for who in (None, owner):
         ws.followups.day_counts(now.date(), now.date() + timedelta(days=55), who)

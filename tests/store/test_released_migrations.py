@@ -36,6 +36,7 @@ RELEASED = {
     ),
     "0012_call_lease.py": "544f3e3f15528171897ddba3c5504108e099ea51bc24c4ad688096742100d71c",
     "0013_inbox_owner_index.py": "7409b263a6516c16c949a5793da4db033dd87c46016587c3e676d97d96546e24",
+    "0014_today_owner_scope.py": "d680d0e61bc47639cc8175d07359e41512dff4be9a8936c872d35ca31454e4ab",
 }
 
 

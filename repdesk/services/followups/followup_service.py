@@ -30,8 +30,15 @@ from repdesk.services.followups.requalify import Requalifier
 from repdesk.services.followups.step_queries import FollowUpRow, StepWindow
 from repdesk.services.leads.lead_service import LeadService
 from repdesk.services.leads.lead_timeline import activity_label, record_activity
+from repdesk.services.team import owner_scope
 from repdesk.store.guarded import change_if
-from repdesk.store.models import DO_NOT_CONTACT, FollowUpRecord, LeadRecord, RepRecord
+from repdesk.store.models import (
+    DO_NOT_CONTACT,
+    DONE_STEP,
+    FollowUpRecord,
+    LeadRecord,
+    RepRecord,
+)
 from repdesk.store.status_counts import has_status_counts, leads_with_status
 
 DUE_FILTERS = ("today", "overdue", "all")
@@ -67,8 +74,12 @@ class FollowUpService:
         end_of_today: Callable[[datetime], datetime],
         zone: Callable[[], tzinfo],
         writable: Callable[[], ColumnElement[bool] | None] = lambda: None,
+        my_rep: Callable[[], int | None] = lambda: None,
     ) -> None:
-        """`writable`: the leads the signed-in login may change (services/team/identity)."""
+        """`writable`: the leads the signed-in login may change (services/team/identity);
+        `my_rep`: the signed-in rep on a team database (None: a solo file's implicit me), whom
+        the owner scopes "Mine" name (services/team/owner_scope)."""
+        self._my_rep = my_rep
         self._zone = zone
         self._sessions = sessions
         self._clock = clock
@@ -86,21 +97,11 @@ class FollowUpService:
         start: datetime | None = None,
         end: datetime | None = None,
         lead_id: int | None = None,
-        unassigned_too: bool = False,
     ) -> list[FollowUpRow]:
         """Pending steps, earliest first, as one list (a short one: views use windows, the CLI
-        streams); `owner` (a rep's name) with `unassigned_too` also lists the steps of leads
-        nobody owns (Today's "Mine": mine to take)."""
-        return list(
-            self.stream(
-                due,
-                owner=owner,
-                start=start,
-                end=end,
-                lead_id=lead_id,
-                unassigned_too=unassigned_too,
-            )
-        )
+        streams); `owner`: whose leads' steps, an owner scope (services/team/owner_scope: "Mine +
+        Unassigned", …, or a rep's name)."""
+        return list(self.stream(due, owner=owner, start=start, end=end, lead_id=lead_id))
 
     def stream(
         self,
@@ -112,12 +113,11 @@ class FollowUpService:
         lead_id: int | None = None,
         offset: int = 0,
         limit: int | None = None,
-        unassigned_too: bool = False,
     ) -> Iterator[FollowUpRow]:
         """Pending steps, earliest first, read a page at a time as they are consumed."""
         return step_queries.stream(
             self._sessions,
-            self._due_where(due, owner, start, end, lead_id, unassigned_too),
+            self._due_where(due, owner, start, end, lead_id),
             offset=offset,
             limit=limit,
         )
@@ -137,7 +137,6 @@ class FollowUpService:
         start: datetime | None,
         end: datetime | None,
         lead_id: int | None,
-        unassigned_too: bool = False,
     ) -> builtins.list[ColumnElement[bool]]:
         if due not in DUE_FILTERS:
             raise UserError(f"--due must be one of {', '.join(DUE_FILTERS)}, not {due!r}.")
@@ -146,10 +145,13 @@ class FollowUpService:
         until = {"overdue": now, "today": self._end_of_today(now)}.get(due)
         if until is not None:
             end = until if end is None else min(end, until)
-        where = step_queries.pending_due(start, end, owner, unassigned_too)
+        where = step_queries.pending_due(start, end, self._leads_of(owner))
         if lead_id is not None:
             where.append(FollowUpRecord.lead_id == lead_id)
         return where
+
+    def _leads_of(self, owner: str | None) -> ColumnElement[bool] | None:
+        return owner_scope.leads_of(owner, self._my_rep())
 
     def due_count(self, end: datetime) -> int:
         """Pending steps due before `end` (overdue ones included): the sidebar's Today count."""
@@ -162,41 +164,34 @@ class FollowUpService:
         end: datetime,
         *,
         owner: str | None = None,
-        unassigned_too: bool = False,
     ) -> int:
-        """Steps done in [start, end) (Today's "done today"), with the same owner filter as
+        """Steps done in [start, end) (Today's "done today"), with the same owner scope as
         list()."""
         where = [
-            FollowUpRecord.status == FollowUpStatus.DONE.value,
+            DONE_STEP,  # the partial index of done steps by done time
             FollowUpRecord.done_at >= start,
             FollowUpRecord.done_at < end,
-            *step_queries.owned_by(owner, unassigned_too),
+            *step_queries.owned_by(self._leads_of(owner)),
         ]
         with self._sessions() as session:
             return step_queries.count(session, where)
 
-    def today(self, owner: str | None = None, *, unassigned_too: bool = False) -> StepWindow:
+    def today(self, owner: str | None = None) -> StepWindow:
         """The Today list: pending steps due before the end of today, overdue first (by due time),
         counted and fetched by window."""
         self.plan_requalifications()  # an expired verdict shows as its re-qualify step
-        return self.window(
-            None, self._end_of_today(self._clock()), owner, unassigned_too=unassigned_too
-        )
+        return self.window(None, self._end_of_today(self._clock()), owner)
 
-    def today_groups(
-        self, owner: str | None = None, *, unassigned_too: bool = False, later_days: int = 7
-    ) -> TodayGroups:
+    def today_groups(self, owner: str | None = None, *, later_days: int = 7) -> TodayGroups:
         """Today's three groups, each a window: overdue, the rest of today, and the next
-        `later_days` days."""
+        `later_days` days; `owner`: an owner scope (services/team/owner_scope), counted in the
+        windows' queries."""
         self.plan_requalifications()  # an expired verdict shows as its re-qualify step
         now = self._clock()
         end = self._end_of_today(now)
         later = end + timedelta(days=later_days)
         return TodayGroups(
-            *(
-                self.window(lo, hi, owner, unassigned_too=unassigned_too)
-                for lo, hi in ((None, now), (now, end), (end, later))
-            )
+            *(self.window(lo, hi, owner) for lo, hi in ((None, now), (now, end), (end, later)))
         )
 
     def window(
@@ -204,8 +199,6 @@ class FollowUpService:
         start: datetime | None,
         end: datetime | None,
         owner: str | None = None,
-        *,
-        unassigned_too: bool = False,
     ) -> StepWindow:
         """Pending steps due in [start, end), by due time, counted and fetched by window."""
         now = self._clock()
@@ -217,7 +210,7 @@ class FollowUpService:
             overdue = "none"
         return StepWindow(
             self._sessions,
-            step_queries.pending_due(start, end, owner, unassigned_too),
+            step_queries.pending_due(start, end, self._leads_of(owner)),
             now,
             overdue=overdue,
         )
@@ -228,14 +221,18 @@ class FollowUpService:
         """(pending, overdue) per local day, from first to last: the month view's badges."""
         self.plan_requalifications()
         with self._sessions() as session:
-            return step_queries.day_counts(session, first, last, self._zone(), self._clock(), owner)
+            return step_queries.day_counts(
+                session, first, last, self._zone(), self._clock(), self._leads_of(owner)
+            )
 
     def week(
         self, monday: date, per_slot: int, owner: str | None = None
     ) -> tuple[builtins.list[FollowUpRow], dict[tuple[date, int], int]]:
         """The week view's steps (at most per_slot a quarter hour) and each quarter hour's count."""
         with self._sessions() as session:
-            return step_queries.week_rows(session, monday, self._zone(), per_slot, owner)
+            return step_queries.week_rows(
+                session, monday, self._zone(), per_slot, self._leads_of(owner)
+            )
 
     def lead_of(self, followup_id: int) -> int:
         """The lead a follow-up (pending or not) belongs to."""
@@ -270,11 +267,8 @@ class FollowUpService:
         # instead of every open lead found by status and looked up in the table (seconds on a
         # million leads).
         open_by_step = (LeadRecord.status + "").in_(OPEN_STATUSES)
-        mine: list[ColumnElement[bool]] = []
-        if owner:
-            mine.append(
-                LeadRecord.owner_id.in_(select(RepRecord.id).where(RepRecord.name == owner))
-            )
+        whose = self._leads_of(owner)
+        mine = [] if whose is None else [whose]
         stepped = LeadRecord.next_follow_up_at.is_not(None)
         overdue = LeadRecord.next_follow_up_at < now
         with self._sessions() as session:
@@ -283,7 +277,7 @@ class FollowUpService:
                 stmt = select(func.count()).select_from(LeadRecord).where(*where, *mine)
                 return int(session.scalar(stmt) or 0)
 
-            if not owner and has_status_counts(session):
+            if not mine and has_status_counts(session):
                 total = leads_with_status(session, OPEN_STATUSES)
             else:
                 total = count(open_)
@@ -302,9 +296,7 @@ class FollowUpService:
             raise UserError(f"Unknown outcome {outcome!r}; use one of {choices}.")
         now = self._clock()
         with self._sessions.begin() as session:
-            record = self._pending(session, followup_id)
-            lead = session.get(LeadRecord, record.lead_id)
-            assert lead is not None
+            record, lead = self._pending_with_lead(session, followup_id)
             undo = UndoRecorder(session, [lead.id])
             self._leads.claim_in(session, lead)
             self._claim(
@@ -336,7 +328,7 @@ class FollowUpService:
                 lead.notes = (
                     lead.notes + "\n" if lead.notes else ""
                 ) + f"Wrong number on {now:%Y-%m-%d}: {lead.phone}"
-            session.flush()
+            # (no flush here: the lead's changes and its next step's go in one UPDATE)
             self.planner.next_after(session, record, lead, now)
             self._leads.run_hooks(session, lead, now)
             label = (
@@ -357,20 +349,28 @@ class FollowUpService:
     ) -> Changes:
         """Reschedule a step (snooze, drag in the calendar, `followup move`). `seen`: the step as
         the user saw it; when someone changed it meanwhile (its version moved on, even if its time
-        came back), nothing is changed (UserError saying who and where the step is now)."""
+        came back), nothing is changed (UserError saying who and where the step is now). Only the
+        version tells: a view's copy of the due time (rounded, in its own zone) need not match."""
         if when.tzinfo is None:
             raise UserError("A new time needs a time zone.")
         now = self._clock()
         with self._sessions.begin() as session:
             record = self._pending(session, followup_id)
-            if seen is not None and (record.version, record.due_at) != (seen.version, seen.due_at):
+            if seen is not None and record.version != seen.version:
                 who = _who(session, record.updated_by) or "Someone"
                 raise UserError(
                     f"{who} changed this step meanwhile (it is due "
                     f"{record.due_at.astimezone():%a %d %b %H:%M}); nothing was changed."
                 )
             undo = UndoRecorder(session, [record.lead_id])
-            self._claim(session, record, due_at=when, sequence=record.sequence + 1, updated_at=now)
+            self._claim(
+                session,
+                record,
+                {} if seen is None else {"version": seen.version},  # the database checks it too
+                due_at=when,
+                sequence=record.sequence + 1,
+                updated_at=now,
+            )
             # The lead's next step is its earliest pending one, as the database holds it now (not
             # simply `when`: another step may have been planned meanwhile).
             session.execute(
@@ -412,13 +412,35 @@ class FollowUpService:
             )
             return self.planner.plan_bulk(session, ids, now)
 
-    def _claim(self, session: Session, record: FollowUpRecord, **values: Any) -> None:
-        """Change a step only while it is still pending (a conditional UPDATE): of two programs
-        completing or moving one step at once, the second is told, never applied on top."""
+    def _claim(
+        self,
+        session: Session,
+        record: FollowUpRecord,
+        expected: dict[str, Any] | None = None,
+        **values: Any,
+    ) -> None:
+        """Change a step only while it is still pending (and holds `expected`): a conditional
+        UPDATE, so of two programs completing or moving one step at once, the second is told,
+        never applied on top."""
         pending = FollowUpStatus.PENDING.value
-        if not change_if(session, FollowUpRecord, record.id, {"status": pending}, values):
+        expected = {"status": pending, **(expected or {})}
+        if not change_if(session, FollowUpRecord, record.id, expected, values):
             session.refresh(record)
             raise UserError(f"Follow-up {record.id} is already {record.status}.")
+
+    def _pending_with_lead(
+        self, session: Session, followup_id: int
+    ) -> tuple[FollowUpRecord, LeadRecord]:
+        """_pending, and its lead read in the same query (the step alone is locked)."""
+        row = session.execute(
+            select(FollowUpRecord, LeadRecord)
+            .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
+            .where(FollowUpRecord.id == followup_id)
+            .with_for_update(of=FollowUpRecord)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"There is no follow-up with id {followup_id}.")
+        return self._still_pending(session, row[0]), row[1]
 
     def _pending(self, session: Session, followup_id: int) -> FollowUpRecord:
         """The pending step, locked until the transaction ends: of two people completing or moving
@@ -427,6 +449,10 @@ class FollowUpService:
         record = session.get(FollowUpRecord, followup_id, with_for_update=True)
         if record is None:
             raise NotFoundError(f"There is no follow-up with id {followup_id}.")
+        return self._still_pending(session, record)
+
+    def _still_pending(self, session: Session, record: FollowUpRecord) -> FollowUpRecord:
+        """The step, or UserError saying who completed (or cancelled) it when."""
         if record.status != FollowUpStatus.PENDING.value:
             who = _who(session, record.updated_by)
             at = record.done_at or record.cancelled_at

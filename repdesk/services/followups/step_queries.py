@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    exists,
     func,
     literal,
     or_,
@@ -126,34 +127,30 @@ def to_row(r: Any) -> FollowUpRow:
     )
 
 
-def owned_by(owner: str | None, unassigned_too: bool = False) -> list[ColumnElement[bool]]:
-    """Steps of one rep's leads (by the rep's name); with `unassigned_too` also those of leads
-    nobody owns (Today's "Mine": mine to take)."""
-    whose: list[ColumnElement[bool]] = []
-    if owner:
-        reps = select(RepRecord.id).where(RepRecord.name == owner)
-        whose.append(LeadRecord.owner_id.in_(reps))
-    if unassigned_too:
-        whose.append(LeadRecord.owner_id.is_(None))
-    if not whose:
+def owned_by(leads: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    """Steps of the leads of `leads` (a condition on LeadRecord, services/team/owner_scope;
+    None: every lead's). A correlated EXISTS: each step of the due-time range looks its lead up by
+    primary key, so no scope (not even "nobody's leads", most of an imported workspace) reads the
+    whole leads table."""
+    if leads is None:
         return []
-    return [FollowUpRecord.lead_id.in_(select(LeadRecord.id).where(or_(*whose)))]
+    # Its own leads (correlated to the step only): Today's rows also join the step's lead.
+    lead = exists().where(LeadRecord.id == FollowUpRecord.lead_id, leads)
+    return [lead.correlate_except(LeadRecord)]
 
 
 def pending_due(
     start: datetime | None = None,
     end: datetime | None = None,
-    owner: str | None = None,
-    unassigned_too: bool = False,
+    leads: ColumnElement[bool] | None = None,
 ) -> list[ColumnElement[bool]]:
-    """Pending steps due in [start, end) (either open), of one rep's leads when named (and of
-    nobody's leads with `unassigned_too`)."""
+    """Pending steps due in [start, end) (either open), of the leads of `leads` (None: all)."""
     where = [PENDING_STEP]
     if start is not None:
         where.append(FollowUpRecord.due_at >= start)
     if end is not None:
         where.append(FollowUpRecord.due_at < end)
-    return where + owned_by(owner, unassigned_too)
+    return where + owned_by(leads)
 
 
 def count(session: Session, where: Sequence[ColumnElement[bool]]) -> int:
@@ -314,7 +311,7 @@ def day_counts(
     last: date,
     zone: tzinfo,
     now: datetime,
-    owner: str | None = None,
+    leads: ColumnElement[bool] | None = None,
 ) -> dict[date, tuple[int, int]]:
     """(pending, overdue) per local day from `first` to `last` (both included), in one GROUP BY
     over the pending index: times are integers, so the local day is arithmetic."""
@@ -325,7 +322,7 @@ def day_counts(
     stmt = (
         select(day, func.count(), func.sum(case((FollowUpRecord.due_at < now, 1), else_=0)))
         .select_from(FollowUpRecord)
-        .where(*pending_due(start, end, owner))
+        .where(*pending_due(start, end, leads))
         .group_by(day)
     )
     epoch = date(1970, 1, 1)
@@ -340,7 +337,7 @@ def week_rows(
     monday: date,
     zone: tzinfo,
     per_slot: int,
-    owner: str | None = None,
+    leads: ColumnElement[bool] | None = None,
 ) -> tuple[list[FollowUpRow], dict[tuple[date, int], int]]:
     """The week's steps for the week view: at most `per_slot` per quarter hour (by due time), and
     how many each quarter hour holds, so a day of a million steps draws a few hundred blocks and
@@ -349,7 +346,7 @@ def week_rows(
     end = datetime.combine(monday + timedelta(days=7), time.min, zone)
     local = DUE_MICROS + local_offset(start, end, zone)
     slot = (local // big(SLOT_MINUTES * 60_000_000)).label("slot")
-    where = pending_due(start, end, owner)
+    where = pending_due(start, end, leads)
     numbered = (
         select(
             FollowUpRecord.id.label("id"),

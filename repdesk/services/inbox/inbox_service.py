@@ -21,8 +21,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from repdesk.core import inbox as order
 from repdesk.core.domain import CLOSED_STATUSES, OPEN_STATUSES
 from repdesk.core.inbox import InboxFilter
-from repdesk.services.inbox.inbox_snapshots import InboxSnapshot, SearchSnapshot, Segment
+from repdesk.services.inbox.inbox_snapshots import InboxSnapshot, OrderAt, SearchSnapshot, Segment
 from repdesk.services.inbox.inbox_sqlite import SEARCH_COUNT_SQL
+from repdesk.services.team.owner_scope import CHOICES, MINE, MINE_AND_UNASSIGNED, leads_of
 from repdesk.store.models import LeadRecord, RepRecord
 from repdesk.store.search import fts5_query, search_filter, search_tokens
 from repdesk.store.status_counts import has_status_counts, status_counts
@@ -97,11 +98,6 @@ def sql_order(keys: tuple[order.Key, ...]) -> tuple[Any, ...]:
     )
 
 
-#: The inbox's owner filter on a team: whose leads (values of InboxFilter.owner).
-MINE_AND_UNASSIGNED = "@mine+unassigned"
-MINE = "@mine"
-
-
 class InboxService:
     def __init__(
         self,
@@ -119,7 +115,7 @@ class InboxService:
         "Mine + Unassigned" and "Mine"; nothing on a solo file (every lead is mine)."""
         if self._my_rep() is None:
             return []
-        return [("Mine + Unassigned", MINE_AND_UNASSIGNED), ("Mine", MINE)]
+        return [choice for choice in CHOICES if choice[1] in (MINE_AND_UNASSIGNED, MINE)]
 
     @property
     def dialect(self) -> str:
@@ -168,7 +164,9 @@ class InboxService:
             else:
                 counts, total = _unfiltered_counts(session, segments)
         counted = [replace(seg, count=n) for seg, n in zip(segments, counts, strict=True)]
-        return InboxSnapshot(self._sessions, counted, base, total)
+        snapshot = InboxSnapshot(self._sessions, counted, base, total)
+        snapshot.order = OrderAt(end_of_today, late_before, flt.include_closed)
+        return snapshot
 
     def sorted_snapshot(self, flt: InboxFilter, sort: str, descending: bool) -> InboxSnapshot:
         """All leads ordered by one column (a click on its header) instead of by urgency."""
@@ -237,17 +235,9 @@ class InboxService:
             where.append(LeadRecord.source == flt.source)
         if flt.product:
             where.append(LeadRecord.product == flt.product)
-        me = self._my_rep() if flt.owner in (MINE, MINE_AND_UNASSIGNED) else None
-        if flt.owner == MINE:
-            where.append(LeadRecord.owner_id == me)
-        elif flt.owner == MINE_AND_UNASSIGNED:
-            where.append((LeadRecord.owner_id == me) | LeadRecord.owner_id.is_(None))
-        elif flt.owner == "-":
-            where.append(LeadRecord.owner_id.is_(None))
-        elif flt.owner:
-            where.append(
-                LeadRecord.owner_id.in_(select(RepRecord.id).where(RepRecord.name == flt.owner))
-            )
+        whose = leads_of(flt.owner, self._my_rep())  # the values of services/team/owner_scope
+        if whose is not None:
+            where.append(whose)
         if flt.search.strip():
             clause = search_filter(self.dialect, flt.search)
             if clause is not None:

@@ -18,5 +18,4 @@ DEFAULTS: dict[str, Any] = {
     "route_form_qualified": False,
     "caldav_url": "",
     "caldav_username": "",
-    "my_rep": "",  # who "Mine" means (a rep's name); empty: the one rep, or the unassigned
 }

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -155,15 +156,22 @@ class CalendarPage(QWidget):
         self.agenda.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.agenda.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.agenda.setShowGrid(False)
-        self.agenda.setWordWrap(False)
         self.agenda.setAlternatingRowColors(True)
         self.agenda.verticalHeader().hide()
         for column in (3, 4):
             self.agenda.setColumnHidden(column, True)
-        self.agenda.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # Beside a month or a week the agenda is narrow: the lead's name over its company, so
+        # both show whole; the due time and the kind take what their longest text needs.
+        self.model.lead_lines = 2
+        self.agenda.setWordWrap(True)
+        self.agenda.verticalHeader().setDefaultSectionSize(
+            2 * self.fontMetrics().lineSpacing() + 10
+        )
+        header = self.agenda.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.agenda.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.agenda.setColumnWidth(0, 132)
-        self.agenda.setColumnWidth(1, 76)
+        self._fit_agenda_columns()
         self.agenda.doubleClicked.connect(lambda index: self.edit(self.model.row_at(index.row())))
         self.agenda.installEventFilter(self)
         side_layout.addWidget(self.agenda, 1)
@@ -202,12 +210,38 @@ class CalendarPage(QWidget):
         for button in self.modes.buttons():
             button.setChecked(button.objectName() == f"calendarMode_{mode}")
         self.views.setCurrentWidget(self.week if mode == "week" else self.month)
-        total = sum(self.splitter.sizes()) or 1200
-        share = (
-            0.72 if mode == "week" else 0.63
-        )  # the week's columns need the room more than the agenda
-        self.splitter.setSizes([int(total * share), total - int(total * share)])
+        self._share_room()
         self.reload()
+
+    def _share_room(self) -> None:
+        """The week's columns need the room more than the agenda; on a laptop the agenda keeps
+        enough for a lead's name and company (the month's days shrink well)."""
+        total = sum(self.splitter.sizes()) or 1200
+        wide = total >= 1100
+        week, month = (0.72, 0.63) if wide else (0.6, 0.52)
+        share = week if self.mode == "week" else month
+        self.splitter.setSizes([int(total * share), total - int(total * share)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        wide = event.size().width() >= 1100
+        if wide != getattr(self, "_wide", None):
+            self._wide = wide
+            self._share_room()
+
+    def _fit_agenda_columns(self) -> None:
+        """Due and Kind as wide as their longest texts (bold for an overdue time)."""
+        bold = QFont(self.agenda.font())
+        bold.setBold(True)
+        # Today's "09:00 · overdue", another day's "Wed 30 Dec 09:00" (core.when), bold when late.
+        due = max(
+            QFontMetrics(bold).horizontalAdvance(t) for t in ("00:00 · overdue", "Wed 30 Dec 00:00")
+        )
+        kind = max(self.agenda.fontMetrics().horizontalAdvance(k) for k in KIND_LABELS.values())
+        header = self.agenda.horizontalHeader()
+        heading = max(header.fontMetrics().horizontalAdvance(t) for t in ("Due", "Kind"))
+        self.agenda.setColumnWidth(0, max(due, heading) + 16)
+        self.agenda.setColumnWidth(1, max(kind, heading) + 16)
 
     def step(self, direction: int) -> None:
         """Previous/next month or week; 0 jumps back to today."""

@@ -58,7 +58,9 @@ class WeekView(QWidget):
         self._dragging = False
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        return QSize(900, 620)
+        """Enough for a block's time and name in each day and half-hour rows over business hours;
+        it grows into whatever room the page gives (Expanding) and draws to any size."""
+        return QSize(GUTTER + 7 * 64, HEADER + 13 * 30)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(GUTTER + 7 * 34, 300)

@@ -1,12 +1,24 @@
-"""Read-only text that wraps anywhere when it must: a long address or link breaks inside itself
-instead of pushing its pane wider than the window (a QLabel breaks only between words), and it
-copies exactly as written."""
+"""Read-only text that wraps anywhere when it must: a long link breaks inside itself instead of
+pushing its pane wider than the window (a QLabel breaks only between words), an e-mail address
+only where an address may break (before "@" and ".", after "-"), and it copies exactly as
+written."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+import re
+
+from PySide6.QtCore import QMimeData, QSize, Qt
 from PySide6.QtGui import QPalette, QResizeEvent, QTextOption
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
+
+#: An invisible break opportunity (a zero-width space): the layout may end a line there.
+BREAK = "\u200b"
+_ADDRESS_BREAKS = re.compile(r"(?=[@.])|(?<=-)")
+
+
+def breakable_address(address: str) -> str:
+    """`address` with a break opportunity before each "@" and "." and after each "-"."""
+    return _ADDRESS_BREAKS.sub(BREAK, address).lstrip(BREAK)
 
 
 class WrapText(QTextBrowser):
@@ -32,8 +44,30 @@ class WrapText(QTextBrowser):
 
     def setText(self, text: str) -> None:  # noqa: N802 (as QLabel's)
         """Plain text, shown as written (a "<" in an inquiry is no markup)."""
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setMinimumWidth(0)
         self.setPlainText(text)
         self._fit_height()
+
+    def set_address(self, address: str) -> None:
+        """An e-mail address: it wraps only at the points an address may break, and never
+        narrower than its longest piece (the pane gives way, or scrolls, instead)."""
+        self.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+        self.setPlainText(breakable_address(address))
+        pieces = address.replace("@", " @").replace(".", " .").replace("-", "- ").split()
+        widest = max((self.fontMetrics().horizontalAdvance(p) for p in pieces), default=0)
+        self.setMinimumWidth(widest + 2 * self.frameWidth() + 2)
+        self._fit_height()
+
+    def toPlainText(self) -> str:  # noqa: N802 (as QTextEdit's)
+        """The text as written (without the break opportunities set_address adds)."""
+        return super().toPlainText().replace(BREAK, "")
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt override)
+        """A copied address is the address, without its invisible break opportunities."""
+        data = QMimeData()
+        data.setText(self.textCursor().selectedText().replace(BREAK, ""))
+        return data
 
     def set_html(self, html: str) -> None:
         self.setHtml(html)

@@ -66,6 +66,8 @@ class FollowUpTableModel(QAbstractTableModel):
         self.day_format = day_format
         self.region: Callable[[], str] = lambda: "US"
         """The workspace's phone region (phones show in its readable form)."""
+        self.lead_lines = 1
+        """2: the Lead column shows the name over the company (the calendar's narrow agenda)."""
 
     def set_window(self, window: StepRows) -> None:
         """Show `window` (only the pages on screen are read from it)."""
@@ -214,11 +216,10 @@ class FollowUpTableModel(QAbstractTableModel):
         if column == 1:
             return KIND_LABELS.get(row.kind, row.kind)
         if column == 2:
-            return (
-                f"{row.lead_name} · {row.company}"
-                if row.company and row.company != row.lead_name
-                else row.lead_name
-            )
+            if not row.company or row.company == row.lead_name:
+                return row.lead_name
+            joint = "\n" if self.lead_lines == 2 else " · "
+            return f"{row.lead_name}{joint}{row.company}"
         if column == 3:
             return display_phone(row.phone, self.region()) if row.phone else "—"
         return row.note

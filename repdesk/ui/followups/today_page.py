@@ -10,10 +10,10 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 
 from repdesk.core.business_hours import at_local, next_business_time
 from repdesk.core.domain import CallOutcome
-from repdesk.core.routing import mine_owner
 from repdesk.core.when import format_moment
 from repdesk.services.common.changes import Changes
 from repdesk.services.followups.followup_service import FollowUpRow
+from repdesk.services.team import owner_scope
 from repdesk.ui.common.actions import ActionRegistry
 from repdesk.ui.common.empty_state import EmptyStatePanel
 from repdesk.ui.common.save_queue import save
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
     from repdesk.services.followups.followup_service import FollowUpService
     from repdesk.services.leads.lead_service import LeadService
-    from repdesk.services.settings.settings_service import SettingsService
     from repdesk.ui.email.composer import EmailServices
     from repdesk.ui.inbox.lead_detail_panel import LeadDetailServices
 
@@ -57,14 +56,17 @@ HINT = (
     "Ctrl+Z undo"
 )
 LATER_DAYS = 7
+#: Phone and Note: hidden while the lead pane (which shows them) is beside the list.
+BESIDE_THE_PANE = (3, 4)
+LEAD_WIDTH = 320
 
 
 @dataclass(frozen=True)
 class TodayServices:
-    """What the Today page uses: the follow-ups, who "Mine" is, the clock, and the lead pane."""
+    """What the Today page uses: the follow-ups (which know who "me" is), the clock, and the
+    lead pane."""
 
     followups: FollowUpService
-    settings: SettingsService
     time: WorkspaceTime
     leads: LeadService
     detail: LeadDetailServices
@@ -92,7 +94,7 @@ class TodayPage(QWidget):
         self.model = FollowUpTableModel(services.time.clock, services.time.zone)
         self.model.region = services.leads.region
         self._pending_call: FollowUpRow | None = None
-        self._counts_for: tuple[datetime, str | None, bool] | None = None
+        self._counts_for: tuple[datetime, str] | None = None
         self._counts_timer = QTimer(self, singleShot=True, interval=0)
         self._counts_timer.timeout.connect(self.show_counts)
         self._build(actions if actions is not None else ActionRegistry(self))
@@ -119,10 +121,21 @@ class TodayPage(QWidget):
         self.done_label.setObjectName("doneToday")
         top.addWidget(self.done_label)
         top.addSpacing(12)
-        self.mine = QCheckBox("&Mine")
-        self.mine.setObjectName("todayMine")
-        self.mine.toggled.connect(lambda _on: self.reload())
-        top.addWidget(self.mine)
+        whose = QLabel("&Whose")
+        top.addWidget(whose)
+        self.owner = QComboBox()
+        self.owner.setObjectName("todayOwner")
+        for label, scope in owner_scope.CHOICES:
+            self.owner.addItem(label, scope)
+        self.owner.setCurrentIndex(self.owner.findData(owner_scope.DEFAULT))
+        self.owner.setToolTip(
+            "Whose steps: yours and those of leads nobody owns yet (yours to take), yours, "
+            "nobody's, or everyone's"
+        )
+        self.owner.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        whose.setBuddy(self.owner)
+        self.owner.currentIndexChanged.connect(lambda _i: self.reload())
+        top.addWidget(self.owner)
         layout.addLayout(top)
         self.hint = QLabel(HINT)
         self.hint.setObjectName("muted")
@@ -181,12 +194,9 @@ class TodayPage(QWidget):
             else:
                 self._loaded = False
 
-    def mine_owner(self) -> tuple[str | None, bool]:
-        """(owner, unassigned too) of the Mine filter; (None, False) when it is off."""
-        if not self.mine.isChecked():
-            return None, False
-        reps = self.services.leads.reps()
-        return mine_owner(str(self.services.settings.get("my_rep") or ""), list(reps)), True
+    def scope(self) -> str:
+        """Whose steps the list shows: a value of services/team/owner_scope."""
+        return str(self.owner.currentData() or owner_scope.EVERYONE)
 
     def reload(self, *, select_id: int | None = None) -> None:
         """Re-read the list; the selection stays on its step (or goes to `select_id`), else on
@@ -196,11 +206,10 @@ class TodayPage(QWidget):
         row_no = max(self.table.currentIndex().row(), 0)
         now = self.services.time.now()
         end_of_today = self.services.time.end_of_today(now)
-        owner, unassigned = self.mine_owner()
-        # Three windows, counted by index and read page by page as the list scrolls.
-        groups = self.services.followups.today_groups(
-            owner, unassigned_too=unassigned, later_days=LATER_DAYS
-        )
+        scope = self.scope()
+        # Three windows, counted by index (the scope is part of their queries) and read page by
+        # page as the list scrolls.
+        groups = self.services.followups.today_groups(scope, later_days=LATER_DAYS)
         self.model.set_groups(
             [("Overdue", groups.overdue), ("Today", groups.today), ("Later", groups.later)]
         )
@@ -209,7 +218,7 @@ class TodayPage(QWidget):
             self.table.setSpan(heading, 0, 1, self.model.columnCount())
         # The coverage line and the done count read the whole workspace's indexes (most of a
         # second on a million leads): they are counted once the list's rows are painted.
-        self._counts_for = (now, owner, unassigned)
+        self._counts_for = (now, scope)
         self._counts_timer.start()
         if self.model.rowCount():
             self.stack.setCurrentWidget(self.table)
@@ -240,7 +249,7 @@ class TodayPage(QWidget):
         if self._counts_for is not None:
             self._show_counts(*self._counts_for)
 
-    def _show_counts(self, now: datetime, owner: str | None, unassigned: bool) -> None:
+    def _show_counts(self, now: datetime, scope: str) -> None:
         cov = self.services.followups.coverage()
         share = round(cov.share * 100)
         many = cov.with_next_step != 1
@@ -255,18 +264,13 @@ class TodayPage(QWidget):
         )
         start = self.services.time.end_of_today(now - timedelta(days=1))  # today's midnight
         done = self.services.followups.done_count(
-            start, self.services.time.end_of_today(now), owner=owner, unassigned_too=unassigned
+            start, self.services.time.end_of_today(now), owner=scope
         )
         self.done_label.setText(f"✓ {done:,} done today")
-        self.mine.setToolTip(
-            f"Only {owner}'s steps and those of leads nobody owns yet"
-            if owner
-            else "Only the steps of leads nobody owns yet (choose who you are in Settings)"
-        )
 
     def _fill_empty_state(self, start: datetime) -> None:
         now = self.services.time.now()
-        nxt = self.services.followups.first_after(start)
+        nxt = self.services.followups.first_after(start, self.scope())
         body = self.empty.findChild(QLabel, "emptyBody")
         if nxt is not None:
             when = format_moment(nxt.due_at, now, self.services.time.zone())
@@ -371,7 +375,13 @@ class TodayPage(QWidget):
 
     def show_lead(self, lead_id: int) -> None:
         """Enter: the step's lead beside the list; the keyboard stays on the list (the pane then
-        follows the selection until Esc hides it)."""
+        follows the selection until Esc hides it). The pane shows the phone and the step's note
+        too: the list drops those columns meanwhile, so its steps show whole."""
+        for column in BESIDE_THE_PANE:
+            self.table.setColumnHidden(column, True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)  # the Lead column (now the last shown) stretches
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.detail.show()
         if sum(self.splitter.sizes()[1:]) == 0:
             width = max(self.splitter.width(), 900)
@@ -380,6 +390,12 @@ class TodayPage(QWidget):
         self.table.setFocus()
 
     def hide_lead(self) -> None:
+        for column in BESIDE_THE_PANE:
+            self.table.setColumnHidden(column, False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setColumnWidth(2, LEAD_WIDTH)
         self.detail.hide()
         self.detail.show_lead(None)
         self._actions.set_lead_actions_enabled(False)  # no lead in focus on Today now
@@ -432,7 +448,13 @@ def _table(model: FollowUpTableModel) -> QTableView:
     header = table.horizontalHeader()
     header.setStretchLastSection(True)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    for column, width in enumerate((215, 84, 320, 140)):
+    bold = QFont(table.font())
+    bold.setBold(True)
+    # An overdue step's "Wed 30 Dec 09:30" (core.when) in bold, or today's "09:30 · overdue".
+    due = max(
+        QFontMetrics(bold).horizontalAdvance(t) for t in ("Wed 30 Dec 00:00", "00:00 · overdue")
+    )
+    for column, width in enumerate((due + 24, 84, LEAD_WIDTH, 140)):
         table.setColumnWidth(column, width)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return table

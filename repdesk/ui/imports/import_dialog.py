@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,7 @@ from repdesk.services.imports.import_service import (
 from repdesk.ui.common.worker import Worker
 from repdesk.ui.imports.import_preview_tables import PREVIEW_COLUMNS, fill_mapping, fill_rows
 
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 KIND_CHOICES = (
     ("each", "Each file as what it is (CRM and address books: contacts; forms: inquiries)"),
     ("inquiries", "New inquiries (a waiting clock from when they asked)"),
@@ -115,6 +116,7 @@ class ImportDialog(QDialog):
         self.mapping.setObjectName("importMapping")
         self.mapping.setHorizontalHeaderLabels(["Column in the file", "repdesk field"])
         self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.mapping.horizontalHeader().setDefaultAlignment(LEFT)  # headings over their values
         self.mapping.verticalHeader().hide()
         self.mapping.setMinimumWidth(340)
         self.rows = QTableWidget(0, len(PREVIEW_COLUMNS))
@@ -123,6 +125,7 @@ class ImportDialog(QDialog):
         self.rows.verticalHeader().hide()
         self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rows.horizontalHeader().setStretchLastSection(True)
+        self.rows.horizontalHeader().setDefaultAlignment(LEFT)
         columns.addWidget(self.mapping, 2)
         columns.addWidget(self.rows, 5)
         layout.addLayout(columns, 1)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QTableWidget, QTableWidgetItem
 
+from repdesk.core.phone_display import display_phone
 from repdesk.services.imports.import_service import MAPPABLE_FIELDS, Preview
 
 PREVIEW_COLUMNS = ("Row", "Name", "Email", "Phone", "Company", "Status", "Received", "Problem")
@@ -36,16 +37,26 @@ def fill_mapping(
 def fill_rows(table: QTableWidget, preview: Preview) -> None:
     """The first rows as they would be imported (a row with a problem in red)."""
     rows = preview.rows
+    region = preview.file.default_region
     table.setRowCount(len(rows))
     for r, parsed in enumerate(rows):
         f = parsed.fields
         name = f"{f.get('first_name', '')} {f.get('last_name', '')}".strip()
         received = parsed.received_at.strftime("%Y-%m-%d %H:%M") if parsed.received_at else ""
+        # The main number as the lead will show it (the workspace's region); one that cannot be
+        # read, as written (the row's problem says to check it).
+        phone = (
+            display_phone(f["phone"], region, f.get("phone_ext", ""))
+            if f.get("phone")
+            else parsed.phones[0].number
+            if parsed.phones
+            else ""
+        )
         values = (
             str(parsed.row),
             name,
             f.get("email", ""),
-            f.get("phone", ""),
+            phone,
             f.get("company", ""),
             f.get("status", ""),
             received,

@@ -39,7 +39,9 @@ from repdesk.ui.common.empty_state import EmptyStatePanel
 from repdesk.ui.common.flow_layout import FlowLayout
 from repdesk.ui.common.save_queue import save
 from repdesk.ui.common.wrap_text import WrapText
+from repdesk.ui.common.wrapping_list import wrap_items
 from repdesk.ui.inbox.lead_commands import LeadCommands
+from repdesk.ui.inbox.lead_timeline import timeline_entries
 
 if TYPE_CHECKING:
     from repdesk.services.common.workspace_time import WorkspaceTime
@@ -51,18 +53,6 @@ if TYPE_CHECKING:
     from repdesk.ui.followups.followup_dialogs import ExportServices
 
 DNC_BANNER = "⊘  Do not contact — no calls or emails"
-
-_ICONS = {
-    "call": "☎",
-    "email": "✉",
-    "note": "✎",
-    "meeting": "◷",
-    "inquiry": "★",
-    "status_change": "→",
-    "qualification": "✓",
-    "edit": "✐",
-    "email_in": "↩",
-}
 
 
 @dataclass(frozen=True)
@@ -223,7 +213,7 @@ class LeadDetailPanel(QStackedWidget):
             ("verdict", "Verdict"),
         ):
             value: QLabel | WrapText
-            if key == "email":  # an address breaks inside itself rather than widen the pane
+            if key == "email":  # an address wraps at its own break points (WrapText)
                 value = WrapText(object_name="detailEmail")
             else:
                 value = QLabel()
@@ -245,8 +235,7 @@ class LeadDetailPanel(QStackedWidget):
         layout.addWidget(_section("Timeline"))
         self.timeline = QListWidget()
         self.timeline.setObjectName("timeline")
-        self.timeline.setWordWrap(True)
-        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        wrap_items(self.timeline)  # a long note or change wraps in the pane, never cut off
         self.timeline.setMinimumHeight(160)
         layout.addWidget(self.timeline, 1)
         scroll.setWidget(body)
@@ -361,7 +350,11 @@ class LeadDetailPanel(QStackedWidget):
             return format_moment(moment, now, zone) if moment else "—"
 
         f = self.fields
-        f["email"].setText(lead.email or "—")
+        email = f["email"]
+        if isinstance(email, WrapText) and lead.email:
+            email.set_address(lead.email)  # breaks before "@" and ".", never inside a word
+        else:
+            email.setText(lead.email or "—")
         region = self.services.leads.region()
         f["phone"].setText(display_phone(lead.phone, region, lead.phone_ext) if lead.phone else "—")
         others = _other_numbers(d.phones, lead.phone, region)
@@ -412,32 +405,7 @@ class LeadDetailPanel(QStackedWidget):
         self.extra.setVisible(bool(extras))
         self.extra.set_html("<br>".join(f"<b>{_esc(k)}</b>: {_esc(str(v))}" for k, v in extras))
         self.timeline.clear()
-        entries = []
-        for act in d.activities:
-            icon, kind = _ICONS.get(act.kind, "•"), act.kind.replace("_", " ")
-            text = f"{icon}  {_when(act.occurred_at)}  {kind}"
-            if act.outcome:
-                text += f" — {act.outcome.replace('_', ' ')}"
-            if act.duration_seconds:
-                text += f" ({act.duration_seconds // 60}:{act.duration_seconds % 60:02d})"
-            if act.by:
-                text += f" · {act.by}"
-            if act.body:
-                text += f"\n      {act.body}"
-            entries.append((act.occurred_at, text))
-        for change in d.history:
-            if change.field == "status":
-                continue  # the status change is on the timeline already, as an activity
-            by = f" · {change.by}" if change.by else ""
-            entries.append(
-                (
-                    change.changed_at,
-                    f"✐  {_when(change.changed_at)}  {change.field.replace('_', ' ')} changed{by}"
-                    f"\n      {_shown(change.old)} → {_shown(change.new)}",
-                )
-            )
-        entries.sort(key=lambda e: e[0], reverse=True)  # stable: activities first at a tie
-        for _at, text in entries:
+        for text in timeline_entries(d.activities, d.history, _when):
             self.timeline.addItem(QListWidgetItem(text))
 
     def on_current_page(self) -> bool:
@@ -541,11 +509,3 @@ def _section(text: str) -> QLabel:
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _shown(value: str | None) -> str:
-    """A history value on the timeline: empty values say so, long ones are shortened."""
-    if value is None or value == "":
-        return "(empty)"
-    text = " ".join(value.split())
-    return text if len(text) <= 80 else text[:79] + "…"

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from repdesk.core import report_math as rm
 from repdesk.core.domain import JourneyStage, LeadStatus, Verdict
 from repdesk.services.reports.report_service import Report
+from repdesk.services.team.identity import SOLO, Me
+from repdesk.services.team.owner_scope import WHOLE_TEAM, report_owner
 from repdesk.ui.reports.report_charts import WARN, ChartCard, TableCard
 
 if TYPE_CHECKING:
@@ -98,10 +100,12 @@ class Tile(QFrame):
 
 @dataclass(frozen=True)
 class ReportsServices:
-    """What the Reports page uses: the report and the reps to narrow it to."""
+    """What the Reports page uses: the report, the reps to narrow it to, and who is signed in
+    (a rep's Reports start on their own figures)."""
 
     reports: ReportService
     leads: LeadService
+    me: Callable[[], Me] = lambda: SOLO
 
 
 class ReportsPage(QWidget):
@@ -279,9 +283,10 @@ class ReportsPage(QWidget):
         top.addSpacing(12)
         self.rep = QComboBox()
         self.rep.setObjectName("reportRep")
-        self.rep.addItem("All reps", "")
+        self.rep.addItem(WHOLE_TEAM, "")
+        self._rep_chosen = False  # until then the chooser starts on services/team/owner_scope's
         self.rep.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.rep.activated.connect(lambda _i: self.reload())
+        self.rep.activated.connect(self._rep_picked)
         top.addWidget(self.rep)
         top.addSpacing(12)
         self.busy = QProgressBar()
@@ -329,14 +334,20 @@ class ReportsPage(QWidget):
     def activate(self) -> None:
         """Called when the page is shown: refresh the rep list and recompute."""
         current = self.rep.currentData()
+        if not self._rep_chosen:
+            current = report_owner(self.services.me()) or ""
         self.rep.clear()
-        self.rep.addItem("All reps", "")
+        self.rep.addItem(WHOLE_TEAM, "")
         for name in self.services.leads.reps():
             self.rep.addItem(name, name)
         self.rep.setCurrentIndex(max(0, self.rep.findData(current)))
         days = int(self.preset.currentData())
         if days:
             self._set_dates(*self._preset_period(days))
+        self.reload()
+
+    def _rep_picked(self, _index: int) -> None:
+        self._rep_chosen = True  # the rep's own pick stays while the window is open
         self.reload()
 
     def reload(self) -> None:

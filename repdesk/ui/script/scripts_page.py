@@ -31,6 +31,7 @@ from repdesk.services.script.script_service import (
     rules_text,
 )
 from repdesk.ui.common.flow_layout import FlowLayout
+from repdesk.ui.common.wrapping_list import wrap_items
 from repdesk.ui.script.question_editor import QuestionEditor
 from repdesk.ui.script.scripts_actions import ScriptsActions
 
@@ -120,6 +121,7 @@ class ScriptsPage(ScriptsActions, QWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         self.set_list = QListWidget(objectName="scriptSets", styleSheet=_ITEMS)
+        wrap_items(self.set_list)  # a long set name wraps in its column
         self.set_list.currentRowChanged.connect(self._set_chosen)
         layout.addWidget(_titled("Question sets", self.set_list), 1)
         form = QFormLayout()
@@ -145,6 +147,7 @@ class ScriptsPage(ScriptsActions, QWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         self.question_list = QListWidget(objectName="scriptQuestionList", styleSheet=_ITEMS)
+        wrap_items(self.question_list)  # "key · type · required · on forms" wraps, never cut
         self.question_list.currentRowChanged.connect(self._question_chosen)
         layout.addWidget(_titled("Questions, in asking order", self.question_list), 1)
         row = QHBoxLayout()

@@ -3,7 +3,6 @@ sync."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
@@ -49,14 +48,10 @@ class GeneralSettingsPanel(QWidget):
         self,
         settings: SettingsService,
         parent: QWidget | None = None,
-        *,
-        rep_names: Callable[[], list[str]] = list,
     ) -> None:
-        """`rep_names`: the reps the rep can say they are (Today's Mine)."""
         super().__init__(parent)
         self.setObjectName("generalSettings")
         self.settings = settings
-        self._rep_names = rep_names
         form = QFormLayout(self)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.target = _spin(1, 1440, " min")
@@ -110,14 +105,6 @@ class GeneralSettingsPanel(QWidget):
             "By monthly capacity, before the first call (a short time frame goes directly to reps)"
         )
         form.addRow("Form answers", self.route_form)
-        self.me = QComboBox()
-        self.me.setObjectName("settingsMyRep")
-        self.me.setFixedWidth(320)
-        self.me.setToolTip(
-            "Whose steps Today's Mine filter shows (with the leads nobody owns yet). With one rep "
-            "on the workspace, that rep; with none, Mine shows the unassigned leads."
-        )
-        form.addRow("You are", self.me)
         self.appearance = QComboBox()
         self.appearance.setObjectName("settingsTheme")
         self.appearance.setFixedWidth(320)
@@ -156,11 +143,6 @@ class GeneralSettingsPanel(QWidget):
         self.event.setValue(int(s["event_minutes"]))
         self.qualification.setValue(int(s["qualification_days"]))
         self.route_form.setChecked(bool(s["route_form_qualified"]))
-        self.me.clear()
-        self.me.addItem("(not chosen)", "")
-        for name in self._rep_names():
-            self.me.addItem(name, name)
-        self.me.setCurrentIndex(max(0, self.me.findData(str(s.get("my_rep") or ""))))
         self.error.clear()
 
     def values(self) -> dict[str, Any]:
@@ -180,7 +162,6 @@ class GeneralSettingsPanel(QWidget):
             "event_minutes": self.event.value(),
             "qualification_days": self.qualification.value(),
             "route_form_qualified": self.route_form.isChecked(),
-            "my_rep": str(self.me.currentData() or ""),
         }
 
     def save(self) -> None:
@@ -277,10 +258,7 @@ class SettingsPage(QWidget):
         from repdesk.ui.sources.sources_panel import SourcesPanel
         from repdesk.ui.team.reps_panel import RepsPanel
 
-        team = self.services.reps
-        general = GeneralSettingsPanel(
-            self.services.settings, rep_names=lambda: [r.name for r in team.list() if r.active]
-        )
+        general = GeneralSettingsPanel(self.services.settings)
         general.sig_settings_saved.connect(self.sig_changes_made)
         reps = RepsPanel(self.services.reps, away=self.services.away)
         reps.sig_reps_changed.connect(self.sig_changes_made)

@@ -156,7 +156,6 @@ def today_services(services: Services) -> TodayServices:
 
     return TodayServices(
         services.followups,
-        services.settings,
         services.time,
         services.leads,
         detail_services(services),
@@ -175,7 +174,7 @@ def calendar_services(services: Services) -> CalendarServices:
 def reports_services(services: Services) -> ReportsServices:
     from repdesk.ui.reports.reports_page import ReportsServices
 
-    return ReportsServices(services.reports, services.leads)
+    return ReportsServices(services.reports, services.leads, services.identity.me)
 
 
 def settings_services(services: Services) -> SettingsServices:

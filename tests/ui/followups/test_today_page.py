@@ -132,23 +132,6 @@ def test_enter_shows_the_lead_beside_today_and_esc_hides_it(qtbot: QtBot, tmp_pa
     assert not window.actions_[ActionId.CALL_LEAD].isEnabled()
 
 
-def test_mine_shows_my_steps_and_the_unassigned_ones(qtbot: QtBot, tmp_path: Path) -> None:
-    window = demo_window(qtbot, tmp_path)
-    page: TodayPage = window.pages["today"]
-    ws = window.workspace
-    everyone = page.model.rows()
-    me = next(r.owner for r in everyone if r.owner)
-    ws.settings.set("my_rep", me)
-    page.mine.setChecked(True)
-    mine = page.model.rows()
-    assert mine and all(r.owner in (me, None) for r in mine)
-    assert len(mine) < len(everyone)
-    headings = [
-        page.model.index(i, 0).data() for i in page.model.heading_rows()
-    ]  # OVERDUE · n, TODAY · n, LATER · n
-    assert headings and all(h.split(" · ")[0] in ("OVERDUE", "TODAY", "LATER") for h in headings)
-
-
 def test_empty_state_names_the_next_step(
     qtbot: QtBot, workspace: Workspace, clock: FakeClock
 ) -> None:

@@ -291,3 +291,26 @@ def test_undo_last_import_while_one_of_its_leads_is_shown(
     window.file_actions.undo_import()
     qtbot.waitUntil(lambda: table.model().rowCount() == 0)
     assert detail.detail is None and detail.currentIndex() == 0
+
+
+def test_the_preview_shows_phones_as_the_workspace_reads_them(qtbot: QtBot, tmp_path: Path) -> None:
+    """National form for the workspace's region, international otherwise, the extension kept;
+    a number that cannot be read shows as written, never blank."""
+    window = build_main_window(str(tmp_path / "w.sqlite3"))
+    qtbot.addWidget(window)
+    window.show()
+    export = tmp_path / "web-form.csv"
+    export.write_text(
+        "First Name,Last Name,Email,Phone,Company\n"
+        "Anika,Berg,anika@bergteahouse.example,(614) 555-0120,Berg Teahouse\n"
+        "Tom,Reyes,tom@reyesplumbing.example,614.555.0199 x12,Reyes Plumbing\n"
+        "Ola,Nordmann,ola@fjord.example,+44 20 7946 0958,Fjord Design\n"
+        "Li,Wei,li.wei@example.com,555-01,Wei Bakery\n",
+        encoding="utf-8",
+    )
+    dialog = window.file_actions.import_files([export])
+    preview = dialog.findChild(QTableWidget, "importPreview")
+    assert preview.rowCount() == 4
+    phones = [preview.item(row, 3).text() for row in range(4)]
+    assert phones == ["(614) 555-0120", "(614) 555-0199 x12", "+44 20 7946 0958", "555-01"]
+    dialog.reject()

@@ -1,8 +1,10 @@
-"""Fits a laptop: at 1024×640 and 1280×720 the Inbox (with a call open and without), the Scripts
-page and the Reports page show every named widget whole (its visible rect is not smaller than its
-size hint; inside a page that scrolls, vertical scrolling reveals the rest, but nothing is cut
-sideways); a named table shows each column's heading whole, above its values and aligned as they
-are, and the values in view whole; a lead with long names, addresses and links fits too."""
+"""Fits a laptop: at 1024×640 and 1280×720 the Inbox (with a call open and without), the Scripts,
+Calendar and Reports pages and the Import dialog's preview show every named widget whole (its
+visible rect is not smaller than its size hint; inside a page that scrolls, vertical scrolling
+reveals the rest, but nothing is cut sideways); a named table shows each column's heading whole,
+above its values and aligned as they are, and the values in view whole; a named list shows its
+items whole, without scrolling sideways; a lead with long names, addresses and links fits too, and
+an address that wraps breaks only where an address may (before "@" or ".", after "-")."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
     QLabel,
+    QListView,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -122,11 +125,37 @@ def table_problems(table: QTableView) -> list[str]:
     return problems
 
 
+def list_problems(view: QListView) -> list[str]:
+    """What a named list cuts: items wider than it shows (it would scroll sideways to show them,
+    or cuts them where it does not scroll)."""
+    model, width = view.model(), view.viewport().width()
+    problems = []
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        if view.isRowHidden(row) or not view.visualRect(index).intersects(view.viewport().rect()):
+            continue
+        needs, shows = view.sizeHintForIndex(index), view.visualRect(index).size()
+        if (
+            needs.width() > width
+            or shows.width() < needs.width()
+            or shows.height() < needs.height()
+        ):
+            text = str(index.data()).replace("\n", " / ")
+            problems.append(
+                f"{view.objectName()}: {text!r} needs {needs.width()}×{needs.height()}, has"
+                f" {shows.width()}×{shows.height()} of {width} px"
+            )
+    return problems
+
+
 def assert_whole(root: QWidget, shot: Path) -> None:
-    root.window().grab().save(str(shot))
+    (root if root.isWindow() else root.window()).grab().save(str(shot))
     problems = [p for w in named_widgets(root) if (p := clipped(w))]
     problems += [
         p for w in named_widgets(root) if isinstance(w, QTableView) for p in table_problems(w)
+    ]
+    problems += [
+        p for w in named_widgets(root) if isinstance(w, QListView) for p in list_problems(w)
     ]
     assert not problems, f"clipped in {shot.name}:\n" + "\n".join(problems)
 
@@ -228,3 +257,100 @@ def test_long_names_addresses_and_links_wrap_in_the_detail_and_the_call(
         assert_whole(panel, tmp_path / f"call-long-{theme}.png")
     finally:
         set_theme("system")
+
+
+WEB_FORM = (
+    "First Name,Last Name,Email,Phone,Company,Lead Source,Received\n"
+    "Anika,Berg,anika@bergteahouse.example,(614) 555-0120,Berg Teahouse,ORGANIC_SEARCH,"
+    "2026-11-30 09:12\n"
+    "Tom,Reyes,tom.reyes@reyesplumbing.example,614.555.0199 x12,Reyes Plumbing,PAID_SOCIAL,"
+    "2026-11-30 10:40\n"
+    "Ola,Nordmann,ola@fjord.example,+44 20 7946 0958,Fjord Design,REFERRALS,2026-11-30 11:02\n"
+)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_calendar_and_the_import_preview_show_every_named_widget_whole(
+    qtbot: QtBot, demo_db: Path, tmp_path: Path, width: int, height: int
+) -> None:
+    window = open_window(qtbot, copy_demo(demo_db, tmp_path), (width, height))
+    window.show_page("calendar")
+    calendar = window.pages["calendar"]
+    QApplication.processEvents()
+    agenda = window.findChild(QTableView, "calendarAgenda")
+    assert agenda.isVisible() and agenda.model().rowCount() > 3, "the demo's day has steps"
+    assert_whole(calendar, tmp_path / f"calendar-{width}x{height}.png")
+    qtbot.mouseClick(
+        calendar.findChild(QPushButton, "calendarMode_week"), Qt.MouseButton.LeftButton
+    )
+    QApplication.processEvents()
+    assert_whole(calendar, tmp_path / f"calendar-week-{width}x{height}.png")
+    export = tmp_path / "web-form-export.csv"
+    export.write_text(WEB_FORM, encoding="utf-8")
+    dialog = window.file_actions.import_files([export])
+    qtbot.waitUntil(lambda: dialog.rows.rowCount() == 3)
+    QApplication.processEvents()
+    assert dialog.width() <= width and dialog.height() <= height, "the dialog fits the screen"
+    assert_whole(dialog, tmp_path / f"import-{width}x{height}.png")
+    dialog.reject()
+    assert (window.width(), window.height()) == (width, height)
+
+
+def wrapped_lines(view: QWidget) -> list[str]:
+    """The lines a text view shows, as laid out at its width (without invisible break hints)."""
+    document = view.document()  # type: ignore[attr-defined]
+    lines = []
+    block = document.begin()
+    while block.isValid():
+        layout, text = block.layout(), block.text()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            lines.append(text[line.textStart() : line.textStart() + line.textLength()])
+        block = block.next()
+    return [line.replace("\u200b", "") for line in lines]
+
+
+@pytest.mark.parametrize("address", [LONG["email"], "anika@bergteahouse.example"])
+def test_an_address_breaks_only_where_an_address_may(
+    qtbot: QtBot, demo_db: Path, tmp_path: Path, address: str
+) -> None:
+    path = copy_demo(demo_db, tmp_path)
+    _a_lead_with_long_lines(path)
+    import sqlite3
+
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE leads SET email = ? WHERE email = ?", (address, LONG["email"]))
+    window = open_window(qtbot, path, (1024, 640))
+    table = window.findChild(QTableView, "leadTable")
+    table.selectRow(0)
+    table.setFocus()
+    detail = window.pages["inbox"].detail
+    qtbot.waitUntil(lambda: detail.detail is not None and detail.detail.lead.email == address)
+    email = detail.findChild(QWidget, "detailEmail")
+    # As the pane shows it, and about as narrow as its value column gets beside a call.
+    for width in (email.width(), 150):
+        email.resize(width, email.height())
+        QApplication.processEvents()
+        lines = wrapped_lines(email)
+        assert "".join(lines) == address
+        for before, after in zip(lines, lines[1:], strict=False):
+            assert before.endswith("-") or after[:1] in ("@", "."), (
+                f"{address!r} at {width} px breaks between {before!r} and {after!r}"
+            )
+    assert email.toPlainText() == address  # whole, to copy
+
+
+@pytest.mark.parametrize(("width", "height"), [*SIZES, (1400, 900)])
+def test_today_with_the_lead_beside_it_shows_its_steps_whole(
+    qtbot: QtBot, demo_db: Path, tmp_path: Path, width: int, height: int
+) -> None:
+    window = open_window(qtbot, copy_demo(demo_db, tmp_path), (width, height))
+    window.show_page("today")
+    today = window.pages["today"]
+    table = window.findChild(QTableView, "todayList")
+    table.setFocus()
+    key(window, Qt.Key.Key_Return)  # the step's lead beside the list
+    qtbot.waitUntil(lambda: today.detail.isVisible())
+    QApplication.processEvents()
+    assert_whole(today, tmp_path / f"today-lead-{width}x{height}.png")
+    assert table.horizontalScrollBar().maximum() == 0, "the steps' columns run off the list"
