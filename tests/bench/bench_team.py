@@ -5,19 +5,31 @@ seconds on average (0.5–1.5×: reading the lead, talking; a real rep's round t
 is many times a real team's pace). With no pause, 20 processes on a small machine measure only
 how its cores are shared out, not how the reps get in each other's way.
 
-Another client (a rep's window, in its own process) listens as a window does: it gathers the
-notifications like ui/team/live_queue (GATHER_MS, at most one reload per REFRESH_EVERY_MS) and
-re-reads its inbox; a change "shows" when that re-read has finished.
+The floor, "one rep alone", is the same client doing the same four actions with the same pauses,
+on the same database in the same run, for `--alone-seconds` before the team and as long after
+(whatever else the machine runs meanwhile weighs on both sides alike; pooled). Same pauses, not
+shorter ones: a client that goes back to work at once finds its process, its connection and the
+server's caches warm, one that waited three seconds does not, so a floor paced faster than the
+team measures the pacing, not the team. The floor's rounds are fewer for it, hence the longer
+time alone.
 
-Printed: p50/p95 of each action with every rep working against one rep alone on the same database
-in the same run, a quarter of the time before the team and a quarter after (target ≤ 1.5×); the
-p95 delay until the other client shows a completed step (target ≤ 2 s); the counts of lost updates
-(a completion that reported success but logged nothing or closed no step), duplicate call logs
-(more logged than steps closed, per lead) and deadlock errors (target 0); the cores, and how busy
-the machine and the reps' processes kept them (other programs on the machine included).
+Another client (a rep's window, in its own process) listens as a window does: it gathers the
+notifications like ui/team/live_queue (GATHER_MS, at most one refresh per REFRESH_EVERY_MS) and
+refreshes its inbox as ui/inbox/inbox_page_live does: the leads the notifications name read
+again and the list counted again (the whole list read again when they name none); a change
+"shows" when that refresh has finished.
+
+Printed: p50/p95 of each action with every rep working against one rep alone (target ≤ 1.5×);
+the p95 delay until the other client shows a completed step (target ≤ 2 s); the counts of lost
+updates (a completion that reported success but logged nothing or closed no step), duplicate
+call logs (more logged than steps closed, per lead) and deadlock errors (target 0); the cores,
+and how busy the machine and the reps' processes kept them (other programs on the machine
+included). Then where the time of the slowest rounds went: statements per action, the time
+spent waiting for the database's answers against the time outside it (the client's own work and
+its turn for a core), and the locks anybody waited for (pg_locks, sampled).
 A throwaway PostgreSQL is started on 127.0.0.1 (initdb, like the tests').
 Run: .venv/bin/python tests/bench/bench_team.py [--reps 20] [--leads 100000] [--seconds 60]
-     [--think 3]
+     [--think 3] [--alone-seconds SECONDS]
 """
 
 from __future__ import annotations
@@ -91,11 +103,32 @@ def worker(
     url: str, login: str, seconds: float, leads: int, seed: int, think: float, out: Any, done: Any
 ) -> None:
     """One rep's client: the four actions in turn, then a pause, until the time is up."""
+    from sqlalchemy import event
+
     rep_url = url.replace("postgres@", f"{login}:{PASSWORD}@")
     ws = open_workspace(rep_url)
     services = ws.services
     rng = random.Random(seed)
     timings: dict[str, list[float]] = defaultdict(list)
+    # Per action and round: (statements, seconds waiting for the database's answers).
+    sql: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    waited = [0, 0.0]  # statements and seconds since the action began
+    engine = ws.sessions.kw["bind"]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _sent(conn: Any, *_args: Any) -> None:
+        conn.info["sent"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _answered(conn: Any, *_args: Any) -> None:
+        waited[0] += 1
+        waited[1] += time.perf_counter() - conn.info["sent"]
+
+    marks: list[tuple[int, float]] = []
+
+    def mark() -> None:
+        marks.append((waited[0], waited[1]))
+
     counts = {"completed": 0, "refused": 0, "deadlocks": 0, "errors": 0}
     flt = InboxFilter(owner=MINE_AND_UNASSIGNED)
     end = time.perf_counter() + seconds
@@ -104,19 +137,25 @@ def worker(
     cpu0 = time.process_time()
     while time.perf_counter() < end:
         lead = rng.randint(1, leads)
+        marks.clear()
         try:
+            mark()
             t0 = time.perf_counter()
             snapshot = services.inbox.any_snapshot(flt, datetime.now(UTC) + timedelta(hours=12))
             snapshot.fetch(0, 100)
             t1 = time.perf_counter()
+            mark()
             services.team.claim(lead)
             t2 = time.perf_counter()
+            mark()
             run = services.qualifications.start_or_resume(lead)
             services.qualifications.save_draft(lead, {q.key: None for q in run.questions[:1]})
             t3 = time.perf_counter()
+            mark()
             step = services.followups.list(lead_id=lead)[0].id
             services.followups.complete(step, outcome="voicemail")
             t4 = time.perf_counter()
+            mark()
             done.put((lead, time.time()))
             counts["completed"] += 1
             if warm:
@@ -126,6 +165,8 @@ def worker(
             for name, a, b in (("inbox", t0, t1), ("claim", t1, t2), ("script", t2, t3)):
                 timings[name].append(b - a)
             timings["complete"].append(t4 - t3)
+            for name, (a, b) in zip(ACTIONS, zip(marks, marks[1:], strict=False), strict=True):
+                sql[name].append((b[0] - a[0], b[1] - a[1]))
         except UserError:
             counts["refused"] += 1  # another rep's lead, or a step just completed: one sentence
         except Exception as exc:  # noqa: BLE001 - counted, the benchmark goes on
@@ -136,7 +177,7 @@ def worker(
         time.sleep(think * rng.uniform(0.5, 1.5))
     counts["cpu_ms"] = int((time.process_time() - cpu0) * 1000)  # the timed rounds' own CPU
     ws.close()
-    out.put((login, dict(timings), counts))
+    out.put((login, dict(timings), counts, dict(sql)))
 
 
 def listener(url: str, finished: Any, heard: Any, ready: Any) -> None:
@@ -159,7 +200,11 @@ def listener(url: str, finished: Any, heard: Any, ready: Any) -> None:
     feed.start()
     stop = threading.Event()
 
+    inbox = ws.services.inbox
+    snapshot = inbox.snapshot(flt, datetime.now(UTC) + timedelta(hours=12))
+
     def window() -> None:
+        nonlocal snapshot
         last = -1e9
         while not stop.is_set():
             try:
@@ -173,9 +218,12 @@ def listener(url: str, finished: Any, heard: Any, ready: Any) -> None:
                 more = notes.get()
                 batch = None if batch is None or more is None else batch | more
             last = time.monotonic()
-            ws.services.inbox.any_snapshot(flt, datetime.now(UTC) + timedelta(hours=12)).fetch(
-                0, 100
-            )
+            if batch is None or snapshot.order is None:  # as the window: read the list again
+                snapshot = inbox.snapshot(flt, datetime.now(UTC) + timedelta(hours=12))
+                snapshot.fetch(0, 100)
+            else:  # as the window: the leads named read again, the list counted again
+                snapshot.reread(batch)
+                inbox.snapshot(flt, snapshot.order.end_of_today, snapshot.order.late_before)
             shown.append((time.time(), frozenset(batch) if batch is not None else None))
 
     thread = threading.Thread(target=window, daemon=True)
@@ -199,11 +247,55 @@ def _busy() -> tuple[int, int]:
     return sum(values) - idle, sum(values)
 
 
+class Waits:
+    """What the server's sessions were doing, sampled every 0.1 s while the reps work: the locks
+    waited for (pg_locks, not granted) and the wait events of the active sessions
+    (pg_stat_activity; none: running or waiting for a core)."""
+
+    def __init__(self, url: str) -> None:
+        import threading
+
+        self._dsn = url.replace("+psycopg", "")
+        self.samples = 0
+        self.locks: dict[str, int] = defaultdict(int)
+        self.events: dict[str, int] = defaultdict(int)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> Waits:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def _sample(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self._dsn, autocommit=True) as conn:
+            while not self._stop.wait(0.1):
+                self.samples += 1
+                for kind, mode, n in conn.execute(
+                    "SELECT locktype, mode, count(*) FROM pg_locks WHERE NOT granted GROUP BY 1, 2"
+                ):
+                    self.locks[f"{kind} {mode}"] += n
+                for kind, name, n in conn.execute(
+                    "SELECT coalesce(wait_event_type, '-'), coalesce(wait_event, 'on a core'), "
+                    "count(*) FROM pg_stat_activity WHERE state = 'active' "
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+                    "GROUP BY 1, 2"
+                ):
+                    self.events[f"{kind}:{name}"] += n
+
+
 def run(
     url: str, logins: list[str], seconds: float, leads: int, think: float
-) -> tuple[list[Any], list[tuple[int, float]], list[tuple[float, frozenset[int] | None]], float]:
-    """The reps' results, the commits (lead, when), what the other window showed when, and how
-    busy the machine's cores were meanwhile (0..1)."""
+) -> tuple[
+    list[Any], list[tuple[int, float]], list[tuple[float, frozenset[int] | None]], float, Waits
+]:
+    """The reps' results, the commits (lead, when), what the other window showed when, how busy
+    the machine's cores were meanwhile (0..1), and what the server's sessions waited for."""
     ctx = mp.get_context("spawn")
     out, done, heard = ctx.Queue(), ctx.Queue(), ctx.Queue()
     ready, finished = ctx.Event(), ctx.Event()
@@ -215,9 +307,10 @@ def run(
         for i, login in enumerate(logins)
     ]
     before = _busy()
-    for p in procs:
-        p.start()
-    results = [out.get() for _ in procs]
+    with Waits(url) as waits:
+        for p in procs:
+            p.start()
+        results = [out.get() for _ in procs]
     after = _busy()
     busy = (after[0] - before[0]) / max(1, after[1] - before[1])
     for p in procs:
@@ -228,7 +321,7 @@ def run(
         commits.append(done.get())
     received = heard.get()
     watch.join()
-    return results, commits, received, busy
+    return results, commits, received, busy, waits
 
 
 def pct(values: list[float], q: float) -> float:
@@ -238,24 +331,52 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def _split(walls: list[float], sql: list[tuple[int, float]], who: str) -> str:
+    """Statements, and the time waiting for the database against the rest, of the rounds at or
+    above the p95 (and of all rounds)."""
+    pairs = list(zip(walls, sql, strict=True))
+    if not pairs:
+        return f"{who} -"
+    edge = pct(walls, 0.95)
+    slow = [p for p in pairs if p[0] >= edge]
+
+    def mean(rows: list[tuple[float, tuple[int, float]]]) -> str:
+        n = len(rows)
+        wall = sum(w for w, _ in rows) / n * 1000
+        db = sum(s[1] for _, s in rows) / n * 1000
+        statements = sum(s[0] for _, s in rows) / n
+        return (
+            f"{statements:4.1f} statements, {db:6.1f} ms waiting for answers + {wall - db:6.1f} ms"
+        )
+
+    return f"{who} all: {mean(pairs)} | slowest: {mean(slow)}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--leads", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--think", type=float, default=3.0)
+    parser.add_argument(
+        "--alone-seconds",
+        type=float,
+        default=None,
+        help="how long one rep works alone before the team, and again after (default: --seconds)",
+    )
     args = parser.parse_args()
+    alone_s = args.seconds if args.alone_seconds is None else args.alone_seconds
     base, stop = start_postgres()
     try:
         print(f"Setting up {args.leads:,} leads and {args.reps + 1} logins …", flush=True)
         url, logins = setup(base, args.reps, args.leads)
-        # The floor: one rep alone, a quarter of the time before the team and a quarter after
-        # (whatever else the machine runs meanwhile weighs on both sides alike), pooled. Alone
-        # the pauses model no load, so they are short: enough rounds for a p95.
-        solo_think = min(args.think, 0.25)
-        before = run(url, logins[-1:], args.seconds / 4, args.leads, solo_think)
-        team, commits, received, busy = run(url, logins[:-1], args.seconds, args.leads, args.think)
-        after = run(url, logins[-1:], args.seconds / 4, args.leads, solo_think)
+        # The floor: one rep alone, with the team's pauses (see the docstring), before the team
+        # and after it (whatever else the machine runs meanwhile weighs on both sides alike).
+        before = run(url, logins[-1:], alone_s, args.leads, args.think)
+        team, commits, received, busy, waits = run(
+            url, logins[:-1], args.seconds, args.leads, args.think
+        )
+        after = run(url, logins[-1:], alone_s, args.leads, args.think)
         solo_t: dict[str, list[float]] = defaultdict(list)
         solo_counts: dict[str, int] = defaultdict(int)
         for part in (before, after):
@@ -267,14 +388,21 @@ def main() -> None:
         alone = [("alone", dict(solo_t), dict(solo_counts))]
         merged: dict[str, list[float]] = defaultdict(list)
         totals: dict[str, int] = defaultdict(int)
-        for _login, timings, counts in team:
+        team_sql: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for _login, timings, counts, sql in team:
             for name, values in timings.items():
                 merged[name].extend(values)
+            for name, values in sql.items():
+                team_sql[name].extend(values)
             for key, value in counts.items():
                 totals[key] += value
+        solo_sql: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for part in (before, after):
+            for name, values in part[0][0][3].items():
+                solo_sql[name].extend(values)
         print(
-            f"  timed rounds: alone {alone[0][2].get('timed', 0)} in 2 × {args.seconds / 4:.0f} s "
-            f"(pauses of {solo_think:g} s), "
+            f"  timed rounds: alone {alone[0][2].get('timed', 0)} in 2 × {alone_s:.0f} s "
+            f"(the same pauses), "
             f"team {totals.get('timed', 0)} in {args.seconds:.0f} s (each process's first round "
             "is not timed: it fills the caches)"
         )
@@ -323,7 +451,7 @@ def main() -> None:
         twice = sum(max(0, n - closed.get(lead, 0)) for lead, n in logged.items())
         completed = sum(reported.values())
         print(
-            "  change shown in another rep's window (heard, gathered, inbox re-read): "
+            "  change shown in another rep's window (heard, gathered, its rows re-read): "
             f"p50 {pct(delays, 0.5) * 1000:.0f} ms, "
             f"p95 {pct(delays, 0.95) * 1000:.0f} ms over {len(delays)} commits "
             f"(target ≤ {TARGET_DELAY_S:.0f} s)"
@@ -335,7 +463,7 @@ def main() -> None:
         )
         print(f"  worst p95 ratio {worst:.2f}× (target ≤ {TARGET_RATIO}×)")
         cores = os.cpu_count() or 1
-        reps_cpu = sum(counts.get("cpu_ms", 0) for _login, _t, counts in team) / 1000
+        reps_cpu = sum(counts.get("cpu_ms", 0) for _login, _t, counts, _sql in team) / 1000
         rounds = max(1, totals.get("timed", 0))
         alone_rounds = max(1, alone[0][2].get("timed", 0))
         print(
@@ -347,6 +475,23 @@ def main() -> None:
             f"{alone[0][2].get('cpu_ms', 0) / alone_rounds:.0f} ms alone), "
             "PostgreSQL and the rest the remainder"
         )
+        print(
+            "  where the time went (mean per action; the slowest twentieth of the team's rounds):"
+        )
+        for name in ACTIONS:
+            print(f"    {name:<9} {_split(solo_t.get(name, []), solo_sql.get(name, []), 'alone')}")
+            print(f"    {'':<9} {_split(merged[name], team_sql[name], 'team ')}")
+        per = max(1, waits.samples)
+        locks = ", ".join(f"{k} {v / per:.2f}" for k, v in sorted(waits.locks.items())) or "none"
+        events = ", ".join(
+            f"{k} {v / per:.2f}" for k, v in sorted(waits.events.items(), key=lambda kv: -kv[1])
+        )
+        print(f"  sessions waiting for a lock, on average while the team worked: {locks}")
+        print(f"  active sessions by wait, on average: {events or 'none'}")
+        held = worst <= TARGET_RATIO and pct(delays, 0.95) <= TARGET_DELAY_S
+        held = held and lost == 0 and twice == 0 and totals["deadlocks"] == 0
+        if not held:
+            sys.exit(1)
     finally:
         stop()
 

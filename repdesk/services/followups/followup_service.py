@@ -296,9 +296,7 @@ class FollowUpService:
             raise UserError(f"Unknown outcome {outcome!r}; use one of {choices}.")
         now = self._clock()
         with self._sessions.begin() as session:
-            record = self._pending(session, followup_id)
-            lead = session.get(LeadRecord, record.lead_id)
-            assert lead is not None
+            record, lead = self._pending_with_lead(session, followup_id)
             undo = UndoRecorder(session, [lead.id])
             self._leads.claim_in(session, lead)
             self._claim(
@@ -330,7 +328,7 @@ class FollowUpService:
                 lead.notes = (
                     lead.notes + "\n" if lead.notes else ""
                 ) + f"Wrong number on {now:%Y-%m-%d}: {lead.phone}"
-            session.flush()
+            # (no flush here: the lead's changes and its next step's go in one UPDATE)
             self.planner.next_after(session, record, lead, now)
             self._leads.run_hooks(session, lead, now)
             label = (
@@ -351,20 +349,28 @@ class FollowUpService:
     ) -> Changes:
         """Reschedule a step (snooze, drag in the calendar, `followup move`). `seen`: the step as
         the user saw it; when someone changed it meanwhile (its version moved on, even if its time
-        came back), nothing is changed (UserError saying who and where the step is now)."""
+        came back), nothing is changed (UserError saying who and where the step is now). Only the
+        version tells: a view's copy of the due time (rounded, in its own zone) need not match."""
         if when.tzinfo is None:
             raise UserError("A new time needs a time zone.")
         now = self._clock()
         with self._sessions.begin() as session:
             record = self._pending(session, followup_id)
-            if seen is not None and (record.version, record.due_at) != (seen.version, seen.due_at):
+            if seen is not None and record.version != seen.version:
                 who = _who(session, record.updated_by) or "Someone"
                 raise UserError(
                     f"{who} changed this step meanwhile (it is due "
                     f"{record.due_at.astimezone():%a %d %b %H:%M}); nothing was changed."
                 )
             undo = UndoRecorder(session, [record.lead_id])
-            self._claim(session, record, due_at=when, sequence=record.sequence + 1, updated_at=now)
+            self._claim(
+                session,
+                record,
+                {} if seen is None else {"version": seen.version},  # the database checks it too
+                due_at=when,
+                sequence=record.sequence + 1,
+                updated_at=now,
+            )
             # The lead's next step is its earliest pending one, as the database holds it now (not
             # simply `when`: another step may have been planned meanwhile).
             session.execute(
@@ -406,13 +412,35 @@ class FollowUpService:
             )
             return self.planner.plan_bulk(session, ids, now)
 
-    def _claim(self, session: Session, record: FollowUpRecord, **values: Any) -> None:
-        """Change a step only while it is still pending (a conditional UPDATE): of two programs
-        completing or moving one step at once, the second is told, never applied on top."""
+    def _claim(
+        self,
+        session: Session,
+        record: FollowUpRecord,
+        expected: dict[str, Any] | None = None,
+        **values: Any,
+    ) -> None:
+        """Change a step only while it is still pending (and holds `expected`): a conditional
+        UPDATE, so of two programs completing or moving one step at once, the second is told,
+        never applied on top."""
         pending = FollowUpStatus.PENDING.value
-        if not change_if(session, FollowUpRecord, record.id, {"status": pending}, values):
+        expected = {"status": pending, **(expected or {})}
+        if not change_if(session, FollowUpRecord, record.id, expected, values):
             session.refresh(record)
             raise UserError(f"Follow-up {record.id} is already {record.status}.")
+
+    def _pending_with_lead(
+        self, session: Session, followup_id: int
+    ) -> tuple[FollowUpRecord, LeadRecord]:
+        """_pending, and its lead read in the same query (the step alone is locked)."""
+        row = session.execute(
+            select(FollowUpRecord, LeadRecord)
+            .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
+            .where(FollowUpRecord.id == followup_id)
+            .with_for_update(of=FollowUpRecord)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"There is no follow-up with id {followup_id}.")
+        return self._still_pending(session, row[0]), row[1]
 
     def _pending(self, session: Session, followup_id: int) -> FollowUpRecord:
         """The pending step, locked until the transaction ends: of two people completing or moving
@@ -421,6 +449,10 @@ class FollowUpService:
         record = session.get(FollowUpRecord, followup_id, with_for_update=True)
         if record is None:
             raise NotFoundError(f"There is no follow-up with id {followup_id}.")
+        return self._still_pending(session, record)
+
+    def _still_pending(self, session: Session, record: FollowUpRecord) -> FollowUpRecord:
+        """The step, or UserError saying who completed (or cancelled) it when."""
         if record.status != FollowUpStatus.PENDING.value:
             who = _who(session, record.updated_by)
             at = record.done_at or record.cancelled_at

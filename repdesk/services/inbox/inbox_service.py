@@ -21,7 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from repdesk.core import inbox as order
 from repdesk.core.domain import CLOSED_STATUSES, OPEN_STATUSES
 from repdesk.core.inbox import InboxFilter
-from repdesk.services.inbox.inbox_snapshots import InboxSnapshot, SearchSnapshot, Segment
+from repdesk.services.inbox.inbox_snapshots import InboxSnapshot, OrderAt, SearchSnapshot, Segment
 from repdesk.services.inbox.inbox_sqlite import SEARCH_COUNT_SQL
 from repdesk.services.team.owner_scope import CHOICES, MINE, MINE_AND_UNASSIGNED, leads_of
 from repdesk.store.models import LeadRecord, RepRecord
@@ -164,7 +164,9 @@ class InboxService:
             else:
                 counts, total = _unfiltered_counts(session, segments)
         counted = [replace(seg, count=n) for seg, n in zip(segments, counts, strict=True)]
-        return InboxSnapshot(self._sessions, counted, base, total)
+        snapshot = InboxSnapshot(self._sessions, counted, base, total)
+        snapshot.order = OrderAt(end_of_today, late_before, flt.include_closed)
+        return snapshot
 
     def sorted_snapshot(self, flt: InboxFilter, sort: str, descending: bool) -> InboxSnapshot:
         """All leads ordered by one column (a click on its header) instead of by urgency."""

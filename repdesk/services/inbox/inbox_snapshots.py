@@ -4,10 +4,12 @@ through the search index)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core import inbox as order
@@ -27,8 +29,23 @@ class Segment:
     """None until needed: the snapshot counts it when a window reaches past its start."""
 
 
+@dataclass(frozen=True)
+class OrderAt:
+    """The moment an urgency-ordered snapshot sorts by (core.inbox.inbox_key's parameters)."""
+
+    end_of_today: datetime
+    late_before: datetime | None
+    include_closed: bool
+
+    def key(self, lead: LeadSummary) -> tuple[float, ...]:
+        return order.inbox_key(lead, self.end_of_today, self.include_closed, self.late_before)
+
+
 class InboxSnapshot:
     """Rows of one inbox query at one moment, fetched by window."""
+
+    order: OrderAt | None = None
+    """Urgency order (InboxService.snapshot): where a re-read lead sorts; None for a column's."""
 
     def __init__(
         self,
@@ -85,6 +102,15 @@ class InboxSnapshot:
                     seg = self._segments[i]
                 i, start = i + 1, start + (seg.count or 0)
         return rows
+
+    def reread(self, lead_ids: Collection[int]) -> dict[int, LeadSummary | None]:
+        """These leads as the snapshot's query would list them now (None: not listed), in one
+        query: the rows another client changed, without reading the others again."""
+        listed = or_(*(seg.where for seg in self._segments))
+        stmt = summary_rows_select().where(LeadRecord.id.in_(sorted(lead_ids)), listed, *self._base)
+        with self._sessions() as session:
+            found = {lead.id: lead for lead in map(row_summary, session.execute(stmt))}
+        return {lead_id: found.get(lead_id) for lead_id in lead_ids}
 
     def _counted_tail(self) -> tuple[int, int]:
         """The first of the trailing segments whose counts are known, and where it starts."""

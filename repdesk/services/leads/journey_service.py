@@ -83,8 +83,24 @@ def refresh_journey_stages(
 
 
 def journey_lead_hook(session: Session, lead: LeadRecord, now: datetime) -> None:
-    """LeadService hook: a changed lead's stage follows its answers and engagement."""
-    refresh_journey_stages(session, [lead.id])
+    """LeadService hook: a changed lead's stage follows its answers and engagement (the lead as
+    the action holds it, and one read of its latest answers)."""
+    answers = session.scalar(
+        select(QualificationRecord.answers)
+        .where(
+            QualificationRecord.lead_id == lead.id,
+            QualificationRecord.is_draft.is_(False),
+            QualificationRecord.completed_at.is_not(None),
+        )
+        .order_by(QualificationRecord.completed_at.desc(), QualificationRecord.id.desc())
+        .limit(1)
+    )
+    stage = journey_stage(
+        answers if isinstance(answers, dict) else None,
+        Engagement(lead.email_opens or 0, lead.email_clicks or 0, lead.site_visits or 0),
+    )
+    if stage.value != lead.journey_stage:
+        lead.journey_stage = stage.value
 
 
 def journey_import_hook(session: Session, lead_ids: list[int], now: datetime) -> None:

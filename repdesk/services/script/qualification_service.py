@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.conditions import AnswerValue
@@ -21,7 +21,6 @@ from repdesk.core.verdict_rules import (
     asked_questions,
     decide,
     expires_at,
-    rules_from_data,
 )
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
@@ -32,13 +31,12 @@ from repdesk.services.leads.lead_service import LeadService
 from repdesk.services.script.answer_json import answers_from_json, answers_to_json
 from repdesk.services.script.form_answers import latest_form_answers
 from repdesk.services.script.script_run import PastQualification, QualificationResult, ScriptRun
-from repdesk.services.script.script_service import ScriptService, sets_by_ids
+from repdesk.services.script.script_service import ScriptService, StoredBundle
 from repdesk.services.script.verdict_effects import NURTURE_DAYS, OVER_CAPACITY_TAG, VerdictEffects
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.models import (
     LeadRecord,
     QualificationRecord,
-    RuleSetRecord,
 )
 
 __all__ = [
@@ -78,13 +76,12 @@ class QualificationService(VerdictEffects):
     def start_or_resume(self, lead_id: int) -> ScriptRun:
         """The core set and the lead's product set, with the draft's answers when a draft exists."""
         with self._sessions.begin() as session:
-            lead = _lead(session, lead_id)
+            lead, draft = _lead_and_draft(session, lead_id)
             self._leads.claim_in(session, lead)  # the script is a call: the lead becomes mine
-            draft = _draft(session, lead_id)
             if draft is not None:
-                sets = sets_by_ids(session, draft.set_ids)
+                sets = self._scripts.sets_in(session, draft.set_ids)
                 rules = (
-                    _rules(session, draft.rule_set_id)
+                    self._scripts.rules_in(session, draft.rule_set_id)
                     or self._scripts.current_in(session).bundle.rules
                 )
                 answers = answers_from_json(asked_questions(sets), draft.answers or {})
@@ -108,13 +105,20 @@ class QualificationService(VerdictEffects):
             )
 
     def save_draft(self, lead_id: int, answers: Mapping[str, AnswerValue | None]) -> Changes:
-        """Autosave: the answers so far are a draft qualification, so nothing is lost on a crash."""
+        """Autosave: the answers so far are a draft qualification, so nothing is lost on a crash.
+        One read (the lead and its draft) and one write (the draft's INSERT or UPDATE)."""
         now = self._clock()
         with self._sessions.begin() as session:
-            lead = _lead(session, lead_id)
-            draft = _draft(session, lead_id) or self._new_record(session, lead, now)
-            run_sets = sets_by_ids(session, draft.set_ids)
-            decision = decide(run_sets, _rules(session, draft.rule_set_id) or RuleSet(()), answers)
+            lead, draft = _lead_and_draft(session, lead_id)
+            if draft is None:
+                current = self._scripts.current_in(session)
+                sets = current.sets_for_product(lead.product)
+                decision = decide(sets, current.bundle.rules, answers)
+                draft = self._new_record(session, lead, now, current, flush=False)
+            else:
+                run_sets = self._scripts.sets_in(session, draft.set_ids)
+                rules = self._scripts.rules_in(session, draft.rule_set_id) or RuleSet(())
+                decision = decide(run_sets, rules, answers)
             draft.answers = answers_to_json(answers)
             draft.score, draft.verdict = decision.score, decision.verdict.value
         return Changes()
@@ -157,16 +161,16 @@ class QualificationService(VerdictEffects):
         """Store the qualification and apply what its verdict does (routing, follow-up, reply)."""
         now = self._clock()
         with self._sessions.begin() as session:
-            lead = _lead(session, lead_id)
+            lead, draft = _lead_and_draft(session, lead_id)
             if LeadStatus(lead.status).is_closed:
                 # A verdict would reopen the lead, start a cadence and route it to a rep: the
                 # rep reopens it on purpose first (the autosaved draft keeps the answers).
                 raise UserError(closed_refusal(lead))
             undo = UndoRecorder(session, [lead_id])
-            record = _draft(session, lead_id) or self._new_record(session, lead, now)
-            sets = sets_by_ids(session, record.set_ids)
+            record = draft or self._new_record(session, lead, now)
+            sets = self._scripts.sets_in(session, record.set_ids)
             rules = (
-                _rules(session, record.rule_set_id)
+                self._scripts.rules_in(session, record.rule_set_id)
                 or self._scripts.current_in(session).bundle.rules
             )
             questions = asked_questions(sets)
@@ -208,7 +212,7 @@ class QualificationService(VerdictEffects):
             )
             out = []
             for r in records:
-                sets = sets_by_ids(session, r.set_ids)
+                sets = self._scripts.sets_in(session, r.set_ids)
                 out.append(
                     PastQualification(
                         r.id,
@@ -226,8 +230,18 @@ class QualificationService(VerdictEffects):
         expiry); see services/followups/requalify."""
         return plan_requalifications(self._sessions, self._planner, self._clock())
 
-    def _new_record(self, session: Session, lead: LeadRecord, now: datetime) -> QualificationRecord:
-        current = self._scripts.current_in(session)
+    def _new_record(
+        self,
+        session: Session,
+        lead: LeadRecord,
+        now: datetime,
+        current: StoredBundle | None = None,
+        *,
+        flush: bool = True,
+    ) -> QualificationRecord:
+        """A draft of the current sets for the lead's product; `flush` False: written with the
+        transaction's next flush (once its answers are filled in: one INSERT)."""
+        current = current or self._scripts.current_in(session)
         sets = current.sets_for_product(lead.product)
         record = QualificationRecord(
             lead_id=lead.id,
@@ -238,7 +252,8 @@ class QualificationService(VerdictEffects):
             started_at=now,
         )
         session.add(record)
-        session.flush()
+        if flush:
+            session.flush()
         return record
 
 
@@ -250,11 +265,26 @@ def closed_refusal(lead: LeadRecord) -> str:
     )
 
 
-def _lead(session: Session, lead_id: int) -> LeadRecord:
-    lead = session.get(LeadRecord, lead_id)
-    if lead is None:
+def _lead_and_draft(
+    session: Session, lead_id: int
+) -> tuple[LeadRecord, QualificationRecord | None]:
+    """The lead and its newest draft qualification (None: none), in one query."""
+    row = session.execute(
+        select(LeadRecord, QualificationRecord)
+        .outerjoin(
+            QualificationRecord,
+            and_(
+                QualificationRecord.lead_id == LeadRecord.id,
+                QualificationRecord.is_draft.is_(True),
+            ),
+        )
+        .where(LeadRecord.id == lead_id)
+        .order_by(QualificationRecord.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
         raise NotFoundError(f"There is no lead with id {lead_id}.")
-    return lead
+    return row[0], row[1]
 
 
 def _draft(session: Session, lead_id: int) -> QualificationRecord | None:
@@ -264,8 +294,3 @@ def _draft(session: Session, lead_id: int) -> QualificationRecord | None:
         .order_by(QualificationRecord.id.desc())
         .limit(1)
     ).first()
-
-
-def _rules(session: Session, rule_set_id: int | None) -> RuleSet | None:
-    record = session.get(RuleSetRecord, rule_set_id) if rule_set_id is not None else None
-    return rules_from_data(record.rules) if record is not None else None

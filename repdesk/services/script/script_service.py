@@ -85,10 +85,22 @@ class SaveResult:
         return "Stored new versions: " + ", ".join(parts) + "."
 
 
+#: What the stored sets and rules are at a moment: each table's highest id and row count. Rows are
+#: never changed or deleted (an edit stores a new version), so an equal stamp means equal tables.
+Stamp = tuple[int, int, int, int]
+
+
 class ScriptService:
     def __init__(self, sessions: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
         self._sessions = sessions
         self._clock = clock
+        # Every call is a script run: the current bundle (checked against the stamp, one small
+        # query) and the set and rule versions by id (never changed once committed) are kept
+        # instead of being read again each time.
+        self._current: tuple[Stamp, StoredBundle] | None = None
+        self._committed: Stamp | None = None  # the newest stamp read: rows up to it are final
+        self._sets: dict[int, QuestionSet] = {}
+        self._rules: dict[int, RuleSet] = {}
 
     # -- reading ---------------------------------------------------------------------------------
     def current(self) -> StoredBundle:
@@ -104,6 +116,44 @@ class ScriptService:
         return self.current().bundle
 
     def current_in(self, session: Session) -> StoredBundle:
+        """The current bundle as `session` sees it: kept while the stamp stays the same."""
+        stamp = _stamp(session)
+        if self._current is not None and self._current[0] == stamp:
+            return self._current[1]
+        current = self._read_current(session)
+        if stamp[0] and stamp[2]:  # nothing was seeded just now (that could still roll back)
+            self._current, self._committed = (stamp, current), stamp
+        return current
+
+    def sets_in(self, session: Session, set_ids: Sequence[int]) -> tuple[QuestionSet, ...]:
+        """sets_by_ids, with the versions already read (committed ones) kept by id."""
+        missing = sorted({i for i in set_ids if i not in self._sets})
+        read: dict[int, QuestionSet] = {}
+        if missing:
+            records = session.scalars(
+                select(QuestionSetRecord).where(QuestionSetRecord.id.in_(missing))
+            )
+            read = {r.id: _to_set(r) for r in records}
+            final = self._committed[2] if self._committed is not None else 0
+            self._sets.update((i, qs) for i, qs in read.items() if i <= final)
+        known = {**read, **{i: self._sets[i] for i in set_ids if i in self._sets}}
+        return tuple(known[i] for i in set_ids if i in known)
+
+    def rules_in(self, session: Session, rule_set_id: int | None) -> RuleSet | None:
+        """The rules of that stored version (None: no such version), kept by id."""
+        if rule_set_id is None:
+            return None
+        if rule_set_id in self._rules:
+            return self._rules[rule_set_id]
+        record = session.get(RuleSetRecord, rule_set_id)
+        if record is None:
+            return None
+        rules = rules_from_data(record.rules)
+        if self._committed is not None and rule_set_id <= self._committed[0]:
+            self._rules[rule_set_id] = rules
+        return rules
+
+    def _read_current(self, session: Session) -> StoredBundle:
         rule_record = session.scalars(
             select(RuleSetRecord).order_by(RuleSetRecord.version.desc()).limit(1)
         ).first()
@@ -290,6 +340,16 @@ def parse_rules_text(text: str) -> RuleSet:
             "The rules need a last line 'default VERDICT', for example 'default nurture'."
         )
     return RuleSet(tuple(rules), default)
+
+
+def _stamp(session: Session) -> Stamp:
+    """The rule sets' highest id and count, and the question sets' (0 for none)."""
+    parts = []
+    for model in (RuleSetRecord, QuestionSetRecord):
+        parts.append(select(func.coalesce(func.max(model.id), 0)).scalar_subquery())
+        parts.append(select(func.count()).select_from(model).scalar_subquery())
+    a, b, c, d = session.execute(select(*parts)).one()
+    return int(a), int(b), int(c), int(d)
 
 
 def sets_by_ids(session: Session, set_ids: Sequence[int]) -> tuple[QuestionSet, ...]:

@@ -4,14 +4,14 @@ lead (markers by the database's clock that expire by themselves)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import BigInteger, delete, func, literal, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
 from repdesk.services.common.errors import UserError
@@ -90,36 +90,53 @@ class TeamQueue:
         me = self._identity.me()
         if me.rep_id is None or lead.owner_id == me.rep_id:
             return False
-        if lead.owner_id is None:
-            result = session.execute(
-                update(LeadRecord)
-                .where(LeadRecord.id == lead.id, LeadRecord.owner_id.is_(None))
-                .values(owner_id=me.rep_id)
-                .execution_options(synchronize_session=False)
-            )
-            won = cast("CursorResult[Any]", result).rowcount
-            if won == 1:
-                lead.owner_id = me.rep_id  # what the row now holds (the ORM flushes nothing new)
-                session.flush()
-                return True
-            owner_id = session.scalar(select(LeadRecord.owner_id).where(LeadRecord.id == lead.id))
-            if owner_id == me.rep_id:
-                return False
-        else:
-            owner_id = lead.owner_id
-        if me.role != "rep":
+        if lead.owner_id is not None and me.role != "rep":
             return False  # a manager may work anyone's lead without taking it
-        name = (
-            session.scalar(select(RepRecord.name).where(RepRecord.id == owner_id)) or "Another rep"
-        )
-        raise ClaimedError(f"{name} has this lead now; only they or a manager can work it.", name)
+        if lead.owner_id is None and self._take(session, lead.id, me.rep_id):
+            # What the row now holds, without the ORM writing it a second time.
+            set_committed_value(lead, "owner_id", me.rep_id)
+            return True
+        return self._refuse_unless_mine(session, lead.id)
 
     def claim(self, lead_id: int) -> bool:
+        """claim_in in a transaction of its own: one conditional UPDATE when the lead was free,
+        and one read of who has it when it was not."""
+        me = self._identity.me()
         with self._sessions.begin() as session:
-            lead = session.get(LeadRecord, lead_id)
-            if lead is None:
-                raise UserError(f"There is no lead with id {lead_id}.")
-            return self.claim_in(session, lead)
+            if me.rep_id is not None and self._take(session, lead_id, me.rep_id):
+                return True
+            return self._refuse_unless_mine(session, lead_id)
+
+    @staticmethod
+    def _take(session: Session, lead_id: int, rep_id: int) -> bool:
+        """The conditional UPDATE that claims a free lead: True when this one won it."""
+        won = session.execute(
+            update(LeadRecord)
+            .where(LeadRecord.id == lead_id, LeadRecord.owner_id.is_(None))
+            .values(owner_id=rep_id)
+            .returning(LeadRecord.id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        return won is not None
+
+    def _refuse_unless_mine(self, session: Session, lead_id: int) -> bool:
+        """The lead was not free (or not any more): False when it is mine or a manager may work
+        it, else ClaimedError naming who has it."""
+        me = self._identity.me()
+        row = session.execute(
+            select(LeadRecord.owner_id, RepRecord.name)
+            .outerjoin(RepRecord, RepRecord.id == LeadRecord.owner_id)
+            .where(LeadRecord.id == lead_id)
+        ).first()
+        if row is None:
+            raise UserError(f"There is no lead with id {lead_id}.")
+        owner_id, name = row
+        if me.rep_id is None or owner_id == me.rep_id or me.role != "rep":
+            return False  # nobody to claim for; mine already; a manager works anyone's lead
+        if owner_id is None:
+            return False  # freed again meanwhile: nobody's to refuse (the next action claims it)
+        name = name or "Another rep"
+        raise ClaimedError(f"{name} has this lead now; only they or a manager can work it.", name)
 
     # -- calls -----------------------------------------------------------------------------------
     def start_call(self, lead_id: int, *, anyway: bool = False) -> None:

@@ -27,6 +27,7 @@ from repdesk.services.common.errors import NotFoundError
 from repdesk.ui.common.actions import ActionId, ActionRegistry
 from repdesk.ui.inbox.call_layout import CallLayout, column_menu, row_menu
 from repdesk.ui.inbox.column_fit import ColumnFit
+from repdesk.ui.inbox.inbox_page_live import patch_rows, rows_only
 from repdesk.ui.inbox.lead_detail_panel import LeadDetailPanel, LeadDetailServices
 from repdesk.ui.inbox.lead_table_model import COLUMNS, REPLIED_TEXT, LeadTableModel
 
@@ -284,23 +285,43 @@ class InboxPage(QWidget):
             snapshot = self._services.inbox.sorted_snapshot(flt, *self._sort)
         else:
             snapshot = self._services.inbox.any_snapshot(flt, end_of_today, late_before)
+        scroll = self.table.verticalScrollBar().value()
         self.model.set_snapshot(snapshot)
         if not early:
             self.refresh_on_calls(detail=False)
-        waiting = snapshot.waiting
+        self._show_summary(snapshot)
+        if early:
+            return  # the detail needs the services: services_loaded() selects
+        self._refocus(selected, hint, place)
+        if self._outside:  # another client's change: the rep's place in the list stays
+            self.table.verticalScrollBar().setValue(scroll)
+
+    def _show_summary(self, snapshot: InboxRows) -> None:
         text = f"{snapshot.total:,} leads"
         if snapshot.replied:
             text += f" · {snapshot.replied:,} replied"
-        if waiting:
-            text += f" · {waiting:,} waiting for a first answer"
+        if snapshot.waiting:
+            text += f" · {snapshot.waiting:,} waiting for a first answer"
         self.summary.setText(text)
-        if early:
-            return  # the detail needs the services: services_loaded() selects
+
+    def _refocus(
+        self,
+        selected: int | None,
+        hint: int,
+        place: int | None = None,
+        *,
+        read_only: bool = False,
+        refresh: bool = True,
+    ) -> None:
+        """After the rows changed: the lead in focus stays in focus (its detail read again when
+        `refresh`); when it left the list, the lead now at its place (`place`, default: the row
+        it was on) takes the focus. `read_only`: looked for among the rows read so far only."""
         if self.call_lead_id is not None:
             self._select_lead(self.call_lead_id, hint)  # pinned during a call, listed or not
             return
-        if selected is not None and self._select_lead(selected, hint):
-            self.detail.refresh()
+        if selected is not None and self._select_lead(selected, hint, read_only=read_only):
+            if refresh:
+                self.detail.refresh()
             return
         shown = self.detail.detail if selected is not None else None
         if self.model.rowCount():
@@ -310,6 +331,36 @@ class InboxPage(QWidget):
             self.detail.show_lead(None)  # nobody listed: nobody in focus
         if shown is not None and self._outside:
             self.sig_notice.emit(self._gone_notice(shown))
+
+    def _refresh_rows(self, changes: Changes, ids: frozenset[int]) -> bool:
+        """Another client changed these leads: only their rows are read again and patched in
+        place (the selection and the scroll position stay; the counts are counted again). False
+        when the list is to be read again instead (a column's order, a search, a new day, or
+        rows that do not add up: see inbox_page_live)."""
+        if not rows_only(changes) or self._services is None or self._sort is not None:
+            return False
+        selected, hint = self.detail.lead_id, self._current_row()
+        scroll = self.table.verticalScrollBar().value()
+        self._selecting = True  # the rows' own signals move no focus: _refocus does
+        try:
+            done = patch_rows(
+                self.model, self.services.inbox, self.current_filter(), ids, self.time.now()
+            )
+        finally:
+            self._selecting = False
+        if not done:
+            return False
+        if changes.leads and not self.filters["source"].count() > 1:
+            self._fill_filters()
+        snapshot = self.model.snapshot
+        if snapshot is not None:
+            self._show_summary(snapshot)
+        self.refresh_on_calls(detail=False)
+        self._refocus(selected, hint, read_only=True, refresh=selected in ids)
+        self.table.verticalScrollBar().setValue(scroll)
+        if self.call_lead_id is not None and self.script is not None:
+            self.script.recheck_logged_call()
+        return True
 
     def refresh_on_calls(self, *, detail: bool = True) -> None:
         """Who else is on a call with which lead (a team): on their rows, and looked at again when
@@ -363,8 +414,8 @@ class InboxPage(QWidget):
                 return row
         return -1
 
-    def _select_lead(self, lead_id: int, hint: int) -> bool:
-        row = self.row_of(lead_id, hint)
+    def _select_lead(self, lead_id: int, hint: int, *, read_only: bool = False) -> bool:
+        row = self.model.read_row_of(lead_id) if read_only else self.row_of(lead_id, hint)
         self._selecting = True
         try:
             if row < 0:
@@ -429,12 +480,15 @@ class InboxPage(QWidget):
         self.apply_changes(changes)
         self.sig_changes_made.emit(changes)
 
-    def apply_remote_changes(self, changes: Changes) -> None:
-        """Another client's change (a colleague, the CLI, a second window): when it takes the
-        lead in focus out of the list, the focus moves on and the rep is told (sig_notice)."""
+    def apply_remote_changes(self, changes: Changes, ids: frozenset[int] | None = None) -> None:
+        """Another client's change (a colleague, the CLI, a second window) of the leads `ids`
+        (None: not known): only their rows are read again when that can be done, else the list
+        (keeping the scroll position). When it takes the lead in focus out of the list, the focus
+        moves on and the rep is told (sig_notice)."""
         self._outside = True
         try:
-            self.apply_changes(changes)
+            if ids is None or not self._refresh_rows(changes, ids):
+                self.apply_changes(changes)
         finally:
             self._outside = False
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
@@ -15,6 +15,7 @@ from repdesk.core.inbox import is_waiting, waiting_level, waiting_text
 from repdesk.core.phone_display import display_phone
 from repdesk.core.when import format_moment
 from repdesk.services.leads.lead_rows import LeadSummary
+from repdesk.ui.inbox.row_patch import row_patch
 
 PAGE = 200
 MAX_PAGES = 40
@@ -78,6 +79,7 @@ class LeadTableModel(QAbstractTableModel):
         """Set by a page that sorts (All leads): called with the column's key (None: back to the
         urgency order) and whether descending."""
         self._snapshot: InboxRows | None = None
+        self._total = 0  # rows listed: the snapshot's, as refresh_rows patched them
         self._pages: OrderedDict[int, list[LeadSummary]] = OrderedDict()
         self._now = clock()
         self._on_call: dict[int, str] = {}  # lead id -> who else is on a call with it (a team)
@@ -86,9 +88,88 @@ class LeadTableModel(QAbstractTableModel):
     def set_snapshot(self, snapshot: InboxRows) -> None:
         self.beginResetModel()
         self._snapshot = snapshot
+        self._total = snapshot.total
         self._pages.clear()
         self._now = self._clock()
         self.endResetModel()
+
+    @property
+    def snapshot(self) -> InboxRows | None:
+        return self._snapshot
+
+    def refresh_rows(
+        self,
+        snapshot: InboxRows,
+        fresh: Mapping[int, LeadSummary | None],
+        key: Callable[[LeadSummary], tuple[float, ...]],
+    ) -> bool:
+        """Other clients changed the leads of `fresh` (each as the list holds it now, None: not
+        listed any more); `snapshot`: the same list counted now. The rows read so far are patched
+        with the Qt signals for exactly those rows — updated where the lead keeps its place,
+        removed, inserted where `key` sorts it — and no other row is read again (the rows not
+        read yet come from `snapshot` when shown). False, with nothing changed, when that cannot
+        be done: the rows read so far do not start at the top, or do not add up with the new
+        count (the caller reloads)."""
+        plan = row_patch(self._read_rows(), self._total, fresh, key, snapshot.total)
+        if plan is None:
+            return False
+        rows = self._read_rows()
+        for op, row, lead in plan:
+            if op == "update":
+                assert lead is not None
+                rows[row] = lead
+                self._keep(rows)
+                last = len(COLUMNS) - 1
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+            elif op == "remove":
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del rows[row]
+                self._total -= 1
+                self._keep(rows)
+                self.endRemoveRows()
+            else:
+                assert lead is not None
+                self.beginInsertRows(QModelIndex(), row, row)
+                rows.insert(row, lead)
+                self._total += 1
+                self._keep(rows)
+                self.endInsertRows()
+        self._snapshot = snapshot
+        more = snapshot.total - self._total  # listed or not any more past the rows read
+        if more > 0:
+            self.beginInsertRows(QModelIndex(), self._total, self._total + more - 1)
+            self._total += more
+            self.endInsertRows()
+        elif more < 0:
+            self.beginRemoveRows(QModelIndex(), snapshot.total, self._total - 1)
+            self._total = snapshot.total
+            self.endRemoveRows()
+        return True
+
+    def read_row_of(self, lead_id: int) -> int:
+        """The lead's row among the rows read so far (-1: not among them); nothing is read."""
+        for page_no, page in self._pages.items():
+            for offset, lead in enumerate(page):
+                if lead.id == lead_id:
+                    return page_no * PAGE + offset
+        return -1
+
+    def _read_rows(self) -> list[LeadSummary]:
+        """The rows read so far from the top without a gap (pages after a gap are let go)."""
+        rows: list[LeadSummary] = []
+        page_no = 0
+        while page_no in self._pages and len(rows) == page_no * PAGE:
+            rows.extend(self._pages[page_no])
+            page_no += 1
+        for later in [n for n in self._pages if n >= page_no]:
+            del self._pages[later]
+        return rows
+
+    def _keep(self, rows: list[LeadSummary]) -> None:
+        """The patched rows as pages (the last one may be cut short: lead_at reads the rest)."""
+        self._pages.clear()
+        for start in range(0, len(rows), PAGE):
+            self._pages[start // PAGE] = rows[start : start + PAGE]
 
     def set_on_calls(self, who: dict[int, str]) -> bool:
         """Who else is on a call with which lead now: shown in the Status column meanwhile. True
@@ -117,10 +198,11 @@ class LeadTableModel(QAbstractTableModel):
             )
 
     def lead_at(self, row: int) -> LeadSummary | None:
-        if self._snapshot is None or not 0 <= row < self._snapshot.total:
+        if self._snapshot is None or not 0 <= row < self._total:
             return None
         page_no = row // PAGE
         page = self._pages.get(page_no)
+        offset = row - page_no * PAGE
         if page is None:
             page = self._snapshot.fetch(page_no * PAGE, PAGE)
             self._pages[page_no] = page
@@ -128,7 +210,9 @@ class LeadTableModel(QAbstractTableModel):
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_no)
-        offset = row - page_no * PAGE
+            if offset >= len(page) and page_no * PAGE + len(page) < self._total:
+                # Cut short by refresh_rows: only the rows that moved into the page are read.
+                page.extend(self._snapshot.fetch(page_no * PAGE + len(page), PAGE - len(page)))
         return page[offset] if offset < len(page) else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -143,7 +227,7 @@ class LeadTableModel(QAbstractTableModel):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
         if parent.isValid() or self._snapshot is None:
             return 0
-        return self._snapshot.total
+        return self._total
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)

@@ -181,7 +181,9 @@ class MainWindow(QMainWindow):
 
         # Other clients' changes (other reps, a second window, the CLI) show up here at once.
         self.live_queue = LiveQueue(
-            self.services.live, lambda changes: self.apply_changes(changes, remote=True), self
+            self.services.live,
+            lambda changes, ids: self.apply_changes(changes, remote=True, ids=ids),
+            self,
         )
         show_signed_in(self, self.services.identity.me(), self.workspace.url)
         from repdesk.ui.team.away_action import AwayAction
@@ -309,14 +311,23 @@ class MainWindow(QMainWindow):
 
     # -- changes, undo and drops ------------------------------------------------------------------
     def apply_changes(
-        self, changes: Changes, *, source: QWidget | None = None, remote: bool = False
+        self,
+        changes: Changes,
+        *,
+        source: QWidget | None = None,
+        remote: bool = False,
+        ids: frozenset[int] | None = None,
     ) -> None:
         """Refresh the pages a change concerns (each page decides what it needs); `source`
-        already refreshed itself; `remote`: another client's change (the live feed), which a
-        page may tell the rep about (apply_remote_changes)."""
+        already refreshed itself; `remote`: another client's change (the live feed) of the leads
+        `ids` (None: not known), which a page may tell the rep about and refresh just those rows
+        for (apply_remote_changes)."""
         for page in self.pages.values():
-            apply = getattr(page, "apply_remote_changes", None) if remote else None
-            apply = apply or getattr(page, "apply_changes", None)
+            remote_apply = getattr(page, "apply_remote_changes", None) if remote else None
+            if callable(remote_apply) and page is not source:
+                remote_apply(changes, ids)
+                continue
+            apply = getattr(page, "apply_changes", None)
             if callable(apply) and page is not source:
                 apply(changes)
         if changes.leads or changes.follow_ups:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -263,3 +264,15 @@ def test_a_move_from_a_stale_view_is_refused_even_when_the_time_came_back(
     # From what the database holds now, the move goes through.
     logins["ann"].followups.move(seen.id, NOW + timedelta(days=1), seen=step)
     assert logins["owner"].followups.list(lead_id=lead)[0].due_at == NOW + timedelta(days=1)
+
+
+def test_a_move_compares_the_version_seen_not_the_time_a_view_shows(
+    team: Team, logins: dict[str, Workspace]
+) -> None:
+    """A view's copy of the step (its time rounded, say) with the version the database holds is
+    not stale: the move goes through."""
+    lead = _lead(logins["owner"], team.rep_ids["ann"])
+    step = logins["ann"].followups.list(lead_id=lead)[0]
+    shown = replace(step, due_at=step.due_at + timedelta(seconds=1))
+    logins["ann"].followups.move(step.id, NOW + timedelta(days=3), seen=shown)
+    assert logins["owner"].followups.list(lead_id=lead)[0].due_at == NOW + timedelta(days=3)

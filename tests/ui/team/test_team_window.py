@@ -77,9 +77,9 @@ def test_a_closing_window_stops_listening_and_applies_nothing_it_gathered(
         window = _window(qtbot, ws)
         applied: list[Changes] = []
         monkeypatch.setattr(window.pages["inbox"], "apply_changes", applied.append)
-        window.live_queue.sig_changed.emit(Changes(leads=True))  # gathered, not applied yet
+        window.live_queue.sig_changed.emit(Changes(leads=True), None)  # gathered, not applied yet
         window.close()
-        window.live_queue.sig_changed.emit(Changes(leads=True))  # heard after closing
+        window.live_queue.sig_changed.emit(Changes(leads=True), None)  # heard after closing
         qtbot.wait(3 * GATHER_MS)
         assert applied == []
     finally:
@@ -380,11 +380,11 @@ def test_changes_that_keep_coming_reload_a_window_at_most_once_a_second(
         window = _window(qtbot, ws)
         applied: list[Changes] = []
         live = window.live_queue
-        monkeypatch.setattr(live, "_apply", applied.append)
-        live.sig_changed.emit(Changes(leads=True))
+        monkeypatch.setattr(live, "_apply", lambda changes, _ids: applied.append(changes))
+        live.sig_changed.emit(Changes(leads=True), None)
         qtbot.waitUntil(lambda: len(applied) == 1, timeout=ARRIVES_MS)
         for _ in range(3):
-            live.sig_changed.emit(Changes(follow_ups=True))
+            live.sig_changed.emit(Changes(follow_ups=True), frozenset({7}))
         qtbot.wait(REFRESH_EVERY_MS // 3)
         assert len(applied) == 1  # still within the second after the first reload
         qtbot.waitUntil(lambda: len(applied) == 2, timeout=ARRIVES_MS)
