@@ -31,7 +31,13 @@ from repdesk.services.leads.lead_service import LeadService
 from repdesk.services.script.answer_json import answers_from_json, answers_to_json
 from repdesk.services.script.form_answers import latest_form_answers
 from repdesk.services.script.script_run import PastQualification, QualificationResult, ScriptRun
-from repdesk.services.script.script_service import ScriptService, StoredBundle
+from repdesk.services.script.script_service import (
+    ScriptService,
+    Stamp,
+    StoredBundle,
+    stamp_columns,
+    stamp_of,
+)
 from repdesk.services.script.verdict_effects import NURTURE_DAYS, OVER_CAPACITY_TAG, VerdictEffects
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.models import (
@@ -76,17 +82,17 @@ class QualificationService(VerdictEffects):
     def start_or_resume(self, lead_id: int) -> ScriptRun:
         """The core set and the lead's product set, with the draft's answers when a draft exists."""
         with self._sessions.begin() as session:
-            lead, draft = _lead_and_draft(session, lead_id)
+            lead, draft, stamp = _lead_and_draft(session, lead_id)
             self._leads.claim_in(session, lead)  # the script is a call: the lead becomes mine
             if draft is not None:
                 sets = self._scripts.sets_in(session, draft.set_ids)
                 rules = (
                     self._scripts.rules_in(session, draft.rule_set_id)
-                    or self._scripts.current_in(session).bundle.rules
+                    or self._scripts.current_in(session, stamp).bundle.rules
                 )
                 answers = answers_from_json(asked_questions(sets), draft.answers or {})
             else:
-                current = self._scripts.current_in(session)
+                current = self._scripts.current_in(session, stamp)
                 sets, rules, answers = (
                     current.sets_for_product(lead.product),
                     current.bundle.rules,
@@ -109,9 +115,9 @@ class QualificationService(VerdictEffects):
         One read (the lead and its draft) and one write (the draft's INSERT or UPDATE)."""
         now = self._clock()
         with self._sessions.begin() as session:
-            lead, draft = _lead_and_draft(session, lead_id)
+            lead, draft, stamp = _lead_and_draft(session, lead_id)
             if draft is None:
-                current = self._scripts.current_in(session)
+                current = self._scripts.current_in(session, stamp)
                 sets = current.sets_for_product(lead.product)
                 decision = decide(sets, current.bundle.rules, answers)
                 draft = self._new_record(session, lead, now, current, flush=False)
@@ -161,7 +167,7 @@ class QualificationService(VerdictEffects):
         """Store the qualification and apply what its verdict does (routing, follow-up, reply)."""
         now = self._clock()
         with self._sessions.begin() as session:
-            lead, draft = _lead_and_draft(session, lead_id)
+            lead, draft, stamp = _lead_and_draft(session, lead_id)
             if LeadStatus(lead.status).is_closed:
                 # A verdict would reopen the lead, start a cadence and route it to a rep: the
                 # rep reopens it on purpose first (the autosaved draft keeps the answers).
@@ -171,7 +177,7 @@ class QualificationService(VerdictEffects):
             sets = self._scripts.sets_in(session, record.set_ids)
             rules = (
                 self._scripts.rules_in(session, record.rule_set_id)
-                or self._scripts.current_in(session).bundle.rules
+                or self._scripts.current_in(session, stamp).bundle.rules
             )
             questions = asked_questions(sets)
             if answers is None:
@@ -267,10 +273,11 @@ def closed_refusal(lead: LeadRecord) -> str:
 
 def _lead_and_draft(
     session: Session, lead_id: int
-) -> tuple[LeadRecord, QualificationRecord | None]:
-    """The lead and its newest draft qualification (None: none), in one query."""
+) -> tuple[LeadRecord, QualificationRecord | None, Stamp]:
+    """The lead, its newest draft qualification (None: none) and the script's stamp (what
+    current_in checks its kept bundle against), in one query."""
     row = session.execute(
-        select(LeadRecord, QualificationRecord)
+        select(LeadRecord, QualificationRecord, *stamp_columns())
         .outerjoin(
             QualificationRecord,
             and_(
@@ -284,7 +291,7 @@ def _lead_and_draft(
     ).first()
     if row is None:
         raise NotFoundError(f"There is no lead with id {lead_id}.")
-    return row[0], row[1]
+    return row[0], row[1], stamp_of(row[2:])
 
 
 def _draft(session: Session, lead_id: int) -> QualificationRecord | None:

@@ -115,9 +115,10 @@ class ScriptService:
     def current_bundle(self) -> ScriptBundle:
         return self.current().bundle
 
-    def current_in(self, session: Session) -> StoredBundle:
-        """The current bundle as `session` sees it: kept while the stamp stays the same."""
-        stamp = _stamp(session)
+    def current_in(self, session: Session, stamp: Stamp | None = None) -> StoredBundle:
+        """The current bundle as `session` sees it: kept while the stamp stays the same. `stamp`:
+        read already (stamp_columns() in the caller's own query), else read here."""
+        stamp = stamp if stamp is not None else _stamp(session)
         if self._current is not None and self._current[0] == stamp:
             return self._current[1]
         current = self._read_current(session)
@@ -342,14 +343,23 @@ def parse_rules_text(text: str) -> RuleSet:
     return RuleSet(tuple(rules), default)
 
 
-def _stamp(session: Session) -> Stamp:
-    """The rule sets' highest id and count, and the question sets' (0 for none)."""
+def stamp_columns() -> list[Any]:
+    """The stamp as four columns another query can carry: the rule sets' highest id and count,
+    and the question sets' (0 for none); stamp_of() reads them back."""
     parts = []
     for model in (RuleSetRecord, QuestionSetRecord):
         parts.append(select(func.coalesce(func.max(model.id), 0)).scalar_subquery())
         parts.append(select(func.count()).select_from(model).scalar_subquery())
-    a, b, c, d = session.execute(select(*parts)).one()
+    return parts
+
+
+def stamp_of(values: Sequence[Any]) -> Stamp:
+    a, b, c, d = values
     return int(a), int(b), int(c), int(d)
+
+
+def _stamp(session: Session) -> Stamp:
+    return stamp_of(session.execute(select(*stamp_columns())).one())
 
 
 def sets_by_ids(session: Session, set_ids: Sequence[int]) -> tuple[QuestionSet, ...]:
