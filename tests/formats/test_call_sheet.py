@@ -23,6 +23,7 @@ def _sheet(tmp_path: Path, product: str = "website", region: str = "US") -> Path
     return path
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftoppm, pdfinfo, pdftotext) missing")
 @pytest.mark.parametrize(
     ("product", "region", "size"),

@@ -5,6 +5,7 @@ for the rep. No database here: the run loads the people it may meet and writes w
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -53,10 +54,12 @@ class Person:
     # Its inquiries as (time, message): the same row imported again is the same inquiry.
     inquiries: set[tuple[datetime, str]] = field(default_factory=set)
     closed_at: datetime | None = None
-    apart: set[int] = field(default_factory=set)  # leads the rep said are someone else
+    # Leads the rep said are someone else, and a database lead's keys on record (a new person's:
+    # none, one shared empty set that nothing changes)
+    apart: AbstractSet[int] = frozenset()
+    stored_keys: AbstractSet[str] = frozenset()
     # What the run did to it:
     before: dict[str, Any] = field(default_factory=dict)  # a database lead's values it changed
-    stored_keys: set[str] = field(default_factory=set)  # a database lead's keys on record
     activities: list[tuple[str, datetime, str]] = field(default_factory=list)
     merged: int = 0
     reopened: bool = False
@@ -157,7 +160,7 @@ class People:
         return target, merged
 
     def _new(self, row: Arrival) -> Person:
-        values = dict(row.values)
+        values = row.values  # the row's values become its person's (no copy of every new lead's)
         person = Person(values, row.identity, len(self.everyone))
         received = values["received_at"]
         if row.inquiry:

@@ -277,9 +277,16 @@ class ImportService:
         with read_then_write(self._sessions) as plan_and_write:
             with plan_and_write.reading() as session:
                 reps = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
-                arrivals, rejected = arrivals_of(
-                    readings, zone, now, lambda name: reps.get(name.strip()) or NewRep(name.strip())
-                )
+
+                def owner(name: str) -> int | NewRep:
+                    return reps.get(name.strip()) or NewRep(name.strip())
+
+                def made() -> list[Arrival]:
+                    """The rows as arrivals again, for a plan made again (a plan's new people
+                    take their rows' values as their own and change them)."""
+                    return arrivals_of(readings, zone, now, owner)[0]
+
+                arrivals, rejected = arrivals_of(readings, zone, now, owner)
                 summary.rejected = [Rejection(*r) for r in rejected]
                 planned = self._plan(session, arrivals, now, check)
             if progress is not None:
@@ -293,8 +300,9 @@ class ImportService:
                     with bulk_page_cache(session.connection()):
                         held = plan_and_write.unchanged()
                         self._write(
-                            session, readings, arrivals, planned, held, summary, origin, now, check
-                        )
+                            session, readings, (arrivals, made), planned, held, summary, origin,
+                            now, check,
+                        )  # fmt: skip
                         if also is not None:
                             also(session)
                 except BaseException:
@@ -331,7 +339,7 @@ class ImportService:
         self,
         session: Session,
         readings: list[Reading],
-        arrivals: list[Arrival],
+        rows: tuple[list[Arrival], Callable[[], list[Arrival]]],
         planned: tuple[People, list[Any]],
         held: bool,
         summary: ImportSummary,
@@ -340,7 +348,8 @@ class ImportService:
         check: Callable[[], None],
     ) -> None:
         """Write the plan; `held`: nobody committed since it was read (SQLite says so), else the
-        people are read again under the lock and, when they changed, the rows matched again."""
+        people are read again under the lock and, when they changed, the rows matched again
+        (`rows`: the arrivals the plan matched, and how to make them again for another)."""
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_IMPORT_LOCK})
         kinds = sorted({r.kind for r in readings})
@@ -356,8 +365,9 @@ class ImportService:
         people, seen = planned
         # Under the lock: the people of the plan as the database holds them now. When anything
         # changed since the plan was made (another import, an edit), the rows are matched again.
+        arrivals, made = rows
         if not held and fingerprint(load_people(session, arrivals, now)) != seen:
-            people, _ = self._plan(session, arrivals, now, check)
+            people, _ = self._plan(session, made(), now, check)
         writer = ImportWriter(session, record.id, now, self._planner.first_due, check)
         for person in people.everyone:
             owner = person.values.get("owner_id")

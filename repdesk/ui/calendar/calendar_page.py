@@ -211,6 +211,7 @@ class CalendarPage(QWidget):
             button.setChecked(button.objectName() == f"calendarMode_{mode}")
         self.views.setCurrentWidget(self.week if mode == "week" else self.month)
         self._share_room()
+        self._fit_agenda_columns()
         self.reload()
 
     def _share_room(self) -> None:
@@ -218,7 +219,7 @@ class CalendarPage(QWidget):
         enough for a lead's name and company (the month's days shrink well)."""
         total = sum(self.splitter.sizes()) or 1200
         wide = total >= 1100
-        week, month = (0.72, 0.63) if wide else (0.6, 0.52)
+        week, month = (0.72, 0.63) if wide else (0.64, 0.52)
         share = week if self.mode == "week" else month
         self.splitter.setSizes([int(total * share), total - int(total * share)])
 
@@ -233,10 +234,11 @@ class CalendarPage(QWidget):
         """Due and Kind as wide as their longest texts (bold for an overdue time)."""
         bold = QFont(self.agenda.font())
         bold.setBold(True)
-        # Today's "09:00 · overdue", another day's "Wed 30 Dec 09:00" (core.when), bold when late.
-        due = max(
-            QFontMetrics(bold).horizontalAdvance(t) for t in ("00:00 · overdue", "Wed 30 Dec 00:00")
-        )
+        # Today's "09:00 · overdue", another day's "Wed 30 Dec 09:00" (core.when), the week's
+        # "Wed 30 09:00"; bold when late.
+        week = self.mode == "week"
+        texts = ("Wed 30 00:00",) if week else ("00:00 · overdue", "Wed 30 Dec 00:00")
+        due = max(QFontMetrics(bold).horizontalAdvance(t) for t in texts)
         kind = max(self.agenda.fontMetrics().horizontalAdvance(k) for k in KIND_LABELS.values())
         header = self.agenda.horizontalHeader()
         heading = max(header.fontMetrics().horizontalAdvance(t) for t in ("Due", "Kind"))

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from repdesk.core.when import format_absolute
@@ -21,6 +30,24 @@ MAX_LANES = 4
 KIND_COLOURS = {"call": QColor("#2f6fde"), "email": QColor("#8250df"), "task": QColor("#1a7f37")}
 OVERDUE = QColor("#cf222e")
 ICONS = {"call": "☎", "email": "✉", "task": "✓"}
+
+
+def block_text(metrics: QFontMetrics, when: str, icon: str, name: str, room: int) -> str:
+    """What a step's block says in `room` px: time, kind and name, the name shortened if need
+    be; then the time and kind, the time, the kind, or nothing: never a cut-off time."""
+    full = f"{when} {icon} {name}"
+    if metrics.horizontalAdvance(full) <= room:
+        return full
+    head = f"{when} {icon} "
+    shortened = metrics.elidedText(
+        name, Qt.TextElideMode.ElideRight, room - metrics.horizontalAdvance(head)
+    )
+    if len(shortened) > 3:  # a few letters of the name and "…"
+        return head + shortened
+    for text in (f"{when} {icon}", when, icon):
+        if metrics.horizontalAdvance(text) <= room:
+            return text
+    return ""
 
 
 @dataclass
@@ -306,9 +333,13 @@ class WeekView(QWidget):
         painter.drawRoundedRect(rect, 4, 4)
         painter.setPen(QColor("white"))
         local = row.due_at.astimezone(self.zone)
-        content = label or f"{local:%H:%M} {ICONS.get(row.kind, '•')} {row.lead_name}"
-        metrics = painter.fontMetrics()
-        text = metrics.elidedText(content, Qt.TextElideMode.ElideRight, int(rect.width() - 8))
+        text = label or block_text(
+            painter.fontMetrics(),
+            f"{local:%H:%M}",
+            ICONS.get(row.kind, "•"),
+            row.lead_name,
+            int(rect.width() - 8),
+        )
         painter.drawText(
             rect.adjusted(4, 0, -4, 0),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,

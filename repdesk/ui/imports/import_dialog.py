@@ -65,7 +65,12 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("importDialog")
         self.setWindowTitle("Import leads")
-        self.resize(980, 620)
+        # Roomy on a large window (the preview's columns all show), 980×620 on a laptop.
+        room = parent.window().size() if parent is not None else None
+        if room is not None and room.width() > 1100:
+            self.resize(min(1280, room.width() - 80), min(760, max(620, room.height() - 100)))
+        else:
+            self.resize(980, 620)
         self.imports = imports
         self.paths = files_of(paths)  # a dropped folder: the files in it
         self.shown = 0  # the file previewed

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from repdesk.app import Workspace
 from repdesk.services.imports.import_service import ImportService
-from repdesk.store.models import LeadRecord
+from repdesk.store.models import ActivityRecord, LeadRecord
 from repdesk.store.sqlite_file import sqlite_path
 from repdesk.store.times import to_micros
 
@@ -90,3 +90,37 @@ def test_a_lead_added_by_another_program_meanwhile_is_merged_into(
     summary = ws.imports.import_files([path])
     assert (summary.added, summary.merged) == (1, 1)
     assert _kims(ws) == 1
+
+
+def test_rows_matched_again_are_matched_as_the_file_gives_them(
+    any_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first matching changes the people it adds (a later row reopens a won lead at its own
+    time); when a lead committed in between makes the import match again, the rows are matched
+    as the file gives them: each inquiry at its own time."""
+    ws = any_workspace
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "Email,Name,Lead Status,Create Date,Message\n"
+        "ann@plan.example,Ann Ito,Closed Won,2026-01-05 10:00,First ask\n"
+        "ann@plan.example,Ann Ito,,2026-02-07 11:00,Asks again\n",
+        encoding="utf-8",
+    )
+    _after_first_plan(
+        monkeypatch,
+        lambda: ws.leads.create_lead(
+            {"first_name": "Ann", "last_name": "Ito", "email": "ann@plan.example"}
+        ),
+    )
+    summary = ws.imports.import_files([path], as_kind="inquiries")
+    assert (summary.added, summary.merged) == (0, 2)
+    with ws.sessions() as session:
+        said = session.execute(
+            select(ActivityRecord.occurred_at, ActivityRecord.body)
+            .join(LeadRecord, LeadRecord.id == ActivityRecord.lead_id)
+            .where(LeadRecord.email == "ann@plan.example", ActivityRecord.kind == "inquiry")
+            .order_by(ActivityRecord.occurred_at)
+        ).all()
+    asked = [(when.astimezone(UTC).date().isoformat(), body) for when, body in said][:2]
+    assert [day for day, _ in asked] == ["2026-01-05", "2026-02-07"]
+    assert [body.rsplit(": ", 1)[-1] for _, body in asked] == ["First ask", "Asks again"]

@@ -244,3 +244,19 @@ def test_a_push_can_be_cancelled_and_the_next_push_finishes_it(
         panel.push()
     assert blocker.args[0].startswith("Pushed to repdesk follow-ups"), blocker.args[0]
     assert len(server_events(radicale_url)) == 40
+
+
+def test_a_narrow_week_block_never_shows_a_cut_off_time(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QWidget
+
+    from repdesk.ui.calendar.week_view import block_text
+
+    metrics = QFontMetrics(QWidget().font())
+    seen = set()
+    for room in range(0, 240, 3):
+        text = block_text(metrics, "09:45", "☎", "Priya Fischer", room)
+        assert metrics.horizontalAdvance(text) <= room or text == ""
+        assert text in ("", "☎", "09:45", "09:45 ☎") or text.startswith("09:45 ☎ Pri"), text
+        seen.add(text)
+    assert {"☎", "09:45", "09:45 ☎", "09:45 ☎ Priya Fischer"} <= seen
