@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from repdesk.app import Workspace, open_workspace, system_clock
 from tests.fixtures.team import Team
@@ -27,3 +28,18 @@ def login(team: Team) -> Iterator[Login]:
     yield open_login
     for ws in reversed(opened):
         ws.close()
+
+
+def boxes_answered(
+    monkeypatch: pytest.MonkeyPatch, kind: str, answer: QMessageBox.StandardButton
+) -> list[str]:
+    """QMessageBox.`kind` ("question", "warning") answers `answer` at once; what each box said
+    is kept, in order."""
+    said: list[str] = []
+
+    def answered(_parent: object, _title: str, text: str, *_args: object) -> object:
+        said.append(text)
+        return answer
+
+    monkeypatch.setattr(QMessageBox, kind, answered)
+    return said

@@ -16,7 +16,7 @@ from repdesk.services.team.identity import IdentityService
 from repdesk.ui.inbox.inbox_page import InboxPage
 from repdesk.ui.inbox.lead_table_model import COLUMNS
 from repdesk.ui.shell.main_window import MainWindow
-from tests.ui.team.conftest import Login
+from tests.ui.team.conftest import Login, boxes_answered
 from tests.ui.team.test_team_window import ARRIVES_MS, _add_lead, _window
 
 STATUS = COLUMNS.index("Status")
@@ -40,17 +40,6 @@ def _everyone(qtbot: QtBot, page: InboxPage, lead: int) -> None:
     page.reload()
     qtbot.waitUntil(lambda: page.row_of(lead) >= 0, timeout=ARRIVES_MS)
     page.table.selectRow(page.row_of(lead))
-
-
-def _asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    asked: list[str] = []
-
-    def say_no(_parent: object, _title: str, text: str, *_args: object) -> object:
-        asked.append(text)
-        return QMessageBox.StandardButton.No
-
-    monkeypatch.setattr(QMessageBox, "question", say_no)
-    return asked
 
 
 @pytest.fixture
@@ -81,7 +70,7 @@ def test_the_row_shows_who_is_on_a_call_and_a_crashed_clients_marker_ends_by_its
     assert tip == "Ann Lee is on a call with this lead now (status new)."
     owner = page.detail.fields["owner"]
     assert owner.text() == "Ann Lee · on a call with Ann Lee now"
-    asked = _asked(monkeypatch)
+    asked = boxes_answered(monkeypatch, "question", QMessageBox.StandardButton.No)
     script = page.prepare_script_panel()
     script.start(lead)
     assert asked == ["Ann Lee is on a call with this lead — call anyway?"]
@@ -130,7 +119,7 @@ def test_a_solo_file_shows_no_call_marker_and_asks_nothing(
         b.reload()
         assert b.model.on_call(lead) is None
         assert _status_cell(b, lead) == "new"
-        asked = _asked(monkeypatch)
+        asked = boxes_answered(monkeypatch, "question", QMessageBox.StandardButton.No)
         script = b.prepare_script_panel()
         script.start(lead)
         assert asked == [] and script.run is not None  # the same person in two windows

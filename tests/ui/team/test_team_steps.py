@@ -17,7 +17,7 @@ from repdesk.ui.followups.today_page import TodayPage
 from repdesk.ui.shell.pages import today_services
 from tests.fixtures.team import Team
 from tests.services.team.test_no_lost_updates import NOW, add_team_lead
-from tests.ui.team.conftest import Login
+from tests.ui.team.conftest import Login, boxes_answered
 
 pytestmark = pytest.mark.integration
 
@@ -39,17 +39,6 @@ def _page(qtbot: QtBot, ws: Workspace, lead_id: int) -> TodayPage:
     return page
 
 
-def _warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    said: list[str] = []
-
-    def warn(_parent: object, _title: str, text: str, *_args: object) -> object:
-        said.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warn)
-    return said
-
-
 def test_snoozing_a_step_someone_moved_meanwhile_is_one_sentence(
     qtbot: QtBot, team: Team, two: tuple[Workspace, Workspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -60,7 +49,7 @@ def test_snoozing_a_step_someone_moved_meanwhile_is_one_sentence(
     # Mia moves it away and back: the same time, yet not the step Ann saw.
     mia.followups.move(seen.id, NOW + timedelta(days=2))
     mia.followups.move(seen.id, seen.due_at)
-    said = _warnings(monkeypatch)
+    said = boxes_answered(monkeypatch, "warning", QMessageBox.StandardButton.Ok)
     qtbot.keyClick(page.table, Qt.Key.Key_S)
     assert len(said) == 1
     assert said[0].startswith("Mia Novak changed this step meanwhile (it is due ")
@@ -77,7 +66,7 @@ def test_completing_a_step_someone_completed_logs_nothing_twice(
     step = ann.followups.list(lead_id=lead)[0]
     assert step.kind == "call"
     mia.followups.complete(step.id, outcome="voicemail")
-    said = _warnings(monkeypatch)
+    said = boxes_answered(monkeypatch, "warning", QMessageBox.StandardButton.Ok)
     qtbot.keyClick(page.table, Qt.Key.Key_D)
     qtbot.keyClick(page.table, Qt.Key.Key_2)  # voicemail
     assert len(said) == 1
