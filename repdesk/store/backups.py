@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from repdesk.core.quoting import clip
+from repdesk.store.checked_file import forget, identity, remember, unchanged_since_checked
 from repdesk.store.errors import StoreError
 from repdesk.store.integrity import file_problem
 from repdesk.store.sqlite_file import read_only
@@ -161,9 +162,20 @@ def damaged_sentence(path: Path, problem: str, *, read_only_now: bool = False) -
 
 
 def read_only_reason(path: Path) -> str | None:
-    """The sentence to open the workspace file read-only with, when its quick check fails."""
-    problem = file_problem(path) if path.exists() else None
-    return None if problem is None else damaged_sentence(path, problem, read_only_now=True)
+    """The sentence to open the workspace file read-only with, when its quick check fails.
+
+    The check is skipped while the file is exactly as the last passed check or this program's own
+    last write left it (store.checked_file); a file found sound is remembered so."""
+    if not path.exists() or unchanged_since_checked(path):
+        return None
+    before = identity(path)
+    problem = file_problem(path)
+    if problem is None:
+        if identity(path) == before:  # nobody wrote it while it was read
+            remember(path, before, settle=True)
+        return None
+    forget(path)
+    return damaged_sentence(path, problem, read_only_now=True)
 
 
 def _refuse_if_in_use(path: Path) -> None:

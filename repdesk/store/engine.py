@@ -8,7 +8,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -16,6 +18,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.store.backups import damaged_sentence
+from repdesk.store.checked_file import WriteChain
 from repdesk.store.errors import DamagedFileError, ReadOnlyError, StoreError
 from repdesk.store.sqlite_file import BUSY_TIMEOUT_MS, check_sqlite_file, sqlite_path
 
@@ -28,8 +31,8 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # The driver's own transaction handling is taken over (SQLAlchemy's "Serializable isolation /
     # Savepoints / Transactional DDL" recipe for pysqlite): left to itself, sqlite3 begins a
     # transaction only before an INSERT/UPDATE/DELETE, so DDL (a migration's CREATE TABLE) runs
-    # outside any transaction and the reads before a write are outside it too. _begin starts every
-    # transaction instead.
+    # outside any transaction and the reads before a write are outside it too. _beginner starts
+    # every transaction instead.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -39,9 +42,41 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin(conn: Any) -> None:
-    writes = conn.get_execution_options().get(WRITES, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+#: Marks a pooled connection whose writing transaction began while the file was as last checked
+#: or written by this program (store.checked_file): what it leaves is recorded at its checkin.
+_CHAINED = "repdesk_chained"
+
+#: Each SQLite engine's record of its file (see dispose).
+_CHAINS: WeakKeyDictionary[Engine, WriteChain] = WeakKeyDictionary()
+
+
+def _beginner(chain: WriteChain) -> Callable[[Any], None]:
+    def begin(conn: Any) -> None:
+        writes = conn.get_execution_options().get(WRITES, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        if writes:  # the write lock is ours: nobody writes the file through SQLite until commit
+            conn.info[_CHAINED] = chain.intact()
+
+    return begin
+
+
+def _recorder(chain: WriteChain) -> Callable[[Any, Any], None]:
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record.info.pop(_CHAINED, False):
+            chain.carry()
+
+    return checked_in
+
+
+def dispose(engine: Engine) -> None:
+    """Close the engine's connections. On SQLite the last one to close folds the -wal into the
+    file: when nobody else had touched the file, the file as that leaves it is recorded as this
+    program's own write, so the next command need not check it again."""
+    chain = _CHAINS.get(engine)
+    intact = chain is not None and chain.intact()
+    engine.dispose()
+    if chain is not None and intact:
+        chain.carry(settle=True)
 
 
 def make_engine(url: str) -> Engine:
@@ -55,8 +90,11 @@ def make_engine(url: str) -> Engine:
         except DamagedFileError as exc:
             raise StoreError(damaged_sentence(path, exc.problem)) from exc
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        chain = WriteChain(Path(path))
+        _CHAINS[engine] = chain
         event.listen(engine, "connect", _set_sqlite_pragmas)
-        event.listen(engine, "begin", _begin)
+        event.listen(engine, "begin", _beginner(chain))
+        event.listen(engine.pool, "checkin", _recorder(chain))
         return engine
     try:
         engine = create_engine(url)

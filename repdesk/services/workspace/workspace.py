@@ -197,4 +197,6 @@ class Workspace:
             self.first_screen.close()
         if self._opened is not None:
             self._opened.services.live.stop()  # a window's live queue ends with its database
-            self._opened.engine.dispose()
+            from repdesk.store.engine import dispose
+
+            dispose(self._opened.engine)
