@@ -81,7 +81,8 @@ def build_services(
     # Who is signed in (the rep of the PostgreSQL login); starting work on an unassigned lead
     # (a call, an email, the script, a step) claims it for them in the same transaction.
     identity = IdentityService(sessions)
-    team = TeamQueue(sessions, identity)
+    # A lock met by a claim or a call marker may be this program's own import's (said so).
+    team = TeamQueue(sessions, identity, importing_here=lambda: imports.importing_here())
     # The invariant: every change to a lead, and every import, re-plans its next step in the same
     # transaction; the journey stage follows answers and engagement wherever those change. Speed
     # to lead counts the business hours.

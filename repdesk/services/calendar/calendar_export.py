@@ -31,13 +31,13 @@ from repdesk.services.calendar.reminder_rows import (
 from repdesk.services.calendar.tombstones import mark_cancellations_sent, pending_cancellations
 from repdesk.services.common.errors import UserError
 from repdesk.services.common.keyset import keyset_rows
+from repdesk.services.team import owner_scope
 from repdesk.store.models import (
     CHANGED_SINCE_EXPORT,
     DO_NOT_CONTACT,
     PENDING_STEP,
     FollowUpRecord,
     LeadRecord,
-    RepRecord,
 )
 
 Progress = Callable[[int, int], None]
@@ -88,12 +88,9 @@ class _Selection:
         if flt.lead_id is not None:
             shared.append(FollowUpRecord.lead_id == flt.lead_id)
         if flt.owner:
-            owner = select(RepRecord.id).where(RepRecord.name == flt.owner)
-            shared.append(
-                FollowUpRecord.lead_id.in_(
-                    select(LeadRecord.id).where(LeadRecord.owner_id.in_(owner))
-                )
-            )
+            # The rep-by-name rule of services/team/owner_scope (the inbox, Today, Reports).
+            owned = select(LeadRecord.id).where(owner_scope.owned_by(flt.owner))
+            shared.append(FollowUpRecord.lead_id.in_(owned))
         due: list[ColumnElement[bool]] = []
         if flt.start is not None:
             due.append(FollowUpRecord.due_at >= flt.start)

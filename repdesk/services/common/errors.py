@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 
 class UserError(Exception):
@@ -31,6 +32,20 @@ def user_sentence(exc: BaseException) -> str | None:
     if sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError):
         return describe_database_error(exc)
     return None
+
+
+#: What a write that found the write lock held by an import says: this program's import (the
+#: Import dialog's, a watched folder's, a mailbox check's) or another process's.
+OWN_IMPORT = "An import in this window is still running; try again when it finishes."
+OTHER_IMPORT = "Another program's import is running; try again when it finishes."
+
+
+def database_sentence(exc: BaseException, importing_here: Callable[[], bool]) -> str:
+    """The sentence for a database error in an action: a lock this program's own import holds
+    (`importing_here`: services.imports.importing_here) says so, not "another program"."""
+    if is_locked(exc) and importing_here():
+        return OWN_IMPORT
+    return user_sentence(exc) or str(exc)
 
 
 def is_locked(exc: BaseException) -> bool:

@@ -3,6 +3,7 @@ lead (markers by the database's clock that expire by themselves)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,9 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
-from repdesk.services.common.errors import UserError
+from repdesk.services.common.errors import UserError, database_sentence
 from repdesk.services.team.identity import IdentityService
-from repdesk.store.errors import describe_database_error
 from repdesk.store.models import CallMarkerRecord, LeadRecord, RepRecord
 
 #: How long a call marker lasts unless its client renews it (a crashed client's call ends by
@@ -66,11 +66,15 @@ class TeamQueue:
         identity: IdentityService,
         *,
         lease_ms: int = CALL_LEASE_MS,
+        importing_here: Callable[[], bool] = lambda: False,
     ) -> None:
-        """`lease_ms`: how long my call markers last unless renewed (tests set a short one)."""
+        """`lease_ms`: how long my call markers last unless renewed (tests set a short one);
+        `importing_here`: services.imports.importing_here (a lock met is then this program's own
+        import's, and the refusal says so instead of blaming another program)."""
         self._sessions = sessions
         self._identity = identity
         self.lease_ms = lease_ms
+        self._importing_here = importing_here
 
     @property
     def is_team(self) -> bool:
@@ -102,10 +106,17 @@ class TeamQueue:
         """claim_in in a transaction of its own: one conditional UPDATE when the lead was free,
         and one read of who has it when it was not."""
         me = self._identity.me()
-        with self._sessions.begin() as session:
-            if me.rep_id is not None and self._take(session, lead_id, me.rep_id):
-                return True
-            return self._refuse_unless_mine(session, lead_id)
+        try:
+            with self._sessions.begin() as session:
+                if me.rep_id is not None and self._take(session, lead_id, me.rep_id):
+                    return True
+                return self._refuse_unless_mine(session, lead_id)
+        except SQLAlchemyError as exc:
+            raise self._refused(exc) from None
+
+    def _refused(self, exc: SQLAlchemyError) -> UserError:
+        """A database error as the one sentence a claim or a call marker says (nothing changed)."""
+        return UserError(database_sentence(exc, self._importing_here))
 
     @staticmethod
     def _take(session: Session, lead_id: int, rep_id: int) -> bool:
@@ -142,6 +153,12 @@ class TeamQueue:
     def start_call(self, lead_id: int, *, anyway: bool = False) -> None:
         """Claim the lead (when unassigned) and mark that I am on a call with it. Someone else on
         a call with it: OnCallError, unless `anyway` (the rep was asked and said go ahead)."""
+        try:
+            self._start_call(lead_id, anyway)
+        except SQLAlchemyError as exc:
+            raise self._refused(exc) from None
+
+    def _start_call(self, lead_id: int, anyway: bool) -> None:
         me = self._identity.me()
         with self._sessions.begin() as session:
             lead = session.get(LeadRecord, lead_id)
@@ -203,7 +220,7 @@ class TeamQueue:
                     )
                 )
         except SQLAlchemyError as exc:
-            raise UserError(describe_database_error(exc)) from None
+            raise self._refused(exc) from None
 
     def on_calls(self, lead_ids: list[int] | None = None) -> dict[int, OnCall]:
         """Live markers (of these leads, or all), by lead."""

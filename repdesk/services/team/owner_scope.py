@@ -44,8 +44,14 @@ def leads_of(scope: str | None, me: int | None) -> ColumnElement[bool] | None:
         if scope == MINE:
             return LeadRecord.owner_id == me
         return (LeadRecord.owner_id == me) | LeadRecord.owner_id.is_(None)
+    return owned_by(scope)
+
+
+def owned_by(rep_name: str) -> ColumnElement[bool]:
+    """The leads of the rep named `rep_name` as a condition on LeadRecord (none when no rep has
+    that name): a rep chosen by name in a view, or `export-ics --owner REP`."""
     # Never correlated: a query that joins the reps (a step's owner) reads this one apart.
-    reps = select(RepRecord.id).where(RepRecord.name == scope).correlate(None)
+    reps = select(RepRecord.id).where(RepRecord.name == rep_name).correlate(None)
     return LeadRecord.owner_id.in_(reps)
 
 

@@ -17,12 +17,16 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from repdesk.core.counting import counted
-from repdesk.services.common.errors import UserError, is_locked, user_sentence
+from repdesk.services.common.errors import (
+    OTHER_IMPORT,
+    OWN_IMPORT,
+    UserError,
+    is_locked,
+    user_sentence,
+)
 
-#: What a write that cannot wait says while an import holds the write lock: this program's import
-#: (the Import dialog's, a watched folder's, a mailbox check's) or another process's.
-OWN_IMPORT = "An import in this window is still running; try again when it finishes."
-OTHER_IMPORT = "Another program's import is running; try again when it finishes."
+#: What a write that cannot wait says while an import holds the write lock: services/common/errors.
+__all__ = ["OTHER_IMPORT", "OWN_IMPORT", "SaveQueue", "install", "save"]
 #: What a dialog says of its change while it waits in the queue.
 WAITING = "Saved when the import finishes (Ctrl+Z takes it back)."
 #: What it says when Ctrl+Z took that change back before it was written.

@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session
 
 from repdesk.app import Workspace
 from repdesk.services.common.changes import Changes
+from repdesk.services.common.errors import OTHER_IMPORT, OWN_IMPORT
 from repdesk.ui.common.actions import ActionId
-from repdesk.ui.common.save_queue import DROPPED, OTHER_IMPORT, OWN_IMPORT, WAITING
+from repdesk.ui.common.save_queue import DROPPED, WAITING
 from repdesk.ui.email.composer import EmailComposerDialog, open_composer
 from repdesk.ui.imports.duplicates_dialog import DuplicatesDialog
 from repdesk.ui.settings.settings_page import GeneralSettingsPanel
