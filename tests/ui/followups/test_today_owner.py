@@ -52,29 +52,6 @@ def test_solo_today_defaults_to_mine_and_unassigned_which_is_every_step(
     window.workspace.close()
 
 
-def _due_by_tonight(page: TodayPage) -> int:
-    """The Overdue and Today groups' counts, as their headings show them."""
-    headings = [str(page.model.index(i, 0).data()) for i in page.model.heading_rows()]
-    counts = {h.split(" · ")[0]: int(h.split(" · ")[1].replace(",", "")) for h in headings}
-    return counts.get("OVERDUE", 0) + counts.get("TODAY", 0)
-
-
-def test_the_sidebars_today_count_is_that_of_the_scope_chosen(qtbot: QtBot, tmp_path: Path) -> None:
-    window = demo_window(qtbot, tmp_path)
-    page: TodayPage = window.pages["today"]
-    box = page.findChild(QComboBox, "todayOwner")
-    assert box is not None
-    everything = window.sidebar.counts["today"]
-    assert everything == _due_by_tonight(page)  # solo default: every step, as before
-    _pick(qtbot, box, "Unassigned")
-    nobodys = _due_by_tonight(page)
-    assert 0 < nobodys < everything
-    assert window.sidebar.counts["today"] == nobodys
-    _pick(qtbot, box, "Everyone")
-    assert window.sidebar.counts["today"] == everything
-    window.workspace.close()
-
-
 def test_settings_no_longer_asks_who_you_are(qtbot: QtBot, tmp_path: Path) -> None:
     window = demo_window(qtbot, tmp_path)
     window.show_page("settings")
