@@ -74,6 +74,9 @@ class LeadFile:
     skip_lines: int = field(default=0, repr=False)
     default_region: str = field(default="US", repr=False)
     code_page: str | None = field(default=None, repr=False)
+    #: The file's size and modification time (ns) when it was opened: a reader that finds them
+    #: changed after reading knows the file changed under it.
+    stamp: tuple[int, int] = field(default=(0, 0), repr=False, compare=False)
     _plan: ColumnPlan | None = field(default=None, repr=False, compare=False)
     _progress: _Progress = field(default_factory=_Progress, repr=False, compare=False)
 
@@ -135,9 +138,10 @@ def open_lead_file(
         raise LeadFileError(f"{path.name} is a folder, not a lead file.")
     head = read_head(path)
     try:
-        total = path.stat().st_size
+        status = path.stat()
     except OSError as exc:
         raise LeadFileError(f"{path.name} cannot be read: {exc.strerror or exc}.") from exc
+    total, stamp = status.st_size, (status.st_size, status.st_mtime_ns)
     encoding = detect_encoding(path, head)
     text = decode_bytes(head, encoding).lstrip("\ufeff")
     region = (default_region or "US").upper()
@@ -155,6 +159,7 @@ def open_lead_file(
             encoding=encoding,
             default_region=region,
             code_page=code_page,
+            stamp=stamp,
         )
     skip, delimiter = find_header(text, mapping)
     headers = _read_header(path, encoding, delimiter, skip)
@@ -175,6 +180,7 @@ def open_lead_file(
         delimiter=delimiter,
         skip_lines=skip,
         default_region=region,
+        stamp=stamp,
         _plan=column_plan,
     )
 

@@ -68,13 +68,13 @@ def test_a_cancelled_first_import_leaves_the_indexes_as_they_were(
     assert path is not None
     before = _schema(path)
     inserted: list[int] = []
-    insert = ImportWriter._insert
+    insert = ImportWriter.insert
 
     def first_chunk(self: ImportWriter, persons: list[Any], summary: Any) -> None:
         insert(self, persons, summary)
         inserted.append(len(persons))
 
-    monkeypatch.setattr(ImportWriter, "_insert", first_chunk)
+    monkeypatch.setattr(ImportWriter, "insert", first_chunk)
 
     def cancelled() -> bool:
         return bool(inserted)  # in the write, after a chunk went in without the indexes

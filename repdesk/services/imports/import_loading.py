@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from repdesk.core.dedupe import Identity, phone_keys
 from repdesk.core.domain import ActivityKind, LeadStatus
 from repdesk.core.phones import Phone
-from repdesk.services.imports.import_people import MERGED_COLUMNS, Arrival, People, Person
+from repdesk.services.imports.import_people import MERGED_COLUMNS, People, Person
 from repdesk.store.bulk import in_values
 from repdesk.store.models import (
     HAS_EMAIL,
@@ -31,8 +31,9 @@ _LOAD_COLUMNS = (*MERGED_COLUMNS, "edited_fields", "import_id")
 _CLOSED = (LeadStatus.WON.value, LeadStatus.LOST.value)
 
 
-def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) -> People:
-    """Everyone in the database one of these rows may be (with what their dedupe needs)."""
+def load_people(session: Session, identities: Iterable[Identity], now: datetime) -> People:
+    """Everyone in the database one of these rows (their identities) may be (with what their
+    dedupe needs)."""
     people = People(now)
     # Core execution on the session's connection: the rows are plain columns, and the ORM's
     # result layer costs more per row than the database does on a large import's people.
@@ -45,8 +46,7 @@ def load_people(session: Session, arrivals: Sequence[Arrival], now: datetime) ->
     numbers: set[str] = set()
     keys: set[str] = set()
     names: set[str] = set()
-    for row in arrivals:
-        identity = row.identity
+    for identity in identities:
         emails |= identity.emails
         numbers |= {p.split(";", 1)[0] for p in identity.phones}
         keys |= identity.keys
@@ -174,7 +174,7 @@ def stored_identity(values: dict[str, Any], keys: Iterable[str]) -> Identity:
     )
 
 
-def fingerprint(people: People) -> list[tuple[Any, ...]]:
+def fingerprint(people: Iterable[Person]) -> list[tuple[Any, ...]]:
     """What the matching read from the database: when it is the same under the write lock, a plan
     made before the lock still holds.
 
@@ -189,7 +189,7 @@ def fingerprint(people: People) -> list[tuple[Any, ...]]:
             p.closed_at,
             tuple(sorted(p.apart)),
         )
-        for p in people.everyone
+        for p in people
         if not p.new
     )
 

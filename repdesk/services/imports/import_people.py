@@ -5,6 +5,7 @@ for the rep. No database here: the run loads the people it may meet and writes w
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,6 +64,9 @@ class Person:
     activities: list[tuple[str, datetime, str]] = field(default_factory=list)
     merged: int = 0
     reopened: bool = False
+    # Not remembered by the run: a new lead no later row can be merged into, written with its
+    # chunk (it may still be paired with).
+    streamed: bool = False
 
     @property
     def new(self) -> bool:
@@ -102,18 +106,35 @@ class Arrival:
     own_time: bool  # the row gave its received time
 
 
-class People:
-    """Everyone the run may meet, found by any of their keys."""
+#: Where a run's pairs go (People.pairs unless it says otherwise).
+PairSink = Callable[[Pair], None]
 
-    def __init__(self, now: datetime) -> None:
+
+class People:
+    """Everyone the run may meet, found by any of their keys.
+
+    `elsewhere` finds, by identity, people the run does not hold (new leads already written that
+    no row can be merged into, only paired with); `pair_sink` takes each pair found."""
+
+    def __init__(
+        self,
+        now: datetime,
+        *,
+        elsewhere: Callable[[Identity], list[Person]] | None = None,
+        pair_sink: PairSink | None = None,
+    ) -> None:
         self.now = now
         self.by_key: dict[str, list[Person]] = defaultdict(list)
         self.everyone: list[Person] = []
         self.pairs: list[Pair] = []
+        self._sink: PairSink = pair_sink or self.pairs.append
+        self._elsewhere = elsewhere
         self._paired: set[tuple[int, int]] = set()
+        self._orders = 0
         # Rows with extra fields and who they turned out to be (for the arrival hooks)
         self.arrived: list[tuple[Person, ParsedLead]] = []
         self.merged_rows = 0
+        self.pair_count = 0
 
     def add(self, person: Person) -> Person:
         self.everyone.append(person)
@@ -121,21 +142,26 @@ class People:
         return person
 
     def _index(self, person: Person, identity: Identity) -> None:
-        for key in _index_keys(identity):
+        for key in index_keys(identity):
             bucket = self.by_key[key]
             if person not in bucket:
                 bucket.append(person)
 
     def candidates(self, identity: Identity) -> list[Person]:
         found: dict[int, Person] = {}
-        for key in _index_keys(identity):
+        for key in index_keys(identity):
             for person in self.by_key.get(key, ()):
-                found.setdefault(id(person), person)
+                found.setdefault(person.order, person)
+        if self._elsewhere is not None:
+            for person in self._elsewhere(identity):
+                found.setdefault(person.order, person)
         return sorted(found.values(), key=lambda p: p.order)
 
     # -- one row -----------------------------------------------------------------------------------
-    def arrive(self, row: Arrival) -> tuple[Person, bool]:
-        """Match a row: (its person, whether it merged into someone already known)."""
+    def arrive(self, row: Arrival, remember: bool = True) -> tuple[Person, bool]:
+        """Match a row: (its person, whether it merged into someone already known). A row that
+        is `remember`=False's new person is not held (`streamed`): no later row may merge into
+        it."""
         verdicts = [(compare(row.identity, p.identity), p) for p in self.candidates(row.identity)]
         same = sorted(
             (p for verdict, p in verdicts if verdict is Match.SAME),
@@ -149,7 +175,7 @@ class People:
             merged = True
             possible += same[1:]
         else:
-            target = self._new(row)
+            target = self._new(row, remember)
             merged = False
         for other in possible:
             if other is not target:
@@ -159,9 +185,10 @@ class People:
         self.merged_rows += merged
         return target, merged
 
-    def _new(self, row: Arrival) -> Person:
+    def _new(self, row: Arrival, remember: bool = True) -> Person:
         values = row.values  # the row's values become its person's (no copy of every new lead's)
-        person = Person(values, row.identity, len(self.everyone))
+        person = Person(values, row.identity, self._orders, streamed=not remember)
+        self._orders += 1
         received = values["received_at"]
         if row.inquiry:
             body = values["message"] or f"Imported from {row.file}"
@@ -169,10 +196,13 @@ class People:
             person.inquiries.add((received, values["message"]))
         if values["status"] in _CLOSED:
             person.closed_at = received
-        return self.add(person)
+        return self.add(person) if remember else person
 
     def _merge(self, target: Person, row: Arrival) -> bool:
         """Merge a row into the person it is; True when it was a new inquiry of theirs."""
+        if target.streamed and target.lead_id is not None:
+            # Pass 1 decided no row can be one person with this lead, which is written already.
+            raise AssertionError(f"row {row.row.row} would merge into a lead written already")
         values = target.values
         protected = set(values.get("edited_fields") or ())
         incoming = row.values
@@ -243,16 +273,20 @@ class People:
         return True
 
     def _pair(self, a: Person, b: Person, identity: Identity) -> None:
-        ids = tuple(sorted((id(a), id(b))))
-        if ids in self._paired:
+        first, second = sorted((a, b), key=lambda p: p.order)
+        orders = (first.order, second.order)
+        if orders in self._paired:
             return
         if (a.lead_id is not None and a.lead_id in b.apart) or (
             b.lead_id is not None and b.lead_id in a.apart
         ):
             return  # the rep already said these are two people
-        self._paired.add((ids[0], ids[1]))
-        first, second = sorted((a, b), key=lambda p: p.order)
-        self.pairs.append(Pair(first, second, _reason(identity, b.identity)))
+        if not (a.streamed and b.streamed):
+            # Two people nobody merges into meet once, at the later one's row: only a pair with
+            # someone held can be found again.
+            self._paired.add(orders)
+        self.pair_count += 1
+        self._sink(Pair(first, second, _reason(identity, b.identity)))
 
 
 def _reason(a: Identity, b: Identity) -> str:
@@ -266,7 +300,7 @@ def _reason(a: Identity, b: Identity) -> str:
     return "one record may be the other"
 
 
-def _index_keys(identity: Identity) -> list[str]:
+def index_keys(identity: Identity) -> list[str]:
     keys = [f"k:{k}" for k in identity.keys]
     keys += [f"e:{e}" for e in identity.emails]
     keys += [f"p:{p}" for p in identity.phones]

@@ -17,11 +17,7 @@ from sqlalchemy.orm import Session
 from repdesk.core.domain import ActivityKind
 from repdesk.formats.lead_file import ParsedLead
 from repdesk.services.common.errors import UserError
-from repdesk.services.imports.import_people import (
-    Pair,
-    People,
-    Person,
-)
+from repdesk.services.imports.import_people import People, Person
 from repdesk.services.imports.import_rows import json_value
 from repdesk.store.bulk import bulk_insert, indexes_built_after, insert_rows
 from repdesk.store.models import (
@@ -138,6 +134,8 @@ class ImportWriter:
         return self._reps[name]
 
     def write(self, people: People, summary: ImportSummary, check: Callable[[], None]) -> None:
+        """Write the people the run holds: its new leads (after those written with their chunks)
+        and the changes of the database's; not the pairs (`pairs`)."""
         new = [p for p in people.everyone if p.new]
         changed = [
             p
@@ -147,16 +145,17 @@ class ImportWriter:
         with indexes_built_after(self.session.connection(), "leads", len(new)):
             for start in range(0, len(new), CHUNK):
                 check()
-                self._insert(new[start : start + CHUNK], summary)
+                self.insert(new[start : start + CHUNK], summary)
         for start in range(0, len(changed), CHUNK):
             check()
             self._update(changed[start : start + CHUNK])
         summary.updated = len(changed)
-        self._pairs(people.pairs)
-        summary.possible_duplicates = len(people.pairs)
         summary.reopened = sum(1 for p in people.everyone if p.reopened)
 
-    def _insert(self, persons: list[Person], summary: ImportSummary) -> None:
+    def insert(self, persons: list[Person], summary: ImportSummary) -> None:
+        """Add new leads (each gets its lead_id), their activities and keys."""
+        if not persons:
+            return
         rows = [p.values for p in persons]
         due: dict[str, datetime | None] = {}
         for values in rows:
@@ -290,15 +289,13 @@ class ImportWriter:
         self._activities(persons, {})
         self._keys(persons)
 
-    def _pairs(self, pairs: list[Pair]) -> None:
+    def pairs(self, pairs: Iterable[tuple[int | None, int | None, str]]) -> None:
+        """Possible duplicates as (lead id, other lead id, reason)."""
         insert_rows(
             self.session.connection(),
             PossibleDuplicateRecord.__table__,
             ("lead_id", "other_id", "reason", "import_id", "created_at"),
-            [
-                (pair.first.lead_id, pair.second.lead_id, pair.reason, self.import_id, self.now)
-                for pair in pairs
-            ],
+            [(first, second, reason, self.import_id, self.now) for first, second, reason in pairs],
         )
 
 

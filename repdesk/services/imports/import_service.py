@@ -25,11 +25,13 @@ from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
 from repdesk.services.common.zones import workspace_zone
 from repdesk.services.followups.followup_planner import FollowUpPlanner
+from repdesk.services.imports.import_people import Arrival, People
 from repdesk.services.imports.import_reading import (
     KINDS,
     ImportCancelled,
     Reading,
     arrivals_of,
+    close_readings,
     files_of,
     read_files,
 )
@@ -41,6 +43,7 @@ from repdesk.services.imports.import_run import (
     Refusal,
     Rejection,
 )
+from repdesk.services.imports.import_spool import Scratch
 from repdesk.services.imports.import_transaction import (
     ImportHook,
     ImportTransaction,
@@ -149,8 +152,14 @@ class ImportService:
                 progress(share * reading_share)
 
         with paused_gc():
-            readings, refused = read_files(files, as_kind, reading_progress, cancelled)
+            scratch = Scratch()  # pass 1 counts the rows' match keys there; the run closes it
+            try:
+                readings, refused = read_files(files, as_kind, reading_progress, cancelled, scratch)
+            except BaseException:
+                scratch.close()
+                raise
             if not readings:
+                scratch.close()
                 reasons = [reason for _, reason in refused]
                 if len(reasons) == 1:
                     raise UserError(reasons[0])
@@ -162,7 +171,9 @@ class ImportService:
             summary.refused = [Refusal(name, reason) for name, reason in refused]
             summary.files = [r.name for r in readings]
             summary.kinds = {r.name: r.kind for r in readings}
-            self._transaction.run(readings, summary, origin, dry_run, progress, cancelled)
+            self._transaction.run(
+                readings, summary, origin, dry_run, progress, cancelled, scratch=scratch
+            )
         if progress is not None:
             progress(1.0)
         return summary
@@ -185,19 +196,10 @@ class ImportService:
                 files.append((path, exc))
         with paused_gc():
             readings, refused = read_files(files, as_kind, None, cancelled)
-            now = self._clock()
-            zone = self._workspace_zone()
-            with self._sessions() as session:
-                reps = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
-                arrivals, rejected = arrivals_of(
-                    readings, zone, now, lambda n: reps.get(n.strip()) or NewRep(n.strip())
-                )
-
-                def check() -> None:
-                    if cancelled():
-                        raise ImportCancelled("Cancelled.")
-
-                people, _ = plan_rows(session, arrivals, now, check)
+            try:
+                people, arrivals, rejected = self._match(readings, cancelled)
+            finally:
+                close_readings(readings)
         added = sum(1 for p in people.everyone if p.new)
         return Estimate(
             rows=len(arrivals) + len(rejected),
@@ -208,6 +210,25 @@ class ImportService:
             refused=[Refusal(name, reason) for name, reason in refused],
             kinds={r.name: r.kind for r in readings},
         )
+
+    def _match(
+        self, readings: list[Reading], cancelled: Callable[[], bool]
+    ) -> tuple[People, list[Arrival], list[tuple[str, int, str]]]:
+        """The rows matched in memory (for an estimate)."""
+        now = self._clock()
+        zone = self._workspace_zone()
+        with self._sessions() as session:
+            reps = {n: i for i, n in session.execute(select(RepRecord.id, RepRecord.name))}
+            arrivals, rejected = arrivals_of(
+                readings, zone, now, lambda n: reps.get(n.strip()) or NewRep(n.strip())
+            )
+
+            def check() -> None:
+                if cancelled():
+                    raise ImportCancelled("Cancelled.")
+
+            people, _ = plan_rows(session, arrivals, now, check)
+        return people, arrivals, rejected
 
     def import_parsed(
         self,

@@ -23,8 +23,9 @@ ROWS = "Email,Name,Phone\nkim@plan.example,Kim Lee,\nlou@plan.example,Lou Park,\
 
 
 def _after_first_plan(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], None]) -> None:
-    """Run `meanwhile` once, right after the import's first matching (before its write lock)."""
-    plan = import_transaction.plan_rows
+    """Run `meanwhile` once, right after the import first reads the people its rows may be (before
+    its write lock)."""
+    plan = import_transaction.database_people
     calls: list[int] = []
 
     def planned(*args: Any) -> Any:
@@ -34,7 +35,7 @@ def _after_first_plan(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], N
             meanwhile()
         return result
 
-    monkeypatch.setattr(import_transaction, "plan_rows", planned)
+    monkeypatch.setattr(import_transaction, "database_people", planned)
 
 
 def _kims(ws: Workspace) -> int:
