@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repdesk.core.business_hours import next_business_time
 from repdesk.core.domain import (
     CLOSED_STATUSES,
-    OPEN_STATUSES,
     ActivityKind,
     CallOutcome,
     FollowUpKind,
@@ -24,22 +23,19 @@ from repdesk.core.domain import (
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import NotFoundError, UserError
 from repdesk.services.common.undo import UndoRecorder
-from repdesk.services.followups import step_queries
+from repdesk.services.followups import followup_coverage, step_guards, step_queries
+from repdesk.services.followups.followup_coverage import Coverage
 from repdesk.services.followups.followup_planner import FollowUpPlanner, needs_step
 from repdesk.services.followups.requalify import Requalifier
 from repdesk.services.followups.step_queries import FollowUpRow, StepWindow
 from repdesk.services.leads.lead_service import LeadService
 from repdesk.services.leads.lead_timeline import activity_label, record_activity
 from repdesk.services.team import owner_scope
-from repdesk.store.guarded import change_if
 from repdesk.store.models import (
-    DO_NOT_CONTACT,
     DONE_STEP,
     FollowUpRecord,
     LeadRecord,
-    RepRecord,
 )
-from repdesk.store.status_counts import has_status_counts, leads_with_status
 
 DUE_FILTERS = ("today", "overdue", "all")
 
@@ -51,17 +47,6 @@ class TodayGroups:
     overdue: StepWindow
     today: StepWindow
     later: StepWindow
-
-
-@dataclass(frozen=True)
-class Coverage:
-    open_leads: int
-    with_next_step: int
-    overdue: int
-
-    @property
-    def share(self) -> float:
-        return 1.0 if self.open_leads == 0 else self.with_next_step / self.open_leads
 
 
 class FollowUpService:
@@ -256,40 +241,10 @@ class FollowUpService:
         return next(self.stream(start=moment, owner=owner, limit=1), None)
 
     def coverage(self, owner: str | None = None) -> Coverage:
-        """Open leads (not do-not-contact), how many have a next step and how many are overdue.
-
-        A lead's next step is its next_follow_up_at, which every change writes in the same
-        transaction as the one pending step (the invariant, tests/services/followups): counted
-        from the leads' indexes, never by joining every pending step to its lead. Do-not-contact
-        leads are few, and counted apart (a partial index) to be taken out.
-        """
-        now = self._clock()
-        open_ = LeadRecord.status.in_(OPEN_STATUSES)
-        # With a next step: the status is compared as an expression (status || ''), so the counts
-        # read the next-step index (due time, status: a covering count of the steps' range)
-        # instead of every open lead found by status and looked up in the table (seconds on a
-        # million leads).
-        open_by_step = (LeadRecord.status + "").in_(OPEN_STATUSES)
-        whose = self._leads_of(owner)
-        mine = [] if whose is None else [whose]
-        stepped = LeadRecord.next_follow_up_at.is_not(None)
-        overdue = LeadRecord.next_follow_up_at < now
+        """Open leads (not do-not-contact), how many have a next step and how many are overdue
+        (followup_coverage), in `owner`'s scope."""
         with self._sessions() as session:
-
-            def count(*where: ColumnElement[bool]) -> int:
-                stmt = select(func.count()).select_from(LeadRecord).where(*where, *mine)
-                return int(session.scalar(stmt) or 0)
-
-            if not mine and has_status_counts(session):
-                total = leads_with_status(session, OPEN_STATUSES)
-            else:
-                total = count(open_)
-            skip = DO_NOT_CONTACT
-            return Coverage(
-                total - count(skip, open_),
-                count(stepped, open_by_step) - count(skip, stepped, open_),
-                count(overdue, open_by_step) - count(skip, overdue, open_),
-            )
+            return followup_coverage.coverage(session, self._clock(), self._leads_of(owner))
 
     # -- writing ---------------------------------------------------------------------------------
     def complete(self, followup_id: int, *, outcome: str | None = None, note: str = "") -> Changes:
@@ -299,10 +254,10 @@ class FollowUpService:
             raise UserError(f"Unknown outcome {outcome!r}; use one of {choices}.")
         now = self._clock()
         with self._sessions.begin() as session:
-            record, lead = self._pending_with_lead(session, followup_id)
+            record, lead = step_guards.pending_with_lead(session, followup_id)
             undo = UndoRecorder(session, [lead.id])
             self._leads.claim_in(session, lead)
-            self._claim(
+            step_guards.claim(
                 session,
                 record,
                 status=FollowUpStatus.DONE.value,
@@ -358,15 +313,15 @@ class FollowUpService:
             raise UserError("A new time needs a time zone.")
         now = self._clock()
         with self._sessions.begin() as session:
-            record = self._pending(session, followup_id)
+            record = step_guards.pending(session, followup_id)
             if seen is not None and record.version != seen.version:
-                who = _who(session, record.updated_by) or "Someone"
+                who = step_guards.who_changed(session, record.updated_by) or "Someone"
                 raise UserError(
                     f"{who} changed this step meanwhile (it is due "
                     f"{record.due_at.astimezone():%a %d %b %H:%M}); nothing was changed."
                 )
             undo = UndoRecorder(session, [record.lead_id])
-            self._claim(
+            step_guards.claim(
                 session,
                 record,
                 {} if seen is None else {"version": seen.version},  # the database checks it too
@@ -379,7 +334,7 @@ class FollowUpService:
             session.execute(
                 update(LeadRecord)
                 .where(LeadRecord.id == record.lead_id)
-                .values(next_follow_up_at=_earliest_pending(record.lead_id)),
+                .values(next_follow_up_at=step_guards.earliest_pending(record.lead_id)),
                 execution_options={"synchronize_session": "fetch"},
             )
             step = undo.step(label)
@@ -392,7 +347,7 @@ class FollowUpService:
         next business moment when that falls outside business hours. `seen`: as for move."""
         now = self._clock()
         with self._sessions() as session:
-            record = self._pending(session, followup_id)
+            record = step_guards.pending(session, followup_id)
             base = max(record.due_at, now)
         when = next_business_time(base + delta, self.planner.hours)
         hours = int(delta.total_seconds() // 3600)
@@ -414,77 +369,6 @@ class FollowUpService:
                 )
             )
             return self.planner.plan_bulk(session, ids, now)
-
-    def _claim(
-        self,
-        session: Session,
-        record: FollowUpRecord,
-        expected: dict[str, Any] | None = None,
-        **values: Any,
-    ) -> None:
-        """Change a step only while it is still pending (and holds `expected`): a conditional
-        UPDATE, so of two programs completing or moving one step at once, the second is told,
-        never applied on top."""
-        pending = FollowUpStatus.PENDING.value
-        expected = {"status": pending, **(expected or {})}
-        if not change_if(session, FollowUpRecord, record.id, expected, values):
-            session.refresh(record)
-            raise UserError(f"Follow-up {record.id} is already {record.status}.")
-
-    def _pending_with_lead(
-        self, session: Session, followup_id: int
-    ) -> tuple[FollowUpRecord, LeadRecord]:
-        """_pending, and its lead read in the same query (the step alone is locked)."""
-        row = session.execute(
-            select(FollowUpRecord, LeadRecord)
-            .join(LeadRecord, LeadRecord.id == FollowUpRecord.lead_id)
-            .where(FollowUpRecord.id == followup_id)
-            .with_for_update(of=FollowUpRecord)
-        ).first()
-        if row is None:
-            raise NotFoundError(f"There is no follow-up with id {followup_id}.")
-        return self._still_pending(session, row[0]), row[1]
-
-    def _pending(self, session: Session, followup_id: int) -> FollowUpRecord:
-        """The pending step, locked until the transaction ends: of two people completing or moving
-        it at once, the second waits, then reads what the first did (read, then write, in one
-        transaction; SQLite's single writer does the same)."""
-        record = session.get(FollowUpRecord, followup_id, with_for_update=True)
-        if record is None:
-            raise NotFoundError(f"There is no follow-up with id {followup_id}.")
-        return self._still_pending(session, record)
-
-    def _still_pending(self, session: Session, record: FollowUpRecord) -> FollowUpRecord:
-        """The step, or UserError saying who completed (or cancelled) it when."""
-        if record.status != FollowUpStatus.PENDING.value:
-            who = _who(session, record.updated_by)
-            at = record.done_at or record.cancelled_at
-            when = f" at {at.astimezone():%H:%M on %a %d %b}" if at else ""
-            verb = "completed" if record.status == FollowUpStatus.DONE.value else record.status
-            raise UserError(
-                f"{who} already {verb} this step{when}; nothing was logged twice."
-                if who
-                else f"This step was already {verb}{when}; nothing was logged twice."
-            )
-        return record
-
-
-def _earliest_pending(lead_id: int) -> Any:
-    return (
-        select(func.min(FollowUpRecord.due_at))
-        .where(
-            FollowUpRecord.lead_id == lead_id,
-            FollowUpRecord.status == FollowUpStatus.PENDING.value,
-        )
-        .scalar_subquery()
-    )
-
-
-def _who(session: Session, rep_id: int | None) -> str:
-    """The name of the rep who last changed a step ("" when not known: a solo file)."""
-    if rep_id is None:
-        return ""
-    return session.scalar(select(RepRecord.name).where(RepRecord.id == rep_id)) or ""
 
 
 __all__ = [

@@ -30,14 +30,9 @@ from repdesk.services.followups.requalify import plan_requalifications
 from repdesk.services.leads.lead_service import LeadService
 from repdesk.services.script.answer_json import answers_from_json, answers_to_json
 from repdesk.services.script.form_answers import latest_form_answers
+from repdesk.services.script.script_records import Stamp, stamp_columns, stamp_of
 from repdesk.services.script.script_run import PastQualification, QualificationResult, ScriptRun
-from repdesk.services.script.script_service import (
-    ScriptService,
-    Stamp,
-    StoredBundle,
-    stamp_columns,
-    stamp_of,
-)
+from repdesk.services.script.script_service import ScriptService, StoredBundle
 from repdesk.services.script.verdict_effects import NURTURE_DAYS, OVER_CAPACITY_TAG, VerdictEffects
 from repdesk.services.settings.settings_service import SettingsService
 from repdesk.store.models import (

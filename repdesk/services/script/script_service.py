@@ -4,24 +4,15 @@ and import."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from repdesk.core.conditions import ConditionError, format_condition, parse_condition
-from repdesk.core.domain import Verdict
-from repdesk.core.questions import (
-    QuestionSet,
-    SetKind,
-    question_set_from_data,
-    question_set_to_data,
-    validate_sets,
-)
-from repdesk.core.verdict_rules import RuleSet, VerdictRule, rules_from_data, rules_to_data
+from repdesk.core.questions import QuestionSet, SetKind
+from repdesk.core.verdict_rules import RuleSet, rules_from_data
 from repdesk.formats.script_file import ScriptBundle, ScriptFileError, dump, load, load_default
 from repdesk.services.common.changes import Changes
 from repdesk.services.common.errors import UserError
@@ -36,6 +27,16 @@ from repdesk.services.script.script_conflicts import (
     same_set,
     set_at,
 )
+from repdesk.services.script.script_records import (
+    Stamp,
+    latest_sets,
+    read_stamp,
+    rules_data,
+    set_record,
+    sets_by_ids,
+    to_set,
+)
+from repdesk.services.script.script_text import check_bundle, parse_rules_text, rules_text
 from repdesk.store.models import QuestionSetRecord, RuleSetRecord
 
 
@@ -85,11 +86,6 @@ class SaveResult:
         return "Stored new versions: " + ", ".join(parts) + "."
 
 
-#: What the stored sets and rules are at a moment: each table's highest id and row count. Rows are
-#: never changed or deleted (an edit stores a new version), so an equal stamp means equal tables.
-Stamp = tuple[int, int, int, int]
-
-
 class ScriptService:
     def __init__(self, sessions: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
         self._sessions = sessions
@@ -118,7 +114,7 @@ class ScriptService:
     def current_in(self, session: Session, stamp: Stamp | None = None) -> StoredBundle:
         """The current bundle as `session` sees it: kept while the stamp stays the same. `stamp`:
         read already (stamp_columns() in the caller's own query), else read here."""
-        stamp = stamp if stamp is not None else _stamp(session)
+        stamp = stamp if stamp is not None else read_stamp(session)
         if self._current is not None and self._current[0] == stamp:
             return self._current[1]
         current = self._read_current(session)
@@ -134,7 +130,7 @@ class ScriptService:
             records = session.scalars(
                 select(QuestionSetRecord).where(QuestionSetRecord.id.in_(missing))
             )
-            read = {r.id: _to_set(r) for r in records}
+            read = {r.id: to_set(r) for r in records}
             final = self._committed[2] if self._committed is not None else 0
             self._sets.update((i, qs) for i, qs in read.items() if i <= final)
         known = {**read, **{i: self._sets[i] for i in set_ids if i in self._sets}}
@@ -166,7 +162,7 @@ class ScriptService:
             assert rule_record is not None
         data = dict(rule_record.rules)
         keys: list[str] = list(data.get("sets", []))
-        latest = _latest_sets(session, keys)
+        latest = latest_sets(session, keys)
         sets = tuple(latest[k][0] for k in keys if k in latest)
         every = session.execute(
             select(QuestionSetRecord.key, func.max(QuestionSetRecord.version)).group_by(
@@ -236,7 +232,7 @@ class ScriptService:
                 if newer is not None:
                     conflicts.append(newer)
                     continue
-                session.add(_set_record(s, version + 1, now))
+                session.add(set_record(s, version + 1, now))
                 new_versions[s.key] = version + 1
             keys = [s.key for s in bundle.sets]
             rules_version = None
@@ -249,7 +245,7 @@ class ScriptService:
                     session.add(
                         RuleSetRecord(
                             version=rules_version,
-                            rules=_rules_data(bundle.rules, keys),
+                            rules=rules_data(bundle.rules, keys),
                             created_at=now,
                         )
                     )
@@ -274,153 +270,18 @@ class ScriptService:
     def _seed(self, session: Session) -> None:
         now = self._clock()
         bundle = load_default()
-        existing = _latest_sets(session, [s.key for s in bundle.sets])
+        existing = latest_sets(session, [s.key for s in bundle.sets])
         for s in bundle.sets:
             if s.key not in existing:
-                session.add(_set_record(s, 1, now))
+                session.add(set_record(s, 1, now))
         session.add(
             RuleSetRecord(
                 version=1,
-                rules=_rules_data(bundle.rules, [s.key for s in bundle.sets]),
+                rules=rules_data(bundle.rules, [s.key for s in bundle.sets]),
                 created_at=now,
             )
         )
         session.flush()
-
-
-def check_bundle(bundle: ScriptBundle) -> None:
-    """Raise UserError with the first problem of a bundle (sets, then rules)."""
-    problems = validate_sets(bundle.sets)
-    every: dict[str, Any] = {}
-    for s in bundle.sets:
-        for q in s.questions:
-            every.setdefault(q.key, q)
-    problems += bundle.rules.validate(list(every.values()))
-    if problems:
-        raise UserError(_sentence(problems[0]))
-
-
-def rules_text(rules: RuleSet) -> str:
-    """The [rules] lines of a rule set (as in the script file)."""
-    lines = [f"{r.verdict.value} when {format_condition(r.condition)}" for r in rules.rules]
-    return "\n".join([*lines, f"default {rules.default.value}"])
-
-
-def parse_rules_text(text: str) -> RuleSet:
-    """Read rule lines ('VERDICT when CONDITION', last 'default VERDICT'); UserError names the
-    line."""
-    rules: list[VerdictRule] = []
-    default: Verdict | None = None
-    verdicts = ", ".join(v.value for v in Verdict)
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        words = line.split(None, 2)
-        if default is not None:
-            raise UserError(f"Rules line {number}: nothing may follow the default line.")
-        if words[0] == "default" and len(words) == 2:
-            if words[1] not in set(Verdict):
-                raise UserError(
-                    f"Rules line {number}: unknown verdict '{words[1]}' (expected one of "
-                    f"{verdicts})."
-                )
-            default = Verdict(words[1])
-            continue
-        if len(words) < 3 or words[1] != "when" or words[0] not in set(Verdict):
-            raise UserError(
-                f"Rules line {number}: write 'VERDICT when CONDITION' or 'default VERDICT' "
-                f"(verdicts: {verdicts})."
-            )
-        try:
-            rules.append(VerdictRule(Verdict(words[0]), parse_condition(words[2])))
-        except ConditionError as exc:
-            raise UserError(f"Rules line {number}: {exc}.") from None
-    if default is None:
-        raise UserError(
-            "The rules need a last line 'default VERDICT', for example 'default nurture'."
-        )
-    return RuleSet(tuple(rules), default)
-
-
-def stamp_columns() -> list[Any]:
-    """The stamp as four columns another query can carry: the rule sets' highest id and count,
-    and the question sets' (0 for none); stamp_of() reads them back."""
-    parts = []
-    for model in (RuleSetRecord, QuestionSetRecord):
-        parts.append(select(func.coalesce(func.max(model.id), 0)).scalar_subquery())
-        parts.append(select(func.count()).select_from(model).scalar_subquery())
-    return parts
-
-
-def stamp_of(values: Sequence[Any]) -> Stamp:
-    a, b, c, d = values
-    return int(a), int(b), int(c), int(d)
-
-
-def _stamp(session: Session) -> Stamp:
-    return stamp_of(session.execute(select(*stamp_columns())).one())
-
-
-def sets_by_ids(session: Session, set_ids: Sequence[int]) -> tuple[QuestionSet, ...]:
-    records = {
-        r.id: r
-        for r in session.scalars(select(QuestionSetRecord).where(QuestionSetRecord.id.in_(set_ids)))
-    }
-    return tuple(_to_set(records[i]) for i in set_ids if i in records)
-
-
-def _sentence(message: str) -> str:
-    text = message[0].upper() + message[1:]
-    return text if text.endswith(".") else text + "."
-
-
-def _latest_sets(session: Session, keys: Sequence[str]) -> dict[str, tuple[QuestionSet, int]]:
-    if not keys:
-        return {}
-    newest = (
-        select(QuestionSetRecord.key, func.max(QuestionSetRecord.version).label("v"))
-        .where(QuestionSetRecord.key.in_(list(keys)))
-        .group_by(QuestionSetRecord.key)
-        .subquery()
-    )
-    records = session.scalars(
-        select(QuestionSetRecord).join(
-            newest,
-            (QuestionSetRecord.key == newest.c.key) & (QuestionSetRecord.version == newest.c.v),
-        )
-    )
-    return {r.key: (_to_set(r), r.id) for r in records}
-
-
-def _to_set(record: QuestionSetRecord) -> QuestionSet:
-    data = {
-        "key": record.key,
-        "name": record.name,
-        "kind": record.kind,
-        "product": record.product,
-        "questions": record.questions,
-    }
-    return question_set_from_data(data, version=record.version)
-
-
-def _set_record(s: QuestionSet, version: int, now: datetime) -> QuestionSetRecord:
-    data = question_set_to_data(replace(s, version=version))
-    return QuestionSetRecord(
-        key=s.key,
-        kind=s.kind.value,
-        product=s.product,
-        name=s.name,
-        version=version,
-        questions=data["questions"],
-        created_at=now,
-    )
-
-
-def _rules_data(rules: RuleSet, set_keys: list[str]) -> dict[str, Any]:
-    # The rule set row also lists the current sets in asking order, so removing a set is a new
-    # version too.
-    return {**rules_to_data(rules), "sets": set_keys}
 
 
 __all__ = [

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from repdesk.app import Workspace
-from repdesk.services.imports.import_service import ImportService
+from repdesk.services.imports import import_transaction
 from repdesk.store.models import ActivityRecord, LeadRecord
 from repdesk.store.sqlite_file import sqlite_path
 from repdesk.store.times import to_micros
@@ -24,17 +24,17 @@ ROWS = "Email,Name,Phone\nkim@plan.example,Kim Lee,\nlou@plan.example,Lou Park,\
 
 def _after_first_plan(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], None]) -> None:
     """Run `meanwhile` once, right after the import's first matching (before its write lock)."""
-    plan = ImportService._plan
+    plan = import_transaction.plan_rows
     calls: list[int] = []
 
-    def planned(self: ImportService, *args: Any) -> Any:
-        result = plan(self, *args)
+    def planned(*args: Any) -> Any:
+        result = plan(*args)
         if not calls:
             calls.append(1)
             meanwhile()
         return result
 
-    monkeypatch.setattr(ImportService, "_plan", planned)
+    monkeypatch.setattr(import_transaction, "plan_rows", planned)
 
 
 def _kims(ws: Workspace) -> int:
