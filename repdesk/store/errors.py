@@ -31,6 +31,21 @@ def looks_damaged(error: BaseException) -> bool:
     return any(word in text for word in _DAMAGE_WORDS)
 
 
+#: PostgreSQL's lock_not_available: a `lock_timeout` (or NOWAIT) ran out while another session
+#: held the lock; the statement was cancelled, nothing changed.
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def looks_locked(error: BaseException) -> bool:
+    """True for a write that found the database locked by another writer and changed nothing:
+    SQLite's busy timeout ran out ("database is locked"), or PostgreSQL's lock timeout did."""
+    orig = getattr(error, "orig", None) or error
+    if getattr(orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+        return True
+    first_line = (str(orig).splitlines() or [""])[0].lower()  # not the statement PostgreSQL quotes
+    return "locked" in first_line or "busy" in first_line
+
+
 def describe_database_error(exc: BaseException) -> str:
     """One sentence for a database error raised in the middle of an action (nothing was saved)."""
     text = (
@@ -39,7 +54,7 @@ def describe_database_error(exc: BaseException) -> str:
         else exc.__class__.__name__
     )
     lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
+    if looks_locked(exc):
         return (
             "The database is locked by another program; nothing was changed. "
             "Close the other program and try again."

@@ -50,9 +50,11 @@ def database_sentence(exc: BaseException, importing_here: Callable[[], bool]) ->
 
 def is_locked(exc: BaseException) -> bool:
     """True for a write that found the database locked by another writer (SQLite's busy timeout
-    ran out): it changed nothing and can be made again once that writer is done."""
+    or PostgreSQL's lock timeout ran out): it changed nothing and can be made again once that
+    writer is done."""
     sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
     if sqlalchemy_exc is None or not isinstance(exc, sqlalchemy_exc.OperationalError):
         return False
-    text = str(exc.orig or exc).lower()
-    return "locked" in text or "busy" in text
+    from repdesk.store.errors import looks_locked
+
+    return looks_locked(exc)

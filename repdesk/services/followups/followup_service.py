@@ -138,10 +138,13 @@ class FollowUpService:
     def _leads_of(self, owner: str | None) -> ColumnElement[bool] | None:
         return owner_scope.leads_of(owner, self._my_rep())
 
-    def due_count(self, end: datetime) -> int:
-        """Pending steps due before `end` (overdue ones included): the sidebar's Today count."""
+    def due_count(self, end: datetime, owner: str | None = None) -> int:
+        """Pending steps due before `end` (overdue ones included) of the owner scope `owner`
+        (services/team/owner_scope; None: every lead), counted in SQL: the sidebar's Today
+        count, for the scope the Today page lists."""
         with self._sessions() as session:
-            return step_queries.count(session, step_queries.pending_due(None, end))
+            where = step_queries.pending_due(None, end, self._leads_of(owner))
+            return step_queries.count(session, where)
 
     def done_count(
         self,

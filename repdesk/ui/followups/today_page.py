@@ -81,6 +81,8 @@ class TodayPage(QWidget):
     """The same Changes, for the window (it offers the action's Undo)."""
     sig_lead_open_requested = Signal(int)
     """Emitted with the lead id when the rep presses Enter on a step (shown beside the list)."""
+    sig_scope_changed = Signal(str)
+    """Emitted with the new owner scope when the rep chooses whose steps the list shows."""
 
     def __init__(
         self,
@@ -134,7 +136,7 @@ class TodayPage(QWidget):
         )
         self.owner.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         whose.setBuddy(self.owner)
-        self.owner.currentIndexChanged.connect(lambda _i: self.reload())
+        self.owner.currentIndexChanged.connect(lambda _i: self._scope_chosen())
         top.addWidget(self.owner)
         layout.addLayout(top)
         self.hint = QLabel(HINT)
@@ -197,6 +199,10 @@ class TodayPage(QWidget):
     def scope(self) -> str:
         """Whose steps the list shows: a value of services/team/owner_scope."""
         return str(self.owner.currentData() or owner_scope.EVERYONE)
+
+    def _scope_chosen(self) -> None:
+        self.reload()
+        self.sig_scope_changed.emit(self.scope())  # the sidebar's count follows the choice
 
     def reload(self, *, select_id: int | None = None) -> None:
         """Re-read the list; the selection stays on its step (or goes to `select_id`), else on

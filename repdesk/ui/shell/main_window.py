@@ -171,6 +171,9 @@ class MainWindow(QMainWindow):
         changed = getattr(widget, "sig_changes_made", None)
         if changed is not None:  # its Undo offered, the other pages refreshed
             changed.connect(lambda changes, page=widget: self.record_changes(changes, page))
+        scope_changed = getattr(widget, "sig_scope_changed", None)
+        if scope_changed is not None:  # Today's "whose steps": the sidebar counts the same
+            scope_changed.connect(lambda _scope: self.refresh_counts())
         notice = getattr(widget, "sig_notice", None)
         if notice is not None:  # what another client's change did to the page in view
             notice.connect(
@@ -242,8 +245,18 @@ class MainWindow(QMainWindow):
             return
         services = self.services
         self.sidebar.set_count("inbox", services.inbox.waiting_count() or None)
-        due = services.followups.due_count(services.time.end_of_today())
+        due = services.followups.due_count(services.time.end_of_today(), self._today_scope())
         self.sidebar.set_count("today", due or None)
+
+    def _today_scope(self) -> str:
+        """Whose steps the Today page lists (its default until the page is built)."""
+        scope = getattr(self.pages.get("today"), "scope", None)
+        if callable(scope):
+            return str(scope())
+        # Not at the top: the first paint comes before SQLAlchemy loads (owner_scope needs it).
+        from repdesk.services.team import owner_scope
+
+        return owner_scope.DEFAULT
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)

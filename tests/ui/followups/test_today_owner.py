@@ -10,9 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel
 from pytestqt.qtbot import QtBot
 
+from repdesk.app import open_workspace
+from repdesk.launch import ensure_demo
 from repdesk.services.settings.setting_defaults import DEFAULTS
+from repdesk.store.locations import resolve_url
 from repdesk.ui.followups.today_page import TodayPage
+from tests.fixtures.workspace import FIXED_NOW, FakeClock
 from tests.ui.followups.test_today_page import demo_window
+from tests.ui.helpers import window_on_clock
 
 CHOICES = ["Mine + Unassigned", "Mine", "Unassigned", "Everyone"]
 
@@ -49,6 +54,40 @@ def test_solo_today_defaults_to_mine_and_unassigned_which_is_every_step(
     assert shown == len(unassigned)  # the groups' counts are those of the scope, not everyone's
     _pick(qtbot, box, "Mine")
     assert [r.id for r in page.model.rows()] == [r.id for r in by_default]  # every lead is mine
+    window.workspace.close()
+
+
+def _due_by_tonight(page: TodayPage) -> int:
+    """The Overdue and Today groups' counts, as their headings show them."""
+    headings = [str(page.model.index(i, 0).data()) for i in page.model.heading_rows()]
+    counts = {h.split(" · ")[0]: int(h.split(" · ")[1].replace(",", "")) for h in headings}
+    return counts.get("OVERDUE", 0) + counts.get("TODAY", 0)
+
+
+def test_the_sidebars_today_count_is_that_of_the_scope_chosen(qtbot: QtBot, tmp_path: Path) -> None:
+    # The demo made and shown on one fixed moment (a Friday afternoon, UTC), so the steps due by
+    # tonight, and nobody's among them, are the same at any hour the test runs.
+    clock = FakeClock(FIXED_NOW)
+    path = tmp_path / "demo.sqlite3"
+    ws = open_workspace(resolve_url(str(path)), clock=clock)
+    ws.settings.set("timezone", "UTC")
+    ensure_demo(ws)
+    ws.close()
+    window = window_on_clock(qtbot, path, clock)
+    window.show_page("today")
+    page: TodayPage = window.pages["today"]
+    box = page.findChild(QComboBox, "todayOwner")
+    assert box is not None
+    everything = window.sidebar.counts["today"]
+    assert everything == _due_by_tonight(page)  # solo default: every step, as before
+    _pick(qtbot, box, "Unassigned")
+    nobodys = _due_by_tonight(page)
+    assert 0 < nobodys < everything
+    assert window.sidebar.counts["today"] == nobodys
+    _pick(qtbot, box, "Mine")
+    assert window.sidebar.counts["today"] == everything  # the one implicit me owns every lead
+    _pick(qtbot, box, "Everyone")
+    assert window.sidebar.counts["today"] == everything
     window.workspace.close()
 
 

@@ -1,6 +1,6 @@
 """Two real logins on a team database: a rep's Today starts on Mine + Unassigned and shows a
-colleague's step only under Everyone; Reports start on the signed-in rep for a rep and on the whole
-team for a manager."""
+colleague's step only under Everyone (the sidebar's Today count follows the choice); Reports start
+on the signed-in rep for a rep and on the whole team for a manager."""
 
 from __future__ import annotations
 
@@ -73,14 +73,18 @@ def test_a_reps_today_shows_mine_and_unassigned_and_everyone_shows_a_colleagues_
         assert [box.itemText(i) for i in range(box.count())] == CHOICES
         assert box.currentText() == "Mine + Unassigned"
         qtbot.waitUntil(lambda: _companies(page) == {"Anns Co", "Free Co"})
+        assert window.sidebar.counts.get("today") == 2  # the sidebar counts the same steps
         _pick(qtbot, box, "Everyone")
         assert _companies(page) == {"Anns Co", "Bens Co", "Free Co"}
+        assert window.sidebar.counts.get("today") == 3
         bens = next(r for r in page.model.rows() if r.company == "Bens Co")
         assert bens.owner == "Ben Okafor"
         _pick(qtbot, box, "Mine")
         assert _companies(page) == {"Anns Co"}
+        assert window.sidebar.counts.get("today") == 1
         _pick(qtbot, box, "Unassigned")
         assert _companies(page) == {"Free Co"}
+        assert window.sidebar.counts.get("today") == 1
         window.close()
     finally:
         ann.close()
