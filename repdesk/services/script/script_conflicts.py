@@ -10,9 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from repdesk.core.questions import QuestionSet, question_set_from_data
+from repdesk.core.questions import QuestionSet
 from repdesk.core.verdict_rules import RuleSet, rules_from_data
 from repdesk.services.common.errors import UserError
+from repdesk.services.script.script_records import to_set
 from repdesk.store.models import QuestionSetRecord, RepRecord, RuleSetRecord
 
 RULES = "rules"  # the key of the verdict rules among the parts of a script
@@ -64,16 +65,7 @@ def set_at(session: Session, key: str, version: int) -> QuestionSet | None:
             QuestionSetRecord.key == key, QuestionSetRecord.version == version
         )
     ).first()
-    if record is None:
-        return None
-    data = {
-        "key": record.key,
-        "name": record.name,
-        "kind": record.kind,
-        "product": record.product,
-        "questions": record.questions,
-    }
-    return question_set_from_data(data, version=record.version)
+    return None if record is None else to_set(record)
 
 
 def rules_at(session: Session, version: int) -> tuple[RuleSet, list[str]] | None:
