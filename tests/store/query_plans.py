@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -57,15 +58,18 @@ class _Connection(sqlite3.Connection):
 
 
 @contextmanager
-def recording(monkeypatch: Any) -> Iterator[Recorder]:
-    """Every statement the app's SQLite connections (SQLAlchemy's and the first screen's raw
-    sqlite3 ones) and its PostgreSQL engines run while the block runs."""
+def recording(monkeypatch: Any, workspace: Path | None) -> Iterator[Recorder]:
+    """Every statement the app's connections to the workspace run while the block runs: to the
+    SQLite file `workspace` (SQLAlchemy's and the first screen's raw sqlite3 ones), or through its
+    PostgreSQL engines. A scratch file of the app's own (an import's spool) is not the workspace."""
     recorder = Recorder()
     _Connection.recorder = recorder
     connect = sqlite3.connect
 
     def recording_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        kwargs.setdefault("factory", _Connection)
+        database = str(args[0] if args else kwargs.get("database", ""))
+        if workspace is not None and str(workspace) in database:
+            kwargs.setdefault("factory", _Connection)
         return connect(*args, **kwargs)
 
     monkeypatch.setattr(sqlite3, "connect", recording_connect)

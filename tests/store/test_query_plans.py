@@ -220,7 +220,7 @@ def recorded_sqlite(
     ws = open_workspace(url, clock=FakeClock())
     ensure_demo(ws)
     ws.close()
-    with recording(monkeypatch) as recorder:
+    with recording(monkeypatch, path) as recorder:
         ws = open_workspace(url, clock=FakeClock())  # its connections are recorded
         recorder.label = "first screen"
         first = SqliteInbox(path)
@@ -327,7 +327,7 @@ def test_postgresql_every_hot_query_uses_an_index_and_every_index_is_used(
     ws = open_workspace(postgres_url, clock=FakeClock())
     ensure_demo(ws)
     grow_postgresql(ws, 30_000)
-    with recording(monkeypatch) as recorder:
+    with recording(monkeypatch, None) as recorder:
         run_use_cases(ws, recorder, tmp_path, postgres_url)
     capsys.readouterr()
     plans = []

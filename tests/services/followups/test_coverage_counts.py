@@ -23,7 +23,7 @@ def test_the_counts_of_leads_with_a_next_step_read_only_the_next_step_index(
     workspace = open_workspace(f"sqlite:///{path}", clock=clock)
     ensure_demo(workspace)
     workspace.close()
-    with recording(monkeypatch) as recorder:
+    with recording(monkeypatch, path) as recorder:
         workspace = open_workspace(f"sqlite:///{path}", clock=clock)
         try:
             coverage = workspace.followups.coverage()
